@@ -1,0 +1,184 @@
+"""The `atelier` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import Settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _demo(settings: Settings, db_path: str) -> None:
+    from bot.channels.console import CHANNEL, Console
+    from bot.channels.runtime import Core
+    from bot.demo_data import sample_rows
+    from bot.importer import import_rows
+
+    Path(db_path).unlink(missing_ok=True)
+    demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
+    core = Core(demo_settings)
+    await core.migrate()
+    async with core.db.transaction() as session:
+        await import_rows(session, sample_rows(core.clock.now(), demo_settings.zone))
+    console = Console(core.conversations.handle, core.tick, language=settings.default_language)
+    core.deliverers[CHANNEL] = console.deliver
+    try:
+        await console.run()
+    finally:
+        await core.close()
+
+
+async def _run(settings: Settings) -> None:
+    from bot.channels.runtime import TelegramBot
+
+    await TelegramBot(settings).run_forever()
+
+
+async def _import(settings: Settings, path: Path) -> int:
+    from bot.importer import import_schedule
+    from models import Database
+    from models.migrate import upgrade
+
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {path}: {error}", file=sys.stderr)
+        return 1
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            report = await import_schedule(session, content, settings.zone)
+    finally:
+        await db.dispose()
+    if report.errors:
+        print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
+        for error in report.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    return 0
+
+
+async def _sessions(settings: Settings) -> int:
+    from bot.booking import waiting_count
+    from bot.formatting import when_in_words
+    from bot.i18n import Translator
+    from models import Database, SessionStatus, WorkshopSession
+    from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    t = Translator(settings.default_language)
+    try:
+        async with db.transaction() as session:
+            from bot.clock import SystemClock
+
+            query = (
+                select(WorkshopSession)
+                .where(
+                    WorkshopSession.starts_at > SystemClock().now(),
+                    WorkshopSession.status == SessionStatus.SCHEDULED,
+                )
+                .order_by(WorkshopSession.starts_at)
+            )
+            for workshop in (await session.execute(query)).scalars():
+                waiting = await waiting_count(session, workshop.id)
+                print(
+                    f"{workshop.id}\t{workshop.title} | "
+                    f"{when_in_words(workshop.starts_at, settings.zone, t)} | "
+                    f"{workshop.seats_taken}/{workshop.capacity} taken | {waiting} waiting"
+                )
+    finally:
+        await db.dispose()
+    return 0
+
+
+async def _roster(settings: Settings, session_id: int) -> int:
+    from bot.roster import ROSTER_COLUMNS, roster_rows
+    from models import Database
+    from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            rows = await roster_rows(session, session_id, settings.zone)
+    finally:
+        await db.dispose()
+    if rows is None:
+        print(f"No session with id {session_id}.", file=sys.stderr)
+        return 1
+    writer = csv.DictWriter(sys.stdout, fieldnames=ROSTER_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    top = argparse.ArgumentParser(prog="atelier", description="Workshop sign-up chatbot.")
+    commands = top.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="chat in the terminal on sample Metz workshops")
+    demo.add_argument("--db", default="atelier-demo.db", help="SQLite file for the demo")
+    commands.add_parser("run", help="run the bot on Telegram (the demo when there is no token)")
+    imp = commands.add_parser("import", help="load sessions from a CSV file")
+    imp.add_argument("file", type=Path)
+    commands.add_parser("sessions", help="list upcoming sessions")
+    roster = commands.add_parser("roster", help="a session's bookings as CSV")
+    roster.add_argument("session_id", type=int)
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", default=None)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    args = parser().parse_args(argv)
+    settings = Settings()
+    _configure_logging(settings.log_level if args.command == "run" else "WARNING")
+    if args.command == "demo" or (args.command == "run" and settings.telegram_bot_token is None):
+        if args.command == "run":
+            print("No TELEGRAM_BOT_TOKEN: starting the terminal demo instead.\n")
+        asyncio.run(_demo(settings, getattr(args, "db", "atelier-demo.db")))
+        return 0
+    if args.command == "run":
+        try:
+            asyncio.run(_run(settings))
+        except KeyboardInterrupt:
+            pass
+        return 0
+    if args.command == "import":
+        return asyncio.run(_import(settings, args.file))
+    if args.command == "sessions":
+        return asyncio.run(_sessions(settings))
+    if args.command == "roster":
+        return asyncio.run(_roster(settings, args.session_id))
+    from models.migrate import downgrade, upgrade
+
+    if args.action == "upgrade":
+        upgrade(settings.database_url, args.revision or "head")
+    else:
+        downgrade(settings.database_url, args.revision or "-1")
+    print(f"Database {args.action} done.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

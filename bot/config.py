@@ -1,0 +1,58 @@
+"""Settings: one pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment (see `.env.example`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_DEFAULT_BASE_URL
+    database_url: str = "sqlite+aiosqlite:///atelier.db"
+    timezone: str = "Europe/Paris"
+    reminder_time: time = time(10, 0)
+    admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "fr"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    offer_expiry_minutes: int = Field(default=360, ge=1)
+    outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    sessions_per_page: int = Field(default=4, ge=1, le=8)
+    log_level: str = "INFO"
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Read "12, 34" as [12, 34]."""
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Refuse a time zone name that does not exist."""
+        ZoneInfo(value)
+        return value
+
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """Treat an empty variable as unset."""
+        return None if value == "" else value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)

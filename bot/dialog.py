@@ -1,0 +1,64 @@
+"""Channel-neutral dialog types: what a person sends, and what the bot answers."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Kind(enum.StrEnum):
+    """What kind of thing a person sent."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    OTHER = "other"
+
+
+class Intent(enum.StrEnum):
+    """Meaning attached to a choice so that a written answer can pick it."""
+
+    YES = "yes"
+    NO = "no"
+    MENU = "menu"
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who a message comes from: a channel and the address on that channel."""
+
+    channel: str
+    external_id: str
+    name: str = ""
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One event from a person: written text, a picked choice, or something else."""
+
+    sender: Sender
+    kind: Kind
+    text: str = ""
+    choice: str = ""
+    update_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One button or numbered line: its label and the data it sends back."""
+
+    label: str
+    data: str
+    intent: Intent | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message: text plus rows of choices."""
+
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = field(default=())
+
+    def flat_choices(self) -> list[Choice]:
+        """Every choice, in reading order (the numbering of numbered menus)."""
+        return [choice for row in self.choices for choice in row]

@@ -1,0 +1,170 @@
+"""Understanding what a person wrote: typos, missing accents and capitals forgiven.
+
+Only the meaning is decided here. Nothing is ever booked or cancelled from a written
+word alone: every such intent leads to a screen that asks for confirmation.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+
+from rapidfuzz import fuzz, process
+
+
+class TextIntent(enum.StrEnum):
+    """What a written message asks for."""
+
+    CANCEL = "cancel"
+    MY_BOOKINGS = "my_bookings"
+    WORKSHOPS = "workshops"
+    MENU = "menu"
+    HELP = "help"
+    YES = "yes"
+    NO = "no"
+
+
+# Whole-message phrases (normalised: lower case, no accents, no punctuation).
+PHRASES: dict[TextIntent, tuple[str, ...]] = {
+    TextIntent.CANCEL: (
+        "annuler",
+        "annule",
+        "annulation",
+        "annuler ma place",
+        "annuler mon inscription",
+        "je veux annuler",
+        "je ne peux pas venir",
+        "je peux pas venir",
+        "je ne pourrai pas venir",
+        "je pourrai pas venir",
+        "desinscrire",
+        "me desinscrire",
+        "desinscription",
+        "cancel",
+        "cancel my seat",
+        "i cant come",
+        "i cannot come",
+        "i can not come",
+    ),
+    TextIntent.MY_BOOKINGS: (
+        "mes inscriptions",
+        "mes reservations",
+        "mes ateliers",
+        "inscriptions",
+        "reservations",
+        "my bookings",
+        "bookings",
+    ),
+    TextIntent.WORKSHOPS: (
+        "ateliers",
+        "voir les ateliers",
+        "les ateliers",
+        "atelier",
+        "workshops",
+        "see the workshops",
+    ),
+    TextIntent.MENU: ("menu", "accueil", "retour", "start", "bonjour", "salut", "hello", "hi"),
+    TextIntent.HELP: ("aide", "aider", "help", "sos", "je ne comprends pas", "comment ca marche"),
+    TextIntent.YES: (
+        "oui",
+        "ouais",
+        "ouai",
+        "oui merci",
+        "ok",
+        "okay",
+        "d accord",
+        "daccord",
+        "dac",
+        "je confirme",
+        "confirmer",
+        "yes",
+        "yep",
+        "sure",
+    ),
+    TextIntent.NO: ("non", "nan", "non merci", "no", "nope", "no thanks"),
+}
+
+# Single words that, anywhere in a short message, carry the intent.
+KEYWORDS: dict[TextIntent, tuple[str, ...]] = {
+    TextIntent.CANCEL: ("annuler", "annule", "annulation", "desinscrire", "cancel"),
+    TextIntent.HELP: ("aide", "help"),
+    TextIntent.MENU: ("menu",),
+}
+
+COMMANDS: dict[str, TextIntent] = {
+    "annuler": TextIntent.CANCEL,
+    "cancel": TextIntent.CANCEL,
+    "inscriptions": TextIntent.MY_BOOKINGS,
+    "mybookings": TextIntent.MY_BOOKINGS,
+    "ateliers": TextIntent.WORKSHOPS,
+    "workshops": TextIntent.WORKSHOPS,
+    "menu": TextIntent.MENU,
+    "aide": TextIntent.HELP,
+    "help": TextIntent.HELP,
+}
+
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+_PHRASE_INDEX = [(phrase, intent) for intent, phrases in PHRASES.items() for phrase in phrases]
+_PHRASE_LIST = [phrase for phrase, _ in _PHRASE_INDEX]
+_KEYWORD_INDEX = {word: intent for intent, words in KEYWORDS.items() for word in words}
+MAX_ANALYSED = 200
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, letters and digits only, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_ANALYSED].casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """('start', 's12') for '/start s12'; None when the text is not a command."""
+    match = re.match(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", text.strip(), re.DOTALL)
+    if not match:
+        return None
+    return match.group(1).lower(), (match.group(2) or "").strip()
+
+
+def number_of(text: str) -> int | None:
+    """The number a short answer names: '2', 'le 2', 'deux'."""
+    words = normalise(text).split()
+    if not words or len(words) > 3:
+        return None
+    for word in reversed(words):
+        if word.isdigit() and len(word) <= 3:
+            return int(word)
+        if word in NUMBER_WORDS:
+            return NUMBER_WORDS[word]
+    return None
+
+
+def intent_of(text: str) -> TextIntent | None:
+    """The intent of a written message, or None when it is not understood."""
+    command = command_of(text)
+    if command is not None:
+        return COMMANDS.get(command[0])
+    clean = normalise(text)
+    if not clean:
+        return None
+    best = process.extractOne(clean, _PHRASE_LIST, scorer=fuzz.ratio, score_cutoff=82)
+    if best is not None:
+        return _PHRASE_INDEX[best[2]][1]
+    words = clean.split()
+    if len(words) > 12:
+        return None
+    for word in words:
+        if len(word) < 4:
+            continue
+        hit = process.extractOne(word, list(_KEYWORD_INDEX), scorer=fuzz.ratio, score_cutoff=80)
+        if hit is not None:
+            return _KEYWORD_INDEX[hit[0]]
+    for phrase, intent in _PHRASE_INDEX:
+        if len(phrase) >= 12 and fuzz.partial_ratio(phrase, clean) >= 92:
+            return intent
+    return None

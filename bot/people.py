@@ -1,0 +1,44 @@
+"""Finding the person behind a message, creating them on first contact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialog import Sender
+from models import Person
+from models.inserts import insert_ignore
+
+
+async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
+    """The person known on ``channel`` by ``external_id``, if any."""
+    query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_or_create_person(
+    session: AsyncSession, sender: Sender, language: str, now: datetime
+) -> tuple[Person, bool]:
+    """Return the sender's person and whether they were created now (first contact)."""
+    created = await insert_ignore(
+        session,
+        Person.__table__,  # type: ignore[arg-type]
+        {
+            "channel": sender.channel,
+            "external_id": sender.external_id,
+            "name": sender.name[:128],
+            "language": language,
+            "unreachable": False,
+            "created_at": now,
+            "last_seen_at": now,
+        },
+    )
+    person = await find_person(session, sender.channel, sender.external_id)
+    assert person is not None
+    person.last_seen_at = now
+    person.unreachable = False
+    if sender.name and person.name != sender.name[:128]:
+        person.name = sender.name[:128]
+    return person, created

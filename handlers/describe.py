@@ -1,0 +1,56 @@
+"""How a session is described on screens: one line in lists, a summary, the full card."""
+
+from __future__ import annotations
+
+from bot.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
+from bot.i18n import Translator
+from handlers.context import Flow
+from models import WorkshopSession
+
+
+def when(flow: Flow, workshop: WorkshopSession) -> str:
+    """'mercredi 6 janvier à 14 h'."""
+    return when_in_words(workshop.starts_at, flow.settings.zone, flow.t)
+
+
+def list_line(flow: Flow, number: int, workshop: WorkshopSession) -> str:
+    """'1. Prendre en main son smartphone: mercredi 6 janvier à 14 h. 4 places.'"""
+    return flow.t(
+        "session.list_line",
+        number=number,
+        title=workshop.title,
+        when=when(flow, workshop),
+        seats=seats_in_words(workshop.seats_left, flow.t),
+    )
+
+
+def button_label(flow: Flow, workshop: WorkshopSession) -> str:
+    """A short button label: title and day."""
+    day = day_in_words(workshop.starts_at, flow.settings.zone, flow.t)
+    title = workshop.title if len(workshop.title) <= 34 else workshop.title[:33] + "…"
+    return flow.t("session.button", title=title, day=day)
+
+
+def summary(t: Translator, flow: Flow, workshop: WorkshopSession) -> str:
+    """Title, date and place: what a confirmation must name."""
+    return t(
+        "session.summary",
+        title=workshop.title,
+        when=when_in_words(workshop.starts_at, flow.settings.zone, t),
+        venue=workshop.venue,
+        address=workshop.address,
+    )
+
+
+def card(flow: Flow, workshop: WorkshopSession) -> str:
+    """Everything about one session."""
+    return flow.t(
+        "session.card",
+        title=workshop.title,
+        description=workshop.description,
+        when=when(flow, workshop),
+        duration=duration_in_words(workshop.duration_minutes, flow.t),
+        venue=workshop.venue,
+        address=workshop.address,
+        seats=seats_in_words(workshop.seats_left, flow.t),
+    )

@@ -1,0 +1,38 @@
+"""A freed seat offered to the first person in line: accept it or let it go."""
+
+from __future__ import annotations
+
+from bot.booking import accept_offer, decline_offer
+from bot.dialog import Reply
+from bot.errors import BookingError
+from bot.notices import queue_offer
+from handlers import describe
+from handlers.browse import refusal
+from handlers.context import Flow
+from handlers.menu import menu_choices
+from models import WorkshopSession
+
+
+async def accept(flow: Flow, booking_id: int) -> Reply:
+    """Take the held seat."""
+    try:
+        booking = await accept_offer(flow.db, flow.person, booking_id, flow.now)
+    except BookingError as error:
+        return refusal(flow, error)
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    text = flow.t("book.confirmed", summary=describe.summary(flow.t, flow, workshop))
+    return Reply(text, menu_choices(flow))
+
+
+async def decline(flow: Flow, booking_id: int) -> Reply:
+    """Let the held seat go to the next person in line."""
+    try:
+        offer = await decline_offer(
+            flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
+        )
+    except BookingError as error:
+        return refusal(flow, error)
+    if offer is not None:
+        await queue_offer(flow.db, offer, flow.now)
+    return Reply(flow.t("offer.declined"), menu_choices(flow))

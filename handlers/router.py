@@ -1,0 +1,202 @@
+"""The conversation engine: one incoming event in, replies out, state kept in the database.
+
+Each event is handled in one transaction: the update is recorded (a redelivery changes
+nothing), the person and their conversation row are locked, the flow step runs, and the
+new state is saved. Replies are returned to the channel, which sends them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.dialog import Incoming, Intent, Kind, Reply
+from bot.i18n import Translator, normalise_language
+from bot.intents import TextIntent, command_of, intent_of, number_of
+from bot.people import get_or_create_person
+from handlers import actions, book, browse, cancel, menu, offers
+from handlers.context import Flow
+from models import Conversation, Database, ProcessedUpdate
+from models.inserts import insert_ignore
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[Flow, actions.Action], Awaitable[Reply]]
+
+
+async def _list(flow: Flow, action: actions.Action) -> Reply:
+    return await browse.session_list(flow, action.number, action.audience)
+
+
+STEPS: dict[str, Step] = {
+    actions.MENU: lambda flow, _: _sync(menu.main_menu(flow)),
+    actions.HELP: lambda flow, _: _sync(menu.help_screen(flow)),
+    actions.KEEP: lambda flow, _: _sync(menu.kept(flow)),
+    actions.LIST: _list,
+    actions.AUDIENCE: lambda flow, _: browse.audience_filter(flow),
+    actions.SESSION: lambda flow, a: browse.session_card(flow, a.number),
+    actions.BOOK: lambda flow, a: book.ask(flow, a.number),
+    actions.CONFIRM: lambda flow, a: book.confirm(flow, a.number),
+    actions.WAIT: lambda flow, a: book.join_line(flow, a.number),
+    actions.MINE: lambda flow, _: cancel.my_bookings(flow),
+    actions.CANCEL_ASK: lambda flow, a: cancel.ask(flow, a.number),
+    actions.CANCEL_CONFIRM: lambda flow, a: cancel.confirm(flow, a.number),
+    actions.OFFER_ACCEPT: lambda flow, a: offers.accept(flow, a.number),
+    actions.OFFER_DECLINE: lambda flow, a: offers.decline(flow, a.number),
+}
+
+
+async def _sync(reply: Reply) -> Reply:
+    return reply
+
+
+async def on_choice(flow: Flow, data: str) -> list[Reply]:
+    """A button or numbered line was picked."""
+    action = actions.decode(data)
+    if action is None:
+        return [menu.stale_choice(flow)]
+    return [await STEPS[action.name](flow, action)]
+
+
+def _remembered(
+    flow: Flow, *, number: int | None = None, intent: Intent | None = None
+) -> str | None:
+    """The data of a choice on the last screen, by its number or its meaning."""
+    choices: list[list[Any]] = flow.state.get("choices", [])
+    if number is not None and 1 <= number <= len(choices):
+        return str(choices[number - 1][0])
+    if intent is not None:
+        for data, tagged in choices:
+            if tagged == intent:
+                return str(data)
+    return None
+
+
+async def on_start(flow: Flow, payload: str) -> list[Reply]:
+    """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
+    if payload.startswith("s") and payload[1:].isdigit():
+        card = await browse.session_card(flow, int(payload[1:]))
+        return [menu.welcome_text(flow), card]
+    return [menu.welcome(flow)]
+
+
+async def on_text(flow: Flow, text: str) -> list[Reply]:
+    """Something written."""
+    command = command_of(text)
+    if command is not None and command[0] == "start":
+        return await on_start(flow, command[1])
+    if flow.first_contact:
+        return [menu.welcome(flow)]
+    number = number_of(text)
+    if number is not None:
+        data = _remembered(flow, number=number)
+        if data is not None:
+            return await on_choice(flow, data)
+    intent = intent_of(text)
+    if intent in (TextIntent.YES, TextIntent.NO):
+        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
+        if data is not None:
+            return await on_choice(flow, data)
+        return [menu.main_menu(flow)] if intent == TextIntent.NO else [menu.not_understood(flow)]
+    if intent == TextIntent.CANCEL:
+        return [await cancel.start(flow)]
+    if intent == TextIntent.MY_BOOKINGS:
+        return [await cancel.my_bookings(flow)]
+    if intent == TextIntent.WORKSHOPS:
+        return [await browse.session_list(flow)]
+    if intent == TextIntent.MENU:
+        return [menu.main_menu(flow)]
+    if intent == TextIntent.HELP:
+        return [menu.help_screen(flow)]
+    return [menu.not_understood(flow)]
+
+
+async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
+    """Send an event to the step that handles it."""
+    if incoming.kind == Kind.CHOICE:
+        return await on_choice(flow, incoming.choice)
+    if incoming.kind == Kind.OTHER or not incoming.text.strip():
+        return [menu.welcome(flow)] if flow.first_contact else [menu.not_text(flow)]
+    return await on_text(flow, incoming.text)
+
+
+def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
+    """Keep the choices of the last screen so a written number or 'oui' can pick one."""
+    for reply in reversed(replies):
+        if reply.choices:
+            return {"choices": [[c.data, c.intent] for c in reply.flat_choices()]}
+    return state
+
+
+class Conversations:
+    """Handle incoming events for every channel."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one event; a redelivered event returns no reply and changes nothing."""
+        for attempt in range(3):
+            try:
+                async with self.db.transaction() as session:
+                    return await self._handle(session, incoming)
+            except IntegrityError:
+                log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
+            except (OperationalError, DBAPIError):
+                log.exception("database unavailable while handling an update")
+                return [self._apology(incoming, "error.try_again")]
+            except Exception:
+                log.exception("unexpected error while handling an update")
+                return [self._apology(incoming, "error.unexpected")]
+        return [self._apology(incoming, "error.try_again")]
+
+    def _apology(self, incoming: Incoming, key: str) -> Reply:
+        t = Translator(normalise_language(incoming.sender.language, self.settings.default_language))
+        return Reply(t(key))
+
+    async def _handle(self, session: Any, incoming: Incoming) -> list[Reply]:
+        now = self.clock.now()
+        if incoming.update_key is not None:
+            fresh = await insert_ignore(
+                session,
+                ProcessedUpdate.__table__,
+                {
+                    "channel": incoming.sender.channel,
+                    "update_key": incoming.update_key,
+                    "handled_at": now,
+                },
+            )
+            if not fresh:
+                log.info("update already handled, ignored")
+                return []
+        language = normalise_language(incoming.sender.language, self.settings.default_language)
+        person, created = await get_or_create_person(session, incoming.sender, language, now)
+        conversation = (
+            await session.execute(
+                select(Conversation).where(Conversation.person_id == person.id).with_for_update()
+            )
+        ).scalar_one_or_none()
+        if conversation is None:
+            conversation = Conversation(person_id=person.id, state={}, updated_at=now)
+            session.add(conversation)
+        flow = Flow(
+            db=session,
+            person=person,
+            state=dict(conversation.state or {}),
+            t=Translator(person.language),
+            settings=self.settings,
+            now=now,
+            first_contact=created,
+        )
+        replies = await route(flow, incoming)
+        conversation.state = remember(flow.state, replies)
+        conversation.updated_at = now
+        return replies
