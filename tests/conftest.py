@@ -70,6 +70,14 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+async def postgres_url() -> str:
+    """The migrated, empty PostgreSQL test database."""
+    await reset_postgres(POSTGRES_URL)
+    await asyncio.to_thread(upgrade, POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
 async def sqlite_url(tmp_path: Path) -> str:
     """A migrated, empty SQLite file."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'atelier.db'}"

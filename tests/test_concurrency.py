@@ -1,0 +1,100 @@
+"""Seats are never oversold, even when people confirm at the same instant."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import bot.booking
+from bot.clock import FixedClock
+from bot.dialog import Incoming, Kind, Sender
+from handlers.router import Conversations
+from models import Booking, BookingStatus, Database, WorkshopSession
+from tests.conftest import add_session, make_settings
+
+
+async def booked(db: Database, session_id: int) -> int:
+    async with db.transaction() as session:
+        query = select(func.count()).where(
+            Booking.session_id == session_id, Booking.status == BookingStatus.BOOKED
+        )
+        return int((await session.execute(query)).scalar_one())
+
+
+async def confirm_all(flows: Conversations, session_id: int, people: int) -> list[str]:
+    """``people`` distinct people press "Yes, book it" at the same instant."""
+    events = [
+        Incoming(Sender("test", f"p{n}", f"P{n}", "fr"), Kind.CHOICE, "", f"by:{session_id}", f"u{n}")
+        for n in range(people)
+    ]
+    answers = await asyncio.gather(*(flows.handle(event) for event in events))
+    return ["\n".join(reply.text for reply in replies) for replies in answers]
+
+
+async def test_fifty_people_for_the_last_five_seats(db: Database, clock: FixedClock) -> None:
+    session_id = await add_session(db, capacity=8, seats_taken=3)
+    flows = Conversations(db, make_settings(db.url), clock)
+    texts = await confirm_all(flows, session_id, 50)
+    assert sum("C'est réservé" in text for text in texts) == 5
+    assert sum("complet" in text for text in texts) == 45
+    assert not [text for text in texts if "Désolé" in text]
+    assert await booked(db, session_id) == 5
+    async with db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None and workshop.seats_taken == 8
+
+
+async def test_a_double_tap_books_one_seat(db: Database, clock: FixedClock) -> None:
+    session_id = await add_session(db, capacity=4)
+    flows = Conversations(db, make_settings(db.url), clock)
+    sender = Sender("test", "tapper", "Jo", "fr")
+    taps = [Incoming(sender, Kind.CHOICE, "", f"by:{session_id}", f"tap{n}") for n in range(2)]
+    answers = await asyncio.gather(*(flows.handle(tap) for tap in taps))
+    texts = ["\n".join(r.text for r in replies) for replies in answers]
+    assert sum("C'est réservé" in text for text in texts) == 1
+    assert sum("déjà inscrit" in text for text in texts) == 1
+    assert await booked(db, session_id) == 1
+
+
+@pytest.mark.postgres
+async def test_control_without_the_guard_the_same_race_oversells(
+    monkeypatch: pytest.MonkeyPatch, clock: FixedClock, postgres_url: str
+) -> None:
+    """The test above can fail: a naive check-then-insert oversells under the same race.
+
+    Only on PostgreSQL: SQLite's BEGIN IMMEDIATE serialises whole transactions, which is
+    itself a guard.
+    """
+    db = Database(postgres_url)
+    arrived = 0
+    everyone_read = asyncio.Event()
+
+    async def unguarded(session: AsyncSession, session_id: int, now: datetime) -> bool:
+        nonlocal arrived
+        query = select(func.count()).where(
+            Booking.session_id == session_id, Booking.status == BookingStatus.BOOKED
+        )
+        taken = (await session.execute(query)).scalar_one()
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        arrived += 1
+        if arrived >= 20:
+            everyone_read.set()
+        try:
+            await asyncio.wait_for(everyone_read.wait(), timeout=2)
+        except TimeoutError:
+            pass
+        return bool(taken < workshop.capacity)
+
+    monkeypatch.setattr(bot.booking, "reserve_seat", unguarded)
+    try:
+        session_id = await add_session(db, capacity=5)
+        flows = Conversations(db, make_settings(postgres_url), clock)
+        await confirm_all(flows, session_id, 20)
+        assert await booked(db, session_id) > 5
+    finally:
+        await db.dispose()
