@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import logging
 import sys
@@ -29,7 +30,7 @@ async def _demo(settings: Settings, db_path: str) -> None:
     from bot.demo_data import sample_rows
     from bot.importer import import_rows
 
-    Path(db_path).unlink(missing_ok=True)
+    await asyncio.to_thread(Path(db_path).unlink, missing_ok=True)
     demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
     core = Core(demo_settings)
     await core.migrate()
@@ -55,7 +56,7 @@ async def _import(settings: Settings, path: Path) -> int:
     from models.migrate import upgrade
 
     try:
-        content = path.read_text(encoding="utf-8-sig")
+        content = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         print(f"Cannot read {path}: {error}", file=sys.stderr)
         return 1
@@ -68,8 +69,8 @@ async def _import(settings: Settings, path: Path) -> int:
         await db.dispose()
     if report.errors:
         print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
-        for error in report.errors:
-            print(f"  {error}", file=sys.stderr)
+        for problem in report.errors:
+            print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
     return 0
@@ -159,10 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_demo(settings, getattr(args, "db", "atelier-demo.db")))
         return 0
     if args.command == "run":
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_run(settings))
-        except KeyboardInterrupt:
-            pass
         return 0
     if args.command == "import":
         return asyncio.run(_import(settings, args.file))

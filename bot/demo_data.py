@@ -16,7 +16,8 @@ SAMPLES = (
      "Allumer, appeler, envoyer un message, prendre une photo : les gestes de base, à son rythme.",
      "seniors", 120, 8),
     (4, time(10), "Protéger ses données personnelles",
-     "Mots de passe, arnaques par SMS et par e-mail, réglages de confidentialité : les bons réflexes.",
+     "Mots de passe, arnaques par SMS et par e-mail, réglages de confidentialité : "
+     "les bons réflexes.",
      "tous", 90, 12),
     (7, time(14), "Installer les applications utiles",
      "Trouver, installer et mettre à jour une application sans se tromper.", "seniors", 120, 1),

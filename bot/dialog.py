@@ -52,12 +52,15 @@ class Choice:
     intent: Intent | None = None
 
 
+Rows = tuple[tuple[Choice, ...], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A message: text plus rows of choices."""
 
     text: str
-    choices: tuple[tuple[Choice, ...], ...] = field(default=())
+    choices: Rows = field(default=())
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""

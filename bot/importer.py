@@ -148,7 +148,7 @@ def parse_schedule(content: str, zone: ZoneInfo) -> tuple[list[SessionRow], list
             errors.append(RowError(line, f"the file has more than {MAX_ROWS} rows"))
             break
         try:
-            row = _parse_row(line, raw, zone)  # type: ignore[arg-type]
+            row = _parse_row(line, raw, zone)
         except ValueError as error:
             errors.append(RowError(line, str(error)))
             continue
@@ -179,7 +179,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             "address": row.address,
             "status": "scheduled",
         }
-        if await insert_ignore(session, WorkshopSession.__table__, values):  # type: ignore[arg-type]
+        if await insert_ignore(session, WorkshopSession, values):
             report.created += 1
             continue
         query = select(WorkshopSession).where(WorkshopSession.import_key == row.import_key)

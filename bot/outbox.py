@@ -32,7 +32,7 @@ async def enqueue(
     """Queue a message unless one with the same key exists; return whether it was queued."""
     return await insert_ignore(
         session,
-        OutboxMessage.__table__,  # type: ignore[arg-type]
+        OutboxMessage,
         {
             "key": key,
             "person_id": person_id,

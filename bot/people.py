@@ -24,7 +24,7 @@ async def get_or_create_person(
     """Return the sender's person and whether they were created now (first contact)."""
     created = await insert_ignore(
         session,
-        Person.__table__,  # type: ignore[arg-type]
+        Person,
         {
             "channel": sender.channel,
             "external_id": sender.external_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.booking import book_seat, join_waiting_list, waiting_position
-from bot.dialog import Intent, Reply
+from bot.dialog import Intent, Reply, Rows
 from bot.errors import AlreadyBooked, BookingError, SessionFull
 from handlers import actions, describe
 from handlers.browse import refusal, visible_session
@@ -12,7 +12,7 @@ from handlers.menu import menu_choices
 from models import BookingStatus, WorkshopSession
 
 
-def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> tuple:  # type: ignore[type-arg]
+def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> Rows:
     return (
         (flow.choice(yes_key, yes_data, Intent.YES),),
         (flow.choice("button.no", actions.KEEP, Intent.NO),),
@@ -71,5 +71,5 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
     return Reply(text, menu_choices(flow))
 
 
-def _mine_row(flow: Flow) -> tuple:  # type: ignore[type-arg]
+def _mine_row(flow: Flow) -> Rows:
     return ((flow.choice("button.my_bookings", actions.MINE),), flow.menu_row())

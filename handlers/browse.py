@@ -47,7 +47,7 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
 
 async def audience_filter(flow: Flow) -> Reply:
     """Choose who the workshops are for."""
-    rows = [
+    rows: list[tuple[Choice, ...]] = [
         (flow.choice(f"audience.{audience}", actions.encode(actions.LIST, 0, audience)),)
         for audience in await upcoming_audiences(flow.db, flow.now)
         if audience != "tous"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.booking import cancel_booking, own_booking
 from bot.catalog import my_upcoming_bookings
-from bot.dialog import Choice, Intent, Reply
+from bot.dialog import Choice, Intent, Reply, Rows
 from bot.errors import BookingError, BookingNotActive
 from bot.notices import queue_offer
 from handlers import actions, describe
@@ -18,11 +18,11 @@ async def my_bookings(flow: Flow) -> Reply:
     """Upcoming bookings, with the place in line, each with a button to cancel it."""
     mine = await my_upcoming_bookings(flow.db, flow.person.id, flow.now)
     if not mine:
-        rows = (
+        nothing: Rows = (
             (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
             flow.menu_row(),
         )
-        return Reply(flow.t("mine.none"), rows)
+        return Reply(flow.t("mine.none"), nothing)
     lines = [flow.t("mine.header")]
     rows: list[tuple[Choice, ...]] = []
     for number, item in enumerate(mine, start=1):

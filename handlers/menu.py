@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.dialog import Choice, Reply
+from bot.dialog import Reply, Rows
 from handlers import actions
 from handlers.context import Flow
 
 
-def menu_choices(flow: Flow) -> tuple[tuple[Choice, ...], ...]:
+def menu_choices(flow: Flow) -> Rows:
     """The three main choices."""
     return (
         (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),

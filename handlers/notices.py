@@ -1,4 +1,4 @@
-"""What a queued notice says when it goes out (rendered at sending time, in the person's language)."""
+"""What a queued notice says, rendered when it goes out, in the person's language."""
 
 from __future__ import annotations
 

@@ -167,7 +167,7 @@ class Conversations:
         if incoming.update_key is not None:
             fresh = await insert_ignore(
                 session,
-                ProcessedUpdate.__table__,
+                ProcessedUpdate,
                 {
                     "channel": incoming.sender.channel,
                     "update_key": incoming.update_key,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from handlers.router import Conversations
-from models import Booking, BookingStatus, Database, OutboxMessage, WorkshopSession
+from models import Booking, Database, OutboxMessage, WorkshopSession
 from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
 
@@ -73,9 +73,7 @@ async def test_full_session_offers_the_waiting_list(db: Database, clock: FixedCl
     assert await counts(db, session_id) == {"booked": 1, "waiting": 2, "seats_taken": 1}
 
 
-async def test_cancel_offers_the_seat_to_the_first_in_line(
-    db: Database, clock: FixedClock
-) -> None:
+async def test_cancel_offers_the_seat_to_the_first_in_line(db: Database, clock: FixedClock) -> None:
     session_id = await add_session(db, capacity=1)
     flows = conversations(db, clock, offer_expiry_minutes=60)
     first, second = Chat(flows, "1"), Chat(flows, "2", name="Ali")
@@ -120,18 +118,23 @@ async def test_an_offer_expires_and_passes_to_the_next(db: Database, clock: Fixe
     async with db.transaction() as session:
         kinds = [
             (o.kind, o.person_id)
-            for o in (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id)))
-            .scalars()
+            for o in (
+                await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))
+            ).scalars()
         ]
     assert [k for k, _ in kinds] == ["waitlist_offer", "offer_expired", "waitlist_offer"]
     assert await counts(db, session_id) == {"cancelled": 2, "waiting": 1, "seats_taken": 1}
     # The late answer of the first in line is politely refused.
     async with db.transaction() as session:
         late = (
-            await session.execute(
-                select(Booking).where(Booking.session_id == session_id).order_by(Booking.id)
+            (
+                await session.execute(
+                    select(Booking).where(Booking.session_id == session_id).order_by(Booking.id)
+                )
             )
-        ).scalars().all()[1]
+            .scalars()
+            .all()[1]
+        )
     await people[1].pick(f"oa:{late.id}")
     assert "plus gardée" in people[1].text
 

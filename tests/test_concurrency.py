@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime
 
 import pytest
@@ -28,7 +29,9 @@ async def booked(db: Database, session_id: int) -> int:
 async def confirm_all(flows: Conversations, session_id: int, people: int) -> list[str]:
     """``people`` distinct people press "Yes, book it" at the same instant."""
     events = [
-        Incoming(Sender("test", f"p{n}", f"P{n}", "fr"), Kind.CHOICE, "", f"by:{session_id}", f"u{n}")
+        Incoming(
+            Sender("test", f"p{n}", f"P{n}", "fr"), Kind.CHOICE, "", f"by:{session_id}", f"u{n}"
+        )
         for n in range(people)
     ]
     answers = await asyncio.gather(*(flows.handle(event) for event in events))
@@ -45,7 +48,8 @@ async def test_fifty_people_for_the_last_five_seats(db: Database, clock: FixedCl
     assert await booked(db, session_id) == 5
     async with db.transaction() as session:
         workshop = await session.get(WorkshopSession, session_id)
-        assert workshop is not None and workshop.seats_taken == 8
+        assert workshop is not None
+        assert workshop.seats_taken == 8
 
 
 async def test_a_double_tap_books_one_seat(db: Database, clock: FixedClock) -> None:
@@ -84,10 +88,8 @@ async def test_control_without_the_guard_the_same_race_oversells(
         arrived += 1
         if arrived >= 20:
             everyone_read.set()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(everyone_read.wait(), timeout=2)
-        except TimeoutError:
-            pass
         return bool(taken < workshop.capacity)
 
     monkeypatch.setattr(bot.booking, "reserve_seat", unguarded)

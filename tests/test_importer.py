@@ -31,8 +31,10 @@ async def test_the_sample_file_imports_once(db: Database) -> None:
     assert await session_count(db) == 8
     async with db.transaction() as session:
         first_session = (
-            await session.execute(select(WorkshopSession).order_by(WorkshopSession.starts_at))
-        ).scalars().first()
+            (await session.execute(select(WorkshopSession).order_by(WorkshopSession.starts_at)))
+            .scalars()
+            .first()
+        )
     assert first_session is not None
     # 14:00 in Metz in January is 13:00 UTC.
     assert first_session.starts_at.astimezone(PARIS).hour == 14
@@ -73,8 +75,10 @@ def test_a_missing_column_is_reported_on_line_one() -> None:
 
 
 def test_quoted_multiline_cells_keep_line_numbers_right() -> None:
-    content = HEADER + 'A,"two\nlines",tous,2027-03-01T14:00,90,8,Boutique,Metz\n' + (
-        "B,Desc,tous,not-a-date,90,8,Boutique,Metz\n"
+    content = (
+        HEADER
+        + 'A,"two\nlines",tous,2027-03-01T14:00,90,8,Boutique,Metz\n'
+        + ("B,Desc,tous,not-a-date,90,8,Boutique,Metz\n")
     )
     _, errors = parse_schedule(content, PARIS)
     assert [e.line for e in errors] == [4]

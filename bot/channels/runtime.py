@@ -58,7 +58,7 @@ class TelegramBot:
         self, settings: Settings, clock: Clock | None = None, *, poll_timeout: int = 10
     ) -> None:
         self.core = Core(settings, clock)
-        self.app: Application = build_application(settings, self.core.conversations.handle)  # type: ignore[type-arg]
+        self.app: Application = build_application(settings, self.core.conversations.handle)
         self.core.deliverers[CHANNEL] = make_deliverer(self.app)
         self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
         self.poll_timeout = poll_timeout

@@ -61,7 +61,7 @@ def incoming_from(update: Update) -> Incoming | None:
 
 
 async def deliver(
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     chat_id: int,
     replies: list[Reply],
     *,
@@ -80,7 +80,7 @@ async def deliver(
         await app.bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
 
 
-def build_application(settings: Settings, handle: Handle) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, handle: Handle) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
     Updates are processed one at a time per process: the database serialises bookings
@@ -124,7 +124,7 @@ def build_application(settings: Settings, handle: Handle) -> Application:  # typ
     return app
 
 
-def make_deliverer(app: Application) -> Callable[[Person, Reply], Awaitable[None]]:  # type: ignore[type-arg]
+def make_deliverer(app: Application) -> Callable[[Person, Reply], Awaitable[None]]:
     """Deliver an outbox reply to a Telegram person, mapping Bot API errors to outcomes."""
 
     async def deliver_to(person: Person, reply: Reply) -> None:

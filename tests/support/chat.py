@@ -14,8 +14,13 @@ class Chat:
     """One person talking to the flows; remembers the last screen to press its choices."""
 
     def __init__(
-        self, conversations: Conversations, external_id: str, *, name: str = "Marie",
-        language: str = "fr", channel: str = "test",
+        self,
+        conversations: Conversations,
+        external_id: str,
+        *,
+        name: str = "Marie",
+        language: str = "fr",
+        channel: str = "test",
     ) -> None:
         self.conversations = conversations
         self.sender = Sender(channel, external_id, name, language)
@@ -27,7 +32,9 @@ class Chat:
 
     async def pick(self, data: str) -> list[Reply]:
         """Send choice data as a button would (forged or not)."""
-        return await self._send(Incoming(self.sender, Kind.CHOICE, choice=data, update_key=self._key()))
+        return await self._send(
+            Incoming(self.sender, Kind.CHOICE, choice=data, update_key=self._key())
+        )
 
     async def press(self, label_part: str) -> list[Reply]:
         """Press the choice of the last screen whose label contains ``label_part``."""
