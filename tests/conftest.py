@@ -110,7 +110,7 @@ async def add_session(
     seats_taken: int = 0,
 ) -> int:
     """Add one scheduled session and return its id."""
-    start = starts_at or NOW + timedelta(days=2)
+    start = starts_at or NOW + timedelta(days=2, hours=4)  # Wednesday 6 January, 14 h in Metz
     async with db.transaction() as session:
         workshop = WorkshopSession(
             import_key=f"{title}|{start.isoformat()}",

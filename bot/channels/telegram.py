@@ -106,9 +106,11 @@ def build_application(settings: Settings, handle: Handle) -> Application:
         query = update.callback_query
         chat_id = int(incoming.sender.external_id)
         if query is not None:
-            await query.answer()
             message = query.message if isinstance(query.message, Message) else None
-            await deliver(context.application, chat_id, replies, edit=message)
+            try:
+                await deliver(context.application, chat_id, replies, edit=message)
+            finally:
+                await query.answer()  # stops the button's spinner once the answer is there
         else:
             await deliver(context.application, chat_id, replies)
 

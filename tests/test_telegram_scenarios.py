@@ -1,0 +1,271 @@
+"""Whole conversations on Telegram: the real Application polls a Bot API server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.runtime import TelegramBot
+from bot.clock import FixedClock
+from models import Booking, BookingStatus, Database
+from tests.conftest import add_session, make_settings
+from tests.support.bot_api import FakeBotApi, FakeUser
+
+CANCEL_PHRASES = ["annuler", "ANNULER", "anuler", "je ne peux pas venir", "/annuler"]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+class Harness:
+    """The bot under test, restartable on the same database."""
+
+    def __init__(self, api: FakeBotApi, url: str, clock: FixedClock) -> None:
+        self.api = api
+        self.url = url
+        self.clock = clock
+        self.db = Database(url)
+        self.bot: TelegramBot | None = None
+
+    async def start(self) -> None:
+        settings = make_settings(
+            self.url,
+            telegram_bot_token=self.api.token,
+            telegram_api_base_url=self.api.base_url,
+            offer_expiry_minutes=60,
+        )
+        self.bot = TelegramBot(settings, self.clock, poll_timeout=1)
+        await self.bot.start()
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.stop()
+            self.bot = None
+
+    async def bookings(self, status: BookingStatus) -> int:
+        async with self.db.transaction() as session:
+            query = select(func.count()).where(Booking.status == status)
+            return int((await session.execute(query)).scalar_one())
+
+
+@pytest.fixture
+async def harness(api: FakeBotApi, sqlite_url: str, clock: FixedClock) -> AsyncIterator[Harness]:
+    running = Harness(api, sqlite_url, clock)
+    await running.start()
+    yield running
+    await running.stop()
+    await running.db.dispose()
+
+
+async def book(user: FakeUser, session_id: int) -> None:
+    """Book a seat as a person would from a deep link: open, book, confirm."""
+    await user.say(f"/start s{session_id}", min_replies=2)
+    await user.press("Réserver")
+    replies = await user.press("Oui, je réserve")
+    assert "C'est réservé" in replies[-1].text
+
+
+async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db, capacity=4)
+    marie = api.user(501, "Marie")
+    welcome = await marie.say("coucou")
+    assert welcome[0].text.startswith("Bonjour Marie !")
+    assert "Je garde votre prénom et vos inscriptions" in welcome[0].text
+    assert welcome[0].labels == ["📅 Voir les ateliers", "🎟️ Mes inscriptions", "❓ Aide"]
+    listing = await marie.press("Voir les ateliers")
+    assert "mercredi 6 janvier à 14 h" in listing[-1].text
+    assert "4 places libres" in listing[-1].text
+    card = await marie.press("Prendre en main son smartphone")
+    assert "Durée : 2 heures" in card[-1].text
+    assert "Angle rue Serpenoise" in card[-1].text
+    prompt = await marie.press("Réserver")
+    assert "C'est bien ça ?" in prompt[-1].text
+    assert "« Prendre en main son smartphone »" in prompt[-1].text
+    assert "Boutique Orange Metz" in prompt[-1].text
+    done = await marie.press("Oui, je réserve")
+    assert "C'est réservé" in done[-1].text
+    assert "écrivez « annuler »" in done[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+    assert session_id
+    # Every button the bot sent fits Telegram's 64-byte limit for callback data.
+    for call in api.calls:
+        markup = call.params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                assert len(button["callback_data"].encode()) <= 64
+
+
+async def test_english_speakers_get_english(api: FakeBotApi, harness: Harness) -> None:
+    john = api.user(502, "John", language_code="en")
+    replies = await john.say("hi")
+    assert replies[0].text.startswith("Hello John!")
+    assert "📅 See the workshops" in replies[0].labels
+
+
+async def test_full_waiting_list_and_promotion(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db, capacity=1)
+    first, second = api.user(601, "Ana"), api.user(602, "Ben")
+    await book(first, session_id)
+    await second.say(f"/start s{session_id}", min_replies=2)
+    assert "complet" in second.last.text if second.last else False
+    joined = await second.press("liste d'attente")
+    assert "Vous êtes numéro 1" in joined[-1].text
+    await first.say("annuler")
+    cancelled = await first.press("Oui, j'annule")
+    assert "C'est annulé" in cancelled[-1].text
+    # The scheduler's outbox sender tells the first in line, with buttons.
+    since = 0
+    offer = await api.wait_for_replies(second.chat_id, since=since, min_count=1, timeout=10)
+    assert offer
+    offer_message = second.last
+    assert offer_message is not None
+    assert "une place s'est libérée" in offer_message.text
+    accepted = await second.press("Je prends la place")
+    assert "C'est réservé" in accepted[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+    assert await harness.bookings(BookingStatus.WAITING) == 0
+
+
+async def test_my_bookings_and_cancel_by_button(api: FakeBotApi, harness: Harness) -> None:
+    soon = await add_session(harness.db, capacity=2)
+    full = await add_session(harness.db, title="Protéger ses données", capacity=1)
+    other = api.user(701, "Zoé")
+    await book(other, full)
+    marie = api.user(702, "Marie")
+    await book(marie, soon)
+    await marie.say(f"/start s{full}", min_replies=2)
+    await marie.press("liste d'attente")
+    await marie.say("menu")
+    mine = await marie.press("Mes inscriptions")
+    assert "Votre place est réservée." in mine[-1].text
+    assert "Liste d'attente : vous êtes numéro 1." in mine[-1].text
+    prompt = await marie.press("Annuler le numéro 1")
+    assert "Voulez-vous vraiment annuler votre place ?" in prompt[-1].text
+    assert "mercredi 6 janvier" in prompt[-1].text
+    done = await marie.press("Oui, j'annule")
+    assert "C'est annulé" in done[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1  # Zoé's
+
+
+@pytest.mark.parametrize("phrase", CANCEL_PHRASES)
+async def test_cancel_by_writing(api: FakeBotApi, harness: Harness, phrase: str) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(801, "Marie")
+    await book(marie, session_id)
+    prompt = await marie.say(phrase)
+    assert "Voulez-vous vraiment annuler votre place ?" in prompt[-1].text
+    assert "« Prendre en main son smartphone »" in prompt[-1].text
+    assert "mercredi 6 janvier à 14 h" in prompt[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1  # nothing without a yes
+    done = await marie.say("oui")
+    assert "C'est annulé" in done[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 0
+
+
+async def test_cancel_asks_which_when_there_are_several(api: FakeBotApi, harness: Harness) -> None:
+    first = await add_session(harness.db)
+    second = await add_session(harness.db, title="Faire ses démarches en ligne")
+    marie = api.user(802, "Marie")
+    await book(marie, first)
+    await book(marie, second)
+    which = await marie.say("je peux pas venir")
+    assert "Quelle place voulez-vous annuler ?" in which[-1].text
+    prompt = await marie.press("Faire ses démarches")
+    assert "« Faire ses démarches en ligne »" in prompt[-1].text
+    await marie.press("Non, je garde ma place")
+    assert await harness.bookings(BookingStatus.BOOKED) == 2
+
+
+async def test_deep_link_opens_the_session(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(901, "Marie")
+    replies = await marie.say(f"/start s{session_id}", min_replies=2)
+    assert replies[0].text.startswith("Bonjour Marie !")
+    assert "« Prendre en main son smartphone »" in replies[1].text
+    assert "✅ Réserver une place" in replies[1].labels
+    unknown = await marie.say("/start s999999", min_replies=2)
+    assert "Je ne trouve pas cet atelier" in unknown[1].text
+
+
+async def test_unknown_input_gets_kind_help(api: FakeBotApi, harness: Harness) -> None:
+    marie = api.user(902, "Marie")
+    await marie.say("bonjour")
+    for reply in (
+        await marie.say("qsdkjfh qsdf"),
+        await marie.say("😀" * 50),
+        await marie.say("x" * 4000),
+    ):
+        assert "Je n'ai pas compris." in reply[-1].text
+        assert "📅 Voir les ateliers" in reply[-1].labels
+    for other in (await marie.send_sticker(), await marie.send_voice(), await marie.send_photo()):
+        assert "Je ne comprends que les messages écrits." in other[-1].text
+    assert "Voici comment faire." in (await marie.say("aide"))[-1].text
+    assert "Voici comment faire." in (await marie.say("/help"))[-1].text
+    assert "Que voulez-vous faire ?" in (await marie.say("menu"))[-1].text
+
+
+async def test_restart_in_the_middle_of_a_booking(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(903, "Marie")
+    await marie.say(f"/start s{session_id}", min_replies=2)
+    await marie.press("Réserver")
+    await harness.stop()
+    await harness.start()
+    done = await marie.say("oui")
+    assert "C'est réservé" in done[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+
+
+async def test_forged_buttons_change_nothing(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db)
+    owner = api.user(904, "Ana")
+    await book(owner, session_id)
+    async with harness.db.transaction() as session:
+        booking_id = (await session.execute(select(Booking.id))).scalar_one()
+    intruder = api.user(905, "Eve")
+    await intruder.say("bonjour")
+    welcome = intruder.last
+    assert welcome is not None
+    for forged in (f"cy:{booking_id}", f"c:{booking_id}", "zzz", "by:-1", "by:1:2", "l:x"):
+        since = len(api.calls)
+        api.user_press(intruder.user_id, welcome.message_id, forged)
+        calls = await api.wait_for_replies(intruder.chat_id, since=since)
+        texts = [c.params.get("text", "") for c in calls]
+        assert any("Je ne trouve pas" in t or "ne marche plus" in t for t in texts), texts
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+
+
+async def test_a_redelivered_update_changes_nothing(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db, capacity=3)
+    marie = api.user(906, "Marie")
+    await marie.say(f"/start s{session_id}", min_replies=2)
+    await marie.press("Réserver")
+    prompt = marie.last
+    assert prompt is not None
+    since = len(api.calls)
+    confirm = api.user_press(marie.user_id, prompt.message_id, f"by:{session_id}")
+    await api.wait_for_replies(marie.chat_id, since=since)
+    since = len(api.calls)
+    api.redeliver(confirm)
+    calls = await api.wait_for_replies(marie.chat_id, since=since)
+    # The retry is only acknowledged: no second message, no second booking.
+    assert [call.method for call in calls] == ["answerCallbackQuery"]
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+
+
+async def test_a_past_session_button_is_refused(
+    api: FakeBotApi, harness: Harness, clock: FixedClock
+) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(907, "Marie")
+    await marie.say(f"/start s{session_id}", min_replies=2)
+    clock.advance(timedelta(days=3))
+    refused = await marie.press("Réserver")
+    assert "déjà commencé" in refused[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 0
