@@ -23,6 +23,7 @@ from bot.errors import (
     UnknownBooking,
     UnknownSession,
 )
+from bot.reminders import drop_reminders
 from models import ACTIVE_STATUSES, Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 
@@ -172,6 +173,7 @@ async def cancel_booking(
     if workshop.starts_at <= now:
         raise SessionPast(booking.session_id)
     held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
+    await drop_reminders(session, booking.id)
     booking.status = BookingStatus.CANCELLED
     booking.offer_expires_at = None
     booking.updated_at = now

@@ -25,8 +25,19 @@ CANCEL_CONFIRM = "cy"  # cy:<booking id>
 OFFER_ACCEPT = "oa"  # oa:<booking id>
 OFFER_DECLINE = "od"  # od:<booking id>
 KEEP = "no"
+THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
 
-_WITH_ID = {SESSION, BOOK, CONFIRM, WAIT, CANCEL_ASK, CANCEL_CONFIRM, OFFER_ACCEPT, OFFER_DECLINE}
+_WITH_ID = {
+    SESSION,
+    BOOK,
+    CONFIRM,
+    WAIT,
+    CANCEL_ASK,
+    CANCEL_CONFIRM,
+    OFFER_ACCEPT,
+    OFFER_DECLINE,
+    THERE,
+}
 _BARE = {MENU, HELP, AUDIENCE, MINE, KEEP}
 _MAX_ID = 2**31 - 1
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.booking import book_seat, join_waiting_list, waiting_position
 from bot.dialog import Intent, Reply, Rows
 from bot.errors import AlreadyBooked, BookingError, SessionFull
+from bot.reminders import queue_reminder
 from handlers import actions, describe
 from handlers.browse import refusal, visible_session
 from handlers.context import Flow
 from handlers.menu import menu_choices
-from models import BookingStatus, WorkshopSession
+from models import Booking, BookingStatus, WorkshopSession
 
 
 def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> Rows:
@@ -41,7 +42,7 @@ async def ask(flow: Flow, session_id: int) -> Reply:
 async def confirm(flow: Flow, session_id: int) -> Reply:
     """Take the seat, re-checking everything; offer the line when it just filled up."""
     try:
-        await book_seat(flow.db, flow.person, session_id, flow.now)
+        booking = await book_seat(flow.db, flow.person, session_id, flow.now)
     except SessionFull:
         workshop = await visible_session(flow, session_id)
         return _offer_line(flow, workshop)
@@ -49,9 +50,7 @@ async def confirm(flow: Flow, session_id: int) -> Reply:
         return Reply(flow.t("error.already_booked"), _mine_row(flow))
     except BookingError as error:
         return refusal(flow, error)
-    workshop = await visible_session(flow, session_id)
-    text = flow.t("book.confirmed", summary=describe.summary(flow.t, flow, workshop))
-    return Reply(text, menu_choices(flow))
+    return await booked(flow, booking)
 
 
 async def join_line(flow: Flow, session_id: int) -> Reply:
@@ -62,12 +61,24 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
         return Reply(flow.t("error.already_booked"), _mine_row(flow))
     except BookingError as error:
         return refusal(flow, error)
+    if booking.status == BookingStatus.BOOKED:
+        return await booked(flow, booking)
     workshop = await visible_session(flow, session_id)
     summary = describe.summary(flow.t, flow, workshop)
-    if booking.status == BookingStatus.BOOKED:
-        return Reply(flow.t("book.confirmed", summary=summary), menu_choices(flow))
     position = await waiting_position(flow.db, booking)
     text = flow.t("book.in_line", summary=summary, position=position)
+    return Reply(text, menu_choices(flow))
+
+
+async def booked(flow: Flow, booking: Booking) -> Reply:
+    """The confirmation of a seat; the reminder for the day before is queued with it."""
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    settings = flow.settings
+    await queue_reminder(
+        flow.db, booking, workshop, zone=settings.zone, at=settings.reminder_time, now=flow.now
+    )
+    text = flow.t("book.confirmed", summary=describe.summary(flow.t, flow, workshop))
     return Reply(text, menu_choices(flow))
 
 

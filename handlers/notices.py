@@ -11,10 +11,11 @@ from bot.dialog import Reply
 from bot.formatting import day_in_words, time_in_words
 from bot.i18n import Translator
 from bot.notices import OFFER, OFFER_EXPIRED
+from bot.reminders import REMINDER
 from handlers import actions, describe
 from handlers.context import Flow
 from handlers.menu import menu_choices
-from models import Booking, OutboxMessage, Person, WorkshopSession
+from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
 
 
 async def render_notice(
@@ -50,6 +51,17 @@ async def render_notice(
                     "button.offer_decline", actions.encode(actions.OFFER_DECLINE, booking.id)
                 ),
             ),
+        )
+        return Reply(text, rows)
+    if message.kind == REMINDER:
+        if booking.status != BookingStatus.BOOKED:
+            return None
+        if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
+            return None
+        text = flow.t("reminder.notice", summary=summary)
+        rows = (
+            (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
+            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
         )
         return Reply(text, rows)
     if message.kind == OFFER_EXPIRED:

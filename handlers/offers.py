@@ -6,11 +6,10 @@ from bot.booking import accept_offer, decline_offer
 from bot.dialog import Reply
 from bot.errors import BookingError
 from bot.notices import queue_offer
-from handlers import describe
+from handlers.book import booked
 from handlers.browse import refusal
 from handlers.context import Flow
 from handlers.menu import menu_choices
-from models import WorkshopSession
 
 
 async def accept(flow: Flow, booking_id: int) -> Reply:
@@ -19,10 +18,7 @@ async def accept(flow: Flow, booking_id: int) -> Reply:
         booking = await accept_offer(flow.db, flow.person, booking_id, flow.now)
     except BookingError as error:
         return refusal(flow, error)
-    workshop = await flow.db.get(WorkshopSession, booking.session_id)
-    assert workshop is not None
-    text = flow.t("book.confirmed", summary=describe.summary(flow.t, flow, workshop))
-    return Reply(text, menu_choices(flow))
+    return await booked(flow, booking)
 
 
 async def decline(flow: Flow, booking_id: int) -> Reply:

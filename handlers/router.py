@@ -20,7 +20,7 @@ from bot.dialog import Incoming, Intent, Kind, Reply
 from bot.i18n import Translator, normalise_language
 from bot.intents import TextIntent, command_of, intent_of, number_of
 from bot.people import get_or_create_person
-from handlers import actions, book, browse, cancel, menu, offers
+from handlers import actions, book, browse, cancel, menu, offers, presence
 from handlers.context import Flow
 from models import Conversation, Database, ProcessedUpdate
 from models.inserts import insert_ignore
@@ -49,6 +49,7 @@ STEPS: dict[str, Step] = {
     actions.CANCEL_CONFIRM: lambda flow, a: cancel.confirm(flow, a.number),
     actions.OFFER_ACCEPT: lambda flow, a: offers.accept(flow, a.number),
     actions.OFFER_DECLINE: lambda flow, a: offers.decline(flow, a.number),
+    actions.THERE: lambda flow, a: presence.there(flow, a.number),
 }
 
 

@@ -18,6 +18,9 @@ from bot.config import Settings
 from models import Database, WorkshopSession
 from models.migrate import upgrade
 
+# python-telegram-bot 22 warns on every RetryAfter unless told to use timedelta values.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/atelier_test"

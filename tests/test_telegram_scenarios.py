@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -269,3 +269,19 @@ async def test_a_past_session_button_is_refused(
     refused = await marie.press("Réserver")
     assert "déjà commencé" in refused[-1].text
     assert await harness.bookings(BookingStatus.BOOKED) == 0
+
+
+async def test_the_reminder_arrives_the_day_before(
+    api: FakeBotApi, harness: Harness, clock: FixedClock
+) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(908, "Marie")
+    await book(marie, session_id)
+    since = len(api.calls)
+    clock.set(datetime(2027, 1, 5, 9, 0, tzinfo=UTC))  # Tuesday, 10 h in Metz
+    await api.wait_for_replies(marie.chat_id, since=since)
+    reminder = marie.last
+    assert reminder is not None
+    assert "votre atelier, c'est demain" in reminder.text
+    thanks = await marie.press("Je serai là")
+    assert "C'est noté" in thanks[-1].text

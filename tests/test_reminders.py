@@ -1,0 +1,136 @@
+"""Reminders the day before: queued with the booking, sent once when due, never when moot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import FixedClock
+from bot.dialog import Reply
+from bot.reminders import reminder_due
+from bot.sender import OutboxSender
+from handlers.notices import render_notice
+from handlers.router import Conversations
+from models import Booking, Database, OutboxMessage, Person
+from tests.conftest import add_session, make_settings
+from tests.support.chat import Chat
+
+# Sessions start Wednesday 6 January 2027 at 14 h in Metz: the reminder is due
+# Tuesday 5 January at 10 h in Metz, 9 h UTC.
+DUE = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class Inbox:
+    """A channel that records what it delivers."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, Reply]] = []
+
+    async def deliver(self, person: Person, reply: Reply) -> None:
+        self.received.append((person.external_id, reply))
+
+
+def sender_for(db: Database, clock: FixedClock, inbox: Inbox) -> OutboxSender:
+    settings = make_settings(db.url)
+    return OutboxSender(
+        db,
+        clock,
+        lambda session, row, person, now: render_notice(session, row, person, settings, now),
+        {"test": inbox.deliver},
+    )
+
+
+async def booked_chat(db: Database, clock: FixedClock, who: str = "1") -> tuple[Chat, int]:
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(db.url), clock), who)
+    await chat.say("bonjour")
+    await chat.pick(f"by:{session_id}")
+    assert "C'est réservé" in chat.text
+    return chat, session_id
+
+
+def test_due_time_is_the_day_before_in_local_time() -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2027, 1, 6, 13, 0, tzinfo=UTC)
+    assert reminder_due(start, ZoneInfo("Europe/Paris"), time(10, 0)) == DUE
+    summer = datetime(2027, 7, 6, 12, 0, tzinfo=UTC)
+    assert reminder_due(summer, ZoneInfo("Europe/Paris"), time(10, 0)).hour == 8
+
+
+async def test_sent_once_when_due(db: Database, clock: FixedClock) -> None:
+    await booked_chat(db, clock)
+    inbox = Inbox()
+    sender = sender_for(db, clock, inbox)
+    clock.set(DUE - timedelta(minutes=1))
+    await sender.run_once()
+    assert inbox.received == []
+    clock.set(DUE)
+    await sender.run_once()
+    await sender.run_once()
+    # A second sender, as after a restart, finds nothing more to send.
+    second = Database(db.url)
+    try:
+        await sender_for(second, clock, inbox).run_once()
+    finally:
+        await second.dispose()
+    assert len(inbox.received) == 1
+    reply = inbox.received[0][1]
+    assert "votre atelier, c'est demain" in reply.text
+    assert "mercredi 6 janvier à 14 h" in reply.text
+    assert [c.label for c in reply.flat_choices()] == ["✅ Je serai là", "❌ Annuler ma place"]
+
+
+async def test_due_while_stopped_is_sent_on_return(db: Database, clock: FixedClock) -> None:
+    await booked_chat(db, clock)
+    inbox = Inbox()
+    clock.set(DUE + timedelta(hours=3))  # the bot was down at 10 h
+    await sender_for(db, clock, inbox).run_once()
+    assert len(inbox.received) == 1
+
+
+async def test_none_once_the_session_started(db: Database, clock: FixedClock) -> None:
+    await booked_chat(db, clock)
+    inbox = Inbox()
+    clock.set(datetime(2027, 1, 6, 13, 30, tzinfo=UTC))
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received == []
+
+
+async def test_none_for_a_booking_made_after_the_reminder_time(
+    db: Database, clock: FixedClock
+) -> None:
+    clock.set(DUE + timedelta(hours=1))
+    await booked_chat(db, clock)
+    async with db.transaction() as session:
+        assert list((await session.execute(select(OutboxMessage))).scalars()) == []
+
+
+async def test_cancelled_after_queueing_is_not_sent(db: Database, clock: FixedClock) -> None:
+    chat, _ = await booked_chat(db, clock)
+    await chat.say("annuler")
+    await chat.say("oui")
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received == []
+
+
+async def test_ill_be_there_is_recorded(db: Database, clock: FixedClock) -> None:
+    chat, _ = await booked_chat(db, clock)
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    chat.last = [inbox.received[0][1]]
+    await chat.press("Je serai là")
+    assert "C'est noté" in chat.text
+    async with db.transaction() as session:
+        booking = (await session.execute(select(Booking))).scalar_one()
+    assert booking.confirmed_at == DUE
+    # Somebody else's "I'll be there" is refused.
+    stranger = Chat(chat.conversations, "2")
+    await stranger.say("bonjour")
+    await stranger.pick(f"here:{booking.id}")
+    assert "Je ne trouve pas cette inscription" in stranger.text
