@@ -131,6 +131,32 @@ async def _roster(settings: Settings, session_id: int) -> int:
     return 0
 
 
+async def _outbox(settings: Settings) -> int:
+    from bot import outbox
+    from models import Database
+    from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            counts = await outbox.status_counts(session)
+            queued = await outbox.upcoming(session)
+            failed = await outbox.recent_failures(session)
+    finally:
+        await db.dispose()
+    print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OUTBOX_STATUSES))
+    for row in queued:
+        due = row.due_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        print(f"queued\t{row.id}\t{row.kind}\tdue {due}\tperson {row.person_id}")
+    for row in failed:
+        print(f"failed\t{row.id}\t{row.kind}\t{row.attempts} attempts\t{row.last_error}")
+    return 0
+
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dropped")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     top = argparse.ArgumentParser(prog="atelier", description="Workshop sign-up chatbot.")
@@ -141,6 +167,7 @@ def parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="load sessions from a CSV file")
     imp.add_argument("file", type=Path)
     commands.add_parser("sessions", help="list upcoming sessions")
+    commands.add_parser("outbox", help="what is queued, sent and failed")
     roster = commands.add_parser("roster", help="a session's bookings as CSV")
     roster.add_argument("session_id", type=int)
     db = commands.add_parser("db", help="database migrations")
@@ -167,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_import(settings, args.file))
     if args.command == "sessions":
         return asyncio.run(_sessions(settings))
+    if args.command == "outbox":
+        return asyncio.run(_outbox(settings))
     if args.command == "roster":
         return asyncio.run(_roster(settings, args.session_id))
     from models.migrate import downgrade, upgrade

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus
@@ -92,6 +92,36 @@ async def mark(
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
     )
+
+
+async def status_counts(session: AsyncSession) -> dict[str, int]:
+    """How many rows stand in each status."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: int(count) for status, count in rows}
+
+
+async def upcoming(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
+    """The next rows still to send, soonest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def recent_failures(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
+    """The latest rows that could not be delivered, with their error."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
 
 
 async def drop_pending(session: AsyncSession, key_prefix: str) -> None:

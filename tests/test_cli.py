@@ -102,3 +102,28 @@ def test_run_without_token_starts_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "No TELEGRAM_BOT_TOKEN" in result.stdout
     assert "Au revoir" in result.stdout
+
+
+def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
+    atelier(tmp_path, "import", str(upcoming_csv(tmp_path)))
+    session_id = atelier(tmp_path, "sessions").stdout.split()[0]
+    # Book in the demo's way: through the flows, from a terminal chat on the same file.
+    script = (
+        "import asyncio\n"
+        "from bot.config import Settings\n"
+        "from bot.channels.runtime import Core\n"
+        "from bot.dialog import Incoming, Kind, Sender\n"
+        "async def main():\n"
+        "    core = Core(Settings())\n"
+        "    sender = Sender('console', 'me', 'Marie', 'fr')\n"
+        f"    event = Incoming(sender, Kind.CHOICE, choice='by:{session_id}')\n"
+        "    await core.conversations.handle(event)\n"
+        "    await core.close()\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+    result = atelier(tmp_path, "outbox")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("pending: 1 | sending: 0 | sent: 0 | failed: 0")
+    assert "\treminder\tdue " in result.stdout
