@@ -185,3 +185,14 @@ async def test_past_and_cancelled_sessions_are_refused(db: Database, clock: Fixe
     assert "Je ne trouve pas cet atelier" in marie.text
     assert await counts(db, past) == {"seats_taken": 0}
     assert await counts(db, cancelled) == {"seats_taken": 0}
+
+
+async def test_old_update_records_are_forgotten(db: Database, clock: FixedClock) -> None:
+    from bot.housekeeping import forget_old_updates
+
+    marie = Chat(conversations(db, clock), "1")
+    await marie.say("bonjour")
+    await marie.say("menu")
+    assert await forget_old_updates(db, clock.now()) == 0
+    clock.advance(timedelta(days=3))
+    assert await forget_old_updates(db, clock.now()) == 2

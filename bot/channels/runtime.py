@@ -10,6 +10,7 @@ from telegram.ext import Application
 from bot.channels.telegram import CHANNEL, build_application, make_deliverer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.housekeeping import forget_old_updates
 from bot.notices import expire_due_offers
 from bot.scheduler import Heartbeat
 from bot.sender import Deliver, OutboxSender
@@ -42,9 +43,11 @@ class Core:
         await asyncio.to_thread(upgrade, self.settings.database_url)
 
     async def tick(self) -> None:
-        """Scheduled work: expire seat offers, then send what is due."""
-        await expire_due_offers(self.db, self.clock.now(), self.settings.offer_expiry_minutes)
+        """Scheduled work: expire seat offers, send what is due, forget old update ids."""
+        now = self.clock.now()
+        await expire_due_offers(self.db, now, self.settings.offer_expiry_minutes)
         await self.sender.run_once()
+        await forget_old_updates(self.db, now)
 
     async def close(self) -> None:
         """Release the database."""
