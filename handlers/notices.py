@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.dialog import Reply
-from bot.formatting import day_in_words, time_in_words
+from bot.formatting import when_in_words
 from bot.i18n import Translator
 from bot.notices import OFFER, OFFER_EXPIRED
 from bot.reminders import REMINDER
@@ -38,11 +38,7 @@ async def render_notice(
             return None
         if booking.offer_expires_at <= now:
             return None
-        until = flow.t(
-            "format.day_at_time",
-            day=day_in_words(booking.offer_expires_at, settings.zone, flow.t),
-            time=time_in_words(booking.offer_expires_at, settings.zone, flow.t),
-        )
+        until = when_in_words(booking.offer_expires_at, settings.zone, flow.t)
         text = flow.t("offer.notice", summary=summary, until=until)
         rows = (
             (flow.choice("button.offer_accept", actions.encode(actions.OFFER_ACCEPT, booking.id)),),
