@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.booking import waiting_position
@@ -14,8 +14,8 @@ from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus, Works
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
 
 
-def _upcoming(now: datetime, audience: str | None = None) -> list[object]:
-    conditions: list[object] = [
+def _upcoming(now: datetime, audience: str | None = None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
         WorkshopSession.status == SessionStatus.SCHEDULED,
         WorkshopSession.starts_at > now,
     ]
@@ -30,12 +30,12 @@ async def upcoming_sessions(
     """One page of upcoming sessions, soonest first, and how many there are in all."""
     conditions = _upcoming(now, audience)
     total = (
-        await session.execute(select(func.count()).select_from(WorkshopSession).where(*conditions))  # type: ignore[arg-type]
+        await session.execute(select(func.count()).select_from(WorkshopSession).where(*conditions))
     ).scalar_one()
     page = (
         await session.execute(
             select(WorkshopSession)
-            .where(*conditions)  # type: ignore[arg-type]
+            .where(*conditions)
             .order_by(WorkshopSession.starts_at, WorkshopSession.id)
             .offset(offset)
             .limit(limit)
@@ -46,13 +46,30 @@ async def upcoming_sessions(
 
 async def upcoming_audiences(session: AsyncSession, now: datetime) -> list[str]:
     """The audiences of upcoming sessions, in the order of AUDIENCES."""
-    rows = await session.execute(
-        select(WorkshopSession.audience).where(*_upcoming(now)).distinct()  # type: ignore[arg-type]
-    )
+    rows = await session.execute(select(WorkshopSession.audience).where(*_upcoming(now)).distinct())
     found = {row[0] for row in rows}
     return [audience for audience in AUDIENCES if audience in found] + sorted(
         found - set(AUDIENCES)
     )
+
+
+async def upcoming_with_waiting(
+    session: AsyncSession, now: datetime
+) -> list[tuple[WorkshopSession, int]]:
+    """Every upcoming session, soonest first, with the length of its waiting list."""
+    waiting = (
+        select(Booking.session_id, func.count().label("waiting"))
+        .where(Booking.status == BookingStatus.WAITING)
+        .group_by(Booking.session_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(WorkshopSession, func.coalesce(waiting.c.waiting, 0))
+        .outerjoin(waiting, waiting.c.session_id == WorkshopSession.id)
+        .where(*_upcoming(now))
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
+    return [(workshop, int(count)) for workshop, count in rows]
 
 
 @dataclass(frozen=True, slots=True)

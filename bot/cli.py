@@ -8,9 +8,11 @@ import contextlib
 import csv
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 
@@ -50,23 +52,31 @@ async def _run(settings: Settings) -> None:
     await TelegramBot(settings).run_forever()
 
 
-async def _import(settings: Settings, path: Path) -> int:
-    from bot.importer import import_schedule
+@asynccontextmanager
+async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A migrated database and one transaction on it, closed afterwards."""
     from models import Database
     from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            yield session
+    finally:
+        await db.dispose()
+
+
+async def _import(settings: Settings, path: Path) -> int:
+    from bot.importer import import_schedule
 
     try:
         content = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         print(f"Cannot read {path}: {error}", file=sys.stderr)
         return 1
-    await asyncio.to_thread(upgrade, settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        async with db.transaction() as session:
-            report = await import_schedule(session, content, settings.zone)
-    finally:
-        await db.dispose()
+    async with _transaction(settings) as session:
+        report = await import_schedule(session, content, settings.zone)
     if report.errors:
         print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
         for problem in report.errors:
@@ -77,51 +87,28 @@ async def _import(settings: Settings, path: Path) -> int:
 
 
 async def _sessions(settings: Settings) -> int:
-    from bot.booking import waiting_count
+    from bot.catalog import upcoming_with_waiting
+    from bot.clock import SystemClock
     from bot.formatting import when_in_words
     from bot.i18n import Translator
-    from models import Database, SessionStatus, WorkshopSession
-    from models.migrate import upgrade
 
-    await asyncio.to_thread(upgrade, settings.database_url)
-    db = Database(settings.database_url)
     t = Translator(settings.default_language)
-    try:
-        async with db.transaction() as session:
-            from bot.clock import SystemClock
-
-            query = (
-                select(WorkshopSession)
-                .where(
-                    WorkshopSession.starts_at > SystemClock().now(),
-                    WorkshopSession.status == SessionStatus.SCHEDULED,
-                )
-                .order_by(WorkshopSession.starts_at)
-            )
-            for workshop in (await session.execute(query)).scalars():
-                waiting = await waiting_count(session, workshop.id)
-                print(
-                    f"{workshop.id}\t{workshop.title} | "
-                    f"{when_in_words(workshop.starts_at, settings.zone, t)} | "
-                    f"{workshop.seats_taken}/{workshop.capacity} taken | {waiting} waiting"
-                )
-    finally:
-        await db.dispose()
+    async with _transaction(settings) as session:
+        rows = await upcoming_with_waiting(session, SystemClock().now())
+    for workshop, waiting in rows:
+        print(
+            f"{workshop.id}\t{workshop.title} | "
+            f"{when_in_words(workshop.starts_at, settings.zone, t)} | "
+            f"{workshop.seats_taken}/{workshop.capacity} taken | {waiting} waiting"
+        )
     return 0
 
 
 async def _roster(settings: Settings, session_id: int) -> int:
     from bot.roster import ROSTER_COLUMNS, roster_rows
-    from models import Database
-    from models.migrate import upgrade
 
-    await asyncio.to_thread(upgrade, settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        async with db.transaction() as session:
-            rows = await roster_rows(session, session_id, settings.zone)
-    finally:
-        await db.dispose()
+    async with _transaction(settings) as session:
+        rows = await roster_rows(session, session_id, settings.zone)
     if rows is None:
         print(f"No session with id {session_id}.", file=sys.stderr)
         return 1
@@ -133,28 +120,19 @@ async def _roster(settings: Settings, session_id: int) -> int:
 
 async def _outbox(settings: Settings) -> int:
     from bot import outbox
-    from models import Database
-    from models.migrate import upgrade
+    from models import OutboxStatus
 
-    await asyncio.to_thread(upgrade, settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        async with db.transaction() as session:
-            counts = await outbox.status_counts(session)
-            queued = await outbox.upcoming(session)
-            failed = await outbox.recent_failures(session)
-    finally:
-        await db.dispose()
-    print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OUTBOX_STATUSES))
+    async with _transaction(settings) as session:
+        counts = await outbox.status_counts(session)
+        queued = await outbox.upcoming(session)
+        failed = await outbox.recent_failures(session)
+    print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OutboxStatus))
     for row in queued:
         due = row.due_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
         print(f"queued\t{row.id}\t{row.kind}\tdue {due}\tperson {row.person_id}")
     for row in failed:
         print(f"failed\t{row.id}\t{row.kind}\t{row.attempts} attempts\t{row.last_error}")
     return 0
-
-
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dropped")
 
 
 def parser() -> argparse.ArgumentParser:

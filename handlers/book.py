@@ -21,7 +21,7 @@ def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> Rows:
 
 
 def _offer_line(flow: Flow, workshop: WorkshopSession) -> Reply:
-    text = flow.t("book.full_offer_line", summary=describe.summary(flow.t, flow, workshop))
+    text = flow.t("book.full_offer_line", summary=describe.summary(flow, workshop))
     return Reply(text, _yes_no(flow, "button.join_line", actions.encode(actions.WAIT, workshop.id)))
 
 
@@ -33,7 +33,7 @@ async def ask(flow: Flow, session_id: int) -> Reply:
         return refusal(flow, error)
     if workshop.seats_left <= 0:
         return _offer_line(flow, workshop)
-    text = flow.t("book.confirm_prompt", summary=describe.summary(flow.t, flow, workshop))
+    text = flow.t("book.confirm_prompt", summary=describe.summary(flow, workshop))
     return Reply(
         text, _yes_no(flow, "button.yes_book", actions.encode(actions.CONFIRM, session_id))
     )
@@ -64,7 +64,7 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
     if booking.status == BookingStatus.BOOKED:
         return await booked(flow, booking)
     workshop = await visible_session(flow, session_id)
-    summary = describe.summary(flow.t, flow, workshop)
+    summary = describe.summary(flow, workshop)
     position = await waiting_position(flow.db, booking)
     text = flow.t("book.in_line", summary=summary, position=position)
     return Reply(text, menu_choices(flow))
@@ -78,7 +78,7 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
     await queue_reminder(
         flow.db, booking, workshop, zone=settings.zone, at=settings.reminder_time, now=flow.now
     )
-    text = flow.t("book.confirmed", summary=describe.summary(flow.t, flow, workshop))
+    text = flow.t("book.confirmed", summary=describe.summary(flow, workshop))
     return Reply(text, menu_choices(flow))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.booking import active_booking
+from bot.booking import active_booking, bookable_session
 from bot.catalog import upcoming_audiences, upcoming_sessions
 from bot.dialog import Choice, Reply
-from bot.errors import BookingError, SessionCancelled, SessionPast, UnknownSession
+from bot.errors import BookingError
 from handlers import actions, describe
 from handlers.context import Flow
-from models import BookingStatus, SessionStatus, WorkshopSession
+from models import BookingStatus, WorkshopSession
 
 
 async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
@@ -58,15 +58,8 @@ async def audience_filter(flow: Flow) -> Reply:
 
 
 async def visible_session(flow: Flow, session_id: int) -> WorkshopSession:
-    """A session that can still be shown: it exists, is scheduled and has not started."""
-    workshop = await flow.db.get(WorkshopSession, session_id)
-    if workshop is None:
-        raise UnknownSession(session_id)
-    if workshop.status == SessionStatus.CANCELLED:
-        raise SessionCancelled(session_id)
-    if workshop.starts_at <= flow.now:
-        raise SessionPast(session_id)
-    return workshop
+    """A session that can still be shown and booked (else a BookingError)."""
+    return await bookable_session(flow.db, session_id, flow.now)
 
 
 async def session_card(flow: Flow, session_id: int) -> Reply:

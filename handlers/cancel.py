@@ -82,7 +82,7 @@ async def ask(flow: Flow, booking_id: int) -> Reply:
         if booking.status == BookingStatus.BOOKED
         else "cancel.leave_line_prompt"
     )
-    text = flow.t(key, summary=describe.summary(flow.t, flow, workshop))
+    text = flow.t(key, summary=describe.summary(flow, workshop))
     rows = (
         (
             flow.choice(
@@ -108,5 +108,5 @@ async def confirm(flow: Flow, booking_id: int) -> Reply:
         await queue_offer(flow.db, offer, flow.now)
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
-    text = flow.t("cancel.done", summary=describe.summary(flow.t, flow, workshop))
+    text = flow.t("cancel.done", summary=describe.summary(flow, workshop))
     return Reply(text, menu_choices(flow))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,6 @@ class Flow:
     settings: Settings
     now: datetime
     first_contact: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def choice(self, key: str, data: str, intent: Intent | None = None, **values: object) -> Choice:
         """A translated choice."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
-from bot.i18n import Translator
 from handlers.context import Flow
 from models import WorkshopSession
 
@@ -14,7 +13,7 @@ def when(flow: Flow, workshop: WorkshopSession) -> str:
 
 
 def list_line(flow: Flow, number: int, workshop: WorkshopSession) -> str:
-    """'1. Prendre en main son smartphone: mercredi 6 janvier à 14 h. 4 places.'"""
+    """A numbered line of a list: title, then day, time and seats left."""
     return flow.t(
         "session.list_line",
         number=number,
@@ -31,12 +30,12 @@ def button_label(flow: Flow, workshop: WorkshopSession) -> str:
     return flow.t("session.button", title=title, day=day)
 
 
-def summary(t: Translator, flow: Flow, workshop: WorkshopSession) -> str:
+def summary(flow: Flow, workshop: WorkshopSession) -> str:
     """Title, date and place: what a confirmation must name."""
-    return t(
+    return flow.t(
         "session.summary",
         title=workshop.title,
-        when=when_in_words(workshop.starts_at, flow.settings.zone, t),
+        when=when(flow, workshop),
         venue=workshop.venue,
         address=workshop.address,
     )

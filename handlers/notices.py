@@ -32,7 +32,7 @@ async def render_notice(
         return None
     workshop = await session.get(WorkshopSession, booking.session_id)
     assert workshop is not None
-    summary = describe.summary(flow.t, flow, workshop)
+    summary = describe.summary(flow, workshop)
     if message.kind == OFFER:
         if not booking.holds_offer or booking.offer_expires_at is None:
             return None
