@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     offer_expiry_minutes: int = Field(default=360, ge=1)
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    send_rate_per_second: float = Field(default=29.0, gt=0)
+    send_rate_per_chat: float = Field(default=1.0, gt=0)
+    telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     sessions_per_page: int = Field(default=4, ge=1, le=8)
     log_level: str = "INFO"
 

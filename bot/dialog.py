@@ -56,11 +56,21 @@ Rows = tuple[tuple[Choice, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent after a message's text, such as a calendar file."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A message: text plus rows of choices."""
+    """A message: text plus rows of choices, and maybe a file sent after it."""
 
     text: str
     choices: Rows = field(default=())
+    attachment: Attachment | None = None
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""

@@ -26,6 +26,8 @@ COLUMNS = (
     "venue",
     "address",
 )
+OPTIONAL_COLUMNS = ("bring",)
+"""Columns a file may add: ``bring`` says what to bring ("votre téléphone chargé")."""
 MAX_ROWS = 5_000
 
 
@@ -42,6 +44,7 @@ class SessionRow:
     capacity: int
     venue: str
     address: str
+    bring: str = ""
 
     @property
     def import_key(self) -> str:
@@ -118,6 +121,7 @@ def _parse_row(
         capacity=_int_in(cells["capacity"], 1, 10_000, "capacity"),
         venue=_text(cells["venue"], "venue", 200),
         address=_text(cells["address"], "address", 300),
+        bring=_text(cells.get("bring"), "bring", 300, required=False),
     )
 
 
@@ -177,6 +181,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             "seats_taken": 0,
             "venue": row.venue,
             "address": row.address,
+            "bring": row.bring,
             "status": "scheduled",
         }
         if await insert_ignore(session, WorkshopSession, values):
@@ -185,7 +190,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
         query = select(WorkshopSession).where(WorkshopSession.import_key == row.import_key)
         existing = (await session.execute(query)).scalar_one()
         changed = False
-        for name in ("description", "audience", "duration_minutes", "address"):
+        for name in ("description", "audience", "duration_minutes", "address", "bring"):
             if getattr(existing, name) != values[name]:
                 setattr(existing, name, values[name])
                 changed = True

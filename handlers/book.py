@@ -78,8 +78,8 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
     await queue_reminder(
         flow.db, booking, workshop, zone=settings.zone, at=settings.reminder_time, now=flow.now
     )
-    text = flow.t("book.confirmed", summary=describe.summary(flow, workshop))
-    return Reply(text, menu_choices(flow))
+    text = flow.t("book.confirmed", summary=describe.details(flow, workshop))
+    return Reply(text, menu_choices(flow), describe.calendar(flow, workshop, booking.id))
 
 
 def _mine_row(flow: Flow) -> Rows:

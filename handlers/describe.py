@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.calendar_file import calendar_file
+from bot.dialog import Attachment
 from bot.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
 from handlers.context import Flow
 from models import WorkshopSession
@@ -52,4 +54,24 @@ def card(flow: Flow, workshop: WorkshopSession) -> str:
         venue=workshop.venue,
         address=workshop.address,
         seats=seats_in_words(workshop.seats_left, flow.t),
+    )
+
+
+def details(flow: Flow, workshop: WorkshopSession) -> str:
+    """The summary, and what to bring when the session says so."""
+    text = summary(flow, workshop)
+    if workshop.bring:
+        text += "\n" + flow.t("session.bring", bring=workshop.bring)
+    return text
+
+
+def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
+    """The "Ajouter à mon agenda" file for a booked seat."""
+    return calendar_file(
+        workshop,
+        booking_id,
+        flow.settings.zone,
+        flow.now,
+        caption=flow.t("calendar.caption"),
+        alarm_text=flow.t("calendar.alarm", title=workshop.title),
     )

@@ -12,6 +12,7 @@ from bot.formatting import when_in_words
 from bot.i18n import Translator
 from bot.notices import OFFER, OFFER_EXPIRED
 from bot.reminders import REMINDER
+from bot.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
 from handlers.context import Flow
 from handlers.menu import menu_choices
@@ -54,7 +55,7 @@ async def render_notice(
             return None
         if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
             return None
-        text = flow.t("reminder.notice", summary=summary)
+        text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
         rows = (
             (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
             (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
@@ -62,4 +63,31 @@ async def render_notice(
         return Reply(text, rows)
     if message.kind == OFFER_EXPIRED:
         return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow))
+    if message.kind == SESSION_CANCELLED:
+        if workshop.status != SessionStatus.CANCELLED:
+            return None
+        return Reply(flow.t("change.cancelled", summary=summary), menu_choices(flow))
+    if message.kind == SESSION_MOVED:
+        return _moved(flow, message, booking, workshop)
     return None
+
+
+def _moved(
+    flow: Flow, message: OutboxMessage, booking: Booking, workshop: WorkshopSession
+) -> Reply | None:
+    """The new date; a booked person gets the new calendar file and a way to cancel."""
+    if message.payload.get("revision") != workshop.revision:
+        return None  # moved again since: a later notice gives the date that holds
+    if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
+        return None
+    summary = describe.summary(flow, workshop)
+    if booking.status == BookingStatus.WAITING:
+        return Reply(flow.t("change.moved_waiting", summary=summary), menu_choices(flow))
+    if booking.status != BookingStatus.BOOKED:
+        return None
+    rows = (
+        (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
+        flow.menu_row(),
+    )
+    text = flow.t("change.moved_booked", summary=summary)
+    return Reply(text, rows, describe.calendar(flow, workshop, booking.id))

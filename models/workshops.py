@@ -45,6 +45,9 @@ class WorkshopSession(Base):
     venue: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
+    bring: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped each time the session is moved, so calendar files replace older ones."""
 
     @property
     def seats_left(self) -> int:

@@ -68,7 +68,7 @@ async def book(user: FakeUser, session_id: int) -> None:
     await user.say(f"/start s{session_id}", min_replies=2)
     await user.press("Réserver")
     replies = await user.press("Oui, je réserve")
-    assert "C'est réservé" in replies[-1].text
+    assert "C'est réservé" in replies[0].text
 
 
 async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> None:
@@ -89,8 +89,8 @@ async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> No
     assert "« Prendre en main son smartphone »" in prompt[-1].text
     assert "Boutique Orange Metz" in prompt[-1].text
     done = await marie.press("Oui, je réserve")
-    assert "C'est réservé" in done[-1].text
-    assert "écrivez « annuler »" in done[-1].text
+    assert "C'est réservé" in done[0].text
+    assert "écrivez « annuler »" in done[0].text
     assert await harness.bookings(BookingStatus.BOOKED) == 1
     assert session_id
     # Every button the bot sent fits Telegram's 64-byte limit for callback data.
@@ -127,7 +127,7 @@ async def test_full_waiting_list_and_promotion(api: FakeBotApi, harness: Harness
     assert offer_message is not None
     assert "une place s'est libérée" in offer_message.text
     accepted = await second.press("Je prends la place")
-    assert "C'est réservé" in accepted[-1].text
+    assert "C'est réservé" in accepted[0].text
     assert await harness.bookings(BookingStatus.BOOKED) == 1
     assert await harness.bookings(BookingStatus.WAITING) == 0
 
@@ -218,7 +218,7 @@ async def test_restart_in_the_middle_of_a_booking(api: FakeBotApi, harness: Harn
     await harness.stop()
     await harness.start()
     done = await marie.say("oui")
-    assert "C'est réservé" in done[-1].text
+    assert "C'est réservé" in done[0].text
     assert await harness.bookings(BookingStatus.BOOKED) == 1
 
 

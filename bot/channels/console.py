@@ -19,6 +19,8 @@ QUIT_WORDS = {"quitter", "quit", "exit", "q"}
 def render(reply: Reply) -> str:
     """A reply as text with numbered choices."""
     lines = [reply.text]
+    if reply.attachment is not None:
+        lines.append(f"📎 {reply.attachment.filename}: {reply.attachment.caption}")
     choices = reply.flat_choices()
     if choices:
         lines.append("")

@@ -7,7 +7,7 @@ import logging
 
 from telegram.ext import Application
 
-from bot.channels.telegram import CHANNEL, build_application, make_deliverer
+from bot.channels.telegram import CHANNEL, build_application, make_deliverer, pacer_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.housekeeping import forget_old_updates
@@ -61,8 +61,11 @@ class TelegramBot:
         self, settings: Settings, clock: Clock | None = None, *, poll_timeout: int = 10
     ) -> None:
         self.core = Core(settings, clock)
-        self.app: Application = build_application(settings, self.core.conversations.handle)
-        self.core.deliverers[CHANNEL] = make_deliverer(self.app)
+        self.pacer = pacer_for(settings)
+        self.app: Application = build_application(
+            settings, self.core.conversations.handle, self.pacer
+        )
+        self.core.deliverers[CHANNEL] = make_deliverer(self.app.bot, self.pacer)
         self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
         self.poll_timeout = poll_timeout
 

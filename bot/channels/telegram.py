@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import Settings
-from bot.dialog import Incoming, Kind, Reply, Sender
-from bot.sender import PermanentFailure, Unreachable
+from bot.dialog import Attachment, Incoming, Kind, Reply, Sender
+from bot.pacing import Pacer
+from bot.sender import PermanentFailure, RetryLater, Unreachable
 from models import Person
+
+# Durations from python-telegram-bot as timedelta: its coming default, and no warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 
-__all__ = ["CHANNEL", "build_application", "incoming_from", "make_deliverer", "markup_of"]
+__all__ = [
+    "CHANNEL",
+    "build_application",
+    "incoming_from",
+    "make_deliverer",
+    "markup_of",
+    "pacer_for",
+]
 
 
 def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -60,27 +73,47 @@ def incoming_from(update: Update) -> Incoming | None:
     return Incoming(sender, Kind.OTHER, update_key=key)
 
 
+def pacer_for(settings: Settings) -> Pacer:
+    """The pacing Telegram asks for: about 30 messages a second, one a second per chat."""
+    return Pacer(settings.send_rate_per_second, settings.send_rate_per_chat)
+
+
+async def send_attachment(bot: Bot, chat_id: int, attachment: Attachment) -> None:
+    """Send a file as a document, with its caption."""
+    document = InputFile(attachment.content, filename=attachment.filename)
+    await bot.send_document(chat_id, document, caption=attachment.caption or None)
+
+
 async def deliver(
-    app: Application,
+    bot: Bot,
+    pacer: Pacer,
     chat_id: int,
     replies: list[Reply],
     *,
     edit: Message | None = None,
 ) -> None:
-    """Send replies; the first one replaces the screen whose button was pressed."""
+    """Answer a person at once; the first reply replaces the screen whose button was pressed.
+
+    Answers count towards the overall ceiling but skip the per-chat one: a person who
+    just wrote expects the answer now, and Telegram tolerates such short bursts.
+    """
     for index, reply in enumerate(replies):
+        await pacer.wait_overall()
         if index == 0 and edit is not None:
             try:
                 await edit.edit_text(reply.text, reply_markup=markup_of(reply))
-                continue
             except BadRequest as error:
-                if "not modified" in str(error).lower():
-                    continue
-                log.info("could not edit the message (%s); sending a new one", error)
-        await app.bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+                if "not modified" not in str(error).lower():
+                    log.info("could not edit the message (%s); sending a new one", error)
+                    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        else:
+            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        if reply.attachment is not None:
+            await pacer.wait_overall()
+            await send_attachment(bot, chat_id, reply.attachment)
 
 
-def build_application(settings: Settings, handle: Handle) -> Application:
+def build_application(settings: Settings, handle: Handle, pacer: Pacer) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
     Updates are processed one at a time per process: the database serialises bookings
@@ -94,6 +127,9 @@ def build_application(settings: Settings, handle: Handle) -> Application:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base)
         .base_file_url(file_base)
+        .connect_timeout(settings.telegram_timeout_seconds)
+        .read_timeout(settings.telegram_timeout_seconds)
+        .write_timeout(settings.telegram_timeout_seconds)
         .build()
     )
 
@@ -108,11 +144,11 @@ def build_application(settings: Settings, handle: Handle) -> Application:
         if query is not None:
             message = query.message if isinstance(query.message, Message) else None
             try:
-                await deliver(context.application, chat_id, replies, edit=message)
+                await deliver(context.bot, pacer, chat_id, replies, edit=message)
             finally:
                 await query.answer()  # stops the button's spinner once the answer is there
         else:
-            await deliver(context.application, chat_id, replies)
+            await deliver(context.bot, pacer, chat_id, replies)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log every error, first; a person who blocked the bot is not an error."""
@@ -126,14 +162,26 @@ def build_application(settings: Settings, handle: Handle) -> Application:
     return app
 
 
-def make_deliverer(app: Application) -> Callable[[Person, Reply], Awaitable[None]]:
-    """Deliver an outbox reply to a Telegram person, mapping Bot API errors to outcomes."""
+def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitable[None]]:
+    """Deliver an outbox reply to a Telegram person, paced, mapping Bot API errors to outcomes.
+
+    403 (blocked) means unreachable; 400 is never retried; 429 pauses all sending for the
+    time asked; timeouts and 5xx propagate as they are, for the sender to retry.
+    """
 
     async def deliver_to(person: Person, reply: Reply) -> None:
+        chat_id = int(person.external_id)
         try:
-            await app.bot.send_message(
-                int(person.external_id), reply.text, reply_markup=markup_of(reply)
-            )
+            await pacer.wait_turn(person.external_id)
+            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+            if reply.attachment is not None:
+                await pacer.wait_turn(person.external_id)
+                await send_attachment(bot, chat_id, reply.attachment)
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            pacer.pause(seconds)
+            raise RetryLater(seconds) from error
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except BadRequest as error:
