@@ -93,7 +93,10 @@ class OutboxSender:
                 if room * 2 >= self.batch:
                     claimed = await self._claim(room)
                     handled += len(claimed)
-                    in_flight.update(asyncio.create_task(self._deliver(w)) for w in claimed)
+                    in_flight.update(
+                        asyncio.create_task(self._deliver_in_order(works))
+                        for works in _by_person(claimed)
+                    )
                     if not in_flight:
                         return handled
                     if not claimed:  # nothing more is due: let what is in hand finish
@@ -105,6 +108,7 @@ class OutboxSender:
         finally:
             for task in in_flight:
                 task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _claim(self, limit: int) -> list[_Work]:
         now = self.clock.now()
@@ -120,10 +124,20 @@ class OutboxSender:
                 work.append(_Work(row.id, row.attempts, person, reply))
         return work
 
-    async def _deliver(self, work: _Work) -> None:
+    async def _deliver_in_order(self, works: list[_Work]) -> None:
+        """One person's rows, one after the other; none more once they are unreachable."""
+        reachable = True
+        for work in works:
+            if reachable:
+                reachable = await self._deliver(work)
+            else:
+                await self._mark(work.row_id, OutboxStatus.DROPPED, error="unreachable")
+
+    async def _deliver(self, work: _Work) -> bool:
+        """Deliver one row and mark it; False when the person turned out unreachable."""
         if work.reply is None:
             await self._mark(work.row_id, OutboxStatus.DROPPED, error="no longer applies")
-            return
+            return True
         deliver = self.deliverers[work.person.channel]
         last_wait = 0.0
         for _ in range(MAX_RATE_LIMITED):
@@ -135,13 +149,15 @@ class OutboxSender:
                 continue
             except Unreachable as error:
                 await self._unreachable(work, error)
+                return False
             except Exception as error:  # one failing row never holds the others up
                 await self._failed_attempt(work, error)
             else:
                 await self._mark(work.row_id, OutboxStatus.SENT)
-            return
+            return True
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
         await self._mark(work.row_id, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
+        return True
 
     async def _unreachable(self, work: _Work, error: Exception) -> None:
         log.info("outbox row %d: person %d is unreachable", work.row_id, work.person.id)
@@ -171,6 +187,14 @@ class OutboxSender:
     ) -> None:
         async with self.db.transaction() as session:
             await mark(session, row_id, status, self.clock.now(), error=error, retry_at=retry_at)
+
+
+def _by_person(works: list[_Work]) -> list[list[_Work]]:
+    """Claimed rows grouped by person, each group in due order."""
+    groups: dict[int, list[_Work]] = {}
+    for work in works:
+        groups.setdefault(work.person.id, []).append(work)
+    return list(groups.values())
 
 
 def _check(waited: tuple[set[asyncio.Task[None]], set[asyncio.Task[None]]]) -> None:

@@ -82,3 +82,17 @@ def test_quoted_multiline_cells_keep_line_numbers_right() -> None:
     )
     _, errors = parse_schedule(content, PARIS)
     assert [e.line for e in errors] == [4]
+
+
+async def test_an_optional_bring_column_says_what_to_bring(db: Database) -> None:
+    content = (
+        HEADER.rstrip("\n")
+        + ",bring\n"
+        + 'Atelier,Desc,seniors,2027-03-01T14:00,90,8,Boutique,Metz,"Votre téléphone, chargé"\n'
+    )
+    async with db.transaction() as session:
+        report = await import_schedule(session, content, PARIS)
+    assert (report.created, report.errors) == (1, [])
+    async with db.transaction() as session:
+        workshop = (await session.execute(select(WorkshopSession))).scalar_one()
+    assert workshop.bring == "Votre téléphone, chargé"

@@ -12,7 +12,7 @@ from bot.reminders import reminder_due
 from bot.sender import OutboxSender
 from handlers.notices import render_notice
 from handlers.router import Conversations
-from models import Booking, Database, OutboxMessage, Person
+from models import Booking, Database, OutboxMessage, Person, WorkshopSession
 from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
 
@@ -134,3 +134,16 @@ async def test_ill_be_there_is_recorded(db: Database, clock: FixedClock) -> None
     await stranger.say("bonjour")
     await stranger.pick(f"here:{booking.id}")
     assert "Je ne trouve pas cette inscription" in stranger.text
+
+
+async def test_the_reminder_says_what_to_bring(db: Database, clock: FixedClock) -> None:
+    _, session_id = await booked_chat(db, clock)
+    async with db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.bring = "votre téléphone, chargé, et son code"
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    [(_, reply)] = inbox.received
+    assert "À apporter : votre téléphone, chargé, et son code." in reply.text

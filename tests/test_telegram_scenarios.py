@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import func, select
 
 from bot.channels.runtime import TelegramBot
@@ -285,3 +288,38 @@ async def test_the_reminder_arrives_the_day_before(
     assert "votre atelier, c'est demain" in reminder.text
     thanks = await marie.press("Je serai là")
     assert "C'est noté" in thanks[-1].text
+    # After a restart, later on, the reminder is not sent again.
+    await harness.stop()
+    clock.advance(timedelta(minutes=5))
+    await harness.start()
+    since = len(api.calls)
+    await asyncio.sleep(1.0)  # five ticks of the sender (OUTBOX_POLL_SECONDS=0.2)
+    assert [c for c in api.calls[since:] if c.method == "sendMessage"] == []
+
+
+async def test_the_confirmation_comes_with_a_calendar_file(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    await add_session(harness.db)
+    marie = api.user(909, "Marie")
+    await marie.say("bonjour")
+    await marie.press("Voir les ateliers")
+    await marie.press("Prendre en main son smartphone")
+    await marie.press("Réserver")
+    done = await marie.press("Oui, je réserve")
+    assert "C'est réservé" in done[0].text
+    document = done[-1].raw["document"]
+    assert document["file_name"] == "atelier-2027-01-06.ics"
+    assert done[-1].raw["caption"] == "Pour ajouter l'atelier à votre agenda, touchez ce fichier."
+    calendar = Calendar.from_ical(api.files[document["file_id"]].content)
+    [event] = calendar.events
+    assert str(event["SUMMARY"]) == "Prendre en main son smartphone"
+    assert event.start == datetime(2027, 1, 6, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert event.end - event.start == timedelta(hours=2)
+    assert event.start.tzinfo is not None
+    assert str(event.start.tzinfo) == "Europe/Paris"
+    assert "Angle rue Serpenoise" in str(event["LOCATION"])
+    assert [tz.tz_name for tz in calendar.timezones] == ["Europe/Paris"]
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=2)
+    assert str(alarm["ACTION"]) == "DISPLAY"

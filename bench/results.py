@@ -1,0 +1,138 @@
+"""What a benchmark reports: measured values against their targets, as a table and as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Database = Literal["sqlite", "postgresql"]
+Value = int | float | str
+
+HEADERS = ("benchmark", "metric", "value", "target", "ok?")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to run a benchmark: small sizes or the real ones, on which database."""
+
+    quick: bool = False
+    database: Database = "sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One measured value, with its unit and, when it has one, its target."""
+
+    name: str
+    value: Value
+    unit: str = ""
+    target: str = ""
+    ok: bool | None = None
+
+    @classmethod
+    def at_least(cls, name: str, value: int | float, floor: int | float, unit: str = "") -> Metric:
+        """A value that must reach ``floor``."""
+        return cls(name, value, unit, f">= {_shown(floor)}", value >= floor)
+
+    @classmethod
+    def at_most(cls, name: str, value: int | float, ceiling: int | float, unit: str = "") -> Metric:
+        """A value that must not pass ``ceiling``."""
+        return cls(name, value, unit, f"<= {_shown(ceiling)}", value <= ceiling)
+
+    @classmethod
+    def below(cls, name: str, value: int | float, ceiling: int | float, unit: str = "") -> Metric:
+        """A value that must stay under ``ceiling``."""
+        return cls(name, value, unit, f"< {_shown(ceiling)}", value < ceiling)
+
+    @classmethod
+    def exactly(cls, name: str, value: int, expected: int, unit: str = "") -> Metric:
+        """A count that must be ``expected``."""
+        return cls(name, value, unit, f"= {expected}", value == expected)
+
+    @property
+    def shown(self) -> str:
+        """The value with its unit, as printed."""
+        return f"{_shown(self.value)} {self.unit}".rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything one benchmark measured, and the parameters it ran with."""
+
+    benchmark: str
+    metrics: list[Metric]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every metric that has a target met it."""
+        return all(metric.ok is not False for metric in self.metrics)
+
+
+def _shown(value: Value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 100 else f"{value:.1f}"
+    return str(value)
+
+
+def table(results: Iterable[Result]) -> str:
+    """A plain-text table, one line per metric."""
+    rows = [
+        (
+            result.benchmark,
+            metric.name,
+            metric.shown,
+            metric.target or "-",
+            "" if metric.ok is None else "yes" if metric.ok else "NO",
+        )
+        for result in results
+        for metric in result.metrics
+    ]
+    widths = [max(len(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
+    right = {2}
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = (
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(HEADERS), rule, *(line(row) for row in rows)])
+
+
+def machine() -> dict[str, Any]:
+    """Where the benchmarks ran."""
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "cpu_count": os.cpu_count(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_json(path: Path, results: Iterable[Result], options: Options) -> None:
+    """Write the results, the options and the machine to ``path``."""
+    document = {
+        "machine": machine(),
+        "options": asdict(options),
+        "benchmarks": [
+            {
+                "name": result.benchmark,
+                "ok": result.ok,
+                "parameters": result.parameters,
+                "metrics": [asdict(metric) for metric in result.metrics],
+            }
+            for result in results
+        ],
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
