@@ -34,9 +34,9 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-import asyncpg
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.fake_bot_api_server import FakeBotApiProcess, ServerStats
 from bench.results import Database as DatabaseKind
@@ -105,6 +105,9 @@ class Sending:
 
     seconds: float
     passes: int
+    rate_per_second: float
+    rate_per_chat: float
+    batch: int
     statuses: dict[str, int]
     attempts: dict[int, int]
     warnings: int
@@ -125,7 +128,9 @@ def bookings_per_person(reminders: int, rng: random.Random) -> list[int]:
     return counts
 
 
-def population(reminders: int, settings: Settings, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
+def population(
+    reminders: int, settings: Settings, seed: int = 7
+) -> dict[str, list[dict[str, Any]]]:
     """Rows of every table, in insertion order; a person's bookings are consecutive."""
     rng = random.Random(seed)
     zone = settings.zone
@@ -219,20 +224,21 @@ def population(reminders: int, settings: Settings, seed: int = 7) -> dict[str, l
 async def reset_postgres(url: str) -> None:
     """Create the benchmark database when missing, and empty its public schema."""
     parsed = make_url(url)
-    where = {"host": parsed.host, "port": parsed.port or 5432, "user": parsed.username}
-    server = await asyncpg.connect(**where, database="postgres")
+    server = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        if not await server.fetchval(
-            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
-        ):
-            await server.execute(f'CREATE DATABASE "{parsed.database}"')
+        async with server.connect() as connection:
+            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if (await connection.execute(query, {"name": parsed.database})).scalar() is None:
+                await connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     finally:
-        await server.close()
-    bench = await asyncpg.connect(**where, database=parsed.database)
+        await server.dispose()
+    bench = create_async_engine(parsed)
     try:
-        await bench.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        async with bench.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
     finally:
-        await bench.close()
+        await bench.dispose()
 
 
 async def seed(url: str, reminders: int) -> Seeded:
@@ -373,8 +379,18 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
         progress.cancel()
         await bot.app.shutdown()
         await bot.core.close()
+    settings = bot.core.settings
     return Sending(
-        seconds, passes, statuses, tries, warnings.count, rss_before, _peak_rss_kib()
+        seconds=seconds,
+        passes=passes,
+        rate_per_second=settings.send_rate_per_second,
+        rate_per_chat=settings.send_rate_per_chat,
+        batch=bot.core.sender.batch,
+        statuses=statuses,
+        attempts=tries,
+        warnings=warnings.count,
+        rss_before_kib=rss_before,
+        peak_rss_kib=_peak_rss_kib(),
     )
 
 
@@ -397,9 +413,7 @@ async def fan_out(reminders: int, kind: DatabaseKind) -> Result:
         ) as api:
             print(f"{NAME}: seeding {reminders} reminders ({kind})", file=sys.stderr)
             seeded = await seed_in_child(url, reminders)
-            print(
-                f"{NAME}: seeded in {seeded.seconds:.1f} s; sending", file=sys.stderr, flush=True
-            )
+            print(f"{NAME}: seeded in {seeded.seconds:.1f} s; sending", file=sys.stderr, flush=True)
             sending = await send(url, api, seeded)
             stats = await api.stats()
     return measure(reminders, kind, seeded, sending, stats)
@@ -409,7 +423,6 @@ def measure(
     reminders: int, kind: DatabaseKind, seeded: Seeded, sending: Sending, stats: ServerStats
 ) -> Result:
     """The metrics of one run, against the targets of the issue."""
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
     sent = sum(stats.sent_per_chat.values())
     chats = seeded.expected.keys() | stats.sent_per_chat.keys()
     got = stats.sent_per_chat
@@ -427,7 +440,11 @@ def measure(
         Metric.at_least("sustained send rate", round(rate, 2), MIN_RATE, "msg/s"),
         Metric("first to last send", round(span, 1), "s"),
         Metric("sending, all passes", round(sending.seconds, 1), "s"),
-        Metric("at 29 msg/s it would take", round(reminders / settings.send_rate_per_second, 1), "s"),
+        Metric(
+            f"at {sending.rate_per_second:g} msg/s it would take",
+            round(reminders / sending.rate_per_second, 1),
+            "s",
+        ),
         Metric.exactly("lost", lost, 0),
         Metric.exactly("duplicated", duplicated, 0),
         Metric.exactly("outbox rows sent", rows_sent, reminders),
@@ -439,7 +456,9 @@ def measure(
         Metric("rows claimed more than once", retried),
         Metric("sender passes", sending.passes),
         Metric("sender warnings logged", sending.warnings),
-        Metric.below("peak RSS, sender process", round(sending.peak_rss_kib / 1024, 1), MAX_RSS_MIB, "MiB"),
+        Metric.below(
+            "peak RSS, sender process", round(sending.peak_rss_kib / 1024, 1), MAX_RSS_MIB, "MiB"
+        ),
         Metric("  of which before sending", round(sending.rss_before_kib / 1024, 1), "MiB"),
         Metric("peak RSS, seeding process", round(seeded.peak_rss_kib / 1024, 1), "MiB"),
         Metric("peak RSS, fake Bot API", round(stats.peak_rss_kib / 1024, 1), "MiB"),
@@ -452,8 +471,9 @@ def measure(
         "people_with_several_reminders": several,
         "sessions": seeded.sessions,
         "due_at": seeded.due_at.isoformat(),
-        "send_rate_per_second": settings.send_rate_per_second,
-        "send_rate_per_chat": settings.send_rate_per_chat,
+        "send_rate_per_second": sending.rate_per_second,
+        "send_rate_per_chat": sending.rate_per_chat,
+        "sender_batch": sending.batch,
         "server_global_per_second": GLOBAL_PER_SECOND,
         "server_per_chat_per_second": PER_CHAT_PER_SECOND,
         "outbox_statuses": sending.statuses,

@@ -135,6 +135,42 @@ async def _outbox(settings: Settings) -> int:
     return 0
 
 
+async def _change(settings: Settings, session_id: int, new_start: str | None) -> int:
+    """Cancel a session (``new_start`` None) or move it; everyone on it is told."""
+    from bot.clock import SystemClock
+    from bot.errors import BookingError
+    from bot.importer import parse_local_start
+    from bot.schedule_changes import cancel_session, move_session
+
+    now = SystemClock().now()
+    try:
+        async with _transaction(settings) as session:
+            if new_start is None:
+                told = await cancel_session(session, session_id, now)
+            else:
+                start = parse_local_start(new_start, settings.zone)
+                told = await move_session(
+                    session, session_id, start, now, zone=settings.zone, at=settings.reminder_time
+                )
+    except (BookingError, ValueError) as error:
+        print(f"Session {session_id} not changed: {_why(error)}", file=sys.stderr)
+        return 1
+    done = "cancelled" if new_start is None else f"moved to {new_start}"
+    print(f"Session {session_id} {done}; {told} people will be told.")
+    return 0
+
+
+def _why(error: Exception) -> str:
+    from bot.errors import SessionCancelled, SessionPast, UnknownSession
+
+    reasons: dict[type[Exception], str] = {
+        UnknownSession: "there is no such session",
+        SessionCancelled: "it is cancelled",
+        SessionPast: "it has started, or the new time is past",
+    }
+    return reasons.get(type(error), str(error))
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     top = argparse.ArgumentParser(prog="atelier", description="Workshop sign-up chatbot.")
@@ -148,6 +184,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("outbox", help="what is queued, sent and failed")
     roster = commands.add_parser("roster", help="a session's bookings as CSV")
     roster.add_argument("session_id", type=int)
+    cancel = commands.add_parser("cancel", help="cancel a session and tell everyone on it")
+    cancel.add_argument("session_id", type=int)
+    move = commands.add_parser("move", help="move a session and tell everyone on it")
+    move.add_argument("session_id", type=int)
+    move.add_argument("starts_at", help="new local start, like 2027-01-08T14:00")
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -176,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_outbox(settings))
     if args.command == "roster":
         return asyncio.run(_roster(settings, args.session_id))
+    if args.command in ("cancel", "move"):
+        return asyncio.run(_change(settings, args.session_id, getattr(args, "starts_at", None)))
     from models.migrate import downgrade, upgrade
 
     if args.action == "upgrade":

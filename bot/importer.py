@@ -93,6 +93,15 @@ def _text(value: str | None, name: str, limit: int, *, required: bool = True) ->
     return text
 
 
+def parse_local_start(value: str, zone: ZoneInfo) -> datetime:
+    """Read a local start time written 2027-01-06T14:00; the result is in UTC."""
+    try:
+        local = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")  # noqa: DTZ007
+    except ValueError:
+        raise ValueError(f"starts_at must look like 2027-01-06T14:00, got {value!r}") from None
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
 def _parse_row(
     line: int, raw: dict[str | None, str | list[str] | None], zone: ZoneInfo
 ) -> SessionRow:
@@ -105,18 +114,12 @@ def _parse_row(
     audience = _text(cells["audience"], "audience", 32).casefold()
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
-    try:
-        local_start = datetime.strptime(cells["starts_at"].strip(), "%Y-%m-%dT%H:%M")  # noqa: DTZ007
-    except ValueError:
-        raise ValueError(
-            f"starts_at must look like 2027-01-06T14:00, got {cells['starts_at']!r}"
-        ) from None
     return SessionRow(
         line=line,
         title=_text(cells["title"], "title", 200),
         description=_text(cells["description"], "description", 2000, required=False),
         audience=audience,
-        starts_at=local_start.replace(tzinfo=zone).astimezone(UTC),
+        starts_at=parse_local_start(cells["starts_at"], zone),
         duration_minutes=_int_in(cells["duration_minutes"], 1, 24 * 60, "duration_minutes"),
         capacity=_int_in(cells["capacity"], 1, 10_000, "capacity"),
         venue=_text(cells["venue"], "venue", 200),

@@ -104,10 +104,8 @@ def test_run_without_token_starts_the_demo(tmp_path: Path) -> None:
     assert "Au revoir" in result.stdout
 
 
-def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
-    atelier(tmp_path, "import", str(upcoming_csv(tmp_path)))
-    session_id = atelier(tmp_path, "sessions").stdout.split()[0]
-    # Book in the demo's way: through the flows, from a terminal chat on the same file.
+def book_through_the_flows(tmp_path: Path, session_id: str, who: str = "me") -> None:
+    """Book in the demo's way: through the flows, from a terminal chat on the same file."""
     script = (
         "import asyncio\n"
         "from bot.config import Settings\n"
@@ -115,7 +113,7 @@ def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
         "from bot.dialog import Incoming, Kind, Sender\n"
         "async def main():\n"
         "    core = Core(Settings())\n"
-        "    sender = Sender('console', 'me', 'Marie', 'fr')\n"
+        f"    sender = Sender('console', {who!r}, 'Marie', 'fr')\n"
         f"    event = Incoming(sender, Kind.CHOICE, choice='by:{session_id}')\n"
         "    await core.conversations.handle(event)\n"
         "    await core.close()\n"
@@ -123,7 +121,39 @@ def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
     )
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
     subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+
+
+def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
+    atelier(tmp_path, "import", str(upcoming_csv(tmp_path)))
+    session_id = atelier(tmp_path, "sessions").stdout.split()[0]
+    book_through_the_flows(tmp_path, session_id)
     result = atelier(tmp_path, "outbox")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pending: 1 | sending: 0 | sent: 0 | failed: 0")
     assert "\treminder\tdue " in result.stdout
+
+
+def test_move_then_cancel_a_session_queues_notices(tmp_path: Path) -> None:
+    atelier(tmp_path, "import", str(upcoming_csv(tmp_path)))
+    session_id = atelier(tmp_path, "sessions").stdout.split()[0]
+    book_through_the_flows(tmp_path, session_id, "me")
+    book_through_the_flows(tmp_path, session_id, "you")
+    new_start = (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%dT15:30")
+    moved = atelier(tmp_path, "move", session_id, new_start)
+    assert moved.returncode == 0, moved.stderr
+    assert f"moved to {new_start}; 2 people will be told" in moved.stdout
+    assert "15 h 30" in atelier(tmp_path, "sessions").stdout
+    queued = atelier(tmp_path, "outbox").stdout
+    assert queued.count("\tsession_moved\t") == 2
+    assert queued.count("\treminder\t") == 2  # the new date's; the old ones were dropped
+    assert atelier(tmp_path, "move", session_id, "yesterday").returncode == 1
+    cancelled = atelier(tmp_path, "cancel", session_id)
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert "cancelled; 2 people will be told" in cancelled.stdout
+    queued = atelier(tmp_path, "outbox").stdout
+    assert queued.count("\tsession_cancelled\t") == 2
+    assert "\treminder\t" not in queued
+    again = atelier(tmp_path, "cancel", session_id)
+    assert again.returncode == 1
+    assert "it is cancelled" in again.stderr
+    assert "no such session" in atelier(tmp_path, "cancel", "9999").stderr
