@@ -79,7 +79,7 @@ SLOTS = (clock_time(9, 30), clock_time(10), clock_time(14), clock_time(16, 30), 
 CAPACITY = 12
 TWO_SESSIONS = 0.14
 THREE_SESSIONS = 0.03
-"""Share of the reminders that go to a person with two, three bookings that day."""
+"""People with two, three bookings that day, per reminder (the others have one)."""
 FIRST_CHAT_ID = 700_000_001
 PROGRESS_SECONDS = 20.0
 MAX_SECONDS_PER_REMINDER = 0.5
@@ -120,8 +120,8 @@ class Sending:
 
 def bookings_per_person(reminders: int, rng: random.Random) -> list[int]:
     """How many sessions each person booked, so that the total is ``reminders``."""
-    threes = round(reminders * THREE_SESSIONS / 3)
-    twos = round(reminders * TWO_SESSIONS / 2)
+    threes = round(reminders * THREE_SESSIONS)
+    twos = round(reminders * TWO_SESSIONS)
     ones = reminders - 2 * twos - 3 * threes
     counts = [3] * threes + [2] * twos + [1] * max(ones, 0)
     rng.shuffle(counts)
