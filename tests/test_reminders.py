@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.dialog import Reply
-from bot.reminders import reminder_due
+from bot.reminders import plan_reminders, reminder_due
 from bot.sender import OutboxSender
 from handlers.notices import render_notice
 from handlers.router import Conversations
@@ -147,3 +147,48 @@ async def test_the_reminder_says_what_to_bring(db: Database, clock: FixedClock) 
     await sender_for(db, clock, inbox).run_once()
     [(_, reply)] = inbox.received
     assert "À apporter : votre téléphone, chargé, et son code." in reply.text
+
+
+async def plan(db: Database, clock: FixedClock, at: str) -> int:
+    settings = make_settings(db.url, reminder_time=at)
+    async with db.transaction() as session:
+        return await plan_reminders(
+            session, clock.now(), zone=settings.zone, at=settings.reminder_time
+        )
+
+
+async def test_a_reminder_time_set_after_booking_still_holds(
+    db: Database, clock: FixedClock
+) -> None:
+    # Tuesday 11:30 in Metz: booked after the 10 h reminder time, so none is queued.
+    clock.set(datetime(2027, 1, 5, 10, 30, tzinfo=UTC))
+    await booked_chat(db, clock)
+    assert await plan(db, clock, "10:00") == 0
+    # The organiser sets REMINDER_TIME a minute ahead and restarts: the reminder is planned.
+    assert await plan(db, clock, "11:31") == 1
+    assert await plan(db, clock, "11:31") == 0
+    inbox = Inbox()
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received == []
+    clock.advance(timedelta(minutes=1))
+    await sender_for(db, clock, inbox).run_once()
+    assert len(inbox.received) == 1
+    # Planned again after it went out (a restart): nothing new.
+    assert await plan(db, clock, "11:31") == 0
+    await sender_for(db, clock, inbox).run_once()
+    assert len(inbox.received) == 1
+
+
+async def test_a_queued_reminder_moves_with_the_reminder_time(
+    db: Database, clock: FixedClock
+) -> None:
+    await booked_chat(db, clock)
+    clock.advance(timedelta(hours=5))  # planning looks two days ahead
+    assert await plan(db, clock, "18:00") == 0  # already queued at booking time, for 10 h
+    async with db.transaction() as session:
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert row.due_at == datetime(2027, 1, 5, 17, 0, tzinfo=UTC)
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests.support.bot_api import FakeBotApi
 
@@ -36,3 +38,93 @@ async def test_atelier_run_answers_on_telegram(tmp_path: Path) -> None:
         log = stderr.decode()
         assert api.token not in log  # never log the token
         assert "the bot is running" in log
+
+
+async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        env=env, cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> str:
+    process.terminate()
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    return stderr.decode()
+
+
+async def test_the_reminder_goes_out_once_across_restarts(tmp_path: Path) -> None:
+    """As an organiser tries it: a session tomorrow, REMINDER_TIME just ahead, a restart."""
+    zone = ZoneInfo("Europe/Paris")
+    if datetime.now(zone).strftime("%H:%M") >= "23:58":  # the reminder must fall the day before
+        await asyncio.sleep(150)
+    tomorrow = (datetime.now(zone) + timedelta(days=1)).strftime("%Y-%m-%dT14:00")
+    schedule = tmp_path / "tomorrow.csv"
+    schedule.write_text(
+        "title,description,audience,starts_at,duration_minutes,capacity,venue,address,bring\n"
+        f"Envoyer des photos,Par message,tous,{tomorrow},90,8,Boutique Orange Metz,"
+        "Angle rue Serpenoise,Votre téléphone\n",
+        encoding="utf-8",
+    )
+    async with FakeBotApi() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+            "OUTBOX_POLL_SECONDS": "0.5",
+        }
+        imported = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", str(schedule), env=env, cwd=tmp_path
+        )
+        assert await imported.wait() == 0
+        process = await start_bot(env, tmp_path)
+        try:
+            await api.wait_for_call("getUpdates", timeout=30)
+            marie = api.user(4343, "Marie")
+            await marie.say("bonjour", timeout=15)
+            await marie.press("Voir les ateliers")
+            await marie.press("Envoyer des photos")
+            await marie.press("Réserver")
+            done = await marie.press("Oui, je réserve")
+            assert "C'est réservé" in done[0].text
+            assert done[-1].raw["document"]["file_name"].endswith(".ics")
+        finally:
+            await stop_bot(process)
+        # The organiser sets REMINDER_TIME a few seconds ahead and restarts the bot.
+        env["REMINDER_TIME"] = (datetime.now(zone) + timedelta(seconds=4)).strftime("%H:%M:%S")
+        since = len(api.calls)
+        process = await start_bot(env, tmp_path)
+        try:
+            [reminder] = await reminders_to(api, marie.chat_id, since, within=30)
+            assert "votre atelier, c'est demain" in reminder
+            assert "À apporter : Votre téléphone." in reminder
+        finally:
+            await stop_bot(process)
+        # Restarted once more after the reminder went out: it is not sent again.
+        restart = len(api.calls)
+        process = await start_bot(env, tmp_path)
+        try:
+            await api.wait_for_call("getUpdates", since=restart, timeout=30)
+            await asyncio.sleep(2)  # four ticks of the restarted sender
+        finally:
+            await stop_bot(process)
+        assert len(await reminders_to(api, marie.chat_id, since, within=0)) == 1
+
+
+async def reminders_to(api: FakeBotApi, chat_id: int, since: int, *, within: float) -> list[str]:
+    """The reminders sent to a chat after ``calls[since]``, waiting up to ``within`` for one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+
+    def found() -> list[str]:
+        return [
+            str(c.params.get("text", ""))
+            for c in api.calls[since:]
+            if c.ok and c.chat_id == chat_id and "demain" in str(c.params.get("text", ""))
+        ]
+
+    while not found() and (left := deadline - loop.time()) > 0:
+        await api.wait_for_call("sendMessage", since=len(api.calls), timeout=left)
+    return found()

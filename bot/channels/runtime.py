@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.housekeeping import forget_old_updates
 from bot.notices import expire_due_offers
+from bot.reminders import plan_reminders
 from bot.scheduler import Heartbeat
 from bot.sender import Deliver, OutboxSender
 from handlers.notices import render_notice
@@ -43,9 +44,12 @@ class Core:
         await asyncio.to_thread(upgrade, self.settings.database_url)
 
     async def tick(self) -> None:
-        """Scheduled work: expire seat offers, send what is due, forget old update ids."""
+        """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
         now = self.clock.now()
-        await expire_due_offers(self.db, now, self.settings.offer_expiry_minutes)
+        settings = self.settings
+        async with self.db.transaction() as session:
+            await plan_reminders(session, now, zone=settings.zone, at=settings.reminder_time)
+        await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
         await self.sender.run_once()
         await forget_old_updates(self.db, now)
 
