@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.telegram import CHANNEL, make_deliverer
 from bot.clock import FixedClock
 from bot.pacing import Pacer
+from bot.schedule_changes import move_session
 from bot.sender import MAX_ATTEMPTS, OutboxSender
 from handlers.notices import render_notice
 from handlers.router import Conversations
@@ -315,3 +316,25 @@ async def test_two_instances_send_every_reminder_exactly_once(
         assert sum(handled) == 40
         assert await statuses(one.db) == {OutboxStatus.SENT: 40}
     assert reminders_per_chat(api) == {FIRST_CHAT + n: 1 for n in range(40)}
+
+
+async def test_a_calendar_file_that_fails_does_not_resend_its_message(
+    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+) -> None:
+    db = Database(sqlite_url)
+    await book_people(db, clock, people=1)
+    settings = make_settings(sqlite_url)
+    async with db.transaction() as session:
+        await move_session(
+            session, 1, DUE + timedelta(days=2), clock.now(), zone=settings.zone, at=time(10)
+        )
+    await db.dispose()
+    api.fail_next("sendDocument", status=500)
+    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+        await one.sender.run_once()
+        assert (await statuses(one.db))[OutboxStatus.SENT] == 1
+    notices = [
+        c for c in api.calls if c.method == "sendMessage" and "change de date" in str(c.params)
+    ]
+    assert len(notices) == 1
+    assert [c.status for c in api.calls if c.method == "sendDocument"] == [500]

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import Settings
@@ -78,10 +78,28 @@ def pacer_for(settings: Settings) -> Pacer:
     return Pacer(settings.send_rate_per_second, settings.send_rate_per_chat)
 
 
-async def send_attachment(bot: Bot, chat_id: int, attachment: Attachment) -> None:
-    """Send a file as a document, with its caption."""
+def _seconds(wait: int | timedelta) -> float:
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
+    """Send a file as a document, with its caption; best effort, after its message.
+
+    The message it follows has gone already, so a failure here is logged, not raised:
+    retrying the whole reply would send that message twice.
+    """
     document = InputFile(attachment.content, filename=attachment.filename)
-    await bot.send_document(chat_id, document, caption=attachment.caption or None)
+    for _ in range(2):
+        try:
+            await bot.send_document(chat_id, document, caption=attachment.caption or None)
+        except RetryAfter as error:
+            pacer.pause(_seconds(error.retry_after))
+            await pacer.wait_overall()
+            continue
+        except TelegramError as error:
+            log.warning("the file %s was not sent: %s", attachment.filename, error)
+        return
+    log.warning("the file %s was not sent: rate limited twice", attachment.filename)
 
 
 async def deliver(
@@ -110,7 +128,7 @@ async def deliver(
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
         if reply.attachment is not None:
             await pacer.wait_overall()
-            await send_attachment(bot, chat_id, reply.attachment)
+            await send_attachment(bot, pacer, chat_id, reply.attachment)
 
 
 def build_application(settings: Settings, handle: Handle, pacer: Pacer) -> Application:
@@ -176,10 +194,9 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
             if reply.attachment is not None:
                 await pacer.wait_turn(person.external_id)
-                await send_attachment(bot, chat_id, reply.attachment)
+                await send_attachment(bot, pacer, chat_id, reply.attachment)
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = _seconds(error.retry_after)
             pacer.pause(seconds)
             raise RetryLater(seconds) from error
         except Forbidden as error:
