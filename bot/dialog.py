@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
+
+SMS = "sms"
+"""The SMS channel's name: it reads the short ``sms`` variants of messages."""
+
+
+def text_variant(channel: str) -> str | None:
+    """The catalog variant a channel reads (short texts for SMS), if any."""
+    return SMS if channel == SMS else None
 
 
 class Kind(enum.StrEnum):
@@ -75,3 +84,26 @@ class Reply:
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""
         return [choice for row in self.choices for choice in row]
+
+
+def reply_to_payload(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON, for an outbox row (a calendar file is not kept)."""
+    return {
+        "text": reply.text,
+        "choices": [
+            [[c.label, c.data, c.intent.value if c.intent else None] for c in row]
+            for row in reply.choices
+        ],
+    }
+
+
+def reply_from_payload(payload: dict[str, Any]) -> Reply:
+    """The reply stored by :func:`reply_to_payload`."""
+    rows = tuple(
+        tuple(
+            Choice(str(label), str(data), Intent(intent) if intent else None)
+            for label, data, intent in row
+        )
+        for row in payload.get("choices", [])
+    )
+    return Reply(str(payload.get("text", "")), rows)

@@ -1,7 +1,8 @@
 """One translation mechanism: gettext catalogs (.po, compiled in memory with Babel).
 
 Messages are looked up by a stable key (``menu.welcome``); French is the reference catalog.
-Placeholders are filled after translating, never inside the key.
+Placeholders are filled after translating, never inside the key. A message may have a
+shorter variant for SMS, stored with the gettext context ``sms`` (``msgctxt "sms"``).
 """
 
 from __future__ import annotations
@@ -44,24 +45,44 @@ def catalog(language: str) -> gettext.GNUTranslations:
     return translations
 
 
-def catalog_keys(language: str) -> set[str]:
-    """Every message key a catalog translates (for completeness checks)."""
+def _keys(language: str) -> set[str]:
     path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:
         po = read_po(handle, locale=language)
-    return {str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in po if m.id and m.string}
+    keys = set()
+    for message in po:
+        if not message.id or not message.string:
+            continue
+        key = str(message.id[0] if isinstance(message.id, tuple) else message.id)
+        keys.add(f"{message.context}:{key}" if message.context else key)
+    return keys
+
+
+def catalog_keys(language: str) -> set[str]:
+    """Every message key a catalog translates, variants as ``sms:key`` (for checks)."""
+    return set(_keys(language))
+
+
+@cache
+def _variant_keys(language: str) -> frozenset[str]:
+    return frozenset(key for key in _keys(language) if ":" in key)
 
 
 class Translator:
-    """Translate message keys into one language."""
+    """Translate message keys into one language, preferring a channel's variants."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, variant: str | None = None) -> None:
         self.language = normalise_language(language)
+        self.variant = variant
         self._catalog = catalog(self.language)
+        self._variants = _variant_keys(self.language)
 
     def __call__(self, key: str, /, **values: object) -> str:
-        """Translate ``key`` and fill its placeholders."""
-        text = self._catalog.gettext(key)
+        """Translate ``key`` (its variant when there is one) and fill its placeholders."""
+        if self.variant is not None and f"{self.variant}:{key}" in self._variants:
+            text = self._catalog.pgettext(self.variant, key)
+        else:
+            text = self._catalog.gettext(key)
         return text.format(**values) if values else text
 
     def plural(self, key: str, count: int, /, **values: object) -> str:

@@ -64,7 +64,7 @@ PHRASES: dict[TextIntent, tuple[str, ...]] = {
         "workshops",
         "see the workshops",
     ),
-    TextIntent.MENU: ("menu", "accueil", "retour", "start", "bonjour", "salut", "hello", "hi"),
+    TextIntent.MENU: ("menu", "accueil", "retour", "bonjour", "salut", "hello", "hi"),
     TextIntent.HELP: ("aide", "aider", "help", "sos", "je ne comprends pas", "comment ca marche"),
     TextIntent.YES: (
         "oui",
@@ -141,6 +141,20 @@ def number_of(text: str) -> int | None:
             return int(word)
         if word in NUMBER_WORDS:
             return NUMBER_WORDS[word]
+    return None
+
+
+STOP_WORDS = frozenset({"stop", "stop sms", "arret", "arreter", "desabonner", "unsubscribe"})
+START_WORDS = frozenset({"start", "demarrer", "reprendre", "unstop", "resume"})
+
+
+def opt_out_of(text: str) -> bool | None:
+    """True for STOP, False for START, else None; exact words only, never guessed."""
+    clean = normalise(text)
+    if clean in STOP_WORDS:
+        return True
+    if clean in START_WORDS:
+        return False
     return None
 
 

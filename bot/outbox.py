@@ -19,6 +19,9 @@ from models.inserts import insert_ignore
 
 LEASE = timedelta(minutes=2)
 
+REPLY = "reply"
+"""An answer to a person's message, for channels that answer through the outbox (SMS)."""
+
 
 async def enqueue(
     session: AsyncSession,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.dialog import Reply
-from bot.outbox import claim_due, mark
+from bot.outbox import REPLY, claim_due, mark
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,9 @@ class OutboxSender:
                 assert person is not None
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
+                    continue
+                if person.opted_out and row.kind != REPLY:
+                    await mark(session, row.id, OutboxStatus.DROPPED, now, error="opted out")
                     continue
                 reply = await self.render(session, row, person, now)
                 work.append(_Work(row.id, row.attempts, person, reply))

@@ -39,6 +39,8 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
         nav.append(flow.choice("button.next", actions.encode(actions.LIST, page + 1, audience)))
     if nav:
         rows.append(tuple(nav))
+    if flow.compact:  # short: the numbered choices are the list, no filter
+        return Reply(header, (*rows, flow.menu_row()))
     if len(await upcoming_audiences(flow.db, flow.now)) > 1:
         rows.append((flow.choice("button.filter", actions.AUDIENCE),))
     rows.append(flow.menu_row())

@@ -7,14 +7,15 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.dialog import Reply
-from bot.formatting import when_in_words
+from bot.dialog import Reply, reply_from_payload, text_variant
+from bot.formatting import time_in_words, when_in_words
 from bot.i18n import Translator
 from bot.notices import OFFER, OFFER_EXPIRED
+from bot.outbox import REPLY
 from bot.reminders import REMINDER
 from bot.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
-from handlers.context import Flow
+from handlers.context import Flow, remember_choices
 from handlers.menu import menu_choices
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
 
@@ -27,7 +28,18 @@ async def render_notice(
     now: datetime,
 ) -> Reply | None:
     """The reply a notice becomes, or None when it no longer applies."""
-    flow = Flow(session, person, {}, Translator(person.language), settings, now)
+    if message.kind == REPLY:
+        return reply_from_payload(message.payload)
+    t = Translator(person.language, text_variant(person.channel))
+    flow = Flow(session, person, {}, t, settings, now)
+    reply = await _notice(flow, message)
+    if reply is not None and reply.choices and flow.compact:
+        await remember_choices(session, person, reply, now)
+    return reply
+
+
+async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
+    session, settings, now = flow.db, flow.settings, flow.now
     booking = await session.get(Booking, int(message.payload.get("booking_id", 0)))
     if booking is None:
         return None
@@ -55,6 +67,8 @@ async def render_notice(
             return None
         if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
             return None
+        if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
+            return Reply(_short_reminder(flow, workshop))
         text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
         rows = (
             (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
@@ -70,6 +84,17 @@ async def render_notice(
     if message.kind == SESSION_MOVED:
         return _moved(flow, message, booking, workshop)
     return None
+
+
+def _short_reminder(flow: Flow, workshop: WorkshopSession) -> str:
+    bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
+    return flow.t(
+        "reminder.short",
+        title=workshop.title,
+        time=time_in_words(workshop.starts_at, flow.settings.zone, flow.t),
+        venue=workshop.venue,
+        bring=f" {bring}" if bring else "",
+    )
 
 
 def _moved(

@@ -16,12 +16,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.dialog import Incoming, Intent, Kind, Reply
+from bot.dialog import Incoming, Intent, Kind, Reply, reply_to_payload, text_variant
 from bot.i18n import Translator, normalise_language
-from bot.intents import TextIntent, command_of, intent_of, number_of
-from bot.people import get_or_create_person
+from bot.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
+from bot.outbox import REPLY, enqueue
+from bot.people import find_person, get_or_create_person
 from handlers import actions, book, browse, cancel, menu, offers, presence
-from handlers.context import Flow
+from handlers.context import Flow, remember
 from models import Conversation, Database, ProcessedUpdate
 from models.inserts import insert_ignore
 
@@ -87,8 +88,21 @@ async def on_start(flow: Flow, payload: str) -> list[Reply]:
     return [menu.welcome(flow)]
 
 
+def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
+    """STOP: no more messages until START; START: welcome back."""
+    flow.person.opted_out = stop
+    if stop:
+        return [Reply(flow.t("optout.stopped"))]
+    return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
+
+
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
+    stop = opt_out_of(text)
+    if stop is not None:
+        return on_opt_out(flow, stop)
+    if flow.person.opted_out:
+        return []  # after STOP, only START gets an answer
     command = command_of(text)
     if command is not None and command[0] == "start":
         return await on_start(flow, command[1])
@@ -120,19 +134,13 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
     """Send an event to the step that handles it."""
+    if flow.person.opted_out and incoming.kind != Kind.TEXT:
+        return []
     if incoming.kind == Kind.CHOICE:
         return await on_choice(flow, incoming.choice)
     if incoming.kind == Kind.OTHER or not incoming.text.strip():
         return [menu.welcome(flow)] if flow.first_contact else [menu.not_text(flow)]
     return await on_text(flow, incoming.text)
-
-
-def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
-    """Keep the choices of the last screen so a written number or 'oui' can pick one."""
-    for reply in reversed(replies):
-        if reply.choices:
-            return {"choices": [[c.data, c.intent] for c in reply.flat_choices()]}
-    return state
 
 
 class Conversations:
@@ -143,15 +151,25 @@ class Conversations:
         self.settings = settings
         self.clock = clock
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Handle one event; a redelivered event returns no reply and changes nothing."""
+    async def handle(self, incoming: Incoming, *, queue: bool = False) -> list[Reply]:
+        """Handle one event; a redelivered event returns no reply and changes nothing.
+
+        With ``queue`` the replies are also put in the outbox, in the same transaction
+        (channels such as SMS that answer through the outbox): a crash loses none.
+        Database errors propagate then, so that the provider delivers the event again.
+        """
         for attempt in range(3):
             try:
                 async with self.db.transaction() as session:
-                    return await self._handle(session, incoming)
+                    replies = await self._handle(session, incoming)
+                    if queue:
+                        await self._queue(session, incoming, replies)
+                    return replies
             except IntegrityError:
                 log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
             except (OperationalError, DBAPIError):
+                if queue:
+                    raise
                 log.exception("database unavailable while handling an update")
                 return [self._apology(incoming, "error.try_again")]
             except Exception:
@@ -159,8 +177,22 @@ class Conversations:
                 return [self._apology(incoming, "error.unexpected")]
         return [self._apology(incoming, "error.try_again")]
 
+    async def _queue(self, session: Any, incoming: Incoming, replies: list[Reply]) -> None:
+        person = await find_person(session, incoming.sender.channel, incoming.sender.external_id)
+        assert person is not None
+        for index, reply in enumerate(replies):
+            await enqueue(
+                session,
+                key=f"{REPLY}:{incoming.sender.channel}:{incoming.update_key}:{index}",
+                person_id=person.id,
+                kind=REPLY,
+                due_at=self.clock.now(),
+                payload=reply_to_payload(reply),
+            )
+
     def _apology(self, incoming: Incoming, key: str) -> Reply:
-        t = Translator(normalise_language(incoming.sender.language, self.settings.default_language))
+        language = normalise_language(incoming.sender.language, self.settings.default_language)
+        t = Translator(language, text_variant(incoming.sender.channel))
         return Reply(t(key))
 
     async def _handle(self, session: Any, incoming: Incoming) -> list[Reply]:
@@ -192,7 +224,7 @@ class Conversations:
             db=session,
             person=person,
             state=dict(conversation.state or {}),
-            t=Translator(person.language),
+            t=Translator(person.language, text_variant(person.channel)),
             settings=self.settings,
             now=now,
             first_contact=created,

@@ -39,3 +39,5 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    segments: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """SMS segments the message took, once sent (SMS providers bill per segment)."""
