@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,10 +47,10 @@ async def _demo(settings: Settings, db_path: str) -> None:
         await core.close()
 
 
-async def _run(settings: Settings) -> None:
-    from bot.channels.runtime import TelegramBot
+async def _run(settings: Settings, *, telegram: bool = True) -> None:
+    from bot.channels.runtime import Runtime
 
-    await TelegramBot(settings).run_forever()
+    await Runtime(settings, telegram_enabled=telegram).run_forever()
 
 
 @asynccontextmanager
@@ -126,7 +127,11 @@ async def _outbox(settings: Settings) -> int:
         counts = await outbox.status_counts(session)
         queued = await outbox.upcoming(session)
         failed = await outbox.recent_failures(session)
+    month = datetime.now(settings.zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    async with _transaction(settings) as session:
+        billed = await outbox.segments_since(session, month)
     print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OutboxStatus))
+    print(f"SMS segments sent this month: {billed}")
     for row in queued:
         due = row.due_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
         print(f"queued\t{row.id}\t{row.kind}\tdue {due}\tperson {row.person_id}")
@@ -177,7 +182,10 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="chat in the terminal on sample Metz workshops")
     demo.add_argument("--db", default="atelier-demo.db", help="SQLite file for the demo")
-    commands.add_parser("run", help="run the bot on Telegram (the demo when there is no token)")
+    commands.add_parser(
+        "run", help="run the bot: Telegram, and SMS when set up (the demo when neither is)"
+    )
+    commands.add_parser("serve", help="run the HTTP server alone (SMS webhooks), with the sender")
     imp = commands.add_parser("import", help="load sessions from a CSV file")
     imp.add_argument("file", type=Path)
     commands.add_parser("sessions", help="list upcoming sessions")
@@ -199,15 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
     args = parser().parse_args(argv)
     settings = Settings()
-    _configure_logging(settings.log_level if args.command == "run" else "WARNING")
-    if args.command == "demo" or (args.command == "run" and settings.telegram_bot_token is None):
+    _configure_logging(settings.log_level if args.command in ("run", "serve") else "WARNING")
+    nothing_to_run = settings.telegram_bot_token is None and not settings.sms_provider
+    if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":
             print("No TELEGRAM_BOT_TOKEN: starting the terminal demo instead.\n")
         asyncio.run(_demo(settings, getattr(args, "db", "atelier-demo.db")))
         return 0
-    if args.command == "run":
+    if args.command in ("run", "serve"):
+        if args.command == "serve" and not settings.sms_provider:
+            print("Nothing to serve: set SMS_PROVIDER (twilio or android).", file=sys.stderr)
+            return 1
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_run(settings))
+            asyncio.run(_run(settings, telegram=args.command == "run"))
         return 0
     if args.command == "import":
         return asyncio.run(_import(settings, args.file))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -32,6 +32,20 @@ class Settings(BaseSettings):
     send_rate_per_chat: float = Field(default=1.0, gt=0)
     telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     sessions_per_page: int = Field(default=4, ge=1, le=8)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    public_base_url: str | None = None
+    sms_provider: Literal["", "twilio", "android"] = ""
+    sms_default_region: str = "FR"
+    sms_rate_per_second: float = Field(default=1.0, gt=0)
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    android_sms_api_url: str = "https://api.sms-gate.app/3rdparty/v1"
+    android_sms_username: str = ""
+    android_sms_password: SecretStr | None = None
+    android_sms_signing_key: SecretStr | None = None
     log_level: str = "INFO"
 
     @field_validator("admin_telegram_ids", mode="before")
@@ -49,7 +63,16 @@ class Settings(BaseSettings):
         ZoneInfo(value)
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_url",
+        "webhook_secret",
+        "public_base_url",
+        "twilio_auth_token",
+        "android_sms_password",
+        "android_sms_signing_key",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         """Treat an empty variable as unset."""

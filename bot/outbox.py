@@ -85,11 +85,13 @@ async def mark(
     *,
     error: str | None = None,
     retry_at: datetime | None = None,
+    segments: int | None = None,
 ) -> None:
-    """Record the outcome of one delivery attempt."""
+    """Record the outcome of one delivery attempt (and the SMS segments it took)."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
     if status == OutboxStatus.SENT:
         values["sent_at"] = now
+        values["segments"] = segments
     if retry_at is not None:
         values["due_at"] = retry_at
     await session.execute(
@@ -103,6 +105,14 @@ async def status_counts(session: AsyncSession) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     )
     return {status: int(count) for status, count in rows}
+
+
+async def segments_since(session: AsyncSession, since: datetime) -> int:
+    """SMS segments sent since ``since`` (what the provider bills)."""
+    query = select(func.coalesce(func.sum(OutboxMessage.segments), 0)).where(
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at >= since
+    )
+    return int((await session.execute(query)).scalar_one() or 0)
 
 
 async def upcoming(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:

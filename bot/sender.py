@@ -48,7 +48,8 @@ class RetryLater(Exception):
 
 
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
-Deliver = Callable[[Person, Reply], Awaitable[None]]
+Deliver = Callable[[Person, Reply], Awaitable[int | None]]
+"""Send a reply to a person; return the SMS segments it took (None off SMS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ class OutboxSender:
         last_wait = 0.0
         for _ in range(MAX_RATE_LIMITED):
             try:
-                await deliver(work.person, work.reply)
+                segments = await deliver(work.person, work.reply)
             except RetryLater as error:
                 log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
                 last_wait = error.seconds
@@ -156,7 +157,7 @@ class OutboxSender:
             except Exception as error:  # one failing row never holds the others up
                 await self._failed_attempt(work, error)
             else:
-                await self._mark(work.row_id, OutboxStatus.SENT)
+                await self._mark(work.row_id, OutboxStatus.SENT, segments=segments)
             return True
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
         await self._mark(work.row_id, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
@@ -187,9 +188,18 @@ class OutboxSender:
         *,
         error: str | None = None,
         retry_at: datetime | None = None,
+        segments: int | None = None,
     ) -> None:
         async with self.db.transaction() as session:
-            await mark(session, row_id, status, self.clock.now(), error=error, retry_at=retry_at)
+            await mark(
+                session,
+                row_id,
+                status,
+                self.clock.now(),
+                error=error,
+                retry_at=retry_at,
+                segments=segments,
+            )
 
 
 def _by_person(works: list[_Work]) -> list[list[_Work]]:

@@ -52,6 +52,7 @@ def _transliterate(char: str) -> str:
 
 def to_gsm7(text: str) -> str:
     """``text`` in GSM-7 characters only: accents GSM-7 lacks removed, emoji dropped."""
+    text = re.sub("\u00ab\\s*|\\s*\u00bb", '"', text)  # « guillemets » as "quotes"
     converted = "".join(_transliterate(char) for char in text)
     converted = re.sub(r"[ \t]{2,}", " ", converted)
     return "\n".join(line.strip() for line in converted.split("\n"))

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.channels.runtime import TelegramBot
+from bot.channels.runtime import Runtime
 from bot.clock import FixedClock
 from models import Booking, BookingStatus, Database
 from tests.conftest import add_session, make_settings
@@ -34,7 +34,7 @@ class Harness:
         self.url = url
         self.clock = clock
         self.db = Database(url)
-        self.bot: TelegramBot | None = None
+        self.bot: Runtime | None = None
 
     async def start(self) -> None:
         settings = make_settings(
@@ -43,7 +43,7 @@ class Harness:
             telegram_api_base_url=self.api.base_url,
             offer_expiry_minutes=60,
         )
-        self.bot = TelegramBot(settings, self.clock, poll_timeout=1)
+        self.bot = Runtime(settings, self.clock, poll_timeout=1)
         await self.bot.start()
 
     async def stop(self) -> None:

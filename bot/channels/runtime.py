@@ -1,4 +1,4 @@
-"""Assembly: the database, the flows, the outbox sender, the scheduler and a channel."""
+"""Assembly: the database, the flows, the outbox sender, the scheduler and the channels."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import logging
 
 from telegram.ext import Application
 
-from bot.channels.telegram import CHANNEL, build_application, make_deliverer, pacer_for
+from bot.channels import telegram
+from bot.channels.http_server import Endpoint, HttpServer, build_app
+from bot.channels.sms.channel import SmsChannel
+from bot.channels.sms.providers import SmsProvider
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.dialog import SMS
 from bot.housekeeping import forget_old_updates
 from bot.notices import expire_due_offers
 from bot.reminders import plan_reminders
@@ -24,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class Core:
-    """Everything but the channel: database, flows, outbox sender."""
+    """Everything but the channels: database, flows, outbox sender."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
@@ -38,6 +42,8 @@ class Core:
             lambda session, row, person, now: render_notice(session, row, person, settings, now),
             self.deliverers,
         )
+        self._sending = asyncio.Lock()
+        self._woken: set[asyncio.Task[None]] = set()
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -50,48 +56,103 @@ class Core:
         async with self.db.transaction() as session:
             await plan_reminders(session, now, zone=settings.zone, at=settings.reminder_time)
         await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
-        await self.sender.run_once()
+        await self.send_due()
         await forget_old_updates(self.db, now)
 
+    async def send_due(self) -> None:
+        """One pass of the sender, unless one is running (it picks up new rows itself)."""
+        if self._sending.locked():
+            return
+        async with self._sending:
+            await self.sender.run_once()
+
+    def wake(self) -> None:
+        """Send what was just queued now rather than at the next tick."""
+        task = asyncio.get_running_loop().create_task(self.send_due())
+        self._woken.add(task)
+        task.add_done_callback(self._woken.discard)
+
     async def close(self) -> None:
-        """Release the database."""
+        """Let woken sends finish; release the database."""
+        if self._woken:
+            await asyncio.gather(*self._woken, return_exceptions=True)
         await self.db.dispose()
 
 
-class TelegramBot:
-    """The bot on Telegram, long polling, with its scheduler; startable and stoppable."""
+def sms_provider(settings: Settings) -> SmsProvider | None:
+    """The configured SMS provider, if any."""
+    if settings.sms_provider == "twilio":
+        from bot.channels.sms.twilio import TwilioProvider
+
+        return TwilioProvider(settings)
+    if settings.sms_provider == "android":
+        from bot.channels.sms.android import AndroidGatewayProvider
+
+        return AndroidGatewayProvider(settings)
+    return None
+
+
+class Runtime:
+    """The running bot: Telegram when there is a token, the HTTP server when SMS is set up,
+    and the scheduler that wakes the outbox sender."""
 
     def __init__(
-        self, settings: Settings, clock: Clock | None = None, *, poll_timeout: int = 10
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        poll_timeout: int = 10,
+        telegram_enabled: bool = True,
     ) -> None:
+        self.settings = settings
         self.core = Core(settings, clock)
-        self.pacer = pacer_for(settings)
-        self.app: Application = build_application(
-            settings, self.core.conversations.handle, self.pacer
-        )
-        self.core.deliverers[CHANNEL] = make_deliverer(self.app.bot, self.pacer)
-        self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
         self.poll_timeout = poll_timeout
+        self.app: Application | None = None
+        if telegram_enabled and settings.telegram_bot_token is not None:
+            pacer = telegram.pacer_for(settings)
+            self.app = telegram.build_application(settings, self.core.conversations.handle, pacer)
+            self.core.deliverers[telegram.CHANNEL] = telegram.make_deliverer(self.app.bot, pacer)
+        self.provider = sms_provider(settings)
+        webhooks: dict[str, Endpoint] = {}
+        if self.provider is not None:
+            sms = SmsChannel(settings, self.core.conversations, self.provider, self.core.wake)
+            self.core.deliverers[SMS] = sms.deliverer()
+            webhooks[f"/sms/{self.provider.name}"] = sms.webhook
+        self.http = (
+            HttpServer(build_app(webhooks), settings.http_host, settings.http_port)
+            if webhooks
+            else None
+        )
+        self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
 
     async def start(self) -> None:
-        """Migrate, connect to the Bot API, start polling and the scheduler."""
+        """Migrate, start the channels and the scheduler."""
         await self.core.migrate()
-        await self.app.initialize()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
-        await self.app.start()
+        if self.app is not None:
+            await self.app.initialize()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
+            await self.app.start()
+            log.info("the bot is running on Telegram (@%s)", self.app.bot.username)
+        if self.http is not None:
+            await self.http.start()
         self.heartbeat.start()
-        log.info("the bot is running (@%s)", self.app.bot.username)
+        log.info("the bot is running")
 
     async def stop(self) -> None:
-        """Stop polling and the scheduler, finish the update in hand, close the database."""
+        """Stop the scheduler and the channels, finish the work in hand, close the database."""
         self.heartbeat.stop()
-        assert self.app.updater is not None
-        if self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
+        if self.http is not None:
+            await self.http.stop()
+        if self.app is not None:
+            assert self.app.updater is not None
+            if self.app.updater.running:
+                await self.app.updater.stop()
+            if self.app.running:
+                await self.app.stop()
+            await self.app.shutdown()
+        if self.provider is not None:
+            await self.provider.close()
         await self.core.close()
 
     async def run_forever(self) -> None:
