@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import socket
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
+from twilio.request_validator import RequestValidator
+
 from tests.support.bot_api import FakeBotApi
+from tests.support.sms_providers import FakeTwilio
 
 
 async def test_atelier_run_answers_on_telegram(tmp_path: Path) -> None:
@@ -128,3 +134,70 @@ async def reminders_to(api: FakeBotApi, chat_id: int, since: int, *, within: flo
     while not found() and (left := deadline - loop.time()) > 0:
         await api.wait_for_call("sendMessage", since=len(api.calls), timeout=left)
     return found()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_atelier_serve_books_and_cancels_by_sms(tmp_path: Path) -> None:
+    """As the README says: `atelier serve` for Twilio; requests signed by Twilio's library."""
+    async with FakeTwilio("AC" + "1" * 32, "secret-token") as twilio:
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'sms.db'}",
+            "SMS_PROVIDER": "twilio",
+            "TWILIO_ACCOUNT_SID": twilio.account_sid,
+            "TWILIO_AUTH_TOKEN": "secret-token",
+            "TWILIO_FROM_NUMBER": "+33700000000",
+            "TWILIO_API_BASE_URL": twilio.base_url,
+            "HTTP_PORT": str(port),
+            "SMS_RATE_PER_SECOND": "50",
+        }
+        tomorrow = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=2)).strftime(
+            "%Y-%m-%dT14:00"
+        )
+        schedule = tmp_path / "s.csv"
+        schedule.write_text(
+            "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+            f"Envoyer des photos,Par message,tous,{tomorrow},90,8,Boutique,Metz\n",
+            encoding="utf-8",
+        )
+        imported = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", str(schedule), env=env, cwd=tmp_path
+        )
+        assert await imported.wait() == 0
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "serve",
+            env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}/sms/twilio"
+        health = f"http://127.0.0.1:{port}/healthz"
+        validator = RequestValidator("secret-token")
+        try:
+            async with httpx.AsyncClient() as client:
+                async with asyncio.timeout(30):
+                    while True:
+                        with contextlib.suppress(httpx.TransportError):
+                            if (await client.get(health)).is_success:
+                                break
+                        await asyncio.sleep(0.2)
+                answers: list[str] = []
+                for number, body in enumerate(["Bonjour", "1", "1", "1", "OUI", "ANNULER", "OUI"]):
+                    params = {"From": "+33612345678", "Body": body, "MessageSid": f"SM{number}"}
+                    signature = validator.compute_signature(url, params)
+                    response = await client.post(
+                        url, data=params, headers={"X-Twilio-Signature": signature}
+                    )
+                    assert response.status_code == 200
+                    answers.append((await twilio.wait_for("+33612345678", number + 1))[-1])
+        finally:
+            log = await stop_bot(process)
+        assert "C'est réservé !" in answers[4]
+        assert "Voulez-vous vraiment annuler votre place ?" in answers[5]
+        assert "C'est annulé." in answers[6]
+        assert "+33612345678" not in log  # no phone number in the logs
