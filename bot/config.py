@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -77,6 +78,19 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         """Treat an empty variable as unset."""
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        """Webhook mode is refused without a secret token Telegram can send back."""
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_URL is set: set WEBHOOK_SECRET too (1-256 of A-Z a-z 0-9 _ -)"
+            )
+        if self.webhook_secret is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and -, 1 to 256 of them")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

@@ -151,12 +151,15 @@ class Conversations:
         self.settings = settings
         self.clock = clock
 
-    async def handle(self, incoming: Incoming, *, queue: bool = False) -> list[Reply]:
+    async def handle(
+        self, incoming: Incoming, *, queue: bool = False, raise_database_errors: bool = False
+    ) -> list[Reply]:
         """Handle one event; a redelivered event returns no reply and changes nothing.
 
         With ``queue`` the replies are also put in the outbox, in the same transaction
         (channels such as SMS that answer through the outbox): a crash loses none.
-        Database errors propagate then, so that the provider delivers the event again.
+        Database errors become an apology, or propagate with ``raise_database_errors`` (or
+        ``queue``) so that the caller can have the event delivered again.
         """
         for attempt in range(3):
             try:
@@ -168,7 +171,7 @@ class Conversations:
             except IntegrityError:
                 log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
             except (OperationalError, DBAPIError):
-                if queue:
+                if queue or raise_database_errors:
                     raise
                 log.exception("database unavailable while handling an update")
                 return [self._apology(incoming, "error.try_again")]
@@ -176,6 +179,15 @@ class Conversations:
                 log.exception("unexpected error while handling an update")
                 return [self._apology(incoming, "error.unexpected")]
         return [self._apology(incoming, "error.try_again")]
+
+    async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """Put replies that could not be sent directly in the outbox, to be sent again."""
+        async with self.db.transaction() as session:
+            await self._queue(session, incoming, replies)
+
+    def apology(self, incoming: Incoming) -> Reply:
+        """What to say when the database cannot be reached."""
+        return self._apology(incoming, "error.try_again")
 
     async def _queue(self, session: Any, incoming: Incoming, replies: list[Reply]) -> None:
         person = await find_person(session, incoming.sender.channel, incoming.sender.external_id)

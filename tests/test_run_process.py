@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.support.bot_api import FakeBotApi
@@ -201,3 +202,92 @@ async def test_atelier_serve_books_and_cancels_by_sms(tmp_path: Path) -> None:
         assert "Voulez-vous vraiment annuler votre place ?" in answers[5]
         assert "C'est annulé." in answers[6]
         assert "+33612345678" not in log  # no phone number in the logs
+
+
+@pytest.mark.postgres
+async def test_two_webhook_processes_share_one_postgresql_database(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """Two `atelier run` in webhook mode: one conversation served alternately, no seat
+    oversold, every reminder sent once."""
+    zone = ZoneInfo("Europe/Paris")
+    if datetime.now(zone).strftime("%H:%M") >= "23:58":
+        await asyncio.sleep(150)
+    tomorrow = (datetime.now(zone) + timedelta(days=1)).strftime("%Y-%m-%dT14:00")
+    schedule = tmp_path / "s.csv"
+    schedule.write_text(
+        "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+        f"Envoyer des photos,Par message,tous,{tomorrow},90,2,Boutique,Metz\n",
+        encoding="utf-8",
+    )
+    async with FakeBotApi() as api, httpx.AsyncClient() as client:
+        ports = [free_port(), free_port()]
+        base_env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DATABASE_URL": postgres_url,
+            "WEBHOOK_URL": "https://atelier.example.org/telegram/webhook",
+            "WEBHOOK_SECRET": "shared-secret",
+            "OUTBOX_POLL_SECONDS": "0.5",
+            "REMINDER_TIME": (datetime.now(zone) + timedelta(seconds=25)).strftime("%H:%M:%S"),
+        }
+        imported = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", str(schedule), env=base_env, cwd=tmp_path
+        )
+        assert await imported.wait() == 0
+        processes = [
+            await start_bot({**base_env, "HTTP_PORT": str(port)}, tmp_path) for port in ports
+        ]
+        urls = [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "shared-secret"}
+        try:
+            async with asyncio.timeout(40):
+                for url in urls:
+                    while True:
+                        with contextlib.suppress(httpx.TransportError):
+                            health = url.replace("/telegram/webhook", "/healthz")
+                            if (await client.get(health)).is_success:
+                                break
+                        await asyncio.sleep(0.2)
+
+            async def push(turn: int, update: dict[str, object]) -> None:
+                response = await client.post(urls[turn % 2], json=update, headers=headers)
+                assert response.status_code == 200
+
+            async def press(turn: int, user: int, label: str) -> None:
+                message = next(m for m in reversed(api.bot_messages(user)) if m.buttons)
+                data = next(d for row in message.buttons for t, d in row if label in t)
+                assert data is not None
+                await push(turn, api.user_press(user, message.message_id, data))
+
+            # One conversation, each step to the other process.
+            for user in (901, 902, 903):
+                await push(0, api.user_text(user, "bonjour"))
+                await press(1, user, "Voir les ateliers")
+                await press(0, user, "Envoyer des photos")
+                await press(1, user, "Réserver")
+            # Three confirmations at once, for two seats, across both processes.
+            await asyncio.gather(
+                press(0, 901, "Oui, je réserve"),
+                press(1, 902, "Oui, je réserve"),
+                press(0, 903, "Oui, je réserve"),
+            )
+            texts = {
+                user: " ".join(str(c.params.get("text", "")) for c in api.calls_for(user))
+                for user in (901, 902, 903)
+            }
+            assert sum("C'est réservé" in text for text in texts.values()) == 2
+            assert sum("complet" in text for text in texts.values()) == 1
+            # Both senders run; each reminder goes once.
+            await asyncio.sleep(32)
+        finally:
+            logs = [await stop_bot(process) for process in processes]
+        reminders = [
+            call.chat_id
+            for call in api.calls
+            if call.ok and call.method == "sendMessage" and "demain" in str(call.params)
+        ]
+        assert sorted(reminders) == sorted(
+            user for user, text in texts.items() if "C'est réservé" in text
+        ), logs

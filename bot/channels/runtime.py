@@ -108,12 +108,20 @@ class Runtime:
         self.core = Core(settings, clock)
         self.poll_timeout = poll_timeout
         self.app: Application | None = None
+        webhooks: dict[str, Endpoint] = {}
         if telegram_enabled and settings.telegram_bot_token is not None:
             pacer = telegram.pacer_for(settings)
-            self.app = telegram.build_application(settings, self.core.conversations.handle, pacer)
+            flows = self.core.conversations
+            self.app = telegram.build_application(
+                settings, flows.handle, flows.queue_replies, pacer
+            )
             self.core.deliverers[telegram.CHANNEL] = telegram.make_deliverer(self.app.bot, pacer)
+            if settings.webhook_url and settings.webhook_secret is not None:
+                secret = settings.webhook_secret.get_secret_value()
+                webhooks[telegram.WEBHOOK_PATH] = telegram.webhook_endpoint(
+                    self.app.bot, pacer, flows, secret
+                )
         self.provider = sms_provider(settings)
-        webhooks: dict[str, Endpoint] = {}
         if self.provider is not None:
             sms = SmsChannel(settings, self.core.conversations, self.provider, self.core.wake)
             self.core.deliverers[SMS] = sms.deliverer()
@@ -124,18 +132,26 @@ class Runtime:
             else None
         )
         self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
+        self._telegram_up = False
 
     async def start(self) -> None:
         """Migrate, start the channels and the scheduler."""
         await self.core.migrate()
-        if self.app is not None:
-            await self.app.initialize()
-            assert self.app.updater is not None
-            await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
-            await self.app.start()
-            log.info("the bot is running on Telegram (@%s)", self.app.bot.username)
         if self.http is not None:
             await self.http.start()
+        if self.app is not None:
+            await telegram.connect(self.app.bot)
+            await self.app.initialize()
+            self._telegram_up = True
+            if self.settings.webhook_url:
+                await telegram.register_webhook(self.app.bot, self.settings)
+                mode = "webhook"
+            else:
+                assert self.app.updater is not None
+                await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
+                await self.app.start()
+                mode = "long polling"
+            log.info("the bot is running on Telegram (@%s, %s)", self.app.bot.username, mode)
         self.heartbeat.start()
         log.info("the bot is running")
 
@@ -150,7 +166,8 @@ class Runtime:
                 await self.app.updater.stop()
             if self.app.running:
                 await self.app.stop()
-            await self.app.shutdown()
+            if self.app._initialized:
+                await self.app.shutdown()
         if self.provider is not None:
             await self.provider.close()
         await self.core.close()

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.requests import Request
+from starlette.responses import Response
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import Settings
 from bot.dialog import Attachment, Incoming, Kind, Reply, Sender
 from bot.pacing import Pacer
 from bot.sender import PermanentFailure, RetryLater, Unreachable
+from handlers.router import Conversations
 from models import Person
 
 # Durations from python-telegram-bot as timedelta: its coming default, and no warning.
@@ -131,7 +138,131 @@ async def deliver(
             await send_attachment(bot, pacer, chat_id, reply.attachment)
 
 
-def build_application(settings: Settings, handle: Handle, pacer: Pacer) -> Application:
+Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
+
+
+async def answer_update(
+    bot: Bot, pacer: Pacer, update: Update, handle: Handle, requeue: Requeue
+) -> None:
+    """Hand one update to the flows and send what they answer (polling and webhook alike).
+
+    The flows have committed by then; replies that cannot be sent now (Telegram down, a
+    timeout) go to the outbox, whose sender retries them, rather than being lost.
+    """
+    incoming = incoming_from(update)
+    if incoming is None:
+        return
+    replies = await handle(incoming)
+    query = update.callback_query
+    chat_id = int(incoming.sender.external_id)
+    message = query.message if query is not None and isinstance(query.message, Message) else None
+    try:
+        for index, reply in enumerate(replies):
+            try:
+                await deliver(bot, pacer, chat_id, [reply], edit=message if index == 0 else None)
+            except BadRequest as error:
+                log.warning("a reply was refused by Telegram: %s", error)
+            except (NetworkError, RetryAfter) as error:
+                log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
+                await requeue(incoming, replies[index:])
+                return
+    finally:
+        if query is not None:
+            with contextlib.suppress(TelegramError):
+                await query.answer()  # stops the button's spinner once the answer is there
+
+
+def webhook_endpoint(
+    bot: Bot, pacer: Pacer, conversations: Conversations, secret: str
+) -> Callable[[Request], Awaitable[Response]]:
+    """``POST /telegram/webhook``: updates pushed by Telegram, checked by their secret token.
+
+    A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
+    nothing. When the database cannot be reached, the person is asked to try again in a
+    minute and the answer is 500, so that Telegram delivers the update again; a redelivered
+    update that was handled already is recognised by its id and changes nothing.
+    """
+
+    async def handle(incoming: Incoming) -> list[Reply]:
+        return await conversations.handle(incoming, raise_database_errors=True)
+
+    async def endpoint(request: Request) -> Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("a webhook request without the right secret token was refused")
+            return Response("forbidden", status_code=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, bot) if isinstance(data, dict) else None
+        except Exception as error:  # any malformed body or update shape
+            log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
+            return Response("unreadable update", status_code=400)
+        if update is None:
+            return Response("unreadable update", status_code=400)
+        try:
+            await answer_update(bot, pacer, update, handle, conversations.queue_replies)
+        except Forbidden:
+            log.info("a person blocked the bot")
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable; Telegram will deliver the update again")
+            await _apologise(bot, update, conversations)
+            return Response("try again", status_code=500)
+        except Exception:
+            log.exception("error while answering a webhook update; Telegram will retry")
+            return Response("try again", status_code=500)
+        return Response(status_code=200)
+
+    return endpoint
+
+
+async def _apologise(bot: Bot, update: Update, conversations: Conversations) -> None:
+    """Tell the person to try again in a minute, if Telegram can be reached."""
+    incoming = incoming_from(update)
+    if incoming is not None:
+        with contextlib.suppress(TelegramError):
+            reply = conversations.apology(incoming)
+            await bot.send_message(int(incoming.sender.external_id), reply.text)
+
+
+async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> None:
+    """Reach the Bot API (getMe), retrying with backoff while Telegram is unreachable."""
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            await bot.initialize()
+            return
+        except (NetworkError, TimedOut) as error:
+            if attempt == attempts:
+                raise
+            log.warning(
+                "Telegram is unreachable (%s); attempt %d of %d, next in %.0f s",
+                type(error).__name__,
+                attempt,
+                attempts,
+                wait,
+            )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, 60.0)
+
+
+WEBHOOK_PATH = "/telegram/webhook"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+async def register_webhook(bot: Bot, settings: Settings) -> None:
+    """Ask Telegram to push updates to ``WEBHOOK_URL`` with the secret token."""
+    assert settings.webhook_url is not None
+    assert settings.webhook_secret is not None
+    await bot.set_webhook(
+        url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+def build_application(
+    settings: Settings, handle: Handle, requeue: Requeue, pacer: Pacer
+) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
     Updates are processed one at a time per process: the database serialises bookings
@@ -153,20 +284,7 @@ def build_application(settings: Settings, handle: Handle, pacer: Pacer) -> Appli
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hand every update to the flows and send what they answer."""
-        incoming = incoming_from(update)
-        if incoming is None:
-            return
-        replies = await handle(incoming)
-        query = update.callback_query
-        chat_id = int(incoming.sender.external_id)
-        if query is not None:
-            message = query.message if isinstance(query.message, Message) else None
-            try:
-                await deliver(context.bot, pacer, chat_id, replies, edit=message)
-            finally:
-                await query.answer()  # stops the button's spinner once the answer is there
-        else:
-            await deliver(context.bot, pacer, chat_id, replies)
+        await answer_update(context.bot, pacer, update, handle, requeue)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log every error, first; a person who blocked the bot is not an error."""
