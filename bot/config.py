@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     send_rate_per_chat: float = Field(default=1.0, gt=0)
     telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     sessions_per_page: int = Field(default=4, ge=1, le=8)
+    retention_months: int = Field(default=24, ge=1, le=120)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str | None = None

@@ -23,6 +23,8 @@ class TextIntent(enum.StrEnum):
     HELP = "help"
     YES = "yes"
     NO = "no"
+    PRIVACY = "privacy"
+    FORGET = "forget"
 
 
 # Whole-message phrases (normalised: lower case, no accents, no punctuation).
@@ -83,6 +85,25 @@ PHRASES: dict[TextIntent, tuple[str, ...]] = {
         "sure",
     ),
     TextIntent.NO: ("non", "nan", "non merci", "no", "nope", "no thanks"),
+    TextIntent.PRIVACY: (
+        "mes donnees",
+        "donnees",
+        "donnees personnelles",
+        "confidentialite",
+        "vie privee",
+        "privacy",
+        "my data",
+    ),
+    TextIntent.FORGET: (
+        "oubli",
+        "oublie moi",
+        "oubliez moi",
+        "m oublier",
+        "effacer mes donnees",
+        "supprimer mes donnees",
+        "forget me",
+        "delete my data",
+    ),
 }
 
 # Single words that, anywhere in a short message, carry the intent.
@@ -102,6 +123,10 @@ COMMANDS: dict[str, TextIntent] = {
     "menu": TextIntent.MENU,
     "aide": TextIntent.HELP,
     "help": TextIntent.HELP,
+    "donnees": TextIntent.PRIVACY,
+    "privacy": TextIntent.PRIVACY,
+    "oubli": TextIntent.FORGET,
+    "forget": TextIntent.FORGET,
 }
 
 NUMBER_WORDS = {

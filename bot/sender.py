@@ -118,6 +118,11 @@ class OutboxSender:
             for row in await claim_due(session, now, limit):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
+                if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure
+                    to = Person(id=person.id, channel=person.channel, external_id=row.payload["to"])
+                    reply = await self.render(session, row, to, now)
+                    work.append(_Work(row.id, row.attempts, to, reply))
+                    continue
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
                     continue

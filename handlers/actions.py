@@ -26,6 +26,9 @@ OFFER_ACCEPT = "oa"  # oa:<booking id>
 OFFER_DECLINE = "od"  # od:<booking id>
 KEEP = "no"
 THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
+PRIVACY = "data"  # the privacy notice
+FORGET = "forget"  # ask to erase one's data
+FORGET_CONFIRM = "forgety"  # erase, confirmed
 
 _WITH_ID = {
     SESSION,
@@ -38,7 +41,7 @@ _WITH_ID = {
     OFFER_DECLINE,
     THERE,
 }
-_BARE = {MENU, HELP, AUDIENCE, MINE, KEEP}
+_BARE = {MENU, HELP, AUDIENCE, MINE, KEEP, PRIVACY, FORGET, FORGET_CONFIRM}
 _MAX_ID = 2**31 - 1
 
 

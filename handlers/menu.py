@@ -38,8 +38,9 @@ def main_menu(flow: Flow) -> Reply:
 
 
 def help_screen(flow: Flow) -> Reply:
-    """How the bot works, in a few short sentences."""
-    return Reply(flow.t("menu.help"), menu_choices(flow))
+    """How the bot works, in a few short sentences; the way to the privacy notice."""
+    privacy = (flow.choice("button.privacy", actions.PRIVACY),)
+    return Reply(flow.t("menu.help"), (*menu_choices(flow), privacy))
 
 
 def not_understood(flow: Flow) -> Reply:

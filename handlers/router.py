@@ -21,9 +21,10 @@ from bot.i18n import Translator, normalise_language
 from bot.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
 from bot.outbox import REPLY, enqueue
 from bot.people import find_person, get_or_create_person
-from handlers import actions, book, browse, cancel, menu, offers, presence
+from bot.privacy import is_erased
+from handlers import actions, book, browse, cancel, menu, offers, presence, privacy
 from handlers.context import Flow, remember
-from models import Conversation, Database, ProcessedUpdate
+from models import Conversation, Database, Person, ProcessedUpdate
 from models.inserts import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ STEPS: dict[str, Step] = {
     actions.OFFER_ACCEPT: lambda flow, a: offers.accept(flow, a.number),
     actions.OFFER_DECLINE: lambda flow, a: offers.decline(flow, a.number),
     actions.THERE: lambda flow, a: presence.there(flow, a.number),
+    actions.PRIVACY: lambda flow, _: _sync(privacy.notice(flow)),
+    actions.FORGET: lambda flow, _: _sync(privacy.ask(flow)),
+    actions.FORGET_CONFIRM: lambda flow, _: privacy.forget(flow),
 }
 
 
@@ -129,6 +133,10 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         return [menu.main_menu(flow)]
     if intent == TextIntent.HELP:
         return [menu.help_screen(flow)]
+    if intent == TextIntent.PRIVACY:
+        return [privacy.notice(flow)]
+    if intent == TextIntent.FORGET:
+        return [privacy.ask(flow)]
     return [menu.not_understood(flow)]
 
 
@@ -164,9 +172,9 @@ class Conversations:
         for attempt in range(3):
             try:
                 async with self.db.transaction() as session:
-                    replies = await self._handle(session, incoming)
-                    if queue:
-                        await self._queue(session, incoming, replies)
+                    replies, person = await self._handle(session, incoming)
+                    if queue and person is not None:
+                        await self._queue(session, incoming, replies, person)
                     return replies
             except IntegrityError:
                 log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
@@ -183,15 +191,21 @@ class Conversations:
     async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
         """Put replies that could not be sent directly in the outbox, to be sent again."""
         async with self.db.transaction() as session:
-            await self._queue(session, incoming, replies)
+            sender = incoming.sender
+            person = await find_person(session, sender.channel, sender.external_id)
+            if person is not None:
+                await self._queue(session, incoming, replies, person)
 
     def apology(self, incoming: Incoming) -> Reply:
         """What to say when the database cannot be reached."""
         return self._apology(incoming, "error.try_again")
 
-    async def _queue(self, session: Any, incoming: Incoming, replies: list[Reply]) -> None:
-        person = await find_person(session, incoming.sender.channel, incoming.sender.external_id)
-        assert person is not None
+    async def _queue(
+        self, session: Any, incoming: Incoming, replies: list[Reply], person: Person
+    ) -> None:
+        payload_extra = {}
+        if is_erased(person):  # the last message goes to the address the person wrote from
+            payload_extra = {"to": incoming.sender.external_id}
         for index, reply in enumerate(replies):
             await enqueue(
                 session,
@@ -199,7 +213,7 @@ class Conversations:
                 person_id=person.id,
                 kind=REPLY,
                 due_at=self.clock.now(),
-                payload=reply_to_payload(reply),
+                payload=reply_to_payload(reply) | payload_extra,
             )
 
     def _apology(self, incoming: Incoming, key: str) -> Reply:
@@ -207,7 +221,7 @@ class Conversations:
         t = Translator(language, text_variant(incoming.sender.channel))
         return Reply(t(key))
 
-    async def _handle(self, session: Any, incoming: Incoming) -> list[Reply]:
+    async def _handle(self, session: Any, incoming: Incoming) -> tuple[list[Reply], Person | None]:
         now = self.clock.now()
         if incoming.update_key is not None:
             fresh = await insert_ignore(
@@ -221,7 +235,7 @@ class Conversations:
             )
             if not fresh:
                 log.info("update already handled, ignored")
-                return []
+                return [], None
         language = normalise_language(incoming.sender.language, self.settings.default_language)
         person, created = await get_or_create_person(session, incoming.sender, language, now)
         conversation = (
@@ -242,6 +256,9 @@ class Conversations:
             first_contact=created,
         )
         replies = await route(flow, incoming)
+        if is_erased(person):  # the conversation went with the rest of the data
+            session.expunge(conversation)
+            return replies, person
         conversation.state = remember(flow.state, replies)
         conversation.updated_at = now
-        return replies
+        return replies, person

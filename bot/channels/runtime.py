@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 from telegram.ext import Application
 
@@ -14,8 +15,9 @@ from bot.channels.sms.providers import SmsProvider
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dialog import SMS
-from bot.housekeeping import forget_old_updates
+from bot.housekeeping import forget_old_messages, forget_old_updates
 from bot.notices import expire_due_offers
+from bot.privacy import forget_inactive
 from bot.reminders import plan_reminders
 from bot.scheduler import Heartbeat
 from bot.sender import Deliver, OutboxSender
@@ -25,6 +27,8 @@ from models import Database
 from models.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+RETENTION_EVERY = timedelta(days=1)
 
 
 class Core:
@@ -43,6 +47,7 @@ class Core:
             self.deliverers,
         )
         self._sending = asyncio.Lock()
+        self._last_retention: datetime | None = None
         self._woken: set[asyncio.Task[None]] = set()
 
     async def migrate(self) -> None:
@@ -58,6 +63,21 @@ class Core:
         await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
         await self.send_due()
         await forget_old_updates(self.db, now)
+        if self._last_retention is None or now - self._last_retention >= RETENTION_EVERY:
+            await self.apply_retention(now)
+
+    async def apply_retention(self, now: datetime) -> int:
+        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows."""
+        settings = self.settings
+        async with self.db.transaction() as session:
+            erased = await forget_inactive(
+                session, now, settings.retention_months, settings.offer_expiry_minutes
+            )
+        await forget_old_messages(self.db, now)
+        self._last_retention = now
+        if erased:
+            log.info("retention: the data of %d inactive people was erased", erased)
+        return erased
 
     async def send_due(self) -> None:
         """One pass of the sender, unless one is running (it picks up new rows itself)."""

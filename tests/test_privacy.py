@@ -1,0 +1,130 @@
+"""Privacy: a short notice, erasure on request after a yes, retention, quiet logs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.runtime import Core, Runtime
+from bot.clock import FixedClock
+from handlers.router import Conversations
+from models import Booking, BookingStatus, Conversation, Database, OutboxMessage, Person
+from tests.conftest import add_session, make_settings
+from tests.support.chat import Chat
+from tests.support.sms_providers import FakeTwilio
+from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
+
+
+async def people(db: Database) -> list[Person]:
+    async with db.transaction() as session:
+        return list((await session.execute(select(Person).order_by(Person.id))).scalars())
+
+
+async def rows(db: Database, model: type[OutboxMessage] | type[Conversation]) -> int:
+    async with db.transaction() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_the_welcome_leads_to_a_short_privacy_notice(db: Database, clock: FixedClock) -> None:
+    chat = Chat(Conversations(db, make_settings(db.url), clock), "1")
+    await chat.say("bonjour")
+    assert "écrivez « mes données »" in chat.text
+    await chat.say("mes données")
+    for fact in ("Je garde votre prénom", "garder votre place", "Seuls les animateurs", "24 mois"):
+        assert fact in chat.text
+    assert next(c.label for r in chat.last for c in r.flat_choices()) == "🗑️ Effacer mes données"
+
+
+async def test_oubli_erases_after_a_yes_and_passes_the_seat_on(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=1)
+    flows = Conversations(db, make_settings(db.url), clock)
+    marie, paul = Chat(flows, "1", name="Marie"), Chat(flows, "2", name="Paul")
+    for person in (marie, paul):
+        await person.say("bonjour")
+        await person.pick(f"by:{session_id}")
+    await paul.press("liste d'attente")
+    await marie.say("/oubli")
+    assert "Voulez-vous vraiment effacer vos données ?" in marie.text
+    await marie.say("non")
+    assert (await people(db))[0].name == "Marie"  # "no" changes nothing
+    await marie.say("oubli")
+    await marie.say("oui")
+    assert "vos données sont effacées" in marie.text
+    erased, kept = await people(db)
+    assert (erased.name, erased.external_id) == ("", f"erased:{erased.id}")
+    assert kept.name == "Paul"
+    async with db.transaction() as session:
+        statuses = dict(
+            (person_id, status)
+            for person_id, status in await session.execute(
+                select(Booking.person_id, Booking.status)
+            )
+        )
+        conversations = await session.execute(
+            select(func.count()).where(Conversation.person_id == erased.id)
+        )
+        assert conversations.scalar_one() == 0
+        queued = await session.execute(
+            select(OutboxMessage.kind).where(OutboxMessage.person_id == kept.id)
+        )
+        assert list(queued.scalars()) == ["waitlist_offer"]  # Paul is offered the seat
+    # The booking stays, anonymous, for the figures.
+    assert statuses == {erased.id: BookingStatus.CANCELLED, kept.id: BookingStatus.WAITING}
+    # Writing again later is a first contact.
+    await marie.say("bonjour")
+    assert marie.text.startswith("Bonjour Marie !")
+    assert len(await people(db)) == 3
+
+
+async def test_people_silent_for_the_retention_time_are_erased(
+    db: Database, clock: FixedClock
+) -> None:
+    core = Core(make_settings(db.url, retention_months=24), clock)
+    try:
+        future = await add_session(db, starts_at=clock.now() + timedelta(days=800))
+        for who in ("silent", "booked", "recent"):
+            chat = Chat(core.conversations, who, name=who)
+            await chat.say("bonjour")
+            if who == "booked":
+                await chat.pick(f"by:{future}")
+        clock.advance(timedelta(days=760))  # 25 months later
+        await Chat(core.conversations, "recent", name="recent").say("menu")
+        assert await core.apply_retention(clock.now()) == 1
+    finally:
+        await core.close()
+    names = [person.name for person in await people(db)]
+    assert names == ["", "booked", "recent"]
+
+
+async def test_oubli_by_sms_sends_a_farewell_then_nothing(
+    sqlite_url: str, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with FakeTwilio(SID, TOKEN) as twilio:
+        settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "twilio", twilio.base_url))
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            async with httpx.AsyncClient() as client:
+                phone = SmsBot(runtime, client, "twilio")
+                await add_session(runtime.core.db)
+                await phone.text(MARIE, "Bonjour, je suis Marie Dupont", twilio)
+                assert "OUBLI" in await phone.text(MARIE, "DONNEES", twilio)
+                await phone.text(MARIE, "OUBLI", twilio)
+                farewell = await phone.text(MARIE, "OUI", twilio)
+                assert "vos données sont effacées" in farewell
+                await settled(runtime.core.db)
+            [person] = await people(runtime.core.db)
+            assert person.external_id == f"erased:{person.id}"
+        finally:
+            await runtime.stop()
+    # No phone number, message text or token in the logs at INFO.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in (MARIE, "Marie Dupont", TOKEN, "OUBLI"):
+        assert secret not in logged
