@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.errors import (
     AlreadyBooked,
     BookingNotActive,
@@ -103,6 +104,7 @@ async def book_seat(
     )
     session.add(booking)
     await session.flush()
+    metrics.BOOKINGS.labels("booked").inc()
     return booking
 
 
@@ -128,6 +130,7 @@ async def join_waiting_list(
     )
     session.add(booking)
     await session.flush()
+    metrics.BOOKINGS.labels("waiting").inc()
     return booking
 
 
@@ -179,6 +182,7 @@ async def cancel_booking(
     booking.updated_at = now
     await session.flush()
     offer = await pass_seat_on(session, workshop, now, offer_minutes) if held_seat else None
+    metrics.BOOKINGS.labels("cancelled").inc()
     return booking, offer
 
 

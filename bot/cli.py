@@ -18,11 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _configure_logging(level: str, log_format: str = "text") -> None:
+    """Plain lines for a terminal; one JSON object per line (LOG_FORMAT=json) for a collector."""
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=True)
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -207,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
     args = parser().parse_args(argv)
     settings = Settings()
-    _configure_logging(settings.log_level if args.command in ("run", "serve") else "WARNING")
+    level = settings.log_level if args.command in ("run", "serve") else "WARNING"
+    _configure_logging(level, settings.log_format)
     nothing_to_run = settings.telegram_bot_token is None and not settings.sms_provider
     if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     sessions_per_page: int = Field(default=4, ge=1, le=8)
     retention_months: int = Field(default=24, ge=1, le=120)
+    http_enabled: bool = False
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str | None = None
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     android_sms_password: SecretStr | None = None
     android_sms_signing_key: SecretStr | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

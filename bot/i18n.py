@@ -32,13 +32,21 @@ def normalise_language(code: str | None, default: str = FALLBACK) -> str:
 
 @cache
 def catalog(language: str) -> gettext.GNUTranslations:
-    """Load and compile one language's catalog (once per process)."""
-    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as handle:
-        po = read_po(handle, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, po)
-    buffer.seek(0)
+    """Load one language's catalog (once per process).
+
+    A compiled ``.mo`` at least as new as its ``.po`` is used as it is (the container image
+    compiles them with ``pybabel compile``); otherwise the ``.po`` is compiled in memory.
+    """
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        buffer = BytesIO(mo_path.read_bytes())
+    else:
+        with po_path.open("rb") as handle:
+            po = read_po(handle, locale=language)
+        buffer = BytesIO()
+        write_mo(buffer, po)
+        buffer.seek(0)
     translations = gettext.GNUTranslations(buffer)
     if language != FALLBACK:
         translations.add_fallback(catalog(FALLBACK))

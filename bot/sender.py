@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.clock import Clock
 from bot.dialog import Reply
 from bot.outbox import REPLY, claim_due, mark
@@ -57,6 +59,7 @@ class _Work:
     """One claimed row, ready to go out (``reply`` None: it no longer applies)."""
 
     row_id: int
+    kind: str
     attempts: int
     person: Person
     reply: Reply | None
@@ -121,7 +124,7 @@ class OutboxSender:
                 if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure
                     to = Person(id=person.id, channel=person.channel, external_id=row.payload["to"])
                     reply = await self.render(session, row, to, now)
-                    work.append(_Work(row.id, row.attempts, to, reply))
+                    work.append(_Work(row.id, row.kind, row.attempts, to, reply))
                     continue
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
@@ -130,7 +133,7 @@ class OutboxSender:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="opted out")
                     continue
                 reply = await self.render(session, row, person, now)
-                work.append(_Work(row.id, row.attempts, person, reply))
+                work.append(_Work(row.id, row.kind, row.attempts, person, reply))
         return work
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
@@ -149,6 +152,7 @@ class OutboxSender:
             return True
         deliver = self.deliverers[work.person.channel]
         last_wait = 0.0
+        started = time.monotonic()
         for _ in range(MAX_RATE_LIMITED):
             try:
                 segments = await deliver(work.person, work.reply)
@@ -163,6 +167,8 @@ class OutboxSender:
                 await self._failed_attempt(work, error)
             else:
                 await self._mark(work.row_id, OutboxStatus.SENT, segments=segments)
+                metrics.OUTBOX_SENT.labels(work.kind).inc()
+                metrics.SEND_SECONDS.observe(time.monotonic() - started)
             return True
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
         await self._mark(work.row_id, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
@@ -170,6 +176,7 @@ class OutboxSender:
 
     async def _unreachable(self, work: _Work, error: Exception) -> None:
         log.info("outbox row %d: person %d is unreachable", work.row_id, work.person.id)
+        metrics.OUTBOX_FAILED.labels(work.kind).inc()
         async with self.db.transaction() as session:
             stored = await session.get(Person, work.person.id)
             if stored is not None:
@@ -181,6 +188,7 @@ class OutboxSender:
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
+            metrics.OUTBOX_FAILED.labels(work.kind).inc()
             await self._mark(work.row_id, OutboxStatus.FAILED, error=_text(error))
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)

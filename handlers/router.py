@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialog import Incoming, Intent, Kind, Reply, reply_to_payload, text_variant
@@ -175,7 +176,8 @@ class Conversations:
                     replies, person = await self._handle(session, incoming)
                     if queue and person is not None:
                         await self._queue(session, incoming, replies, person)
-                    return replies
+                metrics.UPDATES.labels(incoming.sender.channel).inc()
+                return replies
             except IntegrityError:
                 log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
             except (OperationalError, DBAPIError):

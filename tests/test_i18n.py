@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.i18n import LANGUAGES, Translator, catalog_keys, normalise_language
 
 ROOT = Path(__file__).parent.parent
@@ -70,3 +72,36 @@ def test_plurals() -> None:
     assert french.plural("format.seats.left", 1) == "1 place libre"
     assert french.plural("format.seats.left", 4) == "4 places libres"
     assert Translator("en").plural("format.seats.left", 1) == "1 seat left"
+
+
+def test_compiled_catalogs_say_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The container image compiles .mo files; they must read like the .po sources."""
+    import shutil
+    import subprocess
+    import sys
+
+    from bot import i18n
+
+    expected = {
+        (language, variant): Translator(language, variant)("menu.prompt")
+        for language in LANGUAGES
+        for variant in (None, "sms")
+    }
+    shutil.copytree(i18n.LOCALES_DIR, tmp_path / "locales")
+    pybabel = Path(sys.executable).with_name("pybabel")
+    compiled = subprocess.run(
+        [str(pybabel), "compile", "-d", str(tmp_path / "locales"), "-D", "messages"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "locales")
+    i18n.catalog.cache_clear()
+    try:
+        for (language, variant), text in expected.items():
+            assert Translator(language, variant)("menu.prompt") == text
+        assert (tmp_path / "locales" / "fr" / "LC_MESSAGES" / "messages.mo").exists()
+    finally:
+        monkeypatch.undo()
+        i18n.catalog.cache_clear()

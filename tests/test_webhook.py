@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -158,3 +159,34 @@ async def test_a_reply_telegram_refuses_for_now_is_sent_later(
     sent = [c for c in welcome if c.ok and c.method == "sendMessage"]
     assert len(sent) == 1
     assert str(sent[0].params["text"]).startswith("Bonjour Marie !")
+
+
+def sample(page: str, name: str) -> float:
+    """A metric's value in a Prometheus text page."""
+    for line in page.splitlines():
+        if line.rsplit(" ", 1)[0] == name:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_metrics_count_updates_bookings_and_sends(
+    api: FakeBotApi, telegram: Telegram, clock: FixedClock
+) -> None:
+    metrics_url = telegram.url.replace("/telegram/webhook", "/metrics")
+    before = (await telegram.client.get(metrics_url)).text
+    session_id = await add_session(telegram.runtime.core.db)
+    await telegram.say(805, f"/start s{session_id}")
+    await telegram.press(805, "Réserver")
+    await telegram.press(805, "Oui, je réserve")
+    clock.advance(timedelta(days=1))  # Tuesday 9 h UTC: the reminder is due
+    await telegram.runtime.core.send_due()
+    page = await telegram.client.get(metrics_url)
+    assert page.headers["content-type"].startswith("text/plain")
+    after = page.text
+    updates = 'atelier_updates_handled_total{channel="telegram"}'
+    booked = 'atelier_bookings_total{event="booked"}'
+    reminders = 'atelier_outbox_sent_total{kind="reminder"}'
+    assert sample(after, updates) - sample(before, updates) == 3
+    assert sample(after, booked) - sample(before, booked) == 1
+    assert sample(after, reminders) - sample(before, reminders) == 1
+    assert "atelier_send_seconds_bucket" in after

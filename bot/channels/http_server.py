@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.metrics import exposition
+
 log = logging.getLogger(__name__)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -22,9 +24,18 @@ async def healthz(_: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+async def metrics_page(_: Request) -> Response:
+    """Prometheus metrics of this process."""
+    body, content_type = exposition()
+    return Response(body, media_type=content_type)
+
+
 def build_app(webhooks: dict[str, Endpoint]) -> Starlette:
-    """``/healthz`` and one POST route per webhook path."""
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    """``/healthz``, ``/metrics`` and one POST route per webhook path."""
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_page, methods=["GET"]),
+    ]
     routes += [Route(path, endpoint, methods=["POST"]) for path, endpoint in webhooks.items()]
     return Starlette(routes=routes)
 

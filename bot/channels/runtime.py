@@ -148,7 +148,7 @@ class Runtime:
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
         self.http = (
             HttpServer(build_app(webhooks), settings.http_host, settings.http_port)
-            if webhooks
+            if webhooks or settings.http_enabled
             else None
         )
         self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
