@@ -127,14 +127,14 @@ async def row_of(db: Database, chat: int) -> OutboxMessage:
 
 
 async def test_paced_sends_never_trip_the_flood_limits(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=8, sessions=3)  # 24 reminders, three to each chat
     await db.dispose()
     api.limits(global_per_second=30, per_chat_per_second=5)
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, Pacer(29, 5)) as one:
+    async with Sending(api, database_url, clock, Pacer(29, 5)) as one:
         assert await one.sender.run_once() == 24
         assert await statuses(one.db) == {OutboxStatus.SENT: 24}
     assert api.rejected_429 == 0
@@ -142,14 +142,14 @@ async def test_paced_sends_never_trip_the_flood_limits(
 
 
 async def test_unpaced_sends_are_refused_then_delivered_after_the_pause(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=2, sessions=3)
     await db.dispose()
     api.limits(global_per_second=30, per_chat_per_second=2)
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
         await one.sender.run_once()
         assert await statuses(one.db) == {OutboxStatus.SENT: 6}
     assert api.rejected_429 > 0  # the control: without pacing, Telegram says "too many"
@@ -157,15 +157,15 @@ async def test_unpaced_sends_are_refused_then_delivered_after_the_pause(
 
 
 async def test_a_429_pauses_for_retry_after_and_the_message_still_goes(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=1)
     await db.dispose()
     api.fail_next("sendMessage", status=429, retry_after=1)
     clock.set(DUE)
     loop = asyncio.get_running_loop()
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
         started = loop.time()
         await one.sender.run_once()
         waited = loop.time() - started
@@ -177,15 +177,15 @@ async def test_a_429_pauses_for_retry_after_and_the_message_still_goes(
 
 
 async def test_server_errors_are_retried_with_backoff_then_marked_failed(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=2)
     await db.dispose()
     broken = FIRST_CHAT
     api.fail_next("sendMessage", status=500, count=100, chat_id=broken)
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
         await one.sender.run_once()
         # The other person's reminder did not wait for the failing one.
         assert reminders_per_chat(api) == {FIRST_CHAT + 1: 1}
@@ -205,14 +205,14 @@ async def test_server_errors_are_retried_with_backoff_then_marked_failed(
 
 
 async def test_a_timeout_is_retried_and_may_deliver_twice(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=1)
     await db.dispose()
     api.delay_next("sendMessage", 1.0)  # Telegram answers too late, but does send it
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, fast_pacer(), timeout=0.3) as one:
+    async with Sending(api, database_url, clock, fast_pacer(), timeout=0.3) as one:
         await one.sender.run_once()
         row = await row_of(one.db, FIRST_CHAT)
         assert row.status == OutboxStatus.PENDING
@@ -226,13 +226,13 @@ async def test_a_timeout_is_retried_and_may_deliver_twice(
     assert reminders_per_chat(api) == {FIRST_CHAT: 2}
 
 
-async def test_a_400_is_not_retried(api: FakeBotApi, sqlite_url: str, clock: FixedClock) -> None:
-    db = Database(sqlite_url)
+async def test_a_400_is_not_retried(api: FakeBotApi, database_url: str, clock: FixedClock) -> None:
+    db = Database(database_url)
     await book_people(db, clock, people=1)
     await db.dispose()
     api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
         await one.sender.run_once()
         clock.advance(timedelta(hours=2))
         await one.sender.run_once()
@@ -244,14 +244,14 @@ async def test_a_400_is_not_retried(api: FakeBotApi, sqlite_url: str, clock: Fix
 
 
 async def test_a_blocked_bot_marks_the_person_unreachable(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=2, sessions=2)
     await db.dispose()
     api.block(FIRST_CHAT)
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, Pacer(1_000, 1_000)) as one:
+    async with Sending(api, database_url, clock, Pacer(1_000, 1_000)) as one:
         await one.sender.run_once()
         async with one.db.transaction() as session:
             found = await session.execute(select(Person.external_id, Person.unreachable))
@@ -269,13 +269,13 @@ async def test_a_blocked_bot_marks_the_person_unreachable(
 
 
 async def test_a_restart_in_the_middle_of_a_fan_out_loses_nothing(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=30)
     await db.dispose()
     clock.set(DUE)
-    async with Sending(api, sqlite_url, clock, Pacer(40, None)) as first:
+    async with Sending(api, database_url, clock, Pacer(40, None)) as first:
         task = asyncio.create_task(first.sender.run_once())
         await api.wait_for_replies(FIRST_CHAT + 11, since=0, quiet=0)
         task.cancel()  # the process dies mid-way: no chance to mark what is in flight
@@ -287,7 +287,7 @@ async def test_a_restart_in_the_middle_of_a_fan_out_loses_nothing(
     assert at_crash[OutboxStatus.SENT] >= 10
     assert at_crash[OutboxStatus.PENDING] > 0
     clock.advance(timedelta(minutes=3))  # the claims of the dead process lapse
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as second:
+    async with Sending(api, database_url, clock, fast_pacer()) as second:
         await second.sender.run_once()
         assert await statuses(second.db) == {OutboxStatus.SENT: 30}
         # Another restart sends nothing more.
@@ -319,18 +319,18 @@ async def test_two_instances_send_every_reminder_exactly_once(
 
 
 async def test_a_calendar_file_that_fails_does_not_resend_its_message(
-    api: FakeBotApi, sqlite_url: str, clock: FixedClock
+    api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> None:
-    db = Database(sqlite_url)
+    db = Database(database_url)
     await book_people(db, clock, people=1)
-    settings = make_settings(sqlite_url)
+    settings = make_settings(database_url)
     async with db.transaction() as session:
         await move_session(
             session, 1, DUE + timedelta(days=2), clock.now(), zone=settings.zone, at=time(10)
         )
     await db.dispose()
     api.fail_next("sendDocument", status=500)
-    async with Sending(api, sqlite_url, clock, fast_pacer()) as one:
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
         await one.sender.run_once()
         assert (await statuses(one.db))[OutboxStatus.SENT] == 1
     notices = [

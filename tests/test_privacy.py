@@ -103,11 +103,11 @@ async def test_people_silent_for_the_retention_time_are_erased(
 
 
 async def test_oubli_by_sms_sends_a_farewell_then_nothing(
-    sqlite_url: str, clock: FixedClock, caplog: pytest.LogCaptureFixture
+    database_url: str, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     async with FakeTwilio(SID, TOKEN) as twilio:
-        settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "twilio", twilio.base_url))
+        settings = make_settings(database_url, **sms_settings(database_url, "twilio", twilio.base_url))
         runtime = Runtime(settings, clock)
         await runtime.start()
         try:

@@ -142,8 +142,8 @@ def sms_settings(url: str, provider: str, api_url: str, **more: object) -> dict[
 
 
 @pytest.fixture
-async def sms_bot(twilio: FakeTwilio, sqlite_url: str, clock: FixedClock) -> AsyncIterator[SmsBot]:
-    settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "twilio", twilio.base_url))
+async def sms_bot(twilio: FakeTwilio, database_url: str, clock: FixedClock) -> AsyncIterator[SmsBot]:
+    settings = make_settings(database_url, **sms_settings(database_url, "twilio", twilio.base_url))
     runtime = Runtime(settings, clock)
     await runtime.start()
     async with httpx.AsyncClient() as client:
@@ -300,9 +300,9 @@ async def test_a_number_from_another_country_is_answered(
 
 
 async def test_android_gateway_booking_and_signatures(
-    android: FakeAndroidGateway, sqlite_url: str, clock: FixedClock
+    android: FakeAndroidGateway, database_url: str, clock: FixedClock
 ) -> None:
-    settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "android", android.base_url))
+    settings = make_settings(database_url, **sms_settings(database_url, "android", android.base_url))
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:
@@ -347,14 +347,14 @@ async def test_a_provider_error_is_retried_and_a_bad_number_is_not(
 
 
 async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
-    twilio: FakeTwilio, sqlite_url: str, clock: FixedClock
+    twilio: FakeTwilio, database_url: str, clock: FixedClock
 ) -> None:
     async with FakeBotApi() as api:
         settings = make_settings(
-            sqlite_url,
+            database_url,
             telegram_bot_token=api.token,
             telegram_api_base_url=api.base_url,
-            **sms_settings(sqlite_url, "twilio", twilio.base_url),
+            **sms_settings(database_url, "twilio", twilio.base_url),
         )
         runtime = Runtime(settings, clock, poll_timeout=1)
         await runtime.start()

@@ -58,8 +58,8 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(api: FakeBotApi, sqlite_url: str, clock: FixedClock) -> AsyncIterator[Harness]:
-    running = Harness(api, sqlite_url, clock)
+async def harness(api: FakeBotApi, database_url: str, clock: FixedClock) -> AsyncIterator[Harness]:
+    running = Harness(api, database_url, clock)
     await running.start()
     yield running
     await running.stop()

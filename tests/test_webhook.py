@@ -65,9 +65,9 @@ class Telegram:
 
 
 @pytest.fixture
-async def telegram(api: FakeBotApi, sqlite_url: str, clock: FixedClock) -> AsyncIterator[Telegram]:
+async def telegram(api: FakeBotApi, database_url: str, clock: FixedClock) -> AsyncIterator[Telegram]:
     settings = make_settings(
-        sqlite_url,
+        database_url,
         telegram_bot_token=api.token,
         telegram_api_base_url=api.base_url,
         webhook_url=PUBLIC_URL,
