@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo
+.PHONY: run test lint demo bench
 
 run: $(STAMP)
 	$(VENV)/bin/atelier run
@@ -13,6 +13,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

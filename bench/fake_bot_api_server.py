@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import math
-import resource
 import sys
 from collections import Counter, deque
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from bench.results import peak_rss_kib
 from tests.support.bot_api import MESSAGE_METHODS, Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: floa
         last_sent_at=ok_sends[-1].at if ok_sends else None,
         min_chat_gap=min_gap,
         server_errors=len(api.errors),
-        peak_rss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        peak_rss_kib=peak_rss_kib(),
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,17 +39,17 @@ class Metric:
     @classmethod
     def at_least(cls, name: str, value: int | float, floor: int | float, unit: str = "") -> Metric:
         """A value that must reach ``floor``."""
-        return cls(name, value, unit, f">= {_shown(floor)}", value >= floor)
+        return cls(name, value, unit, f">= {floor}", value >= floor)
 
     @classmethod
     def at_most(cls, name: str, value: int | float, ceiling: int | float, unit: str = "") -> Metric:
         """A value that must not pass ``ceiling``."""
-        return cls(name, value, unit, f"<= {_shown(ceiling)}", value <= ceiling)
+        return cls(name, value, unit, f"<= {ceiling}", value <= ceiling)
 
     @classmethod
     def below(cls, name: str, value: int | float, ceiling: int | float, unit: str = "") -> Metric:
         """A value that must stay under ``ceiling``."""
-        return cls(name, value, unit, f"< {_shown(ceiling)}", value < ceiling)
+        return cls(name, value, unit, f"< {ceiling}", value < ceiling)
 
     @classmethod
     def exactly(cls, name: str, value: int, expected: int, unit: str = "") -> Metric:
@@ -58,7 +59,7 @@ class Metric:
     @property
     def shown(self) -> str:
         """The value with its unit, as printed."""
-        return f"{_shown(self.value)} {self.unit}".rstrip()
+        return f"{self.value} {self.unit}".rstrip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,20 @@ class Result:
         return all(metric.ok is not False for metric in self.metrics)
 
 
-def _shown(value: Value) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) < 100 else f"{value:.1f}"
-    return str(value)
+def peak_rss_kib() -> int:
+    """Peak resident memory of this process, in KiB.
+
+    Read from ``VmHWM`` on Linux: ``ru_maxrss`` survives ``exec`` and so reports the parent's
+    peak for a child process started by ``subprocess`` or ``multiprocessing``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def table(results: Iterable[Result]) -> str:
