@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     send_rate_per_chat: float = Field(default=1.0, gt=0)
     telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     sessions_per_page: int = Field(default=4, ge=1, le=8)
+    venue_latitude: float | None = Field(default=None, ge=-90, le=90)
+    venue_longitude: float | None = Field(default=None, ge=-180, le=180)
     retention_months: int = Field(default=24, ge=1, le=120)
     http_enabled: bool = False
     http_host: str = "127.0.0.1"
@@ -75,6 +77,8 @@ class Settings(BaseSettings):
         "twilio_auth_token",
         "android_sms_password",
         "android_sms_signing_key",
+        "venue_latitude",
+        "venue_longitude",
         mode="before",
     )
     @classmethod

@@ -9,6 +9,7 @@ from bot.importer import SessionRow
 
 VENUE = "Boutique Orange Metz"
 ADDRESS = "Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz"
+LATITUDE, LONGITUDE = 49.1196, 6.1757  # the shop, rue Serpenoise, Metz
 
 # (days from today, local time, title, description, audience, minutes, capacity)
 SAMPLES = (
@@ -50,6 +51,9 @@ def sample_rows(today: datetime, zone: ZoneInfo) -> list[SessionRow]:
                 capacity,
                 VENUE,
                 ADDRESS,
+                bring="Votre téléphone, chargé, et ses codes." if audience == "seniors" else "",
+                latitude=LATITUDE,
+                longitude=LONGITUDE,
             )
         )
     return rows

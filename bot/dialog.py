@@ -50,6 +50,8 @@ class Incoming:
     text: str = ""
     choice: str = ""
     update_key: str | None = None
+    media: str = ""
+    """For OTHER: what was sent instead of text ("voice", "sticker", "photo"...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +76,27 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Venue:
+    """A place to show on a map."""
+
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A message: text plus rows of choices, and maybe a file sent after it."""
 
     text: str
     choices: Rows = field(default=())
     attachment: Attachment | None = None
+    venue: Venue | None = None
+    keyboard: tuple[str, ...] = ()
+    """Labels of a keyboard that stays on screen, for channels that have one."""
+    keyboard_note: str = ""
+    """The short message that brings that keyboard, sent after this one."""
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""

@@ -18,6 +18,9 @@ from babel.messages.pofile import read_po
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("fr", "en")
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية", "tr": "Türkçe"}
+LATIN_LANGUAGE_NAMES = {"fr": "Francais", "en": "English", "ar": "Arabiya", "tr": "Turkce"}
+"""Names in plain Latin letters, for SMS (GSM-7 has no Arabic letters)."""
 FALLBACK = "fr"
 
 

@@ -26,8 +26,9 @@ COLUMNS = (
     "venue",
     "address",
 )
-OPTIONAL_COLUMNS = ("bring",)
-"""Columns a file may add: ``bring`` says what to bring ("votre téléphone chargé")."""
+OPTIONAL_COLUMNS = ("bring", "latitude", "longitude")
+"""Columns a file may add: ``bring`` says what to bring ("votre téléphone chargé");
+``latitude`` and ``longitude`` put the venue on a map."""
 MAX_ROWS = 5_000
 
 
@@ -45,6 +46,8 @@ class SessionRow:
     venue: str
     address: str
     bring: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def import_key(self) -> str:
@@ -125,7 +128,22 @@ def _parse_row(
         venue=_text(cells["venue"], "venue", 200),
         address=_text(cells["address"], "address", 300),
         bring=_text(cells.get("bring"), "bring", 300, required=False),
+        latitude=_coordinate(cells.get("latitude"), "latitude", 90),
+        longitude=_coordinate(cells.get("longitude"), "longitude", 180),
     )
+
+
+def _coordinate(value: str | None, name: str, limit: float) -> float | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{name} must be a decimal number, got {text!r}") from None
+    if not -limit <= number <= limit:
+        raise ValueError(f"{name} must be between {-limit:g} and {limit:g}, got {number:g}")
+    return number
 
 
 def parse_schedule(content: str, zone: ZoneInfo) -> tuple[list[SessionRow], list[RowError]]:
@@ -185,6 +203,8 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             "venue": row.venue,
             "address": row.address,
             "bring": row.bring,
+            "latitude": row.latitude,
+            "longitude": row.longitude,
             "status": "scheduled",
         }
         if await insert_ignore(session, WorkshopSession, values):
@@ -193,7 +213,15 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
         query = select(WorkshopSession).where(WorkshopSession.import_key == row.import_key)
         existing = (await session.execute(query)).scalar_one()
         changed = False
-        for name in ("description", "audience", "duration_minutes", "address", "bring"):
+        for name in (
+            "description",
+            "audience",
+            "duration_minutes",
+            "address",
+            "bring",
+            "latitude",
+            "longitude",
+        ):
             if getattr(existing, name) != values[name]:
                 setattr(existing, name, values[name])
                 changed = True

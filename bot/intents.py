@@ -25,6 +25,8 @@ class TextIntent(enum.StrEnum):
     NO = "no"
     PRIVACY = "privacy"
     FORGET = "forget"
+    LANGUAGE = "language"
+    EXPLAIN = "explain"
 
 
 # Whole-message phrases (normalised: lower case, no accents, no punctuation).
@@ -67,7 +69,27 @@ PHRASES: dict[TextIntent, tuple[str, ...]] = {
         "see the workshops",
     ),
     TextIntent.MENU: ("menu", "accueil", "retour", "bonjour", "salut", "hello", "hi"),
-    TextIntent.HELP: ("aide", "aider", "help", "sos", "je ne comprends pas", "comment ca marche"),
+    TextIntent.HELP: ("aide", "aider", "help", "sos", "comment ca marche", "how does it work"),
+    TextIntent.EXPLAIN: (
+        "je ne sais pas",
+        "je sais pas",
+        "sais pas",
+        "chais pas",
+        "je ne comprends pas",
+        "je comprends pas",
+        "comprends pas",
+        "j ai pas compris",
+        "je n ai pas compris",
+        "c est quoi",
+        "quoi",
+        "hein",
+        "i don t know",
+        "i dont know",
+        "dunno",
+        "i don t understand",
+        "what",
+    ),
+    TextIntent.LANGUAGE: ("langue", "language", "changer de langue", "change language"),
     TextIntent.YES: (
         "oui",
         "ouais",
@@ -127,6 +149,8 @@ COMMANDS: dict[str, TextIntent] = {
     "privacy": TextIntent.PRIVACY,
     "oubli": TextIntent.FORGET,
     "forget": TextIntent.FORGET,
+    "langue": TextIntent.LANGUAGE,
+    "language": TextIntent.LANGUAGE,
 }
 
 NUMBER_WORDS = {
@@ -142,10 +166,17 @@ MAX_ANALYSED = 200
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, letters and digits only, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text[:MAX_ANALYSED].casefold())
+    """Lower case, no accents (nor Arabic vowel marks), letters and digits, single spaces.
+
+    Letters of every script are kept; Turkish dotless ı reads as i, Arabic digits as digits.
+    """
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_ANALYSED].casefold().replace("ı", "i"))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+    bare = bare.translate(_ARABIC_DIGITS).replace("\u0640", "")  # tatweel, the stretching line
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -185,6 +216,8 @@ def opt_out_of(text: str) -> bool | None:
 
 def intent_of(text: str) -> TextIntent | None:
     """The intent of a written message, or None when it is not understood."""
+    if text.strip() and set(text.strip()) <= set("?¿؟ "):
+        return TextIntent.EXPLAIN
     command = command_of(text)
     if command is not None:
         return COMMANDS.get(command[0])
@@ -207,3 +240,13 @@ def intent_of(text: str) -> TextIntent | None:
         if len(phrase) >= 12 and fuzz.partial_ratio(phrase, clean) >= 92:
             return intent
     return None
+
+
+def best_title(text: str, titles: list[str]) -> int | None:
+    """The index of the title a message names, even approximately, if one clearly does."""
+    clean = normalise(text)
+    if len(clean) < 5 or not titles:
+        return None
+    choices = [normalise(title) for title in titles]
+    best = process.extractOne(clean, choices, scorer=fuzz.WRatio, score_cutoff=86)
+    return None if best is None else int(best[2])

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.catalog import AUDIENCES
+from bot.i18n import LANGUAGES as SPOKEN
 
 MENU = "menu"
 HELP = "help"
@@ -29,6 +30,8 @@ THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
 PRIVACY = "data"  # the privacy notice
 FORGET = "forget"  # ask to erase one's data
 FORGET_CONFIRM = "forgety"  # erase, confirmed
+LANGUAGES = "lang"  # the choice of language
+LANGUAGE = "lg"  # lg:<code>: speak this language from now on
 
 _WITH_ID = {
     SESSION,
@@ -41,7 +44,7 @@ _WITH_ID = {
     OFFER_DECLINE,
     THERE,
 }
-_BARE = {MENU, HELP, AUDIENCE, MINE, KEEP, PRIVACY, FORGET, FORGET_CONFIRM}
+_BARE = {MENU, HELP, AUDIENCE, MINE, KEEP, PRIVACY, FORGET, FORGET_CONFIRM, LANGUAGES}
 _MAX_ID = 2**31 - 1
 
 
@@ -55,7 +58,9 @@ class Action:
 
 
 def encode(name: str, number: int | None = None, audience: str = "") -> str:
-    """Build choice data."""
+    """Build choice data (``audience`` also carries a language code for LANGUAGE)."""
+    if name == LANGUAGE:
+        return f"{LANGUAGE}:{audience}"
     if name == LIST:
         return f"{LIST}:{number or 0}" + (f":{audience}" if audience else "")
     return name if number is None else f"{name}:{number}"
@@ -76,6 +81,8 @@ def decode(data: str) -> Action | None:
         if audience and audience not in AUDIENCES:
             return None
         return Action(LIST, min(int(args[0]), 10_000), audience)
+    if name == LANGUAGE and len(args) == 1 and args[0] in SPOKEN:
+        return Action(LANGUAGE, audience=args[0])
     if name in _WITH_ID and len(args) == 1 and args[0].isdigit():
         number = int(args[0])
         if 0 < number <= _MAX_ID:

@@ -79,7 +79,12 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
         flow.db, booking, workshop, zone=settings.zone, at=settings.reminder_time, now=flow.now
     )
     text = flow.t("book.confirmed", summary=describe.details(flow, workshop))
-    return Reply(text, menu_choices(flow), describe.calendar(flow, workshop, booking.id))
+    return Reply(
+        text,
+        menu_choices(flow),
+        attachment=describe.calendar(flow, workshop, booking.id),
+        venue=describe.venue(flow, workshop),
+    )
 
 
 def _mine_row(flow: Flow) -> Rows:

@@ -6,6 +6,7 @@ from bot.booking import active_booking, bookable_session
 from bot.catalog import upcoming_audiences, upcoming_sessions
 from bot.dialog import Choice, Reply
 from bot.errors import BookingError
+from bot.intents import best_title
 from handlers import actions, describe
 from handlers.context import Flow
 from models import BookingStatus, WorkshopSession
@@ -99,3 +100,10 @@ def refusal(flow: Flow, error: BookingError) -> Reply:
         flow.menu_row(),
     )
     return Reply(flow.t(error.key), rows)
+
+
+async def session_named(flow: Flow, text: str) -> int | None:
+    """The upcoming session whose title the person wrote, even approximately."""
+    sessions, _ = await upcoming_sessions(flow.db, flow.now, audience=None, offset=0, limit=50)
+    index = best_title(text, [workshop.title for workshop in sessions])
+    return None if index is None else sessions[index].id

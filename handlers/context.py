@@ -45,7 +45,7 @@ def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
     """Keep the choices of the last screen so a written number or 'oui' can pick one."""
     for reply in reversed(replies):
         if reply.choices:
-            return {"choices": [[c.data, c.intent] for c in reply.flat_choices()]}
+            return {"choices": [[c.data, c.intent, c.label] for c in reply.flat_choices()]}
     return state
 
 

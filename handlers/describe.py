@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.calendar_file import calendar_file
-from bot.dialog import Attachment
+from bot.dialog import Attachment, Venue
 from bot.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
 from handlers.context import Flow
 from models import WorkshopSession
@@ -75,3 +75,14 @@ def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachme
         caption=flow.t("calendar.caption"),
         alarm_text=flow.t("calendar.alarm", title=workshop.title),
     )
+
+
+def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:
+    """The place as a map pin, when its coordinates are known (or the usual venue's)."""
+    latitude = workshop.latitude if workshop.latitude is not None else flow.settings.venue_latitude
+    longitude = (
+        workshop.longitude if workshop.longitude is not None else flow.settings.venue_longitude
+    )
+    if latitude is None or longitude is None:
+        return None
+    return Venue(workshop.venue, workshop.address, latitude, longitude)

@@ -56,6 +56,8 @@ STEPS: dict[str, Step] = {
     actions.PRIVACY: lambda flow, _: _sync(privacy.notice(flow)),
     actions.FORGET: lambda flow, _: _sync(privacy.ask(flow)),
     actions.FORGET_CONFIRM: lambda flow, _: privacy.forget(flow),
+    actions.LANGUAGES: lambda flow, _: _sync(menu.languages(flow)),
+    actions.LANGUAGE: lambda flow, a: _sync(menu.set_language(flow, a.audience)),
 }
 
 
@@ -79,9 +81,9 @@ def _remembered(
     if number is not None and 1 <= number <= len(choices):
         return str(choices[number - 1][0])
     if intent is not None:
-        for data, tagged in choices:
-            if tagged == intent:
-                return str(data)
+        for entry in choices:
+            if entry[1] == intent:
+                return str(entry[0])
     return None
 
 
@@ -118,6 +120,10 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         data = _remembered(flow, number=number)
         if data is not None:
             return await on_choice(flow, data)
+    if len(text.split()) >= 3:  # a title before the looser readings of the words
+        session_id = await browse.session_named(flow, text)
+        if session_id is not None:
+            return [await browse.session_card(flow, session_id)]
     intent = intent_of(text)
     if intent in (TextIntent.YES, TextIntent.NO):
         data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
@@ -136,6 +142,13 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         return [menu.help_screen(flow)]
     if intent == TextIntent.PRIVACY:
         return [privacy.notice(flow)]
+    if intent == TextIntent.LANGUAGE:
+        return [menu.languages(flow)]
+    if intent == TextIntent.EXPLAIN:
+        return [menu.explain(flow)]
+    session_id = await browse.session_named(flow, text)
+    if session_id is not None:
+        return [await browse.session_card(flow, session_id)]
     if intent == TextIntent.FORGET:
         return [privacy.ask(flow)]
     return [menu.not_understood(flow)]
@@ -148,7 +161,9 @@ async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
     if incoming.kind == Kind.CHOICE:
         return await on_choice(flow, incoming.choice)
     if incoming.kind == Kind.OTHER or not incoming.text.strip():
-        return [menu.welcome(flow)] if flow.first_contact else [menu.not_text(flow)]
+        if flow.first_contact:
+            return [menu.welcome(flow)]
+        return [menu.not_text(flow, incoming.media)]
     return await on_text(flow, incoming.text)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -46,6 +46,8 @@ class WorkshopSession(Base):
     address: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
     bring: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped each time the session is moved, so calendar files replace older ones."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.channels.runtime import Runtime
 from bot.clock import FixedClock
-from models import Booking, BookingStatus, Database
+from models import Booking, BookingStatus, Database, Person, WorkshopSession
 from tests.conftest import add_session, make_settings
 from tests.support.bot_api import FakeBotApi, FakeUser
 
@@ -80,7 +80,12 @@ async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> No
     welcome = await marie.say("coucou")
     assert welcome[0].text.startswith("Bonjour Marie !")
     assert "Je garde votre prénom et vos inscriptions" in welcome[0].text
-    assert welcome[0].labels == ["📅 Voir les ateliers", "🎟️ Mes inscriptions", "❓ Aide"]
+    assert welcome[0].labels == [
+        "📅 Voir les ateliers",
+        "🎟️ Mes inscriptions",
+        "❓ Aide",
+        "🌐 Langue / Language",
+    ]
     listing = await marie.press("Voir les ateliers")
     assert "mercredi 6 janvier à 14 h" in listing[-1].text
     assert "4 places libres" in listing[-1].text
@@ -206,8 +211,9 @@ async def test_unknown_input_gets_kind_help(api: FakeBotApi, harness: Harness) -
     ):
         assert "Je n'ai pas compris." in reply[-1].text
         assert "📅 Voir les ateliers" in reply[-1].labels
-    for other in (await marie.send_sticker(), await marie.send_voice(), await marie.send_photo()):
-        assert "Je ne comprends que les messages écrits." in other[-1].text
+    assert "Merci pour l'image !" in (await marie.send_sticker())[-1].text
+    assert "Je ne peux pas écouter les messages vocaux." in (await marie.send_voice())[-1].text
+    assert "Je ne comprends que les messages écrits." in (await marie.send_photo())[-1].text
     assert "Voici comment faire." in (await marie.say("aide"))[-1].text
     assert "Voici comment faire." in (await marie.say("/help"))[-1].text
     assert "Que voulez-vous faire ?" in (await marie.say("menu"))[-1].text
@@ -323,3 +329,90 @@ async def test_the_confirmation_comes_with_a_calendar_file(
     [alarm] = event.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -timedelta(hours=2)
     assert str(alarm["ACTION"]) == "DISPLAY"
+
+
+async def test_the_command_menu_is_set_in_every_language(api: FakeBotApi, harness: Harness) -> None:
+    by_language = {key[1]: [c["command"] for c in value] for key, value in api.commands.items()}
+    assert set(by_language) >= {"", "fr", "en"}
+    assert by_language["fr"][:3] == ["start", "ateliers", "inscriptions"]
+    descriptions = {
+        key[1]: {c["command"]: c["description"] for c in value}
+        for key, value in api.commands.items()
+    }
+    assert descriptions["fr"]["ateliers"] == "Voir les ateliers"
+    assert descriptions["en"]["ateliers"] == "See the workshops"
+
+
+async def test_a_keyboard_with_the_three_choices_stays_on_screen(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    await add_session(harness.db)
+    marie = api.user(910, "Marie")
+    replies = await marie.say("bonjour", min_replies=2)
+    assert replies[-1].keyboard == [["📅 Voir les ateliers"], ["🎟️ Mes inscriptions"], ["❓ Aide"]]
+    [note] = [c for c in api.calls_for(910) if "keyboard" in c.params.get("reply_markup", {})]
+    assert note.params["reply_markup"]["is_persistent"] is True
+    listing = await marie.say("📅 Voir les ateliers")
+    assert "Les prochains ateliers" in listing[-1].text
+    mine = await marie.say("🎟️ Mes inscriptions")
+    assert "Vous n'avez pas d'inscription" in mine[-1].text
+
+
+async def test_the_confirmation_shows_the_place_on_a_map(api: FakeBotApi, harness: Harness) -> None:
+    session_id = await add_session(harness.db)
+    async with harness.db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.latitude, workshop.longitude = 49.1196, 6.1757
+    marie = api.user(911, "Marie")
+    await book(marie, session_id)
+    [venue] = [c for c in api.calls_for(911) if c.method == "sendVenue"]
+    assert float(venue.params["latitude"]) == 49.1196
+    assert venue.params["title"] == "Boutique Orange Metz"
+    assert "Angle rue Serpenoise" in str(venue.params["address"])
+
+
+async def test_the_language_can_be_changed_and_is_remembered(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    marie = api.user(912, "Marie")
+    await marie.say("bonjour")
+    prompt = await marie.press("Langue / Language")
+    assert "Choose your language." in prompt[-1].text
+    assert {"Français", "English"} <= set(prompt[-1].labels)
+    done = await marie.press("English")
+    assert "I will speak English with you." in done[-1].text
+    assert "📅 See the workshops" in done[-1].labels
+    # Telegram still says "fr" in every update: the choice wins, and is kept.
+    assert "What would you like to do?" in (await marie.say("menu"))[-1].text
+    async with harness.db.transaction() as session:
+        person = (await session.execute(select(Person))).scalar_one()
+    assert person.language == "en"
+
+
+async def test_a_question_mark_explains_the_step_more_simply(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    session_id = await add_session(harness.db)
+    marie = api.user(913, "Marie")
+    await marie.say(f"/start s{session_id}", min_replies=2)
+    await marie.press("Réserver")
+    explained = await marie.say("?")
+    assert "Je vous demande si vous êtes d'accord." in explained[-1].text
+    assert explained[-1].labels == ["✅ Oui, je réserve", "Non"]
+    lost = await marie.say("je ne sais pas")
+    assert "Touchez « Oui » pour dire oui." in lost[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 0  # nothing without the yes
+    done = await marie.press("Oui, je réserve")
+    assert "C'est réservé" in done[0].text
+
+
+async def test_writing_a_title_even_approximately_opens_the_workshop(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    await add_session(harness.db, title="Protéger ses données personnelles")
+    marie = api.user(914, "Marie")
+    await marie.say("bonjour")
+    card = await marie.say("proteger ses donees personelles")
+    assert "« Protéger ses données personnelles »" in card[-1].text
+    assert "Réserver une place" in " ".join(card[-1].labels)

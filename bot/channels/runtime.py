@@ -163,6 +163,7 @@ class Runtime:
             await telegram.connect(self.app.bot)
             await self.app.initialize()
             self._telegram_up = True
+            await telegram.set_commands(self.app.bot, self.settings.default_language)
             if self.settings.webhook_url:
                 await telegram.register_webhook(self.app.bot, self.settings)
                 mode = "webhook"

@@ -13,12 +13,23 @@ from datetime import timedelta
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import Settings
 from bot.dialog import Attachment, Incoming, Kind, Reply, Sender
+from bot.i18n import LANGUAGES, Translator
 from bot.pacing import Pacer
 from bot.sender import PermanentFailure, RetryLater, Unreachable
 from handlers.router import Conversations
@@ -77,7 +88,18 @@ def incoming_from(update: Update) -> Incoming | None:
     )
     if message.text is not None:
         return Incoming(sender, Kind.TEXT, text=message.text, update_key=key)
-    return Incoming(sender, Kind.OTHER, update_key=key)
+    return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
+
+
+def _media_of(message: Message) -> str:
+    """What a person sent instead of text."""
+    if message.voice or message.audio or message.video_note:
+        return "voice"
+    if message.sticker:
+        return "sticker"
+    if message.photo or message.video:
+        return "photo"
+    return "other"
 
 
 def pacer_for(settings: Settings) -> Pacer:
@@ -109,6 +131,30 @@ async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Atta
     log.warning("the file %s was not sent: rate limited twice", attachment.filename)
 
 
+async def send_extras(
+    bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, turn: Callable[[], Awaitable[None]]
+) -> None:
+    """What follows a message: its file, its place on a map, the keyboard that stays."""
+    if reply.attachment is not None:
+        await turn()
+        await send_attachment(bot, pacer, chat_id, reply.attachment)
+    if reply.venue is not None:
+        await turn()
+        venue = reply.venue
+        with contextlib.suppress(BadRequest):  # a map pin is a bonus, never a failure
+            await bot.send_venue(
+                chat_id, venue.latitude, venue.longitude, venue.title, venue.address
+            )
+    if reply.keyboard and reply.keyboard_note:
+        await turn()
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(label)] for label in reply.keyboard],
+            resize_keyboard=True,
+            is_persistent=True,
+        )
+        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+
+
 async def deliver(
     bot: Bot,
     pacer: Pacer,
@@ -133,9 +179,7 @@ async def deliver(
                     await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
         else:
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-        if reply.attachment is not None:
-            await pacer.wait_overall()
-            await send_attachment(bot, pacer, chat_id, reply.attachment)
+        await send_extras(bot, pacer, chat_id, reply, pacer.wait_overall)
 
 
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
@@ -245,6 +289,25 @@ async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> No
             wait = min(wait * 2, 60.0)
 
 
+COMMANDS = (
+    ("start", "command.start"),
+    ("ateliers", "command.workshops"),
+    ("inscriptions", "command.bookings"),
+    ("annuler", "command.cancel"),
+    ("aide", "command.help"),
+    ("langue", "command.language"),
+    ("donnees", "command.data"),
+)
+
+
+async def set_commands(bot: Bot, default_language: str) -> None:
+    """The command menu, described in each language (setMyCommands per language code)."""
+    for language in (None, *LANGUAGES):
+        t = Translator(language or default_language)
+        commands = [BotCommand(name, t(key)) for name, key in COMMANDS]
+        await bot.set_my_commands(commands, language_code=language)
+
+
 WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -310,9 +373,9 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
         try:
             await pacer.wait_turn(person.external_id)
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-            if reply.attachment is not None:
-                await pacer.wait_turn(person.external_id)
-                await send_attachment(bot, pacer, chat_id, reply.attachment)
+            await send_extras(
+                bot, pacer, chat_id, reply, lambda: pacer.wait_turn(person.external_id)
+            )
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             pacer.pause(seconds)
