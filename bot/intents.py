@@ -168,9 +168,11 @@ MAX_ANALYSED = 200
 def normalise(text: str) -> str:
     """Lower case, no accents (nor Arabic vowel marks), letters and digits, single spaces.
 
-    Letters of every script are kept; Turkish dotless ı reads as i, Arabic digits as digits.
+    Letters of every script are kept; Turkish dotless i reads as i, Arabic digits as digits.
     """
-    decomposed = unicodedata.normalize("NFKD", text[:MAX_ANALYSED].casefold().replace("ı", "i"))
+    decomposed = unicodedata.normalize(
+        "NFKD", text[:MAX_ANALYSED].casefold().replace("\u0131", "i")
+    )
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     bare = bare.translate(_ARABIC_DIGITS).replace("\u0640", "")  # tatweel, the stretching line
     return " ".join(re.sub(r"[\W_]+", " ", bare).split())

@@ -23,8 +23,8 @@ def keys_used_in_code() -> set[str]:
                 value = node.value
                 if KEY.match(value) and value.split(".")[0] in {
                     "menu", "browse", "session", "button", "book", "mine", "cancel", "offer",
-                    "error", "format", "console", "audience", "calendar", "change", "reminder", "explain",
-                    "optout", "language", "privacy", "command",
+                    "error", "format", "console", "audience", "calendar", "change", "reminder",
+                    "explain", "optout", "language", "privacy", "command",
                 }:  # fmt: skip
                     used.add(value)
     return used

@@ -107,7 +107,9 @@ async def test_oubli_by_sms_sends_a_farewell_then_nothing(
 ) -> None:
     caplog.set_level(logging.INFO)
     async with FakeTwilio(SID, TOKEN) as twilio:
-        settings = make_settings(database_url, **sms_settings(database_url, "twilio", twilio.base_url))
+        settings = make_settings(
+            database_url, **sms_settings(database_url, "twilio", twilio.base_url)
+        )
         runtime = Runtime(settings, clock)
         await runtime.start()
         try:

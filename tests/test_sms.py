@@ -142,7 +142,9 @@ def sms_settings(url: str, provider: str, api_url: str, **more: object) -> dict[
 
 
 @pytest.fixture
-async def sms_bot(twilio: FakeTwilio, database_url: str, clock: FixedClock) -> AsyncIterator[SmsBot]:
+async def sms_bot(
+    twilio: FakeTwilio, database_url: str, clock: FixedClock
+) -> AsyncIterator[SmsBot]:
     settings = make_settings(database_url, **sms_settings(database_url, "twilio", twilio.base_url))
     runtime = Runtime(settings, clock)
     await runtime.start()
@@ -302,7 +304,9 @@ async def test_a_number_from_another_country_is_answered(
 async def test_android_gateway_booking_and_signatures(
     android: FakeAndroidGateway, database_url: str, clock: FixedClock
 ) -> None:
-    settings = make_settings(database_url, **sms_settings(database_url, "android", android.base_url))
+    settings = make_settings(
+        database_url, **sms_settings(database_url, "android", android.base_url)
+    )
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:

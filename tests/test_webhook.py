@@ -65,7 +65,9 @@ class Telegram:
 
 
 @pytest.fixture
-async def telegram(api: FakeBotApi, database_url: str, clock: FixedClock) -> AsyncIterator[Telegram]:
+async def telegram(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> AsyncIterator[Telegram]:
     settings = make_settings(
         database_url,
         telegram_bot_token=api.token,
