@@ -1,4 +1,8 @@
-"""A session's roster, for organisers (CSV with name, channel and status)."""
+"""A session's roster, for organisers (CSV with name, channel, status and attendance).
+
+Statuses everywhere: booked, waiting, cancelled, attended, no_show; "confirmed after the
+reminder" is a separate flag.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Booking, BookingStatus, Person, WorkshopSession
 
-ROSTER_COLUMNS = ["booking_id", "name", "channel", "status", "booked_at", "waiting_position"]
+ROSTER_COLUMNS = [
+    "booking_id",
+    "name",
+    "channel",
+    "status",
+    "booked_at",
+    "waiting_position",
+    "confirmed_after_reminder",
+]
 
 
 async def roster_rows(
@@ -37,6 +49,7 @@ async def roster_rows(
                 "status": booking.status,
                 "booked_at": booking.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 "waiting_position": str(position) if waiting else "",
+                "confirmed_after_reminder": "yes" if booking.confirmed_at is not None else "",
             }
         )
     return result

@@ -11,6 +11,7 @@ from bot.dialog import Reply, reply_from_payload, text_variant
 from bot.formatting import time_in_words, when_in_words
 from bot.i18n import Translator
 from bot.notices import OFFER, OFFER_EXPIRED
+from bot.organiser import BROADCAST
 from bot.outbox import REPLY
 from bot.reminders import REMINDER
 from bot.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
@@ -81,6 +82,11 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
         if workshop.status != SessionStatus.CANCELLED:
             return None
         return Reply(flow.t("change.cancelled", summary=summary), menu_choices(flow))
+    if message.kind == BROADCAST:
+        if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
+            return None
+        text = flow.t("broadcast.notice", title=workshop.title, text=message.payload.get("text"))
+        return Reply(text, menu_choices(flow))
     if message.kind == SESSION_MOVED:
         return _moved(flow, message, booking, workshop)
     return None

@@ -24,7 +24,7 @@ def keys_used_in_code() -> set[str]:
                 if KEY.match(value) and value.split(".")[0] in {
                     "menu", "browse", "session", "button", "book", "mine", "cancel", "offer",
                     "error", "format", "console", "audience", "calendar", "change", "reminder",
-                    "explain", "optout", "language", "privacy", "command",
+                    "explain", "optout", "language", "privacy", "command", "broadcast",
                 }:  # fmt: skip
                     used.add(value)
     return used
