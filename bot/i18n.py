@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "en", "ar", "tr")
+RIGHT_TO_LEFT = frozenset({"ar"})
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية", "tr": "Türkçe"}
 LATIN_LANGUAGE_NAMES = {"fr": "Francais", "en": "English", "ar": "Arabiya", "tr": "Turkce"}
 """Names in plain Latin letters, for SMS (GSM-7 has no Arabic letters)."""
@@ -94,9 +95,16 @@ class Translator:
             text = self._catalog.pgettext(self.variant, key)
         else:
             text = self._catalog.gettext(key)
-        return text.format(**values) if values else text
+        return text.format(**self._isolated(values)) if values else text
+
+    def _isolated(self, values: dict[str, object]) -> dict[str, object]:
+        """In a right-to-left language, each inserted value (a French title, a date, an
+        address) is isolated (U+2068 ... U+2069), so it reads in its own direction."""
+        if self.language not in RIGHT_TO_LEFT:
+            return values
+        return {name: f"\u2068{value}\u2069" for name, value in values.items()}
 
     def plural(self, key: str, count: int, /, **values: object) -> str:
         """Translate a message that depends on a number (``{count}`` is filled in)."""
         text = self._catalog.ngettext(key, f"{key}.plural", count)
-        return text.format(count=count, **values)
+        return text.format(**self._isolated({"count": count, **values}))

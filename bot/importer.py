@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -89,6 +90,8 @@ def _int_in(value: str, low: int, high: int, name: str) -> int:
 
 def _text(value: str | None, name: str, limit: int, *, required: bool = True) -> str:
     text = (value or "").strip()
+    if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in text):
+        raise ValueError(f"{name} contains a control character")
     if required and not text:
         raise ValueError(f"{name} is empty")
     if len(text) > limit:
@@ -102,6 +105,8 @@ def parse_local_start(value: str, zone: ZoneInfo) -> datetime:
         local = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")  # noqa: DTZ007
     except ValueError:
         raise ValueError(f"starts_at must look like 2027-01-06T14:00, got {value!r}") from None
+    if not 2000 <= local.year <= 2100:
+        raise ValueError(f"starts_at must be between the years 2000 and 2100, got {value!r}")
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
@@ -161,14 +166,16 @@ def parse_schedule(content: str, zone: ZoneInfo) -> tuple[list[SessionRow], list
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     while True:
-        line = reader.line_num + 1
         try:
             raw = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            errors.append(RowError(line, f"unreadable CSV ({error})"))
+            errors.append(RowError(reader.line_num, f"unreadable CSV ({error})"))
             break
+        # The row's first line: blank lines are skipped, quoted cells may span lines.
+        cells = [v for v in raw.values() if isinstance(v, str)]
+        line = reader.line_num - sum(cell.count("\n") for cell in cells)
         if len(rows) + len(errors) >= MAX_ROWS:
             errors.append(RowError(line, f"the file has more than {MAX_ROWS} rows"))
             break

@@ -12,6 +12,8 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
+from bot.intent_phrases import EXTRA_NUMBER_WORDS, EXTRA_PHRASES
+
 
 class TextIntent(enum.StrEnum):
     """What a written message asks for."""
@@ -118,6 +120,7 @@ PHRASES: dict[TextIntent, tuple[str, ...]] = {
     ),
     TextIntent.FORGET: (
         "oubli",
+        "forget",
         "oublie moi",
         "oubliez moi",
         "m oublier",
@@ -159,6 +162,11 @@ NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 
+for _name, _phrases in EXTRA_PHRASES.items():
+    PHRASES[TextIntent(_name)] = (*PHRASES.get(TextIntent(_name), ()), *_phrases)
+NUMBER_WORDS.update(EXTRA_NUMBER_WORDS)
+KEYWORDS[TextIntent.CANCEL] = (*KEYWORDS[TextIntent.CANCEL], "iptal", "gelemiyorum", "الغاء")
+
 _PHRASE_INDEX = [(phrase, intent) for intent, phrases in PHRASES.items() for phrase in phrases]
 _PHRASE_LIST = [phrase for phrase, _ in _PHRASE_INDEX]
 _KEYWORD_INDEX = {word: intent for intent, words in KEYWORDS.items() for word in words}
@@ -190,16 +198,26 @@ def command_of(text: str) -> tuple[str, str] | None:
 
 
 def number_of(text: str) -> int | None:
-    """The number a short answer names: '2', 'le 2', 'deux'."""
+    """The number a short answer names: '2', 'le 2', 'deux', 'numéro 3'.
+
+    Only a number alone or with a word that announces it counts: "une minute" or
+    "un instant" is not choice 1 (on a confirmation screen, choice 1 is the yes).
+    """
     words = normalise(text).split()
     if not words or len(words) > 3:
         return None
-    for word in reversed(words):
-        if word.isdigit() and len(word) <= 3:
-            return int(word)
-        if word in NUMBER_WORDS:
-            return NUMBER_WORDS[word]
-    return None
+    *before, last = words
+    if any(word not in NUMBER_PREFIXES for word in before):
+        return None
+    if last.isdigit() and len(last) <= 3:
+        return int(last)
+    return NUMBER_WORDS.get(last)
+
+
+NUMBER_PREFIXES = frozenset(
+    {"le", "la", "l", "numero", "num", "no", "n", "choix", "option", "the", "number", "choice"}
+    | {"numara", "secenek", "رقم", "الرقم"}
+)
 
 
 STOP_WORDS = frozenset({"stop", "stop sms", "arret", "arreter", "desabonner", "unsubscribe"})
@@ -238,8 +256,8 @@ def intent_of(text: str) -> TextIntent | None:
         hit = process.extractOne(word, list(_KEYWORD_INDEX), scorer=fuzz.ratio, score_cutoff=80)
         if hit is not None:
             return _KEYWORD_INDEX[hit[0]]
-    for phrase, intent in _PHRASE_INDEX:
-        if len(phrase) >= 12 and fuzz.partial_ratio(phrase, clean) >= 92:
+    for phrase, intent in _PHRASE_INDEX:  # a long phrase inside a longer message
+        if 12 <= len(phrase) <= len(clean) and fuzz.partial_ratio(phrase, clean) >= 92:
             return intent
     return None
 

@@ -23,6 +23,7 @@ MAX_SEGMENTS = 2
 MAX_SEPTETS = MAX_SEGMENTS * MULTI_SEGMENT  # 306
 
 _REPLACEMENTS = {
+    "\u0131": "i",  # Turkish dotless i
     "\u00ab": '"',  # «
     "\u00bb": '"',  # »
     "\u201c": '"',
@@ -64,11 +65,38 @@ def septets(text: str) -> int:
 
 
 def segments(text: str) -> int:
-    """How many SMS segments GSM-7 ``text`` takes."""
+    """How many SMS segments ``text`` takes (GSM-7, or UCS-2 when it must be)."""
+    if not is_gsm7(text):
+        return unicode_segments(text)
     length = septets(text)
     if length <= SINGLE_SEGMENT:
         return 1
     return math.ceil(length / MULTI_SEGMENT)
+
+
+UNICODE_SINGLE = 70
+UNICODE_MULTI = 67
+MAX_UNICODE_SEGMENTS = 4
+MAX_UNICODE = MAX_UNICODE_SEGMENTS * UNICODE_MULTI  # 268
+"""Arabic cannot be written in GSM-7: such texts go as UCS-2, up to four segments."""
+
+
+def is_gsm7(text: str) -> bool:
+    """Whether every character of ``text`` is in GSM-7."""
+    return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text)
+
+
+def unicode_segments(text: str) -> int:
+    """How many UCS-2 segments ``text`` takes (characters outside the BMP count twice)."""
+    length = sum(2 if ord(char) > 0xFFFF else 1 for char in text)
+    if length <= UNICODE_SINGLE:
+        return 1
+    return math.ceil(length / UNICODE_MULTI)
+
+
+def fit_unicode(text: str, limit: int = MAX_UNICODE) -> str:
+    """Cut a UCS-2 text to ``limit`` characters, ending with "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def fit(text: str, limit: int = MAX_SEPTETS) -> str:

@@ -30,6 +30,33 @@ THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
 PRIVACY = "data"  # the privacy notice
 FORGET = "forget"  # ask to erase one's data
 FORGET_CONFIRM = "forgety"  # erase, confirmed
+# Organisers only (ADMIN_TELEGRAM_IDS); refused like unknown data for anyone else.
+ADMIN = "adm"  # the organiser menu
+ADMIN_SESSION = "as"  # as:<session id>
+ADMIN_ROSTER = "ar"  # ar:<session id>
+ADMIN_PRESENT = "ap"  # ap:<booking id>
+ADMIN_ABSENT = "aa"  # aa:<booking id>
+ADMIN_WALK_IN = "aw"  # aw:<session id>: ask the first name
+ADMIN_MESSAGE = "am"  # am:<session id>: ask the text
+ADMIN_MOVE = "amv"  # amv:<session id>: ask the new date
+ADMIN_CANCEL = "ac"  # ac:<session id>: ask to confirm
+ADMIN_CANCEL_CONFIRM = "acy"  # acy:<session id>
+ADMIN_CONFIRM = "ay"  # ay: carry out what was typed and shown (message, move)
+ADMIN_ACTIONS = frozenset(
+    {
+        ADMIN,
+        ADMIN_SESSION,
+        ADMIN_ROSTER,
+        ADMIN_PRESENT,
+        ADMIN_ABSENT,
+        ADMIN_WALK_IN,
+        ADMIN_MESSAGE,
+        ADMIN_MOVE,
+        ADMIN_CANCEL,
+        ADMIN_CANCEL_CONFIRM,
+        ADMIN_CONFIRM,
+    }
+)
 LANGUAGES = "lang"  # the choice of language
 LANGUAGE = "lg"  # lg:<code>: speak this language from now on
 
@@ -43,8 +70,29 @@ _WITH_ID = {
     OFFER_ACCEPT,
     OFFER_DECLINE,
     THERE,
+    ADMIN_SESSION,
+    ADMIN_ROSTER,
+    ADMIN_PRESENT,
+    ADMIN_ABSENT,
+    ADMIN_WALK_IN,
+    ADMIN_MESSAGE,
+    ADMIN_MOVE,
+    ADMIN_CANCEL,
+    ADMIN_CANCEL_CONFIRM,
 }
-_BARE = {MENU, HELP, AUDIENCE, MINE, KEEP, PRIVACY, FORGET, FORGET_CONFIRM, LANGUAGES}
+_BARE = {
+    MENU,
+    HELP,
+    AUDIENCE,
+    MINE,
+    KEEP,
+    PRIVACY,
+    FORGET,
+    FORGET_CONFIRM,
+    LANGUAGES,
+    ADMIN,
+    ADMIN_CONFIRM,
+}
 _MAX_ID = 2**31 - 1
 
 

@@ -45,7 +45,8 @@ def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
     """Keep the choices of the last screen so a written number or 'oui' can pick one."""
     for reply in reversed(replies):
         if reply.choices:
-            return {"choices": [[c.data, c.intent, c.label] for c in reply.flat_choices()]}
+            choices = [[c.data, c.intent, c.label] for c in reply.flat_choices()]
+            return {**state, "choices": choices}
     return state
 
 

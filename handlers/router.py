@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from bot.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
 from bot.outbox import REPLY, enqueue
 from bot.people import find_person, get_or_create_person
 from bot.privacy import is_erased
-from handlers import actions, book, browse, cancel, menu, offers, presence, privacy
+from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
 from handlers.context import Flow, remember
 from models import Conversation, Database, Person, ProcessedUpdate
 from models.inserts import insert_ignore
@@ -56,6 +57,23 @@ STEPS: dict[str, Step] = {
     actions.PRIVACY: lambda flow, _: _sync(privacy.notice(flow)),
     actions.FORGET: lambda flow, _: _sync(privacy.ask(flow)),
     actions.FORGET_CONFIRM: lambda flow, _: privacy.forget(flow),
+    actions.ADMIN: lambda flow, _: organiser.home(flow),
+    actions.ADMIN_SESSION: lambda flow, a: organiser.session_screen(flow, a.number),
+    actions.ADMIN_ROSTER: lambda flow, a: organiser.roster(flow, a.number),
+    actions.ADMIN_PRESENT: lambda flow, a: organiser.attendance(flow, a.number, True),
+    actions.ADMIN_ABSENT: lambda flow, a: organiser.attendance(flow, a.number, False),
+    actions.ADMIN_WALK_IN: lambda flow, a: _sync(
+        organiser.ask(flow, "walk_in_name", a.number, "organiser.walk_in_name")
+    ),
+    actions.ADMIN_MESSAGE: lambda flow, a: _sync(
+        organiser.ask(flow, "message", a.number, "organiser.message_prompt")
+    ),
+    actions.ADMIN_MOVE: lambda flow, a: _sync(
+        organiser.ask(flow, "move", a.number, "organiser.move_prompt")
+    ),
+    actions.ADMIN_CANCEL: lambda flow, a: _sync(organiser.ask_cancel(flow, a.number)),
+    actions.ADMIN_CANCEL_CONFIRM: lambda flow, a: organiser.cancel(flow, a.number),
+    actions.ADMIN_CONFIRM: lambda flow, _: organiser.confirmed(flow),
     actions.LANGUAGES: lambda flow, _: _sync(menu.languages(flow)),
     actions.LANGUAGE: lambda flow, a: _sync(menu.set_language(flow, a.audience)),
 }
@@ -70,6 +88,8 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
     action = actions.decode(data)
     if action is None:
         return [menu.stale_choice(flow)]
+    if action.name in actions.ADMIN_ACTIONS and not organiser.is_organiser(flow):
+        return [menu.stale_choice(flow)]  # the same answer as any unknown button
     return [await STEPS[action.name](flow, action)]
 
 
@@ -89,8 +109,9 @@ def _remembered(
 
 async def on_start(flow: Flow, payload: str) -> list[Reply]:
     """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
-    if payload.startswith("s") and payload[1:].isdigit():
-        card = await browse.session_card(flow, int(payload[1:]))
+    action = actions.decode(f"{actions.SESSION}:{payload[1:]}") if payload[:1] == "s" else None
+    if action is not None:
+        card = await browse.session_card(flow, action.number)
         return [menu.welcome_text(flow), card]
     return [menu.welcome(flow)]
 
@@ -113,6 +134,12 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     command = command_of(text)
     if command is not None and command[0] == "start":
         return await on_start(flow, command[1])
+    if organiser.is_organiser(flow):
+        if command is not None and command[0] in ("admin", "organisateur"):
+            return [await organiser.home(flow)]
+        answer = await organiser.typed(flow, text)
+        if answer is not None:
+            return [answer]
     if flow.first_contact:
         return [menu.welcome(flow)]
     number = number_of(text)
@@ -156,8 +183,8 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
     """Send an event to the step that handles it."""
-    if flow.person.opted_out and incoming.kind != Kind.TEXT:
-        return []
+    if flow.person.opted_out and (incoming.kind != Kind.TEXT or not incoming.text.strip()):
+        return []  # after STOP, only START gets an answer
     if incoming.kind == Kind.CHOICE:
         return await on_choice(flow, incoming.choice)
     if incoming.kind == Kind.OTHER or not incoming.text.strip():
@@ -202,7 +229,10 @@ class Conversations:
                 return [self._apology(incoming, "error.try_again")]
             except Exception:
                 log.exception("unexpected error while handling an update")
-                return [self._apology(incoming, "error.unexpected")]
+                apology = self._apology(incoming, "error.unexpected")
+                if queue:  # the channel answers through the outbox only
+                    await self._queue_apology(incoming, apology)
+                return [apology]
         return [self._apology(incoming, "error.try_again")]
 
     async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
@@ -212,6 +242,16 @@ class Conversations:
             person = await find_person(session, sender.channel, sender.external_id)
             if person is not None:
                 await self._queue(session, incoming, replies, person)
+
+    async def _queue_apology(self, incoming: Incoming, apology: Reply) -> None:
+        """Queue the apology of a step that failed (its own transaction was rolled back)."""
+        async with self.db.transaction() as session:
+            language = normalise_language(incoming.sender.language, self.settings.default_language)
+            person, _ = await get_or_create_person(
+                session, incoming.sender, language, self.clock.now()
+            )
+            failed = replace(incoming, update_key=f"{incoming.update_key}:apology")
+            await self._queue(session, failed, [apology], person)
 
     def apology(self, incoming: Incoming) -> Reply:
         """What to say when the database cannot be reached."""

@@ -22,8 +22,9 @@ from models.migrate import upgrade
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 DATA = Path(__file__).parent / "data"
+# One database per test run, so that two runs side by side never reset each other's tables.
 POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/atelier_test"
+    "TEST_POSTGRES_URL", f"postgresql+asyncpg://postgres@127.0.0.1:5432/atelier_test_{os.getpid()}"
 )
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # a Monday, before the fixture's sessions
 
@@ -52,6 +53,27 @@ async def reset_postgres(url: str) -> None:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await db.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's PostgreSQL database (when the run created one)."""
+    if "TEST_POSTGRES_URL" in os.environ:
+        return
+    asyncio.run(_drop_database(POSTGRES_URL))
+
+
+async def _drop_database(url: str) -> None:
+    parsed = make_url(url)
+    try:
+        connection = await asyncpg.connect(
+            host=parsed.host, port=parsed.port or 5432, user=parsed.username, database="postgres"
+        )
+    except OSError:
+        return  # no server: nothing was created
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 @pytest.fixture

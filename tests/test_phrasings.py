@@ -1,6 +1,6 @@
 """Recognition of what people write, measured on a table of real-looking phrasings.
 
-The table (tests/data/phrasings.csv) holds at least 200 messages in every language the bot
+The table (tests/data/phrasings.csv) holds at least 200 messages, in every language the bot
 speaks, with what each one means: an intent, a choice number, or nothing the bot should act
 on. The accuracy must reach 95 %, and no message may be read as a "yes" it is not: a "yes"
 is what confirms a booking or a cancellation.

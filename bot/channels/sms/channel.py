@@ -75,7 +75,7 @@ class SmsChannel:
         """Send an outbox reply as one SMS; return its segments."""
 
         async def deliver(person: Person, reply: Reply) -> int:
-            body = sms_body(reply)
+            body = sms_body(reply, person.language)
             await self.pacer.wait_turn()
             await self.provider.send(person.external_id, body)
             return segments(body)

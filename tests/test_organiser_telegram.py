@@ -1,0 +1,146 @@
+"""The organiser menu on Telegram: for ADMIN_TELEGRAM_IDS only, with no hint to others."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.runtime import Runtime
+from bot.clock import FixedClock
+from models import Booking, BookingStatus, Person, WorkshopSession
+from tests.conftest import add_session, make_settings
+from tests.support.bot_api import FakeBotApi, FakeUser
+
+ORGANISER = 990
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def runtime(api: FakeBotApi, database_url: str, clock: FixedClock) -> AsyncIterator[Runtime]:
+    settings = make_settings(
+        database_url,
+        telegram_bot_token=api.token,
+        telegram_api_base_url=api.base_url,
+        admin_telegram_ids=[ORGANISER],
+    )
+    running = Runtime(settings, clock, poll_timeout=1)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def booked(api: FakeBotApi, user: int, session_id: int) -> FakeUser:
+    person = api.user(user, "Marie")
+    await person.say(f"/start s{session_id}", min_replies=2)
+    await person.press("Réserver")
+    await person.press("Oui, je réserve")
+    return person
+
+
+async def told(api: FakeBotApi, person: FakeUser, since: int, expected: str) -> bool:
+    """Whether the bot sent ``person`` a message containing ``expected`` (waits for it)."""
+    async with asyncio.timeout(10):
+        while True:
+            sent = [c for c in api.calls[since:] if c.chat_id == person.chat_id]
+            if any(expected in str(c.params.get("text", "")) for c in sent):
+                return True
+            await api.wait_for_call("sendMessage", since=len(api.calls))
+
+
+async def statuses(runtime: Runtime) -> dict[str, str]:
+    async with runtime.core.db.transaction() as session:
+        rows = await session.execute(
+            select(Person.name, Booking.status).join(Person, Person.id == Booking.person_id)
+        )
+        return {name: status for name, status in rows}
+
+
+async def test_others_get_no_hint_of_it(api: FakeBotApi, runtime: Runtime) -> None:
+    session_id = await add_session(runtime.core.db)
+    await booked(api, 501, session_id)
+    stranger = api.user(502, "Paul")
+    await stranger.say("bonjour")
+    answer = await stranger.say("/admin")
+    assert "Je n'ai pas compris." in answer[-1].text
+    for forged in ("adm", f"ar:{session_id}", "ap:1", f"acy:{session_id}"):
+        since = len(api.calls)
+        update = api.user_press(502, stranger.last.message_id if stranger.last else 1, forged)
+        assert update
+        calls = await api.wait_for_replies(502, since=since)
+        texts = [str(c.params.get("text", "")) for c in calls]
+        assert any("Ce bouton ne marche plus." in text for text in texts), forged
+    assert await statuses(runtime) == {"Marie": BookingStatus.BOOKED}
+    async with runtime.core.db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        assert workshop.status == "scheduled"
+
+
+async def test_roster_attendance_and_a_walk_in(
+    api: FakeBotApi, runtime: Runtime, clock: FixedClock
+) -> None:
+    session_id = await add_session(runtime.core.db, capacity=3)
+    await booked(api, 503, session_id)
+    organiser = api.user(ORGANISER, "Nadia")
+    home = await organiser.say("/admin")
+    assert "Espace animateur." in home[-1].text
+    assert any("1/3 (+0)" in label for label in home[-1].labels)
+    await organiser.press("1/3")
+    roster = await organiser.press("Liste des inscrits")
+    assert "Marie (telegram): inscrit" in roster[-1].text
+    marked = await organiser.press("Marie présent")
+    assert "Marie (telegram): présent" in marked[-1].text
+    assert await statuses(runtime) == {"Marie": BookingStatus.ATTENDED}
+    await organiser.press("Retour")
+    await organiser.press("Inscrire une personne présente")
+    await organiser.say("Jeanne")
+    done = await organiser.say("06 11 22 33 44")
+    assert "Jeanne est inscrit. Le rappel partira par SMS." in done[-1].text
+    async with runtime.core.db.transaction() as session:
+        jeanne = (await session.execute(select(Person).where(Person.name == "Jeanne"))).scalar_one()
+        workshop = await session.get(WorkshopSession, session_id)
+    assert (jeanne.channel, jeanne.external_id) == ("sms", "+33611223344")
+    assert workshop is not None
+    assert workshop.seats_taken == 2
+
+
+async def test_message_move_and_cancel_reach_everyone_booked(
+    api: FakeBotApi, runtime: Runtime
+) -> None:
+    session_id = await add_session(runtime.core.db)
+    marie = await booked(api, 504, session_id)
+    organiser = api.user(ORGANISER, "Nadia")
+    await organiser.say("/admin")
+    await organiser.press("1/8")
+    await organiser.press("Écrire aux inscrits")
+    await organiser.say("Pensez à votre chargeur !")
+    since = len(api.calls)
+    sent = await organiser.press("Oui, c'est bon")
+    assert "Personnes qui vont le recevoir : 1." in sent[-1].text
+    assert await told(api, marie, since, "Pensez à votre chargeur !")
+
+    await organiser.press("Retour")
+    await organiser.press("Changer la date")
+    unclear = await organiser.say("bientôt")
+    assert "Je ne comprends pas cette date." in unclear[-1].text
+    ask = await organiser.say("8/1 15h30")
+    assert "vendredi 8 janvier à 15 h 30" in ask[-1].text
+    since = len(api.calls)
+    await organiser.press("Oui, c'est bon")
+    assert await told(api, marie, since, "votre atelier change de date")
+
+    await organiser.press("Retour")
+    await organiser.press("Annuler l'atelier")
+    since = len(api.calls)
+    cancelled = await organiser.press("Oui, annuler l'atelier")
+    assert "L'atelier est annulé. Personnes prévenues : 1." in cancelled[-1].text
+    assert await told(api, marie, since, "cet atelier est annulé")
+    assert await statuses(runtime) == {"Marie": BookingStatus.CANCELLED}
