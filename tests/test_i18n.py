@@ -25,6 +25,7 @@ def keys_used_in_code() -> set[str]:
                     "menu", "browse", "session", "button", "book", "mine", "cancel", "offer",
                     "error", "format", "console", "audience", "calendar", "change", "reminder",
                     "explain", "optout", "language", "privacy", "command", "broadcast",
+                    "organiser",
                 }:  # fmt: skip
                     used.add(value)
     return used
