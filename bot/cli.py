@@ -172,6 +172,27 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
     return 0
 
 
+def _hash_password() -> int:
+    """Print the Argon2 hash of a password typed without echo (or piped on stdin)."""
+    import getpass
+
+    from bot.web.passwords import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Dashboard password: ")
+        if getpass.getpass("Same password again: ") != password:
+            print("The two passwords differ; nothing printed.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        print(hash_password(password))
+    except ValueError as error:
+        print(f"No hash: {error}.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _why(error: Exception) -> str:
     from bot.errors import SessionCancelled, SessionPast, UnknownSession
 
@@ -192,7 +213,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="run the bot: Telegram, and SMS when set up (the demo when neither is)"
     )
-    commands.add_parser("serve", help="run the HTTP server alone (SMS webhooks), with the sender")
+    commands.add_parser(
+        "serve", help="run the HTTP server alone (SMS webhooks, dashboard), with the sender"
+    )
     imp = commands.add_parser("import", help="load sessions from a CSV file")
     imp.add_argument("file", type=Path)
     commands.add_parser("sessions", help="list upcoming sessions")
@@ -204,6 +227,10 @@ def parser() -> argparse.ArgumentParser:
     move = commands.add_parser("move", help="move a session and tell everyone on it")
     move.add_argument("session_id", type=int)
     move.add_argument("starts_at", help="new local start, like 2027-01-08T14:00")
+    commands.add_parser(
+        "hash-password",
+        help="print the hash of the dashboard password, for DASHBOARD_PASSWORD_HASH",
+    )
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -213,18 +240,25 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
     args = parser().parse_args(argv)
+    if args.command == "hash-password":
+        return _hash_password()
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)
-    nothing_to_run = settings.telegram_bot_token is None and not settings.sms_provider
+    served = bool(settings.sms_provider) or settings.dashboard_enabled
+    nothing_to_run = settings.telegram_bot_token is None and not served
     if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":
             print("No TELEGRAM_BOT_TOKEN: starting the terminal demo instead.\n")
         asyncio.run(_demo(settings, getattr(args, "db", "atelier-demo.db")))
         return 0
     if args.command in ("run", "serve"):
-        if args.command == "serve" and not settings.sms_provider:
-            print("Nothing to serve: set SMS_PROVIDER (twilio or android).", file=sys.stderr)
+        if args.command == "serve" and not served:
+            print(
+                "Nothing to serve: set SMS_PROVIDER (twilio or android) "
+                "or DASHBOARD_PASSWORD_HASH.",
+                file=sys.stderr,
+            )
             return 1
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_run(settings, telegram=args.command == "run"))

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DASHBOARD_KEY_MIN_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     android_sms_signing_key: SecretStr | None = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
+    telegram_bot_username: str = ""
+    dashboard_password_hash: SecretStr | None = None
+    dashboard_secret_key: SecretStr | None = None
+    dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -77,6 +82,8 @@ class Settings(BaseSettings):
         "twilio_auth_token",
         "android_sms_password",
         "android_sms_signing_key",
+        "dashboard_password_hash",
+        "dashboard_secret_key",
         "venue_latitude",
         "venue_longitude",
         mode="before",
@@ -98,6 +105,35 @@ class Settings(BaseSettings):
         ):
             raise ValueError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and -, 1 to 256 of them")
         return self
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bare_username(cls, value: str) -> str:
+        """Read "@atelier_bot" as "atelier_bot"."""
+        return value.strip().removeprefix("@")
+
+    @model_validator(mode="after")
+    def _dashboard_needs_a_key(self) -> Settings:
+        """The web dashboard is refused without a real hash and a long session key."""
+        if self.dashboard_password_hash is None:
+            return self
+        if not self.dashboard_password_hash.get_secret_value().startswith("$argon2"):
+            raise ValueError(
+                "DASHBOARD_PASSWORD_HASH must be the hash printed by `atelier hash-password`"
+            )
+        key = self.dashboard_secret_key
+        if key is None or len(key.get_secret_value()) < DASHBOARD_KEY_MIN_LENGTH:
+            raise ValueError(
+                "DASHBOARD_PASSWORD_HASH is set: set DASHBOARD_SECRET_KEY too, a random string "
+                f"of at least {DASHBOARD_KEY_MIN_LENGTH} characters (python -c "
+                '"import secrets; print(secrets.token_urlsafe(32))")'
+            )
+        return self
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        """Whether the organisers' web dashboard is served (under /admin)."""
+        return self.dashboard_password_hash is not None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,16 +1,17 @@
-"""The HTTP server (Starlette on uvicorn): health, and the webhooks of the channels."""
+"""The HTTP server (Starlette on uvicorn): health, the webhooks of the channels, and the
+organisers' dashboard when it is configured."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.metrics import exposition
 
@@ -30,13 +31,15 @@ async def metrics_page(_: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
-def build_app(webhooks: dict[str, Endpoint]) -> Starlette:
-    """``/healthz``, ``/metrics`` and one POST route per webhook path."""
-    routes = [
+def build_app(webhooks: dict[str, Endpoint], mounts: Sequence[BaseRoute] = ()) -> Starlette:
+    """``/healthz``, ``/metrics``, one POST route per webhook path, and ``mounts``
+    (the dashboard under ``/admin``)."""
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
     routes += [Route(path, endpoint, methods=["POST"]) for path, endpoint in webhooks.items()]
+    routes += mounts
     return Starlette(routes=routes)
 
 

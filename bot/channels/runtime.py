@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
+from starlette.routing import Mount
 from telegram.ext import Application
 
 from bot.channels import telegram
@@ -146,13 +147,33 @@ class Runtime:
             sms = SmsChannel(settings, self.core.conversations, self.provider, self.core.wake)
             self.core.deliverers[SMS] = sms.deliverer()
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
+        mounts = [self._dashboard()] if settings.dashboard_enabled else []
         self.http = (
-            HttpServer(build_app(webhooks), settings.http_host, settings.http_port)
-            if webhooks or settings.http_enabled
+            HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)
+            if webhooks or mounts or settings.http_enabled
             else None
         )
         self.heartbeat = Heartbeat(self.core.tick, settings.outbox_poll_seconds)
         self._telegram_up = False
+
+    def _dashboard(self) -> Mount:
+        """The organisers' web dashboard, under /admin."""
+        from bot.web import DashboardContext, dashboard_mount
+
+        context = DashboardContext(
+            self.settings,
+            self.core.db,
+            self.core.clock,
+            wake=self.core.wake,
+            telegram_username=self._telegram_username,
+        )
+        return dashboard_mount(context)
+
+    def _telegram_username(self) -> str | None:
+        """The bot's username, as getMe told it at start-up (None without Telegram)."""
+        if self.app is None or not self._telegram_up:
+            return None
+        return self.app.bot.username
 
     async def start(self) -> None:
         """Migrate, start the channels and the scheduler."""

@@ -1,0 +1,683 @@
+"""The organisers' web dashboard, over real HTTP against the running bot (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+import httpx
+import pytest
+import zxingcpp
+from argon2 import PasswordHasher
+from PIL import Image
+from pydantic import SecretStr, ValidationError
+from sqlalchemy import select
+
+from bot.channels.runtime import Runtime
+from bot.cli import main
+from bot.clock import FixedClock
+from bot.organiser import register_walk_in
+from bot.roster import ROSTER_COLUMNS
+from bot.web import poster
+from bot.web.passwords import verify_password
+from bot.web.poster import PosterText
+from models import Booking, OutboxMessage, SessionStatus, WorkshopSession
+from tests.conftest import DATA, NOW, add_session, make_settings
+from tests.support.bot_api import FakeBotApi
+from tests.support.dashboard import (
+    BOT_USERNAME,
+    PASSWORD,
+    PASSWORD_HASH,
+    SECRET_KEY,
+    Dashboard,
+    dashboard_context,
+    dashboard_settings,
+    running_dashboard,
+)
+
+FORM = {
+    "title": "Faire ses démarches en ligne",
+    "description": "Impôts, CAF, Ameli : créer son compte et s'y retrouver.",
+    "audience": "tous",
+    "date": "2027-01-20",
+    "time": "14:00",
+    "duration_minutes": "90",
+    "capacity": "12",
+    "venue": "Boutique Orange Metz",
+    "address": "Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz",
+    "bring": "Votre téléphone chargé",
+}
+NO_RATE = "\u2013"  # the dash shown when no attendance was marked
+BAD_CSV = (
+    "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+    "Les bases,Allumer et appeler,seniors,2027-02-01T14:00,120,8,Boutique,Metz\n"
+    "Sans date,Texte,seniors,demain,120,8,Boutique,Metz\n"
+    "Bon atelier,Texte,jeunes,2027-02-03T10:00,60,10,Boutique,Metz\n"
+    "Trop grand,Texte,tous,2027-02-04T10:00,60,plein,Boutique,Metz\n"
+)
+
+
+@pytest.fixture
+async def dashboard(database_url: str, clock: FixedClock) -> AsyncIterator[Dashboard]:
+    """The bot running with the dashboard only (no Telegram, no SMS), not logged in."""
+    async with running_dashboard(dashboard_settings(database_url), clock) as client:
+        yield client
+
+
+@pytest.fixture
+async def organiser(dashboard: Dashboard) -> Dashboard:
+    """The same, logged in."""
+    response = await dashboard.login()
+    assert response.status_code == 303, response.text
+    return dashboard
+
+
+async def walk_in(dashboard: Dashboard, session_id: int, name: str, phone: str = "") -> int:
+    """Book a seat straight in the database (for set-ups); return the booking id."""
+    async with dashboard.db.transaction() as session:
+        booking = await register_walk_in(session, session_id, name, phone, NOW)
+        return booking.id
+
+
+async def statuses(dashboard: Dashboard) -> dict[int, str]:
+    """Every booking's status."""
+    async with dashboard.db.transaction() as session:
+        rows = await session.execute(select(Booking.id, Booking.status))
+        return {booking_id: status for booking_id, status in rows}
+
+
+async def workshop(dashboard: Dashboard, session_id: int) -> WorkshopSession:
+    """A session as stored."""
+    async with dashboard.db.transaction() as session:
+        found = await session.get(WorkshopSession, session_id)
+        assert found is not None
+        return found
+
+
+async def outbox_kinds(dashboard: Dashboard) -> list[str]:
+    """The kinds of the queued (or already handled) messages, in order."""
+    async with dashboard.db.transaction() as session:
+        rows = await session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id))
+        return list(rows.scalars())
+
+
+def flat(html: str) -> str:
+    """Page text with tags removed and spaces (including non-breaking ones) squeezed."""
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def table_row(html: str, label: str) -> list[str]:
+    """The cells of the table row headed ``label``."""
+    found = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', html, re.S)
+    assert found is not None, f"no row {label!r}"
+    return [flat(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1), re.S)]
+
+
+def booking_id_in(html: str, name: str) -> int:
+    """The booking id of the roster row of ``name``."""
+    found = re.search(rf'id="booking-(\d+)">\s*<th scope="row">{re.escape(name)}<', html)
+    assert found is not None, f"no booking row for {name!r}"
+    return int(found.group(1))
+
+
+async def everything(dashboard: Dashboard) -> tuple[object, ...]:
+    """A snapshot of what an organiser's action could change."""
+    async with dashboard.db.transaction() as session:
+        sessions = (await session.execute(select(WorkshopSession))).scalars()
+        workshops = sorted(
+            (w.id, w.title, w.capacity, w.status, w.starts_at, w.seats_taken) for w in sessions
+        )
+    return (tuple(workshops), await statuses(dashboard), tuple(await outbox_kinds(dashboard)))
+
+
+def every_post(session_id: int, booking_id: int) -> list[tuple[str, dict[str, str]]]:
+    """One of each kind of POST the dashboard takes, with valid data."""
+    return [
+        ("/sessions/new", FORM),
+        (f"/sessions/{session_id}/edit", FORM | {"title": "Changé"}),
+        (f"/sessions/{session_id}/move", {"date": "2027-01-09", "time": "10:00"}),
+        (f"/sessions/{session_id}/cancel", {}),
+        (
+            f"/sessions/{session_id}/attendance",
+            {"booking_id": str(booking_id), "presence": "present"},
+        ),
+        (f"/sessions/{session_id}/walk-in", {"first_name": "Intrus", "phone": ""}),
+        (f"/sessions/{session_id}/message", {"text": "Message pirate"}),
+    ]
+
+
+# --- who may do what -------------------------------------------------------------------
+
+
+async def test_pages_send_strangers_to_the_login_page(dashboard: Dashboard) -> None:
+    session_id = await add_session(dashboard.db)
+    await walk_in(dashboard, session_id, "Marie")
+    assert dashboard.runtime.http is not None  # the dashboard alone starts the HTTP server
+    for path in (
+        "/",
+        "/sessions",
+        f"/sessions/{session_id}",
+        f"/sessions/{session_id}/bookings.csv",
+        f"/sessions/{session_id}/poster.png",
+        "/bookings.csv",
+        "/figures",
+        "/import",
+    ):
+        response = await dashboard.get(path)
+        assert response.status_code == 303, path
+        location = response.headers["location"]
+        assert location.startswith("/admin/login") or location == "/admin/sessions", path
+        assert "Marie" not in response.text
+    login = await dashboard.get("/login")
+    assert login.status_code == 200
+    assert 'type="password"' in login.text
+
+
+async def test_posts_without_a_login_change_nothing(dashboard: Dashboard) -> None:
+    session_id = await add_session(dashboard.db)
+    booking_id = await walk_in(dashboard, session_id, "Marie")
+    before = await everything(dashboard)
+    token = await dashboard.token("/login")  # a visitor's own token does not make a login
+    for path, data in every_post(session_id, booking_id):
+        response = await dashboard.post(path, data, token=token)
+        assert response.status_code == 403, path
+    upload = await dashboard.client.post(
+        dashboard.url("/import"),
+        data={"csrf_token": token},
+        files={"schedule": ("planning.csv", (DATA / "metz-workshops.csv").read_bytes())},
+    )
+    assert upload.status_code == 403
+    assert await everything(dashboard) == before
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token", "other"])
+async def test_a_missing_or_forged_csrf_token_changes_nothing(
+    organiser: Dashboard, token: str | None
+) -> None:
+    session_id = await add_session(organiser.db)
+    booking_id = await walk_in(organiser, session_id, "Marie")
+    if token == "other":  # a real token, from another organiser's session
+        async with httpx.AsyncClient() as other_client:
+            other = Dashboard(organiser.runtime, other_client)
+            await other.login()
+            token = await other.token("/sessions")
+        assert token != await organiser.token("/sessions")
+    before = await everything(organiser)
+    for path, data in every_post(session_id, booking_id):
+        response = await organiser.post(path, data, token=token)
+        assert response.status_code == 403, path
+        assert "Action refusée" in response.text
+    upload = await organiser.client.post(
+        organiser.url("/import"),
+        data={} if token is None else {"csrf_token": token},
+        files={"schedule": ("planning.csv", (DATA / "metz-workshops.csv").read_bytes())},
+    )
+    assert upload.status_code == 403
+    assert await everything(organiser) == before
+    logout = await organiser.post("/logout", token=token)
+    assert logout.status_code == 403
+    assert (await organiser.get("/sessions")).status_code == 200  # still logged in
+
+
+async def test_the_session_cookie_is_signed_http_only_lax_and_expires(
+    dashboard: Dashboard,
+) -> None:
+    response = await dashboard.login()
+    assert response.headers["location"] == "/admin/"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("atelier_admin=")
+    for flag in ("httponly", "samesite=lax", "path=/admin", f"max-age={8 * 3600}"):
+        assert flag in cookie
+    page = await dashboard.get("/sessions")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "script-src" not in page.headers["content-security-policy"]
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    value = dashboard.client.cookies["atelier_admin"]
+    for cookie_value, status in ((value[:-3] + "abc", 303), (value, 200)):
+        async with httpx.AsyncClient(cookies={"atelier_admin": cookie_value}) as client:
+            response = await client.get(dashboard.url("/sessions"))
+            assert response.status_code == status  # only the signed cookie is a login
+    logout = await dashboard.post("/logout")
+    assert logout.status_code == 303
+    assert "atelier_admin" not in dashboard.client.cookies
+    assert (await dashboard.get("/sessions")).status_code == 303
+
+
+async def test_the_login_expires(sqlite_url: str, clock: FixedClock) -> None:
+    settings = dashboard_settings(sqlite_url, dashboard_session_hours=1 / 3600)
+    async with running_dashboard(settings, clock) as dashboard:
+        response = await dashboard.login()
+        assert "max-age=1;" in response.headers["set-cookie"].lower()
+        value = dashboard.client.cookies["atelier_admin"]
+        await asyncio.sleep(2.1)
+        async with httpx.AsyncClient(cookies={"atelier_admin": value}) as client:
+            assert (await client.get(dashboard.url("/sessions"))).status_code == 303
+
+
+async def test_a_new_password_logs_everyone_out(dashboard: Dashboard) -> None:
+    await dashboard.login()
+    assert (await dashboard.get("/sessions")).status_code == 200
+    context = dashboard_context(dashboard.runtime)
+    new_hash = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("nouveau secret")
+    context.settings = context.settings.model_copy(
+        update={"dashboard_password_hash": SecretStr(new_hash)}
+    )
+    assert (await dashboard.get("/sessions")).status_code == 303
+    assert (await dashboard.login()).status_code == 401
+    assert (await dashboard.login("nouveau secret")).status_code == 303
+
+
+async def test_wrong_passwords_are_counted_then_refused_politely(dashboard: Dashboard) -> None:
+    for attempt in range(5):
+        response = await dashboard.login("pas le bon")
+        assert response.status_code == 401, attempt
+        assert "Mot de passe incorrect" in response.text
+    refused = await dashboard.login(PASSWORD)  # even the right one, for now
+    assert refused.status_code == 429
+    assert "Trop d'essais" in flat(refused.text)
+    assert 14 * 60 < int(refused.headers["retry-after"]) <= 15 * 60
+    assert (await dashboard.get("/sessions")).status_code == 303
+    transport = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+    async with httpx.AsyncClient(transport=transport) as elsewhere:
+        other = Dashboard(dashboard.runtime, elsewhere)
+        assert (await other.login()).status_code == 303  # another address is not held back
+    no_token = await dashboard.client.post(dashboard.url("/login"), data={"password": PASSWORD})
+    assert no_token.status_code == 403
+    with_a_file = await dashboard.client.post(
+        dashboard.url("/login"),
+        data={"csrf_token": await dashboard.token(), "password": PASSWORD},
+        files={"junk": ("junk.bin", b"x" * 1000)},
+    )
+    assert with_a_file.status_code == 400  # the login form takes no file
+
+
+# --- sessions --------------------------------------------------------------------------
+
+
+async def test_create_then_edit_a_session(organiser: Dashboard) -> None:
+    created = await organiser.post("/sessions/new", FORM)
+    assert created.status_code == 303
+    session_id = int(created.headers["location"].rsplit("/", 1)[1])
+    stored = await workshop(organiser, session_id)
+    assert (stored.title, stored.capacity, stored.duration_minutes) == (FORM["title"], 12, 90)
+    assert stored.starts_at == datetime(2027, 1, 20, 13, 0, tzinfo=UTC)  # 14 h in Paris
+    assert (stored.audience, stored.bring) == ("tous", "Votre téléphone chargé")
+    page = await organiser.get(f"/sessions/{session_id}")
+    assert "La séance « Faire ses démarches en ligne » est créée." in page.text
+    assert "mercredi 20 janvier à 14 h" in page.text
+    listing = flat((await organiser.get("/sessions")).text)
+    assert "Faire ses démarches en ligne" in listing
+    assert "0 / 12" in listing
+
+    await walk_in(organiser, session_id, "Marie")
+    await walk_in(organiser, session_id, "Karim")
+    edited = await organiser.post(
+        f"/sessions/{session_id}/edit", FORM | {"title": "Démarches en ligne", "capacity": "6"}
+    )
+    assert edited.status_code == 303
+    stored = await workshop(organiser, session_id)
+    assert (stored.title, stored.capacity, stored.starts_at) == (
+        "Démarches en ligne",
+        6,
+        datetime(2027, 1, 20, 13, 0, tzinfo=UTC),
+    )
+    too_small = await organiser.post(f"/sessions/{session_id}/edit", FORM | {"capacity": "1"})
+    assert too_small.status_code == 400
+    assert "la capacité ne peut pas être plus petite" in too_small.text
+    assert (await workshop(organiser, session_id)).capacity == 6
+
+
+async def test_a_bad_session_form_comes_back_with_its_errors(organiser: Dashboard) -> None:
+    response = await organiser.post(
+        "/sessions/new",
+        FORM | {"title": "", "capacity": "0", "duration_minutes": "deux", "date": "20/01"},
+    )
+    assert response.status_code == 400
+    text = response.text
+    assert "Ce champ est obligatoire." in text
+    assert "Ce nombre est hors des limites indiquées." in text
+    assert "Écrivez un nombre entier, en chiffres." in text
+    assert "Indiquez une date et une heure valides." in text
+    assert 'value="Boutique Orange Metz"' in text  # what was typed is kept
+    assert await organiser.count(WorkshopSession) == 0
+
+
+async def test_move_then_cancel_a_session_tells_everyone(organiser: Dashboard) -> None:
+    session_id = await add_session(organiser.db)
+    await walk_in(organiser, session_id, "Karim", "06 12 34 56 78")
+    form = await organiser.get(f"/sessions/{session_id}/move")
+    assert "1 personne(s)" in form.text
+    moved = await organiser.post(
+        f"/sessions/{session_id}/move", {"date": "2027-01-07", "time": "15:30"}
+    )
+    assert moved.status_code == 303
+    assert (await workshop(organiser, session_id)).starts_at == datetime(
+        2027, 1, 7, 14, 30, tzinfo=UTC
+    )
+    assert "session_moved" in await outbox_kinds(organiser)
+    page = await organiser.get(f"/sessions/{session_id}")
+    assert "1 personne(s) vont être prévenues" in page.text
+    unreadable = await organiser.post(f"/sessions/{session_id}/move", {"date": "", "time": "9"})
+    assert unreadable.status_code == 400
+    assert "Indiquez une date et une heure valides." in unreadable.text
+    past = await organiser.post(
+        f"/sessions/{session_id}/move", {"date": "2026-12-01", "time": "10:00"}
+    )
+    assert past.status_code == 303
+    assert (
+        "déjà commencé (ou la nouvelle date est passée)"
+        in (await organiser.get(f"/sessions/{session_id}")).text
+    )
+
+    confirm = await organiser.get(f"/sessions/{session_id}/cancel")
+    assert "Oui, annuler la séance" in confirm.text
+    cancelled = await organiser.post(f"/sessions/{session_id}/cancel")
+    assert cancelled.status_code == 303
+    assert (await workshop(organiser, session_id)).status == SessionStatus.CANCELLED
+    assert set((await statuses(organiser)).values()) == {"cancelled"}
+    assert "session_cancelled" in await outbox_kinds(organiser)
+    again = await organiser.post(f"/sessions/{session_id}/cancel")
+    assert again.status_code == 303
+    assert "Cette séance est annulée." in (await organiser.get(f"/sessions/{session_id}")).text
+    missing = await organiser.get("/sessions/9999")
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.text
+
+
+# --- schedule import -------------------------------------------------------------------
+
+
+async def upload(organiser: Dashboard, name: str, content: bytes) -> httpx.Response:
+    """Send a schedule file through the import form."""
+    token = await organiser.token("/import")
+    return await organiser.client.post(
+        organiser.url("/import"),
+        data={"csrf_token": token},
+        files={"schedule": (name, content, "text/csv")},
+    )
+
+
+async def test_a_bad_schedule_lists_its_lines_and_imports_nothing(organiser: Dashboard) -> None:
+    response = await upload(organiser, "planning.csv", BAD_CSV.encode())
+    assert response.status_code == 400
+    text = flat(response.text)
+    assert "Rien n'a été importé : 2 problème(s)" in text
+    assert "Ligne 3 : starts_at must look like 2027-01-06T14:00" in text
+    assert "Ligne 5 : capacity must be a whole number" in text
+    assert "Ligne 2" not in text
+    assert "Ligne 4" not in text
+    assert await organiser.count(WorkshopSession) == 0
+    latin = await upload(organiser, "planning.csv", "title\nÉté\n".encode("latin-1"))
+    assert latin.status_code == 400
+    assert "CSV UTF-8" in latin.text
+
+
+async def test_a_good_schedule_is_imported_once(organiser: Dashboard) -> None:
+    content = (DATA / "metz-workshops.csv").read_bytes()
+    rows = len(content.decode().strip().splitlines()) - 1
+    response = await upload(organiser, "metz-workshops.csv", content)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin/sessions"
+    listing = await organiser.get("/sessions")
+    assert f"Import terminé : {rows} séance(s) créée(s), 0 modifiée(s)" in listing.text
+    assert "Prendre en main son smartphone" in listing.text
+    assert await organiser.count(WorkshopSession) == rows
+    await upload(organiser, "metz-workshops.csv", content)
+    again = await organiser.get("/sessions")
+    assert f"0 séance(s) créée(s), 0 modifiée(s), {rows} inchangée(s)" in again.text
+    assert await organiser.count(WorkshopSession) == rows
+
+
+# --- roster ----------------------------------------------------------------------------
+
+
+async def test_walk_ins_attendance_and_a_message(organiser: Dashboard) -> None:
+    session_id = await add_session(organiser.db)
+    other_id = await add_session(organiser.db, title="Autre atelier")
+    outsider = await walk_in(organiser, other_id, "Léa")
+    roster = f"/sessions/{session_id}"
+    for name, phone in (("Marie", ""), ("Karim", "06 12 34 56 78")):
+        response = await organiser.post(f"{roster}/walk-in", {"first_name": name, "phone": phone})
+        assert response.status_code == 303
+    bad = await organiser.post(f"{roster}/walk-in", {"first_name": "Paul", "phone": "12"})
+    assert bad.status_code == 303
+    assert "Ce numéro de téléphone n'est pas valide." in flat((await organiser.get(roster)).text)
+    nameless = await organiser.post(f"{roster}/walk-in", {"first_name": "  ", "phone": ""})
+    assert nameless.status_code == 303
+    page = await organiser.get(roster)
+    assert "Indiquez le prénom de la personne." in page.text
+    assert (await workshop(organiser, session_id)).seats_taken == 2
+    rows = {
+        table_row(page.text, name)[0]: table_row(page.text, name) for name in ("Marie", "Karim")
+    }
+    assert rows["Sur place"][1] == "Inscrit"
+    assert rows["SMS"][1] == "Inscrit"
+
+    message = await organiser.post(f"{roster}/message", {"text": "Rendez-vous au 1er étage."})
+    assert message.status_code == 303
+    assert "Message en cours d'envoi à 2 personne(s)." in flat((await organiser.get(roster)).text)
+    assert (await outbox_kinds(organiser)).count("broadcast") == 2
+    await organiser.post(f"{roster}/message", {"text": "   "})
+    assert "Le message doit faire entre 1 et 500 caractères." in (await organiser.get(roster)).text
+    assert (await outbox_kinds(organiser)).count("broadcast") == 2
+
+    bookings = {name: booking_id_in(page.text, name) for name in ("Marie", "Karim")}
+    for name, presence in (("Marie", "present"), ("Karim", "absent"), ("Karim", "present")):
+        response = await organiser.post(
+            f"{roster}/attendance", {"booking_id": str(bookings[name]), "presence": presence}
+        )
+        assert response.status_code == 303
+    foreign = await organiser.post(
+        f"{roster}/attendance", {"booking_id": str(outsider), "presence": "absent"}
+    )
+    assert foreign.status_code == 303
+    page = await organiser.get(roster)
+    assert "Cette inscription n'existe pas pour cette séance." in flat(page.text)
+    stored = await statuses(organiser)
+    assert (stored[bookings["Marie"]], stored[bookings["Karim"]], stored[outsider]) == (
+        "attended",
+        "attended",
+        "booked",
+    )
+    assert table_row(page.text, "Marie")[1] == "Présent"
+
+
+async def test_csv_exports(organiser: Dashboard) -> None:
+    first = await add_session(organiser.db)
+    second = await add_session(organiser.db, title="Protéger ses données", audience="tous")
+    marie = await walk_in(organiser, first, "Marie")
+    await walk_in(organiser, first, "Karim", "+33612345678")
+    await walk_in(organiser, second, "Léa")
+    await organiser.post(
+        f"/sessions/{first}/attendance", {"booking_id": str(marie), "presence": "present"}
+    )
+    export = await organiser.get(f"/sessions/{first}/bookings.csv")
+    assert export.status_code == 200
+    assert export.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in export.headers["content-disposition"]
+    assert export.content.startswith(b"\xef\xbb\xbf")
+    reader = csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+    assert reader.fieldnames == ROSTER_COLUMNS
+    rows = list(reader)
+    assert [(r["name"], r["channel"], r["status"]) for r in rows] == [
+        ("Marie", "walkin", "attended"),
+        ("Karim", "sms", "booked"),
+    ]
+    everything_csv = await organiser.get("/bookings.csv")
+    reader = csv.DictReader(io.StringIO(everything_csv.content.decode("utf-8-sig")))
+    assert reader.fieldnames is not None
+    assert reader.fieldnames[:4] == [
+        "session_id",
+        "session_title",
+        "session_starts_at",
+        "session_status",
+    ]
+    assert reader.fieldnames[4:] == ROSTER_COLUMNS
+    all_rows = [(r["session_title"], r["name"], r["status"]) for r in reader]
+    assert all_rows == [
+        ("Prendre en main son smartphone", "Marie", "attended"),
+        ("Prendre en main son smartphone", "Karim", "booked"),
+        ("Protéger ses données", "Léa", "booked"),
+    ]
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+async def test_figures_by_month_and_audience(organiser: Dashboard, clock: FixedClock) -> None:
+    january = await add_session(organiser.db, capacity=8, audience="seniors")
+    february = await add_session(
+        organiser.db,
+        title="Les réseaux sociaux",
+        capacity=5,
+        audience="jeunes",
+        starts_at=NOW + timedelta(days=31),
+    )
+    dropped = await add_session(organiser.db, title="Annulée", starts_at=NOW + timedelta(days=5))
+    people = [await walk_in(organiser, january, name) for name in ("Marie", "Karim", "Léa")]
+    await walk_in(organiser, february, "Yanis")
+    await organiser.post(f"/sessions/{dropped}/cancel")
+    clock.advance(timedelta(days=3))  # January's session is over
+    for booking, presence in zip(people, ("present", "present", "absent"), strict=True):
+        await organiser.post(
+            f"/sessions/{january}/attendance", {"booking_id": str(booking), "presence": presence}
+        )
+    clock.advance(timedelta(days=60))
+    page = await organiser.get("/figures")
+    assert page.status_code == 200
+    assert table_row(page.text, "janv. 2027") == ["1", "8", "3", "2", "1", "33 %"]
+    assert table_row(page.text, "févr. 2027") == ["1", "5", "1", "0", "0", NO_RATE]
+    assert table_row(page.text, "Seniors") == ["1", "8", "3", "2", "1", "33 %"]
+    assert table_row(page.text, "Jeunes") == ["1", "5", "1", "0", "0", NO_RATE]
+    svg = re.search(r"<svg.*?</svg>", page.text, re.S)
+    assert svg is not None
+    assert len(re.findall(r"<rect ", svg.group(0))) == 6  # 2 months x 3 series
+    assert "janv. 2027 : Présents 2" in svg.group(0)
+    past = flat((await organiser.get("/sessions")).text)
+    assert "Séances passées" in past
+    assert "Les réseaux sociaux 1 / 5 0 0 1" in past  # attended, no-show, still to mark
+    assert "Prendre en main son smartphone" not in past  # over 8 weeks ago
+    older = flat((await organiser.get("/sessions?past_weeks=26")).text)
+    assert "Prendre en main son smartphone 3 / 8 2 1 0" in older
+
+
+# --- posters ---------------------------------------------------------------------------
+
+
+async def test_the_poster_as_png_and_pdf_holds_the_deep_link(organiser: Dashboard) -> None:
+    session_id = await add_session(organiser.db)
+    link = f"https://t.me/{BOT_USERNAME}?start=s{session_id}"
+    preview = await organiser.get(f"/sessions/{session_id}/poster")
+    assert link in preview.text
+    png = await organiser.get(f"/sessions/{session_id}/poster.png")
+    assert png.status_code == 200
+    assert png.headers["content-type"] == "image/png"
+    picture = Image.open(io.BytesIO(png.content))
+    assert picture.format == "PNG"
+    assert picture.size == (1240, 1754)  # A4 at 150 dpi
+    assert [code.text for code in zxingcpp.read_barcodes(picture)] == [link]
+    pdf = await organiser.get(f"/sessions/{session_id}/poster.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert b"/MediaBox [0 0 595.28 841.89]" in pdf.content  # one A4 page
+    assert pdf.content.count(b"/Type /Page\n") + pdf.content.count(b"/Type /Page ") >= 1
+
+
+async def test_without_a_bot_username_there_is_no_poster_yet(
+    sqlite_url: str, clock: FixedClock
+) -> None:
+    settings = dashboard_settings(sqlite_url, telegram_bot_username="")
+    async with running_dashboard(settings, clock) as dashboard:
+        await dashboard.login()
+        session_id = await add_session(dashboard.db)
+        page = await dashboard.get(f"/sessions/{session_id}/poster")
+        assert "TELEGRAM_BOT_USERNAME" in page.text
+        assert (await dashboard.get(f"/sessions/{session_id}/poster.png")).status_code == 409
+
+
+async def test_the_poster_uses_the_username_telegram_gives(
+    sqlite_url: str, clock: FixedClock
+) -> None:
+    async with FakeBotApi(bot_username="odc_metz_bot") as api:
+        settings = dashboard_settings(
+            sqlite_url,
+            telegram_bot_username="",
+            telegram_bot_token=api.token,
+            telegram_api_base_url=api.base_url,
+        )
+        runtime = Runtime(settings, clock, poll_timeout=0)
+        await runtime.start()
+        try:
+            async with httpx.AsyncClient() as client:
+                dashboard = Dashboard(runtime, client)
+                await dashboard.login()
+                session_id = await add_session(dashboard.db)
+                page = await dashboard.get(f"/sessions/{session_id}/poster")
+                assert f"https://t.me/odc_metz_bot?start=s{session_id}" in page.text
+        finally:
+            await runtime.stop()
+    assert [call.method for call in api.calls].count("getMe") == 1
+
+
+@pytest.mark.parametrize("system_fonts", [True, False])
+def test_the_poster_draws_any_title_with_or_without_system_fonts(
+    monkeypatch: pytest.MonkeyPatch, system_fonts: bool
+) -> None:
+    if not system_fonts:  # a slim image without fonts-dejavu-core
+        monkeypatch.setattr(poster, "font_file", lambda _: None)
+    link = "https://t.me/atelier_metz_bot?start=s12345"
+    text = PosterText(
+        heading="Atelier numérique",
+        title="L\u2019œuvre d\u2019un clic : écrire, envoyer, partager 📱 " * 2,
+        when="Le lundi 4 janvier à 10 h",
+        duration="Durée : 1 heure et 30 minutes",
+        venue="Médiathèque Jean-Macé",
+        address="2 rue Saint-Vincent, 57000 Metz",
+        price="Gratuit",
+        call_to_action="Pour vous inscrire, scannez ce code avec votre téléphone.",
+        link="ou ouvrez t.me/atelier_metz_bot?start=s12345",
+        desk="Vous pouvez aussi vous inscrire à l\u2019accueil.",
+    )
+    picture = Image.open(io.BytesIO(poster.render_png(text, link)))
+    assert [code.text for code in zxingcpp.read_barcodes(picture)] == [link]
+    assert poster.render_pdf(text, link).startswith(b"%PDF-")
+
+
+# --- settings and the command line -----------------------------------------------------
+
+
+def test_the_dashboard_needs_a_hash_and_a_long_secret_key() -> None:
+    with pytest.raises(ValidationError, match="DASHBOARD_SECRET_KEY"):
+        make_settings("sqlite://", dashboard_password_hash=PASSWORD_HASH)
+    with pytest.raises(ValidationError, match="DASHBOARD_SECRET_KEY"):
+        make_settings("sqlite://", dashboard_password_hash=PASSWORD_HASH, dashboard_secret_key="x")
+    with pytest.raises(ValidationError, match="atelier hash-password"):
+        make_settings(
+            "sqlite://", dashboard_password_hash=PASSWORD, dashboard_secret_key=SECRET_KEY
+        )
+    off = make_settings("sqlite://", dashboard_password_hash="", telegram_bot_username="@bot")
+    assert not off.dashboard_enabled
+    assert off.telegram_bot_username == "bot"
+
+
+def test_hash_password_reads_stdin_and_prints_a_hash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("un mot de passe solide\n"))
+    assert main(["hash-password"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed.startswith("$argon2id$")
+    assert verify_password(printed, "un mot de passe solide")
+    assert not verify_password(printed, "un autre mot de passe")
+    monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
+    assert main(["hash-password"]) == 1
+    assert "at least 8 characters" in capsys.readouterr().err
