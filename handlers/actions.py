@@ -70,15 +70,7 @@ _WITH_ID = {
     OFFER_ACCEPT,
     OFFER_DECLINE,
     THERE,
-    ADMIN_SESSION,
-    ADMIN_ROSTER,
-    ADMIN_PRESENT,
-    ADMIN_ABSENT,
-    ADMIN_WALK_IN,
-    ADMIN_MESSAGE,
-    ADMIN_MOVE,
-    ADMIN_CANCEL,
-    ADMIN_CANCEL_CONFIRM,
+    *(ADMIN_ACTIONS - {ADMIN, ADMIN_CONFIRM}),
 }
 _BARE = {
     MENU,
@@ -92,7 +84,7 @@ _BARE = {
     LANGUAGES,
     ADMIN,
     ADMIN_CONFIRM,
-}
+}  # the organiser actions without an id
 _MAX_ID = 2**31 - 1
 
 
