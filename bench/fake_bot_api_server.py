@@ -2,12 +2,26 @@
 
 Its CPU and memory do not count against the bot being measured. Once it listens it prints one
 JSON line (``base_url``, ``token``, ``port``); then each line read on stdin is answered with one
-JSON line: ``progress`` with a few counters, ``stats`` with everything it received. ``quit`` or
-the end of stdin stops it::
+JSON line. ``quit`` or the end of stdin stops it::
 
     python -m bench.fake_bot_api_server --global-per-second 30 --per-chat-per-second 1
 
-:class:`FakeBotApiProcess` starts it and talks to it from a benchmark.
+A rate of 0 turns that limit off. The commands:
+
+``progress``
+    a few counters;
+``stats``
+    everything it received (:class:`ServerStats`);
+``inject <update JSON>``
+    queue one raw update for getUpdates; answers the update with its ``update_id``;
+``flows <FlowSpec JSON>``
+    simulated people each run a scripted conversation, one step after the bot's answer to the
+    previous one; answers a :class:`FlowReport` with each update's timing once all are done;
+``first_poll_after <monotonic time> <timeout>``
+    the arrival time of the first getUpdates request at or after that time (null if none came).
+
+Times are ``time.monotonic()``, which every process on the machine shares.
+:class:`FakeBotApiProcess` starts the server and talks to it from a benchmark.
 """
 
 from __future__ import annotations
@@ -16,20 +30,26 @@ import argparse
 import asyncio
 import json
 import math
+import random
 import sys
+import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from starlette.responses import Response
+
 from bench.results import peak_rss_kib
-from tests.support.bot_api import MESSAGE_METHODS, Call, FakeBotApi
+from tests.support.bot_api import MESSAGE_METHODS, REPLY_METHODS, Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND = "sendMessage"
+ANSWER = "answerCallbackQuery"
 _LINE_LIMIT = 64 * 1024 * 1024
+JSON = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +80,279 @@ class ServerStats:
         return json.dumps(asdict(self), separators=(",", ":"))
 
 
+# --------------------------------------------------------------------------- scripted people
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing a simulated person does: write ``say``, or press a button.
+
+    With ``texts`` person number ``n`` writes ``texts[n % len(texts)]`` instead of ``say``.
+    ``press`` is the start of the button's callback data; when several buttons match, person
+    number ``n`` presses match ``n % count``. ``replies`` is how many reply calls end the
+    answer to a written message (learnt from a first person when not given); the answer to a
+    button ends with its answerCallbackQuery.
+    """
+
+    say: str | None = None
+    press: str | None = None
+    replies: int | None = None
+    texts: list[str] | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        """Read a step of a :class:`FlowSpec`."""
+        return cls(data.get("say"), data.get("press"), data.get("replies"), data.get("texts"))
+
+    def text_for(self, index: int) -> str | None:
+        """What person number ``index`` writes at this step (None: they press a button)."""
+        if self.texts:
+            return self.texts[index % len(self.texts)]
+        return self.say
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSpec:
+    """Who runs which script, and when each person starts.
+
+    With ``arrivals_per_second`` 0 everyone starts at once; otherwise people arrive as a
+    Poisson process at that rate. With ``calibrate`` one more person (id ``first_user - 1``)
+    runs the script alone first, waiting for ``quiet`` seconds of silence after each step,
+    to learn how many reply calls each step gets; their updates are not in the report.
+    """
+
+    script: list[Step]
+    users: int
+    first_user: int
+    arrivals_per_second: float = 0.0
+    calibrate: bool = True
+    quiet: float = 0.5
+    step_timeout: float = 120.0
+    language: str = "fr"
+    seed: int = 1
+
+    def to_json(self) -> str:
+        """One JSON line."""
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FlowSpec:
+        """Read what :meth:`to_json` wrote."""
+        steps = [Step.from_json(step) for step in data["script"]]
+        return cls(**{**data, "script": steps})
+
+
+@dataclass(slots=True)
+class FlowReport:
+    """What happened to each update of a :meth:`BenchBotApi.run_flows`.
+
+    ``timings`` holds, per update, ``[person, step, injected_at, first_reply_at,
+    last_reply_at]``: monotonic times on the fake's side.
+    """
+
+    users: int
+    completed_users: int
+    replies_per_step: list[int]
+    timings: list[list[float]] = field(default_factory=list)
+    failed_replies: int = 0
+    timeouts: int = 0
+    problems: list[str] = field(default_factory=list)
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+    def to_json(self) -> str:
+        """One JSON line."""
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FlowReport:
+        """Read what :meth:`to_json` wrote."""
+        return cls(**data)
+
+
+class _StepTimeout(Exception):
+    """The bot did not answer a step in time."""
+
+
+class BenchBotApi(FakeBotApi):
+    """The fake, plus what benchmarks need: per-chat reply feeds and getUpdates arrivals."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._feeds: dict[int, asyncio.Queue[Call]] = {}
+        self.poll_arrivals: list[float] = []
+        self._polled = asyncio.Event()
+
+    def _finish(self, call: Call, status: int, body: JSON) -> Response:
+        response = super()._finish(call, status, body)
+        if call.method in REPLY_METHODS and isinstance(call.chat_id, int):
+            feed = self._feeds.get(call.chat_id)
+            if feed is not None:
+                feed.put_nowait(call)
+        return response
+
+    async def _m_getUpdates(self, params: JSON) -> list[JSON]:
+        self.poll_arrivals.append(time.monotonic())
+        self._polled.set()
+        self._polled = asyncio.Event()
+        return await super()._m_getUpdates(params)
+
+    async def first_poll_after(self, since: float, within: float) -> float | None:
+        """The arrival of the first getUpdates at or after ``since``, waiting for one."""
+        deadline = time.monotonic() + within
+        while True:
+            later = [at for at in self.poll_arrivals if at >= since]
+            if later:
+                return later[0]
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                await asyncio.wait_for(self._polled.wait(), left)
+            except TimeoutError:
+                return None
+
+    async def run_flows(self, spec: FlowSpec) -> FlowReport:
+        """Every person of ``spec`` runs the script; the report has each update's timing."""
+        counts = [step.replies or 0 for step in spec.script]
+        report = FlowReport(spec.users, 0, counts)
+        if spec.calibrate:
+            report.replies_per_step = counts = await self._calibrate(spec)
+        rng = random.Random(spec.seed)
+        started = report.started_at = time.monotonic()
+        offsets = [0.0] * spec.users
+        if spec.arrivals_per_second > 0:
+            at = 0.0
+            for index in range(spec.users):
+                offsets[index] = at
+                at += rng.expovariate(spec.arrivals_per_second)
+        outcomes = await asyncio.gather(
+            *(
+                self._run_person(spec, index, counts, started + offsets[index], report)
+                for index in range(spec.users)
+            )
+        )
+        report.completed_users = sum(outcomes)
+        report.finished_at = time.monotonic()
+        return report
+
+    async def _calibrate(self, spec: FlowSpec) -> list[int]:
+        """Run the script once alone; count the reply calls after each step."""
+        user = spec.first_user - 1
+        feed = self._feeds[user] = asyncio.Queue()
+        counts: list[int] = []
+        try:
+            markup: JSON | None = None
+            for step in spec.script:
+                self._act(user, step, 0, markup, spec.language)
+                calls = await self._collect(feed, spec.step_timeout, quiet=spec.quiet)
+                counts.append(step.replies or len(calls))
+                markup = _last_markup(calls) or markup
+        finally:
+            del self._feeds[user]
+        return counts
+
+    async def _run_person(
+        self, spec: FlowSpec, index: int, counts: list[int], start: float, report: FlowReport
+    ) -> bool:
+        """One person's whole script; whether they got to the end."""
+        user = spec.first_user + index
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        feed = self._feeds[user] = asyncio.Queue()
+        markup: JSON | None = None
+        try:
+            for number, step in enumerate(spec.script):
+                injected = time.monotonic()
+                query = self._act(user, step, index, markup, spec.language)
+                calls = await self._collect(
+                    feed, spec.step_timeout, count=counts[number], query=query
+                )
+                failed = [call for call in calls if not call.ok]
+                report.failed_replies += len(failed)
+                if failed and len(report.problems) < 10:
+                    report.problems.append(failed[0].summary())
+                report.timings.append(
+                    [index, number, injected, calls[0].at, max(call.at for call in calls)]
+                )
+                markup = _last_markup(calls) or markup
+        except _StepTimeout as error:
+            report.timeouts += 1
+            if len(report.problems) < 10:
+                report.problems.append(f"person {index}: {error}")
+            return False
+        except LookupError as error:
+            if len(report.problems) < 10:
+                report.problems.append(f"person {index}: {error}")
+            return False
+        finally:
+            del self._feeds[user]
+        return True
+
+    def _act(
+        self, user: int, step: Step, index: int, markup: JSON | None, language: str
+    ) -> str | None:
+        """Inject what the person does; the callback query id when a button is pressed."""
+        text = step.text_for(index)
+        if text is not None:
+            self.user_text(user, text, first_name=f"Personne {index}", language_code=language)
+            return None
+        if step.press is None or markup is None:
+            raise LookupError(f"nothing to press for {step}")
+        buttons = [
+            button["callback_data"]
+            for row in markup["reply_markup"]["inline_keyboard"]
+            for button in row
+            if str(button.get("callback_data", "")).startswith(step.press)
+        ]
+        if not buttons:
+            raise LookupError(f"no button {step.press!r} in {markup.get('text', '')[:80]!r}")
+        update = self.user_press(user, markup["message_id"], buttons[index % len(buttons)])
+        return str(update["callback_query"]["id"])
+
+    async def _collect(
+        self,
+        feed: asyncio.Queue[Call],
+        within: float,
+        *,
+        count: int = 0,
+        query: str | None = None,
+        quiet: float | None = None,
+    ) -> list[Call]:
+        """Reply calls for one step: up to the query's answer, ``count`` of them, or silence."""
+        deadline = time.monotonic() + within
+        calls: list[Call] = []
+        while True:
+            left = deadline - time.monotonic()
+            if quiet is not None and calls:
+                left = min(left, quiet)
+            try:
+                call = await asyncio.wait_for(feed.get(), max(left, 0.0))
+            except TimeoutError:
+                if quiet is not None and calls:
+                    return calls
+                raise _StepTimeout(f"{len(calls)} reply call(s) in {within:g} s") from None
+            calls.append(call)
+            if quiet is not None:
+                continue
+            if query is not None:
+                if call.method == ANSWER and call.params.get("callback_query_id") == query:
+                    return calls
+            elif len(calls) >= count:
+                return calls
+
+
+def _last_markup(calls: list[Call]) -> JSON | None:
+    """The last message with inline buttons among the results of ``calls``."""
+    for call in reversed(calls):
+        result = call.result
+        if call.ok and isinstance(result, dict) and "reply_markup" in result:
+            return result
+    return None
+
+
+# --------------------------------------------------------------------------- statistics
+
+
 class _Window:
     """Successful sends in a sliding window, sized as the fake sizes its own."""
 
@@ -77,14 +370,14 @@ class _Window:
 def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: float) -> ServerStats:
     """Sum up the calls; a 429 is put down to each window that was full when it came."""
     sends = sorted((c for c in api.calls if c.method in MESSAGE_METHODS), key=lambda c: c.at)
-    overall = _Window(global_per_second)
+    overall = _Window(global_per_second or 1e9)
     chats: dict[Any, _Window] = {}
     by_chat = by_overall = 0
     last_at: dict[Any, float] = {}
     min_gap: float | None = None
     ok_sends: list[Call] = []
     for call in sends:
-        chat = chats.setdefault(call.chat_id, _Window(per_chat_per_second))
+        chat = chats.setdefault(call.chat_id, _Window(per_chat_per_second or 1e9))
         if call.status == 429:
             by_chat += chat.full(call.at)
             by_overall += overall.full(call.at)
@@ -120,9 +413,12 @@ def progress(api: FakeBotApi) -> dict[str, int]:
     return {"calls": len(api.calls), "sent": sent, "rejected_429": api.rejected_429}
 
 
+# --------------------------------------------------------------------------- the server process
+
+
 async def _stdin_lines() -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
+    reader = asyncio.StreamReader(limit=_LINE_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     while line := await reader.readline():
         yield line.decode().strip()
@@ -133,30 +429,53 @@ def _answer(data: str) -> None:
     sys.stdout.flush()
 
 
+async def _command(
+    api: BenchBotApi, command: str, global_per_second: float, per_chat_per_second: float
+) -> str:
+    """The answer line to one command line."""
+    name, _, argument = command.partition(" ")
+    if name == "progress":
+        return json.dumps(progress(api))
+    if name == "stats":
+        return collect(api, global_per_second, per_chat_per_second).to_json()
+    if name == "inject":
+        return json.dumps(api.inject(json.loads(argument)))
+    if name == "flows":
+        report = await api.run_flows(FlowSpec.from_json(json.loads(argument)))
+        return report.to_json()
+    if name == "first_poll_after":
+        since, within = (float(part) for part in argument.split())
+        return json.dumps({"at": await api.first_poll_after(since, within)})
+    return json.dumps({"error": f"unknown command {command!r}"})
+
+
 async def serve(global_per_second: float, per_chat_per_second: float) -> None:
-    """Serve until ``quit`` or the end of stdin, answering ``progress`` and ``stats``."""
-    async with FakeBotApi() as api:
-        api.limits(global_per_second=global_per_second, per_chat_per_second=per_chat_per_second)
+    """Serve until ``quit`` or the end of stdin, answering each command line."""
+    async with BenchBotApi() as api:
+        api.limits(
+            global_per_second=global_per_second or None,
+            per_chat_per_second=per_chat_per_second or None,
+        )
         _answer(json.dumps({"base_url": api.base_url, "token": api.token, "port": api.port}))
         async for command in _stdin_lines():
-            if command == "progress":
-                _answer(json.dumps(progress(api)))
-            elif command == "stats":
-                _answer(collect(api, global_per_second, per_chat_per_second).to_json())
-            elif command == "quit":
+            if command == "quit":
                 break
-            elif command:
-                _answer(json.dumps({"error": f"unknown command {command!r}"}))
+            if command:
+                try:
+                    _answer(await _command(api, command, global_per_second, per_chat_per_second))
+                except Exception as error:  # a malformed command: say so, keep serving
+                    _answer(json.dumps({"error": f"{type(error).__name__}: {error}"}))
 
 
 class FakeBotApiProcess:
-    """The fake server in a child process, seen from the benchmark."""
+    """The fake server in a child process, seen from the benchmark (0: no such limit)."""
 
     def __init__(self, *, global_per_second: float = 30, per_chat_per_second: float = 1) -> None:
         self.global_per_second = global_per_second
         self.per_chat_per_second = per_chat_per_second
         self.base_url = ""
         self.token = ""
+        self.pid = 0
         self._process: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
 
@@ -175,21 +494,32 @@ class FakeBotApiProcess:
             stdout=asyncio.subprocess.PIPE,
             limit=_LINE_LIMIT,
         )
+        self.pid = self._process.pid
         ready = await asyncio.wait_for(self._read(), timeout=30)
         self.base_url = ready["base_url"]
         self.token = ready["token"]
 
     async def progress(self) -> dict[str, int]:
         """Calls, successful sends and 429 answers so far."""
-        async with self._lock:
-            self._write("progress")
-            return dict(await self._read())
+        return dict(await self._ask("progress"))
 
     async def stats(self) -> ServerStats:
         """Everything the server received so far."""
-        async with self._lock:
-            self._write("stats")
-            return ServerStats.from_json(await self._read())
+        return ServerStats.from_json(await self._ask("stats"))
+
+    async def inject(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue one raw update; return it with its ``update_id``."""
+        return await self._ask("inject " + json.dumps(update, separators=(",", ":")))
+
+    async def flows(self, spec: FlowSpec) -> FlowReport:
+        """Run scripted people against the bot (see :meth:`BenchBotApi.run_flows`)."""
+        return FlowReport.from_json(await self._ask("flows " + spec.to_json()))
+
+    async def first_poll_after(self, since: float, within: float) -> float | None:
+        """When the first getUpdates at or after ``since`` arrived (None: none in time)."""
+        answer = await self._ask(f"first_poll_after {since!r} {within!r}")
+        at = answer["at"]
+        return None if at is None else float(at)
 
     async def stop(self) -> None:
         """Stop the server and wait for its process to end."""
@@ -216,6 +546,14 @@ class FakeBotApiProcess:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    async def _ask(self, command: str) -> dict[str, Any]:
+        async with self._lock:
+            self._write(command)
+            answer = await self._read()
+        if "error" in answer and len(answer) == 1:
+            raise RuntimeError(f"the fake Bot API server refused {command[:60]!r}: {answer}")
+        return answer
 
     def _write(self, command: str) -> None:
         if self._process is None or self._process.stdin is None:

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import logging
 import multiprocessing
-import os
 import random
 import sys
 import time
@@ -33,10 +32,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.databases import database_url, reset_postgres
 from bench.fake_bot_api_server import FakeBotApiProcess, ServerStats
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, peak_rss_kib, table
@@ -62,9 +61,6 @@ from models.migrate import upgrade
 NAME = "reminder_fanout"
 FULL_REMINDERS = 10_000
 QUICK_REMINDERS = 300
-POSTGRES_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/atelier_bench"
-)
 
 GLOBAL_PER_SECOND = 30
 PER_CHAT_PER_SECOND = 1
@@ -218,26 +214,6 @@ def population(
                 }
             )
     return {"people": people, "sessions": sessions, "bookings": bookings, "outbox": outbox}
-
-
-async def reset_postgres(url: str) -> None:
-    """Create the benchmark database when missing, and empty its public schema."""
-    parsed = make_url(url)
-    server = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with server.connect() as connection:
-            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
-            if (await connection.execute(query, {"name": parsed.database})).scalar() is None:
-                await connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    finally:
-        await server.dispose()
-    bench = create_async_engine(parsed)
-    try:
-        async with bench.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await bench.dispose()
 
 
 async def seed(url: str, reminders: int) -> Seeded:
@@ -397,13 +373,6 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
 # --------------------------------------------------------------------------- the benchmark
 
 
-def database_url(kind: DatabaseKind, directory: Path) -> str:
-    """A SQLite file in ``directory``, or the PostgreSQL benchmark database."""
-    if kind == "postgresql":
-        return POSTGRES_URL
-    return f"sqlite+aiosqlite:///{directory / 'atelier-bench.db'}"
-
-
 async def fan_out(reminders: int, kind: DatabaseKind) -> Result:
     """Seed, send, and measure."""
     with TemporaryDirectory(prefix="atelier-bench-") as directory:
@@ -486,7 +455,7 @@ def measure(
         "server_errors": stats.server_errors,
         "min_gap_between_sends_to_one_chat_s": stats.min_chat_gap,
     }
-    return Result(NAME, metrics, parameters)
+    return Result(NAME, metrics, parameters, database=kind)
 
 
 def benchmark(options: Options) -> Result:

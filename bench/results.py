@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import resource
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,10 +21,11 @@ HEADERS = ("benchmark", "metric", "value", "target", "ok?")
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """How to run a benchmark: small sizes or the real ones, on which database."""
+    """How to run a benchmark: small sizes or the real ones, on which database, profiled."""
 
     quick: bool = False
     database: Database = "sqlite"
+    profile: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,14 @@ class Result:
     benchmark: str
     metrics: list[Metric]
     parameters: dict[str, Any] = field(default_factory=dict)
+    database: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Long material kept in the JSON only (query plans, profiles)."""
+
+    @property
+    def label(self) -> str:
+        """The benchmark's name, with its database when it has one."""
+        return f"{self.benchmark} ({self.database})" if self.database else self.benchmark
 
     @property
     def ok(self) -> bool:
@@ -96,7 +106,7 @@ def table(results: Iterable[Result]) -> str:
     """A plain-text table, one line per metric."""
     rows = [
         (
-            result.benchmark,
+            result.label,
             metric.name,
             metric.shown,
             metric.target or "-",
@@ -119,29 +129,68 @@ def table(results: Iterable[Result]) -> str:
     return "\n".join([line(HEADERS), rule, *(line(row) for row in rows)])
 
 
+def _proc_value(path: str, key: str) -> str:
+    """The value of the first ``key: value`` line of a /proc file ("" when missing)."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as lines:
+            for line in lines:
+                name, _, value = line.partition(":")
+                if name.strip() == key:
+                    return value.strip()
+    except OSError:
+        pass
+    return ""
+
+
 def machine() -> dict[str, Any]:
     """Where the benchmarks ran."""
+    memory = _proc_value("/proc/meminfo", "MemTotal").split()
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "cpu_model": _proc_value("/proc/cpuinfo", "model name") or platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "memory_mib": int(memory[0]) // 1024 if memory else None,
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "cpu_count": os.cpu_count(),
+        "sqlite": sqlite3.sqlite_version,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
-def write_json(path: Path, results: Iterable[Result], options: Options) -> None:
-    """Write the results, the options and the machine to ``path``."""
+def machine_line(about: dict[str, Any]) -> str:
+    """The machine in one line, for under the table."""
+    parts = [
+        f"{about['cpu_model']} ({about['cpu_count']} CPUs)",
+        f"{about['memory_mib']} MiB",
+        f"{about['implementation']} {about['python']}",
+        f"SQLite {about['sqlite']}",
+    ]
+    if about.get("postgresql"):
+        parts.append(f"PostgreSQL {about['postgresql']}")
+    return f"{about['platform']}: " + ", ".join(parts)
+
+
+def write_json(
+    path: Path,
+    results: Iterable[Result],
+    options: dict[str, Any],
+    about: dict[str, Any],
+    printed: str = "",
+) -> None:
+    """Write the results, the options, the machine and the printed table to ``path``."""
     document = {
-        "machine": machine(),
-        "options": asdict(options),
+        "machine": about,
+        "options": options,
+        "table": printed.splitlines(),
         "benchmarks": [
             {
                 "name": result.benchmark,
+                "database": result.database,
                 "ok": result.ok,
                 "parameters": result.parameters,
                 "metrics": [asdict(metric) for metric in result.metrics],
+                **result.details,
             }
             for result in results
         ],

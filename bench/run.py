@@ -1,24 +1,34 @@
 """Run the benchmarks, print one table and write ``bench/results.json``.
 
-Each benchmark runs in a fresh process, so that the memory one measures is its own::
+Each benchmark runs in a fresh process, once per database it covers, so that the memory one
+measures is its own::
 
-    python -m bench.run [--quick] [--only NAME] [--database sqlite|postgresql]
+    python -m bench.run [--quick] [--only NAME] [--database sqlite|postgresql] [--profile]
+
+Without ``--database`` each benchmark runs on the databases it is meant for; with it, every
+selected benchmark runs on that database only. ``--profile`` also writes pyinstrument
+profiles of the measured parts to ``bench/profiles/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import multiprocessing
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bench import reminder_fanout
-from bench.results import Options, Result, table, write_json
+from bench import contention, conversation, reminder_fanout, scale, startup
+from bench.databases import POSTGRES_URL
+from bench.results import Database, Options, Result, machine, machine_line, table, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+BOTH: tuple[Database, ...] = ("sqlite", "postgresql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +37,15 @@ class Benchmark:
 
     name: str
     function: Callable[[Options], Result]
+    databases: tuple[Database, ...] = ("sqlite",)
 
 
 BENCHMARKS: list[Benchmark] = [
+    Benchmark(conversation.NAME, conversation.benchmark),
+    Benchmark(contention.NAME, contention.benchmark, BOTH),
     Benchmark(reminder_fanout.NAME, reminder_fanout.benchmark),
+    Benchmark(scale.NAME, scale.benchmark, BOTH),
+    Benchmark(startup.NAME, startup.benchmark),
 ]
 
 
@@ -50,6 +65,30 @@ def selected(only: Sequence[str]) -> list[Benchmark]:
     return [b for b in BENCHMARKS if not only or b.name in only]
 
 
+def plan(
+    benchmarks: Sequence[Benchmark], database: Database | None
+) -> list[tuple[Benchmark, Database]]:
+    """Each benchmark with each database it runs on."""
+    return [
+        (benchmark, kind)
+        for benchmark in benchmarks
+        for kind in ((database,) if database else benchmark.databases)
+    ]
+
+
+async def _postgres_version() -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(make_url(POSTGRES_URL).set(database="postgres"))
+    try:
+        async with engine.connect() as connection:
+            return str((await connection.execute(text("SHOW server_version"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description="Run the benchmarks.")
@@ -57,14 +96,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only", action="append", default=[], metavar="NAME", help="run only this benchmark"
     )
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default=None,
+        help="run every benchmark on this database only (default: each on its own)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="write pyinstrument profiles to bench/profiles/"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
-    options = Options(quick=args.quick, database=args.database)
-    results = [run_apart(benchmark, options) for benchmark in selected(args.only)]
-    print(table(results))
-    write_json(args.output, results, options)
-    print(f"\nwritten to {args.output}")
+    runs = plan(selected(args.only), args.database)
+    results: list[Result] = []
+    seconds: dict[str, float] = {}
+    for benchmark, kind in runs:
+        options = Options(quick=args.quick, database=kind, profile=args.profile)
+        print(f"== {benchmark.name} ({kind})", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        results.append(run_apart(benchmark, options))
+        seconds[f"{benchmark.name} ({kind})"] = round(time.monotonic() - started, 1)
+    about = machine()
+    if any(kind == "postgresql" for _, kind in runs):
+        about["postgresql"] = asyncio.run(_postgres_version())
+    printed = table(results)
+    print(printed)
+    print(f"\n{machine_line(about)}")
+    recorded: dict[str, Any] = {
+        "quick": args.quick,
+        "database": args.database,
+        "profile": args.profile,
+        "only": args.only,
+        "seconds_per_run": seconds,
+    }
+    write_json(args.output, results, recorded, about, printed)
+    print(f"written to {args.output}")
     sys.exit(0 if all(result.ok for result in results) else 1)
 
 
