@@ -1,0 +1,54 @@
+"""The "Ajouter à mon agenda" file describes the venue's time around the workshop."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from bot.calendar_file import calendar_file
+from models import WorkshopSession
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def workshop(starts_at: datetime) -> WorkshopSession:
+    return WorkshopSession(
+        id=1,
+        title="Prendre en main son smartphone",
+        venue="Orange Digital Center",
+        address="Metz",
+        starts_at=starts_at,
+        duration_minutes=120,
+        revision=0,
+        description="",
+        bring="",
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "local_hour", "offset_hours"),
+    [
+        (datetime(2027, 7, 1, 12, 0, tzinfo=UTC), 14, 2),  # summer time
+        (datetime(2027, 1, 6, 13, 0, tzinfo=UTC), 14, 1),  # winter time
+        (datetime(2027, 12, 31, 13, 0, tzinfo=UTC), 14, 1),  # the end of the year
+    ],
+)
+def test_the_time_zone_in_the_file_gives_the_right_local_time(
+    starts_at: datetime, local_hour: int, offset_hours: int
+) -> None:
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    attachment = calendar_file(
+        workshop(starts_at), 7, PARIS, now, caption="Agenda", alarm_text="Atelier"
+    )
+    calendar = Calendar.from_ical(attachment.content)
+    [event] = calendar.events
+    assert event.start.hour == local_hour
+    # A calendar app that reads only the file's VTIMEZONE, not its own database, agrees.
+    [described] = calendar.timezones
+    zone = described.to_tz(lookup_tzid=False)
+    local = event.start.replace(tzinfo=None)
+    assert zone.utcoffset(local).total_seconds() == offset_hours * 3600
+    assert len(attachment.content) < 1500  # quick to receive on a weak connection
