@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -66,6 +70,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,8 +80,40 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one transaction, committed on success."""
-        async with self.sessions() as session, session.begin():
+        async with self._turn(), self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """On SQLite, wait for this process's other transactions first.
+
+        SQLite has one writer at a time, and a writer that finds the database locked
+        polls for it, sleeping up to 100 ms between tries. Queueing here instead hands
+        the lock over as soon as it is free. Other processes still wait through the busy
+        timeout; so does a transaction that waited here that long (it would fail anyway).
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        lock = self._writer_lock()
+        try:
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await lock.acquire()
+        except TimeoutError:
+            log.warning("a transaction waited for the others too long; it goes ahead")
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _writer_lock(self) -> asyncio.Lock:
+        """The lock of the running event loop (tests run several loops in turn)."""
+        loop = asyncio.get_running_loop()
+        if self._writers is None or self._writers[0] is not loop:
+            self._writers = (loop, asyncio.Lock())
+        return self._writers[1]
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

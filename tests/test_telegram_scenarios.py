@@ -303,6 +303,26 @@ async def test_the_reminder_arrives_the_day_before(
     assert [c for c in api.calls[since:] if c.method == "sendMessage"] == []
 
 
+async def test_a_slow_answer_to_one_person_holds_up_only_that_person(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    await add_session(harness.db)
+    marie, ali = api.user(931, "Marie"), api.user(932, "Ali")
+    await marie.say("bonjour")
+    await ali.say("bonjour")
+    before = len(api.sent_to(marie.chat_id))
+    api.delay_next("sendMessage", 2.0, chat_id=marie.chat_id)  # Telegram is slow for Marie
+    api.user_text(marie.user_id, "aide")
+    api.user_text(marie.user_id, "voir les ateliers")  # written before the first answer came
+    answer = await ali.say("aide")
+    assert "Voici comment faire" in answer[0].text
+    assert len(api.sent_to(marie.chat_id)) == before  # Ali did not wait for Marie's answers
+    await api.wait_for_replies(marie.chat_id, since=0, min_count=before + 2, quiet=0.5)
+    first, second = (message.text for message in api.sent_to(marie.chat_id)[before:])
+    assert "Voici comment faire" in first  # Marie's answers come in the order she wrote
+    assert "Prendre en main son smartphone" in second
+
+
 async def test_the_confirmation_comes_with_a_calendar_file(
     api: FakeBotApi, harness: Harness
 ) -> None:

@@ -27,6 +27,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.chat_order import ChatOrder
 from bot.config import Settings
 from bot.dialog import Attachment, Incoming, Kind, Reply, Sender
 from bot.i18n import LANGUAGES, Translator
@@ -227,6 +228,8 @@ def webhook_endpoint(
     update that was handled already is recognised by its id and changes nothing.
     """
 
+    order = ChatOrder()
+
     async def handle(incoming: Incoming) -> list[Reply]:
         return await conversations.handle(incoming, raise_database_errors=True)
 
@@ -244,7 +247,8 @@ def webhook_endpoint(
         if update is None:
             return Response("unreadable update", status_code=400)
         try:
-            await answer_update(bot, pacer, update, handle, conversations.queue_replies)
+            answer = answer_update(bot, pacer, update, handle, conversations.queue_replies)
+            await order.process_update(update, answer)
         except Forbidden:
             log.info("a person blocked the bot")
         except (OperationalError, DBAPIError):
@@ -328,8 +332,8 @@ def build_application(
 ) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
-    Updates are processed one at a time per process: the database serialises bookings
-    anyway, and order within a conversation is kept.
+    Updates of different chats are processed concurrently, each chat's in order
+    (:class:`ChatOrder`): waits on Telegram and on the database overlap.
     """
     assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
     base = settings.telegram_api_base_url.rstrip("/")
@@ -342,6 +346,7 @@ def build_application(
         .connect_timeout(settings.telegram_timeout_seconds)
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
+        .concurrent_updates(ChatOrder())
         .build()
     )
 
