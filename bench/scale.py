@@ -44,6 +44,7 @@ from bench.profiling import profiled
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
 from bot.catalog import AUDIENCES, my_upcoming_bookings, upcoming_sessions
+from bot.channels.runtime import PLAN_OVERLAP
 from bot.clock import SystemClock
 from bot.demo_data import ADDRESS, SAMPLES, VENUE
 from bot.i18n import LANGUAGES
@@ -417,6 +418,14 @@ def queries(askers: list[int]) -> list[Query]:
             session, SystemClock().now(), zone=settings.zone, at=settings.reminder_time
         )
 
+    async def planning_changes(session: AsyncSession, rng: random.Random) -> Any:
+        settings = settings_for("sqlite+aiosqlite://")
+        now = SystemClock().now()
+        since = now - settings.outbox_poll_seconds * timedelta(seconds=1) - PLAN_OVERLAP
+        return await plan_reminders(
+            session, now, zone=settings.zone, at=settings.reminder_time, since=since
+        )
+
     async def retention(session: AsyncSession, rng: random.Random) -> Any:
         return await forget_inactive(session, SystemClock().now(), 24, 360)
 
@@ -424,7 +433,8 @@ def queries(askers: list[int]) -> list[Query]:
         Query("upcoming sessions (list page)", listing),
         Query("my bookings", mine),
         Query("claim due reminders", claim, rolled_back=True),
-        Query("scheduler tick: plan reminders", planning, rolled_back=True, frequent=False),
+        Query("scheduler, hourly: plan all reminders", planning, rolled_back=True, frequent=False),
+        Query("scheduler tick: plan what changed", planning_changes, rolled_back=True),
         Query("daily retention: find inactive", retention, rolled_back=True, frequent=False),
     ]
 

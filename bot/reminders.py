@@ -1,9 +1,11 @@
 """Reminders the day before a session, queued in the outbox when a seat is booked.
 
-The scheduler also plans them again at every tick from the bookings themselves, with the
-current ``REMINDER_TIME``: a reminder time changed between a booking and a restart still
-holds, and nothing depends on what was queued before. The key (booking and start time)
-keeps every reminder to one row.
+The scheduler also plans them again from the bookings themselves, with the current
+``REMINDER_TIME``: a reminder time changed between a booking and a restart still holds,
+and nothing depends on what was queued before. The key (booking and start time) keeps
+every reminder to one row. It plans everything at start-up and hourly; in between, each
+tick looks only at bookings changed since the last one and at sessions just come within
+the planning horizon (thousands of bookings otherwise cost a second every tick).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import drop_pending, enqueue
@@ -75,11 +77,20 @@ def reminder_key(booking_id: int, starts_at: datetime) -> str:
     return f"{reminder_key_prefix(booking_id)}{int(starts_at.timestamp())}"
 
 
-async def plan_reminders(session: AsyncSession, now: datetime, *, zone: ZoneInfo, at: time) -> int:
+async def plan_reminders(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    zone: ZoneInfo,
+    at: time,
+    since: datetime | None = None,
+) -> int:
     """Queue the missing reminders of sessions starting soon; return how many were queued.
 
     A booking made (or last changed) after its reminder time gets none: its confirmation
-    said it all. A queued reminder not yet sent moves to the current reminder time.
+    said it all. A queued reminder not yet sent moves to the current reminder time. With
+    ``since``, only bookings changed since then and sessions that have come within the
+    horizon since then are looked at.
     """
     query = (
         select(Booking.id, Booking.person_id, Booking.updated_at, WorkshopSession.starts_at)
@@ -91,6 +102,10 @@ async def plan_reminders(session: AsyncSession, now: datetime, *, zone: ZoneInfo
             WorkshopSession.starts_at <= now + PLANNING_HORIZON,
         )
     )
+    if since is not None:
+        query = query.where(
+            or_(Booking.updated_at >= since, WorkshopSession.starts_at > since + PLANNING_HORIZON)
+        )
     queued = 0
     for booking_id, person_id, changed_at, starts_at in await session.execute(query):
         due = reminder_due(starts_at, zone, at)

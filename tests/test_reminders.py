@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.channels.runtime import Core
 from bot.clock import FixedClock
 from bot.dialog import Reply
-from bot.reminders import plan_reminders, reminder_due
+from bot.reminders import REMINDER, plan_reminders, reminder_due
 from bot.sender import OutboxSender
 from handlers.notices import render_notice
 from handlers.router import Conversations
@@ -192,3 +193,61 @@ async def test_a_queued_reminder_moves_with_the_reminder_time(
     clock.set(DUE)
     await sender_for(db, clock, inbox).run_once()
     assert inbox.received == []
+
+
+async def test_ticks_between_full_plans_see_new_bookings_and_sessions_coming_closer(
+    db: Database, clock: FixedClock
+) -> None:
+    # Ticks plan everything at start-up and hourly; in between, only what changed.
+    day = datetime(2027, 1, 6, 13, 0, tzinfo=UTC)
+    soon = await add_session(db, starts_at=day - timedelta(minutes=10))
+    later = await add_session(db, title="Envoyer un e-mail", starts_at=day + timedelta(minutes=20))
+    clock.set(day - timedelta(days=2) + timedelta(minutes=1))  # only the first is within 2 days
+    core = Core(make_settings(db.url), clock)
+    try:
+        await core.tick()
+        assert await reminders(db) == []
+        # A walk-in written straight into the roster, and a booking from long ago.
+        await book_directly(db, "walk-in", soon, clock.now())
+        await book_directly(db, "early", later, clock.now() - timedelta(days=20))
+        clock.advance(timedelta(minutes=29))  # the second session comes within two days
+        await core.tick()
+        assert await reminders(db) == ["early", "walk-in"]
+    finally:
+        await core.close()
+
+
+async def book_directly(db: Database, who: str, session_id: int, when: datetime) -> None:
+    """A booking made outside the conversation (the roster, the dashboard)."""
+    async with db.transaction() as session:
+        person = Person(
+            channel="test",
+            external_id=who,
+            name=who,
+            language="fr",
+            unreachable=False,
+            created_at=when,
+            last_seen_at=when,
+        )
+        session.add(person)
+        await session.flush()
+        session.add(
+            Booking(
+                person_id=person.id,
+                session_id=session_id,
+                status="booked",
+                created_at=when,
+                updated_at=when,
+            )
+        )
+
+
+async def reminders(db: Database) -> list[str]:
+    """Who has a reminder queued, in alphabetical order."""
+    async with db.transaction() as session:
+        query = (
+            select(Person.external_id)
+            .join(OutboxMessage, OutboxMessage.person_id == Person.id)
+            .where(OutboxMessage.kind == REMINDER)
+        )
+        return sorted((await session.execute(query)).scalars())

@@ -30,6 +30,9 @@ from models.migrate import upgrade
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY = timedelta(days=1)
+FULL_PLAN_EVERY = timedelta(hours=1)
+"""Reminders are planned from every booking this often; ticks in between plan changes."""
+PLAN_OVERLAP = timedelta(minutes=5)
 
 
 class Core:
@@ -49,6 +52,8 @@ class Core:
         )
         self._sending = asyncio.Lock()
         self._last_retention: datetime | None = None
+        self._last_plan: datetime | None = None
+        self._last_full_plan: datetime | None = None
         self._woken: set[asyncio.Task[None]] = set()
 
     async def migrate(self) -> None:
@@ -59,13 +64,29 @@ class Core:
         """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
         now = self.clock.now()
         settings = self.settings
+        since = self._plan_since(now)
         async with self.db.transaction() as session:
-            await plan_reminders(session, now, zone=settings.zone, at=settings.reminder_time)
+            await plan_reminders(
+                session, now, zone=settings.zone, at=settings.reminder_time, since=since
+            )
+        if since is None:
+            self._last_full_plan = now
+        self._last_plan = now
         await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
         await self.send_due()
         await forget_old_updates(self.db, now)
         if self._last_retention is None or now - self._last_retention >= RETENTION_EVERY:
             await self.apply_retention(now)
+
+    def _plan_since(self, now: datetime) -> datetime | None:
+        """Where this tick's reminder planning starts (None: plan everything again).
+
+        Ticks overlap by a few minutes, for bookings committed while the last one ran.
+        """
+        last_full, last = self._last_full_plan, self._last_plan
+        if last_full is None or last is None or not last <= now < last_full + FULL_PLAN_EVERY:
+            return None
+        return last - PLAN_OVERLAP
 
     async def apply_retention(self, now: datetime) -> int:
         """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows."""
