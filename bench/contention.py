@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -34,6 +34,7 @@ from bot.dialog import Incoming, Kind, Reply, Sender
 from handlers import actions
 from handlers.router import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
+from tests.conftest import add_session
 from tests.support.invariants import invariant_violations
 
 NAME = "booking_contention"
@@ -112,30 +113,13 @@ def _recording() -> Iterator[_Records]:
         root.setLevel(level)
 
 
+def in_three_days() -> datetime:
+    """When the benchmark's sessions start: well ahead of any reminder or deadline."""
+    return SystemClock().now().replace(microsecond=0) + timedelta(days=3)
+
+
 def _sender(number: int) -> Sender:
     return Sender("telegram", str(FIRST_CHAT + number), f"Personne {number}", "fr")
-
-
-async def add_session(db: Database, title: str, capacity: int) -> int:
-    """One scheduled session in three days; its id."""
-    start = SystemClock().now().replace(microsecond=0) + timedelta(days=3)
-    async with db.transaction() as session:
-        workshop = WorkshopSession(
-            import_key=f"bench|{title}|{start.isoformat()}",
-            title=title,
-            description="Les gestes de base, à son rythme.",
-            audience="seniors",
-            starts_at=start,
-            duration_minutes=120,
-            capacity=capacity,
-            seats_taken=0,
-            venue="Boutique Orange Metz",
-            address="Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz",
-            status="scheduled",
-        )
-        session.add(workshop)
-        await session.flush()
-        return workshop.id
 
 
 async def warm_up(flows: Conversations, people: int) -> None:
@@ -209,7 +193,9 @@ async def measure(kind: DatabaseKind, people: int, rounds: int) -> Result:
             outcomes: list[Outcome] = []
             with _recording() as records:
                 for number in range(rounds):
-                    session_id = await add_session(db, f"Atelier {number + 1}", SEATS)
+                    session_id = await add_session(
+                        db, title=f"Atelier {number + 1}", capacity=SEATS, starts_at=in_three_days()
+                    )
                     outcome = await rush(flows, session_id, people, f"rush-{number}")
                     outcomes.append(await check(db, session_id, outcome))
                     print(
