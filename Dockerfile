@@ -15,11 +15,12 @@ RUN apt-get update \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot bot
+COPY core core
 COPY handlers handlers
 COPY models models
 # Translations are compiled once here (.mo) instead of at every start-up.
 RUN pip install Babel==2.18.0 \
-    && pybabel compile --use-fuzzy -d bot/locales -D messages \
+    && pybabel compile --use-fuzzy -d core/locales -D messages \
     && pip install . \
     && rm -rf /src
 

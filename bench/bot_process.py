@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fake_bot_api_server import FakeBotApiProcess
-from bot.config import Settings
+from core.config import Settings
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}

@@ -29,12 +29,12 @@ from sqlalchemy import func, select
 from bench.databases import database_url, fresh_database, settings_for
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
-from bot.clock import SystemClock
-from bot.dialog import Incoming, Kind, Reply, Sender
+from core.clock import SystemClock
+from core.dialog import Incoming, Kind, Reply, Sender
 from handlers import actions
-from handlers.router import Conversations
+from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
-from tests.conftest import add_session
+from tests.support.factories import add_session
 from tests.support.invariants import invariant_violations
 
 NAME = "booking_contention"

@@ -44,10 +44,10 @@ from bench.fake_bot_api_server import FakeBotApiProcess, FlowReport, FlowSpec, S
 from bench.profiling import profiled
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, peak_rss_kib, table
-from bot.channels.runtime import Runtime
-from bot.clock import SystemClock
 from bot.demo_data import sample_rows
-from bot.importer import import_rows
+from bot.runtime import Runtime
+from core.clock import SystemClock
+from core.importer import import_rows
 from models import Booking, BookingStatus, Database
 
 NAME = "conversation_throughput"

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.results import Database as DatabaseKind
-from bot.config import Settings
+from core.config import Settings
 from models.migrate import upgrade
 
 POSTGRES_URL = os.environ.get(

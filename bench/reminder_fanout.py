@@ -3,7 +3,7 @@
 The outbox holds one reminder per booking, all due at the same minute: about four people in
 five booked one session of the next day, the others two or three, booked in one go, so their
 reminders are queued one after the other and only the per-chat pacing keeps them apart. The
-bot's own :class:`~bot.sender.OutboxSender`, Telegram deliverer and pacer send them to the
+bot's own :class:`~core.sender.OutboxSender`, Telegram deliverer and pacer send them to the
 loopback Bot API, which runs in another process and answers 429 past 30 messages a second
 overall or one a second to a chat, as Telegram does.
 
@@ -39,13 +39,13 @@ from bench.databases import database_url, reset_postgres
 from bench.fake_bot_api_server import FakeBotApiProcess, ServerStats
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, peak_rss_kib, table
-from bot.channels.runtime import Runtime
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.demo_data import ADDRESS, SAMPLES, VENUE
-from bot.importer import SessionRow
-from bot.outbox import status_counts
-from bot.reminders import REMINDER, reminder_due, reminder_key
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.config import Settings
+from core.importer import SessionRow
+from core.outbox import status_counts
+from core.reminders import REMINDER, reminder_due, reminder_key
 from models import (
     Booking,
     BookingStatus,
@@ -310,11 +310,11 @@ async def send_all(runtime: Runtime, clock: FixedClock, deadline: float) -> int:
     The clock stands still during a pass and then moves on by the time the pass took, so
     rows put back for later (after repeated 429s) come due for the next pass.
     """
-    core = runtime.core
+    core = runtime.services
     passes = 0
     while time.monotonic() < deadline:
         started = time.monotonic()
-        claimed = await core.sender.run_once()
+        claimed = await core.engine.sender.run_once()
         passes += 1
         clock.advance(timedelta(seconds=time.monotonic() - started))
         if claimed:
@@ -335,7 +335,7 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
     """
     clock = FixedClock(seeded.due_at)
     runtime = Runtime(_settings(url, api), clock)
-    app, core = runtime.app, runtime.core
+    app, core = runtime.app, runtime.services
     assert app is not None, "no Telegram application: is the token set?"
     await app.initialize()
     reminders = sum(seeded.expected.values())
@@ -361,7 +361,7 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
         passes=passes,
         rate_per_second=core.settings.send_rate_per_second,
         rate_per_chat=core.settings.send_rate_per_chat,
-        batch=core.sender.batch,
+        batch=core.engine.sender.batch,
         statuses=statuses,
         attempts=tries,
         warnings=warnings.count,

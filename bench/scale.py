@@ -43,14 +43,14 @@ from bench.fake_bot_api_server import FakeBotApiProcess, FlowSpec, Step
 from bench.profiling import profiled
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
-from bot.catalog import AUDIENCES, my_upcoming_bookings, upcoming_sessions
-from bot.channels.runtime import PLAN_OVERLAP
-from bot.clock import SystemClock
 from bot.demo_data import ADDRESS, SAMPLES, VENUE
-from bot.i18n import LANGUAGES
-from bot.outbox import claim_due
-from bot.privacy import forget_inactive
-from bot.reminders import REMINDER, plan_reminders, reminder_due, reminder_key
+from core.catalog import AUDIENCES, my_upcoming_bookings, upcoming_sessions
+from core.clock import SystemClock
+from core.engine import PLAN_OVERLAP
+from core.i18n import LANGUAGES
+from core.outbox import claim_due
+from core.privacy import forget_inactive
+from core.reminders import REMINDER, plan_reminders, reminder_due, reminder_key
 from models import (
     Booking,
     BookingStatus,

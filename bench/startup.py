@@ -34,7 +34,7 @@ RUNS = 5
 QUICK_RUNS = 2
 BASELINE_RUNS = 3
 FIRST_POLL_WITHIN = 120.0
-IMPORTS = "import bot.cli, bot.channels.runtime"
+IMPORTS = "import bot.cli, bot.runtime"
 TOP_IMPORTS = 12
 
 

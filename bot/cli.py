@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
+from core.config import Settings
 
 
 def _configure_logging(level: str, log_format: str = "text") -> None:
@@ -36,26 +36,28 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
 
 async def _demo(settings: Settings, db_path: str) -> None:
     from bot.channels.console import CHANNEL, Console
-    from bot.channels.runtime import Core
     from bot.demo_data import sample_rows
-    from bot.importer import import_rows
+    from bot.runtime import Services
+    from core.importer import import_rows
 
     await asyncio.to_thread(Path(db_path).unlink, missing_ok=True)
     demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
-    core = Core(demo_settings)
-    await core.migrate()
-    async with core.db.transaction() as session:
-        await import_rows(session, sample_rows(core.clock.now(), demo_settings.zone))
-    console = Console(core.conversations.handle, core.tick, language=settings.default_language)
-    core.deliverers[CHANNEL] = console.deliver
+    services = Services(demo_settings)
+    await services.migrate()
+    async with services.db.transaction() as session:
+        await import_rows(session, sample_rows(services.clock.now(), demo_settings.zone))
+    console = Console(
+        services.conversations.handle, services.engine.tick, language=settings.default_language
+    )
+    services.engine.deliverers[CHANNEL] = console.deliver
     try:
         await console.run()
     finally:
-        await core.close()
+        await services.close()
 
 
 async def _run(settings: Settings, *, telegram: bool = True) -> None:
-    from bot.channels.runtime import Runtime
+    from bot.runtime import Runtime
 
     await Runtime(settings, telegram_enabled=telegram).run_forever()
 
@@ -76,7 +78,7 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    from bot.importer import import_schedule
+    from core.importer import import_schedule
 
     try:
         content = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
@@ -95,10 +97,10 @@ async def _import(settings: Settings, path: Path) -> int:
 
 
 async def _sessions(settings: Settings) -> int:
-    from bot.catalog import upcoming_with_waiting
-    from bot.clock import SystemClock
-    from bot.formatting import when_in_words
-    from bot.i18n import Translator
+    from core.catalog import upcoming_with_waiting
+    from core.clock import SystemClock
+    from core.formatting import when_in_words
+    from core.i18n import Translator
 
     t = Translator(settings.default_language)
     async with _transaction(settings) as session:
@@ -113,7 +115,7 @@ async def _sessions(settings: Settings) -> int:
 
 
 async def _roster(settings: Settings, session_id: int) -> int:
-    from bot.roster import ROSTER_COLUMNS, roster_rows
+    from core.roster import ROSTER_COLUMNS, roster_rows
 
     async with _transaction(settings) as session:
         rows = await roster_rows(session, session_id, settings.zone)
@@ -127,7 +129,7 @@ async def _roster(settings: Settings, session_id: int) -> int:
 
 
 async def _outbox(settings: Settings) -> int:
-    from bot import outbox
+    from core import outbox
     from models import OutboxStatus
 
     async with _transaction(settings) as session:
@@ -149,10 +151,10 @@ async def _outbox(settings: Settings) -> int:
 
 async def _change(settings: Settings, session_id: int, new_start: str | None) -> int:
     """Cancel a session (``new_start`` None) or move it; everyone on it is told."""
-    from bot.clock import SystemClock
-    from bot.errors import BookingError
-    from bot.importer import parse_local_start
-    from bot.schedule_changes import cancel_session, move_session
+    from core.clock import SystemClock
+    from core.errors import BookingError
+    from core.importer import parse_local_start
+    from core.schedule_changes import cancel_session, move_session
 
     now = SystemClock().now()
     try:
@@ -194,7 +196,7 @@ def _hash_password() -> int:
 
 
 def _why(error: Exception) -> str:
-    from bot.errors import SessionCancelled, SessionPast, UnknownSession
+    from core.errors import SessionCancelled, SessionPast, UnknownSession
 
     reasons: dict[type[Exception], str] = {
         UnknownSession: "there is no such session",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.catalog import AUDIENCES
-from bot.i18n import LANGUAGES as SPOKEN
+from core.catalog import AUDIENCES
+from core.i18n import LANGUAGES as SPOKEN
 
 MENU = "menu"
 HELP = "help"

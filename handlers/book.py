@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.booking import book_seat, join_waiting_list, waiting_position
-from bot.dialog import Intent, Reply, Rows
-from bot.errors import AlreadyBooked, BookingError, SessionFull
-from bot.reminders import queue_reminder
+from core.booking import book_seat, join_waiting_list, waiting_position
+from core.dialog import Intent, Reply, Rows
+from core.errors import AlreadyBooked, BookingError, SessionFull
+from core.reminders import queue_reminder
 from handlers import actions, describe
 from handlers.browse import refusal, visible_session
 from handlers.context import Flow

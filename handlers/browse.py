@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.booking import active_booking, bookable_session
-from bot.catalog import upcoming_audiences, upcoming_sessions
-from bot.dialog import Choice, Reply
-from bot.errors import BookingError
-from bot.intents import best_title
+from core.booking import active_booking, bookable_session
+from core.catalog import upcoming_audiences, upcoming_sessions
+from core.dialog import Choice, Reply
+from core.errors import BookingError
+from core.intents import best_title
 from handlers import actions, describe
 from handlers.context import Flow
 from models import BookingStatus, WorkshopSession

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.booking import cancel_booking, own_booking
-from bot.catalog import my_upcoming_bookings
-from bot.dialog import Choice, Intent, Reply, Rows
-from bot.errors import BookingError, BookingNotActive
-from bot.notices import queue_offer
+from core.booking import cancel_booking, own_booking
+from core.catalog import my_upcoming_bookings
+from core.dialog import Choice, Intent, Reply, Rows
+from core.errors import BookingError, BookingNotActive
+from core.notices import queue_offer
 from handlers import actions, describe
 from handlers.browse import refusal
 from handlers.context import Flow

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
-from bot.dialog import SMS, Choice, Intent, Reply
-from bot.i18n import Translator
+from core.config import Settings
+from core.dialog import SMS, Choice, Intent, Reply
+from core.i18n import Translator
 from models import Conversation, Person
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.calendar_file import calendar_file
-from bot.dialog import Attachment, Venue
-from bot.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
+from core.calendar_file import calendar_file
+from core.dialog import Attachment, Venue
+from core.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
 from handlers.context import Flow
 from models import WorkshopSession
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dialog import Choice, Intent, Reply, Rows
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, LATIN_LANGUAGE_NAMES, Translator
+from core.dialog import Choice, Intent, Reply, Rows
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, LATIN_LANGUAGE_NAMES, Translator
 from handlers import actions
 from handlers.context import Flow
 

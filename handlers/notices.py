@@ -6,15 +6,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
-from bot.dialog import Reply, reply_from_payload, text_variant
-from bot.formatting import time_in_words, when_in_words
-from bot.i18n import Translator
-from bot.notices import OFFER, OFFER_EXPIRED
-from bot.organiser import BROADCAST
-from bot.outbox import REPLY
-from bot.reminders import REMINDER
-from bot.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
+from core.config import Settings
+from core.dialog import Reply, reply_from_payload, text_variant
+from core.formatting import time_in_words, when_in_words
+from core.i18n import Translator
+from core.notices import OFFER, OFFER_EXPIRED
+from core.organiser import BROADCAST
+from core.outbox import REPLY
+from core.reminders import REMINDER
+from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
 from handlers.context import Flow, remember_choices
 from handlers.menu import menu_choices

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.booking import accept_offer, decline_offer
-from bot.dialog import Reply
-from bot.errors import BookingError
-from bot.notices import queue_offer
+from core.booking import accept_offer, decline_offer
+from core.dialog import Reply
+from core.errors import BookingError
+from core.notices import queue_offer
 from handlers.book import booked
 from handlers.browse import refusal
 from handlers.context import Flow

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.dialog import Choice, Intent, Reply, Rows
-from bot.errors import BookingError
-from bot.formatting import when_in_words
-from bot.importer import parse_local_start
-from bot.organiser import (
+from core.dialog import Choice, Intent, Reply, Rows
+from core.errors import BookingError
+from core.formatting import when_in_words
+from core.importer import parse_local_start
+from core.organiser import (
     InvalidInput,
     mark_attendance,
     message_session,
@@ -23,8 +23,8 @@ from bot.organiser import (
     sessions_between,
     today_bounds,
 )
-from bot.roster import roster_rows
-from bot.schedule_changes import cancel_session, move_session
+from core.roster import roster_rows
+from core.schedule_changes import cancel_session, move_session
 from handlers import actions
 from handlers.browse import refusal
 from handlers.context import Flow

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.booking import own_booking
-from bot.dialog import Reply
-from bot.errors import BookingError, BookingNotActive
+from core.booking import own_booking
+from core.dialog import Reply
+from core.errors import BookingError, BookingNotActive
 from handlers.browse import refusal, visible_session
 from handlers.context import Flow
 from handlers.menu import menu_choices

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dialog import Intent, Reply
-from bot.privacy import erase_person
+from core.dialog import Intent, Reply
+from core.privacy import erase_person
 from handlers import actions
 from handlers.context import Flow
 

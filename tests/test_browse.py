@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import FixedClock
-from handlers.router import Conversations
+from core.clock import FixedClock
+from handlers.conversations import Conversations
 from models import Database
-from tests.conftest import NOW, add_session, make_settings
 from tests.support.chat import Chat
+from tests.support.factories import NOW, add_session, make_settings
 
 
 async def test_pages_and_audience_filter(sqlite_url: str, clock: FixedClock) -> None:

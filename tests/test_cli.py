@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.conftest import DATA
+from tests.support.factories import DATA
 
 HEADER = "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
 
@@ -108,11 +108,11 @@ def book_through_the_flows(tmp_path: Path, session_id: str, who: str = "me") -> 
     """Book in the demo's way: through the flows, from a terminal chat on the same file."""
     script = (
         "import asyncio\n"
-        "from bot.config import Settings\n"
-        "from bot.channels.runtime import Core\n"
-        "from bot.dialog import Incoming, Kind, Sender\n"
+        "from core.config import Settings\n"
+        "from bot.runtime import Services\n"
+        "from core.dialog import Incoming, Kind, Sender\n"
         "async def main():\n"
-        "    core = Core(Settings())\n"
+        "    core = Services(Settings())\n"
         f"    sender = Sender('console', {who!r}, 'Marie', 'fr')\n"
         f"    event = Incoming(sender, Kind.CHOICE, choice='by:{session_id}')\n"
         "    await core.conversations.handle(event)\n"

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import bot.booking
-from bot.clock import FixedClock
-from bot.dialog import Incoming, Kind, Sender
-from handlers.router import Conversations
+import core.booking
+from core.clock import FixedClock
+from core.dialog import Incoming, Kind, Sender
+from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
-from tests.conftest import add_session, make_settings
+from tests.support.factories import add_session, make_settings
 
 
 async def booked(db: Database, session_id: int) -> int:
@@ -92,7 +92,7 @@ async def test_control_without_the_guard_the_same_race_oversells(
             await asyncio.wait_for(everyone_read.wait(), timeout=2)
         return bool(taken < workshop.capacity)
 
-    monkeypatch.setattr(bot.booking, "reserve_seat", unguarded)
+    monkeypatch.setattr(core.booking, "reserve_seat", unguarded)
     try:
         session_id = await add_session(db, capacity=5)
         flows = Conversations(db, make_settings(postgres_url), clock)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.dialog import Incoming, Kind, Reply, Sender
+from core.clock import FixedClock
+from core.dialog import Incoming, Kind, Reply, Sender
 from handlers import actions
-from handlers.router import Conversations
+from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
-from tests.conftest import add_session, make_settings
+from tests.support.factories import add_session, make_settings
 from tests.support.invariants import invariant_violations
 
 BOOKED_TEXT = "C'est réservé"

@@ -18,16 +18,15 @@ from PIL import Image
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 
-from bot.channels.runtime import Runtime
 from bot.cli import main
-from bot.clock import FixedClock
-from bot.organiser import register_walk_in
-from bot.roster import ROSTER_COLUMNS
+from bot.runtime import Runtime
 from bot.web import poster
 from bot.web.passwords import verify_password
 from bot.web.poster import PosterText
+from core.clock import FixedClock
+from core.organiser import register_walk_in
+from core.roster import ROSTER_COLUMNS
 from models import Booking, OutboxMessage, SessionStatus, WorkshopSession
-from tests.conftest import DATA, NOW, add_session, make_settings
 from tests.support.bot_api import FakeBotApi
 from tests.support.dashboard import (
     BOT_USERNAME,
@@ -39,6 +38,7 @@ from tests.support.dashboard import (
     dashboard_settings,
     running_dashboard,
 )
+from tests.support.factories import DATA, NOW, add_session, make_settings
 
 FORM = {
     "title": "Faire ses démarches en ligne",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from bot.clock import FixedClock
-from tests.conftest import DATA
+from core.clock import FixedClock
 from tests.support.dashboard import PASSWORD, dashboard_settings, running_dashboard
+from tests.support.factories import DATA
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts" / "dashboard"

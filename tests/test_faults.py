@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.channels.runtime import Runtime
-from bot.clock import FixedClock
-from bot.dialog import Incoming, Kind, Sender
-from handlers.router import Conversations
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.dialog import Incoming, Kind, Sender
+from handlers.conversations import Conversations
 from models import Database, Person
-from tests.conftest import make_settings
 from tests.support.bot_api import FakeBotApi
+from tests.support.factories import make_settings
 
 pytestmark = pytest.mark.postgres
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import LANGUAGES, Translator, catalog_keys, normalise_language
+from core.i18n import LANGUAGES, Translator, catalog_keys, normalise_language
 
 ROOT = Path(__file__).parent.parent
 KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
@@ -44,7 +44,7 @@ def test_every_key_in_the_code_is_translated() -> None:
 
 
 def test_error_keys_are_translated() -> None:
-    from bot import errors
+    from core import errors
 
     keys = {
         cls.key
@@ -55,7 +55,7 @@ def test_error_keys_are_translated() -> None:
 
 
 def test_audience_names_are_translated() -> None:
-    from bot.catalog import AUDIENCES
+    from core.catalog import AUDIENCES
 
     assert {f"audience.{a}" for a in AUDIENCES} <= catalog_keys("en")
 
@@ -81,7 +81,7 @@ def test_compiled_catalogs_say_the_same(tmp_path: Path, monkeypatch: pytest.Monk
     import subprocess
     import sys
 
-    from bot import i18n
+    from core import i18n
 
     expected = {
         (language, variant): Translator(language, variant)("menu.prompt")

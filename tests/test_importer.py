@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.importer import import_schedule, parse_schedule
+from core.importer import import_schedule, parse_schedule
 from models import Database, WorkshopSession
-from tests.conftest import DATA
+from tests.support.factories import DATA
 
 PARIS = ZoneInfo("Europe/Paris")
 HEADER = "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"

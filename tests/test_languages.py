@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.channels.sms.render import sms_body
-from bot.clock import FixedClock
-from bot.dialog import Reply
-from bot.i18n import LANGUAGES, Translator
-from bot.sms_text import segments
-from handlers.router import Conversations
+from bot.channels.sms_text import segments
+from core.clock import FixedClock
+from core.dialog import Reply
+from core.i18n import LANGUAGES, Translator
+from handlers.conversations import Conversations
 from models import Database
-from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
+from tests.support.factories import add_session, make_settings
 
 
 def test_four_languages() -> None:

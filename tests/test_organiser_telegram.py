@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from bot.channels.runtime import Runtime
-from bot.clock import FixedClock
+from bot.runtime import Runtime
+from core.clock import FixedClock
 from models import Booking, BookingStatus, Person, WorkshopSession
-from tests.conftest import add_session, make_settings
 from tests.support.bot_api import FakeBotApi, FakeUser
+from tests.support.factories import add_session, make_settings
 
 ORGANISER = 990
 
@@ -56,7 +56,7 @@ async def told(api: FakeBotApi, person: FakeUser, since: int, expected: str) -> 
 
 
 async def statuses(runtime: Runtime) -> dict[str, str]:
-    async with runtime.core.db.transaction() as session:
+    async with runtime.db.transaction() as session:
         rows = await session.execute(
             select(Person.name, Booking.status).join(Person, Person.id == Booking.person_id)
         )
@@ -64,7 +64,7 @@ async def statuses(runtime: Runtime) -> dict[str, str]:
 
 
 async def test_others_get_no_hint_of_it(api: FakeBotApi, runtime: Runtime) -> None:
-    session_id = await add_session(runtime.core.db)
+    session_id = await add_session(runtime.db)
     await booked(api, 501, session_id)
     stranger = api.user(502, "Paul")
     await stranger.say("bonjour")
@@ -78,7 +78,7 @@ async def test_others_get_no_hint_of_it(api: FakeBotApi, runtime: Runtime) -> No
         texts = [str(c.params.get("text", "")) for c in calls]
         assert any("Ce bouton ne marche plus." in text for text in texts), forged
     assert await statuses(runtime) == {"Marie": BookingStatus.BOOKED}
-    async with runtime.core.db.transaction() as session:
+    async with runtime.db.transaction() as session:
         workshop = await session.get(WorkshopSession, session_id)
         assert workshop is not None
         assert workshop.status == "scheduled"
@@ -87,7 +87,7 @@ async def test_others_get_no_hint_of_it(api: FakeBotApi, runtime: Runtime) -> No
 async def test_roster_attendance_and_a_walk_in(
     api: FakeBotApi, runtime: Runtime, clock: FixedClock
 ) -> None:
-    session_id = await add_session(runtime.core.db, capacity=3)
+    session_id = await add_session(runtime.db, capacity=3)
     await booked(api, 503, session_id)
     organiser = api.user(ORGANISER, "Nadia")
     home = await organiser.say("/admin")
@@ -104,7 +104,7 @@ async def test_roster_attendance_and_a_walk_in(
     await organiser.say("Jeanne")
     done = await organiser.say("06 11 22 33 44")
     assert "Jeanne est inscrit. Le rappel partira par SMS." in done[-1].text
-    async with runtime.core.db.transaction() as session:
+    async with runtime.db.transaction() as session:
         jeanne = (await session.execute(select(Person).where(Person.name == "Jeanne"))).scalar_one()
         workshop = await session.get(WorkshopSession, session_id)
     assert (jeanne.channel, jeanne.external_id) == ("sms", "+33611223344")
@@ -115,7 +115,7 @@ async def test_roster_attendance_and_a_walk_in(
 async def test_message_move_and_cancel_reach_everyone_booked(
     api: FakeBotApi, runtime: Runtime
 ) -> None:
-    session_id = await add_session(runtime.core.db)
+    session_id = await add_session(runtime.db)
     marie = await booked(api, 504, session_id)
     organiser = api.user(ORGANISER, "Nadia")
     await organiser.say("/admin")

@@ -16,17 +16,17 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.channels.pacing import Pacer
 from bot.channels.telegram import CHANNEL, make_deliverer
-from bot.clock import FixedClock
-from bot.pacing import Pacer
-from bot.schedule_changes import move_session
-from bot.sender import MAX_ATTEMPTS, OutboxSender
+from core.clock import FixedClock
+from core.schedule_changes import move_session
+from core.sender import MAX_ATTEMPTS, OutboxSender
+from handlers.conversations import Conversations
 from handlers.notices import render_notice
-from handlers.router import Conversations
 from models import Database, OutboxMessage, OutboxStatus, Person
-from tests.conftest import NOW, add_session, make_settings
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat
+from tests.support.factories import NOW, add_session, make_settings
 
 DUE = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)  # Tuesday 10 h in Metz: reminders for Wednesday
 FIRST_CHAT = 7001

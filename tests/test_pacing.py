@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.pacing import Pacer
+from bot.channels.pacing import Pacer
 
 
 async def send_times(pacer: Pacer, chats: list[str | None]) -> list[tuple[str | None, float]]:

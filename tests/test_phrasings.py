@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 
-from bot.intents import TextIntent, intent_of, number_of
-from tests.conftest import DATA
+from core.intents import TextIntent, intent_of, number_of
+from tests.support.factories import DATA
 
 TARGET = 0.95
 

@@ -6,7 +6,7 @@ import re
 
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR
+from core.i18n import LOCALES_DIR
 
 MAX_WORDS = 15
 MAX_CHARS = 600

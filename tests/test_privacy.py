@@ -9,12 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.runtime import Core, Runtime
-from bot.clock import FixedClock
-from handlers.router import Conversations
+from bot.runtime import Runtime, Services
+from core.clock import FixedClock
+from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Conversation, Database, OutboxMessage, Person
-from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
+from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
 from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
@@ -85,7 +85,7 @@ async def test_oubli_erases_after_a_yes_and_passes_the_seat_on(
 async def test_people_silent_for_the_retention_time_are_erased(
     db: Database, clock: FixedClock
 ) -> None:
-    core = Core(make_settings(db.url, retention_months=24), clock)
+    core = Services(make_settings(db.url, retention_months=24), clock)
     try:
         future = await add_session(db, starts_at=clock.now() + timedelta(days=800))
         for who in ("silent", "booked", "recent"):
@@ -95,7 +95,7 @@ async def test_people_silent_for_the_retention_time_are_erased(
                 await chat.pick(f"by:{future}")
         clock.advance(timedelta(days=760))  # 25 months later
         await Chat(core.conversations, "recent", name="recent").say("menu")
-        assert await core.apply_retention(clock.now()) == 1
+        assert await core.engine.apply_retention(clock.now()) == 1
     finally:
         await core.close()
     names = [person.name for person in await people(db)]
@@ -115,14 +115,14 @@ async def test_oubli_by_sms_sends_a_farewell_then_nothing(
         try:
             async with httpx.AsyncClient() as client:
                 phone = SmsBot(runtime, client, "twilio")
-                await add_session(runtime.core.db)
+                await add_session(runtime.db)
                 await phone.text(MARIE, "Bonjour, je suis Marie Dupont", twilio)
                 assert "OUBLI" in await phone.text(MARIE, "DONNEES", twilio)
                 await phone.text(MARIE, "OUBLI", twilio)
                 farewell = await phone.text(MARIE, "OUI", twilio)
                 assert "vos données sont effacées" in farewell
-                await settled(runtime.core.db)
-            [person] = await people(runtime.core.db)
+                await settled(runtime.db)
+            [person] = await people(runtime.db)
             assert person.external_id == f"erased:{person.id}"
         finally:
             await runtime.stop()

@@ -32,18 +32,18 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 import handlers.router
-from bot.catalog import AUDIENCES
-from bot.channels.runtime import Runtime
 from bot.channels.sms.android import signature_of
-from bot.clock import FixedClock
-from bot.dialog import SMS, Incoming, Kind, Reply, Sender
-from bot.i18n import Translator
-from bot.importer import COLUMNS, import_schedule, parse_schedule
-from bot.intents import opt_out_of
-from bot.notices import expire_due_offers
-from bot.phones import normalise_phone
+from bot.runtime import Runtime
+from core.catalog import AUDIENCES
+from core.clock import FixedClock
+from core.dialog import SMS, Incoming, Kind, Reply, Sender
+from core.i18n import Translator
+from core.importer import COLUMNS, import_schedule, parse_schedule
+from core.intents import opt_out_of
+from core.notices import expire_due_offers
+from core.phones import normalise_phone
 from handlers import actions
-from handlers.router import Conversations
+from handlers.conversations import Conversations
 from models import (
     Booking,
     BookingStatus,
@@ -55,7 +55,7 @@ from models import (
     WorkshopSession,
 )
 from models.migrate import upgrade
-from tests.conftest import NOW, add_session, make_settings
+from tests.support.factories import NOW, add_session, make_settings
 from tests.support.invariants import BookingRow, bookings_by_id, invariant_violations
 from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
 
@@ -1034,7 +1034,7 @@ def test_sms_webhooks_answer_genuine_texts_and_refuse_forged_ones(
 
     async def scenario(url: str) -> None:
         async with sms_bot(url, provider) as (runtime, phone):
-            db = runtime.core.db
+            db = runtime.db
             await add_session(db, capacity=1)
             seen: set[str] = set()
             stopped: set[str] = set()
@@ -1116,8 +1116,7 @@ async def test_an_sms_that_crashes_the_flow_still_gets_an_answer(
         response = await phone.post(Text("+33612345678", "bonjour", "SM-crash"))
         assert response.status_code == 200
         assert any(
-            key.startswith("reply:sms:twilio:SM-crash:")
-            for key in await outbox_keys(runtime.core.db)
+            key.startswith("reply:sms:twilio:SM-crash:") for key in await outbox_keys(runtime.db)
         )
 
 

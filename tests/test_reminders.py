@@ -6,16 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.channels.runtime import Core
-from bot.clock import FixedClock
-from bot.dialog import Reply
-from bot.reminders import REMINDER, plan_reminders, reminder_due
-from bot.sender import OutboxSender
+from bot.runtime import Services
+from core.clock import FixedClock
+from core.dialog import Reply
+from core.reminders import REMINDER, plan_reminders, reminder_due
+from core.sender import OutboxSender
+from handlers.conversations import Conversations
 from handlers.notices import render_notice
-from handlers.router import Conversations
 from models import Booking, Database, OutboxMessage, Person, WorkshopSession
-from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
+from tests.support.factories import add_session, make_settings
 
 # Sessions start Wednesday 6 January 2027 at 14 h in Metz: the reminder is due
 # Tuesday 5 January at 10 h in Metz, 9 h UTC.
@@ -203,15 +203,15 @@ async def test_ticks_between_full_plans_see_new_bookings_and_sessions_coming_clo
     soon = await add_session(db, starts_at=day - timedelta(minutes=10))
     later = await add_session(db, title="Envoyer un e-mail", starts_at=day + timedelta(minutes=20))
     clock.set(day - timedelta(days=2) + timedelta(minutes=1))  # only the first is within 2 days
-    core = Core(make_settings(db.url), clock)
+    core = Services(make_settings(db.url), clock)
     try:
-        await core.tick()
+        await core.engine.tick()
         assert await reminders(db) == []
         # A walk-in written straight into the roster, and a booking from long ago.
         await book_directly(db, "walk-in", soon, clock.now())
         await book_directly(db, "early", later, clock.now() - timedelta(days=20))
         clock.advance(timedelta(minutes=29))  # the second session comes within two days
-        await core.tick()
+        await core.engine.tick()
         assert await reminders(db) == ["early", "walk-in"]
     finally:
         await core.close()

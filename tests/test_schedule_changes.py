@@ -8,13 +8,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.errors import SessionCancelled, SessionPast
-from bot.schedule_changes import cancel_session, move_session
-from handlers.router import Conversations
+from core.clock import FixedClock
+from core.errors import SessionCancelled, SessionPast
+from core.schedule_changes import cancel_session, move_session
+from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
-from tests.conftest import add_session, make_settings
 from tests.support.chat import Chat
+from tests.support.factories import add_session, make_settings
 from tests.test_reminders import DUE, Inbox, sender_for
 
 FRIDAY = datetime(2027, 1, 8, 13, 0, tzinfo=UTC)  # Friday 8 January, 14 h in Metz

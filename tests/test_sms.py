@@ -19,15 +19,15 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from bot.channels.runtime import Runtime
 from bot.channels.sms.android import signature_of
-from bot.clock import FixedClock
-from bot.outbox import status_counts
-from bot.phones import normalise_phone
-from bot.sms_text import GSM7_BASIC, GSM7_EXTENSION, segments
+from bot.channels.sms_text import GSM7_BASIC, GSM7_EXTENSION, segments
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.outbox import status_counts
+from core.phones import normalise_phone
 from models import Booking, BookingStatus, Database, OutboxMessage, OutboxStatus, Person
-from tests.conftest import add_session, make_settings
 from tests.support.bot_api import FakeBotApi
+from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
 
 SID = "AC" + "0" * 32
@@ -179,7 +179,7 @@ async def count(db: Database, model: type[Person] | type[Booking], *where: objec
 async def test_book_be_reminded_and_cancel_by_sms(
     sms_bot: SmsBot, twilio: FakeTwilio, clock: FixedClock
 ) -> None:
-    db = sms_bot.runtime.core.db
+    db = sms_bot.runtime.db
     await add_session(db, capacity=4)
     welcome = await sms_bot.text("06 12 34 56 78", "Bonjour", twilio)
     assert welcome.startswith("Bonjour !")
@@ -198,7 +198,7 @@ async def test_book_be_reminded_and_cancel_by_sms(
 
     # The reminder, the day before: one segment.
     clock.set(DUE)
-    sms_bot.runtime.core.wake()
+    sms_bot.runtime.engine.wake()
     texts = await twilio.wait_for(MARIE, 6)
     reminder = texts[-1]
     assert reminder.startswith('Rappel : votre atelier "Prendre en main son smartphone"')
@@ -223,7 +223,7 @@ async def test_book_be_reminded_and_cancel_by_sms(
 async def test_stop_stops_everything_until_start(
     sms_bot: SmsBot, twilio: FakeTwilio, clock: FixedClock
 ) -> None:
-    db = sms_bot.runtime.core.db
+    db = sms_bot.runtime.db
     session_id = await add_session(db)
     await sms_bot.text(MARIE, "bonjour", twilio)
     await sms_bot.post_twilio(MARIE, "x")  # anything, then book by the numbers
@@ -239,16 +239,16 @@ async def test_stop_stops_everything_until_start(
     response = await sms_bot.post_twilio(MARIE, "menu")
     assert response.status_code == 200
     clock.set(DUE)  # the reminder falls due
-    sms_bot.runtime.core.wake()
+    sms_bot.runtime.engine.wake()
     await asyncio.sleep(0.5)
-    await sms_bot.runtime.core.send_due()
+    await sms_bot.runtime.engine.send_due()
     assert len(twilio.to(MARIE)) == sent  # nothing at all after STOP
     back = await sms_bot.text(MARIE, "START", twilio)
     assert back.startswith("Bon retour !")
 
 
 async def test_twilio_signatures_are_checked(sms_bot: SmsBot, twilio: FakeTwilio) -> None:
-    db = sms_bot.runtime.core.db
+    db = sms_bot.runtime.db
     missing = await sms_bot.post_twilio(MARIE, "bonjour", signature="")
     forged = await sms_bot.post_twilio(MARIE, "bonjour", signature="bm90IGEgc2lnbmF0dXJl")
     other_key = RequestValidator("another token").compute_signature(
@@ -269,7 +269,7 @@ async def test_the_same_message_twice_is_answered_once(sms_bot: SmsBot, twilio: 
     assert (first.status_code, second.status_code) == (200, 200)
     await twilio.wait_for(MARIE, 1)
     await asyncio.sleep(0.3)
-    await sms_bot.runtime.core.send_due()
+    await sms_bot.runtime.engine.send_due()
     assert len(twilio.to(MARIE)) == 1
 
 
@@ -312,11 +312,11 @@ async def test_android_gateway_booking_and_signatures(
     try:
         async with httpx.AsyncClient() as client:
             bot = SmsBot(runtime, client, "android")
-            await add_session(runtime.core.db)
+            await add_session(runtime.db)
             forged = await bot.post_android(MARIE, "bonjour", key="not the key")
             stale = await bot.post_android(MARIE, "bonjour", at=time.time() - 3600)
             assert (forged.status_code, stale.status_code) == (403, 403)
-            assert await count(runtime.core.db, Person) == 0
+            assert await count(runtime.db, Person) == 0
             assert (await bot.text(MARIE, "bonjour", android)).startswith("Bonjour !")
             await bot.text(MARIE, "1", android)
             await bot.text(MARIE, "1", android)
@@ -337,13 +337,13 @@ async def test_a_provider_error_is_retried_and_a_bad_number_is_not(
     await asyncio.sleep(0.3)
     assert twilio.to(MARIE) == []
     clock.advance(timedelta(minutes=1))  # past the backoff
-    await sms_bot.runtime.core.send_due()
+    await sms_bot.runtime.engine.send_due()
     assert (await twilio.wait_for(MARIE, 1))[0].startswith("Bonjour !")
     # Twilio's 21610: the number replied STOP to the carrier; it is not tried again.
     twilio.fail_next(400, {"code": 21610, "message": "unsubscribed"})
     await sms_bot.post_twilio("+33698765432", "bonjour")
     await asyncio.sleep(0.3)
-    async with sms_bot.runtime.core.db.transaction() as session:
+    async with sms_bot.runtime.db.transaction() as session:
         person = (
             await session.execute(select(Person).where(Person.external_id == "+33698765432"))
         ).scalar_one()
@@ -365,7 +365,7 @@ async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
         try:
             async with httpx.AsyncClient() as client:
                 phone = SmsBot(runtime, client, "twilio")
-                session_id = await add_session(runtime.core.db, capacity=1)
+                session_id = await add_session(runtime.db, capacity=1)
                 marie = api.user(601, "Marie")
                 await marie.say(f"/start s{session_id}", min_replies=2)
                 await marie.press("Réserver")
@@ -378,6 +378,6 @@ async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
             texts = [telegram_answer[0].text, sms_answer]
             assert sum("C'est réservé" in text for text in texts) == 1
             assert sum("complet" in text for text in texts) == 1
-            assert await count(runtime.core.db, Booking, Booking.status == "booked") == 1
+            assert await count(runtime.db, Booking, Booking.status == "booked") == 1
         finally:
             await runtime.stop()

@@ -11,11 +11,11 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.channels.runtime import Runtime
-from bot.clock import FixedClock
+from bot.runtime import Runtime
+from core.clock import FixedClock
 from models import Booking, BookingStatus, Database, Person, WorkshopSession
-from tests.conftest import add_session, make_settings
 from tests.support.bot_api import FakeBotApi, FakeUser
+from tests.support.factories import add_session, make_settings
 
 CANCEL_PHRASES = ["annuler", "ANNULER", "anuler", "je ne peux pas venir", "/annuler"]
 

@@ -10,11 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.runtime import Runtime
-from bot.clock import FixedClock
+from bot.runtime import Runtime
+from core.clock import FixedClock
 from models import Booking, Database, Person
-from tests.conftest import add_session, make_settings
 from tests.support.bot_api import FakeBotApi
+from tests.support.factories import add_session, make_settings
 
 SECRET = "s3cret_token-for-tests"
 PUBLIC_URL = "https://atelier.example.org/telegram/webhook"
@@ -100,7 +100,7 @@ async def test_the_webhook_is_registered_with_its_secret(
 
 
 async def test_a_booking_through_the_webhook(api: FakeBotApi, telegram: Telegram) -> None:
-    db = telegram.runtime.core.db
+    db = telegram.runtime.db
     session_id = await add_session(db)
     response, texts = await telegram.say(801, f"/start s{session_id}")
     assert response.status_code == 200
@@ -118,12 +118,12 @@ async def test_without_the_secret_nothing_changes(
 ) -> None:
     response = await telegram.push(api.user_text(802, "bonjour"), secret=secret)
     assert response.status_code == 403
-    assert await count(telegram.runtime.core.db, Person) == 0
+    assert await count(telegram.runtime.db, Person) == 0
     assert not [c for c in api.calls if c.method == "sendMessage"]
 
 
 async def test_a_redelivered_update_changes_nothing(api: FakeBotApi, telegram: Telegram) -> None:
-    db = telegram.runtime.core.db
+    db = telegram.runtime.db
     session_id = await add_session(db)
     await telegram.say(803, f"/start s{session_id}")
     await telegram.press(803, "Réserver")
@@ -147,7 +147,7 @@ async def test_junk_is_refused_politely(telegram: Telegram) -> None:
             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
         )
         assert response.status_code == 400, body
-    assert await count(telegram.runtime.core.db, Person) == 0
+    assert await count(telegram.runtime.db, Person) == 0
 
 
 async def test_a_reply_telegram_refuses_for_now_is_sent_later(
@@ -156,7 +156,7 @@ async def test_a_reply_telegram_refuses_for_now_is_sent_later(
     api.fail_next("sendMessage", status=502, description="Bad Gateway")
     response, _ = await telegram.say(804, "bonjour")
     assert response.status_code == 200  # handled; the reply waits in the outbox
-    await telegram.runtime.core.send_due()
+    await telegram.runtime.engine.send_due()
     welcome = await api.wait_for_replies(804, since=0)
     sent = [c for c in welcome if c.ok and c.method == "sendMessage"]
     assert len(sent) == 1
@@ -176,12 +176,12 @@ async def test_metrics_count_updates_bookings_and_sends(
 ) -> None:
     metrics_url = telegram.url.replace("/telegram/webhook", "/metrics")
     before = (await telegram.client.get(metrics_url)).text
-    session_id = await add_session(telegram.runtime.core.db)
+    session_id = await add_session(telegram.runtime.db)
     await telegram.say(805, f"/start s{session_id}")
     await telegram.press(805, "Réserver")
     await telegram.press(805, "Oui, je réserve")
     clock.advance(timedelta(days=1))  # Tuesday 9 h UTC: the reminder is due
-    await telegram.runtime.core.send_due()
+    await telegram.runtime.engine.send_due()
     page = await telegram.client.get(metrics_url)
     assert page.headers["content-type"].startswith("text/plain")
     after = page.text

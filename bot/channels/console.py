@@ -7,9 +7,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.dialog import Incoming, Kind, Reply, Sender
-from bot.i18n import Translator
-from bot.intents import normalise
+from core.dialog import Incoming, Kind, Reply, Sender
+from core.i18n import Translator
+from core.intents import normalise
 from models import Person
 
 CHANNEL = "console"

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.metrics import exposition
+from core.metrics import exposition
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.chat_order import ChatOrder
-from bot.config import Settings
-from bot.dialog import Attachment, Incoming, Kind, Reply, Sender
-from bot.i18n import LANGUAGES, Translator
-from bot.pacing import Pacer
-from bot.sender import PermanentFailure, RetryLater, Unreachable
-from handlers.router import Conversations
+from bot.channels.pacing import Pacer
+from core.config import Settings
+from core.dialog import Attachment, Incoming, Kind, Reply, Sender
+from core.i18n import LANGUAGES, Translator
+from core.sender import PermanentFailure, RetryLater, Unreachable
+from handlers.conversations import Conversations
 from models import Person
 
 # Durations from python-telegram-bot as timedelta: its coming default, and no warning.

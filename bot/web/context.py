@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.web.rate_limit import SlidingWindowLimiter
+from core.clock import Clock
+from core.config import Settings
 from models import Database
 
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
-from bot.catalog import AUDIENCES
-from bot.importer import parse_local_start
-from bot.organiser import SessionFields
+from core.catalog import AUDIENCES
+from core.importer import parse_local_start
+from core.organiser import SessionFields
 
 TEXT_FIELDS = ("title", "description", "audience", "venue", "address", "bring")
 LIMITS = {"title": 200, "description": 2000, "venue": 200, "address": 300, "bring": 300}

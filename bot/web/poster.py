@@ -16,9 +16,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.formatting import duration_in_words, when_in_words
 from bot.web.qr import qr_image
 from bot.web.rendering import french, templates
+from core.formatting import duration_in_words, when_in_words
 from models import WorkshopSession
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from bot.formatting import duration_in_words, when_in_words
-from bot.i18n import Translator
 from bot.web.state import base_path, context_of, csrf_token, logged_in, take_flashes
+from core.formatting import duration_in_words, when_in_words
+from core.i18n import Translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGE = "fr"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from bot.dialog import Incoming, Kind, Reply, Sender
-from handlers.router import Conversations
+from core.dialog import Incoming, Kind, Reply, Sender
+from handlers.conversations import Conversations
 
 _updates = itertools.count(1)
 

@@ -13,12 +13,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from starlette.routing import Mount
 
-from bot.channels.runtime import Runtime
-from bot.clock import Clock
-from bot.config import Settings
+from bot.runtime import Runtime
 from bot.web import DashboardContext
+from core.clock import Clock
+from core.config import Settings
 from models import Database
-from tests.conftest import make_settings
+from tests.support.factories import make_settings
 
 PASSWORD = "un mot de passe pour les tests"
 SECRET_KEY = "a-test-session-key-that-is-long-enough-0123456789"
@@ -50,7 +50,7 @@ class Dashboard:
     @property
     def db(self) -> Database:
         """The bot's database."""
-        return self.runtime.core.db
+        return self.runtime.db
 
     @property
     def root(self) -> str:

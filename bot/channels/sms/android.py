@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot.channels.sms.http_errors import raise_for_status
 from bot.channels.sms.providers import InboundSms
-from bot.config import Settings
+from core.config import Settings
 
 MAX_CLOCK_SKEW = 300  # seconds
 RECEIVED = "sms:received"

@@ -9,15 +9,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.channels.pacing import Pacer
 from bot.channels.sms.providers import SmsProvider
 from bot.channels.sms.render import sms_body
-from bot.config import Settings
-from bot.dialog import SMS, Incoming, Kind, Reply, Sender
-from bot.pacing import Pacer
-from bot.phones import normalise_phone
-from bot.sender import Deliver
-from bot.sms_text import segments
-from handlers.router import Conversations
+from bot.channels.sms_text import segments
+from core.config import Settings
+from core.dialog import SMS, Incoming, Kind, Reply, Sender
+from core.phones import normalise_phone
+from core.sender import Deliver
+from handlers.conversations import Conversations
 from models import Person
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.sender import PermanentFailure, RetryLater, Unreachable
+from core.sender import PermanentFailure, RetryLater, Unreachable
 
 
 class ProviderUnavailable(Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.dialog import Reply
-from bot.i18n import RIGHT_TO_LEFT
-from bot.sms_text import MAX_SEPTETS, MAX_UNICODE, fit, fit_unicode, septets, to_gsm7
+from bot.channels.sms_text import MAX_SEPTETS, MAX_UNICODE, fit, fit_unicode, septets, to_gsm7
+from core.dialog import Reply
+from core.i18n import RIGHT_TO_LEFT
 
 
 def sms_body(reply: Reply, language: str = "fr") -> str:

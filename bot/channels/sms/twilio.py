@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms.http_errors import raise_for_status
 from bot.channels.sms.providers import InboundSms
-from bot.config import Settings
+from core.config import Settings
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 

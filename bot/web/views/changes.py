@@ -7,14 +7,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.errors import BookingError
-from bot.schedule_changes import cancel_session, move_session
 from bot.web.forms import SessionForm
 from bot.web.guard import action, page
 from bot.web.queries import status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
+from core.errors import BookingError
+from core.schedule_changes import cancel_session, move_session
 from models import ACTIVE_STATUSES
 
 

@@ -7,9 +7,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from bot.errors import BookingError
-from bot.organiser import InvalidInput
 from bot.web.state import base_path, flash
+from core.errors import BookingError
+from core.organiser import InvalidInput
 from models import WorkshopSession
 
 

@@ -8,11 +8,11 @@ import io
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.roster import ROSTER_COLUMNS, roster_rows
 from bot.web.guard import page
 from bot.web.queries import all_sessions
 from bot.web.state import context_of
 from bot.web.views.common import session_id_of, workshop_or_404
+from core.roster import ROSTER_COLUMNS, roster_rows
 
 SESSION_COLUMNS = ["session_id", "session_title", "session_starts_at", "session_status"]
 

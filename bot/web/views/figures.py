@@ -8,11 +8,11 @@ from babel.dates import format_date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.organiser import figures
 from bot.web.chart import bar_chart
 from bot.web.guard import page
 from bot.web.rendering import LANGUAGE, render
 from bot.web.state import context_of
+from core.organiser import figures
 
 
 def month_label(month: str) -> str:

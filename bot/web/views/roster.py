@@ -6,15 +6,15 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.errors import BookingError, UnknownBooking
-from bot.organiser import MAX_BROADCAST, mark_attendance, message_session, register_walk_in
-from bot.phones import normalise_phone
-from bot.roster import roster_rows
 from bot.web.guard import action, page
 from bot.web.queries import status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
+from core.errors import BookingError, UnknownBooking
+from core.organiser import MAX_BROADCAST, mark_attendance, message_session, register_walk_in
+from core.phones import normalise_phone
+from core.roster import roster_rows
 from models import Booking, BookingStatus
 
 MARKABLE = (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)

@@ -6,11 +6,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.importer import import_schedule
 from bot.web.guard import action, page
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go
+from core.importer import import_schedule
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

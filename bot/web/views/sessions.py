@@ -8,14 +8,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.catalog import AUDIENCES
-from bot.organiser import create_session, edit_session, sessions_between, today_bounds
 from bot.web.forms import SessionForm
 from bot.web.guard import action, page
 from bot.web.queries import latest_session, status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go, session_id_of, workshop_or_404
+from core.catalog import AUDIENCES
+from core.organiser import create_session, edit_session, sessions_between, today_bounds
 from models import WorkshopSession
 
 AHEAD = timedelta(days=3650)

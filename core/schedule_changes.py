@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.booking import bookable_session
-from bot.errors import SessionPast
-from bot.notices import OFFER
-from bot.outbox import drop_pending, enqueue
-from bot.reminders import drop_reminders, queue_reminder
+from core.booking import bookable_session
+from core.errors import SessionPast
+from core.notices import OFFER
+from core.outbox import drop_pending, enqueue
+from core.reminders import drop_reminders, queue_reminder
 from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus
 
 SESSION_CANCELLED = "session_cancelled"

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.booking import Offer, expire_offers
-from bot.outbox import enqueue
+from core.booking import Offer, expire_offers
+from core.outbox import enqueue
 from models import Database
 
 OFFER = "waitlist_offer"

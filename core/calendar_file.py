@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from bot.dialog import Attachment
+from core.dialog import Attachment
 from models import WorkshopSession
 
 ALARM_BEFORE = timedelta(hours=2)

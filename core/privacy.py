@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.booking import cancel_booking
-from bot.notices import queue_offer
+from core.booking import cancel_booking
+from core.notices import queue_offer
 from models import (
     ACTIVE_STATUSES,
     Booking,

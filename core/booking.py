@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import metrics
-from bot.errors import (
+from core import metrics
+from core.errors import (
     AlreadyBooked,
     BookingNotActive,
     NoOffer,
@@ -24,7 +24,7 @@ from bot.errors import (
     UnknownBooking,
     UnknownSession,
 )
-from bot.reminders import drop_reminders
+from core.reminders import drop_reminders
 from models import ACTIVE_STATUSES, Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 

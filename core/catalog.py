@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.booking import waiting_position
+from core.booking import waiting_position
 from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus, WorkshopSession
 
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")

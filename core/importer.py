@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalog import AUDIENCES
+from core.catalog import AUDIENCES
 from models import WorkshopSession
 from models.inserts import insert_ignore
 

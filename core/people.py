@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialog import Sender
+from core.dialog import Sender
 from models import Person
 from models.inserts import insert_ignore
 

@@ -1,14 +1,14 @@
-"""Arabic and Turkish ways to say what the French and English phrases of ``bot.intents`` say.
+"""Arabic and Turkish ways to say what the French and English phrases of ``core.intents`` say.
 
-Every phrase is written the way ``bot.intents.normalise`` leaves a message: lower case, no
+Every phrase is written the way ``core.intents.normalise`` leaves a message: lower case, no
 accents, no Arabic vowel marks, no punctuation, single spaces. So Turkish is written without
 its special letters ("atölyeler" is "atolyeler", "güncel" is "guncel", "değiştir" is
 "degistir"), and an Arabic letter carrying a hamza falls back to its base letter ("أريد" is
 "اريد", "قائمة" is "قايمة"). Common misspellings sit next to the right spelling, because the
-fuzzy match of ``bot.intents`` forgives one wrong letter in a long word but not in a short one.
+fuzzy match of ``core.intents`` forgives one wrong letter in a long word but not in a short one.
 
-Keys are the values of ``bot.intents.TextIntent``. The words that the Arabic and Turkish
-catalogs tell people to write are all here ("menu" is already in ``bot.intents``): "iptal",
+Keys are the values of ``core.intents.TextIntent``. The words that the Arabic and Turkish
+catalogs tell people to write are all here ("menu" is already in ``core.intents``): "iptal",
 "yardim", "verilerim", "unut", "beni unut", "evet", "hayir"; "الغاء", "القايمة", "مساعدة",
 "بياناتي", "انسني", "نعم", "لا".
 

@@ -12,7 +12,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
-from bot.intent_phrases import EXTRA_NUMBER_WORDS, EXTRA_PHRASES
+from core.intent_phrases import EXTRA_NUMBER_WORDS, EXTRA_PHRASES
 
 
 class TextIntent(enum.StrEnum):

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import metrics
-from bot.clock import Clock
-from bot.dialog import Reply
-from bot.outbox import REPLY, claim_due, mark
+from core import metrics
+from core.clock import Clock
+from core.dialog import Reply
+from core.outbox import REPLY, claim_due, mark
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)

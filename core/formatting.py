@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-from bot.i18n import Translator
+from core.i18n import Translator
 
 
 def local(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import drop_pending, enqueue
+from core.outbox import drop_pending, enqueue
 from models import (
     Booking,
     BookingStatus,

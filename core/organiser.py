@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.booking import book_seat
-from bot.dialog import SMS
-from bot.errors import BookingError, UnknownBooking, UnknownSession
-from bot.outbox import enqueue
-from bot.people import find_person
-from bot.phones import normalise_phone
+from core.booking import book_seat
+from core.dialog import SMS
+from core.errors import BookingError, UnknownBooking, UnknownSession
+from core.outbox import enqueue
+from core.people import find_person
+from core.phones import normalise_phone
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 from models.inserts import insert_ignore
 

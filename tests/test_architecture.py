@@ -1,0 +1,51 @@
+"""The layers of DESIGN.md, checked by import-linter on every test run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+PACKAGES = ("bot", "core", "handlers", "models")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run import-linter's contracts (pyproject.toml) on the tree at ``root``."""
+    command = Path(sys.executable).parent / "lint-imports"
+    return subprocess.run(
+        [str(command), "--config", str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(root), "PATH": str(command.parent)},
+    )
+
+
+def test_every_contract_is_kept() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("where", "line"),
+    [
+        ("core/upward.py", "import bot.cli\n"),  # a floor importing the one above
+        ("models/upward.py", "import handlers.router\n"),
+        ("handlers/speaks_telegram.py", "import telegram\n"),  # telegram outside bot/channels
+        ("bot/web/speaks_telegram.py", "from telegram import Bot\n"),
+    ],
+)
+def test_a_broken_layer_is_caught(tmp_path: Path, where: str, line: str) -> None:
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.po"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / where).write_text(line)
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
