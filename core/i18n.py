@@ -57,7 +57,8 @@ def catalog(language: str) -> gettext.GNUTranslations:
     return translations
 
 
-def _keys(language: str) -> set[str]:
+def catalog_keys(language: str) -> set[str]:
+    """Every message key a catalog translates, variants as ``sms:key`` (for checks)."""
     path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:
         po = read_po(handle, locale=language)
@@ -70,14 +71,9 @@ def _keys(language: str) -> set[str]:
     return keys
 
 
-def catalog_keys(language: str) -> set[str]:
-    """Every message key a catalog translates, variants as ``sms:key`` (for checks)."""
-    return set(_keys(language))
-
-
 @cache
 def _variant_keys(language: str) -> frozenset[str]:
-    return frozenset(key for key in _keys(language) if ":" in key)
+    return frozenset(key for key in catalog_keys(language) if ":" in key)
 
 
 class Translator:

@@ -27,9 +27,6 @@ COLUMNS = (
     "venue",
     "address",
 )
-OPTIONAL_COLUMNS = ("bring", "latitude", "longitude")
-"""Columns a file may add: ``bring`` says what to bring ("votre téléphone chargé");
-``latitude`` and ``longitude`` put the venue on a map."""
 MAX_ROWS = 5_000
 
 
@@ -47,6 +44,7 @@ class SessionRow:
     venue: str
     address: str
     bring: str = ""
+    access: str = ""
     latitude: float | None = None
     longitude: float | None = None
 
@@ -133,6 +131,7 @@ def _parse_row(
         venue=_text(cells["venue"], "venue", 200),
         address=_text(cells["address"], "address", 300),
         bring=_text(cells.get("bring"), "bring", 300, required=False),
+        access=_text(cells.get("access"), "access", 300, required=False),
         latitude=_coordinate(cells.get("latitude"), "latitude", 90),
         longitude=_coordinate(cells.get("longitude"), "longitude", 180),
     )
@@ -210,6 +209,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             "venue": row.venue,
             "address": row.address,
             "bring": row.bring,
+            "access": row.access,
             "latitude": row.latitude,
             "longitude": row.longitude,
             "status": "scheduled",
@@ -226,6 +226,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             "duration_minutes",
             "address",
             "bring",
+            "access",
             "latitude",
             "longitude",
         ):

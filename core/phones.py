@@ -15,10 +15,3 @@ def normalise_phone(raw: str, region: str = "FR") -> str | None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-
-def region_of(e164: str) -> str | None:
-    """The country code (``FR``) of a normalised number."""
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
-    except phonenumbers.NumberParseException:
-        return None

@@ -12,7 +12,7 @@ from models.base import Base, UTCDateTime
 
 
 class BookingStatus(enum.StrEnum):
-    """The statuses of DESIGN.md, used everywhere (CSV, database, screens)."""
+    """The booking statuses of the contract, used everywhere (CSV, database, screens)."""
 
     BOOKED = "booked"
     WAITING = "waiting"

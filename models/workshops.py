@@ -46,6 +46,8 @@ class WorkshopSession(Base):
     address: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
     bring: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    access: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    """How to find the place once there ("à l'accueil, demandez l'atelier numérique")."""
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

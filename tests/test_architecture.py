@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md, checked by import-linter on every test run."""
+"""The four floors (models <- core <- handlers <- bot), checked by import-linter on every run."""
 
 from __future__ import annotations
 

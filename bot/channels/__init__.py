@@ -1,1 +1,2 @@
-"""Channels: Telegram, the terminal demo (and SMS later). Only here is `telegram` imported."""
+"""Channels: Telegram, SMS, the terminal demo. Only here are `telegram` and provider SDKs
+imported."""

@@ -1,0 +1,1 @@
+"""atelier-bot: book a seat in a free digital workshop by chatting."""

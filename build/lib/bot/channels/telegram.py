@@ -1,0 +1,393 @@
+"""The Telegram channel: python-telegram-bot in, channel-neutral flows, replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.requests import Request
+from starlette.responses import Response
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.chat_order import ChatOrder
+from bot.channels.pacing import Pacer
+from core.config import Settings
+from core.dialog import Attachment, Incoming, Kind, Reply, Sender
+from core.i18n import LANGUAGES, Translator
+from core.sender import PermanentFailure, RetryLater, Unreachable
+from handlers.conversations import Conversations
+from models import Person
+
+# Durations from python-telegram-bot as timedelta: its coming default, and no warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+
+__all__ = [
+    "CHANNEL",
+    "build_application",
+    "incoming_from",
+    "make_deliverer",
+    "markup_of",
+    "pacer_for",
+]
+
+
+def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Choices as inline buttons, one row per row of choices."""
+    if not reply.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(c.label, callback_data=c.data) for c in row]
+            for row in reply.choices
+        ]
+    )
+
+
+def incoming_from(update: Update) -> Incoming | None:
+    """Translate a Telegram update into a channel-neutral event (None: nothing to answer)."""
+    key = str(update.update_id)
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message is not None else None
+        chat_id = chat.id if chat is not None else query.from_user.id
+        sender = Sender(
+            CHANNEL, str(chat_id), query.from_user.first_name, query.from_user.language_code
+        )
+        return Incoming(sender, Kind.CHOICE, choice=query.data or "", update_key=key)
+    message = update.message
+    if message is None or message.chat.type != "private":
+        return None
+    user = message.from_user
+    sender = Sender(
+        CHANNEL,
+        str(message.chat.id),
+        user.first_name if user else "",
+        user.language_code if user else None,
+    )
+    if message.text is not None:
+        return Incoming(sender, Kind.TEXT, text=message.text, update_key=key)
+    return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
+
+
+def _media_of(message: Message) -> str:
+    """What a person sent instead of text."""
+    if message.voice or message.audio or message.video_note:
+        return "voice"
+    if message.sticker:
+        return "sticker"
+    if message.photo or message.video:
+        return "photo"
+    return "other"
+
+
+def pacer_for(settings: Settings) -> Pacer:
+    """The pacing Telegram asks for: about 30 messages a second, one a second per chat."""
+    return Pacer(settings.send_rate_per_second, settings.send_rate_per_chat)
+
+
+def _seconds(wait: int | timedelta) -> float:
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
+    """Send a file as a document, with its caption; best effort, after its message.
+
+    The message it follows has gone already, so a failure here is logged, not raised:
+    retrying the whole reply would send that message twice.
+    """
+    document = InputFile(attachment.content, filename=attachment.filename)
+    for _ in range(2):
+        try:
+            await bot.send_document(chat_id, document, caption=attachment.caption or None)
+        except RetryAfter as error:
+            pacer.pause(_seconds(error.retry_after))
+            await pacer.wait_overall()
+            continue
+        except TelegramError as error:
+            log.warning("the file %s was not sent: %s", attachment.filename, error)
+        return
+    log.warning("the file %s was not sent: rate limited twice", attachment.filename)
+
+
+async def send_extras(
+    bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, turn: Callable[[], Awaitable[None]]
+) -> None:
+    """What follows a message: its file, its place on a map, the keyboard that stays."""
+    if reply.attachment is not None:
+        await turn()
+        await send_attachment(bot, pacer, chat_id, reply.attachment)
+    if reply.venue is not None:
+        await turn()
+        venue = reply.venue
+        with contextlib.suppress(BadRequest):  # a map pin is a bonus, never a failure
+            await bot.send_venue(
+                chat_id, venue.latitude, venue.longitude, venue.title, venue.address
+            )
+    if reply.keyboard and reply.keyboard_note:
+        await turn()
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(label)] for label in reply.keyboard],
+            resize_keyboard=True,
+            is_persistent=True,
+        )
+        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+
+
+async def deliver(
+    bot: Bot,
+    pacer: Pacer,
+    chat_id: int,
+    replies: list[Reply],
+    *,
+    edit: Message | None = None,
+) -> None:
+    """Answer a person at once; the first reply replaces the screen whose button was pressed.
+
+    Answers count towards the overall ceiling but skip the per-chat one: a person who
+    just wrote expects the answer now, and Telegram tolerates such short bursts.
+    """
+    for index, reply in enumerate(replies):
+        await pacer.wait_overall()
+        if index == 0 and edit is not None:
+            try:
+                await edit.edit_text(reply.text, reply_markup=markup_of(reply))
+            except BadRequest as error:
+                if "not modified" not in str(error).lower():
+                    log.info("could not edit the message (%s); sending a new one", error)
+                    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        else:
+            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        await send_extras(bot, pacer, chat_id, reply, pacer.wait_overall)
+
+
+Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
+
+
+async def answer_update(
+    bot: Bot, pacer: Pacer, update: Update, handle: Handle, requeue: Requeue
+) -> None:
+    """Hand one update to the flows and send what they answer (polling and webhook alike).
+
+    The flows have committed by then; replies that cannot be sent now (Telegram down, a
+    timeout) go to the outbox, whose sender retries them, rather than being lost.
+    """
+    incoming = incoming_from(update)
+    if incoming is None:
+        return
+    replies = await handle(incoming)
+    query = update.callback_query
+    chat_id = int(incoming.sender.external_id)
+    message = query.message if query is not None and isinstance(query.message, Message) else None
+    try:
+        for index, reply in enumerate(replies):
+            try:
+                await deliver(bot, pacer, chat_id, [reply], edit=message if index == 0 else None)
+            except BadRequest as error:
+                log.warning("a reply was refused by Telegram: %s", error)
+            except (NetworkError, RetryAfter) as error:
+                log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
+                await requeue(incoming, replies[index:])
+                return
+    finally:
+        if query is not None:
+            with contextlib.suppress(TelegramError):
+                await query.answer()  # stops the button's spinner once the answer is there
+
+
+def webhook_endpoint(
+    bot: Bot, pacer: Pacer, conversations: Conversations, secret: str
+) -> Callable[[Request], Awaitable[Response]]:
+    """``POST /telegram/webhook``: updates pushed by Telegram, checked by their secret token.
+
+    A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
+    nothing. When the database cannot be reached, the person is asked to try again in a
+    minute and the answer is 500, so that Telegram delivers the update again; a redelivered
+    update that was handled already is recognised by its id and changes nothing.
+    """
+
+    order = ChatOrder()
+
+    async def handle(incoming: Incoming) -> list[Reply]:
+        return await conversations.handle(incoming, raise_database_errors=True)
+
+    async def endpoint(request: Request) -> Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("a webhook request without the right secret token was refused")
+            return Response("forbidden", status_code=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, bot) if isinstance(data, dict) else None
+        except Exception as error:  # any malformed body or update shape
+            log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
+            return Response("unreadable update", status_code=400)
+        if update is None:
+            return Response("unreadable update", status_code=400)
+        try:
+            answer = answer_update(bot, pacer, update, handle, conversations.queue_replies)
+            await order.process_update(update, answer)
+        except Forbidden:
+            log.info("a person blocked the bot")
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable; Telegram will deliver the update again")
+            await _apologise(bot, update, conversations)
+            return Response("try again", status_code=500)
+        except Exception:
+            log.exception("error while answering a webhook update; Telegram will retry")
+            return Response("try again", status_code=500)
+        return Response(status_code=200)
+
+    return endpoint
+
+
+async def _apologise(bot: Bot, update: Update, conversations: Conversations) -> None:
+    """Tell the person to try again in a minute, if Telegram can be reached."""
+    incoming = incoming_from(update)
+    if incoming is not None:
+        with contextlib.suppress(TelegramError):
+            reply = conversations.apology(incoming)
+            await bot.send_message(int(incoming.sender.external_id), reply.text)
+
+
+async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> None:
+    """Reach the Bot API (getMe), retrying with backoff while Telegram is unreachable."""
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            await bot.initialize()
+            return
+        except (NetworkError, TimedOut) as error:
+            if attempt == attempts:
+                raise
+            log.warning(
+                "Telegram is unreachable (%s); attempt %d of %d, next in %.0f s",
+                type(error).__name__,
+                attempt,
+                attempts,
+                wait,
+            )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, 60.0)
+
+
+COMMANDS = (
+    ("start", "command.start"),
+    ("ateliers", "command.workshops"),
+    ("inscriptions", "command.bookings"),
+    ("annuler", "command.cancel"),
+    ("aide", "command.help"),
+    ("langue", "command.language"),
+    ("donnees", "command.data"),
+)
+
+
+async def set_commands(bot: Bot, default_language: str) -> None:
+    """The command menu, described in each language (setMyCommands per language code)."""
+    for language in (None, *LANGUAGES):
+        t = Translator(language or default_language)
+        commands = [BotCommand(name, t(key)) for name, key in COMMANDS]
+        await bot.set_my_commands(commands, language_code=language)
+
+
+WEBHOOK_PATH = "/telegram/webhook"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+async def register_webhook(bot: Bot, settings: Settings) -> None:
+    """Ask Telegram to push updates to ``WEBHOOK_URL`` with the secret token."""
+    assert settings.webhook_url is not None
+    assert settings.webhook_secret is not None
+    await bot.set_webhook(
+        url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+def build_application(
+    settings: Settings, handle: Handle, requeue: Requeue, pacer: Pacer
+) -> Application:
+    """The python-telegram-bot Application, its Bot API address taken from the settings.
+
+    Updates of different chats are processed concurrently, each chat's in order
+    (:class:`ChatOrder`): waits on Telegram and on the database overlap.
+    """
+    assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
+    base = settings.telegram_api_base_url.rstrip("/")
+    file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(base)
+        .base_file_url(file_base)
+        .connect_timeout(settings.telegram_timeout_seconds)
+        .read_timeout(settings.telegram_timeout_seconds)
+        .write_timeout(settings.telegram_timeout_seconds)
+        .concurrent_updates(ChatOrder())
+        .build()
+    )
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hand every update to the flows and send what they answer."""
+        await answer_update(context.bot, pacer, update, handle, requeue)
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log every error, first; a person who blocked the bot is not an error."""
+        if isinstance(context.error, Forbidden):
+            log.info("a person blocked the bot: %s", context.error)
+            return
+        log.error("error while handling an update", exc_info=context.error)
+
+    app.add_handler(TypeHandler(Update, on_update))
+    app.add_error_handler(on_error)
+    return app
+
+
+def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitable[None]]:
+    """Deliver an outbox reply to a Telegram person, paced, mapping Bot API errors to outcomes.
+
+    403 (blocked) means unreachable; 400 is never retried; 429 pauses all sending for the
+    time asked; timeouts and 5xx propagate as they are, for the sender to retry.
+    """
+
+    async def deliver_to(person: Person, reply: Reply) -> None:
+        chat_id = int(person.external_id)
+        try:
+            await pacer.wait_turn(person.external_id)
+            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+            await send_extras(
+                bot, pacer, chat_id, reply, lambda: pacer.wait_turn(person.external_id)
+            )
+        except RetryAfter as error:
+            seconds = _seconds(error.retry_after)
+            pacer.pause(seconds)
+            raise RetryLater(seconds) from error
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except BadRequest as error:
+            raise PermanentFailure(str(error)) from error
+
+    return deliver_to

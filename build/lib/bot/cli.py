@@ -1,0 +1,289 @@
+"""The `atelier` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.config import Settings
+
+
+def _configure_logging(level: str, log_format: str = "text") -> None:
+    """Plain lines for a terminal; one JSON object per line (LOG_FORMAT=json) for a collector."""
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=True)
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _demo(settings: Settings, db_path: str) -> None:
+    from bot.channels.console import CHANNEL, Console
+    from bot.demo_data import sample_rows
+    from bot.runtime import Services
+    from core.importer import import_rows
+
+    await asyncio.to_thread(Path(db_path).unlink, missing_ok=True)
+    demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
+    services = Services(demo_settings)
+    await services.migrate()
+    async with services.db.transaction() as session:
+        await import_rows(session, sample_rows(services.clock.now(), demo_settings.zone))
+    console = Console(
+        services.conversations.handle, services.engine.tick, language=settings.default_language
+    )
+    services.engine.deliverers[CHANNEL] = console.deliver
+    try:
+        await console.run()
+    finally:
+        await services.close()
+
+
+async def _run(settings: Settings, *, telegram: bool = True) -> None:
+    from bot.runtime import Runtime
+
+    await Runtime(settings, telegram_enabled=telegram).run_forever()
+
+
+@asynccontextmanager
+async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A migrated database and one transaction on it, closed afterwards."""
+    from models import Database
+    from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            yield session
+    finally:
+        await db.dispose()
+
+
+async def _import(settings: Settings, path: Path) -> int:
+    from core.importer import import_schedule
+
+    try:
+        content = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {path}: {error}", file=sys.stderr)
+        return 1
+    async with _transaction(settings) as session:
+        report = await import_schedule(session, content, settings.zone)
+    if report.errors:
+        print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
+        for problem in report.errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    return 0
+
+
+async def _sessions(settings: Settings) -> int:
+    from core.catalog import upcoming_with_waiting
+    from core.clock import SystemClock
+    from core.formatting import when_in_words
+    from core.i18n import Translator
+
+    t = Translator(settings.default_language)
+    async with _transaction(settings) as session:
+        rows = await upcoming_with_waiting(session, SystemClock().now())
+    for workshop, waiting in rows:
+        print(
+            f"{workshop.id}\t{workshop.title} | "
+            f"{when_in_words(workshop.starts_at, settings.zone, t)} | "
+            f"{workshop.seats_taken}/{workshop.capacity} taken | {waiting} waiting"
+        )
+    return 0
+
+
+async def _roster(settings: Settings, session_id: int) -> int:
+    from core.roster import ROSTER_COLUMNS, roster_rows
+
+    async with _transaction(settings) as session:
+        rows = await roster_rows(session, session_id, settings.zone)
+    if rows is None:
+        print(f"No session with id {session_id}.", file=sys.stderr)
+        return 1
+    writer = csv.DictWriter(sys.stdout, fieldnames=ROSTER_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return 0
+
+
+async def _outbox(settings: Settings) -> int:
+    from core import outbox
+    from models import OutboxStatus
+
+    async with _transaction(settings) as session:
+        counts = await outbox.status_counts(session)
+        queued = await outbox.upcoming(session)
+        failed = await outbox.recent_failures(session)
+    month = datetime.now(settings.zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    async with _transaction(settings) as session:
+        billed = await outbox.segments_since(session, month)
+    print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OutboxStatus))
+    print(f"SMS segments sent this month: {billed}")
+    for row in queued:
+        due = row.due_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        print(f"queued\t{row.id}\t{row.kind}\tdue {due}\tperson {row.person_id}")
+    for row in failed:
+        print(f"failed\t{row.id}\t{row.kind}\t{row.attempts} attempts\t{row.last_error}")
+    return 0
+
+
+async def _change(settings: Settings, session_id: int, new_start: str | None) -> int:
+    """Cancel a session (``new_start`` None) or move it; everyone on it is told."""
+    from core.clock import SystemClock
+    from core.errors import BookingError
+    from core.importer import parse_local_start
+    from core.schedule_changes import cancel_session, move_session
+
+    now = SystemClock().now()
+    try:
+        async with _transaction(settings) as session:
+            if new_start is None:
+                told = await cancel_session(session, session_id, now)
+            else:
+                start = parse_local_start(new_start, settings.zone)
+                told = await move_session(
+                    session, session_id, start, now, zone=settings.zone, at=settings.reminder_time
+                )
+    except (BookingError, ValueError) as error:
+        print(f"Session {session_id} not changed: {_why(error)}", file=sys.stderr)
+        return 1
+    done = "cancelled" if new_start is None else f"moved to {new_start}"
+    print(f"Session {session_id} {done}; {told} people will be told.")
+    return 0
+
+
+def _hash_password() -> int:
+    """Print the Argon2 hash of a password typed without echo (or piped on stdin)."""
+    import getpass
+
+    from bot.web.passwords import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Dashboard password: ")
+        if getpass.getpass("Same password again: ") != password:
+            print("The two passwords differ; nothing printed.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        print(hash_password(password))
+    except ValueError as error:
+        print(f"No hash: {error}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _why(error: Exception) -> str:
+    from core.errors import SessionCancelled, SessionPast, UnknownSession
+
+    reasons: dict[type[Exception], str] = {
+        UnknownSession: "there is no such session",
+        SessionCancelled: "it is cancelled",
+        SessionPast: "it has started, or the new time is past",
+    }
+    return reasons.get(type(error), str(error))
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    top = argparse.ArgumentParser(prog="atelier", description="Workshop sign-up chatbot.")
+    commands = top.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="chat in the terminal on sample Metz workshops")
+    demo.add_argument("--db", default="atelier-demo.db", help="SQLite file for the demo")
+    commands.add_parser(
+        "run", help="run the bot: Telegram, and SMS when set up (the demo when neither is)"
+    )
+    commands.add_parser(
+        "serve", help="run the HTTP server alone (SMS webhooks, dashboard), with the sender"
+    )
+    imp = commands.add_parser("import", help="load sessions from a CSV file")
+    imp.add_argument("file", type=Path)
+    commands.add_parser("sessions", help="list upcoming sessions")
+    commands.add_parser("outbox", help="what is queued, sent and failed")
+    roster = commands.add_parser("roster", help="a session's bookings as CSV")
+    roster.add_argument("session_id", type=int)
+    cancel = commands.add_parser("cancel", help="cancel a session and tell everyone on it")
+    cancel.add_argument("session_id", type=int)
+    move = commands.add_parser("move", help="move a session and tell everyone on it")
+    move.add_argument("session_id", type=int)
+    move.add_argument("starts_at", help="new local start, like 2027-01-08T14:00")
+    commands.add_parser(
+        "hash-password",
+        help="print the hash of the dashboard password, for DASHBOARD_PASSWORD_HASH",
+    )
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", default=None)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    args = parser().parse_args(argv)
+    if args.command == "hash-password":
+        return _hash_password()
+    settings = Settings()
+    level = settings.log_level if args.command in ("run", "serve") else "WARNING"
+    _configure_logging(level, settings.log_format)
+    served = bool(settings.sms_provider) or settings.dashboard_enabled
+    nothing_to_run = settings.telegram_bot_token is None and not served
+    if args.command == "demo" or (args.command == "run" and nothing_to_run):
+        if args.command == "run":
+            print("No TELEGRAM_BOT_TOKEN: starting the terminal demo instead.\n")
+        asyncio.run(_demo(settings, getattr(args, "db", "atelier-demo.db")))
+        return 0
+    if args.command in ("run", "serve"):
+        if args.command == "serve" and not served:
+            print(
+                "Nothing to serve: set SMS_PROVIDER (twilio or android) "
+                "or DASHBOARD_PASSWORD_HASH.",
+                file=sys.stderr,
+            )
+            return 1
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_run(settings, telegram=args.command == "run"))
+        return 0
+    if args.command == "import":
+        return asyncio.run(_import(settings, args.file))
+    if args.command == "sessions":
+        return asyncio.run(_sessions(settings))
+    if args.command == "outbox":
+        return asyncio.run(_outbox(settings))
+    if args.command == "roster":
+        return asyncio.run(_roster(settings, args.session_id))
+    if args.command in ("cancel", "move"):
+        return asyncio.run(_change(settings, args.session_id, getattr(args, "starts_at", None)))
+    from models.migrate import downgrade, upgrade
+
+    if args.action == "upgrade":
+        upgrade(settings.database_url, args.revision or "head")
+    else:
+        downgrade(settings.database_url, args.revision or "-1")
+    print(f"Database {args.action} done.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

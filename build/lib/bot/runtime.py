@@ -1,0 +1,178 @@
+"""The composition root: builds the database, the flows, the engine and the channels, and
+starts and stops them. It holds no rules of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import Mount
+
+from bot.channels import telegram
+from bot.channels.http_server import Endpoint, HttpServer, build_app
+from bot.channels.sms.channel import SmsChannel
+from bot.channels.sms.providers import SmsProvider
+from core.clock import Clock, SystemClock
+from core.config import Settings
+from core.dialog import SMS, Reply
+from core.engine import Engine
+from core.scheduler import Heartbeat
+from handlers.conversations import Conversations
+from handlers.notices import render_notice
+from models import Database, OutboxMessage, Person
+from models.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """The database, the conversation engine and the scheduled work, wired together."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_url)
+        self.conversations = Conversations(self.db, settings, self.clock)
+
+        async def render(
+            session: AsyncSession, row: OutboxMessage, person: Person, now: datetime
+        ) -> Reply | None:
+            return await render_notice(session, row, person, settings, now)
+
+        self.engine = Engine(self.db, settings, self.clock, render)
+
+    async def migrate(self) -> None:
+        """Bring the schema up to date."""
+        await asyncio.to_thread(upgrade, self.settings.database_url)
+
+    async def close(self) -> None:
+        """Let woken sends finish; release the database."""
+        await self.engine.settle()
+        await self.db.dispose()
+
+
+def sms_provider(settings: Settings) -> SmsProvider | None:
+    """The configured SMS provider, if any."""
+    if settings.sms_provider == "twilio":
+        from bot.channels.sms.twilio import TwilioProvider
+
+        return TwilioProvider(settings)
+    if settings.sms_provider == "android":
+        from bot.channels.sms.android import AndroidGatewayProvider
+
+        return AndroidGatewayProvider(settings)
+    return None
+
+
+class Runtime:
+    """The running bot: Telegram when there is a token, the HTTP server when SMS is set up,
+    and the scheduler that wakes the outbox sender."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        poll_timeout: int = 10,
+        telegram_enabled: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.services = Services(settings, clock)
+        self.db = self.services.db
+        self.engine = self.services.engine
+        self.poll_timeout = poll_timeout
+        self.app: telegram.Application | None = None
+        webhooks: dict[str, Endpoint] = {}
+        if telegram_enabled and settings.telegram_bot_token is not None:
+            pacer = telegram.pacer_for(settings)
+            flows = self.services.conversations
+            self.app = telegram.build_application(
+                settings, flows.handle, flows.queue_replies, pacer
+            )
+            self.engine.deliverers[telegram.CHANNEL] = telegram.make_deliverer(self.app.bot, pacer)
+            if settings.webhook_url and settings.webhook_secret is not None:
+                secret = settings.webhook_secret.get_secret_value()
+                webhooks[telegram.WEBHOOK_PATH] = telegram.webhook_endpoint(
+                    self.app.bot, pacer, flows, secret
+                )
+        self.provider = sms_provider(settings)
+        if self.provider is not None:
+            sms = SmsChannel(settings, self.services.conversations, self.provider, self.engine.wake)
+            self.engine.deliverers[SMS] = sms.deliverer()
+            webhooks[f"/sms/{self.provider.name}"] = sms.webhook
+        mounts = [self._dashboard()] if settings.dashboard_enabled else []
+        self.http = (
+            HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)
+            if webhooks or mounts or settings.http_enabled
+            else None
+        )
+        self.heartbeat = Heartbeat(self.engine.tick, settings.outbox_poll_seconds)
+        self._telegram_up = False
+
+    def _dashboard(self) -> Mount:
+        """The organisers' web dashboard, under /admin."""
+        from bot.web import DashboardContext, dashboard_mount
+
+        context = DashboardContext(
+            self.settings,
+            self.db,
+            self.services.clock,
+            wake=self.engine.wake,
+            telegram_username=self._telegram_username,
+        )
+        return dashboard_mount(context)
+
+    def _telegram_username(self) -> str | None:
+        """The bot's username, as getMe told it at start-up (None without Telegram)."""
+        if self.app is None or not self._telegram_up:
+            return None
+        return self.app.bot.username
+
+    async def start(self) -> None:
+        """Migrate, start the channels and the scheduler."""
+        await self.services.migrate()
+        if self.http is not None:
+            await self.http.start()
+        if self.app is not None:
+            await telegram.connect(self.app.bot)
+            await self.app.initialize()
+            self._telegram_up = True
+            await telegram.set_commands(self.app.bot, self.settings.default_language)
+            if self.settings.webhook_url:
+                await telegram.register_webhook(self.app.bot, self.settings)
+                mode = "webhook"
+            else:
+                assert self.app.updater is not None
+                await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
+                await self.app.start()
+                mode = "long polling"
+            log.info("the bot is running on Telegram (@%s, %s)", self.app.bot.username, mode)
+        self.heartbeat.start()
+        log.info("the bot is running")
+
+    async def stop(self) -> None:
+        """Stop the scheduler and the channels, finish the work in hand, close the database."""
+        self.heartbeat.stop()
+        if self.http is not None:
+            await self.http.stop()
+        if self.app is not None:
+            assert self.app.updater is not None
+            if self.app.updater.running:
+                await self.app.updater.stop()
+            if self.app.running:
+                await self.app.stop()
+            if self.app._initialized:
+                await self.app.shutdown()
+        if self.provider is not None:
+            await self.provider.close()
+        await self.services.close()
+
+    async def run_forever(self) -> None:
+        """Run until interrupted."""
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()

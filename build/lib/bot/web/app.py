@@ -1,0 +1,99 @@
+"""The organisers' web dashboard: a Starlette app mounted under /admin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.web.context import DashboardContext
+from bot.web.headers import SecurityHeaders
+from bot.web.rendering import error_page
+from bot.web.state import base_path
+from bot.web.views import auth, changes, exports, figures, posters, roster, schedule, sessions
+
+MOUNT_PATH = "/admin"
+COOKIE = "atelier_admin"
+STATIC = Path(__file__).parent / "static"
+SESSION = "/sessions/{session_id:int}"
+
+
+async def home(request: Request) -> Response:
+    """The dashboard's front page is the sessions list."""
+    return RedirectResponse(f"{base_path(request)}/sessions", 303)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    status = error.status_code if isinstance(error, HTTPException) else 500
+    return error_page(request, status)
+
+
+def routes() -> list[Route | Mount]:
+    """Every page and action of the dashboard."""
+    get, post = ["GET"], ["POST"]
+    return [
+        Route("/", home, methods=get),
+        Route("/login", auth.login_form, methods=get),
+        Route("/login", auth.login_action, methods=post),
+        Route("/logout", auth.logout_action, methods=post),
+        Route("/sessions", sessions.sessions_page, methods=get),
+        Route("/sessions/new", sessions.new_session_form, methods=get),
+        Route("/sessions/new", sessions.create_session_action, methods=post),
+        Route(SESSION, roster.roster_page, methods=get),
+        Route(f"{SESSION}/edit", sessions.edit_session_form, methods=get),
+        Route(f"{SESSION}/edit", sessions.edit_session_action, methods=post),
+        Route(f"{SESSION}/move", changes.move_form, methods=get),
+        Route(f"{SESSION}/move", changes.move_action, methods=post),
+        Route(f"{SESSION}/cancel", changes.cancel_form, methods=get),
+        Route(f"{SESSION}/cancel", changes.cancel_action, methods=post),
+        Route(f"{SESSION}/attendance", roster.attendance_action, methods=post),
+        Route(f"{SESSION}/walk-in", roster.walk_in_action, methods=post),
+        Route(f"{SESSION}/message", roster.message_action, methods=post),
+        Route(f"{SESSION}/bookings.csv", exports.roster_csv, methods=get),
+        Route(f"{SESSION}/poster", posters.poster_page, methods=get),
+        Route(f"{SESSION}/poster.png", posters.poster_png, methods=get),
+        Route(f"{SESSION}/poster.pdf", posters.poster_pdf, methods=get),
+        Route("/bookings.csv", exports.all_bookings_csv, methods=get),
+        Route("/import", schedule.import_form, methods=get),
+        Route("/import", schedule.import_action, methods=post),
+        Route("/figures", figures.figures_page, methods=get),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def build_dashboard(context: DashboardContext) -> Starlette:
+    """The dashboard app; refused without DASHBOARD_SECRET_KEY and DASHBOARD_PASSWORD_HASH."""
+    settings = context.settings
+    if settings.dashboard_password_hash is None or settings.dashboard_secret_key is None:
+        raise ValueError("the dashboard needs DASHBOARD_PASSWORD_HASH and DASHBOARD_SECRET_KEY")
+    secure = (settings.public_base_url or "").startswith("https://")
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.dashboard_secret_key.get_secret_value(),
+                session_cookie=COOKIE,
+                max_age=round(settings.dashboard_session_hours * 3600),
+                path=MOUNT_PATH,
+                same_site="lax",
+                https_only=secure,
+            ),
+        ],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.dashboard = context
+    return app
+
+
+def dashboard_mount(context: DashboardContext) -> Mount:
+    """The dashboard, mounted under /admin on the bot's HTTP server."""
+    return Mount(MOUNT_PATH, app=build_dashboard(context))

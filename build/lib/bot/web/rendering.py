@@ -1,0 +1,100 @@
+"""Jinja2 templates (autoescaped), their filters, and the shared page context."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from bot.web.state import base_path, context_of, csrf_token, logged_in, take_flashes
+from core.formatting import duration_in_words, when_in_words
+from core.i18n import Translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANGUAGE = "fr"
+
+
+@functools.cache
+def french() -> Translator:
+    """The bot's French wording of dates and durations."""
+    return Translator(LANGUAGE)
+
+
+@jinja2.pass_context
+def _when(context: jinja2.runtime.Context, moment: datetime) -> str:
+    """'mercredi 6 janvier à 14 h'."""
+    return when_in_words(moment, _zone(context), french())
+
+
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, moment: datetime) -> str:
+    """'06/01/2027'."""
+    return moment.astimezone(_zone(context)).strftime("%d/%m/%Y")
+
+
+@jinja2.pass_context
+def _clock_time(context: jinja2.runtime.Context, moment: datetime) -> str:
+    """'14:00'."""
+    return moment.astimezone(_zone(context)).strftime("%H:%M")
+
+
+def _zone(context: jinja2.runtime.Context) -> ZoneInfo:
+    return context_of(context["request"]).settings.zone
+
+
+def _duration(minutes: int) -> str:
+    return duration_in_words(minutes, french())
+
+
+def _percent(ratio: float | None) -> str:
+    """'62 %' (French spacing), or a dash when there is nothing to divide."""
+    return "\u2013" if ratio is None else f"{round(ratio * 100)}\u00a0%"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        when=_when, day=_day, clock_time=_clock_time, duration=_duration, percent=_percent
+    )
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render a page with what every page needs (mount path, CSRF token, messages)."""
+    values: dict[str, Any] = {
+        "base": base_path(request),
+        "csrf_token": csrf_token(request),
+        "flashes": take_flashes(request),
+        "logged_in": logged_in(request),
+    }
+    values.update(context or {})
+    return templates.TemplateResponse(request, name, values, status_code, headers)
+
+
+def error_page(
+    request: Request, status_code: int, headers: dict[str, str] | None = None
+) -> Response:
+    """A plain page saying what went wrong (403, 404, 429...)."""
+    return render(request, "error_page.html", {"status": status_code}, status_code, headers)

@@ -1,0 +1,124 @@
+"""The sessions list; create and edit a session."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.forms import SessionForm
+from bot.web.guard import action, page
+from bot.web.queries import latest_session, status_counts
+from bot.web.rendering import render
+from bot.web.state import context_of, flash
+from bot.web.views.common import go, session_id_of, workshop_or_404
+from core.catalog import AUDIENCES
+from core.organiser import create_session, edit_session, sessions_between, today_bounds
+from models import WorkshopSession
+
+AHEAD = timedelta(days=3650)
+PAST_WEEKS = 8
+MAX_PAST_WEEKS = 520
+
+
+def _past_weeks(request: Request) -> int:
+    try:
+        weeks = int(request.query_params.get("past_weeks", PAST_WEEKS))
+    except ValueError:
+        return PAST_WEEKS
+    return min(max(weeks, 1), MAX_PAST_WEEKS)
+
+
+@page
+async def sessions_page(request: Request) -> Response:
+    """Sessions from today on with their fill rate, and recent ones for attendance."""
+    context = context_of(request)
+    weeks = _past_weeks(request)
+    start, _ = today_bounds(context.clock.now(), context.settings.zone)
+    async with context.db.transaction() as session:
+        upcoming = await sessions_between(session, start, start + AHEAD)
+        past = list(
+            reversed(await sessions_between(session, start - timedelta(weeks=weeks), start))
+        )
+        counts = await status_counts(session, [workshop.id for workshop, _ in past])
+    return render(
+        request,
+        "sessions.html",
+        {"upcoming": upcoming, "past": past, "counts": counts, "past_weeks": weeks},
+    )
+
+
+def _form_page(
+    request: Request, form: SessionForm, workshop: WorkshopSession | None, status: int = 200
+) -> Response:
+    return render(
+        request,
+        "session_form.html",
+        {"form": form, "workshop": workshop, "audiences": AUDIENCES},
+        status,
+    )
+
+
+@page
+async def new_session_form(request: Request) -> Response:
+    """A blank session form; the venue and address of the latest session are filled in."""
+    context = context_of(request)
+    async with context.db.transaction() as session:
+        latest = await latest_session(session)
+    prefill = {"venue": latest.venue, "address": latest.address} if latest else {}
+    return _form_page(request, SessionForm.empty(**prefill), None)
+
+
+@action
+async def create_session_action(request: Request, posted: FormData) -> Response:
+    """Add the session typed in; the form comes back with its errors if anything is wrong."""
+    context = context_of(request)
+    form = SessionForm.read(posted)
+    fields = form.fields(form.start(context.settings.zone))
+    if fields is None:
+        return _form_page(request, form, None, 400)
+    async with context.db.transaction() as session:
+        workshop = await create_session(session, fields)
+    flash(request, "session_created", title=workshop.title)
+    return go(request, f"/sessions/{workshop.id}")
+
+
+def _form_of(workshop: WorkshopSession) -> SessionForm:
+    return SessionForm.empty(
+        title=workshop.title,
+        description=workshop.description,
+        audience=workshop.audience,
+        venue=workshop.venue,
+        address=workshop.address,
+        bring=workshop.bring,
+        duration_minutes=str(workshop.duration_minutes),
+        capacity=str(workshop.capacity),
+    )
+
+
+@page
+async def edit_session_form(request: Request) -> Response:
+    """The session's details, ready to change (the date changes with "Déplacer")."""
+    context = context_of(request)
+    async with context.db.transaction() as session:
+        workshop = await workshop_or_404(session, session_id_of(request))
+    return _form_page(request, _form_of(workshop), workshop)
+
+
+@action
+async def edit_session_action(request: Request, posted: FormData) -> Response:
+    """Save the changed details."""
+    context = context_of(request)
+    form = SessionForm.read(posted)
+    async with context.db.transaction() as session:
+        workshop = await workshop_or_404(session, session_id_of(request))
+        fields = form.fields(workshop.starts_at)
+        if fields is not None and fields.capacity < workshop.seats_taken:
+            form.errors["capacity"] = "below_taken"
+        if fields is None or form.errors:
+            return _form_page(request, form, workshop, 400)
+        await edit_session(session, workshop.id, fields)
+    flash(request, "session_saved", title=workshop.title)
+    return go(request, f"/sessions/{workshop.id}")

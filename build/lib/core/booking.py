@@ -1,0 +1,267 @@
+"""Booking rules: take a seat, join the waiting list, cancel, and pass freed seats on.
+
+Every function runs inside the caller's transaction and re-checks everything on the
+server. A seat is taken by one conditional UPDATE (``seats_taken < capacity``) that the
+database serialises, so seats are never oversold, even across processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import metrics
+from core.errors import (
+    AlreadyBooked,
+    BookingNotActive,
+    NoOffer,
+    SessionCancelled,
+    SessionFull,
+    SessionPast,
+    UnknownBooking,
+    UnknownSession,
+)
+from core.reminders import drop_reminders
+from models import ACTIVE_STATUSES, Booking, BookingStatus, Person, SessionStatus, WorkshopSession
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A freed seat now held for the first person in line."""
+
+    booking: Booking
+    session: WorkshopSession
+
+
+async def bookable_session(
+    session: AsyncSession, session_id: int, now: datetime
+) -> WorkshopSession:
+    """The session if it exists, is not cancelled and has not started; else a BookingError."""
+    workshop = await session.get(WorkshopSession, session_id)
+    if workshop is None:
+        raise UnknownSession(session_id)
+    if workshop.status == SessionStatus.CANCELLED:
+        raise SessionCancelled(session_id)
+    if workshop.starts_at <= now:
+        raise SessionPast(session_id)
+    return workshop
+
+
+async def active_booking(session: AsyncSession, person_id: int, session_id: int) -> Booking | None:
+    """The person's booked or waiting booking for a session, if any."""
+    query = select(Booking).where(
+        Booking.person_id == person_id,
+        Booking.session_id == session_id,
+        Booking.status.in_(ACTIVE_STATUSES),
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def reserve_seat(session: AsyncSession, session_id: int, now: datetime) -> bool:
+    """Take one seat if one is left, atomically; return whether a seat was taken."""
+    result = await session.execute(
+        update(WorkshopSession)
+        .where(
+            WorkshopSession.id == session_id,
+            WorkshopSession.seats_taken < WorkshopSession.capacity,
+            WorkshopSession.status == SessionStatus.SCHEDULED,
+            WorkshopSession.starts_at > now,
+        )
+        .values(seats_taken=WorkshopSession.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_seat(session: AsyncSession, session_id: int) -> None:
+    """Give one seat back."""
+    await session.execute(
+        update(WorkshopSession)
+        .where(WorkshopSession.id == session_id, WorkshopSession.seats_taken > 0)
+        .values(seats_taken=WorkshopSession.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def book_seat(
+    session: AsyncSession, person: Person, session_id: int, now: datetime
+) -> Booking:
+    """Book a seat for ``person``; raise SessionFull when none is left."""
+    await bookable_session(session, session_id, now)
+    if await active_booking(session, person.id, session_id) is not None:
+        raise AlreadyBooked(session_id)
+    if not await reserve_seat(session, session_id, now):
+        raise SessionFull(session_id)
+    booking = Booking(
+        person_id=person.id,
+        session_id=session_id,
+        status=BookingStatus.BOOKED,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    await session.flush()
+    metrics.BOOKINGS.labels("booked").inc()
+    return booking
+
+
+async def join_waiting_list(
+    session: AsyncSession, person: Person, session_id: int, now: datetime
+) -> Booking:
+    """Put ``person`` in line; if a seat is free after all, book it instead."""
+    workshop = await bookable_session(session, session_id, now)
+    if await active_booking(session, person.id, session_id) is not None:
+        raise AlreadyBooked(session_id)
+    await session.refresh(workshop)
+    if workshop.seats_left > 0 and not await waiting_count(session, session_id):
+        try:
+            return await book_seat(session, person, session_id, now)
+        except SessionFull:
+            pass
+    booking = Booking(
+        person_id=person.id,
+        session_id=session_id,
+        status=BookingStatus.WAITING,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    await session.flush()
+    metrics.BOOKINGS.labels("waiting").inc()
+    return booking
+
+
+async def waiting_count(session: AsyncSession, session_id: int) -> int:
+    """How many people are in line for a session."""
+    query = select(func.count()).where(
+        Booking.session_id == session_id, Booking.status == BookingStatus.WAITING
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def waiting_position(session: AsyncSession, booking: Booking) -> int:
+    """1 for the first in line."""
+    query = select(func.count()).where(
+        Booking.session_id == booking.session_id,
+        Booking.status == BookingStatus.WAITING,
+        Booking.id < booking.id,
+    )
+    return int((await session.execute(query)).scalar_one()) + 1
+
+
+async def own_booking(session: AsyncSession, person: Person, booking_id: int) -> Booking:
+    """The booking if it is the person's; the same refusal whether missing or not theirs."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None or booking.person_id != person.id:
+        raise UnknownBooking()
+    return booking
+
+
+async def cancel_booking(
+    session: AsyncSession,
+    person: Person,
+    booking_id: int,
+    now: datetime,
+    offer_minutes: int,
+) -> tuple[Booking, Offer | None]:
+    """Cancel one of the person's bookings; a freed seat is offered to the next in line."""
+    booking = await own_booking(session, person, booking_id)
+    if booking.status not in ACTIVE_STATUSES:
+        raise BookingNotActive(booking.session_id)
+    workshop = await session.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    if workshop.starts_at <= now:
+        raise SessionPast(booking.session_id)
+    held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
+    await drop_reminders(session, booking.id)
+    booking.status = BookingStatus.CANCELLED
+    booking.offer_expires_at = None
+    booking.updated_at = now
+    await session.flush()
+    offer = await pass_seat_on(session, workshop, now, offer_minutes) if held_seat else None
+    metrics.BOOKINGS.labels("cancelled").inc()
+    return booking, offer
+
+
+async def pass_seat_on(
+    session: AsyncSession, workshop: WorkshopSession, now: datetime, offer_minutes: int
+) -> Offer | None:
+    """Hold a just-freed seat for the first reachable person in line, or release it."""
+    query = (
+        select(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(
+            Booking.session_id == workshop.id,
+            Booking.status == BookingStatus.WAITING,
+            Booking.offer_expires_at.is_(None),
+            Person.unreachable.is_(False),
+        )
+        .order_by(Booking.id)
+        .limit(1)
+    )
+    if workshop.status == SessionStatus.SCHEDULED and workshop.starts_at > now:
+        candidate = (await session.execute(query)).scalar_one_or_none()
+        if candidate is not None:
+            expiry = min(now + timedelta(minutes=offer_minutes), workshop.starts_at)
+            candidate.offer_expires_at = expiry
+            candidate.updated_at = now
+            await session.flush()
+            return Offer(candidate, workshop)
+    await release_seat(session, workshop.id)
+    return None
+
+
+async def accept_offer(
+    session: AsyncSession, person: Person, booking_id: int, now: datetime
+) -> Booking:
+    """Turn a held seat into a booking."""
+    booking = await own_booking(session, person, booking_id)
+    if booking.status == BookingStatus.BOOKED:
+        raise AlreadyBooked(booking.session_id)
+    if not booking.holds_offer or booking.offer_expires_at is None:
+        raise NoOffer(booking.session_id)
+    if booking.offer_expires_at <= now:
+        raise NoOffer(booking.session_id)
+    await bookable_session(session, booking.session_id, now)
+    booking.status = BookingStatus.BOOKED
+    booking.offer_expires_at = None
+    booking.updated_at = now
+    await session.flush()
+    return booking
+
+
+async def decline_offer(
+    session: AsyncSession, person: Person, booking_id: int, now: datetime, offer_minutes: int
+) -> Offer | None:
+    """Give a held seat up (and leave the line); the next in line is offered it."""
+    booking = await own_booking(session, person, booking_id)
+    if not booking.holds_offer:
+        raise NoOffer(booking.session_id)
+    _, offer = await cancel_booking(session, person, booking_id, now, offer_minutes)
+    return offer
+
+
+async def expire_offers(
+    session: AsyncSession, now: datetime, offer_minutes: int
+) -> list[tuple[Booking, Offer | None]]:
+    """End every offer past its expiry: that person leaves the line, the next one is offered."""
+    query = (
+        select(Booking)
+        .where(Booking.status == BookingStatus.WAITING, Booking.offer_expires_at <= now)
+        .order_by(Booking.id)
+        .with_for_update(skip_locked=True)
+    )
+    expired = list((await session.execute(query)).scalars())
+    results: list[tuple[Booking, Offer | None]] = []
+    for booking in expired:
+        workshop = await session.get(WorkshopSession, booking.session_id)
+        assert workshop is not None
+        booking.status = BookingStatus.CANCELLED
+        booking.offer_expires_at = None
+        booking.updated_at = now
+        await session.flush()
+        results.append((booking, await pass_seat_on(session, workshop, now, offer_minutes)))
+    return results

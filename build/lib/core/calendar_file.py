@@ -1,0 +1,70 @@
+"""The "Ajouter à mon agenda" file: one iCalendar event per booking, with an alarm."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone
+
+from core.dialog import Attachment
+from models import WorkshopSession
+
+ALARM_BEFORE = timedelta(hours=2)
+"""The phone rings this long before the start: time to get ready and travel."""
+
+PRODUCT_ID = "-//atelier-bot//ateliers numeriques//FR"
+
+
+def event_uid(booking_id: int) -> str:
+    """The same booking always has the same event, so an updated file replaces the old one."""
+    return f"booking-{booking_id}@atelier-bot"
+
+
+@lru_cache(maxsize=16)
+def venue_timezone(zone: ZoneInfo, year: int) -> Timezone:
+    """The VTIMEZONE of ``zone`` for ``year`` and the next, built once and shared.
+
+    A calendar only needs the offsets around its event; the whole of 1970-2038 that
+    icalendar describes by default is 2 KB more per file and 3 ms more to build.
+    """
+    first, last = date(year, 1, 1), date(year + 1, 12, 31)
+    return Timezone.from_tzinfo(zone, zone.key, first_date=first, last_date=last)
+
+
+def calendar_file(
+    workshop: WorkshopSession,
+    booking_id: int,
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    caption: str,
+    alarm_text: str,
+) -> Attachment:
+    """An .ics file for one booked session, in the local time zone of the venue."""
+    start = workshop.starts_at.astimezone(zone)
+    event = Event()
+    event.add("uid", event_uid(booking_id))
+    event.add("sequence", workshop.revision)
+    event.add("dtstamp", now)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=workshop.duration_minutes))
+    event.add("summary", workshop.title)
+    event.add("location", f"{workshop.venue}, {workshop.address}")
+    details = [workshop.description, workshop.bring]
+    event.add("description", "\n".join(part for part in details if part))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", alarm_text)
+    alarm.add("trigger", -ALARM_BEFORE)
+    event.add_component(alarm)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(venue_timezone(zone, start.year))
+    calendar.add_component(event)
+    day = start.strftime("%Y-%m-%d")
+    return Attachment(f"atelier-{day}.ics", calendar.to_ical(), caption)

@@ -1,0 +1,141 @@
+"""Settings: one pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DASHBOARD_KEY_MIN_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment (see `.env.example`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_DEFAULT_BASE_URL
+    database_url: str = "sqlite+aiosqlite:///atelier.db"
+    timezone: str = "Europe/Paris"
+    reminder_time: time = time(10, 0)
+    admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "fr"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    offer_expiry_minutes: int = Field(default=360, ge=1)
+    outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    send_rate_per_second: float = Field(default=29.0, gt=0)
+    send_rate_per_chat: float = Field(default=1.0, gt=0)
+    telegram_timeout_seconds: float = Field(default=10.0, gt=0)
+    sessions_per_page: int = Field(default=4, ge=1, le=8)
+    venue_latitude: float | None = Field(default=None, ge=-90, le=90)
+    venue_longitude: float | None = Field(default=None, ge=-180, le=180)
+    retention_months: int = Field(default=24, ge=1, le=120)
+    http_enabled: bool = False
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    public_base_url: str | None = None
+    sms_provider: Literal["", "twilio", "android"] = ""
+    sms_default_region: str = "FR"
+    sms_rate_per_second: float = Field(default=1.0, gt=0)
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    android_sms_api_url: str = "https://api.sms-gate.app/3rdparty/v1"
+    android_sms_username: str = ""
+    android_sms_password: SecretStr | None = None
+    android_sms_signing_key: SecretStr | None = None
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    telegram_bot_username: str = ""
+    dashboard_password_hash: SecretStr | None = None
+    dashboard_secret_key: SecretStr | None = None
+    dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Read "12, 34" as [12, 34]."""
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Refuse a time zone name that does not exist."""
+        ZoneInfo(value)
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_url",
+        "webhook_secret",
+        "public_base_url",
+        "twilio_auth_token",
+        "android_sms_password",
+        "android_sms_signing_key",
+        "dashboard_password_hash",
+        "dashboard_secret_key",
+        "venue_latitude",
+        "venue_longitude",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """Treat an empty variable as unset."""
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        """Webhook mode is refused without a secret token Telegram can send back."""
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_URL is set: set WEBHOOK_SECRET too (1-256 of A-Z a-z 0-9 _ -)"
+            )
+        if self.webhook_secret is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and -, 1 to 256 of them")
+        return self
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bare_username(cls, value: str) -> str:
+        """Read "@atelier_bot" as "atelier_bot"."""
+        return value.strip().removeprefix("@")
+
+    @model_validator(mode="after")
+    def _dashboard_needs_a_key(self) -> Settings:
+        """The web dashboard is refused without a real hash and a long session key."""
+        if self.dashboard_password_hash is None:
+            return self
+        if not self.dashboard_password_hash.get_secret_value().startswith("$argon2"):
+            raise ValueError(
+                "DASHBOARD_PASSWORD_HASH must be the hash printed by `atelier hash-password`"
+            )
+        key = self.dashboard_secret_key
+        if key is None or len(key.get_secret_value()) < DASHBOARD_KEY_MIN_LENGTH:
+            raise ValueError(
+                "DASHBOARD_PASSWORD_HASH is set: set DASHBOARD_SECRET_KEY too, a random string "
+                f"of at least {DASHBOARD_KEY_MIN_LENGTH} characters (python -c "
+                '"import secrets; print(secrets.token_urlsafe(32))")'
+            )
+        return self
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        """Whether the organisers' web dashboard is served (under /admin)."""
+        return self.dashboard_password_hash is not None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,100 @@
+"""The scheduled work, one tick at a time: plan reminders, expire offers, send, forget.
+
+APScheduler (:mod:`core.scheduler`) only calls :meth:`Engine.tick`; every rule about what a
+tick does and how often lives here, so it can be tested with a fixed clock and no channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from core.clock import Clock
+from core.config import Settings
+from core.housekeeping import forget_old_messages, forget_old_updates
+from core.notices import expire_due_offers
+from core.privacy import forget_inactive
+from core.reminders import plan_reminders
+from core.sender import Deliver, OutboxSender, Render
+from models import Database
+
+log = logging.getLogger(__name__)
+
+RETENTION_EVERY = timedelta(days=1)
+FULL_PLAN_EVERY = timedelta(hours=1)
+"""Reminders are planned from every booking this often; ticks in between plan changes."""
+PLAN_OVERLAP = timedelta(minutes=5)
+"""Ticks overlap by this much, for bookings committed while the last one ran."""
+
+
+class Engine:
+    """Plan, expire and send what is due; the outbox sender is woken here."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock, render: Render) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.deliverers: dict[str, Deliver] = {}
+        self.sender = OutboxSender(db, clock, render, self.deliverers)
+        self._sending = asyncio.Lock()
+        self._last_retention: datetime | None = None
+        self._last_plan: datetime | None = None
+        self._last_full_plan: datetime | None = None
+        self._woken: set[asyncio.Task[None]] = set()
+
+    async def tick(self) -> None:
+        """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
+        now = self.clock.now()
+        settings = self.settings
+        since = self.plan_since(now)
+        async with self.db.transaction() as session:
+            await plan_reminders(
+                session, now, zone=settings.zone, at=settings.reminder_time, since=since
+            )
+        if since is None:
+            self._last_full_plan = now
+        self._last_plan = now
+        await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
+        await self.send_due()
+        await forget_old_updates(self.db, now)
+        if self._last_retention is None or now - self._last_retention >= RETENTION_EVERY:
+            await self.apply_retention(now)
+
+    def plan_since(self, now: datetime) -> datetime | None:
+        """Where this tick's reminder planning starts (None: plan everything again)."""
+        last_full, last = self._last_full_plan, self._last_plan
+        if last_full is None or last is None or not last <= now < last_full + FULL_PLAN_EVERY:
+            return None
+        return last - PLAN_OVERLAP
+
+    async def apply_retention(self, now: datetime) -> int:
+        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows."""
+        settings = self.settings
+        async with self.db.transaction() as session:
+            erased = await forget_inactive(
+                session, now, settings.retention_months, settings.offer_expiry_minutes
+            )
+        await forget_old_messages(self.db, now)
+        self._last_retention = now
+        if erased:
+            log.info("retention: the data of %d inactive people was erased", erased)
+        return erased
+
+    async def send_due(self) -> None:
+        """One pass of the sender, unless one is running (it picks up new rows itself)."""
+        if self._sending.locked():
+            return
+        async with self._sending:
+            await self.sender.run_once()
+
+    def wake(self) -> None:
+        """Send what was just queued now rather than at the next tick."""
+        task = asyncio.get_running_loop().create_task(self.send_due())
+        self._woken.add(task)
+        task.add_done_callback(self._woken.discard)
+
+    async def settle(self) -> None:
+        """Let woken sends finish."""
+        if self._woken:
+            await asyncio.gather(*self._woken, return_exceptions=True)

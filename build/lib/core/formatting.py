@@ -1,0 +1,57 @@
+"""Dates, durations and seats in words, in the person's language and time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from core.i18n import Translator
+
+
+def local(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Convert a UTC moment to local time."""
+    return moment.astimezone(zone)
+
+
+def day_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:
+    """'mercredi 6 janvier'."""
+    return format_date(local(moment, zone).date(), t("format.day"), locale=t.language)
+
+
+def time_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:
+    """'14 h', '14 h 30'."""
+    at = local(moment, zone)
+    pattern = t("format.time.hour") if at.minute == 0 else t("format.time.hour_minutes")
+    return format_time(at.time(), pattern, locale=t.language)
+
+
+def when_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:
+    """'mercredi 6 janvier à 14 h'."""
+    return t(
+        "format.day_at_time",
+        day=day_in_words(moment, zone, t),
+        time=time_in_words(moment, zone, t),
+    )
+
+
+def duration_in_words(minutes: int, t: Translator) -> str:
+    """'2 heures', '1 heure et 30 minutes', '45 minutes'."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return t(
+            "format.duration.both",
+            hours=t.plural("format.duration.hours", hours),
+            minutes=t.plural("format.duration.minutes", rest),
+        )
+    if hours:
+        return t.plural("format.duration.hours", hours)
+    return t.plural("format.duration.minutes", rest)
+
+
+def seats_in_words(seats_left: int, t: Translator) -> str:
+    """'4 places', '1 place', 'complet'."""
+    if seats_left <= 0:
+        return t("format.seats.full")
+    return t.plural("format.seats.left", seats_left)

@@ -1,0 +1,279 @@
+"""What organisers do: attendance, walk-ins, a message to a session, sessions, figures.
+
+Shared by the organiser menu on Telegram and the web dashboard; every function runs in
+the caller's transaction and re-checks what it is given.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.booking import book_seat
+from core.dialog import SMS
+from core.errors import BookingError, UnknownBooking, UnknownSession
+from core.outbox import enqueue
+from core.people import find_person
+from core.phones import normalise_phone
+from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
+from models.inserts import insert_ignore
+
+BROADCAST = "broadcast"
+WALK_IN = "walkin"
+"""The channel of a walk-in registered without a phone number: nothing is ever sent."""
+
+MAX_BROADCAST = 500
+ATTENDANCE = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+class InvalidInput(BookingError):
+    """Organiser input that cannot be used (an empty name, a number that is not one)."""
+
+    key = "error.generic"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(0)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+async def mark_attendance(
+    session: AsyncSession, booking_id: int, present: bool, now: datetime
+) -> Booking:
+    """Record whether a booked person came (again, to correct a mistake)."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        raise UnknownBooking()
+    if booking.status not in (BookingStatus.BOOKED, *ATTENDANCE):
+        raise InvalidInput("only a booked seat can be marked present or absent")
+    booking.status = BookingStatus.ATTENDED if present else BookingStatus.NO_SHOW
+    booking.updated_at = now
+    await session.flush()
+    return booking
+
+
+async def register_walk_in(
+    session: AsyncSession,
+    session_id: int,
+    first_name: str,
+    phone: str,
+    now: datetime,
+    region: str = "FR",
+) -> Booking:
+    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow."""
+    name = " ".join(first_name.split())[:128]
+    if not name:
+        raise InvalidInput("a first name is needed")
+    if phone.strip():
+        number = normalise_phone(phone, region)
+        if number is None:
+            raise InvalidInput("this phone number is not valid")
+        channel, address = SMS, number
+    else:
+        channel, address = WALK_IN, f"{WALK_IN}:{secrets.token_hex(8)}"
+    await insert_ignore(
+        session,
+        Person,
+        {
+            "channel": channel,
+            "external_id": address,
+            "name": name,
+            "language": "fr",
+            "unreachable": False,
+            "opted_out": False,
+            "created_at": now,
+            "last_seen_at": now,
+        },
+    )
+    person = await find_person(session, channel, address)
+    assert person is not None
+    return await book_seat(session, person, session_id, now)
+
+
+async def message_session(session: AsyncSession, session_id: int, text: str, now: datetime) -> int:
+    """Queue a short message to everyone booked on a session; return how many."""
+    message = text.strip()
+    if not message or len(message) > MAX_BROADCAST:
+        raise InvalidInput(f"the message must have 1 to {MAX_BROADCAST} characters")
+    if await session.get(WorkshopSession, session_id) is None:
+        raise UnknownSession(session_id)
+    query = select(Booking).where(
+        Booking.session_id == session_id, Booking.status == BookingStatus.BOOKED
+    )
+    stamp = int(now.timestamp() * 1000)
+    count = 0
+    for booking in (await session.execute(query)).scalars():
+        count += await enqueue(
+            session,
+            key=f"{BROADCAST}:{session_id}:{stamp}:{booking.id}",
+            person_id=booking.person_id,
+            kind=BROADCAST,
+            due_at=now,
+            payload={"booking_id": booking.id, "text": message},
+        )
+    return count
+
+
+@dataclass(slots=True)
+class SessionFields:
+    """What an organiser types to create or edit a session."""
+
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    capacity: int
+    venue: str
+    address: str
+    description: str = ""
+    audience: str = "tous"
+    bring: str = ""
+
+
+async def create_session(session: AsyncSession, fields: SessionFields) -> WorkshopSession:
+    """Add a session typed in by an organiser."""
+    workshop = WorkshopSession(
+        import_key=f"manual:{secrets.token_hex(12)}",
+        seats_taken=0,
+        status=SessionStatus.SCHEDULED,
+        **_checked(fields),
+    )
+    session.add(workshop)
+    await session.flush()
+    return workshop
+
+
+async def edit_session(
+    session: AsyncSession, session_id: int, fields: SessionFields
+) -> WorkshopSession:
+    """Change a session's details; the start time changes through ``move_session``."""
+    workshop = await session.get(WorkshopSession, session_id)
+    if workshop is None:
+        raise UnknownSession(session_id)
+    values = _checked(fields)
+    if fields.capacity < workshop.seats_taken:
+        raise InvalidInput(f"{workshop.seats_taken} seats are taken: the capacity cannot be lower")
+    values.pop("starts_at")
+    for name, value in values.items():
+        setattr(workshop, name, value)
+    await session.flush()
+    return workshop
+
+
+def _checked(fields: SessionFields) -> dict[str, object]:
+    title = fields.title.strip()
+    if not title or len(title) > 200:
+        raise InvalidInput("the title must have 1 to 200 characters")
+    if not 1 <= fields.duration_minutes <= 24 * 60:
+        raise InvalidInput("the duration must be between 1 and 1440 minutes")
+    if not 1 <= fields.capacity <= 10_000:
+        raise InvalidInput("the capacity must be between 1 and 10000")
+    if not fields.venue.strip() or not fields.address.strip():
+        raise InvalidInput("the venue and the address are needed")
+    return {
+        "title": title,
+        "description": fields.description.strip()[:2000],
+        "audience": fields.audience.strip().casefold() or "tous",
+        "starts_at": fields.starts_at,
+        "duration_minutes": fields.duration_minutes,
+        "capacity": fields.capacity,
+        "venue": fields.venue.strip()[:200],
+        "address": fields.address.strip()[:300],
+        "bring": fields.bring.strip()[:300],
+    }
+
+
+async def sessions_between(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[tuple[WorkshopSession, int]]:
+    """Sessions starting in [start, end), with their waiting-list length, soonest first."""
+    waiting = (
+        select(Booking.session_id, func.count().label("waiting"))
+        .where(Booking.status == BookingStatus.WAITING)
+        .group_by(Booking.session_id)
+        .subquery()
+    )
+    query = (
+        select(WorkshopSession, func.coalesce(waiting.c.waiting, 0))
+        .outerjoin(waiting, waiting.c.session_id == WorkshopSession.id)
+        .where(WorkshopSession.starts_at >= start, WorkshopSession.starts_at < end)
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
+    return [(workshop, int(count)) for workshop, count in await session.execute(query)]
+
+
+@dataclass(slots=True)
+class Figures:
+    """Figures for one month or one audience."""
+
+    sessions_held: int = 0
+    seats_offered: int = 0
+    booked: int = 0
+    attended: int = 0
+    no_show: int = 0
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """No-shows among the people whose attendance was marked."""
+        marked = self.attended + self.no_show
+        return self.no_show / marked if marked else None
+
+
+@dataclass(slots=True)
+class FigureTable:
+    """Figures by month (``YYYY-MM``) and by audience, for sessions already held."""
+
+    by_month: dict[str, Figures] = field(default_factory=dict)
+    by_audience: dict[str, Figures] = field(default_factory=dict)
+
+
+async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> FigureTable:
+    """Sessions held, seats offered, booked, attended and no-show rate."""
+    held = (
+        await session.execute(
+            select(WorkshopSession).where(
+                WorkshopSession.starts_at < now,
+                WorkshopSession.status == SessionStatus.SCHEDULED,
+            )
+        )
+    ).scalars()
+    table = FigureTable()
+    by_id: dict[int, tuple[Figures, Figures]] = {}
+    for workshop in held:
+        month = workshop.starts_at.astimezone(zone).strftime("%Y-%m")
+        pair = (
+            table.by_month.setdefault(month, Figures()),
+            table.by_audience.setdefault(workshop.audience, Figures()),
+        )
+        for figures_of in pair:
+            figures_of.sessions_held += 1
+            figures_of.seats_offered += workshop.capacity
+        by_id[workshop.id] = pair
+    counted = (BookingStatus.BOOKED, *ATTENDANCE)
+    rows = await session.execute(
+        select(Booking.session_id, Booking.status, func.count())
+        .where(Booking.session_id.in_(by_id), Booking.status.in_(counted))
+        .group_by(Booking.session_id, Booking.status)
+    )
+    for session_id, status, count in rows:
+        for figures_of in by_id[session_id]:
+            figures_of.booked += count
+            if status == BookingStatus.ATTENDED:
+                figures_of.attended += count
+            elif status == BookingStatus.NO_SHOW:
+                figures_of.no_show += count
+    table.by_month = dict(sorted(table.by_month.items()))
+    return table
+
+
+def today_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The start of today, local time, and a fortnight later (the organiser's horizon)."""
+    local = now.astimezone(zone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=15)

@@ -1,0 +1,149 @@
+"""The outbox: queue a message once under a unique key; claim due rows; mark them.
+
+Delivery is at-least-once towards the channel and exactly-once in the database: a row
+is claimed (status ``sending`` with a lease) before it is sent and marked ``sent`` after.
+A crash between the send and the mark leaves a claimed row whose lease runs out; it is
+then sent again. A duplicate reminder is a small harm; a lost one is a missed workshop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OutboxMessage, OutboxStatus
+from models.inserts import insert_ignore
+
+LEASE = timedelta(minutes=2)
+
+REPLY = "reply"
+"""An answer to a person's message, for channels that answer through the outbox (SMS)."""
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    person_id: int,
+    kind: str,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Queue a message unless one with the same key exists; return whether it was queued."""
+    return await insert_ignore(
+        session,
+        OutboxMessage,
+        {
+            "key": key,
+            "person_id": person_id,
+            "kind": kind,
+            "payload": payload or {},
+            "due_at": due_at,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+        },
+    )
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due rows (pending, or sending with a lapsed lease).
+
+    On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
+    the same row; SQLite serialises the whole transaction.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.due_at <= now,
+            or_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_until <= now),
+            ),
+        )
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.execute(query)).scalars())
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.claimed_until = now + LEASE
+        row.attempts += 1
+    await session.flush()
+    return rows
+
+
+async def mark(
+    session: AsyncSession,
+    message_id: int,
+    status: OutboxStatus,
+    now: datetime,
+    *,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+    segments: int | None = None,
+) -> None:
+    """Record the outcome of one delivery attempt (and the SMS segments it took)."""
+    values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
+    if status == OutboxStatus.SENT:
+        values["sent_at"] = now
+        values["segments"] = segments
+    if retry_at is not None:
+        values["due_at"] = retry_at
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+    )
+
+
+async def status_counts(session: AsyncSession) -> dict[str, int]:
+    """How many rows stand in each status."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: int(count) for status, count in rows}
+
+
+async def segments_since(session: AsyncSession, since: datetime) -> int:
+    """SMS segments sent since ``since`` (what the provider bills)."""
+    query = select(func.coalesce(func.sum(OutboxMessage.segments), 0)).where(
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at >= since
+    )
+    return int((await session.execute(query)).scalar_one() or 0)
+
+
+async def upcoming(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
+    """The next rows still to send, soonest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def recent_failures(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
+    """The latest rows that could not be delivered, with their error."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def drop_pending(session: AsyncSession, key_prefix: str) -> None:
+    """Drop queued messages whose key starts with ``key_prefix`` (they no longer apply)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.key.startswith(key_prefix),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.DROPPED)
+    )

@@ -1,0 +1,56 @@
+"""Finding the person behind a message, creating them on first contact."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.dialog import Sender
+from models import Person
+from models.inserts import insert_ignore
+
+
+async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
+    """The person known on ``channel`` by ``external_id``, if any."""
+    query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+SEEN_PRECISION = timedelta(hours=1)
+"""``last_seen_at`` is kept to within this: it only decides when old data is deleted."""
+
+
+async def get_or_create_person(
+    session: AsyncSession, sender: Sender, language: str, now: datetime
+) -> tuple[Person, bool]:
+    """Return the sender's person and whether they were created now (first contact).
+
+    A known person costs one query; the person row is written only when something
+    changed (a new name, reachable again, first message in an hour).
+    """
+    person = await find_person(session, sender.channel, sender.external_id)
+    created = False
+    if person is None:
+        created = await insert_ignore(
+            session,
+            Person,
+            {
+                "channel": sender.channel,
+                "external_id": sender.external_id,
+                "name": sender.name[:128],
+                "language": language,
+                "unreachable": False,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+        )
+        person = await find_person(session, sender.channel, sender.external_id)
+        assert person is not None
+    if now - person.last_seen_at >= SEEN_PRECISION:
+        person.last_seen_at = now
+    person.unreachable = False
+    if sender.name and person.name != sender.name[:128]:
+        person.name = sender.name[:128]
+    return person, created

@@ -1,0 +1,112 @@
+"""My bookings, and cancelling: always asked to confirm, naming the workshop and the date."""
+
+from __future__ import annotations
+
+from core.booking import cancel_booking, own_booking
+from core.catalog import my_upcoming_bookings
+from core.dialog import Choice, Intent, Reply, Rows
+from core.errors import BookingError, BookingNotActive
+from core.notices import queue_offer
+from handlers import actions, describe
+from handlers.browse import refusal
+from handlers.context import Flow
+from handlers.menu import menu_choices
+from models import BookingStatus, WorkshopSession
+
+
+async def my_bookings(flow: Flow) -> Reply:
+    """Upcoming bookings, with the place in line, each with a button to cancel it."""
+    mine = await my_upcoming_bookings(flow.db, flow.person.id, flow.now)
+    if not mine:
+        nothing: Rows = (
+            (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
+            flow.menu_row(),
+        )
+        return Reply(flow.t("mine.none"), nothing)
+    lines = [flow.t("mine.header")]
+    rows: list[tuple[Choice, ...]] = []
+    for number, item in enumerate(mine, start=1):
+        when = describe.when(flow, item.session)
+        if item.position is None:
+            lines.append(
+                flow.t("mine.line_booked", number=number, title=item.session.title, when=when)
+            )
+        else:
+            lines.append(
+                flow.t(
+                    "mine.line_waiting",
+                    number=number,
+                    title=item.session.title,
+                    when=when,
+                    position=item.position,
+                )
+            )
+        label = flow.t("button.cancel_numbered", number=number)
+        rows.append((Choice(label, actions.encode(actions.CANCEL_ASK, item.booking.id)),))
+    rows.append(flow.menu_row())
+    return Reply("\n\n".join(lines), tuple(rows))
+
+
+async def start(flow: Flow) -> Reply:
+    """'annuler' written: confirm the only booking, or choose which one."""
+    mine = await my_upcoming_bookings(flow.db, flow.person.id, flow.now)
+    if not mine:
+        return Reply(flow.t("cancel.nothing"), menu_choices(flow))
+    if len(mine) == 1:
+        return await ask(flow, mine[0].booking.id)
+    rows: list[tuple[Choice, ...]] = [
+        (
+            Choice(
+                describe.button_label(flow, item.session),
+                actions.encode(actions.CANCEL_ASK, item.booking.id),
+            ),
+        )
+        for item in mine
+    ]
+    rows.append(flow.menu_row())
+    return Reply(flow.t("cancel.which"), tuple(rows))
+
+
+async def ask(flow: Flow, booking_id: int) -> Reply:
+    """Ask to confirm, naming the workshop and the date."""
+    try:
+        booking = await own_booking(flow.db, flow.person, booking_id)
+        if booking.status not in (BookingStatus.BOOKED, BookingStatus.WAITING):
+            raise BookingNotActive(booking.session_id)
+    except BookingError as error:
+        return refusal(flow, error)
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    key = (
+        "cancel.confirm_prompt"
+        if booking.status == BookingStatus.BOOKED
+        else "cancel.leave_line_prompt"
+    )
+    text = flow.t(key, summary=describe.summary(flow, workshop))
+    rows = (
+        (
+            flow.choice(
+                "button.yes_cancel", actions.encode(actions.CANCEL_CONFIRM, booking_id), Intent.YES
+            ),
+        ),
+        (flow.choice("button.no_keep", actions.KEEP, Intent.NO),),
+    )
+    return Reply(text, rows)
+
+
+async def confirm(flow: Flow, booking_id: int) -> Reply:
+    """Cancel; a freed seat goes to the first person in line."""
+    try:
+        booking, offer = await cancel_booking(
+            flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
+        )
+    except BookingNotActive:
+        return Reply(flow.t("cancel.already"), menu_choices(flow))
+    except BookingError as error:
+        return refusal(flow, error)
+    if offer is not None:
+        await queue_offer(flow.db, offer, flow.now)
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    text = flow.t("cancel.done", summary=describe.summary(flow, workshop))
+    return Reply(text, menu_choices(flow))

@@ -1,0 +1,63 @@
+"""What a flow step receives: the database transaction, the person, their state, the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.config import Settings
+from core.dialog import SMS, Choice, Intent, Reply
+from core.i18n import Translator
+from models import Conversation, Person
+
+
+@dataclass(slots=True)
+class Flow:
+    """One step of a conversation, inside one database transaction."""
+
+    db: AsyncSession
+    person: Person
+    state: dict[str, Any]
+    t: Translator
+    settings: Settings
+    now: datetime
+    first_contact: bool = False
+
+    @property
+    def compact(self) -> bool:
+        """Whether the person reads short texts with numbered choices (SMS)."""
+        return self.t.variant == SMS
+
+    def choice(self, key: str, data: str, intent: Intent | None = None, **values: object) -> Choice:
+        """A translated choice."""
+        return Choice(self.t(key, **values), data, intent)
+
+    def menu_row(self) -> tuple[Choice, ...]:
+        """The way back to the menu that every screen offers."""
+        return (self.choice("button.menu", "menu", Intent.MENU),)
+
+
+def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
+    """Keep the choices of the last screen so a written number or 'oui' can pick one."""
+    for reply in reversed(replies):
+        if reply.choices:
+            choices = [[c.data, c.intent, c.label] for c in reply.flat_choices()]
+            return {**state, "choices": choices}
+    return state
+
+
+async def remember_choices(
+    session: AsyncSession, person: Person, reply: Reply, now: datetime
+) -> None:
+    """A notice's choices become the ones a written number picks (SMS has no buttons)."""
+    query = select(Conversation).where(Conversation.person_id == person.id).with_for_update()
+    conversation = (await session.execute(query)).scalar_one_or_none()
+    if conversation is None:
+        session.add(Conversation(person_id=person.id, state=remember({}, [reply]), updated_at=now))
+        return
+    conversation.state = remember(dict(conversation.state or {}), [reply])
+    conversation.updated_at = now

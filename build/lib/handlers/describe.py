@@ -1,0 +1,88 @@
+"""How a session is described on screens: one line in lists, a summary, the full card."""
+
+from __future__ import annotations
+
+from core.calendar_file import calendar_file
+from core.dialog import Attachment, Venue
+from core.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
+from handlers.context import Flow
+from models import WorkshopSession
+
+
+def when(flow: Flow, workshop: WorkshopSession) -> str:
+    """'mercredi 6 janvier à 14 h'."""
+    return when_in_words(workshop.starts_at, flow.settings.zone, flow.t)
+
+
+def list_line(flow: Flow, number: int, workshop: WorkshopSession) -> str:
+    """A numbered line of a list: title, then day, time and seats left."""
+    return flow.t(
+        "session.list_line",
+        number=number,
+        title=workshop.title,
+        when=when(flow, workshop),
+        seats=seats_in_words(workshop.seats_left, flow.t),
+    )
+
+
+def button_label(flow: Flow, workshop: WorkshopSession) -> str:
+    """A short button label: title and day."""
+    day = day_in_words(workshop.starts_at, flow.settings.zone, flow.t)
+    title = workshop.title if len(workshop.title) <= 34 else workshop.title[:33] + "…"
+    return flow.t("session.button", title=title, day=day)
+
+
+def summary(flow: Flow, workshop: WorkshopSession) -> str:
+    """Title, date and place: what a confirmation must name."""
+    return flow.t(
+        "session.summary",
+        title=workshop.title,
+        when=when(flow, workshop),
+        venue=workshop.venue,
+        address=workshop.address,
+    )
+
+
+def card(flow: Flow, workshop: WorkshopSession) -> str:
+    """Everything about one session."""
+    return flow.t(
+        "session.card",
+        title=workshop.title,
+        description=workshop.description,
+        when=when(flow, workshop),
+        duration=duration_in_words(workshop.duration_minutes, flow.t),
+        venue=workshop.venue,
+        address=workshop.address,
+        seats=seats_in_words(workshop.seats_left, flow.t),
+    )
+
+
+def details(flow: Flow, workshop: WorkshopSession) -> str:
+    """The summary, and what to bring when the session says so."""
+    text = summary(flow, workshop)
+    if workshop.bring:
+        text += "\n" + flow.t("session.bring", bring=workshop.bring)
+    return text
+
+
+def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
+    """The "Ajouter à mon agenda" file for a booked seat."""
+    return calendar_file(
+        workshop,
+        booking_id,
+        flow.settings.zone,
+        flow.now,
+        caption=flow.t("calendar.caption"),
+        alarm_text=flow.t("calendar.alarm", title=workshop.title),
+    )
+
+
+def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:
+    """The place as a map pin, when its coordinates are known (or the usual venue's)."""
+    latitude = workshop.latitude if workshop.latitude is not None else flow.settings.venue_latitude
+    longitude = (
+        workshop.longitude if workshop.longitude is not None else flow.settings.venue_longitude
+    )
+    if latitude is None or longitude is None:
+        return None
+    return Venue(workshop.venue, workshop.address, latitude, longitude)

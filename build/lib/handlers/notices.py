@@ -1,0 +1,124 @@
+"""What a queued notice says, rendered when it goes out, in the person's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.config import Settings
+from core.dialog import Reply, reply_from_payload, text_variant
+from core.formatting import time_in_words, when_in_words
+from core.i18n import Translator
+from core.notices import OFFER, OFFER_EXPIRED
+from core.organiser import BROADCAST
+from core.outbox import REPLY
+from core.reminders import REMINDER
+from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
+from handlers import actions, describe
+from handlers.context import Flow, remember_choices
+from handlers.menu import menu_choices
+from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
+
+
+async def render_notice(
+    session: AsyncSession,
+    message: OutboxMessage,
+    person: Person,
+    settings: Settings,
+    now: datetime,
+) -> Reply | None:
+    """The reply a notice becomes, or None when it no longer applies."""
+    if message.kind == REPLY:
+        return reply_from_payload(message.payload)
+    t = Translator(person.language, text_variant(person.channel))
+    flow = Flow(session, person, {}, t, settings, now)
+    reply = await _notice(flow, message)
+    if reply is not None and reply.choices and flow.compact:
+        await remember_choices(session, person, reply, now)
+    return reply
+
+
+async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
+    session, settings, now = flow.db, flow.settings, flow.now
+    booking = await session.get(Booking, int(message.payload.get("booking_id", 0)))
+    if booking is None:
+        return None
+    workshop = await session.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    summary = describe.summary(flow, workshop)
+    if message.kind == OFFER:
+        if not booking.holds_offer or booking.offer_expires_at is None:
+            return None
+        if booking.offer_expires_at <= now:
+            return None
+        until = when_in_words(booking.offer_expires_at, settings.zone, flow.t)
+        text = flow.t("offer.notice", summary=summary, until=until)
+        rows = (
+            (flow.choice("button.offer_accept", actions.encode(actions.OFFER_ACCEPT, booking.id)),),
+            (
+                flow.choice(
+                    "button.offer_decline", actions.encode(actions.OFFER_DECLINE, booking.id)
+                ),
+            ),
+        )
+        return Reply(text, rows)
+    if message.kind == REMINDER:
+        if booking.status != BookingStatus.BOOKED:
+            return None
+        if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
+            return None
+        if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
+            return Reply(_short_reminder(flow, workshop))
+        text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
+        rows = (
+            (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
+            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
+        )
+        return Reply(text, rows)
+    if message.kind == OFFER_EXPIRED:
+        return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow))
+    if message.kind == SESSION_CANCELLED:
+        if workshop.status != SessionStatus.CANCELLED:
+            return None
+        return Reply(flow.t("change.cancelled", summary=summary), menu_choices(flow))
+    if message.kind == BROADCAST:
+        if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
+            return None
+        text = flow.t("broadcast.notice", title=workshop.title, text=message.payload.get("text"))
+        return Reply(text, menu_choices(flow))
+    if message.kind == SESSION_MOVED:
+        return _moved(flow, message, booking, workshop)
+    return None
+
+
+def _short_reminder(flow: Flow, workshop: WorkshopSession) -> str:
+    bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
+    return flow.t(
+        "reminder.short",
+        title=workshop.title,
+        time=time_in_words(workshop.starts_at, flow.settings.zone, flow.t),
+        venue=workshop.venue,
+        bring=f" {bring}" if bring else "",
+    )
+
+
+def _moved(
+    flow: Flow, message: OutboxMessage, booking: Booking, workshop: WorkshopSession
+) -> Reply | None:
+    """The new date; a booked person gets the new calendar file and a way to cancel."""
+    if message.payload.get("revision") != workshop.revision:
+        return None  # moved again since: a later notice gives the date that holds
+    if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
+        return None
+    summary = describe.summary(flow, workshop)
+    if booking.status == BookingStatus.WAITING:
+        return Reply(flow.t("change.moved_waiting", summary=summary), menu_choices(flow))
+    if booking.status != BookingStatus.BOOKED:
+        return None
+    rows = (
+        (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
+        flow.menu_row(),
+    )
+    text = flow.t("change.moved_booked", summary=summary)
+    return Reply(text, rows, describe.calendar(flow, workshop, booking.id))

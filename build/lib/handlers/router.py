@@ -1,0 +1,291 @@
+"""Routing: which step answers an event (a choice picked, a command, free text)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core.dialog import Incoming, Intent, Kind, Reply
+from core.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
+from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
+from handlers.context import Flow
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[Flow, actions.Action], Awaitable[Reply]]
+
+
+async def _menu(flow: Flow, action: actions.Action) -> Reply:
+    return menu.main_menu(flow)
+
+
+async def _help(flow: Flow, action: actions.Action) -> Reply:
+    return menu.help_screen(flow)
+
+
+async def _keep(flow: Flow, action: actions.Action) -> Reply:
+    return menu.kept(flow)
+
+
+async def _list(flow: Flow, action: actions.Action) -> Reply:
+    return await browse.session_list(flow, action.number, action.audience)
+
+
+async def _audience(flow: Flow, action: actions.Action) -> Reply:
+    return await browse.audience_filter(flow)
+
+
+async def _session(flow: Flow, action: actions.Action) -> Reply:
+    return await browse.session_card(flow, action.number)
+
+
+async def _book(flow: Flow, action: actions.Action) -> Reply:
+    return await book.ask(flow, action.number)
+
+
+async def _confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await book.confirm(flow, action.number)
+
+
+async def _wait(flow: Flow, action: actions.Action) -> Reply:
+    return await book.join_line(flow, action.number)
+
+
+async def _mine(flow: Flow, action: actions.Action) -> Reply:
+    return await cancel.my_bookings(flow)
+
+
+async def _cancel_ask(flow: Flow, action: actions.Action) -> Reply:
+    return await cancel.ask(flow, action.number)
+
+
+async def _cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await cancel.confirm(flow, action.number)
+
+
+async def _offer_accept(flow: Flow, action: actions.Action) -> Reply:
+    return await offers.accept(flow, action.number)
+
+
+async def _offer_decline(flow: Flow, action: actions.Action) -> Reply:
+    return await offers.decline(flow, action.number)
+
+
+async def _there(flow: Flow, action: actions.Action) -> Reply:
+    return await presence.there(flow, action.number)
+
+
+async def _privacy(flow: Flow, action: actions.Action) -> Reply:
+    return privacy.notice(flow)
+
+
+async def _forget(flow: Flow, action: actions.Action) -> Reply:
+    return privacy.ask(flow)
+
+
+async def _forget_confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await privacy.forget(flow)
+
+
+async def _languages(flow: Flow, action: actions.Action) -> Reply:
+    return menu.languages(flow)
+
+
+async def _language(flow: Flow, action: actions.Action) -> Reply:
+    return menu.set_language(flow, action.audience)
+
+
+async def _admin(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.home(flow)
+
+
+async def _admin_session(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.session_screen(flow, action.number)
+
+
+async def _admin_roster(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.roster(flow, action.number)
+
+
+async def _admin_present(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.attendance(flow, action.number, True)
+
+
+async def _admin_absent(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.attendance(flow, action.number, False)
+
+
+async def _admin_walk_in(flow: Flow, action: actions.Action) -> Reply:
+    return organiser.ask(flow, "walk_in_name", action.number, "organiser.walk_in_name")
+
+
+async def _admin_message(flow: Flow, action: actions.Action) -> Reply:
+    return organiser.ask(flow, "message", action.number, "organiser.message_prompt")
+
+
+async def _admin_move(flow: Flow, action: actions.Action) -> Reply:
+    return organiser.ask(flow, "move", action.number, "organiser.move_prompt")
+
+
+async def _admin_cancel(flow: Flow, action: actions.Action) -> Reply:
+    return organiser.ask_cancel(flow, action.number)
+
+
+async def _admin_cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.cancel(flow, action.number)
+
+
+async def _admin_confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.confirmed(flow)
+
+
+STEPS: dict[str, Step] = {
+    # A person's way through: menu, list, card, book, confirm; their bookings and cancelling.
+    actions.MENU: _menu,
+    actions.HELP: _help,
+    actions.KEEP: _keep,
+    actions.LIST: _list,
+    actions.AUDIENCE: _audience,
+    actions.SESSION: _session,
+    actions.BOOK: _book,
+    actions.CONFIRM: _confirm,
+    actions.WAIT: _wait,
+    actions.MINE: _mine,
+    actions.CANCEL_ASK: _cancel_ask,
+    actions.CANCEL_CONFIRM: _cancel_confirm,
+    # Answers to queued notices: a freed seat offered, the reminder's "I'll be there".
+    actions.OFFER_ACCEPT: _offer_accept,
+    actions.OFFER_DECLINE: _offer_decline,
+    actions.THERE: _there,
+    # Their data and their language.
+    actions.PRIVACY: _privacy,
+    actions.FORGET: _forget,
+    actions.FORGET_CONFIRM: _forget_confirm,
+    actions.LANGUAGES: _languages,
+    actions.LANGUAGE: _language,
+    # Organisers only (checked in on_choice).
+    actions.ADMIN: _admin,
+    actions.ADMIN_SESSION: _admin_session,
+    actions.ADMIN_ROSTER: _admin_roster,
+    actions.ADMIN_PRESENT: _admin_present,
+    actions.ADMIN_ABSENT: _admin_absent,
+    actions.ADMIN_WALK_IN: _admin_walk_in,
+    actions.ADMIN_MESSAGE: _admin_message,
+    actions.ADMIN_MOVE: _admin_move,
+    actions.ADMIN_CANCEL: _admin_cancel,
+    actions.ADMIN_CANCEL_CONFIRM: _admin_cancel_confirm,
+    actions.ADMIN_CONFIRM: _admin_confirm,
+}
+"""Each choice a person can pick, and the step that answers it."""
+
+
+async def on_choice(flow: Flow, data: str) -> list[Reply]:
+    """A button or numbered line was picked."""
+    action = actions.decode(data)
+    if action is None:
+        return [menu.stale_choice(flow)]
+    if action.name in actions.ADMIN_ACTIONS and not organiser.is_organiser(flow):
+        return [menu.stale_choice(flow)]  # the same answer as any unknown button
+    return [await STEPS[action.name](flow, action)]
+
+
+def _remembered(
+    flow: Flow, *, number: int | None = None, intent: Intent | None = None
+) -> str | None:
+    """The data of a choice on the last screen, by its number or its meaning."""
+    choices: list[list[Any]] = flow.state.get("choices", [])
+    if number is not None and 1 <= number <= len(choices):
+        return str(choices[number - 1][0])
+    if intent is not None:
+        for entry in choices:
+            if entry[1] == intent:
+                return str(entry[0])
+    return None
+
+
+async def on_start(flow: Flow, payload: str) -> list[Reply]:
+    """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
+    action = actions.decode(f"{actions.SESSION}:{payload[1:]}") if payload[:1] == "s" else None
+    if action is not None:
+        card = await browse.session_card(flow, action.number)
+        return [menu.welcome_text(flow), card]
+    return [menu.welcome(flow)]
+
+
+def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
+    """STOP: no more messages until START; START: welcome back."""
+    flow.person.opted_out = stop
+    if stop:
+        return [Reply(flow.t("optout.stopped"))]
+    return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
+
+
+async def on_text(flow: Flow, text: str) -> list[Reply]:
+    """Something written."""
+    stop = opt_out_of(text)
+    if stop is not None:
+        return on_opt_out(flow, stop)
+    if flow.person.opted_out:
+        return []  # after STOP, only START gets an answer
+    command = command_of(text)
+    if command is not None and command[0] == "start":
+        return await on_start(flow, command[1])
+    if organiser.is_organiser(flow):
+        if command is not None and command[0] in ("admin", "organisateur"):
+            return [await organiser.home(flow)]
+        answer = await organiser.typed(flow, text)
+        if answer is not None:
+            return [answer]
+    if flow.first_contact:
+        return [menu.welcome(flow)]
+    number = number_of(text)
+    if number is not None:
+        data = _remembered(flow, number=number)
+        if data is not None:
+            return await on_choice(flow, data)
+    if len(text.split()) >= 3:  # a title before the looser readings of the words
+        session_id = await browse.session_named(flow, text)
+        if session_id is not None:
+            return [await browse.session_card(flow, session_id)]
+    intent = intent_of(text)
+    if intent in (TextIntent.YES, TextIntent.NO):
+        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
+        if data is not None:
+            return await on_choice(flow, data)
+        return [menu.main_menu(flow)] if intent == TextIntent.NO else [menu.not_understood(flow)]
+    if intent == TextIntent.CANCEL:
+        return [await cancel.start(flow)]
+    if intent == TextIntent.MY_BOOKINGS:
+        return [await cancel.my_bookings(flow)]
+    if intent == TextIntent.WORKSHOPS:
+        return [await browse.session_list(flow)]
+    if intent == TextIntent.MENU:
+        return [menu.main_menu(flow)]
+    if intent == TextIntent.HELP:
+        return [menu.help_screen(flow)]
+    if intent == TextIntent.PRIVACY:
+        return [privacy.notice(flow)]
+    if intent == TextIntent.LANGUAGE:
+        return [menu.languages(flow)]
+    if intent == TextIntent.EXPLAIN:
+        return [menu.explain(flow)]
+    session_id = await browse.session_named(flow, text)
+    if session_id is not None:
+        return [await browse.session_card(flow, session_id)]
+    if intent == TextIntent.FORGET:
+        return [privacy.ask(flow)]
+    return [menu.not_understood(flow)]
+
+
+async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
+    """Send an event to the step that handles it."""
+    if flow.person.opted_out and (incoming.kind != Kind.TEXT or not incoming.text.strip()):
+        return []  # after STOP, only START gets an answer
+    if incoming.kind == Kind.CHOICE:
+        return await on_choice(flow, incoming.choice)
+    if incoming.kind == Kind.OTHER or not incoming.text.strip():
+        if flow.first_contact:
+            return [menu.welcome(flow)]
+        return [menu.not_text(flow, incoming.media)]
+    return await on_text(flow, incoming.text)

@@ -1,0 +1,27 @@
+"""SQLAlchemy 2 typed models, the engine, and migrations. Imports nothing above it."""
+
+from models.base import Base, UTCDateTime
+from models.bookings import ACTIVE_STATUSES, Booking, BookingStatus
+from models.conversations import Conversation, ProcessedUpdate
+from models.db import Database, create_engine, is_sqlite
+from models.outbox import OutboxMessage, OutboxStatus
+from models.people import Person
+from models.workshops import SessionStatus, WorkshopSession
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Base",
+    "Booking",
+    "BookingStatus",
+    "Conversation",
+    "Database",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "ProcessedUpdate",
+    "SessionStatus",
+    "UTCDateTime",
+    "WorkshopSession",
+    "create_engine",
+    "is_sqlite",
+]

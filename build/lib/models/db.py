@@ -1,0 +1,120 @@
+"""Async engine and sessions for SQLite (embedded) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for every transaction.
+
+    BEGIN IMMEDIATE takes the write lock at the start of a transaction, so two writers
+    wait for each other (busy timeout) instead of failing with "database is locked"
+    when a read lock cannot be upgraded.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL names SQLite."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """Create the async engine for ``url`` with the settings each database needs."""
+    if is_sqlite(url):
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(url, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+class Database:
+    """The engine and its session factory; the caller that does the work owns the transaction."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **engine_kwargs)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether this database is SQLite (no row locks; whole-database write lock)."""
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """Yield a session inside one transaction, committed on success."""
+        async with self._turn(), self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """On SQLite, wait for this process's other transactions first.
+
+        SQLite has one writer at a time, and a writer that finds the database locked
+        polls for it, sleeping up to 100 ms between tries. Queueing here instead hands
+        the lock over as soon as it is free. Other processes still wait through the busy
+        timeout; so does a transaction that waited here that long (it would fail anyway).
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        lock = self._writer_lock()
+        try:
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await lock.acquire()
+        except TimeoutError:
+            log.warning("a transaction waited for the others too long; it goes ahead")
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _writer_lock(self) -> asyncio.Lock:
+        """The lock of the running event loop (tests run several loops in turn)."""
+        loop = asyncio.get_running_loop()
+        if self._writers is None or self._writers[0] is not loop:
+            self._writers = (loop, asyncio.Lock())
+        return self._writers[1]
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,20 @@
+"""Inserts that do nothing when a unique key already exists, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import Base
+
+
+async def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
+    """Insert one row unless it clashes with a unique key; return whether it was inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
