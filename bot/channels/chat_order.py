@@ -14,6 +14,10 @@ MAX_CONCURRENT_UPDATES = 8
 one at a time sustains 79 updates/s but a p99 of 197 ms at half that load; 8 sustain
 71 updates/s with a p99 of 79 ms; 32 spend more CPU per update (60-66 updates/s)."""
 
+_UNBOUNDED = 2**31 - 1
+"""The base class takes its slot before the chat's turn; it is left wide open and
+:attr:`ChatOrder.slots` bounds the work instead, once the chat's turn has come."""
+
 
 def chat_key(update: object) -> int | None:
     """The chat an update belongs to (its sender when it has no chat)."""
@@ -29,14 +33,16 @@ def chat_key(update: object) -> int | None:
 class ChatOrder(BaseUpdateProcessor):
     """Process updates concurrently, but never two of one chat at the same time.
 
-    A person who taps twice quickly gets the two answers in the order of the taps, while
-    other people are not held up behind them. Updates reach the slot semaphore and then
-    their chat's lock in the order they were received, and both are fair, so a chat's
-    updates are processed in that order.
+    An update first waits for its chat's turn (the chat's earlier updates are done), then
+    for one of the shared slots. A chat that floods thus holds at most one slot, and
+    everyone else is still answered promptly. Both waits are first come, first served, so
+    a chat's updates are processed in the order they were received.
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(_UNBOUNDED)
+        self.slots = max_concurrent_updates
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -53,13 +59,14 @@ class ChatOrder(BaseUpdateProcessor):
                 del self._users[key], self._locks[key]
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        """Wait for the chat's earlier updates, then process this one."""
+        """Wait for the chat's earlier updates, then for a slot, then process this one."""
         key = chat_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         with self._lock_of(key) as lock:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
 
     async def initialize(self) -> None:
