@@ -88,14 +88,13 @@ class Runtime:
         if telegram_enabled and settings.telegram_bot_token is not None:
             pacer = telegram.pacer_for(settings)
             flows = self.services.conversations
-            self.app = telegram.build_application(
-                settings, flows.handle, flows.queue_replies, pacer
-            )
+            outcomes = telegram.Outcomes()
+            self.app = telegram.build_application(settings, flows, pacer, outcomes)
             self.engine.deliverers[telegram.CHANNEL] = telegram.make_deliverer(self.app.bot, pacer)
             if settings.webhook_url and settings.webhook_secret is not None:
                 secret = settings.webhook_secret.get_secret_value()
                 webhooks[telegram.WEBHOOK_PATH] = telegram.webhook_endpoint(
-                    self.app.bot, pacer, flows, secret
+                    self.app, outcomes, secret
                 )
         self.provider = sms_provider(settings)
         if self.provider is not None:
@@ -141,6 +140,7 @@ class Runtime:
             self._telegram_up = True
             await telegram.set_commands(self.app.bot, self.settings.default_language)
             if self.settings.webhook_url:
+                await self.app.start()  # takes updates from its queue; no updater
                 await telegram.register_webhook(self.app.bot, self.settings)
                 mode = "webhook"
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -192,3 +193,17 @@ async def test_metrics_count_updates_bookings_and_sends(
     assert sample(after, booked) - sample(before, booked) == 1
     assert sample(after, reminders) - sample(before, reminders) == 1
     assert "atelier_send_seconds_bucket" in after
+
+
+async def test_webhook_updates_go_through_the_application_queue(
+    api: FakeBotApi, telegram: Telegram
+) -> None:
+    app = telegram.runtime.app
+    assert app is not None
+    assert app.updater is not None
+    assert app.running
+    assert not app.updater.running
+    answers = await asyncio.gather(*(telegram.say(810 + n, "bonjour") for n in range(4)))
+    for response, texts in answers:
+        assert response.status_code == 200
+        assert texts[0].startswith("Bonjour Marie !")  # answered before the request ended

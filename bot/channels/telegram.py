@@ -46,6 +46,7 @@ Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 
 __all__ = [
     "CHANNEL",
+    "Outcomes",
     "build_application",
     "incoming_from",
     "make_deliverer",
@@ -217,21 +218,52 @@ async def answer_update(
                 await query.answer()  # stops the button's spinner once the answer is there
 
 
+class Outcomes:
+    """The outcome of each update whose sender waits for it (the webhook's HTTP answer).
+
+    The webhook puts its update on the Application's queue, as polling does, and waits
+    here for the handler to say how it went.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[int, asyncio.Future[None]] = {}
+
+    def expect(self, update: Update) -> asyncio.Future[None]:
+        """A future resolved once ``update`` (this very object) has been handled."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[id(update)] = future
+        return future
+
+    def forget(self, update: Update) -> None:
+        """Stop waiting for ``update`` (its request has been answered)."""
+        self._waiting.pop(id(update), None)
+
+    def settle(self, update: object, error: BaseException | None = None) -> None:
+        """Resolve the future of ``update``, if anyone waits for it."""
+        future = self._waiting.pop(id(update), None)
+        if future is None or future.done():
+            return
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+
+
+WEBHOOK_WAIT_SECONDS = 50.0
+"""How long a webhook request waits for its update's outcome (Telegram gives up at 60 s)."""
+
+
 def webhook_endpoint(
-    bot: Bot, pacer: Pacer, conversations: Conversations, secret: str
+    app: Application, outcomes: Outcomes, secret: str
 ) -> Callable[[Request], Awaitable[Response]]:
     """``POST /telegram/webhook``: updates pushed by Telegram, checked by their secret token.
 
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
-    nothing. When the database cannot be reached, the person is asked to try again in a
-    minute and the answer is 500, so that Telegram delivers the update again; a redelivered
-    update that was handled already is recognised by its id and changes nothing.
+    nothing. The update goes on the Application's queue, as in polling, and the request waits
+    for its outcome. When the database cannot be reached, the person is asked to try again
+    in a minute and the answer is 500, so that Telegram delivers the update again; a
+    redelivered update that was handled already is recognised by its id and changes nothing.
     """
-
-    order = ChatOrder()
-
-    async def handle(incoming: Incoming) -> list[Reply]:
-        return await conversations.handle(incoming, raise_database_errors=True)
 
     async def endpoint(request: Request) -> Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -240,24 +272,21 @@ def webhook_endpoint(
             return Response("forbidden", status_code=403)
         try:
             data = await request.json()
-            update = Update.de_json(data, bot) if isinstance(data, dict) else None
+            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
         except Exception as error:  # any malformed body or update shape
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)
         if update is None:
             return Response("unreadable update", status_code=400)
+        outcome = outcomes.expect(update)
         try:
-            answer = answer_update(bot, pacer, update, handle, conversations.queue_replies)
-            await order.process_update(update, answer)
-        except Forbidden:
-            log.info("a person blocked the bot")
-        except (OperationalError, DBAPIError):
-            log.exception("database unavailable; Telegram will deliver the update again")
-            await _apologise(bot, update, conversations)
+            await app.update_queue.put(update)
+            await asyncio.wait_for(outcome, WEBHOOK_WAIT_SECONDS)
+        except Exception as error:
+            log.warning("a webhook update failed (%s); Telegram will retry", type(error).__name__)
             return Response("try again", status_code=500)
-        except Exception:
-            log.exception("error while answering a webhook update; Telegram will retry")
-            return Response("try again", status_code=500)
+        finally:
+            outcomes.forget(update)
         return Response(status_code=200)
 
     return endpoint
@@ -328,14 +357,21 @@ async def register_webhook(bot: Bot, settings: Settings) -> None:
 
 
 def build_application(
-    settings: Settings, handle: Handle, requeue: Requeue, pacer: Pacer
+    settings: Settings,
+    conversations: Conversations,
+    pacer: Pacer,
+    outcomes: Outcomes | None = None,
 ) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
+    Polling and the webhook both put updates on its queue, and one handler answers them.
     Updates of different chats are processed concurrently, each chat's in order
-    (:class:`ChatOrder`): waits on Telegram and on the database overlap.
+    (:class:`ChatOrder`): waits on Telegram and on the database overlap. When the database
+    cannot be reached the person is asked to try again, and the update's outcome (for the
+    webhook, in ``outcomes``) is that error, so that Telegram delivers it again.
     """
     assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
+    waiting = outcomes if outcomes is not None else Outcomes()
     base = settings.telegram_api_base_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
     app = (
@@ -350,9 +386,27 @@ def build_application(
         .build()
     )
 
+    async def handle(incoming: Incoming) -> list[Reply]:
+        return await conversations.handle(incoming, raise_database_errors=True)
+
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Hand every update to the flows and send what they answer."""
-        await answer_update(context.bot, pacer, update, handle, requeue)
+        """Hand every update to the flows, send what they answer, settle its outcome."""
+        try:
+            await answer_update(context.bot, pacer, update, handle, conversations.queue_replies)
+        except Forbidden:
+            log.info("a person blocked the bot")
+        except (OperationalError, DBAPIError) as error:
+            log.error(
+                "database unavailable (%s); the person is asked to retry", type(error).__name__
+            )
+            await _apologise(context.bot, update, conversations)
+            waiting.settle(update, error)
+            return
+        except Exception as error:
+            log.exception("error while answering an update")
+            waiting.settle(update, error)
+            return
+        waiting.settle(update)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log every error, first; a person who blocked the bot is not an error."""
