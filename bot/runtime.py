@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,8 @@ from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.dialog import SMS, Reply
 from core.engine import Engine
+from core.health import database_reachable
+from core.metrics import refresh_outbox
 from core.scheduler import Heartbeat
 from handlers.conversations import Conversations
 from handlers.notices import render_notice
@@ -102,8 +105,16 @@ class Runtime:
             self.engine.deliverers[SMS] = sms.deliverer()
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
         mounts = [self._dashboard()] if settings.dashboard_enabled else []
+        token = settings.metrics_token
+        app = build_app(
+            webhooks,
+            mounts,
+            ready=lambda: database_reachable(self.db),
+            metrics_token=token.get_secret_value() if token is not None else None,
+            refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),
+        )
         self.http = (
-            HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)
+            HttpServer(app, settings.http_host, settings.http_port)
             if webhooks or mounts or settings.http_enabled
             else None
         )
@@ -153,26 +164,41 @@ class Runtime:
         log.info("the bot is running")
 
     async def stop(self) -> None:
-        """Stop the scheduler and the channels, finish the work in hand, close the database."""
-        self.heartbeat.stop()
+        """Stop cleanly: take no more updates, answer those in hand, let the messages being
+        sent finish (or put them back in the queue), close the database."""
+        if self.app is not None and self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()  # no more polling
         if self.http is not None:
-            await self.http.stop()
+            await self.http.stop()  # no more requests; those in hand are answered
+        self.heartbeat.stop()
         if self.app is not None:
-            assert self.app.updater is not None
-            if self.app.updater.running:
-                await self.app.updater.stop()
             if self.app.running:
-                await self.app.stop()
+                await self.app.stop()  # handles the updates already taken
             if self.app._initialized:
                 await self.app.shutdown()
+        released = await self.engine.stop(self.settings.shutdown_grace_seconds)
         if self.provider is not None:
             await self.provider.close()
         await self.services.close()
+        log.info("the bot has stopped (%d messages in hand put back in the queue)", released)
 
     async def run_forever(self) -> None:
-        """Run until interrupted."""
-        await self.start()
+        """Run until SIGTERM or SIGINT (Ctrl-C), then stop cleanly."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        signals = (signal.SIGTERM, signal.SIGINT)
+        for number in signals:
+            loop.add_signal_handler(number, _on_signal, stopping, number)
         try:
-            await asyncio.Event().wait()
+            await self.start()
+            await stopping.wait()
         finally:
+            for number in signals:
+                loop.remove_signal_handler(number)
             await self.stop()
+
+
+def _on_signal(stopping: asyncio.Event, number: signal.Signals) -> None:
+    """Note the signal and let the runtime stop."""
+    log.info("%s received: stopping", signal.Signals(number).name)
+    stopping.set()

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     dashboard_password_hash: SecretStr | None = None
     dashboard_secret_key: SecretStr | None = None
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=300)
+    metrics_token: SecretStr | None = None
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -84,6 +86,7 @@ class Settings(BaseSettings):
         "android_sms_signing_key",
         "dashboard_password_hash",
         "dashboard_secret_key",
+        "metrics_token",
         "venue_latitude",
         "venue_longitude",
         mode="before",

@@ -98,3 +98,23 @@ class Engine:
         """Let woken sends finish."""
         if self._woken:
             await asyncio.gather(*self._woken, return_exceptions=True)
+
+    async def stop(self, grace_seconds: float) -> int:
+        """Claim nothing more; let deliveries in hand finish for up to ``grace_seconds``,
+        abandon the rest and put their rows back in the queue; return how many went back."""
+        self.sender.stop()
+        try:
+            await asyncio.wait_for(self._idle(), grace_seconds)
+        except TimeoutError:
+            self.sender.cancel()
+            await self._idle()
+        await self.settle()
+        released = await self.sender.release()
+        if released:
+            log.info("%d outbox messages in hand were put back in the queue", released)
+        return released
+
+    async def _idle(self) -> None:
+        """Return once no pass of the sender runs."""
+        async with self._sending:
+            pass

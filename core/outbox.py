@@ -147,3 +147,36 @@ async def drop_pending(session: AsyncSession, key_prefix: str) -> None:
         )
         .values(status=OutboxStatus.DROPPED)
     )
+
+
+async def release(session: AsyncSession, message_ids: set[int]) -> int:
+    """Put claimed rows back in the queue at once (the sender stops); return how many.
+
+    The attempt is not counted: nothing was sent, or its outcome was not heard.
+    """
+    if not message_ids:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.PENDING,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts - 1,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def due_backlog(session: AsyncSession, now: datetime) -> tuple[int, float]:
+    """How many rows wait to be sent now, and how long the oldest has been due (seconds)."""
+    waiting = OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
+    query = select(func.count(), func.min(OutboxMessage.due_at)).where(
+        waiting, OutboxMessage.due_at <= now
+    )
+    count, oldest = (await session.execute(query)).one()
+    if oldest is None:
+        return int(count), 0.0
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    return int(count), max(0.0, (now - oldest).total_seconds())

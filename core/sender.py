@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import metrics
 from core.clock import Clock
 from core.dialog import Reply
-from core.outbox import REPLY, claim_due, mark
+from core.outbox import REPLY, claim_due, mark, release
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,25 @@ class OutboxSender:
         self.render = render
         self.deliverers = deliverers
         self.batch = batch
+        self._stopping = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_hand: set[int] = set()
+        """Rows claimed by this sender and not marked yet."""
+
+    def stop(self) -> None:
+        """Claim nothing more; the rows in hand are still delivered."""
+        self._stopping = True
+
+    def cancel(self) -> None:
+        """Abandon the deliveries still running (their rows are then released)."""
+        for task in self._tasks:
+            task.cancel()
+
+    async def release(self) -> int:
+        """Put the rows claimed and not marked back in the queue; return how many."""
+        in_hand, self._in_hand = self._in_hand, set()
+        async with self.db.transaction() as session:
+            return await release(session, in_hand)
 
     async def run_once(self) -> int:
         """Send what is due now, until nothing is; return how many rows were claimed.
@@ -95,12 +114,14 @@ class OutboxSender:
             while True:
                 room = self.batch - len(in_flight)
                 if room * 2 >= self.batch:
-                    claimed = await self._claim(room)
+                    claimed = [] if self._stopping else await self._claim(room)
                     handled += len(claimed)
-                    in_flight.update(
-                        asyncio.create_task(self._deliver_in_order(works))
-                        for works in _by_person(claimed)
-                    )
+                    self._in_hand.update(work.row_id for work in claimed)
+                    for works in _by_person(claimed):
+                        task = asyncio.create_task(self._deliver_in_order(works))
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
+                        in_flight.add(task)
                     if not in_flight:
                         return handled
                     if not claimed:  # nothing more is due: let what is in hand finish
@@ -128,9 +149,11 @@ class OutboxSender:
                     continue
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
+                    metrics.OUTBOX_DROPPED.labels(row.kind, "unreachable").inc()
                     continue
                 if person.opted_out and row.kind != REPLY:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="opted out")
+                    metrics.OUTBOX_DROPPED.labels(row.kind, "opted_out").inc()
                     continue
                 reply = await self.render(session, row, person, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
@@ -144,11 +167,13 @@ class OutboxSender:
                 reachable = await self._deliver(work)
             else:
                 await self._mark(work.row_id, OutboxStatus.DROPPED, error="unreachable")
+                metrics.OUTBOX_DROPPED.labels(work.kind, "unreachable").inc()
 
     async def _deliver(self, work: _Work) -> bool:
         """Deliver one row and mark it; False when the person turned out unreachable."""
         if work.reply is None:
             await self._mark(work.row_id, OutboxStatus.DROPPED, error="no longer applies")
+            metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
             return True
         deliver = self.deliverers[work.person.channel]
         last_wait = 0.0
@@ -184,6 +209,7 @@ class OutboxSender:
             await mark(
                 session, work.row_id, OutboxStatus.FAILED, self.clock.now(), error=_text(error)
             )
+        self._in_hand.discard(work.row_id)
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
@@ -213,6 +239,7 @@ class OutboxSender:
                 retry_at=retry_at,
                 segments=segments,
             )
+        self._in_hand.discard(row_id)
 
 
 def _by_person(works: list[_Work]) -> list[list[_Work]]:

@@ -111,3 +111,23 @@ async def test_telegram_unreachable_at_start_up_is_retried_with_a_log_line(
     ]
     assert len(attempts) == 2
     assert "attempt 1 of 8" in attempts[0]
+
+
+async def test_healthz_answers_503_while_the_database_is_unreachable(
+    postgres_url: str, clock: FixedClock
+) -> None:
+    settings = make_settings(postgres_url, http_enabled=True, http_port=0)
+    runtime = Runtime(settings, clock, telegram_enabled=False)
+    await runtime.start()
+    try:
+        assert runtime.http is not None
+        url = f"http://127.0.0.1:{runtime.http.port}/healthz"
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(url)).status_code == 200
+            async with database_away(postgres_url):
+                away = await client.get(url, timeout=10)
+            back = await client.get(url)
+        assert (away.status_code, away.text) == (503, "database unreachable")
+        assert (back.status_code, back.text) == (200, "ok")
+    finally:
+        await runtime.stop()

@@ -13,11 +13,15 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from core.dialog import Reply, reply_to_payload
+from core.outbox import REPLY, enqueue
 from models import Booking, Database, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings
 
 SECRET = "s3cret_token-for-tests"
+METRICS_TOKEN = "metrics-token-for-tests"
+SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 PUBLIC_URL = "https://atelier.example.org/telegram/webhook"
 
 
@@ -76,6 +80,7 @@ async def telegram(
         webhook_url=PUBLIC_URL,
         webhook_secret=SECRET,
         http_port=0,
+        metrics_token=METRICS_TOKEN,
     )
     runtime = Runtime(settings, clock)
     await runtime.start()
@@ -176,14 +181,14 @@ async def test_metrics_count_updates_bookings_and_sends(
     api: FakeBotApi, telegram: Telegram, clock: FixedClock
 ) -> None:
     metrics_url = telegram.url.replace("/telegram/webhook", "/metrics")
-    before = (await telegram.client.get(metrics_url)).text
+    before = (await telegram.client.get(metrics_url, headers=SCRAPER)).text
     session_id = await add_session(telegram.runtime.db)
     await telegram.say(805, f"/start s{session_id}")
     await telegram.press(805, "Réserver")
     await telegram.press(805, "Oui, je réserve")
     clock.advance(timedelta(days=1))  # Tuesday 9 h UTC: the reminder is due
     await telegram.runtime.engine.send_due()
-    page = await telegram.client.get(metrics_url)
+    page = await telegram.client.get(metrics_url, headers=SCRAPER)
     assert page.headers["content-type"].startswith("text/plain")
     after = page.text
     updates = 'atelier_updates_handled_total{channel="telegram"}'
@@ -207,3 +212,55 @@ async def test_webhook_updates_go_through_the_application_queue(
     for response, texts in answers:
         assert response.status_code == 200
         assert texts[0].startswith("Bonjour Marie !")  # answered before the request ended
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer wrong", f"Basic {METRICS_TOKEN}"])
+async def test_metrics_are_served_only_to_the_scraper(
+    telegram: Telegram, authorization: str | None
+) -> None:
+    url = telegram.url.replace("/telegram/webhook", "/metrics")
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    page = await telegram.client.get(url, headers=headers)
+    assert page.status_code == 404
+    assert "atelier_" not in page.text
+
+
+async def test_metrics_show_the_backlog_and_the_dropped_messages(
+    api: FakeBotApi, telegram: Telegram, clock: FixedClock
+) -> None:
+    """The alert that matters: reminders due and not going out, and for how long."""
+    telegram.runtime.heartbeat.stop()  # the sender is stuck, as far as this test goes
+    db = telegram.runtime.db
+    url = telegram.url.replace("/telegram/webhook", "/metrics")
+    dropped = 'atelier_outbox_dropped_total{kind="reply",reason="unreachable"}'
+    before = (await telegram.client.get(url, headers=SCRAPER)).text
+    assert sample(before, "atelier_outbox_due_messages") == 0
+    async with db.transaction() as session:
+        for n in range(3):
+            person = Person(
+                channel="telegram",
+                external_id=str(900 + n),
+                name="Marie",
+                created_at=clock.now(),
+                last_seen_at=clock.now(),
+                unreachable=n == 0,
+            )
+            session.add(person)
+            await session.flush()
+            await enqueue(
+                session,
+                key=f"test:{n}",
+                person_id=person.id,
+                kind=REPLY,
+                due_at=clock.now() - timedelta(minutes=10 * n),
+                payload=reply_to_payload(Reply("Bonjour")),
+            )
+    clock.advance(timedelta(minutes=1))
+    page = (await telegram.client.get(url, headers=SCRAPER)).text
+    assert sample(page, "atelier_outbox_due_messages") == 3
+    assert sample(page, "atelier_outbox_oldest_due_age_seconds") == 21 * 60
+    await telegram.runtime.engine.send_due()
+    page = (await telegram.client.get(url, headers=SCRAPER)).text
+    assert sample(page, "atelier_outbox_due_messages") == 0
+    assert sample(page, "atelier_outbox_oldest_due_age_seconds") == 0
+    assert sample(page, dropped) - sample(before, dropped) == 1

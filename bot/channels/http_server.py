@@ -4,6 +4,7 @@ organisers' dashboard when it is configured."""
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -18,25 +19,65 @@ from core.metrics import exposition
 log = logging.getLogger(__name__)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Check = Callable[[], Awaitable[bool]]
+Refresh = Callable[[], Awaitable[None]]
 
 
-async def healthz(_: Request) -> Response:
-    """The server is up."""
-    return PlainTextResponse("ok")
+async def _always() -> bool:
+    return True
 
 
-async def metrics_page(_: Request) -> Response:
-    """Prometheus metrics of this process."""
-    body, content_type = exposition()
-    return Response(body, media_type=content_type)
+async def _nothing() -> None:
+    return None
 
 
-def build_app(webhooks: dict[str, Endpoint], mounts: Sequence[BaseRoute] = ()) -> Starlette:
+def health_page(ready: Check) -> Endpoint:
+    """``GET /healthz``: 200 "ok" when the database answers, else 503 (the container is
+    then unhealthy and its orchestrator can act)."""
+
+    async def healthz(_: Request) -> Response:
+        if await ready():
+            return PlainTextResponse("ok")
+        return PlainTextResponse("database unreachable", status_code=503)
+
+    return healthz
+
+
+def metrics_page(token: str | None, refresh: Refresh) -> Endpoint:
+    """``GET /metrics``: Prometheus metrics of this process, to the bearer of ``token`` only.
+
+    Without a token configured, or with a wrong one, the page does not exist (404): the
+    webhook port faces the Internet and the figures are nobody else's business.
+    """
+
+    async def metrics(request: Request) -> Response:
+        given = request.headers.get("Authorization", "")
+        expected = f"Bearer {token}"
+        if token is None or not hmac.compare_digest(given.encode(), expected.encode()):
+            return PlainTextResponse("Not Found", status_code=404)
+        try:
+            await refresh()
+        except Exception as error:  # the figures of this process still help
+            log.warning("the outbox gauges could not be read (%s)", type(error).__name__)
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
+    return metrics
+
+
+def build_app(
+    webhooks: dict[str, Endpoint],
+    mounts: Sequence[BaseRoute] = (),
+    *,
+    ready: Check = _always,
+    metrics_token: str | None = None,
+    refresh_metrics: Refresh = _nothing,
+) -> Starlette:
     """``/healthz``, ``/metrics``, one POST route per webhook path, and ``mounts``
     (the dashboard under ``/admin``)."""
     routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics_page, methods=["GET"]),
+        Route("/healthz", health_page(ready), methods=["GET"]),
+        Route("/metrics", metrics_page(metrics_token, refresh_metrics), methods=["GET"]),
     ]
     routes += [Route(path, endpoint, methods=["POST"]) for path, endpoint in webhooks.items()]
     routes += mounts
