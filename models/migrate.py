@@ -9,6 +9,10 @@ from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
+MIGRATION_LOCK = 0x61746C72  # "atlr"
+"""The PostgreSQL advisory lock taken around migrations: two instances starting together
+run them one after the other, and the second finds nothing left to do."""
+
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` that needs no alembic.ini."""
@@ -19,7 +23,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision``. Blocking: run it in a thread."""
+    """Bring the database at ``url`` up to ``revision``. Blocking: run it in a thread.
+
+    On PostgreSQL the migrations run under :data:`MIGRATION_LOCK`, in one transaction.
+    """
     command.upgrade(alembic_config(url), revision)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models.base import Base
 from models.db import create_engine
+from models.migrate import MIGRATION_LOCK
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,6 +32,10 @@ async def _run_async() -> None:
     assert url, "sqlalchemy.url is not set"
     engine = create_engine(url)
     async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":  # one instance at a time, until commit
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(_run)
         await connection.commit()
     await engine.dispose()
