@@ -68,12 +68,17 @@ class ServerStats:
     min_chat_gap: float | None
     server_errors: int
     peak_rss_kib: int
+    delivered_per_chat: dict[int, int] = field(default_factory=dict)
+    """Successful sends and edits (every message method) per chat."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ServerStats:
         """Read what :meth:`to_json` wrote (JSON keys are strings; chat ids are ints)."""
         sent = {int(chat): int(count) for chat, count in data["sent_per_chat"].items()}
-        return cls(**{**data, "sent_per_chat": sent})
+        delivered = {
+            int(chat): int(count) for chat, count in data.get("delivered_per_chat", {}).items()
+        }
+        return cls(**{**data, "sent_per_chat": sent, "delivered_per_chat": delivered})
 
     def to_json(self) -> str:
         """One JSON line."""
@@ -112,6 +117,23 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Flood:
+    """One person (``user``) writing ``messages`` texts evenly over ``seconds``, starting
+    ``after`` seconds into the flows, without waiting for any answer."""
+
+    user: int
+    messages: int
+    seconds: float
+    after: float = 0.0
+    text: str = "bonjour"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Flood | None:
+        """Read the flood of a :class:`FlowSpec`."""
+        return cls(**data) if data else None
+
+
+@dataclass(frozen=True, slots=True)
 class FlowSpec:
     """Who runs which script, and when each person starts.
 
@@ -119,6 +141,8 @@ class FlowSpec:
     Poisson process at that rate. With ``calibrate`` one more person (id ``first_user - 1``)
     runs the script alone first, waiting for ``quiet`` seconds of silence after each step,
     to learn how many reply calls each step gets; their updates are not in the report.
+    ``think_seconds`` is how long a person reads before each step after the first (from
+    half to one and a half times that, at random); ``flood`` runs beside the people.
     """
 
     script: list[Step]
@@ -130,6 +154,8 @@ class FlowSpec:
     step_timeout: float = 120.0
     language: str = "fr"
     seed: int = 1
+    think_seconds: float = 0.0
+    flood: Flood | None = None
 
     def to_json(self) -> str:
         """One JSON line."""
@@ -139,7 +165,7 @@ class FlowSpec:
     def from_json(cls, data: dict[str, Any]) -> FlowSpec:
         """Read what :meth:`to_json` wrote."""
         steps = [Step.from_json(step) for step in data["script"]]
-        return cls(**{**data, "script": steps})
+        return cls(**{**data, "script": steps, "flood": Flood.from_json(data.get("flood"))})
 
 
 @dataclass(slots=True)
@@ -159,6 +185,8 @@ class FlowReport:
     problems: list[str] = field(default_factory=list)
     started_at: float = 0.0
     finished_at: float = 0.0
+    flood_injected: list[float] = field(default_factory=list)
+    """When each message of the flood was made available to getUpdates."""
 
     def to_json(self) -> str:
         """One JSON line."""
@@ -226,15 +254,27 @@ class BenchBotApi(FakeBotApi):
             for index in range(spec.users):
                 offsets[index] = at
                 at += rng.expovariate(spec.arrivals_per_second)
+        flooding = [self._flood(spec.flood, started, report)] if spec.flood else []
         outcomes = await asyncio.gather(
             *(
                 self._run_person(spec, index, counts, started + offsets[index], report)
                 for index in range(spec.users)
-            )
+            ),
+            *flooding,
         )
-        report.completed_users = sum(outcomes)
+        report.completed_users = sum(outcomes[: spec.users])
         report.finished_at = time.monotonic()
         return report
+
+    async def _flood(self, flood: Flood, started: float, report: FlowReport) -> bool:
+        """Inject the flood's messages on schedule, answered or not."""
+        first = started + flood.after
+        gap = flood.seconds / flood.messages if flood.messages else 0.0
+        for number in range(flood.messages):
+            await asyncio.sleep(max(0.0, first + number * gap - time.monotonic()))
+            self.user_text(flood.user, flood.text, first_name="Flot", language_code="fr")
+            report.flood_injected.append(time.monotonic())
+        return True
 
     async def _calibrate(self, spec: FlowSpec) -> list[int]:
         """Run the script once alone; count the reply calls after each step."""
@@ -260,8 +300,11 @@ class BenchBotApi(FakeBotApi):
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         feed = self._feeds[user] = asyncio.Queue()
         markup: JSON | None = None
+        reading = random.Random(spec.seed * 1_000_003 + index)
         try:
             for number, step in enumerate(spec.script):
+                if number and spec.think_seconds:
+                    await asyncio.sleep(spec.think_seconds * reading.uniform(0.5, 1.5))
                 injected = time.monotonic()
                 query = self._act(user, step, index, markup, spec.language)
                 calls = await self._collect(
@@ -391,6 +434,7 @@ def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: floa
             if call.method == SEND:
                 ok_sends.append(call)
     per_chat = Counter(int(c.chat_id) for c in ok_sends if isinstance(c.chat_id, int))
+    delivered = Counter(int(c.chat_id) for c in sends if c.ok and isinstance(c.chat_id, int))
     return ServerStats(
         calls=len(api.calls),
         methods=dict(Counter(c.method for c in api.calls)),
@@ -404,6 +448,7 @@ def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: floa
         min_chat_gap=min_gap,
         server_errors=len(api.errors),
         peak_rss_kib=peak_rss_kib(),
+        delivered_per_chat=dict(delivered),
     )
 
 

@@ -1,0 +1,299 @@
+"""A poster rush at Telegram's real limits: 1,000 people arriving within a minute, and a flood.
+
+The loopback Bot API runs in a process of its own and enforces Telegram's limits: 30
+messages a second overall, one a second per chat, 429 with ``retry_after`` beyond. The bot
+is the real application (``Runtime``: long polling, the flows, the database, the outbox and
+its pacing, as in production). People arrive at random (a Poisson process) over
+``ARRIVAL_SECONDS`` and book a seat in five steps (/start, the list, a session, "Book",
+"Yes"), reading each answer for about ``THINK_SECONDS`` before the next tap. Meanwhile one
+person sends ``FLOOD_MESSAGES`` messages in ``FLOOD_SECONDS`` without waiting.
+
+Reported: p50/p95/p99 time to each person's first answer and to their booked seat (from
+their first message; reading time included), the flooding chat's effect on the others (the
+answer time of steps taken while the flood arrived, against the others), messages lost and
+duplicated, and the 429s::
+
+    python -m bench.rush [--people 1000] [--database sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bench.conversation import BOOKING_SCRIPT, percentile, seed
+from bench.databases import database_url, settings_for
+from bench.fake_bot_api_server import FakeBotApiProcess, Flood, FlowReport, FlowSpec
+from bench.results import Database as DatabaseKind
+from bench.results import Metric, Options, Result, machine, table, write_json
+from bot.runtime import Runtime
+from core.clock import SystemClock
+from models import Booking, BookingStatus, Database, OutboxMessage, OutboxStatus, Person
+
+NAME = "rush"
+FULL_PEOPLE = 1_000
+QUICK_PEOPLE = 150
+ARRIVAL_SECONDS = 60.0
+THINK_SECONDS = 2.0
+FLOOD_MESSAGES = 300
+FLOOD_SECONDS = 10.0
+FLOOD_AFTER = 20.0
+"""Seconds into the rush at which the flood starts (people keep arriving)."""
+FLOOD_AFTERMATH = 10.0
+"""Steps taken up to this long after the flood's last message count as during the flood."""
+FIRST_USER = 700_000_001
+FLOOD_USER = 799_999_999
+TELEGRAM_OVERALL = 30
+TELEGRAM_PER_CHAT = 1
+POLL_TIMEOUT = 10
+DRAIN_SECONDS = 60.0
+"""After the flows, how long the outbox may take to send what it still holds for people."""
+MAX_FIRST_ANSWER_P95_MS = 2_000.0
+RESULTS = Path(__file__).resolve().parent / "rush.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the people saw, from the fake's timings (ms)."""
+
+    first_answer: list[float]
+    seat: list[float]
+    seat_waiting: list[float]
+    """Time to the seat minus the reading time: what the person waited for the bot."""
+    during_flood: list[float]
+    outside_flood: list[float]
+
+    @classmethod
+    def of(cls, report: FlowReport) -> Figures:
+        by_person: dict[int, list[list[float]]] = {}
+        for timing in report.timings:
+            by_person.setdefault(int(timing[0]), []).append(timing)
+        steps = len(BOOKING_SCRIPT)
+        first: list[float] = []
+        seat: list[float] = []
+        waiting: list[float] = []
+        for timings in by_person.values():
+            timings.sort(key=lambda t: t[1])
+            first.append(1000 * (timings[0][3] - timings[0][2]))
+            if len(timings) == steps:
+                seat.append(1000 * (timings[-1][4] - timings[0][2]))
+                waiting.append(sum(1000 * (t[4] - t[2]) for t in timings))
+        flood = report.flood_injected
+        start, end = (min(flood), max(flood) + FLOOD_AFTERMATH) if flood else (0.0, 0.0)
+        during = [1000 * (t[3] - t[2]) for t in report.timings if start <= t[2] <= end]
+        outside = [1000 * (t[3] - t[2]) for t in report.timings if not start <= t[2] <= end]
+        return cls(sorted(first), sorted(seat), sorted(waiting), sorted(during), sorted(outside))
+
+
+def spread(values: list[float]) -> str:
+    """p50 / p95 / p99 of sorted values."""
+    return " / ".join(f"{percentile(values, share):g}" for share in (50, 95, 99))
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the database holds once the rush is over."""
+
+    people_booked: int
+    people_with_two_seats: int
+    flooder_replies_queued: int
+    flooder_replies_sent_by_outbox: int
+    people_rows_not_sent: int
+
+
+async def count(url: str) -> Counts:
+    """Bookings per person, and the outbox rows of the flooder and of the others."""
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            per_person = (
+                select(Booking.person_id, func.count().label("seats"))
+                .where(Booking.status == BookingStatus.BOOKED)
+                .group_by(Booking.person_id)
+                .subquery()
+            )
+            booked = (await session.execute(select(func.count()).select_from(per_person))).scalar()
+            doubled = (
+                await session.execute(
+                    select(func.count()).select_from(per_person).where(per_person.c.seats > 1)
+                )
+            ).scalar()
+            flooder = (
+                await session.execute(
+                    select(Person.id).where(Person.external_id == str(FLOOD_USER))
+                )
+            ).scalar()
+            rows = select(OutboxMessage.status, func.count()).where(
+                OutboxMessage.person_id == flooder
+            )
+            by_status = dict(
+                (await session.execute(rows.group_by(OutboxMessage.status))).tuples().all()
+            )
+            others = select(func.count()).where(
+                OutboxMessage.person_id != flooder,
+                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            )
+            not_sent = (await session.execute(others)).scalar()
+    finally:
+        await db.dispose()
+    return Counts(
+        people_booked=int(booked or 0),
+        people_with_two_seats=int(doubled or 0),
+        flooder_replies_queued=sum(int(n) for n in by_status.values()),
+        flooder_replies_sent_by_outbox=int(by_status.get(OutboxStatus.SENT, 0)),
+        people_rows_not_sent=int(not_sent or 0),
+    )
+
+
+async def drained(url: str, within: float) -> None:
+    """Wait until the outbox holds nothing due for the people (the flooder aside)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if (await count(url)).people_rows_not_sent == 0:
+            return
+        await asyncio.sleep(1.0)
+
+
+async def measure(people: int, kind: DatabaseKind) -> Result:
+    """Seed, start the bot, run the rush and the flood, and sum up."""
+    with TemporaryDirectory(prefix="atelier-rush-") as directory:
+        url = database_url(kind, Path(directory))
+        await seed(url)
+        limits = {"global_per_second": TELEGRAM_OVERALL, "per_chat_per_second": TELEGRAM_PER_CHAT}
+        async with FakeBotApiProcess(**limits) as api:
+            settings = settings_for(
+                url,
+                telegram_bot_token=api.token,
+                telegram_api_base_url=api.base_url,
+                outbox_poll_seconds=1.0,
+            )
+            runtime = Runtime(settings, SystemClock(), poll_timeout=POLL_TIMEOUT)
+            await runtime.start()
+            try:
+                spec = FlowSpec(
+                    script=BOOKING_SCRIPT,
+                    users=people,
+                    first_user=FIRST_USER,
+                    arrivals_per_second=people / ARRIVAL_SECONDS,
+                    think_seconds=THINK_SECONDS,
+                    flood=Flood(FLOOD_USER, FLOOD_MESSAGES, FLOOD_SECONDS, FLOOD_AFTER),
+                    step_timeout=240.0,
+                    quiet=1.5,  # calibration: past the one-a-second spacing of a chat
+                )
+                _say(f"{people} people over {ARRIVAL_SECONDS:g} s, and a flood")
+                started = time.monotonic()
+                report = await api.flows(spec)
+                rush_seconds = time.monotonic() - started
+                _say(f"flows done in {rush_seconds:.0f} s; draining the outbox")
+                await drained(url, DRAIN_SECONDS)
+                stats = await api.stats()
+            finally:
+                await runtime.stop()
+        counts = await count(url)
+    figures = Figures.of(report)
+    expected_calls = sum(report.replies_per_step)
+    delivered = stats.delivered_per_chat
+    person_ids = range(FIRST_USER, FIRST_USER + people)
+    missing = sum(max(0, expected_calls - delivered.get(user, 0)) for user in person_ids)
+    extra = sum(max(0, delivered.get(user, 0) - expected_calls) for user in person_ids)
+    flooder_direct = delivered.get(FLOOD_USER, 0) - counts.flooder_replies_sent_by_outbox
+    flooder_answers = flooder_direct + counts.flooder_replies_queued
+    lost = missing + report.timeouts + max(0, FLOOD_MESSAGES - flooder_answers)
+    duplicated = extra + counts.people_with_two_seats + max(0, flooder_answers - FLOOD_MESSAGES)
+    metrics = [
+        Metric("people x steps; arrivals over", f"{people} x {len(BOOKING_SCRIPT)}; 60 s"),
+        Metric("time to first answer p50 / p95 / p99", spread(figures.first_answer), "ms"),
+        Metric.below(
+            "  first answer p95",
+            percentile(figures.first_answer, 95),
+            MAX_FIRST_ANSWER_P95_MS,
+            "ms",
+        ),
+        Metric("time to booked seat p50 / p95 / p99", spread(figures.seat), "ms"),
+        Metric("  of which waiting for the bot", spread(figures.seat_waiting), "ms"),
+        Metric(
+            "others' answers during the flood (and 10 s after)",
+            spread(figures.during_flood),
+            "ms",
+        ),
+        Metric("others' answers the rest of the time", spread(figures.outside_flood), "ms"),
+        Metric.exactly("people with a booked seat", counts.people_booked - 1, people),
+        Metric.exactly("messages lost", lost, 0),
+        Metric.exactly("messages duplicated", duplicated, 0),
+        Metric("429 answers (by chat / overall)", _refusals(stats), ""),
+        Metric(
+            "flooder: answered at once / queued at 1 a second",
+            f"{flooder_direct} / {counts.flooder_replies_queued}",
+        ),
+    ]
+    parameters: dict[str, Any] = {
+        "database": kind,
+        "people": people,
+        "arrival_seconds": ARRIVAL_SECONDS,
+        "think_seconds": THINK_SECONDS,
+        "flood": {"messages": FLOOD_MESSAGES, "seconds": FLOOD_SECONDS, "after": FLOOD_AFTER},
+        "telegram_limits": limits,
+        "rush_seconds": round(rush_seconds, 1),
+        "replies_per_step": report.replies_per_step,
+        "steps_in_flood_window": len(figures.during_flood),
+        "completed_people": report.completed_users,
+        "failed_reply_calls": report.failed_replies,
+        "timeouts": report.timeouts,
+        "problems": report.problems,
+        "send_requests": stats.send_requests,
+        "rejected_429": stats.rejected_429,
+        "server_errors": stats.server_errors,
+        "flooder_delivered": delivered.get(FLOOD_USER, 0),
+        "people_rows_left_in_outbox": counts.people_rows_not_sent,
+    }
+    return Result(NAME, metrics, parameters, database=kind)
+
+
+def _refusals(stats: Any) -> str:
+    return f"{stats.rejected_429} ({stats.rejected_by_chat} / {stats.rejected_by_overall})"
+
+
+def _say(text: str) -> None:
+    print(f"{NAME}: {text}", file=sys.stderr, flush=True)
+
+
+def benchmark(options: Options) -> Result:
+    """Entry point of ``bench.run``."""
+    people = QUICK_PEOPLE if options.quick else FULL_PEOPLE
+    return run(people, options.database)
+
+
+def run(people: int, kind: DatabaseKind) -> Result:
+    """The rush with ``people`` people, on a fresh database of ``kind``."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    started = time.monotonic()
+    result = asyncio.run(measure(people, kind))
+    result.parameters["seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: run the rush alone, print its table, write ``bench/rush.json``."""
+    parser = argparse.ArgumentParser(description="A poster rush at Telegram's limits.")
+    parser.add_argument("--people", type=int, default=FULL_PEOPLE)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    result = run(args.people, args.database)
+    printed = table([result])
+    print(printed)
+    write_json(args.output, [result], {"people": args.people}, machine(), printed)
+    sys.exit(0 if result.ok else 1)
+
+
+if __name__ == "__main__":
+    main()
