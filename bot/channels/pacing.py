@@ -26,6 +26,14 @@ class _Chat:
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_at: float = 0.0
+    last_at: float = float("-inf")
+    gap: float = float("inf")
+    """Time between the chat's last two sends."""
+
+    def sent(self, now: float, interval: float = 0.0) -> None:
+        """Note a send to the chat; the next paced one waits ``interval``."""
+        self.gap, self.last_at = now - self.last_at, now
+        self.next_at = max(self.next_at, now + interval)
 
 
 class Pacer:
@@ -51,11 +59,27 @@ class Pacer:
         async with turn.lock:
             await _sleep_until(turn.next_at)
             await self._slot()
-            turn.next_at = _now() + self._chat_interval
+            turn.sent(_now(), self._chat_interval)
 
-    async def wait_overall(self) -> None:
-        """Like :meth:`wait_turn` without the per-chat ceiling (answers to a person's message)."""
+    async def wait_overall(self, chat: str | None = None) -> None:
+        """Like :meth:`wait_turn` without the per-chat ceiling (answers to a person's message).
+
+        The send is noted for ``chat``, when given, so that a 429 that follows is put down
+        to the right ceiling (:meth:`refused`); it does not delay the chat's paced sends.
+        """
         await self._slot()
+        if chat is not None and self.per_chat is not None:
+            self._chat(chat).sent(_now())
+
+    def refused(self, chat: str | None, seconds: float) -> None:
+        """A 429 asking to wait ``seconds``. When the refused send came within the chat's
+        spacing of the one before, the chat's own ceiling was hit: that chat alone waits.
+        Otherwise the overall one was: every send waits (:meth:`pause`)."""
+        turn = self._chats.get(chat) if chat is not None else None
+        if turn is None or turn.gap >= self._chat_interval:
+            self.pause(seconds)
+            return
+        turn.next_at = max(turn.next_at, _now() + seconds)
 
     def pause(self, seconds: float) -> None:
         """Hold every send back for ``seconds`` (a 429's retry_after)."""

@@ -30,7 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
 from core.config import Settings
-from core.dialog import Attachment, Incoming, Kind, Reply, Sender
+from core.dialog import Incoming, Kind, Reply, Sender
 from core.i18n import LANGUAGES, Translator
 from core.sender import PermanentFailure, RetryLater, Unreachable
 from handlers.conversations import Conversations
@@ -113,48 +113,64 @@ def _seconds(wait: int | timedelta) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
-async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
-    """Send a file as a document, with its caption; best effort, after its message.
+async def send_extra(
+    pacer: Pacer, chat_id: int, what: str, send: Callable[[], Awaitable[object]]
+) -> None:
+    """Send what follows a message (its file, its map pin, a keyboard).
 
-    The message it follows has gone already, so a failure here is logged, not raised:
-    retrying the whole reply would send that message twice.
+    It goes at once, in the short burst Telegram tolerates in a chat. A 429 holds back that
+    chat (or every chat, see :meth:`Pacer.refused`) and the extra is tried again at the
+    chat's pace, twice at most. The message has gone already, so a failure here is logged,
+    not raised: retrying the whole reply would send that message twice.
     """
-    document = InputFile(attachment.content, filename=attachment.filename)
-    for _ in range(2):
+    chat = str(chat_id)
+    for attempt in range(3):
+        await (pacer.wait_turn(chat) if attempt else pacer.wait_overall(chat))
         try:
-            await bot.send_document(chat_id, document, caption=attachment.caption or None)
+            await send()
         except RetryAfter as error:
-            pacer.pause(_seconds(error.retry_after))
-            await pacer.wait_overall()
+            pacer.refused(chat, _seconds(error.retry_after))
             continue
         except TelegramError as error:
-            log.warning("the file %s was not sent: %s", attachment.filename, error)
+            log.warning("the %s was not sent: %s", what, type(error).__name__)
         return
-    log.warning("the file %s was not sent: rate limited twice", attachment.filename)
+    log.warning("the %s was not sent: rate limited three times", what)
 
 
-async def send_extras(
-    bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, turn: Callable[[], Awaitable[None]]
-) -> None:
+async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
     """What follows a message: its file, its place on a map, the keyboard that stays."""
     if reply.attachment is not None:
-        await turn()
-        await send_attachment(bot, pacer, chat_id, reply.attachment)
+        attachment = reply.attachment
+        document = InputFile(attachment.content, filename=attachment.filename)
+        await send_extra(
+            pacer,
+            chat_id,
+            "calendar file",
+            lambda: bot.send_document(chat_id, document, caption=attachment.caption or None),
+        )
     if reply.venue is not None:
-        await turn()
         venue = reply.venue
-        with contextlib.suppress(BadRequest):  # a map pin is a bonus, never a failure
-            await bot.send_venue(
+        await send_extra(
+            pacer,
+            chat_id,
+            "map pin",
+            lambda: bot.send_venue(
                 chat_id, venue.latitude, venue.longitude, venue.title, venue.address
-            )
+            ),
+        )
     if reply.keyboard and reply.keyboard_note:
-        await turn()
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(label)] for label in reply.keyboard],
             resize_keyboard=True,
             is_persistent=True,
         )
-        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+        note = reply.keyboard_note
+        await send_extra(
+            pacer,
+            chat_id,
+            "keyboard",
+            lambda: bot.send_message(chat_id, note, reply_markup=keyboard),
+        )
 
 
 async def deliver(
@@ -168,10 +184,11 @@ async def deliver(
     """Answer a person at once; the first reply replaces the screen whose button was pressed.
 
     Answers count towards the overall ceiling but skip the per-chat one: a person who
-    just wrote expects the answer now, and Telegram tolerates such short bursts.
+    just wrote expects the answer now, and Telegram tolerates such short bursts. What
+    follows a message (a file, a map pin) keeps the chat's pace.
     """
     for index, reply in enumerate(replies):
-        await pacer.wait_overall()
+        await pacer.wait_overall(str(chat_id))
         if index == 0 and edit is not None:
             try:
                 await edit.edit_text(reply.text, reply_markup=markup_of(reply))
@@ -181,7 +198,7 @@ async def deliver(
                     await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
         else:
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-        await send_extras(bot, pacer, chat_id, reply, pacer.wait_overall)
+        await send_extras(bot, pacer, chat_id, reply)
 
 
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
@@ -209,6 +226,8 @@ async def answer_update(
             except BadRequest as error:
                 log.warning("a reply was refused by Telegram: %s", error)
             except (NetworkError, RetryAfter) as error:
+                if isinstance(error, RetryAfter):  # this chat, or everyone, waits
+                    pacer.refused(str(chat_id), _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
                 return
@@ -423,8 +442,9 @@ def build_application(
 def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitable[None]]:
     """Deliver an outbox reply to a Telegram person, paced, mapping Bot API errors to outcomes.
 
-    403 (blocked) means unreachable; 400 is never retried; 429 pauses all sending for the
-    time asked; timeouts and 5xx propagate as they are, for the sender to retry.
+    403 (blocked) means unreachable; 400 is never retried; 429 holds back the chat, or all
+    sending, for the time asked; timeouts and 5xx propagate as they are, for the sender to
+    retry. Once the message itself has gone, what follows it never fails the row.
     """
 
     async def deliver_to(person: Person, reply: Reply) -> None:
@@ -432,16 +452,14 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
         try:
             await pacer.wait_turn(person.external_id)
             await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-            await send_extras(
-                bot, pacer, chat_id, reply, lambda: pacer.wait_turn(person.external_id)
-            )
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
-            pacer.pause(seconds)
+            pacer.refused(person.external_id, seconds)
             raise RetryLater(seconds) from error
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except BadRequest as error:
             raise PermanentFailure(str(error)) from error
+        await send_extras(bot, pacer, chat_id, reply)
 
     return deliver_to
