@@ -200,7 +200,7 @@ async def measure(people: int, kind: DatabaseKind) -> Result:
                 await runtime.stop()
         counts = await count(url)
     figures = Figures.of(report)
-    expected_calls = sum(report.replies_per_step)
+    expected_calls = delivered_to_calibration = stats.delivered_per_chat.get(FIRST_USER - 1, 0)
     delivered = stats.delivered_per_chat
     person_ids = range(FIRST_USER, FIRST_USER + people)
     missing = sum(max(0, expected_calls - delivered.get(user, 0)) for user in person_ids)
@@ -244,6 +244,7 @@ async def measure(people: int, kind: DatabaseKind) -> Result:
         "telegram_limits": limits,
         "rush_seconds": round(rush_seconds, 1),
         "replies_per_step": report.replies_per_step,
+        "messages_per_booking": delivered_to_calibration,
         "steps_in_flood_window": len(figures.during_flood),
         "completed_people": report.completed_users,
         "failed_reply_calls": report.failed_replies,

@@ -8,10 +8,11 @@ then sent again. A duplicate reminder is a small harm; a lost one is a missed wo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus
@@ -48,8 +49,11 @@ async def enqueue(
     )
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due rows (pending, or sending with a lapsed lease).
+async def claim_due(
+    session: AsyncSession, now: datetime, limit: int, exclude: Collection[int] = ()
+) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due rows (pending, or sending with a lapsed lease), except the
+    rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed).
 
     On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
     the same row; SQLite serialises the whole transaction.
@@ -58,6 +62,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Ou
         select(OutboxMessage)
         .where(
             OutboxMessage.due_at <= now,
+            OutboxMessage.id.not_in(exclude) if exclude else true(),
             or_(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 (OutboxMessage.status == OutboxStatus.SENDING)

@@ -139,7 +139,7 @@ class OutboxSender:
         now = self.clock.now()
         work: list[_Work] = []
         async with self.db.transaction() as session:
-            for row in await claim_due(session, now, limit):
+            for row in await claim_due(session, now, limit, exclude=self._in_hand):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
                 if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure

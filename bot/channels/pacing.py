@@ -29,6 +29,8 @@ class _Chat:
     last_at: float = float("-inf")
     gap: float = float("inf")
     """Time between the chat's last two sends."""
+    refused_until: float = 0.0
+    """Until when Telegram asked this chat to wait (a 429 of its own)."""
 
     def sent(self, now: float, interval: float = 0.0) -> None:
         """Note a send to the chat; the next paced one waits ``interval``."""
@@ -71,6 +73,11 @@ class Pacer:
         if chat is not None and self.per_chat is not None:
             self._chat(chat).sent(_now())
 
+    def held_back(self, chat: str) -> bool:
+        """Whether ``chat`` waits after a 429 of its own (its next paced send is not due)."""
+        turn = self._chats.get(chat)
+        return turn is not None and turn.refused_until > _now()
+
     def refused(self, chat: str | None, seconds: float) -> None:
         """A 429 asking to wait ``seconds``. When the refused send came within the chat's
         spacing of the one before, the chat's own ceiling was hit: that chat alone waits.
@@ -80,6 +87,7 @@ class Pacer:
             self.pause(seconds)
             return
         turn.next_at = max(turn.next_at, _now() + seconds)
+        turn.refused_until = max(turn.refused_until, _now() + seconds)
 
     def pause(self, seconds: float) -> None:
         """Hold every send back for ``seconds`` (a 429's retry_after)."""
@@ -112,7 +120,7 @@ class Pacer:
     def _forget_idle(self) -> None:
         now = _now()
         for chat, turn in list(self._chats.items()):
-            if not turn.lock.locked() and turn.next_at < now:
+            if not turn.lock.locked() and max(turn.next_at, turn.refused_until) < now:
                 del self._chats[chat]
 
 

@@ -210,7 +210,8 @@ async def answer_update(
     """Hand one update to the flows and send what they answer (polling and webhook alike).
 
     The flows have committed by then; replies that cannot be sent now (Telegram down, a
-    timeout) go to the outbox, whose sender retries them, rather than being lost.
+    timeout, a 429) go to the outbox, whose sender retries them, rather than being lost.
+    While Telegram holds a chat back (it floods), its replies go to the outbox at once.
     """
     incoming = incoming_from(update)
     if incoming is None:
@@ -220,6 +221,9 @@ async def answer_update(
     chat_id = int(incoming.sender.external_id)
     message = query.message if query is not None and isinstance(query.message, Message) else None
     try:
+        if replies and pacer.held_back(str(chat_id)):  # a flood: no use trying now
+            await requeue(incoming, replies)
+            return
         for index, reply in enumerate(replies):
             try:
                 await deliver(bot, pacer, chat_id, [reply], edit=message if index == 0 else None)
