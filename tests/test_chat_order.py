@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update
@@ -40,12 +41,18 @@ class SlotFirstOrder(BaseUpdateProcessor):
         pass
 
 
+def slots_of(order: BaseUpdateProcessor) -> AbstractAsyncContextManager[object]:
+    """The slot a handler takes for its work (none under the former policy: it took one)."""
+    return order.slots if isinstance(order, ChatOrder) else nullcontext()
+
+
 async def finished(order: BaseUpdateProcessor, updates: list[Update]) -> list[tuple[int, int]]:
     """Process the updates as they arrive, in that order; (chat, update) as each finishes."""
     done: list[tuple[int, int]] = []
 
     async def work(update: Update) -> None:
-        await asyncio.sleep(WORK_SECONDS)
+        async with slots_of(order):
+            await asyncio.sleep(WORK_SECONDS)
         done.append((chat_key(update) or 0, update.update_id))
 
     tasks = []
@@ -76,6 +83,7 @@ async def test_control_the_former_policy_keeps_the_other_chat_behind_the_flood()
 
 async def test_each_chat_in_order_and_never_two_at_once() -> None:
     running: set[int] = set()
+    working: set[int] = set()
     peak = 0
     seen: dict[int, list[int]] = {}
     order = ChatOrder(4)
@@ -85,8 +93,12 @@ async def test_each_chat_in_order_and_never_two_at_once() -> None:
         chat = chat_key(update) or 0
         assert chat not in running
         running.add(chat)
-        peak = max(peak, len(running))
-        await asyncio.sleep(WORK_SECONDS)
+        async with order.slots:
+            working.add(chat)
+            peak = max(peak, len(working))
+            await asyncio.sleep(WORK_SECONDS)
+            working.discard(chat)
+        await asyncio.sleep(WORK_SECONDS)  # waits on Telegram: the chat's turn, no slot
         seen.setdefault(chat, []).append(update.update_id)
         running.discard(chat)
 
@@ -96,4 +108,4 @@ async def test_each_chat_in_order_and_never_two_at_once() -> None:
     for chat, ids in seen.items():
         assert ids == sorted(ids), chat
         assert len(ids) == 5
-    assert order.slots == 4
+    assert order.size == 4

@@ -33,16 +33,18 @@ def chat_key(update: object) -> int | None:
 class ChatOrder(BaseUpdateProcessor):
     """Process updates concurrently, but never two of one chat at the same time.
 
-    An update first waits for its chat's turn (the chat's earlier updates are done), then
-    for one of the shared slots. A chat that floods thus holds at most one slot, and
-    everyone else is still answered promptly. Both waits are first come, first served, so
-    a chat's updates are processed in the order they were received.
+    An update first waits for its chat's turn (the chat's earlier updates are done); its
+    handler then takes one of the shared :attr:`slots` for the work that costs (the flows
+    and their transaction), not for the time its answers wait on Telegram's pacing. A chat
+    that floods thus holds at most one slot, and everyone else is still answered promptly.
+    Both waits are first come, first served, so a chat's updates are processed in the
+    order they were received.
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(_UNBOUNDED)
-        self.slots = max_concurrent_updates
-        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self.size = max_concurrent_updates
+        self.slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -59,14 +61,13 @@ class ChatOrder(BaseUpdateProcessor):
                 del self._users[key], self._locks[key]
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        """Wait for the chat's earlier updates, then for a slot, then process this one."""
+        """Wait for the chat's earlier updates, then process this one (it takes a slot)."""
         key = chat_key(update)
         if key is None:
-            async with self._slots:
-                await coroutine
+            await coroutine
             return
         with self._lock_of(key) as lock:
-            async with lock, self._slots:
+            async with lock:
                 await coroutine
 
     async def initialize(self) -> None:

@@ -14,10 +14,20 @@ must share one clock, and a leaky bucket knows neither the chat nor the pause.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass, field
 
 # Past this many chats remembered, those whose spacing has long passed are forgotten.
 _KEEP_CHATS = 5_000
+CHAT_MARGIN = 0.05
+"""Seconds added to a chat's spacing: Telegram counts arrivals, and requests take a varying
+time to arrive, so sends spaced exactly may arrive closer than the limit."""
+FLOOD_WINDOW = 10.0
+FLOOD_REFUSALS = 3
+"""A chat refused this many times within ``FLOOD_WINDOW`` seconds floods."""
+CHAT_SLACK = 0.25
+"""A 429 for a send that came less than the chat's spacing plus this after the chat's
+previous one is put down to the chat's own ceiling."""
 
 
 @dataclass(slots=True)
@@ -29,8 +39,8 @@ class _Chat:
     last_at: float = float("-inf")
     gap: float = float("inf")
     """Time between the chat's last two sends."""
-    refused_until: float = 0.0
-    """Until when Telegram asked this chat to wait (a 429 of its own)."""
+    refusals: deque[float] = field(default_factory=deque)
+    """When Telegram refused this chat lately (429s of its own)."""
 
     def sent(self, now: float, interval: float = 0.0) -> None:
         """Note a send to the chat; the next paced one waits ``interval``."""
@@ -61,7 +71,7 @@ class Pacer:
         async with turn.lock:
             await _sleep_until(turn.next_at)
             await self._slot()
-            turn.sent(_now(), self._chat_interval)
+            turn.sent(_now(), self._chat_interval + CHAT_MARGIN)
 
     async def wait_overall(self, chat: str | None = None) -> None:
         """Like :meth:`wait_turn` without the per-chat ceiling (answers to a person's message).
@@ -74,20 +84,24 @@ class Pacer:
             self._chat(chat).sent(_now())
 
     def held_back(self, chat: str) -> bool:
-        """Whether ``chat`` waits after a 429 of its own (its next paced send is not due)."""
+        """Whether ``chat`` floods: Telegram refused it ``FLOOD_REFUSALS`` times lately."""
         turn = self._chats.get(chat)
-        return turn is not None and turn.refused_until > _now()
+        if turn is None:
+            return False
+        while turn.refusals and turn.refusals[0] < _now() - FLOOD_WINDOW:
+            turn.refusals.popleft()
+        return len(turn.refusals) >= FLOOD_REFUSALS
 
     def refused(self, chat: str | None, seconds: float) -> None:
         """A 429 asking to wait ``seconds``. When the refused send came within the chat's
         spacing of the one before, the chat's own ceiling was hit: that chat alone waits.
         Otherwise the overall one was: every send waits (:meth:`pause`)."""
         turn = self._chats.get(chat) if chat is not None else None
-        if turn is None or turn.gap >= self._chat_interval:
+        if turn is None or turn.gap >= self._chat_interval + CHAT_SLACK:
             self.pause(seconds)
             return
         turn.next_at = max(turn.next_at, _now() + seconds)
-        turn.refused_until = max(turn.refused_until, _now() + seconds)
+        turn.refusals.append(_now())
 
     def pause(self, seconds: float) -> None:
         """Hold every send back for ``seconds`` (a 429's retry_after)."""
@@ -120,7 +134,7 @@ class Pacer:
     def _forget_idle(self) -> None:
         now = _now()
         for chat, turn in list(self._chats.items()):
-            if not turn.lock.locked() and max(turn.next_at, turn.refused_until) < now:
+            if not turn.lock.locked() and turn.next_at < now and not turn.refusals:
                 del self._chats[chat]
 
 

@@ -204,14 +204,21 @@ async def deliver(
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
 
 
+INLINE_RETRY_SECONDS = 2.0
+"""A reply refused with a 429 asking for at most this long is sent again in line, at the
+chat's pace (a second message in the same second); past it, it goes to the outbox."""
+
+
 async def answer_update(
     bot: Bot, pacer: Pacer, update: Update, handle: Handle, requeue: Requeue
 ) -> None:
     """Hand one update to the flows and send what they answer (polling and webhook alike).
 
     The flows have committed by then; replies that cannot be sent now (Telegram down, a
-    timeout, a 429) go to the outbox, whose sender retries them, rather than being lost.
-    While Telegram holds a chat back (it floods), its replies go to the outbox at once.
+    timeout, a long 429) go to the outbox, whose sender retries them, rather than being
+    lost. A short 429 (two messages in one second to a chat) is waited out in line. While
+    a chat floods (Telegram refused it several times lately), its replies go to the outbox
+    at once, paced there at one a second, and it holds no place among the updates handled.
     """
     incoming = incoming_from(update)
     if incoming is None:
@@ -219,19 +226,29 @@ async def answer_update(
     replies = await handle(incoming)
     query = update.callback_query
     chat_id = int(incoming.sender.external_id)
+    chat = str(chat_id)
     message = query.message if query is not None and isinstance(query.message, Message) else None
     try:
-        if replies and pacer.held_back(str(chat_id)):  # a flood: no use trying now
+        if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)
             return
         for index, reply in enumerate(replies):
+            edit = message if index == 0 else None
             try:
-                await deliver(bot, pacer, chat_id, [reply], edit=message if index == 0 else None)
+                try:
+                    await deliver(bot, pacer, chat_id, [reply], edit=edit)
+                except RetryAfter as error:
+                    seconds = _seconds(error.retry_after)
+                    pacer.refused(chat, seconds)  # this chat, or everyone, waits
+                    if seconds > INLINE_RETRY_SECONDS or pacer.held_back(chat):
+                        raise
+                    await pacer.wait_turn(chat)
+                    await deliver(bot, pacer, chat_id, [reply], edit=edit)
             except BadRequest as error:
                 log.warning("a reply was refused by Telegram: %s", error)
             except (NetworkError, RetryAfter) as error:
-                if isinstance(error, RetryAfter):  # this chat, or everyone, waits
-                    pacer.refused(str(chat_id), _seconds(error.retry_after))
+                if isinstance(error, RetryAfter):
+                    pacer.refused(chat, _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
                 return
@@ -395,6 +412,7 @@ def build_application(
     """
     assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
     waiting = outcomes if outcomes is not None else Outcomes()
+    order = ChatOrder()
     base = settings.telegram_api_base_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
     app = (
@@ -405,12 +423,13 @@ def build_application(
         .connect_timeout(settings.telegram_timeout_seconds)
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
-        .concurrent_updates(ChatOrder())
+        .concurrent_updates(order)
         .build()
     )
 
     async def handle(incoming: Incoming) -> list[Reply]:
-        return await conversations.handle(incoming, raise_database_errors=True)
+        async with order.slots:  # the work takes a slot; waits on Telegram do not
+            return await conversations.handle(incoming, raise_database_errors=True)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hand every update to the flows, send what they answer, settle its outcome."""
