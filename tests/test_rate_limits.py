@@ -1,0 +1,70 @@
+"""Telegram's limits met while answering: a 429 costs a wait, never a duplicate or a loss."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from tests.support.bot_api import FakeBotApi
+from tests.support.factories import add_session, make_settings
+
+
+@pytest.fixture
+async def running(sqlite_url: str, clock: FixedClock) -> AsyncIterator[tuple[FakeBotApi, Runtime]]:
+    async with FakeBotApi() as api:
+        settings = make_settings(
+            sqlite_url,
+            telegram_bot_token=api.token,
+            telegram_api_base_url=api.base_url,
+            venue_latitude=49.1196,
+            venue_longitude=6.1757,
+        )
+        runtime = Runtime(settings, clock, poll_timeout=1)
+        await runtime.start()
+        try:
+            yield api, runtime
+        finally:
+            await runtime.stop()
+
+
+def texts(api: FakeBotApi, chat: int, since: int, method: str = "sendMessage") -> list[str]:
+    return [
+        str(c.params.get("text", c.params.get("caption", "")))
+        for c in api.calls[since:]
+        if c.ok and c.chat_id == chat and c.method == method
+    ]
+
+
+@pytest.mark.parametrize("extra", ["sendDocument", "sendVenue"])
+async def test_a_429_on_what_follows_sends_it_again_and_not_the_confirmation(
+    running: tuple[FakeBotApi, Runtime], extra: str
+) -> None:
+    api, runtime = running
+    session_id = await add_session(runtime.db)
+    marie = api.user(951, "Marie")
+    await marie.say(f"/start s{session_id}", min_replies=2)
+    await marie.press("Réserver")
+    api.fail_next(extra, status=429, retry_after=1)
+    since = len(api.calls)
+    await marie.press("Oui, je réserve", quiet=1.5, timeout=15)
+    edits = texts(api, marie.chat_id, since, "editMessageText")
+    assert len([t for t in edits if "C'est réservé" in t]) == 1
+    assert not [t for t in texts(api, marie.chat_id, since) if "C'est réservé" in t]
+    assert len(texts(api, marie.chat_id, since, "sendDocument")) == 1  # the file, once
+    assert len([c for c in api.calls[since:] if c.ok and c.method == "sendVenue"]) == 1
+
+
+async def test_two_messages_in_one_second_the_second_waits_its_turn(
+    running: tuple[FakeBotApi, Runtime],
+) -> None:
+    api, runtime = running
+    session_id = await add_session(runtime.db)
+    marie = api.user(952, "Marie")
+    api.limits(global_per_second=30, per_chat_per_second=1)
+    replies = await marie.say(f"/start s{session_id}", min_replies=2, quiet=1.5, timeout=15)
+    assert replies[0].text.startswith("Bonjour Marie !")
+    assert "Réserver" in " ".join(replies[-1].labels)  # the card came, in line, with buttons
+    assert len(texts(api, marie.chat_id, 0)) == 2  # each once
