@@ -94,9 +94,9 @@ class Step:
 
     With ``texts`` person number ``n`` writes ``texts[n % len(texts)]`` instead of ``say``.
     ``press`` is the start of the button's callback data; when several buttons match, person
-    number ``n`` presses match ``n % count``. ``replies`` is how many reply calls end the
-    answer to a written message (learnt from a first person when not given); the answer to a
-    button ends with its answerCallbackQuery.
+    number ``n`` presses match ``n % count``. ``replies`` is how many successful reply calls
+    end the answer to a written message (learnt from a first person when not given); the
+    answer to a button ends with its answerCallbackQuery.
     """
 
     say: str | None = None
@@ -286,7 +286,7 @@ class BenchBotApi(FakeBotApi):
             for step in spec.script:
                 self._act(user, step, 0, markup, spec.language)
                 calls = await self._collect(feed, spec.step_timeout, quiet=spec.quiet)
-                counts.append(step.replies or len(calls))
+                counts.append(step.replies or sum(call.ok for call in calls))
                 markup = _last_markup(calls) or markup
         finally:
             del self._feeds[user]
@@ -314,8 +314,9 @@ class BenchBotApi(FakeBotApi):
                 report.failed_replies += len(failed)
                 if failed and len(report.problems) < 10:
                     report.problems.append(failed[0].summary())
+                answered = next((call.at for call in calls if call.ok), calls[0].at)
                 report.timings.append(
-                    [index, number, injected, calls[0].at, max(call.at for call in calls)]
+                    [index, number, injected, answered, max(call.at for call in calls)]
                 )
                 markup = _last_markup(calls) or markup
         except _StepTimeout as error:
@@ -380,7 +381,7 @@ class BenchBotApi(FakeBotApi):
             if query is not None:
                 if call.method == ANSWER and call.params.get("callback_query_id") == query:
                     return calls
-            elif len(calls) >= count:
+            elif sum(c.ok for c in calls) >= count:  # refused calls (429) are tried again
                 return calls
 
 

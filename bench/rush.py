@@ -152,9 +152,8 @@ async def count(url: str) -> Counts:
             rows = select(OutboxMessage.status, func.count()).where(
                 OutboxMessage.person_id == flooder
             )
-            by_status = dict(
-                (await session.execute(rows.group_by(OutboxMessage.status))).tuples().all()
-            )
+            grouped = await session.execute(rows.group_by(OutboxMessage.status))
+            by_status = {status: int(n) for status, n in grouped.all()}
             others = select(func.count()).where(
                 OutboxMessage.person_id != flooder,
                 OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
@@ -226,7 +225,7 @@ async def measure(people: int, kind: DatabaseKind) -> Result:
     missing = sum(max(0, expected_calls - delivered.get(user, 0)) for user in person_ids)
     extra = sum(max(0, delivered.get(user, 0) - expected_calls) for user in person_ids)
     flooder_direct = delivered.get(FLOOD_USER, 0) - counts.flooder_replies_sent_by_outbox
-    people_updates = (people + 1) * len(BOOKING_SCRIPT)  # with the calibration's
+    people_updates = len(report.timings) + report.timeouts + len(BOOKING_SCRIPT)
     flooder_handled = counts.updates_handled - people_updates
     lost = missing + report.timeouts + abs(FLOOD_MESSAGES - flooder_handled)
     duplicated = extra + counts.people_with_two_seats
