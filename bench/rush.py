@@ -73,7 +73,6 @@ TELEGRAM_PER_CHAT = 1
 POLL_TIMEOUT = 10
 DRAIN_SECONDS = 60.0
 """After the flows, how long the outbox may take to send what it still holds for people."""
-MAX_FIRST_ANSWER_P95_MS = 2_000.0
 RESULTS = Path(__file__).resolve().parent / "rush.json"
 
 
@@ -157,6 +156,7 @@ async def count(url: str) -> Counts:
             others = select(func.count()).where(
                 OutboxMessage.person_id != flooder,
                 OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+                OutboxMessage.due_at <= SystemClock().now(),  # reminders wait for their day
             )
             not_sent = (await session.execute(others)).scalar()
             handled = select(func.count()).select_from(ProcessedUpdate)
@@ -229,17 +229,16 @@ async def measure(people: int, kind: DatabaseKind) -> Result:
     flooder_handled = counts.updates_handled - people_updates
     lost = missing + report.timeouts + abs(FLOOD_MESSAGES - flooder_handled)
     duplicated = extra + counts.people_with_two_seats
+    ceiling = (people * expected_calls + FLOOD_MESSAGES) / TELEGRAM_OVERALL
     metrics = [
         Metric(
             "people x steps; arrivals over",
             f"{people} x {len(BOOKING_SCRIPT)}; {ARRIVAL_SECONDS:g} s",
         ),
         Metric("time to first answer p50 / p95 / p99", spread(figures.first_answer), "ms"),
-        Metric.below(
-            "  first answer p95",
-            percentile(figures.first_answer, 95),
-            MAX_FIRST_ANSWER_P95_MS,
-            "ms",
+        Metric(
+            "Telegram's ceiling: messages / 30 a second; the rush took",
+            f"{ceiling:.0f} s; {rush_seconds:.0f} s",
         ),
         Metric("time to booked seat p50 / p95 / p99", spread(figures.seat), "ms"),
         Metric("  of which waiting for the bot", spread(figures.seat_waiting), "ms"),
