@@ -104,7 +104,12 @@ class Runtime:
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
         mounts = [self._dashboard()] if settings.dashboard_enabled else []
         self.http = (
-            HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)
+            HttpServer(
+                build_app(webhooks, mounts),
+                settings.http_host,
+                settings.http_port,
+                settings.trusted_proxies,
+            )
             if webhooks or mounts or settings.http_enabled
             else None
         )

@@ -176,6 +176,8 @@ async def cancel_booking(
     if workshop.starts_at <= now:
         raise SessionPast(booking.session_id)
     held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
+    if booking.status == BookingStatus.BOOKED:
+        booking.seat_freed_at = now  # counted in the figures (an offered seat is not new)
     await drop_reminders(session, booking.id)
     booking.status = BookingStatus.CANCELLED
     booking.offer_expires_at = None
@@ -227,6 +229,7 @@ async def accept_offer(
         raise NoOffer(booking.session_id)
     await bookable_session(session, booking.session_id, now)
     booking.status = BookingStatus.BOOKED
+    booking.from_waiting_list = True
     booking.offer_expires_at = None
     booking.updated_at = now
     await session.flush()

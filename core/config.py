@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     dashboard_password_hash: SecretStr | None = None
     dashboard_secret_key: SecretStr | None = None
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    sms_price_per_segment: float = Field(default=0.0, ge=0)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -65,6 +67,14 @@ class Settings(BaseSettings):
         """Read "12, 34" as [12, 34]."""
         if isinstance(value, str):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Read "10.0.0.1, 10.0.0.2" as a list (empty: no proxy is trusted)."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
     @field_validator("timezone")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import book_seat
@@ -36,9 +36,11 @@ class InvalidInput(BookingError):
 
     key = "error.generic"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, key: str | None = None) -> None:
         super().__init__(0)
         self.reason = reason
+        if key is not None:
+            self.key = key
 
     def __str__(self) -> str:
         return self.reason
@@ -52,7 +54,9 @@ async def mark_attendance(
     if booking is None:
         raise UnknownBooking()
     if booking.status not in (BookingStatus.BOOKED, *ATTENDANCE):
-        raise InvalidInput("only a booked seat can be marked present or absent")
+        raise InvalidInput(
+            "only a booked seat can be marked present or absent", "dashboard.refusal.not_markable"
+        )
     booking.status = BookingStatus.ATTENDED if present else BookingStatus.NO_SHOW
     booking.updated_at = now
     await session.flush()
@@ -70,11 +74,13 @@ async def register_walk_in(
     """Book a seat for someone who came to the shop; with a phone, SMS reminders follow."""
     name = " ".join(first_name.split())[:128]
     if not name:
-        raise InvalidInput("a first name is needed")
+        raise InvalidInput("a first name is needed", "dashboard.flash.walk_in_no_name")
     if phone.strip():
         number = normalise_phone(phone, region)
         if number is None:
-            raise InvalidInput("this phone number is not valid")
+            raise InvalidInput(
+                "this phone number is not valid", "dashboard.flash.walk_in_bad_phone"
+            )
         channel, address = SMS, number
     else:
         channel, address = WALK_IN, f"{WALK_IN}:{secrets.token_hex(8)}"
@@ -101,7 +107,10 @@ async def message_session(session: AsyncSession, session_id: int, text: str, now
     """Queue a short message to everyone booked on a session; return how many."""
     message = text.strip()
     if not message or len(message) > MAX_BROADCAST:
-        raise InvalidInput(f"the message must have 1 to {MAX_BROADCAST} characters")
+        raise InvalidInput(
+            f"the message must have 1 to {MAX_BROADCAST} characters",
+            "dashboard.refusal.message_length",
+        )
     if await session.get(WorkshopSession, session_id) is None:
         raise UnknownSession(session_id)
     query = select(Booking).where(
@@ -158,7 +167,10 @@ async def edit_session(
         raise UnknownSession(session_id)
     values = _checked(fields)
     if fields.capacity < workshop.seats_taken:
-        raise InvalidInput(f"{workshop.seats_taken} seats are taken: the capacity cannot be lower")
+        raise InvalidInput(
+            f"{workshop.seats_taken} seats are taken: the capacity cannot be lower",
+            "dashboard.field.below_taken",
+        )
     values.pop("starts_at")
     for name, value in values.items():
         setattr(workshop, name, value)
@@ -217,12 +229,19 @@ class Figures:
     booked: int = 0
     attended: int = 0
     no_show: int = 0
+    freed: int = 0
+    retaken: int = 0
 
     @property
     def no_show_rate(self) -> float | None:
         """No-shows among the people whose attendance was marked."""
         marked = self.attended + self.no_show
         return self.no_show / marked if marked else None
+
+    @property
+    def retaken_share(self) -> float | None:
+        """Freed seats taken again from the waiting list, among the seats freed."""
+        return min(self.retaken / self.freed, 1.0) if self.freed else None
 
 
 @dataclass(slots=True)
@@ -268,8 +287,28 @@ async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> Figur
                 figures_of.attended += count
             elif status == BookingStatus.NO_SHOW:
                 figures_of.no_show += count
+    await _count_freed_seats(session, by_id)
     table.by_month = dict(sorted(table.by_month.items()))
     return table
+
+
+async def _count_freed_seats(
+    session: AsyncSession, by_id: dict[int, tuple[Figures, Figures]]
+) -> None:
+    """Seats given up before each session, and seats taken from its waiting list."""
+    rows = await session.execute(
+        select(
+            Booking.session_id,
+            func.count(Booking.seat_freed_at),
+            func.sum(case((Booking.from_waiting_list, 1), else_=0)),
+        )
+        .where(Booking.session_id.in_(by_id))
+        .group_by(Booking.session_id)
+    )
+    for session_id, freed, retaken in rows:
+        for figures_of in by_id[session_id]:
+            figures_of.freed += int(freed or 0)
+            figures_of.retaken += int(retaken or 0)
 
 
 def today_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -4,6 +4,7 @@ from models.base import Base, UTCDateTime
 from models.bookings import ACTIVE_STATUSES, Booking, BookingStatus
 from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
+from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.workshops import SessionStatus, WorkshopSession
@@ -14,6 +15,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Conversation",
+    "DashboardLogin",
     "Database",
     "OutboxMessage",
     "OutboxStatus",

@@ -15,6 +15,16 @@ from core.organiser import SessionFields
 TEXT_FIELDS = ("title", "description", "audience", "venue", "address", "bring")
 LIMITS = {"title": 200, "description": 2000, "venue": 200, "address": 300, "bring": 300}
 REQUIRED = ("title", "venue", "address")
+FIELD_ERRORS = (
+    "required",
+    "not_a_number",
+    "out_of_range",
+    "too_long",
+    "unknown_audience",
+    "bad_date",
+    "below_taken",
+)
+"""Codes of what can be wrong with a field (each names ``dashboard.field.<code>``)."""
 
 
 @dataclass(slots=True)

@@ -63,7 +63,7 @@ async def move_action(request: Request, posted: FormData) -> Response:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")
     context.wake()
-    flash(request, "session_moved", count=told)
+    flash(request, "dashboard.flash.session_moved", count=told)
     return go(request, f"/sessions/{session_id}")
 
 
@@ -90,5 +90,5 @@ async def cancel_action(request: Request, _: FormData) -> Response:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")
     context.wake()
-    flash(request, "session_cancelled", count=told)
+    flash(request, "dashboard.flash.session_cancelled", count=told)
     return go(request, f"/sessions/{session_id}")

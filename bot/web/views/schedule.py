@@ -50,7 +50,7 @@ async def import_action(request: Request, form: FormData) -> Response:
         )
     flash(
         request,
-        "imported",
+        "dashboard.flash.imported",
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,

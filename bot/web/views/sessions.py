@@ -81,7 +81,7 @@ async def create_session_action(request: Request, posted: FormData) -> Response:
         return _form_page(request, form, None, 400)
     async with context.db.transaction() as session:
         workshop = await create_session(session, fields)
-    flash(request, "session_created", title=workshop.title)
+    flash(request, "dashboard.flash.session_created", title=workshop.title)
     return go(request, f"/sessions/{workshop.id}")
 
 
@@ -120,5 +120,5 @@ async def edit_session_action(request: Request, posted: FormData) -> Response:
         if fields is None or form.errors:
             return _form_page(request, form, workshop, 400)
         await edit_session(session, workshop.id, fields)
-    flash(request, "session_saved", title=workshop.title)
+    flash(request, "dashboard.flash.session_saved", title=workshop.title)
     return go(request, f"/sessions/{workshop.id}")
