@@ -814,6 +814,21 @@ async def test_ids_out_of_range_give_a_404_page(organiser: Dashboard) -> None:
     assert booking_id > 0
 
 
+async def test_an_unexpected_failure_keeps_the_security_headers(
+    organiser: Dashboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the figures could not be read")
+
+    monkeypatch.setattr("bot.web.views.figures.figures", broken)
+    response = await organiser.get("/figures")
+    assert response.status_code == 500
+    assert "Erreur" in response.text
+    assert "could not be read" not in response.text
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
 async def test_bidirectional_overrides_in_names_are_not_shown(organiser: Dashboard) -> None:
     session_id = await add_session(organiser.db)
     await walk_in(organiser, session_id, "Ma\u202erie\u2066 \u202aLéa\u2069")

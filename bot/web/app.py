@@ -9,13 +9,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.web.context import DashboardContext
-from bot.web.headers import SecurityHeaders
-from bot.web.rendering import error_page
+from bot.web.headers import HEADERS, SecurityHeaders
+from bot.web.rendering import error_page, t
 from bot.web.state import base_path
 from bot.web.views import (
     auth,
@@ -43,6 +43,16 @@ async def home(request: Request) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     status = error.status_code if isinstance(error, HTTPException) else 500
     return error_page(request, status)
+
+
+async def _server_error(request: Request, _: Exception) -> Response:
+    """An unexpected failure: the French error page, with the security headers all the same
+    (this runs outside the middleware that adds them)."""
+    headers = {**HEADERS, "Cache-Control": "no-store"}
+    try:
+        return error_page(request, 500, headers)
+    except Exception:  # the page itself could not be drawn
+        return PlainTextResponse(t("dashboard.error_page.title.other"), 500, headers)
 
 
 def routes() -> list[Route | Mount]:
@@ -100,7 +110,7 @@ def build_dashboard(context: DashboardContext) -> Starlette:
                 https_only=secure,
             ),
         ],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.dashboard = context
     return app
