@@ -945,7 +945,9 @@ async def test_the_outbox_page_counts_by_kind_and_channel(
     assert cells[("Rappel", "Telegram")] == ["0", "1", "1"]
     assert cells[("Rappel", "SMS")] == ["1", "1", "0"]  # the dropped one is not counted
     assert cells[("Message aux inscrits", "SMS")] == ["0", "2", "0"]
-    assert "1 heure" in flat(re.search(r'id="oldest-due">(.*?)</dd>', page.text, re.S).group(1))
+    oldest = re.search(r'id="oldest-due">(.*?)</dd>', page.text, re.S)
+    assert oldest is not None
+    assert flat(oldest.group(1)) == "1 heure"
     assert "5 segments" in text  # this month: 3 + 2
     assert "0,35 €" in text
     assert "0,07 € le segment" in text
