@@ -9,7 +9,6 @@ import logging
 import unicodedata
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
@@ -17,7 +16,7 @@ from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.web.qr import qr_image
-from bot.web.rendering import french, templates
+from bot.web.rendering import french
 from core.formatting import duration_in_words, when_in_words
 from models import WorkshopSession
 
@@ -62,22 +61,22 @@ class PosterText:
 
 
 def poster_text(workshop: WorkshopSession, link: str, zone: ZoneInfo) -> PosterText:
-    """The poster's words: the session's own, and the fixed ones of poster_words.txt."""
-    words: Any = templates.env.get_template("poster_words.txt").module
+    """The poster's words: the session's own, and the fixed ones of the catalogs."""
     t = french()
     return PosterText(
-        heading=words.heading,
+        heading=t("dashboard.poster_words.heading"),
         title=workshop.title,
-        when=words.when_line.format(when=when_in_words(workshop.starts_at, zone, t)),
-        duration=words.duration_line.format(
-            duration=duration_in_words(workshop.duration_minutes, t)
+        when=t("dashboard.poster_words.when", when=when_in_words(workshop.starts_at, zone, t)),
+        duration=t(
+            "dashboard.poster_words.duration",
+            duration=duration_in_words(workshop.duration_minutes, t),
         ),
         venue=workshop.venue,
         address=workshop.address,
-        price=words.price,
-        call_to_action=words.call_to_action,
-        link=words.link_line.format(link=link.removeprefix("https://")),
-        desk=words.desk,
+        price=t("dashboard.poster_words.price"),
+        call_to_action=t("dashboard.poster_words.call_to_action"),
+        link=t("dashboard.poster_words.link", link=link.removeprefix("https://")),
+        desk=t("dashboard.poster_words.desk"),
     )
 
 
