@@ -36,8 +36,8 @@ SECRET_KEY = "a-benchmark-session-key-that-is-long-enough-0123"
 REQUESTS = 40
 QUICK_REQUESTS = 10
 OUTPUT = Path(__file__).resolve().parent / "dashboard_pages.json"
-MAX_P95_MS = 250.0
-"""An organiser at the desk should not wait: a quarter of a second at most."""
+MAX_P95_MS = 1_000.0
+"""An organiser at the desk should not wait a second, even on a city-wide database."""
 
 
 async def _busiest_session(url: str) -> int:
