@@ -814,6 +814,22 @@ async def test_ids_out_of_range_give_a_404_page(organiser: Dashboard) -> None:
     assert booking_id > 0
 
 
+async def test_sessions_to_come_show_a_quarter_then_more(organiser: Dashboard) -> None:
+    await add_session(organiser.db, title="Bientôt", starts_at=NOW + timedelta(weeks=3))
+    await add_session(organiser.db, title="Cet été", starts_at=NOW + timedelta(weeks=26))
+    first = flat((await organiser.get("/sessions")).text)
+    assert "Bientôt" in first
+    assert "Cet été" not in first
+    assert "Les 12 prochaines semaines." in first
+    more = (await organiser.get("/sessions")).text
+    found = re.search(r'href="(/admin/sessions\?ahead_weeks=36[^"#]*)', more)
+    assert found is not None
+    further = flat((await organiser.get(unescape(found.group(1)).removeprefix("/admin"))).text)
+    assert "Bientôt" in further
+    assert "Cet été" in further
+    assert "Les 36 prochaines semaines." in further
+
+
 async def test_an_unexpected_failure_keeps_the_security_headers(
     organiser: Dashboard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
