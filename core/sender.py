@@ -20,6 +20,7 @@ from core import metrics
 from core.clock import Clock
 from core.dialog import Reply
 from core.outbox import REPLY, claim_due, mark
+from core.redact import redact
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,7 @@ def _check(waited: tuple[set[asyncio.Task[None]], set[asyncio.Task[None]]]) -> N
 
 
 def _text(error: Exception) -> str:
-    """An error as stored with its row: its type, and its message cut short."""
+    """An error as logged and stored with its row: its type, and its message cut short,
+    without the phone numbers or e-mails a provider may repeat in it."""
     message = str(error) or type(error).__name__
-    return f"{type(error).__name__}: {message}"[:500]
+    return redact(f"{type(error).__name__}: {message}")[:500]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -51,7 +51,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine for ``url`` with the settings each database needs."""
+    """Create the async engine for ``url`` with the settings each database needs.
+
+    A failed statement's parameters (phone numbers, names) stay out of its error
+    message, so out of the logs too.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_async_engine(url, **kwargs)
@@ -60,7 +65,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "handle_error", _hide_details)
+    return engine
+
+
+def _hide_details(context: ExceptionContext) -> None:
+    """Drop PostgreSQL's DETAIL from an error: it repeats the row's values
+    ("Key (channel, external_id)=(sms, +336...) already exists")."""
+    cause = context.original_exception.__cause__
+    if cause is not None and getattr(cause, "detail", None):
+        cause.detail = None  # type: ignore[attr-defined]
 
 
 class Database:
