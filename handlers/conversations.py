@@ -19,7 +19,7 @@ from core.clock import Clock
 from core.config import Settings
 from core.dialog import Incoming, Reply, reply_to_payload, text_variant
 from core.i18n import Translator, normalise_language
-from core.outbox import REPLY, enqueue
+from core.outbox import FAREWELL_ADDRESS, REPLY, enqueue
 from core.people import find_person, get_or_create_person
 from core.privacy import is_erased
 from handlers.context import Flow, remember
@@ -98,7 +98,7 @@ class Conversations:
     ) -> None:
         payload_extra = {}
         if is_erased(person):  # the last message goes to the address the person wrote from
-            payload_extra = {"to": incoming.sender.external_id}
+            payload_extra = {FAREWELL_ADDRESS: incoming.sender.external_id}
         for index, reply in enumerate(replies):
             await enqueue(
                 session,
