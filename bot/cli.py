@@ -16,11 +16,13 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
+from core.redact import RedactingFilter
 
 
 def _configure_logging(level: str, log_format: str = "text") -> None:
     """Plain lines for a terminal; one JSON object per line (LOG_FORMAT=json) for a collector."""
     handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter())  # no phone number or e-mail in any log line
     if log_format == "json":
         from pythonjsonlogger.json import JsonFormatter
 
@@ -30,7 +32,7 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler])
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
