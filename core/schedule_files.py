@@ -1,0 +1,146 @@
+"""Reading schedule files as organisers have them: CSV in any usual dialect, .xlsx, .ods.
+
+The result is a table of raw cells, each row with the number of the line it starts on
+(a quoted line break or carriage return inside a cell ends a line, as it does for the csv
+module, but never moves the row's own number). What the cells mean is the importer's
+business.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls
+DELIMITERS = (";", "\t", ",")
+MAX_LINES = 100_000
+
+
+@dataclass(slots=True)
+class Table:
+    """A header and the rows under it; ``problem`` is where reading stopped, and why."""
+
+    header: list[str]
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    problem: tuple[int, str] | None = None
+    ragged: bool = True
+    """Whether a row's cell count must match the header (CSV); sheets pad their rows."""
+
+
+class UnreadableFile(ValueError):
+    """The file is not a schedule this module can read (``key`` says why)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def read_table(data: bytes | str) -> Table:
+    """Read a schedule file's bytes (or already decoded CSV text) into a table."""
+    if isinstance(data, str):
+        return _csv_table(data)
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return _sheet_table(data)
+    return _csv_table(decode_text(data))
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or else Windows-1252 (French Excel)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile("encoding") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        # Five bytes have no Windows-1252 letter; Latin-1 reads them as control characters,
+        # which the importer then reports on their line.
+        return data.decode("latin-1")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator the header uses most (outside quotes): ``;``, tab or ``,``."""
+    outside = "".join(part for index, part in enumerate(header_line.split('"')) if index % 2 == 0)
+    counts = {delimiter: outside.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _lines(text: str, counter: list[int]) -> Iterator[str]:
+    """The text's lines (ended by CR, LF or CR LF, as the csv module reads them), counted
+    in ``counter[0]``."""
+    for line in io.StringIO(text, newline=""):
+        counter[0] += 1
+        yield line
+
+
+def _csv_table(text: str) -> Table:
+    text = text.lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counter = [0]
+    reader = csv.reader(_lines(text, counter), delimiter=sniff_delimiter(first), strict=False)
+    header: list[str] | None = None
+    table = Table(header=[])
+    while True:
+        start = counter[0] + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            table.problem = (start, "unreadable_line")
+            break
+        if header is None:
+            if any(cell.strip() for cell in cells):
+                header = [cell.strip() for cell in cells]
+                table.header = header
+            continue
+        if all(not cell.strip() for cell in cells) and len(cells) in (0, 1, len(header)):
+            continue  # a blank line, or an empty row as spreadsheets save it (";;;;")
+        table.rows.append((start, list(cells)))
+        if counter[0] > MAX_LINES:
+            table.problem = (start, "too_many_rows")
+            break
+    return table
+
+
+def _sheet_table(data: bytes) -> Table:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise UnreadableFile("empty")
+        values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, OSError) as error:
+        if isinstance(error, UnreadableFile):
+            raise
+        raise UnreadableFile("unreadable") from None
+    table = Table(header=[], ragged=False)
+    for index, row in enumerate(values[:MAX_LINES], start=1):
+        cells: list[Cell] = list(row)
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        if not table.header:
+            table.header = [_header_text(cell) for cell in cells]
+            continue
+        table.rows.append((index, cells))
+    if len(values) > MAX_LINES:
+        table.problem = (MAX_LINES + 1, "too_many_rows")
+    return table
+
+
+def _header_text(cell: Cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell).strip()
