@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 
+from core.backup import NotABackup, daily_backup
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
@@ -79,7 +81,26 @@ class Engine:
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)
+        await self.daily_backup(now)
         return erased
+
+    async def daily_backup(self, now: datetime) -> None:
+        """Today's copy of the SQLite database in BACKUP_DIR, older ones past BACKUP_DAYS
+        deleted; a failure is logged and never stops the rest of the tick."""
+        settings = self.settings
+        if settings.backup_dir is None:
+            return
+        today = now.astimezone(settings.zone).date()
+        try:
+            await asyncio.to_thread(
+                daily_backup,
+                settings.database_url,
+                settings.backup_dir,
+                settings.backup_days,
+                today,
+            )
+        except (OSError, sqlite3.Error, NotABackup) as error:
+            log.error("backup: the daily copy failed (%s)", type(error).__name__)
 
     async def send_due(self) -> None:
         """One pass of the sender, unless one is running (it picks up new rows itself)."""

@@ -192,7 +192,7 @@ class _Row:
         try:
             return parse(self.required(column))
         except CellError as error:
-            error.values.setdefault("column", self.names[column])
+            error.values["column"] = self.names[column]
             raise
 
     def audience(self) -> str:
@@ -229,10 +229,9 @@ def _columns(header: list[str]) -> tuple[dict[int, str], dict[str, str], list[st
         if column is not None and column not in names:
             positions[index] = column
             names[column] = title
-    missing = [column for column in REQUIRED if column not in names]
-    if "starts_at" not in names:
-        missing += [column for column in ("date", "time") if column not in names]
-    elif "date" in names or "time" in names:
+    needed = REQUIRED if "starts_at" in names else (*REQUIRED[:2], "date", "time", *REQUIRED[2:])
+    missing = [column for column in needed if column not in names]
+    if "starts_at" in names and ("date" in names or "time" in names):
         # Both ways of giving the start: starts_at wins, the others are ignored.
         positions = {i: c for i, c in positions.items() if c not in ("date", "time")}
     return positions, names, missing

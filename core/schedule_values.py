@@ -9,6 +9,7 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.i18n import Translator
 from core.schedule_files import Cell
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -73,6 +74,9 @@ class CellError(ValueError):
         super().__init__(key)
         self.key = key
         self.values = values
+
+    def __str__(self) -> str:
+        return Translator("fr")(self.key, **self.values)
 
 
 def plain(text: str) -> str:
@@ -185,7 +189,7 @@ def parse_local_start(value: str, zone: ZoneInfo) -> datetime:
     try:
         local = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")  # noqa: DTZ007
     except ValueError:
-        raise CellError("import.error.starts_at", value=value.strip()) from None
+        raise CellError("import.error.starts_at", column="starts_at", value=value.strip()) from None
     if not 2000 <= local.year <= 2100:
         raise CellError("import.error.year", value=value.strip())
     return local.replace(tzinfo=zone).astimezone(UTC)
