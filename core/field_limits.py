@@ -50,6 +50,12 @@ NUMBER_RANGES: dict[str, NumberRange] = {
 }
 
 
+def one_line_end(text: str) -> str:
+    """A line break typed on Windows or sent by a browser's text area (CR LF), or by an old
+    Macintosh (CR), is a line break (LF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def has_control_character(text: str) -> bool:
     """Whether ``text`` holds a NUL, an escape or another control character (tab and line
     break aside): they would reach Telegram, the calendar file and the database as they are."""

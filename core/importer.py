@@ -27,6 +27,7 @@ from core.field_limits import (
     TEXT_LIMITS,
     has_control_character,
     number_problem,
+    one_line_end,
     text_problem,
 )
 from core.i18n import Translator
@@ -278,7 +279,7 @@ def parse_schedule(content: str | bytes, zone: ZoneInfo) -> tuple[list[SessionRo
             if any(_filled(cell) for cell in cells[width:]):
                 raise CellError("import.error.more_fields")
             by_column = {
-                column: _one_line_end(cell_text(column, cells[index])) if index < len(cells) else ""
+                column: one_line_end(cell_text(column, cells[index])) if index < len(cells) else ""
                 for index, column in positions.items()
             }
             row = _parse_row(_Row(by_column, names), line, zone)
@@ -296,11 +297,6 @@ def parse_schedule(content: str | bytes, zone: ZoneInfo) -> tuple[list[SessionRo
         line, key = table.problem
         errors.append(RowError(line, french()(f"import.error.{key}", count=MAX_ROWS)))
     return rows, errors
-
-
-def _one_line_end(text: str) -> str:
-    """A line break typed on Windows (CR LF) or an old Macintosh (CR) is a line break."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _filled(cell: Cell) -> bool:

@@ -505,7 +505,9 @@ async def test_csv_exports(organiser: Dashboard) -> None:
     assert export.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in export.headers["content-disposition"]
     assert export.content.startswith(b"\xef\xbb\xbf")
-    reader = csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+    assert b"\r\n" in export.content
+    text = export.content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     assert reader.fieldnames == ROSTER_COLUMNS
     rows = list(reader)
     assert [(r["name"], r["channel"], r["status"]) for r in rows] == [
@@ -513,7 +515,8 @@ async def test_csv_exports(organiser: Dashboard) -> None:
         ("Karim", "sms", "booked"),
     ]
     everything_csv = await organiser.get("/bookings.csv")
-    reader = csv.DictReader(io.StringIO(everything_csv.content.decode("utf-8-sig")))
+    text = everything_csv.content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     assert reader.fieldnames is not None
     assert reader.fieldnames[:4] == [
         "session_id",

@@ -17,6 +17,7 @@ from core.field_limits import (
     DURATION_MINUTES,
     TEXT_LIMITS,
     NumberRange,
+    one_line_end,
     text_problem,
 )
 from core.importer import parse_local_start
@@ -44,7 +45,7 @@ class SessionForm:
     def read(cls, form: FormData) -> SessionForm:
         """The form as posted."""
         names = (*TEXT_FIELDS, "date", "time", "duration_minutes", "capacity")
-        return cls({name: str(form.get(name, "")).strip() for name in names})
+        return cls({name: one_line_end(str(form.get(name, ""))).strip() for name in names})
 
     def _number(self, name: str, bounds: NumberRange) -> int:
         try:
