@@ -45,7 +45,7 @@ from core.schedule_values import (  # parse_local_start is used by the forms too
     parse_time,
 )
 from models import WorkshopSession
-from models.inserts import insert_ignore
+from models.inserts import insert_ignore_statement
 
 COLUMNS = (
     "title",
@@ -303,48 +303,71 @@ def _filled(cell: Cell) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
 
 
+REFRESHED = (
+    "description",
+    "audience",
+    "duration_minutes",
+    "address",
+    "bring",
+    "access",
+    "latitude",
+    "longitude",
+)
+"""What a new import changes on a session it already has (title, start and venue are its
+identity; the capacity changes only when it stays above the seats taken)."""
+KEYS_PER_QUERY = 500
+
+
+def _values(row: SessionRow) -> dict[str, object]:
+    return {
+        "import_key": row.import_key,
+        "title": row.title,
+        "description": row.description,
+        "audience": row.audience,
+        "starts_at": row.starts_at,
+        "duration_minutes": row.duration_minutes,
+        "capacity": row.capacity,
+        "seats_taken": 0,
+        "venue": row.venue,
+        "address": row.address,
+        "bring": row.bring,
+        "access": row.access,
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+        "status": "scheduled",
+    }
+
+
+async def _existing(session: AsyncSession, keys: list[str]) -> dict[str, WorkshopSession]:
+    found: dict[str, WorkshopSession] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        query = select(WorkshopSession).where(WorkshopSession.import_key.in_(chunk))
+        found.update({w.import_key: w for w in (await session.execute(query)).scalars()})
+    return found
+
+
 async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportReport:
     """Insert new sessions and refresh changed ones, inside the caller's transaction."""
     report = ImportReport()
+    existing = await _existing(session, [row.import_key for row in rows])
+    fresh = [_values(row) for row in rows if row.import_key not in existing]
+    if fresh:
+        # One statement for all new sessions; a key another import just added is skipped.
+        await session.execute(insert_ignore_statement(session, WorkshopSession), fresh)
+        report.created = len(fresh)
     for row in rows:
-        values = {
-            "import_key": row.import_key,
-            "title": row.title,
-            "description": row.description,
-            "audience": row.audience,
-            "starts_at": row.starts_at,
-            "duration_minutes": row.duration_minutes,
-            "capacity": row.capacity,
-            "seats_taken": 0,
-            "venue": row.venue,
-            "address": row.address,
-            "bring": row.bring,
-            "access": row.access,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-            "status": "scheduled",
-        }
-        if await insert_ignore(session, WorkshopSession, values):
-            report.created += 1
+        workshop = existing.get(row.import_key)
+        if workshop is None:
             continue
-        query = select(WorkshopSession).where(WorkshopSession.import_key == row.import_key)
-        existing = (await session.execute(query)).scalar_one()
+        values = _values(row)
         changed = False
-        for name in (
-            "description",
-            "audience",
-            "duration_minutes",
-            "address",
-            "bring",
-            "access",
-            "latitude",
-            "longitude",
-        ):
-            if getattr(existing, name) != values[name]:
-                setattr(existing, name, values[name])
+        for name in REFRESHED:
+            if getattr(workshop, name) != values[name]:
+                setattr(workshop, name, values[name])
                 changed = True
-        if existing.capacity != row.capacity and row.capacity >= existing.seats_taken:
-            existing.capacity = row.capacity
+        if workshop.capacity != row.capacity and row.capacity >= workshop.seats_taken:
+            workshop.capacity = row.capacity
             changed = True
         report.updated += changed
         report.unchanged += not changed
