@@ -38,7 +38,7 @@ from models.migrate import upgrade
 NAME = "import_files"
 ROWS = 5_000
 QUICK_ROWS = 500
-IMPORT_WITHIN_SECONDS = 15.0
+IMPORT_WITHIN_SECONDS = 5.0
 ZONE = ZoneInfo("Europe/Paris")
 HEADER = ["titre", "description", "public", "date", "heure", "durée", "places", "lieu", "adresse"]
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
