@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from datetime import datetime, timedelta
 
-from core.backup import NotABackup, daily_backup
+from core.backup import NotABackup, daily_backup, sqlite_file
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
@@ -44,6 +44,7 @@ class Engine:
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
         self._woken: set[asyncio.Task[None]] = set()
+        self._backup_warned = False
 
     async def tick(self) -> None:
         """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
@@ -89,6 +90,11 @@ class Engine:
         deleted; a failure is logged and never stops the rest of the tick."""
         settings = self.settings
         if settings.backup_dir is None:
+            return
+        if sqlite_file(settings.database_url) is None:
+            if not self._backup_warned:
+                log.warning("backup: BACKUP_DIR is for SQLite; back PostgreSQL up with pg_dump")
+                self._backup_warned = True
             return
         today = now.astimezone(settings.zone).date()
         try:

@@ -121,7 +121,8 @@ def _sheet_table(data: bytes) -> Table:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise UnreadableFile("empty")
-        values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False, nrows=MAX_LINES + 1)
     except (CalamineError, ValueError, OSError) as error:
         if isinstance(error, UnreadableFile):
             raise

@@ -292,3 +292,23 @@ def test_atelier_import_reads_an_xlsx_sheet(tmp_path: Path) -> None:
     assert result.stdout.startswith("2 created")
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.stdout.startswith("0 created, 0 updated, 2 unchanged")
+
+
+def test_unicode_text_from_excel_imports() -> None:
+    """Excel's "Texte Unicode": UTF-16 with a byte-order mark, tab-separated."""
+    rows, errors = parse_schedule(csv_bytes([FRENCH, *ROWS], "\t", "utf-16"), PARIS)
+    assert errors == []
+    assert [row.title for row in rows] == ["Écrire un e-mail", "Les réseaux sociaux"]
+
+
+def test_a_file_of_more_than_5000_sessions_is_refused_whole() -> None:
+    many = [
+        [f"Atelier {i}", "", "tous", "06/01/2027", "14:30", "90", "8", "Lieu", "Adresse"]
+        for i in range(5_001)
+    ]
+    _, errors = parse_schedule(csv_bytes([FRENCH, *many], ";", "utf-8"), PARIS)
+    assert [(e.line, e.message) for e in errors] == [
+        (5_002, "Le fichier a trop de lignes : 5000 au plus.")
+    ]
+    fine, none = parse_schedule(csv_bytes([FRENCH, *many[:5_000]], ";", "utf-8"), PARIS)
+    assert (len(fine), none) == (5_000, [])
