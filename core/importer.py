@@ -39,10 +39,10 @@ from core.schedule_values import (  # parse_local_start is used by the forms too
     canonical_column,
     cell_text,
     local_start,
-    parse_date,
     parse_duration,
     parse_local_start,
     parse_time,
+    parse_when,
 )
 from models import WorkshopSession
 from models.inserts import insert_ignore_statement
@@ -181,8 +181,13 @@ class _Row:
     def start(self, zone: ZoneInfo) -> datetime:
         if "starts_at" in self.cells:
             return self._read("starts_at", lambda text: parse_local_start(text, zone))
-        day = self._read("date", parse_date)
-        return local_start(day, self._read("time", parse_time), zone)
+        column = "when" if "when" in self.cells else "date"
+        day, at = self._read(column, parse_when)
+        if "time" in self.cells:
+            at = self._read("time", parse_time)
+        if at is None:
+            raise CellError("import.error.no_time", column=self.names[column])
+        return local_start(day, at, zone)
 
     def duration(self) -> int:
         low, high = DURATION_MINUTES.low, DURATION_MINUTES.high
@@ -230,11 +235,16 @@ def _columns(header: list[str]) -> tuple[dict[int, str], dict[str, str], list[st
         if column is not None and column not in names:
             positions[index] = column
             names[column] = title
-    needed = REQUIRED if "starts_at" in names else (*REQUIRED[:2], "date", "time", *REQUIRED[2:])
+    # The start: starts_at (ISO), or a "date et heure" column, or a date (with a time, or
+    # an heure column beside it). The first of these ways wins; the others are ignored.
+    way = next((c for c in ("starts_at", "when", "date") if c in names), None)
+    start_columns = {"starts_at", "when", "date", "time"}
+    keep = {way, "time"} if way == "date" else {way}
+    positions = {i: c for i, c in positions.items() if c not in start_columns - keep}
+    needed = list(REQUIRED)
+    if way is None:
+        needed[2:2] = ["date", "time"]
     missing = [column for column in needed if column not in names]
-    if "starts_at" in names and ("date" in names or "time" in names):
-        # Both ways of giving the start: starts_at wins, the others are ignored.
-        positions = {i: c for i, c in positions.items() if c not in ("date", "time")}
     return positions, names, missing
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -122,15 +124,18 @@ def _sheet_table(data: bytes) -> Table:
         if not workbook.sheet_names:
             raise UnreadableFile("empty")
         sheet = workbook.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False, nrows=MAX_LINES + 1)
+        read = sheet.to_python(skip_empty_area=False, nrows=MAX_LINES + 1)
+        values: list[list[Cell]] = [list(row) for row in read]
     except (CalamineError, ValueError, OSError) as error:
         if isinstance(error, UnreadableFile):
             raise
         raise UnreadableFile("unreadable") from None
+    if not any(_filled(cell) for row in values for cell in row) and _is_ods(data):
+        values = _ods_text_rows(data)
     table = Table(header=[], ragged=False)
     for index, row in enumerate(values[:MAX_LINES], start=1):
         cells: list[Cell] = list(row)
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+        if not any(_filled(cell) for cell in cells):
             continue
         if not table.header:
             table.header = [_header_text(cell) for cell in cells]
@@ -145,3 +150,48 @@ def _header_text(cell: Cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return "" if cell is None else str(cell).strip()
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+def _is_ods(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("mimetype").strip() == ODS_MIMETYPE
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def _ods_text_rows(data: bytes) -> list[list[Cell]]:
+    """The first table of an .ods as text, for cells written without a value type (which
+    spreadsheet programs never do, but hand-made files may; calamine reads them as empty)."""
+    rows: list[list[Cell]] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+            tables = 0
+            for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+                if element.tag == f"{{{TABLE}}}table":
+                    tables += event == "start"
+                    if event == "end":
+                        break
+                if event != "end" or tables != 1 or element.tag != f"{{{TABLE}}}table-row":
+                    continue
+                row: list[Cell] = []
+                for cell in element.iter(f"{{{TABLE}}}table-cell"):
+                    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{{{TEXT}}}p"))
+                    repeat = int(cell.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
+                    row += [text] * (min(repeat, 1_000) if text else min(repeat, 1))
+                rows.append(row)
+                element.clear()
+                if len(rows) > MAX_LINES:
+                    break
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
+        raise UnreadableFile("unreadable") from None
+    return rows

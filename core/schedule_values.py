@@ -16,7 +16,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "titre", "intitule", "nom de l'atelier", "atelier"),
     "description": ("description", "descriptif"),
     "audience": ("audience", "public"),
-    "starts_at": ("starts_at", "starts at", "debut"),
+    "starts_at": ("starts_at", "starts at"),
+    "when": ("date et heure", "date heure", "date/heure", "date - heure", "debut", "quand"),
     "date": ("date", "jour"),
     "time": ("time", "heure", "horaire", "heure de debut"),
     "duration_minutes": (
@@ -36,11 +37,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "longitude": ("longitude", "lon", "lng"),
 }
 COLUMN_OF = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
+FIRST_WORDS = {
+    alias: column
+    for column, aliases in ALIASES.items()
+    for alias in aliases
+    if " " not in alias and "_" not in alias and len(alias) > 3 and column != "starts_at"
+}
+"""One-word names that also start a longer header: "Durée en minutes", "Lieu de l'atelier"."""
 FRENCH_NAME = {
     "title": "titre",
     "description": "description",
     "audience": "public",
     "starts_at": "date",
+    "when": "date et heure",
     "date": "date",
     "time": "heure",
     "duration_minutes": "durée",
@@ -89,7 +98,11 @@ def plain(text: str) -> str:
 def canonical_column(header: str) -> str | None:
     """The column a header names (``Durée`` is ``duration_minutes``), or None."""
     name = plain(header)
-    return COLUMN_OF.get(name) or COLUMN_OF.get(name.replace(" ", "_"))
+    exact = COLUMN_OF.get(name) or COLUMN_OF.get(name.replace(" ", "_"))
+    if exact is not None:
+        return exact
+    first = re.split(r"[\s(:/'-]", name, maxsplit=1)[0]
+    return FIRST_WORDS.get(first)
 
 
 def canonical_audience(text: str) -> str:
@@ -132,6 +145,8 @@ def _datetime_text(column: str, moment: datetime) -> str:
         return moment.strftime("%Y-%m-%dT%H:%M")
     if column in ("time", "duration_minutes"):
         return _time_text(column, moment.hour * 60 + moment.minute)
+    if moment.time() != time(0) and column in ("date", "when"):
+        return moment.strftime("%d/%m/%Y %H:%M")
     return moment.strftime("%d/%m/%Y")
 
 
@@ -150,6 +165,24 @@ def parse_date(text: str) -> date:
     except ValueError:
         pass
     raise CellError("import.error.date", value=value)
+
+
+WHEN = re.compile(r"(.+?)(?:\s*(?:,|\s|T|\sà\s|\sa\s)\s*)(\d{1,2}\s*[:hH].*)")
+
+
+def parse_when(text: str) -> tuple[date, time | None]:
+    """A date, maybe followed by a time: ``06/01/2027 14:30``, ``06/01/2027 à 14h30``."""
+    value = text.strip()
+    found = WHEN.fullmatch(value)
+    if found is None:
+        return parse_date(value), None
+    try:
+        day = parse_date(found.group(1))
+    except CellError as error:
+        if error.key == "import.error.year":
+            raise
+        raise CellError("import.error.date", value=value) from None
+    return day, parse_time(found.group(2))
 
 
 def _in_years(day: date, value: str) -> date:

@@ -312,3 +312,55 @@ def test_a_file_of_more_than_5000_sessions_is_refused_whole() -> None:
     ]
     fine, none = parse_schedule(csv_bytes([FRENCH, *many[:5_000]], ";", "utf-8"), PARIS)
     assert (len(fine), none) == (5_000, [])
+
+
+async def test_a_date_and_time_in_one_column_imports(db: Database) -> None:
+    header = ["Titre", "Public", "Date et heure", "Durée en minutes", "Nombre de places",
+              "Lieu de l'atelier", "Adresse du lieu"]  # fmt: skip
+    sheet = xlsx_bytes(
+        [
+            header,
+            ["A", "tous", datetime(2027, 1, 6, 14, 30), 90, 8, "Boutique", "Metz"],  # noqa: DTZ001
+            ["B", "tous", "07/01/2027 à 10h", 60, 8, "Boutique", "Metz"],
+        ]
+    )
+    async with db.transaction() as session:
+        report = await import_schedule(session, sheet, PARIS)
+    assert (report.created, report.errors) == (2, [])
+    async with db.transaction() as session:
+        query = select(WorkshopSession).order_by(WorkshopSession.starts_at)
+        starts = [local(w) for w in (await session.execute(query)).scalars()]
+    assert starts == [
+        datetime(2027, 1, 6, 14, 30, tzinfo=PARIS),
+        datetime(2027, 1, 7, 10, tzinfo=PARIS),
+    ]
+
+
+def test_a_date_without_a_time_says_what_to_add() -> None:
+    header = ["titre", "public", "date", "durée", "places", "lieu", "adresse"]
+    row = ["A", "tous", "06/01/2027", "90", "8", "Lieu", "Adresse"]
+    _, errors = parse_schedule(csv_bytes([header, row], ";", "utf-8"), PARIS)
+    assert [(e.line, e.message) for e in errors] == [
+        (2, "La case « date » n'a pas d'heure. Ajoutez une colonne « heure ».")
+    ]
+
+
+def test_an_ods_written_without_value_types_is_read_as_text() -> None:
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Planning")
+    for values in [FRENCH, ROWS[0], [], ROWS[1]]:
+        line = TableRow()
+        for value in values:
+            cell = TableCell()  # no office:value-type, as a quick script may write it
+            cell.addElement(P(text=value))
+            line.addElement(cell)
+        table.addElement(line)
+    document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    rows, errors = parse_schedule(buffer.getvalue(), PARIS)
+    assert errors == []
+    assert [(row.line, row.title) for row in rows] == [
+        (2, "Écrire un e-mail"),
+        (4, "Les réseaux sociaux"),
+    ]
