@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ Cell = str | int | float | bool | date | datetime | time | timedelta | None
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls
 DELIMITERS = (";", "\t", ",")
+SEPARATOR_HINT = re.compile(r"sep=([;,\t|])")
 MAX_LINES = 100_000
 
 
@@ -92,7 +94,14 @@ def _csv_table(text: str) -> Table:
     text = text.lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     counter = [0]
-    reader = csv.reader(_lines(text, counter), delimiter=sniff_delimiter(first), strict=False)
+    lines = _lines(text, counter)
+    hint = SEPARATOR_HINT.fullmatch(text.splitlines()[0].strip()) if text else None
+    if hint is not None:  # Excel's "sep=;" line names the separator
+        next(lines)
+        delimiter = hint.group(1)
+    else:
+        delimiter = sniff_delimiter(first)
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
     header: list[str] | None = None
     table = Table(header=[])
     while True:

@@ -364,3 +364,10 @@ def test_an_ods_written_without_value_types_is_read_as_text() -> None:
         (2, "Écrire un e-mail"),
         (4, "Les réseaux sociaux"),
     ]
+
+
+def test_excel_separator_line_is_honoured() -> None:
+    content = b"sep=;\r\n" + csv_bytes([FRENCH, ROWS[0], ["", *ROWS[1][1:]]], ";", "cp1252")
+    rows, errors = parse_schedule(content, PARIS)
+    assert [row.line for row in rows] == [3]
+    assert [error.line for error in errors] == [4]
