@@ -52,6 +52,8 @@ def backup_unchecked(source: Path, target: Path, *, checked: bool = False) -> No
     is not a sound atelier database."""
     if not source.is_file():
         raise FileNotFoundError(source)
+    if target.resolve() == source.resolve():
+        raise NotABackup("a copy cannot be written over the database itself")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
@@ -109,6 +111,8 @@ def restore(backup_file: Path, database: Path) -> Path | None:
     The bot should be stopped: the copy is written through SQLite, page by page under its
     write lock, so the database file and its WAL never disagree.
     """
+    if backup_file.resolve() == database.resolve():
+        raise NotABackup("this file is the database itself")
     check(backup_file)
     kept: Path | None = None
     if database.exists():

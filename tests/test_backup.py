@@ -196,3 +196,15 @@ def test_no_backup_without_backup_dir(sqlite_url: str) -> None:
     assert make_settings(sqlite_url).backup_dir is None
     assert make_settings(sqlite_url, backup_dir="").backup_dir is None
     assert make_settings(sqlite_url, backup_dir="/srv/b").backup_dir == Path("/srv/b")
+
+
+async def test_a_copy_never_replaces_the_database_itself(sqlite_url: str) -> None:
+    source = sqlite_file(sqlite_url)
+    assert source is not None
+    before = booking_ids(source)
+    with pytest.raises(NotABackup):
+        backup(source, source)
+    with pytest.raises(NotABackup):
+        restore(source, source)
+    check(source)
+    assert booking_ids(source) == before
