@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,6 +60,7 @@ COLUMNS = (
 )
 """The English columns of the contract; French ones (titre, date, heure...) are read too."""
 T = TypeVar("T")
+WHOLE_DECIMAL = re.compile(r"(?<=\d)[.,]0+$")
 REQUIRED = ("title", "audience", "duration_minutes", "capacity", "venue", "address")
 MAX_ROWS = 5_000
 
@@ -148,7 +150,7 @@ class _Row:
     def number(self, column: str) -> int:
         text = self.required(column)
         try:
-            number = int(text)
+            number = int(WHOLE_DECIMAL.sub("", text))  # "8,0" from a sheet is 8
         except ValueError:
             raise CellError(
                 "import.error.not_a_number", column=self.names[column], value=text

@@ -205,10 +205,11 @@ def parse_time(text: str) -> time:
 def parse_duration(text: str, low: int, high: int) -> int:
     """Minutes, from ``90``, ``90 min``, ``1h30``, ``1 h 30``, ``2h`` or ``1:30``."""
     value = text.strip()
+    bare = re.sub(r"(?<=\d)[.,]0+$", "", value)  # "90,0" from a sheet is 90
     minutes: int | None = None
-    if found := DURATION_MINUTES.fullmatch(value):
+    if found := DURATION_MINUTES.fullmatch(bare):
         minutes = int(found.group(1))
-    elif (found := DURATION_HOURS.fullmatch(value)) and int(found.group(2) or 0) < 60:
+    elif (found := DURATION_HOURS.fullmatch(bare)) and int(found.group(2) or 0) < 60:
         minutes = int(found.group(1)) * 60 + int(found.group(2) or 0)
     if minutes is None:
         raise CellError("import.error.duration", value=value)
