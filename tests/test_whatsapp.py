@@ -1,0 +1,376 @@
+"""Booking, reminders and cancelling on WhatsApp: signed webhooks in, a fake Graph API out.
+
+The bot's HTTP server runs on loopback; webhooks are in Meta's documented format, signed
+with the app secret as Meta signs them; the Graph API is a loopback fake that records every
+message and refuses what Meta refuses (see tests/support/graph_api.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.whatsapp.templates import all_definitions
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from models import (
+    Booking,
+    BookingStatus,
+    Database,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    ProcessedUpdate,
+)
+from tests.support.factories import add_session, make_settings
+from tests.support.graph_api import FakeGraphApi, SentMessage, WhatsAppPhone
+
+PHONE_ID = "106540352242922"
+TOKEN = "graph-access-token"
+SECRET = "meta-app-secret"
+VERIFY = "verify-me"
+MARIE = "33612345678"
+DUE = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)  # Tuesday 10 h in Metz: the reminder
+
+
+def whatsapp_settings(base_url: str, **more: object) -> dict[str, object]:
+    return {
+        "whatsapp_access_token": TOKEN,
+        "whatsapp_phone_number_id": PHONE_ID,
+        "whatsapp_app_secret": SECRET,
+        "whatsapp_verify_token": VERIFY,
+        "whatsapp_api_base_url": base_url,
+        "whatsapp_display_number": "+33700000000",
+        "whatsapp_rate_per_second": 200,
+        "http_port": 0,
+        "venue_latitude": 49.1196,
+        "venue_longitude": 6.1757,
+        **more,
+    }
+
+
+class WhatsAppBot:
+    """The bot with WhatsApp set up, its fake Graph API, and phones that write to it."""
+
+    def __init__(self, runtime: Runtime, fake: FakeGraphApi, client: httpx.AsyncClient) -> None:
+        self.runtime = runtime
+        self.fake = fake
+        self.client = client
+
+    @property
+    def db(self) -> Database:
+        return self.runtime.db
+
+    @property
+    def url(self) -> str:
+        assert self.runtime.http is not None
+        return f"http://127.0.0.1:{self.runtime.http.port}/whatsapp/webhook"
+
+    def phone(self, number: str = MARIE, name: str = "Marie") -> WhatsAppPhone:
+        self.fake.on_whatsapp.add(number)
+        return WhatsAppPhone(number, name, self.url, SECRET, self.fake, self.client, PHONE_ID)
+
+
+@pytest.fixture
+async def fake(clock: FixedClock) -> AsyncIterator[FakeGraphApi]:
+    async with FakeGraphApi(PHONE_ID, TOKEN, clock, templates=all_definitions()) as graph:
+        yield graph
+
+
+async def running(
+    settings_url: str, fake: FakeGraphApi, clock: FixedClock, **more: object
+) -> Runtime:
+    settings = make_settings(settings_url, **whatsapp_settings(fake.base_url, **more))
+    runtime = Runtime(settings, clock)
+    await runtime.start()
+    return runtime
+
+
+@pytest.fixture
+async def bot(sqlite_url: str, fake: FakeGraphApi, clock: FixedClock) -> AsyncIterator[WhatsAppBot]:
+    runtime = await running(sqlite_url, fake, clock)
+    async with httpx.AsyncClient() as client:
+        yield WhatsAppBot(runtime, fake, client)
+    await runtime.stop()
+
+
+async def count(db: Database, model: type[object], *where: object) -> int:
+    async with db.transaction() as session:
+        query = select(func.count()).select_from(model).where(*where)  # type: ignore[arg-type]
+        return int((await session.execute(query)).scalar_one())
+
+
+def only(messages: list[SentMessage], kind: str) -> SentMessage:
+    found = [message for message in messages if message.type == kind]
+    assert len(found) == 1, [m.message for m in messages]
+    return found[0]
+
+
+async def book_by_taps(bot: WhatsAppBot, phone: WhatsAppPhone) -> list[SentMessage]:
+    """Bonjour, then taps only; return the last answers (the confirmation)."""
+    welcome = only(await phone.write("Bonjour"), "interactive")
+    assert welcome.body.startswith("Bonjour Marie !")
+    listing = only(await phone.tap(welcome, "Voir les ateliers"), "interactive")
+    card = only(await phone.tap(listing, "Prendre en main"), "interactive")
+    assert "Le mercredi 6 janvier à 14 h" in card.body or "mercredi 6 janvier" in card.body
+    prompt = only(await phone.tap(card, "Réserver"), "interactive")
+    assert "C'est bien ça ?" in prompt.body
+    return await phone.tap(prompt, "Oui")
+
+
+async def test_a_whole_booking_by_taps_with_the_calendar_file_and_the_place(
+    database_url: str, fake: FakeGraphApi, clock: FixedClock
+) -> None:
+    runtime = await running(database_url, fake, clock)
+    try:
+        async with httpx.AsyncClient() as client:
+            bot = WhatsAppBot(runtime, fake, client)
+            await add_session(bot.db, capacity=4)
+            phone = bot.phone()
+            done = await book_by_taps(bot, phone)
+            confirmation = done[0]
+            assert "C'est réservé !" in confirmation.body
+            document = only(done, "document")
+            filename, media_type, content = fake.uploads[document.message["document"]["id"]]
+            assert filename.endswith(".ics")
+            assert media_type == "text/plain"
+            assert b"BEGIN:VEVENT" in content
+            place = only(done, "location")
+            assert place.message["location"]["name"] == "Boutique Orange Metz"
+            assert await count(bot.db, Booking, Booking.status == BookingStatus.BOOKED) == 1
+            # Five messages from the person: "Bonjour" and four taps.
+            assert len(fake.refused) == 0
+            assert len([m for m in fake.to(MARIE) if m.type == "interactive"]) == 5
+    finally:
+        await runtime.stop()
+
+
+async def test_a_booking_by_typing_numbers_and_words(bot: WhatsAppBot) -> None:
+    await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    welcome = (await phone.write("bonjour"))[0]
+    assert welcome.body.startswith("Bonjour Marie !")
+    listing = (await phone.write("1"))[0]
+    assert any("Prendre en main" in title for _, title in listing.choices)
+    card = (await phone.write("1"))[0]
+    assert "Boutique Orange Metz" in card.body
+    prompt = (await phone.write("1"))[0]
+    assert "C'est bien ça ?" in prompt.body
+    done = await phone.write("oui")
+    assert "C'est réservé !" in done[0].body
+    assert await count(bot.db, Booking, Booking.status == BookingStatus.BOOKED) == 1
+
+
+async def test_cancel_by_word_asks_then_cancels(bot: WhatsAppBot) -> None:
+    await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    await book_by_taps(bot, phone)
+    ask = (await phone.write("anuler"))[0]
+    assert "Voulez-vous vraiment annuler votre place ?" in ask.body
+    assert "mercredi 6 janvier" in ask.body
+    cancelled = (await phone.write("oui"))[0]
+    assert "C'est annulé." in cancelled.body
+    assert await count(bot.db, Booking, Booking.status == BookingStatus.CANCELLED) == 1
+
+
+async def test_the_reminder_outside_the_window_is_the_template_and_its_buttons_work(
+    bot: WhatsAppBot, clock: FixedClock
+) -> None:
+    await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    await book_by_taps(bot, phone)
+    before = len(bot.fake.to(MARIE))
+    clock.set(DUE)  # more than 24 hours after Marie's last message
+    bot.runtime.engine.wake()
+    reminder = (await bot.fake.wait_for(MARIE, before + 1))[-1]
+    assert reminder.type == "template"
+    template = reminder.message["template"]
+    assert template["name"] == "atelier_reminder"
+    assert template["language"] == {"code": "fr"}
+    assert "« Prendre en main son smartphone » a lieu le mercredi 6 janvier" in reminder.body
+    assert [title for _, title in reminder.choices] == ["Je serai là", "Annuler ma place"]
+    assert not [code for _, code in bot.fake.refused if code == 131047]
+    answer = (await phone.tap(reminder, "Je serai là"))[0]
+    assert answer.type in ("text", "interactive")
+    async with bot.db.transaction() as session:
+        booking = (await session.execute(select(Booking))).scalar_one()
+        assert booking.confirmed_at is not None
+    ask = (await phone.tap(reminder, "Annuler ma place"))[0]
+    assert "Voulez-vous vraiment annuler votre place ?" in ask.body
+
+
+async def test_when_meta_says_the_window_is_closed_the_notice_goes_as_its_template(
+    bot: WhatsAppBot, clock: FixedClock
+) -> None:
+    await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    await book_by_taps(bot, phone)
+    clock.set(DUE - timedelta(hours=12))  # the bot counts the window open...
+    async with bot.db.transaction() as session:
+        booking = (await session.execute(select(Booking))).scalar_one()
+        reminder_row = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+        ).scalar_one()
+        reminder_row.due_at = clock.now()
+    bot.fake.close_window(MARIE)  # ...but Meta does not (131047)
+    before = len(bot.fake.to(MARIE))
+    bot.runtime.engine.wake()
+    sent = (await bot.fake.wait_for(MARIE, before + 1))[-1]
+    assert (MARIE, 131047) in bot.fake.refused
+    assert sent.message["template"]["name"] == "atelier_reminder"
+    assert booking.id
+    await settled(bot.db)
+    async with bot.db.transaction() as session:
+        row = await session.get(OutboxMessage, reminder_row.id)
+        assert row is not None
+        assert row.status == OutboxStatus.SENT
+        assert row.provider_message_id == sent.wamid
+
+
+async def settled(db: Database) -> None:
+    import asyncio
+
+    from core.outbox import status_counts
+
+    async with asyncio.timeout(5):
+        while True:
+            async with db.transaction() as session:
+                counts = await status_counts(session)
+            if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_a_message_id_delivered_twice_changes_nothing(bot: WhatsAppBot) -> None:
+    phone = bot.phone()
+    payload = phone.message_payload({"type": "text", "text": {"body": "Bonjour"}}, "wamid.SAME")
+    assert (await phone.post(payload)).status_code == 200
+    await bot.fake.wait_for(MARIE, 1)
+    assert (await phone.post(payload)).status_code == 200
+    await settled(bot.db)
+    assert len(bot.fake.to(MARIE)) == 1
+    assert await count(bot.db, ProcessedUpdate) == 1
+    assert await count(bot.db, OutboxMessage) == 1
+
+
+@pytest.mark.parametrize("signature", ["", "sha256=" + "0" * 64, "sha1=abc", "nonsense"])
+async def test_forged_or_missing_signatures_get_403_and_write_nothing(
+    bot: WhatsAppBot, signature: str
+) -> None:
+    phone = bot.phone()
+    payload = phone.message_payload({"type": "text", "text": {"body": "Bonjour"}})
+    response = await phone.post(payload, signature=signature)
+    assert response.status_code == 403
+    assert await count(bot.db, Person) == 0
+    assert await count(bot.db, ProcessedUpdate) == 0
+    assert await count(bot.db, OutboxMessage) == 0
+
+
+async def test_a_body_signed_with_another_secret_or_altered_is_refused(bot: WhatsAppBot) -> None:
+    from bot.channels.whatsapp.signature import signature_of
+
+    phone = bot.phone()
+    payload = phone.message_payload({"type": "text", "text": {"body": "Bonjour"}})
+    raw = json.dumps(payload).encode()
+    other = signature_of("another-secret", raw)
+    assert (await phone.post(payload, signature=other)).status_code == 403
+    # The signature of the exact bytes, but a space added: not the same raw body.
+    headers = {"X-Hub-Signature-256": signature_of(SECRET, raw)}
+    response = await bot.client.post(bot.url, content=raw + b" ", headers=headers)
+    assert response.status_code == 403
+    assert await count(bot.db, Person) == 0
+
+
+async def test_a_body_over_one_mebibyte_is_refused_unread(bot: WhatsAppBot) -> None:
+    big = b"{" + b" " * (1024 * 1024) + b"}"
+    response = await bot.client.post(bot.url, content=big, headers={"X-Hub-Signature-256": "x"})
+    assert response.status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted while read
+        for _ in range(20):
+            yield b" " * 65536
+
+    response = await bot.client.post(bot.url, content=chunks())
+    assert response.status_code == 413
+
+
+async def test_the_verification_handshake(bot: WhatsAppBot) -> None:
+    query = {"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"}
+    response = await bot.client.get(bot.url, params=query)
+    assert response.status_code == 200
+    assert response.text == "1158201444"
+    wrong = await bot.client.get(bot.url, params=query | {"hub.verify_token": "guess"})
+    assert wrong.status_code == 403
+    assert "1158201444" not in wrong.text
+
+
+async def test_statuses_are_recorded_in_order_and_failures_mark_the_person(
+    bot: WhatsAppBot,
+) -> None:
+    phone = bot.phone()
+    welcome = (await phone.write("Bonjour"))[0]
+    await settled(bot.db)
+
+    async def status_of(wamid: str) -> tuple[str | None, str]:
+        async with bot.db.transaction() as session:
+            query = select(OutboxMessage).where(OutboxMessage.provider_message_id == wamid)
+            row = (await session.execute(query)).scalar_one()
+            return row.delivery_status, row.status
+
+    for status in ("sent", "read", "delivered"):  # "delivered" late: read stays
+        assert (await phone.status(welcome.wamid, status)).status_code == 200
+    assert await status_of(welcome.wamid) == ("read", OutboxStatus.SENT)
+    # A number that stopped being on WhatsApp: Meta's 131026 marks the person.
+    menu = (await phone.write("menu"))[0]
+    await settled(bot.db)
+    undeliverable = [{"code": 131026, "title": "Message undeliverable"}]
+    assert (await phone.status(menu.wamid, "failed", undeliverable)).status_code == 200
+    assert await status_of(menu.wamid) == ("failed", OutboxStatus.FAILED)
+    async with bot.db.transaction() as session:
+        person = (await session.execute(select(Person))).scalar_one()
+        assert person.unreachable
+    # A status for a message the bot never sent changes nothing.
+    assert (await phone.status("wamid.UNKNOWN", "delivered")).status_code == 200
+
+
+async def test_a_failed_131047_status_sends_the_notice_again_as_its_template(
+    bot: WhatsAppBot, clock: FixedClock
+) -> None:
+    await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    await book_by_taps(bot, phone)
+    clock.set(DUE - timedelta(hours=12))
+    async with bot.db.transaction() as session:
+        row = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+        ).scalar_one()
+        row.due_at = clock.now()
+    before = len(bot.fake.to(MARIE))
+    bot.runtime.engine.wake()
+    free_form = (await bot.fake.wait_for(MARIE, before + 1))[before]
+    assert free_form.type == "interactive"  # inside the window: the reminder with buttons
+    await settled(bot.db)
+    window = [{"code": 131047, "title": "Re-engagement message"}]
+    await phone.status(free_form.wamid, "failed", window)
+    await phone.status(free_form.wamid, "failed", window)  # Meta retries: still once
+    bot.runtime.engine.wake()
+    again = await bot.fake.wait_for(MARIE, before + 2)
+    await settled(bot.db)
+    assert again[-1].message["template"]["name"] == "atelier_reminder"
+    assert len(bot.fake.to(MARIE)) == before + 2
+
+
+async def test_a_choice_that_is_not_the_bots_gets_a_polite_answer(bot: WhatsAppBot) -> None:
+    phone = bot.phone()
+    await phone.write("Bonjour")
+    reply = {"type": "button_reply", "button_reply": {"id": "cy:999", "title": "Oui"}}
+    answer = (await phone._exchange({"type": "interactive", "interactive": reply}))[0]
+    assert answer.type == "interactive"
+    sticker = (await phone._exchange({"type": "sticker", "sticker": {"id": "1"}}))[0]
+    assert sticker.type == "interactive"
+    assert await count(bot.db, Booking) == 0
