@@ -374,3 +374,55 @@ async def test_a_choice_that_is_not_the_bots_gets_a_polite_answer(bot: WhatsAppB
     sticker = (await phone._exchange({"type": "sticker", "sticker": {"id": "1"}}))[0]
     assert sticker.type == "interactive"
     assert await count(bot.db, Booking) == 0
+
+
+async def test_one_person_on_sms_then_whatsapp_sees_the_same_booking_and_one_reminder(
+    sqlite_url: str, fake: FakeGraphApi, clock: FixedClock
+) -> None:
+    from tests.support.sms_providers import FakeTwilio
+    from tests.test_sms import SID, SmsBot, sms_settings
+
+    async with FakeTwilio(SID, "twilio-auth-token") as twilio:
+        more = sms_settings(sqlite_url, "twilio", twilio.base_url)
+        runtime = await running(sqlite_url, fake, clock, **more)
+        try:
+            async with httpx.AsyncClient() as client:
+                bot = WhatsAppBot(runtime, fake, client)
+                sms = SmsBot(runtime, client, "twilio")
+                await add_session(bot.db, capacity=4)
+                for text in ("Bonjour", "1", "1"):
+                    await sms.text("06 12 34 56 78", text, twilio)
+                assert "C'est réservé !" in await sms.text("+33612345678", "OUI", twilio)
+                by_sms = len(twilio.to("+33612345678"))
+                phone = bot.phone()
+                menu = only(await phone.write("Bonjour"), "interactive")
+                mine = only(await phone.tap(menu, "Mes inscriptions"), "interactive")
+                assert "Prendre en main son smartphone" in mine.body + str(mine.choices)
+                assert await count(bot.db, Person) == 1
+                clock.set(DUE)
+                runtime.engine.wake()
+                reminder = (await fake.wait_for(MARIE, len(fake.to(MARIE)) + 1))[-1]
+                assert reminder.message["template"]["name"] == "atelier_reminder"
+                await settled(bot.db)
+                assert len(twilio.to("+33612345678")) == by_sms  # nothing more by SMS
+                assert await count(bot.db, OutboxMessage, OutboxMessage.kind == "reminder") == 1
+                # Back on SMS: the next notice follows the person there.
+                back = await sms.text("+33612345678", "menu", twilio)
+                assert "1 Voir les ateliers" in back
+                async with bot.db.transaction() as session:
+                    person = (await session.execute(select(Person))).scalar_one()
+                    assert person.channel == "sms"
+        finally:
+            await runtime.stop()
+
+
+async def test_a_posters_code_opens_the_sessions_card(bot: WhatsAppBot) -> None:
+    session_id = await add_session(bot.db, capacity=4)
+    phone = bot.phone()
+    answers = await phone.write(f"ATELIER {session_id}")
+    card = answers[-1]
+    assert "Prendre en main son smartphone" in card.body
+    assert any("Réserver" in title for _, title in card.choices)
+    assert answers[0].body.startswith("Bonjour Marie !")  # the first time: the welcome too
+    again = (await phone.write(f"atelier #{session_id}"))[-1]
+    assert "Prendre en main son smartphone" in again.body
