@@ -7,9 +7,16 @@ message and refuses what Meta refuses (see tests/support/graph_api.py).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
+import socket
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -17,7 +24,7 @@ from sqlalchemy import func, select
 
 from bot.channels.whatsapp.templates import all_definitions
 from bot.runtime import Runtime
-from core.clock import FixedClock
+from core.clock import FixedClock, SystemClock
 from models import (
     Booking,
     BookingStatus,
@@ -426,3 +433,66 @@ async def test_a_posters_code_opens_the_sessions_card(bot: WhatsAppBot) -> None:
     assert answers[0].body.startswith("Bonjour Marie !")  # the first time: the welcome too
     again = (await phone.write(f"atelier #{session_id}"))[-1]
     assert "Prendre en main son smartphone" in again.body
+
+
+async def test_atelier_run_with_the_whatsapp_settings_books_as_a_process(tmp_path: Path) -> None:
+    """`atelier run` with only WhatsApp set up: a real process, the fake Graph API."""
+    zone = ZoneInfo("Europe/Paris")
+    start = (datetime.now(zone) + timedelta(days=3)).strftime("%Y-%m-%dT14:00")
+    schedule = tmp_path / "s.csv"
+    schedule.write_text(
+        "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+        f"Envoyer des photos,Par message,tous,{start},90,8,Boutique Orange Metz,Metz\n",
+        encoding="utf-8",
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with FakeGraphApi(PHONE_ID, TOKEN, SystemClock(), all_definitions()) as graph:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wa.db'}",
+            "HTTP_PORT": str(port),
+            **{key.upper(): str(value) for key, value in whatsapp_settings(graph.base_url).items()},
+        }
+        env["HTTP_PORT"] = str(port)
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        imported = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", str(schedule), env=env, cwd=tmp_path
+        )
+        assert await imported.wait() == 0
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            async with httpx.AsyncClient() as client:
+                async with asyncio.timeout(30):
+                    while True:
+                        with contextlib.suppress(httpx.TransportError):
+                            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                            if health.is_success:
+                                break
+                        await asyncio.sleep(0.2)
+                url = f"http://127.0.0.1:{port}/whatsapp/webhook"
+                graph.on_whatsapp.add(MARIE)
+                phone = WhatsAppPhone(MARIE, "Marie", url, SECRET, graph, client, PHONE_ID)
+                welcome = only(await phone.write("Bonjour"), "interactive")
+                listing = only(await phone.tap(welcome, "Voir les ateliers"), "interactive")
+                card = only(await phone.tap(listing, "Envoyer des photos"), "interactive")
+                prompt = only(await phone.tap(card, "Réserver"), "interactive")
+                done = await phone.tap(prompt, "Oui")
+                assert "C'est réservé !" in done[0].body
+                assert only(done, "document").message["document"]["filename"].endswith(".ics")
+                ask = (await phone.write("annuler"))[0]
+                assert "Voulez-vous vraiment annuler votre place ?" in ask.body
+                assert "C'est annulé." in (await phone.write("oui"))[0].body
+                assert graph.refused == []
+        finally:
+            process.terminate()
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    log = stderr.decode()
+    assert "the bot is running" in log
+    for secret in (MARIE, TOKEN, SECRET, "Bonjour"):
+        assert secret not in log
