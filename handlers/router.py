@@ -239,12 +239,10 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         if answer is not None:
             return [answer]
     coded = session_id_in(text)
-    if coded is not None:  # a poster's code, sent by SMS or WhatsApp
-        return (
-            await on_start(flow, f"s{coded}")
-            if flow.first_contact
-            else [await browse.session_card(flow, coded)]
-        )
+    if coded is not None:  # a poster's code, written on any channel
+        if flow.first_contact:  # the welcome first, as after the Telegram deep link
+            return await on_start(flow, f"s{coded}")
+        return [await browse.session_card(flow, coded)]
     if flow.first_contact:
         return [menu.welcome(flow)]
     number = number_of(text)

@@ -496,3 +496,12 @@ async def test_atelier_run_with_the_whatsapp_settings_books_as_a_process(tmp_pat
     assert "the bot is running" in log
     for secret in (MARIE, TOKEN, SECRET, "Bonjour"):
         assert secret not in log
+
+
+async def test_a_reaction_is_not_answered(bot: WhatsAppBot) -> None:
+    phone = bot.phone()
+    welcome = (await phone.write("Bonjour"))[0]
+    reaction = {"type": "reaction", "reaction": {"message_id": welcome.wamid, "emoji": "👍"}}
+    assert (await phone.post(phone.message_payload(reaction))).status_code == 200
+    await settled(bot.db)
+    assert len(bot.fake.to(MARIE)) == 1

@@ -12,6 +12,9 @@ from typing import Any
 
 from core.dialog import Kind
 
+IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral"})
+"""An emoji put on one of our messages, a number change notice: nothing to answer."""
+
 MEDIA_NAMES = {"audio": "voice", "sticker": "sticker", "image": "photo", "video": "video"}
 """What the flows call a message that is not text (their kind answers: 'voice', 'sticker')."""
 
@@ -67,6 +70,8 @@ def _message(raw: dict[str, Any], names: dict[str, str]) -> InboundMessage | Non
         return None
     name = names.get(sender, "")
     kind = str(raw.get("type") or "")
+    if kind in IGNORED_TYPES:
+        return None
     if kind == "text":
         body = raw.get("text")
         text = str(body.get("body") or "") if isinstance(body, dict) else ""
