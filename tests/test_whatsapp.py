@@ -505,3 +505,22 @@ async def test_a_reaction_is_not_answered(bot: WhatsAppBot) -> None:
     assert (await phone.post(phone.message_payload(reaction))).status_code == 200
     await settled(bot.db)
     assert len(bot.fake.to(MARIE)) == 1
+
+
+async def test_a_rate_limit_is_waited_out_and_a_number_not_on_whatsapp_is_marked(
+    bot: WhatsAppBot,
+) -> None:
+    phone = bot.phone()
+    bot.fake.fail_next(400, 130429)  # Meta's throughput limit: the reply waits, then goes
+    welcome = (await phone.write("Bonjour"))[0]
+    assert welcome.body.startswith("Bonjour Marie !")
+    assert (MARIE, 130429) in bot.fake.refused
+    # The number leaves WhatsApp: Meta answers 131026, the person is marked unreachable.
+    bot.fake.on_whatsapp.discard(MARIE)
+    await phone.post(phone.message_payload({"type": "text", "text": {"body": "menu"}}))
+    await settled(bot.db)
+    assert (MARIE, 131026) in bot.fake.refused
+    async with bot.db.transaction() as session:
+        assert (await session.execute(select(Person))).scalar_one().unreachable
+    other = bot.phone("33698765432", "Karim")  # the others are not held up
+    assert (await other.write("Bonjour"))[0].body.startswith("Bonjour Karim !")

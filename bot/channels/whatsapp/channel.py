@@ -26,7 +26,7 @@ from core.dialog import WHATSAPP, Incoming, Notice, Reply, Sender
 from core.i18n import Translator
 from core.people import SEEN_PRECISION
 from core.phones import normalise_phone
-from core.sender import Deliver, Delivered, PermanentFailure
+from core.sender import Deliver, Delivered, PermanentFailure, RetryLater
 from handlers.conversations import Conversations
 from models import Database, Person
 
@@ -178,26 +178,34 @@ class WhatsAppChannel:
         """Send an outbox row: free form inside the window, its template outside."""
 
         async def deliver(person: Person, reply: Reply) -> Delivered:
-            to = person.external_id.lstrip("+")
-            notice = reply.notice
-            if notice is not None and (notice.template_only or not self.window_open(person)):
-                return await self._template(to, notice, person.language)
-            parts = render.messages(reply, Translator(person.language))
-            await self.pacer.wait_turn()
             try:
-                message_id = await self.graph.send(to, parts[0])
-            except WindowClosed:
-                if notice is None:
-                    raise PermanentFailure("131047: the window is closed") from None
-                log.info("the window was closed: the notice goes as its template")
-                return await self._template(to, notice, person.language)
-            if reply.attachment is not None:
-                await self._document(to, reply)
-            for extra in parts[1:]:
-                await self._extra(to, extra)
-            return Delivered(message_id or None)
+                return await self._deliver(person, reply)
+            except RetryLater as slow_down:  # 130429 and the like: every send waits
+                self.pacer.pause(slow_down.seconds)
+                raise
 
         return deliver
+
+    async def _deliver(self, person: Person, reply: Reply) -> Delivered:
+        """Free form inside the window, the template outside (or when Meta says 131047)."""
+        to = person.external_id.lstrip("+")
+        notice = reply.notice
+        if notice is not None and (notice.template_only or not self.window_open(person)):
+            return await self._template(to, notice, person.language)
+        parts = render.messages(reply, Translator(person.language))
+        await self.pacer.wait_turn()
+        try:
+            message_id = await self.graph.send(to, parts[0])
+        except WindowClosed:
+            if notice is None:
+                raise PermanentFailure("131047: the window is closed") from None
+            log.info("the window was closed: the notice goes as its template")
+            return await self._template(to, notice, person.language)
+        if reply.attachment is not None:
+            await self._document(to, reply)
+        for extra in parts[1:]:
+            await self._extra(to, extra)
+        return Delivered(message_id or None)
 
     async def _template(self, to: str, notice: Notice, language: str) -> Delivered:
         message = templates.message(notice, language)
