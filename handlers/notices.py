@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.deliveries import TEMPLATE_ONLY
-from core.dialog import WHATSAPP, Notice, Reply, reply_from_payload, text_variant
+from core.dialog import Notice, Reply, reply_from_payload, text_variant
 from core.formatting import time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
@@ -36,7 +36,7 @@ async def render_notice(
     t = Translator(person.language, text_variant(person.channel))
     flow = Flow(session, person, {}, t, settings, now)
     reply = await _notice(flow, message)
-    if reply is not None and reply.choices and (flow.compact or person.channel == WHATSAPP):
+    if reply is not None and reply.choices and flow.compact:
         await remember_choices(session, person, reply, now)
     if reply is not None and reply.notice is not None and message.payload.get(TEMPLATE_ONLY):
         reply = replace(reply, notice=replace(reply.notice, template_only=True))

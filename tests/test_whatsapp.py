@@ -406,9 +406,10 @@ async def test_one_person_on_sms_then_whatsapp_sees_the_same_booking_and_one_rem
                 mine = only(await phone.tap(menu, "Mes inscriptions"), "interactive")
                 assert "Prendre en main son smartphone" in mine.body + str(mine.choices)
                 assert await count(bot.db, Person) == 1
+                before = len(fake.to(MARIE))
                 clock.set(DUE)
                 runtime.engine.wake()
-                reminder = (await fake.wait_for(MARIE, len(fake.to(MARIE)) + 1))[-1]
+                reminder = (await fake.wait_for(MARIE, before + 1))[-1]
                 assert reminder.message["template"]["name"] == "atelier_reminder"
                 await settled(bot.db)
                 assert len(twilio.to("+33612345678")) == by_sms  # nothing more by SMS
@@ -524,3 +525,48 @@ async def test_a_rate_limit_is_waited_out_and_a_number_not_on_whatsapp_is_marked
         assert (await session.execute(select(Person))).scalar_one().unreachable
     other = bot.phone("33698765432", "Karim")  # the others are not held up
     assert (await other.write("Bonjour"))[0].body.startswith("Bonjour Karim !")
+
+
+async def test_moved_cancelled_and_offered_seats_go_as_templates_outside_the_window(
+    bot: WhatsAppBot, clock: FixedClock
+) -> None:
+    from core.schedule_changes import cancel_session, move_session
+
+    session_id = await add_session(bot.db, capacity=1)
+    marie, karim = bot.phone(), bot.phone("33698765432", "Karim")
+    await book_by_taps(bot, marie)
+    card = (await karim.write(f"ATELIER {session_id}"))[-1]
+    in_line = (await karim.tap(card, "M'inscrire"))[0]
+    assert "liste d'attente" in in_line.body
+    clock.set(clock.now() + timedelta(hours=25))  # both windows are closed now
+    # Marie cancels by word (which opens her window again); Karim is offered the seat.
+    before = len(bot.fake.to(karim.number))
+    await marie.write("annuler")
+    assert "C'est annulé." in (await marie.write("oui"))[-1].body
+    offer = (await bot.fake.wait_for(karim.number, before + 1))[-1]
+    assert offer.message["template"]["name"] == "atelier_offer"
+    taken = (await karim.tap(offer, "Je prends la place"))[0]
+    assert "C'est réservé !" in taken.body
+    clock.set(clock.now() + timedelta(hours=25))
+    before = len(bot.fake.to(karim.number))
+    async with bot.db.transaction() as session:
+        new_start = datetime(2027, 1, 8, 13, 0, tzinfo=UTC)
+        settings = bot.runtime.settings
+        await move_session(
+            session,
+            session_id,
+            new_start,
+            clock.now(),
+            zone=settings.zone,
+            at=settings.reminder_time,
+        )
+    bot.runtime.engine.wake()
+    moved = (await bot.fake.wait_for(karim.number, before + 1))[-1]
+    assert moved.message["template"]["name"] == "atelier_moved"
+    assert "vendredi 8 janvier" in moved.body
+    async with bot.db.transaction() as session:
+        await cancel_session(session, session_id, clock.now())
+    bot.runtime.engine.wake()
+    cancelled = (await bot.fake.wait_for(karim.number, before + 2))[-1]
+    assert cancelled.message["template"]["name"] == "atelier_cancelled"
+    assert (karim.number, 131047) not in bot.fake.refused
