@@ -570,3 +570,15 @@ async def test_moved_cancelled_and_offered_seats_go_as_templates_outside_the_win
     cancelled = (await bot.fake.wait_for(karim.number, before + 2))[-1]
     assert cancelled.message["template"]["name"] == "atelier_cancelled"
     assert (karim.number, 131047) not in bot.fake.refused
+
+
+async def test_an_undeliverable_status_ahead_of_its_row_still_marks_the_person(
+    bot: WhatsAppBot,
+) -> None:
+    phone = bot.phone()
+    await phone.write("Bonjour")
+    await settled(bot.db)
+    undeliverable = [{"code": 131026, "title": "Message undeliverable"}]
+    assert (await phone.status("wamid.NOT_YET_RECORDED", "failed", undeliverable)).is_success
+    async with bot.db.transaction() as session:
+        assert (await session.execute(select(Person))).scalar_one().unreachable

@@ -24,7 +24,7 @@ from core.config import Settings
 from core.deliveries import record_status
 from core.dialog import WHATSAPP, Incoming, Notice, Reply, Sender
 from core.i18n import Translator
-from core.people import SEEN_PRECISION
+from core.people import SEEN_PRECISION, find_person
 from core.phones import normalise_phone
 from core.sender import Deliver, Delivered, PermanentFailure, RetryLater
 from handlers.conversations import Conversations
@@ -157,16 +157,23 @@ class WhatsAppChannel:
 
     async def _note(self, status: StatusUpdate) -> None:
         code = status.error_code
+        unreachable = code in limits.UNREACHABLE_CODES
         async with self.db.transaction() as session:
-            await record_status(
+            found = await record_status(
                 session,
                 status.message_id,
                 status.status,
                 self.clock.now(),
                 error=f"{code} {status.error_title}".strip() if code is not None else None,
-                unreachable=code in limits.UNREACHABLE_CODES,
+                unreachable=unreachable,
                 send_as_template=code == limits.RE_ENGAGEMENT,
             )
+            number = normalise_phone("+" + status.recipient.lstrip("+"))
+            if not found and unreachable and number is not None:
+                # The status came before the row knew its message id: mark by the number.
+                person = await find_person(session, CHANNEL, number)
+                if person is not None and person.channel == CHANNEL:
+                    person.unreachable = True
 
     def window_open(self, person: Person) -> bool:
         """Whether a free-form message may go to ``person`` now (their last message is

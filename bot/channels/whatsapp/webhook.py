@@ -38,6 +38,7 @@ class StatusUpdate:
 
     message_id: str
     status: str
+    recipient: str = ""
     error_code: int | None = None
     error_title: str = ""
 
@@ -102,7 +103,13 @@ def _status(raw: dict[str, Any]) -> StatusUpdate | None:
     errors = _dicts(raw.get("errors"))
     code = errors[0].get("code") if errors else None
     title = str(errors[0].get("title") or "") if errors else ""
-    return StatusUpdate(message_id, status, code if isinstance(code, int) else None, title[:200])
+    return StatusUpdate(
+        message_id,
+        status,
+        str(raw.get("recipient_id") or ""),
+        code if isinstance(code, int) else None,
+        title[:200],
+    )
 
 
 def read_payload(
