@@ -109,3 +109,11 @@ def test_a_notice_fills_its_template_with_values_meta_takes() -> None:
     assert values == ["Atelier smartphone", "demain à 14 h", "Metz"]
     assert [b["parameters"][0]["payload"] for b in buttons] == ["here:1", "c:1"]
     assert templates.message(Notice("unknown"), "fr") is None
+
+
+def test_an_emoji_outside_the_bmp_counts_twice_against_the_limits() -> None:
+    [fits] = render.messages(Reply("?", choices("📅 " + "x" * 17)), T)  # 20 units
+    assert fits["interactive"]["type"] == "button"
+    [over] = render.messages(Reply("?", choices("📅 " + "x" * 18)), T)  # 21 units
+    assert over["interactive"]["type"] == "list"
+    assert render.length(render.cut("📅" * 30, 24)) <= 24

@@ -17,10 +17,21 @@ Message = dict[str, Any]
 """A Graph API message object, without ``messaging_product`` and ``to``."""
 
 
+def length(text: str) -> int:
+    """Characters as a strict counter counts them: an emoji outside the BMP counts twice
+    (UTF-16 code units), so a title within the limit here is within it anywhere."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def cut(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, ending with "…" when it was cut."""
     text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+    if length(text) <= limit:
+        return text
+    text = text[: limit - 1]  # no more code points than units
+    while text and length(text) > limit - 1:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
 
 
 def _text(body: str) -> Message:
@@ -31,7 +42,7 @@ def _fits_buttons(choices: list[Choice]) -> bool:
     titles = [choice.label.strip() for choice in choices]
     return (
         len(choices) <= limits.REPLY_BUTTONS
-        and all(0 < len(title) <= limits.REPLY_BUTTON_TITLE for title in titles)
+        and all(0 < length(title) <= limits.REPLY_BUTTON_TITLE for title in titles)
         and len(set(titles)) == len(titles)
         and all(len(choice.data) <= limits.REPLY_BUTTON_ID for choice in choices)
     )
@@ -65,7 +76,7 @@ def _buttons(body: str, choices: list[Choice]) -> Message:
 def _row(choice: Choice) -> dict[str, str]:
     label = choice.label.strip()
     row = {"id": choice.data, "title": cut(label, limits.LIST_ROW_TITLE)}
-    if len(label) > limits.LIST_ROW_TITLE:
+    if length(label) > limits.LIST_ROW_TITLE:
         row["description"] = cut(label, limits.LIST_ROW_DESCRIPTION)
     return row
 
@@ -115,9 +126,9 @@ def messages(reply: Reply, t: Translator) -> list[Message]:
     body = reply.text.strip()
     if not choices:
         main = _text(body)
-    elif len(body) <= limits.INTERACTIVE_BODY and _fits_buttons(choices):
+    elif length(body) <= limits.INTERACTIVE_BODY and _fits_buttons(choices):
         main = _buttons(body, choices)
-    elif len(body) <= limits.INTERACTIVE_BODY and _fits_list(choices):
+    elif length(body) <= limits.INTERACTIVE_BODY and _fits_list(choices):
         main = _list(body, choices, t)
     else:
         main = _text(numbered(body, choices, t))
