@@ -378,3 +378,17 @@ async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
             assert await count(runtime.db, Booking, Booking.status == "booked") == 1
         finally:
             await runtime.stop()
+
+
+async def test_a_posters_code_by_sms_opens_the_card_and_oui_books(
+    sms_bot: SmsBot, twilio: FakeTwilio
+) -> None:
+    session_id = await add_session(sms_bot.runtime.db, capacity=4)
+    await sms_bot.post_twilio(MARIE, f"atelier {session_id}")
+    welcome, card = await twilio.wait_for(MARIE, 2)
+    assert welcome.startswith("Bonjour !")
+    assert "Répondez OUI pour réserver." in card
+    done = await sms_bot.text(MARIE, "OUI", twilio)
+    assert "C'est réservé !" in done
+    for body in twilio.to(MARIE):
+        assert_sendable(body)
