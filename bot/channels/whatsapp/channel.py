@@ -150,7 +150,7 @@ class WhatsAppChannel:
             message.kind,
             text=message.text,
             choice=message.choice,
-            update_key=f"wa:{message.message_id}"[:128],
+            update_key=f"wa:{message.message_id}"[:100],  # room for the outbox key around it
             media=message.media,
         )
         await self.conversations.handle(incoming, queue=True)
