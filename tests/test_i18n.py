@@ -136,7 +136,7 @@ def test_the_dashboard_names_every_code_it_shows() -> None:
         *(f"dashboard.status.{status}" for status in BookingStatus),
         *(f"dashboard.field.{code}" for code in FIELD_ERRORS),
         *(f"dashboard.audience.{audience}" for audience in AUDIENCES),
-        *(f"dashboard.import.{problem}" for problem in ("no_file", "too_big", "not_utf8")),
+        *(f"dashboard.import.{problem}" for problem in ("no_file", "too_big")),
         *(
             f"dashboard.error_page.title.{name}"
             for name in ("forbidden", "not_found", "not_allowed", "not_ready", "too_big")

@@ -1,7 +1,7 @@
 """dashboard: logins that logging out ends; freed seats and seats taken from the waiting list
 
 Revision ID: 0007_dashboard
-Revises: 0006
+Revises: 0007_whatsapp
 Create Date: 2026-12-01 21:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_dashboard"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007_whatsapp"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
