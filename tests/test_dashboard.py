@@ -973,6 +973,13 @@ async def test_the_outbox_page_counts_by_kind_and_channel(
     assert "0,07 € le segment" in text
 
 
+async def test_without_a_price_the_outbox_page_says_how_to_set_it(organiser: Dashboard) -> None:
+    text = flat((await organiser.get("/outbox")).text)
+    assert "0 segment" in text
+    assert "SMS_PRICE_PER_SEGMENT" in text
+    assert "€" not in text
+
+
 async def test_send_the_reminder_now_queues_each_once_and_wakes_the_sender(
     organiser: Dashboard,
 ) -> None:
