@@ -16,6 +16,7 @@ from starlette.responses import Response
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -29,6 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
+from core.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from core.config import Settings
 from core.dialog import Attachment, Incoming, Kind, Reply, Sender
 from core.i18n import LANGUAGES, Translator
@@ -293,23 +295,36 @@ async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> No
             wait = min(wait * 2, 60.0)
 
 
-COMMANDS = (
-    ("start", "command.start"),
-    ("ateliers", "command.workshops"),
-    ("inscriptions", "command.bookings"),
-    ("annuler", "command.cancel"),
-    ("aide", "command.help"),
-    ("langue", "command.language"),
-    ("donnees", "command.data"),
-)
+def command_menu(language: str, commands: tuple[Command, ...] = MENU) -> list[BotCommand]:
+    """The command menu in one language: that language's names and descriptions."""
+    t = Translator(language)
+    return [BotCommand(name_of(c, language), t(DESCRIPTION_KEYS[c])) for c in commands]
 
 
-async def set_commands(bot: Bot, default_language: str) -> None:
-    """The command menu, described in each language (setMyCommands per language code)."""
-    for language in (None, *LANGUAGES):
-        t = Translator(language or default_language)
-        commands = [BotCommand(name, t(key)) for name, key in COMMANDS]
-        await bot.set_my_commands(commands, language_code=language)
+async def set_profile(bot: Bot, settings: Settings) -> None:
+    """What people see of the bot, in each language (the default for other languages).
+
+    The description is the screen before "Start"; the short description is on the profile
+    and when the bot is shared; the command menu has each language's names. The organisers
+    (``ADMIN_TELEGRAM_IDS``) also get their command, in a menu for their chat only. An admin
+    who never wrote to the bot is unknown to Telegram ("chat not found"): logged, not fatal.
+    """
+    for code in (None, *LANGUAGES):
+        language = code or settings.default_language
+        t = Translator(language)
+        privacy = "/" + name_of(Command.PRIVACY, language)
+        await bot.set_my_description(t("telegram.description", privacy=privacy), code)
+        await bot.set_my_short_description(t("telegram.short_description"), code)
+        await bot.set_my_commands(command_menu(language), language_code=code)
+        for admin in settings.admin_telegram_ids:
+            try:
+                await bot.set_my_commands(
+                    command_menu(language, ORGANISER_MENU),
+                    scope=BotCommandScopeChat(admin),
+                    language_code=code,
+                )
+            except BadRequest as error:
+                log.warning("the organisers' menu was not set for one admin: %s", error)
 
 
 WEBHOOK_PATH = "/telegram/webhook"

@@ -217,6 +217,9 @@ class FakeBotApi(Waiting):
     def _chat_of(self, method: str, params: JSON) -> ChatId | None:
         if method == "answerCallbackQuery":
             return self.updates.queries.get(str(params.get("callback_query_id")))
+        scope = params.get("scope")
+        if method == "setMyCommands" and isinstance(scope, dict):  # a menu for one chat
+            return chat_key(scope.get("chat_id"))
         return chat_key(params.get("chat_id"))
 
     # ------------------------------------------------------------------ faults (shortcuts)
