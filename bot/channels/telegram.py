@@ -30,9 +30,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
+from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
 from core.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from core.config import Settings
-from core.dialog import Attachment, Incoming, Kind, Reply, Sender
+from core.dialog import Attachment, Incoming, Reply
 from core.i18n import LANGUAGES, Translator
 from core.sender import PermanentFailure, RetryLater, Unreachable
 from handlers.conversations import Conversations
@@ -66,43 +67,6 @@ def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
             for row in reply.choices
         ]
     )
-
-
-def incoming_from(update: Update) -> Incoming | None:
-    """Translate a Telegram update into a channel-neutral event (None: nothing to answer)."""
-    key = str(update.update_id)
-    query = update.callback_query
-    if query is not None:
-        chat = query.message.chat if query.message is not None else None
-        chat_id = chat.id if chat is not None else query.from_user.id
-        sender = Sender(
-            CHANNEL, str(chat_id), query.from_user.first_name, query.from_user.language_code
-        )
-        return Incoming(sender, Kind.CHOICE, choice=query.data or "", update_key=key)
-    message = update.message
-    if message is None or message.chat.type != "private":
-        return None
-    user = message.from_user
-    sender = Sender(
-        CHANNEL,
-        str(message.chat.id),
-        user.first_name if user else "",
-        user.language_code if user else None,
-    )
-    if message.text is not None:
-        return Incoming(sender, Kind.TEXT, text=message.text, update_key=key)
-    return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
-
-
-def _media_of(message: Message) -> str:
-    """What a person sent instead of text."""
-    if message.voice or message.audio or message.video_note:
-        return "voice"
-    if message.sticker:
-        return "sticker"
-    if message.photo or message.video:
-        return "photo"
-    return "other"
 
 
 def pacer_for(settings: Settings) -> Pacer:
@@ -213,6 +177,12 @@ async def answer_update(
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
                 return
+            except Forbidden:
+                raise
+            except Exception:  # the update is recorded as handled: its replies must not be lost
+                log.exception("replies not sent; queued to be sent again")
+                await requeue(incoming, replies[index:])
+                return
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
@@ -241,9 +211,8 @@ def webhook_endpoint(
             log.warning("a webhook request without the right secret token was refused")
             return Response("forbidden", status_code=403)
         try:
-            data = await request.json()
-            update = Update.de_json(data, bot) if isinstance(data, dict) else None
-        except Exception as error:  # any malformed body or update shape
+            update = parse_update(await request.json(), bot)
+        except Exception as error:  # a body that is not JSON
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)
         if update is None:
@@ -362,6 +331,7 @@ def build_application(
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
         .concurrent_updates(ChatOrder())
+        .get_updates_request(TolerantUpdatesRequest())
         .build()
     )
 
