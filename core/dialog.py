@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SMS = "sms"
@@ -104,18 +105,30 @@ class Reply:
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON, for an outbox row (a calendar file is not kept)."""
-    return {
+    """A reply as JSON, for an outbox row: everything it carries, its file in base64."""
+    payload: dict[str, Any] = {
         "text": reply.text,
         "choices": [
             [[c.label, c.data, c.intent.value if c.intent else None] for c in row]
             for row in reply.choices
         ],
     }
+    if reply.attachment is not None:
+        payload["attachment"] = {
+            "filename": reply.attachment.filename,
+            "content": base64.b64encode(reply.attachment.content).decode("ascii"),
+            "caption": reply.attachment.caption,
+        }
+    if reply.venue is not None:
+        payload["venue"] = asdict(reply.venue)
+    if reply.keyboard:
+        payload["keyboard"] = list(reply.keyboard)
+        payload["keyboard_note"] = reply.keyboard_note
+    return payload
 
 
 def reply_from_payload(payload: dict[str, Any]) -> Reply:
-    """The reply stored by :func:`reply_to_payload`."""
+    """The reply stored by :func:`reply_to_payload` (rows stored before files were kept too)."""
     rows = tuple(
         tuple(
             Choice(str(label), str(data), Intent(intent) if intent else None)
@@ -123,4 +136,32 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         )
         for row in payload.get("choices", [])
     )
-    return Reply(str(payload.get("text", "")), rows)
+    file = payload.get("attachment")
+    attachment = (
+        Attachment(
+            str(file["filename"]),
+            base64.b64decode(file["content"]),
+            str(file.get("caption", "")),
+        )
+        if isinstance(file, dict)
+        else None
+    )
+    place = payload.get("venue")
+    venue = (
+        Venue(
+            str(place["title"]),
+            str(place["address"]),
+            float(place["latitude"]),
+            float(place["longitude"]),
+        )
+        if isinstance(place, dict)
+        else None
+    )
+    return Reply(
+        str(payload.get("text", "")),
+        rows,
+        attachment=attachment,
+        venue=venue,
+        keyboard=tuple(str(label) for label in payload.get("keyboard", ())),
+        keyboard_note=str(payload.get("keyboard_note", "")),
+    )

@@ -78,40 +78,55 @@ def _seconds(wait: int | timedelta) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
-async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
-    """Send a file as a document, with its caption; best effort, after its message.
+async def _best_effort(
+    pacer: Pacer, what: str, send: Callable[[], Awaitable[object]], attempts: int = 2
+) -> None:
+    """Send something that follows a message already sent: a failure is logged, not raised.
 
-    The message it follows has gone already, so a failure here is logged, not raised:
-    retrying the whole reply would send that message twice.
+    Retrying the whole reply would send that message twice; a 429 waits as asked, once.
     """
-    document = InputFile(attachment.content, filename=attachment.filename)
-    for _ in range(2):
+    for _ in range(attempts):
         try:
-            await bot.send_document(chat_id, document, caption=attachment.caption or None)
+            await send()
         except RetryAfter as error:
             pacer.pause(_seconds(error.retry_after))
             await pacer.wait_overall()
             continue
         except TelegramError as error:
-            log.warning("the file %s was not sent: %s", attachment.filename, error)
+            log.warning("%s was not sent: %s", what, type(error).__name__)
         return
-    log.warning("the file %s was not sent: rate limited twice", attachment.filename)
+    log.warning("%s was not sent: rate limited %d times", what, attempts)
+
+
+async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
+    """Send a file as a document, with its caption; best effort, after its message."""
+    document = InputFile(attachment.content, filename=attachment.filename)
+    caption = attachment.caption or None
+    await _best_effort(
+        pacer, "the file", lambda: bot.send_document(chat_id, document, caption=caption)
+    )
 
 
 async def send_extras(
     bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, turn: Callable[[], Awaitable[None]]
 ) -> None:
-    """What follows a message: its file, its place on a map, the keyboard that stays."""
+    """What follows a message: its file, its place on a map, the keyboard that stays.
+
+    Each is best effort: the message has gone, and sending it again would repeat it.
+    """
     if reply.attachment is not None:
         await turn()
         await send_attachment(bot, pacer, chat_id, reply.attachment)
     if reply.venue is not None:
         await turn()
         venue = reply.venue
-        with contextlib.suppress(BadRequest):  # a map pin is a bonus, never a failure
-            await bot.send_venue(
+        await _best_effort(
+            pacer,
+            "the map pin",
+            lambda: bot.send_venue(
                 chat_id, venue.latitude, venue.longitude, venue.title, venue.address
-            )
+            ),
+        )
     if reply.keyboard and reply.keyboard_note:
         await turn()
         keyboard = ReplyKeyboardMarkup(
@@ -119,7 +134,10 @@ async def send_extras(
             resize_keyboard=True,
             is_persistent=True,
         )
-        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+        note = reply.keyboard_note
+        await _best_effort(
+            pacer, "the keyboard", lambda: bot.send_message(chat_id, note, reply_markup=keyboard)
+        )
 
 
 async def deliver(
