@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     dashboard_password_hash: SecretStr | None = None
     dashboard_secret_key: SecretStr | None = None
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    backup_dir: Path | None = None
+    backup_days: int = Field(default=7, ge=1, le=3650)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -86,6 +89,7 @@ class Settings(BaseSettings):
         "dashboard_secret_key",
         "venue_latitude",
         "venue_longitude",
+        "backup_dir",
         mode="before",
     )
     @classmethod

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 
+from core.backup import NotABackup, daily_backup, sqlite_file
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
@@ -42,6 +44,7 @@ class Engine:
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
         self._woken: set[asyncio.Task[None]] = set()
+        self._backup_warned = False
 
     async def tick(self) -> None:
         """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
@@ -79,7 +82,31 @@ class Engine:
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)
+        await self.daily_backup(now)
         return erased
+
+    async def daily_backup(self, now: datetime) -> None:
+        """Today's copy of the SQLite database in BACKUP_DIR, older ones past BACKUP_DAYS
+        deleted; a failure is logged and never stops the rest of the tick."""
+        settings = self.settings
+        if settings.backup_dir is None:
+            return
+        if sqlite_file(settings.database_url) is None:
+            if not self._backup_warned:
+                log.warning("backup: BACKUP_DIR is for SQLite; back PostgreSQL up with pg_dump")
+                self._backup_warned = True
+            return
+        today = now.astimezone(settings.zone).date()
+        try:
+            await asyncio.to_thread(
+                daily_backup,
+                settings.database_url,
+                settings.backup_dir,
+                settings.backup_days,
+                today,
+            )
+        except (OSError, sqlite3.Error, NotABackup) as error:
+            log.error("backup: the daily copy failed (%s)", type(error).__name__)
 
     async def send_due(self) -> None:
         """One pass of the sender, unless one is running (it picks up new rows itself)."""

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import book_seat
+from core.catalog import AUDIENCES
 from core.dialog import SMS
 from core.errors import BookingError, UnknownBooking, UnknownSession
+from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, number_problem, text_problem
 from core.outbox import enqueue
 from core.people import find_person
 from core.phones import normalise_phone
@@ -134,6 +136,7 @@ class SessionFields:
     description: str = ""
     audience: str = "tous"
     bring: str = ""
+    access: str = ""
 
 
 async def create_session(session: AsyncSession, fields: SessionFields) -> WorkshopSession:
@@ -167,25 +170,30 @@ async def edit_session(
 
 
 def _checked(fields: SessionFields) -> dict[str, object]:
-    title = fields.title.strip()
-    if not title or len(title) > 200:
-        raise InvalidInput("the title must have 1 to 200 characters")
-    if not 1 <= fields.duration_minutes <= 24 * 60:
-        raise InvalidInput("the duration must be between 1 and 1440 minutes")
-    if not 1 <= fields.capacity <= 10_000:
-        raise InvalidInput("the capacity must be between 1 and 10000")
-    if not fields.venue.strip() or not fields.address.strip():
-        raise InvalidInput("the venue and the address are needed")
+    """The fields, stripped and checked against the limits the importer and forms use."""
+    texts = {
+        name: getattr(fields, name).strip()
+        for name in ("title", "description", "venue", "address", "bring", "access")
+    }
+    for name, text in texts.items():
+        problem = text_problem(name, text)
+        if problem is not None:
+            limit = TEXT_LIMITS[name].length
+            raise InvalidInput(f"{name}: {problem.replace('_', ' ')} (at most {limit} characters)")
+    if number_problem("duration_minutes", fields.duration_minutes):
+        low, high = DURATION_MINUTES.low, DURATION_MINUTES.high
+        raise InvalidInput(f"the duration must be between {low} and {high} minutes")
+    if number_problem("capacity", fields.capacity):
+        raise InvalidInput(f"the capacity must be between {CAPACITY.low} and {CAPACITY.high}")
+    audience = fields.audience.strip().casefold() or "tous"
+    if audience not in AUDIENCES:
+        raise InvalidInput(f"the audience must be one of {', '.join(AUDIENCES)}")
     return {
-        "title": title,
-        "description": fields.description.strip()[:2000],
-        "audience": fields.audience.strip().casefold() or "tous",
+        **texts,
+        "audience": audience,
         "starts_at": fields.starts_at,
         "duration_minutes": fields.duration_minutes,
         "capacity": fields.capacity,
-        "venue": fields.venue.strip()[:200],
-        "address": fields.address.strip()[:300],
-        "bring": fields.bring.strip()[:300],
     }
 
 

@@ -22,6 +22,10 @@ LEASE = timedelta(minutes=2)
 REPLY = "reply"
 """An answer to a person's message, for channels that answer through the outbox (SMS)."""
 
+FAREWELL_ADDRESS = "to"
+"""In a reply's payload: the address a farewell goes to, the person's being erased; it is
+removed from the row as soon as the farewell is sent or given up."""
+
 
 async def enqueue(
     session: AsyncSession,
@@ -86,9 +90,13 @@ async def mark(
     error: str | None = None,
     retry_at: datetime | None = None,
     segments: int | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> None:
-    """Record the outcome of one delivery attempt (and the SMS segments it took)."""
+    """Record the outcome of one delivery attempt (and the SMS segments it took);
+    ``payload`` replaces the row's."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
+    if payload is not None:
+        values["payload"] = payload
     if status == OutboxStatus.SENT:
         values["sent_at"] = now
         values["segments"] = segments

@@ -36,13 +36,16 @@ async def _active_bookings(session: AsyncSession, session_id: int) -> list[Booki
 async def cancel_session(session: AsyncSession, session_id: int, now: datetime) -> int:
     """Cancel a session that has not started; return how many people are told.
 
-    Every booking and place in line is cancelled, reminders and offers are dropped.
+    Every booking and place in line is cancelled, reminders and offers are dropped. The
+    revision goes up: the calendar file sent to those who had a seat removes the event.
     """
     workshop = await bookable_session(session, session_id, now)
     workshop.status = SessionStatus.CANCELLED
     workshop.seats_taken = 0
+    workshop.revision += 1
     bookings = await _active_bookings(session, session_id)
     for booking in bookings:
+        had = booking.status
         booking.status = BookingStatus.CANCELLED
         booking.offer_expires_at = None
         booking.updated_at = now
@@ -54,7 +57,7 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
             person_id=booking.person_id,
             kind=SESSION_CANCELLED,
             due_at=now,
-            payload={"booking_id": booking.id},
+            payload={"booking_id": booking.id, "was": had},
         )
     await session.flush()
     return len(bookings)

@@ -13,13 +13,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
 from core.clock import Clock
 from core.dialog import Reply
-from core.outbox import REPLY, claim_due, mark
+from core.outbox import FAREWELL_ADDRESS, REPLY, claim_due, mark
+from core.redact import redact
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,9 @@ class _Work:
     attempts: int
     person: Person
     reply: Reply | None
+    kept_payload: dict[str, Any] | None = None
+    """For a farewell after erasure: the payload to keep once it is done, without the
+    address it went to (the last trace of the person)."""
 
 
 class OutboxSender:
@@ -121,10 +126,25 @@ class OutboxSender:
             for row in await claim_due(session, now, limit):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
-                if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure
-                    to = Person(id=person.id, channel=person.channel, external_id=row.payload["to"])
+                if row.kind == REPLY and FAREWELL_ADDRESS in row.payload:  # after erasure
+                    to = Person(
+                        id=person.id,
+                        channel=person.channel,
+                        external_id=row.payload[FAREWELL_ADDRESS],
+                    )
+                    kept = {k: v for k, v in row.payload.items() if k != FAREWELL_ADDRESS}
+                    if person.channel not in self.deliverers:
+                        await mark(
+                            session,
+                            row.id,
+                            OutboxStatus.DROPPED,
+                            now,
+                            error="unreachable",
+                            payload=kept,
+                        )
+                        continue
                     reply = await self.render(session, row, to, now)
-                    work.append(_Work(row.id, row.kind, row.attempts, to, reply))
+                    work.append(_Work(row.id, row.kind, row.attempts, to, reply, kept))
                     continue
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
@@ -143,12 +163,12 @@ class OutboxSender:
             if reachable:
                 reachable = await self._deliver(work)
             else:
-                await self._mark(work.row_id, OutboxStatus.DROPPED, error="unreachable")
+                await self._mark(work, OutboxStatus.DROPPED, error="unreachable")
 
     async def _deliver(self, work: _Work) -> bool:
         """Deliver one row and mark it; False when the person turned out unreachable."""
         if work.reply is None:
-            await self._mark(work.row_id, OutboxStatus.DROPPED, error="no longer applies")
+            await self._mark(work, OutboxStatus.DROPPED, error="no longer applies")
             return True
         deliver = self.deliverers[work.person.channel]
         last_wait = 0.0
@@ -166,12 +186,12 @@ class OutboxSender:
             except Exception as error:  # one failing row never holds the others up
                 await self._failed_attempt(work, error)
             else:
-                await self._mark(work.row_id, OutboxStatus.SENT, segments=segments)
+                await self._mark(work, OutboxStatus.SENT, segments=segments)
                 metrics.OUTBOX_SENT.labels(work.kind).inc()
                 metrics.SEND_SECONDS.observe(time.monotonic() - started)
             return True
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
-        await self._mark(work.row_id, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
+        await self._mark(work, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
         return True
 
     async def _unreachable(self, work: _Work, error: Exception) -> None:
@@ -182,36 +202,44 @@ class OutboxSender:
             if stored is not None:
                 stored.unreachable = True
             await mark(
-                session, work.row_id, OutboxStatus.FAILED, self.clock.now(), error=_text(error)
+                session,
+                work.row_id,
+                OutboxStatus.FAILED,
+                self.clock.now(),
+                error=_text(error),
+                payload=work.kept_payload,
             )
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
-            await self._mark(work.row_id, OutboxStatus.FAILED, error=_text(error))
+            await self._mark(work, OutboxStatus.FAILED, error=_text(error))
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
-        await self._mark(work.row_id, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
+        await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
 
     async def _mark(
         self,
-        row_id: int,
+        work: _Work,
         status: OutboxStatus,
         *,
         error: str | None = None,
         retry_at: datetime | None = None,
         segments: int | None = None,
     ) -> None:
+        """Record the outcome; a farewell that is done forgets where it went."""
+        done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
         async with self.db.transaction() as session:
             await mark(
                 session,
-                row_id,
+                work.row_id,
                 status,
                 self.clock.now(),
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
+                payload=work.kept_payload if done else None,
             )
 
 
@@ -231,6 +259,7 @@ def _check(waited: tuple[set[asyncio.Task[None]], set[asyncio.Task[None]]]) -> N
 
 
 def _text(error: Exception) -> str:
-    """An error as stored with its row: its type, and its message cut short."""
+    """An error as logged and stored with its row: its type, and its message cut short,
+    without the phone numbers or e-mails a provider may repeat in it."""
     message = str(error) or type(error).__name__
-    return f"{type(error).__name__}: {message}"[:500]
+    return redact(f"{type(error).__name__}: {message}")[:500]

@@ -50,6 +50,11 @@ def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
     return state
 
 
+def offered(state: dict[str, Any], data: str) -> bool:
+    """Whether the last screen shown to the person offered the choice ``data``."""
+    return any(entry[0] == data for entry in state.get("choices", []))
+
+
 async def remember_choices(
     session: AsyncSession, person: Person, reply: Reply, now: datetime
 ) -> None:

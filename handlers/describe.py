@@ -77,6 +77,19 @@ def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachme
     )
 
 
+def cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
+    """The file that takes a cancelled session out of the person's calendar."""
+    return calendar_file(
+        workshop,
+        booking_id,
+        flow.settings.zone,
+        flow.now,
+        caption=flow.t("calendar.cancel_caption"),
+        alarm_text="",
+        cancelled=True,
+    )
+
+
 def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:
     """The place as a map pin, when its coordinates are known (or the usual venue's)."""
     latitude = workshop.latitude if workshop.latitude is not None else flow.settings.venue_latitude

@@ -81,7 +81,10 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     if message.kind == SESSION_CANCELLED:
         if workshop.status != SessionStatus.CANCELLED:
             return None
-        return Reply(flow.t("change.cancelled", summary=summary), menu_choices(flow))
+        text = flow.t("change.cancelled", summary=summary)
+        had_seat = message.payload.get("was", BookingStatus.BOOKED) == BookingStatus.BOOKED
+        file = describe.cancelled_calendar(flow, workshop, booking.id) if had_seat else None
+        return Reply(text, menu_choices(flow), file)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None

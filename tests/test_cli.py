@@ -54,7 +54,7 @@ def test_a_bad_file_is_refused_with_line_numbers(tmp_path: Path) -> None:
     bad.write_text(HEADER + "A,B,tous,2027-13-01T14:00,90,8,Boutique,Metz\n", encoding="utf-8")
     result = atelier(tmp_path, "import", str(bad))
     assert result.returncode == 1
-    assert "line 2" in result.stderr
+    assert "Ligne 2 : Le début « 2027-13-01T14:00 » dans « starts_at »" in result.stderr
     assert "Nothing imported" in result.stderr
 
 

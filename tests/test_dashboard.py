@@ -410,14 +410,15 @@ async def test_a_bad_schedule_lists_its_lines_and_imports_nothing(organiser: Das
     assert response.status_code == 400
     text = flat(response.text)
     assert "Rien n'a été importé : 2 problème(s)" in text
-    assert "Ligne 3 : starts_at must look like 2027-01-06T14:00" in text
-    assert "Ligne 5 : capacity must be a whole number" in text
+    assert "Ligne 3 : Le début « demain » dans « starts_at » est illisible." in text
+    assert "Ligne 5 : La case « capacity » doit être un nombre entier, pas « plein »." in text
     assert "Ligne 2" not in text
     assert "Ligne 4" not in text
     assert await organiser.count(WorkshopSession) == 0
-    latin = await upload(organiser, "planning.csv", "title\nÉté\n".encode("latin-1"))
+    latin = await upload(organiser, "planning.csv", "titre;public\nÉté;tous\n".encode("cp1252"))
     assert latin.status_code == 400
-    assert "CSV UTF-8" in latin.text
+    missing = "Il manque des colonnes : date, heure (time), durée (duration_minutes)"
+    assert missing in flat(latin.text)
 
 
 async def test_a_good_schedule_is_imported_once(organiser: Dashboard) -> None:
@@ -504,7 +505,9 @@ async def test_csv_exports(organiser: Dashboard) -> None:
     assert export.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in export.headers["content-disposition"]
     assert export.content.startswith(b"\xef\xbb\xbf")
-    reader = csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+    assert b"\r\n" in export.content
+    text = export.content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     assert reader.fieldnames == ROSTER_COLUMNS
     rows = list(reader)
     assert [(r["name"], r["channel"], r["status"]) for r in rows] == [
@@ -512,7 +515,8 @@ async def test_csv_exports(organiser: Dashboard) -> None:
         ("Karim", "sms", "booked"),
     ]
     everything_csv = await organiser.get("/bookings.csv")
-    reader = csv.DictReader(io.StringIO(everything_csv.content.decode("utf-8-sig")))
+    text = everything_csv.content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     assert reader.fieldnames is not None
     assert reader.fieldnames[:4] == [
         "session_id",

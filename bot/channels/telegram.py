@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,13 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.bodies import (
+    TELEGRAM_WEBHOOK_LIMIT,
+    BodyTooLarge,
+    declared_too_large,
+    read_body,
+    too_large,
+)
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
 from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
@@ -224,12 +232,18 @@ def webhook_endpoint(
         return await conversations.handle(incoming, raise_database_errors=True)
 
     async def endpoint(request: Request) -> Response:
+        if declared_too_large(request, TELEGRAM_WEBHOOK_LIMIT):
+            return too_large()
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("a webhook request without the right secret token was refused")
             return Response("forbidden", status_code=403)
         try:
-            update = parse_update(await request.json(), bot)
+            body = await read_body(request, TELEGRAM_WEBHOOK_LIMIT)
+        except BodyTooLarge:
+            return too_large()
+        try:
+            update = parse_update(json.loads(body), bot)
         except Exception as error:  # a body that is not JSON
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)

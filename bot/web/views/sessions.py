@@ -15,6 +15,7 @@ from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go, session_id_of, workshop_or_404
 from core.catalog import AUDIENCES
+from core.field_limits import NUMBER_RANGES, TEXT_LIMITS
 from core.organiser import create_session, edit_session, sessions_between, today_bounds
 from models import WorkshopSession
 
@@ -56,7 +57,13 @@ def _form_page(
     return render(
         request,
         "session_form.html",
-        {"form": form, "workshop": workshop, "audiences": AUDIENCES},
+        {
+            "form": form,
+            "workshop": workshop,
+            "audiences": AUDIENCES,
+            "limits": TEXT_LIMITS,
+            "ranges": NUMBER_RANGES,
+        },
         status,
     )
 
@@ -93,6 +100,7 @@ def _form_of(workshop: WorkshopSession) -> SessionForm:
         venue=workshop.venue,
         address=workshop.address,
         bring=workshop.bring,
+        access=workshop.access,
         duration_minutes=str(workshop.duration_minutes),
         capacity=str(workshop.capacity),
     )
