@@ -157,10 +157,11 @@ async def test_a_reply_telegram_refuses_for_now_is_sent_later(
     response, _ = await telegram.say(804, "bonjour")
     assert response.status_code == 200  # handled; the reply waits in the outbox
     await telegram.runtime.engine.send_due()
-    welcome = await api.wait_for_replies(804, since=0)
+    welcome = await api.wait_for_replies(804, since=0, min_count=3)  # 502, answer, keyboard
     sent = [c for c in welcome if c.ok and c.method == "sendMessage"]
-    assert len(sent) == 1
+    assert len(sent) == 2  # the answer once, then the keyboard it carries
     assert str(sent[0].params["text"]).startswith("Bonjour Marie !")
+    assert "keyboard" in sent[1].params["reply_markup"]
 
 
 def sample(page: str, name: str) -> float:
