@@ -396,9 +396,3 @@ class FakeBotApi(Waiting):
     def bot_messages(self, chat_id: ChatId) -> list[BotMessage]:
         """Current state of the bot's messages still in a chat, oldest first."""
         return self.store.bot_messages(chat_id)
-
-    def messages_of(self, calls: list[Call]) -> list[BotMessage]:
-        """The messages sent or edited by the successful ones of ``calls``."""
-        return [
-            self.store.bot_message(c.result) for c in calls if c.ok and c.method in MESSAGE_METHODS
-        ]
