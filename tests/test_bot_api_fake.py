@@ -279,6 +279,9 @@ async def test_venue_and_commands(api: FakeBotApi, bot: Bot) -> None:
 
 async def test_command_menus_follow_telegram_limits(api: FakeBotApi, bot: Bot) -> None:
     longest = BotCommand("a" * 32, "d" * 256)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):  # nobody there wrote yet
+        await bot.set_my_commands([longest], scope=BotCommandScopeChat(77))
+    api.user(77)
     assert await bot.set_my_commands([longest], scope=BotCommandScopeChat(77), language_code="tr")
     assert api.commands[('{"chat_id": 77, "type": "chat"}', "tr")][0]["command"] == "a" * 32
     for name, description in (("a" * 33, "x"), ("ça", "x"), ("aide", "d" * 257), ("aide", " ")):
