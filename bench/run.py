@@ -31,6 +31,7 @@ from bench import (
     scale,
     startup,
     webhook_bodies,
+    whatsapp,
 )
 from bench.databases import POSTGRES_URL
 from bench.results import Database, Options, Result, machine, machine_line, table, write_json
@@ -56,6 +57,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(startup.NAME, startup.benchmark),
     Benchmark(webhook_bodies.NAME, webhook_bodies.benchmark),
     Benchmark(import_files.NAME, import_files.benchmark),
+    Benchmark(whatsapp.NAME, whatsapp.benchmark),
 ]
 
 

@@ -259,6 +259,16 @@ def _hash_password() -> int:
     return 0
 
 
+def _whatsapp_templates() -> int:
+    """Print the WhatsApp templates, every language, as Meta's template API takes them."""
+    import json
+
+    from bot.channels.whatsapp.templates import all_definitions
+
+    print(json.dumps(all_definitions(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _why(error: Exception) -> str:
     from core.errors import SessionCancelled, SessionPast, UnknownSession
 
@@ -305,6 +315,10 @@ def parser() -> argparse.ArgumentParser:
         "restore", help="put a backup back as the SQLite database (stop the bot first)"
     )
     restore.add_argument("file", type=Path)
+    commands.add_parser(
+        "whatsapp-templates",
+        help="print the WhatsApp message templates (JSON for Meta's template API)",
+    )
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -316,10 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "hash-password":
         return _hash_password()
+    if args.command == "whatsapp-templates":
+        return _whatsapp_templates()
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)
-    served = bool(settings.sms_provider) or settings.dashboard_enabled
+    served = bool(settings.sms_provider) or settings.dashboard_enabled or settings.whatsapp_enabled
     nothing_to_run = settings.telegram_bot_token is None and not served
     if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":
@@ -329,8 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("run", "serve"):
         if args.command == "serve" and not served:
             print(
-                "Nothing to serve: set SMS_PROVIDER (twilio or android) "
-                "or DASHBOARD_PASSWORD_HASH.",
+                "Nothing to serve: set SMS_PROVIDER (twilio or android), "
+                "WHATSAPP_ACCESS_TOKEN or DASHBOARD_PASSWORD_HASH.",
                 file=sys.stderr,
             )
             return 1

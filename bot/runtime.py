@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from bot.channels import telegram
 from bot.channels.http_server import Endpoint, HttpServer, build_app
@@ -16,7 +16,7 @@ from bot.channels.sms.channel import SmsChannel
 from bot.channels.sms.providers import SmsProvider
 from core.clock import Clock, SystemClock
 from core.config import Settings
-from core.dialog import SMS, Reply
+from core.dialog import SMS, WHATSAPP, Reply
 from core.engine import Engine
 from core.scheduler import Heartbeat
 from handlers.conversations import Conversations
@@ -102,7 +102,20 @@ class Runtime:
             sms = SmsChannel(settings, self.services.conversations, self.provider, self.engine.wake)
             self.engine.deliverers[SMS] = sms.deliverer()
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
-        mounts = [self._dashboard()] if settings.dashboard_enabled else []
+        mounts: list[BaseRoute] = [self._dashboard()] if settings.dashboard_enabled else []
+        self.whatsapp = None
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp.channel import WhatsAppChannel
+
+            self.whatsapp = WhatsAppChannel(
+                settings,
+                self.db,
+                self.services.conversations,
+                self.services.clock,
+                self.engine.wake,
+            )
+            self.engine.deliverers[WHATSAPP] = self.whatsapp.deliverer()
+            mounts.append(self.whatsapp.route())
         self.http = (
             HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)
             if webhooks or mounts or settings.http_enabled
@@ -172,6 +185,8 @@ class Runtime:
         if self.provider is not None:
             await self.provider.close()
         await self.services.close()
+        if self.whatsapp is not None:
+            await self.whatsapp.close()
 
     async def run_forever(self) -> None:
         """Run until interrupted."""

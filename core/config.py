@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     backup_dir: Path | None = None
     backup_days: int = Field(default=7, ge=1, le=3650)
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    whatsapp_display_number: str = ""
+    whatsapp_rate_per_second: float = Field(default=20.0, gt=0)
+    sms_display_number: str = ""
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -90,6 +98,9 @@ class Settings(BaseSettings):
         "venue_latitude",
         "venue_longitude",
         "backup_dir",
+        "whatsapp_access_token",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
         mode="before",
     )
     @classmethod
@@ -133,6 +144,23 @@ class Settings(BaseSettings):
                 '"import secrets; print(secrets.token_urlsafe(32))")'
             )
         return self
+
+    @model_validator(mode="after")
+    def _whatsapp_needs_its_keys(self) -> Settings:
+        """WhatsApp is refused without the number to send from and the webhook's secret."""
+        if self.whatsapp_access_token is None:
+            return self
+        if not self.whatsapp_phone_number_id or self.whatsapp_app_secret is None:
+            raise ValueError(
+                "WHATSAPP_ACCESS_TOKEN is set: set WHATSAPP_PHONE_NUMBER_ID and "
+                "WHATSAPP_APP_SECRET too (from the app's WhatsApp and Basic settings pages)"
+            )
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """Whether the WhatsApp channel runs (on when ``WHATSAPP_ACCESS_TOKEN`` is set)."""
+        return self.whatsapp_access_token is not None
 
     @property
     def dashboard_enabled(self) -> bool:

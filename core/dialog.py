@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import base64
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SMS = "sms"
 """The SMS channel's name: it reads the short ``sms`` variants of messages."""
+
+
+WHATSAPP = "whatsapp"
+"""The WhatsApp channel's name."""
+
+PHONE_CHANNELS = frozenset({SMS, WHATSAPP})
+"""Channels that know a person by their phone number: one number is one person."""
 
 
 def text_variant(channel: str) -> str | None:
@@ -87,6 +94,18 @@ class Venue:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """What a notice says in a few values, for channels that may only send pre-approved
+    templates outside a conversation (WhatsApp): its template, values and button data."""
+
+    template: str
+    values: tuple[str, ...] = ()
+    buttons: tuple[str, ...] = ()
+    template_only: bool = False
+    """The channel said a free-form message is not allowed now: send the template."""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A message: text plus rows of choices, and maybe a file sent after it."""
 
@@ -98,6 +117,8 @@ class Reply:
     """Labels of a keyboard that stays on screen, for channels that have one."""
     keyboard_note: str = ""
     """The short message that brings that keyboard, sent after this one."""
+    notice: Notice | None = None
+    """For a queued notice: its template form (see :class:`Notice`)."""
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""
@@ -105,7 +126,7 @@ class Reply:
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON, for an outbox row: everything it carries, its file in base64."""
+    """A reply as JSON, for an outbox row (with its calendar file, its place, its keyboard)."""
     payload: dict[str, Any] = {
         "text": reply.text,
         "choices": [
@@ -114,16 +135,14 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         ],
     }
     if reply.attachment is not None:
-        payload["attachment"] = {
-            "filename": reply.attachment.filename,
-            "content": base64.b64encode(reply.attachment.content).decode("ascii"),
-            "caption": reply.attachment.caption,
-        }
+        file = reply.attachment
+        content = base64.b64encode(file.content).decode()
+        payload["attachment"] = [file.filename, content, file.caption]
     if reply.venue is not None:
-        payload["venue"] = asdict(reply.venue)
+        place = reply.venue
+        payload["venue"] = [place.title, place.address, place.latitude, place.longitude]
     if reply.keyboard:
-        payload["keyboard"] = list(reply.keyboard)
-        payload["keyboard_note"] = reply.keyboard_note
+        payload["keyboard"] = [list(reply.keyboard), reply.keyboard_note]
     return payload
 
 
@@ -136,32 +155,21 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         )
         for row in payload.get("choices", [])
     )
-    file = payload.get("attachment")
-    attachment = (
-        Attachment(
-            str(file["filename"]),
-            base64.b64decode(file["content"]),
-            str(file.get("caption", "")),
-        )
-        if isinstance(file, dict)
-        else None
-    )
-    place = payload.get("venue")
-    venue = (
-        Venue(
-            str(place["title"]),
-            str(place["address"]),
-            float(place["latitude"]),
-            float(place["longitude"]),
-        )
-        if isinstance(place, dict)
-        else None
-    )
+    attachment = None
+    if isinstance(file := payload.get("attachment"), list) and len(file) == 3:
+        attachment = Attachment(str(file[0]), base64.b64decode(file[1]), str(file[2]))
+    venue = None
+    if isinstance(place := payload.get("venue"), list) and len(place) == 4:
+        venue = Venue(str(place[0]), str(place[1]), float(place[2]), float(place[3]))
+    keyboard: tuple[str, ...] = ()
+    note = ""
+    if isinstance(kept := payload.get("keyboard"), list) and len(kept) == 2:
+        keyboard, note = tuple(str(label) for label in kept[0]), str(kept[1])
     return Reply(
         str(payload.get("text", "")),
         rows,
         attachment=attachment,
         venue=venue,
-        keyboard=tuple(str(label) for label in payload.get("keyboard", ())),
-        keyboard_note=str(payload.get("keyboard_note", "")),
+        keyboard=keyboard,
+        keyboard_note=note,
     )

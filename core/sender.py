@@ -51,9 +51,18 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """What a channel tells of a message it sent: its own id for it (for statuses)."""
+
+    provider_message_id: str | None = None
+    segments: int | None = None
+
+
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
-Deliver = Callable[[Person, Reply], Awaitable[int | None]]
-"""Send a reply to a person; return the SMS segments it took (None off SMS)."""
+Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
+"""Send a reply to a person; return the SMS segments it took (None off SMS), or what the
+channel told of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +184,7 @@ class OutboxSender:
         started = time.monotonic()
         for _ in range(MAX_RATE_LIMITED):
             try:
-                segments = await deliver(work.person, work.reply)
+                outcome = await deliver(work.person, work.reply)
             except RetryLater as error:
                 log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
                 last_wait = error.seconds
@@ -186,7 +195,13 @@ class OutboxSender:
             except Exception as error:  # one failing row never holds the others up
                 await self._failed_attempt(work, error)
             else:
-                await self._mark(work, OutboxStatus.SENT, segments=segments)
+                delivered = outcome if isinstance(outcome, Delivered) else Delivered(None, outcome)
+                await self._mark(
+                    work,
+                    OutboxStatus.SENT,
+                    segments=delivered.segments,
+                    provider_message_id=delivered.provider_message_id,
+                )
                 metrics.OUTBOX_SENT.labels(work.kind).inc()
                 metrics.SEND_SECONDS.observe(time.monotonic() - started)
             return True
@@ -227,6 +242,7 @@ class OutboxSender:
         error: str | None = None,
         retry_at: datetime | None = None,
         segments: int | None = None,
+        provider_message_id: str | None = None,
     ) -> None:
         """Record the outcome; a farewell that is done forgets where it went."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
@@ -240,6 +256,7 @@ class OutboxSender:
                 retry_at=retry_at,
                 segments=segments,
                 payload=work.kept_payload if done else None,
+                provider_message_id=provider_message_id,
             )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.dialog import Reply, reply_from_payload, text_variant
+from core.deliveries import TEMPLATE_ONLY
+from core.dialog import Notice, Reply, reply_from_payload, text_variant
 from core.formatting import time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
@@ -36,7 +38,15 @@ async def render_notice(
     reply = await _notice(flow, message)
     if reply is not None and reply.choices and flow.compact:
         await remember_choices(session, person, reply, now)
+    if reply is not None and reply.notice is not None and message.payload.get(TEMPLATE_ONLY):
+        reply = replace(reply, notice=replace(reply.notice, template_only=True))
     return reply
+
+
+def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str]:
+    """The title, the date and the place, as a template's values."""
+    where = f"{workshop.venue}, {workshop.address}" if workshop.address else workshop.venue
+    return workshop.title, describe.when(flow, workshop), where
 
 
 async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
@@ -54,6 +64,15 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             return None
         until = when_in_words(booking.offer_expires_at, settings.zone, flow.t)
         text = flow.t("offer.notice", summary=summary, until=until)
+        title, when, _ = _notice_values(flow, workshop)
+        offer = Notice(
+            "offer",
+            (title, when, until),
+            (
+                actions.encode(actions.OFFER_ACCEPT, booking.id),
+                actions.encode(actions.OFFER_DECLINE, booking.id),
+            ),
+        )
         rows = (
             (flow.choice("button.offer_accept", actions.encode(actions.OFFER_ACCEPT, booking.id)),),
             (
@@ -62,7 +81,7 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
                 ),
             ),
         )
-        return Reply(text, rows)
+        return Reply(text, rows, notice=offer)
     if message.kind == REMINDER:
         if booking.status != BookingStatus.BOOKED:
             return None
@@ -71,25 +90,31 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
         if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
             return Reply(_short_reminder(flow, workshop))
         text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
+        there = actions.encode(actions.THERE, booking.id)
+        cancel = actions.encode(actions.CANCEL_ASK, booking.id)
         rows = (
-            (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
-            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
+            (flow.choice("button.there", there),),
+            (flow.choice("button.cancel_seat", cancel),),
         )
-        return Reply(text, rows)
+        notice = Notice("reminder", _notice_values(flow, workshop), (there, cancel))
+        return Reply(text, rows, notice=notice)
     if message.kind == OFFER_EXPIRED:
-        return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow))
+        notice = Notice("offer_expired", (workshop.title,))
+        return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow), notice=notice)
     if message.kind == SESSION_CANCELLED:
         if workshop.status != SessionStatus.CANCELLED:
             return None
         text = flow.t("change.cancelled", summary=summary)
         had_seat = message.payload.get("was", BookingStatus.BOOKED) == BookingStatus.BOOKED
         file = describe.cancelled_calendar(flow, workshop, booking.id) if had_seat else None
-        return Reply(text, menu_choices(flow), file)
+        notice = Notice("cancelled", _notice_values(flow, workshop)[:2])
+        return Reply(text, menu_choices(flow), file, notice=notice)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None
-        text = flow.t("broadcast.notice", title=workshop.title, text=message.payload.get("text"))
-        return Reply(text, menu_choices(flow))
+        said = str(message.payload.get("text") or "")
+        text = flow.t("broadcast.notice", title=workshop.title, text=said)
+        return Reply(text, menu_choices(flow), notice=Notice("message", (workshop.title, said)))
     if message.kind == SESSION_MOVED:
         return _moved(flow, message, booking, workshop)
     return None
@@ -115,13 +140,13 @@ def _moved(
     if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
         return None
     summary = describe.summary(flow, workshop)
+    cancel = actions.encode(actions.CANCEL_ASK, booking.id)
+    notice = Notice("moved", _notice_values(flow, workshop), (cancel,))
     if booking.status == BookingStatus.WAITING:
-        return Reply(flow.t("change.moved_waiting", summary=summary), menu_choices(flow))
+        text = flow.t("change.moved_waiting", summary=summary)
+        return Reply(text, menu_choices(flow), notice=notice)
     if booking.status != BookingStatus.BOOKED:
         return None
-    rows = (
-        (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
-        flow.menu_row(),
-    )
+    rows = ((flow.choice("button.cancel_seat", cancel),), flow.menu_row())
     text = flow.t("change.moved_booked", summary=summary)
-    return Reply(text, rows, describe.calendar(flow, workshop, booking.id))
+    return Reply(text, rows, describe.calendar(flow, workshop, booking.id), notice=notice)

@@ -9,6 +9,7 @@ from typing import Any
 from core.commands import Command, command_named
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
+from core.session_codes import session_id_in
 from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
 from handlers.context import Flow
 
@@ -239,6 +240,11 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         answer = await organiser.typed(flow, text)
         if answer is not None:
             return [answer]
+    coded = session_id_in(text)
+    if coded is not None:  # a poster's code, written on any channel
+        if flow.first_contact:  # the welcome first, as after the Telegram deep link
+            return await on_start(flow, f"s{coded}")
+        return [await browse.session_card(flow, coded)]
     if flow.first_contact:
         return [menu.welcome(flow)]
     number = number_of(text)
