@@ -157,13 +157,17 @@ class Runtime:
             await telegram.connect(self.app.bot)
             await self.app.initialize()
             self._telegram_up = True
-            await telegram.set_commands(self.app.bot, self.settings.default_language)
+            await telegram.set_profile(self.app.bot, self.settings)
             if self.settings.webhook_url:
                 await telegram.register_webhook(self.app.bot, self.settings)
                 mode = "webhook"
             else:
                 assert self.app.updater is not None
-                await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
+                await self.app.updater.start_polling(
+                    poll_interval=0.0,
+                    timeout=self.poll_timeout,
+                    allowed_updates=telegram.ALLOWED_UPDATES,
+                )
                 await self.app.start()
                 mode = "long polling"
             log.info("the bot is running on Telegram (@%s, %s)", self.app.bot.username, mode)

@@ -126,7 +126,7 @@ class Reply:
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON, for an outbox row (with its calendar file and its place)."""
+    """A reply as JSON, for an outbox row (with its calendar file, its place, its keyboard)."""
     payload: dict[str, Any] = {
         "text": reply.text,
         "choices": [
@@ -141,11 +141,13 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
     if reply.venue is not None:
         place = reply.venue
         payload["venue"] = [place.title, place.address, place.latitude, place.longitude]
+    if reply.keyboard:
+        payload["keyboard"] = [list(reply.keyboard), reply.keyboard_note]
     return payload
 
 
 def reply_from_payload(payload: dict[str, Any]) -> Reply:
-    """The reply stored by :func:`reply_to_payload`."""
+    """The reply stored by :func:`reply_to_payload` (rows stored before files were kept too)."""
     rows = tuple(
         tuple(
             Choice(str(label), str(data), Intent(intent) if intent else None)
@@ -159,4 +161,15 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
     venue = None
     if isinstance(place := payload.get("venue"), list) and len(place) == 4:
         venue = Venue(str(place[0]), str(place[1]), float(place[2]), float(place[3]))
-    return Reply(str(payload.get("text", "")), rows, attachment=attachment, venue=venue)
+    keyboard: tuple[str, ...] = ()
+    note = ""
+    if isinstance(kept := payload.get("keyboard"), list) and len(kept) == 2:
+        keyboard, note = tuple(str(label) for label in kept[0]), str(kept[1])
+    return Reply(
+        str(payload.get("text", "")),
+        rows,
+        attachment=attachment,
+        venue=venue,
+        keyboard=keyboard,
+        keyboard_note=note,
+    )

@@ -12,6 +12,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
+from core.commands import INTENT_OF_NAME
 from core.intent_phrases import EXTRA_NUMBER_WORDS, EXTRA_PHRASES
 
 
@@ -155,6 +156,7 @@ COMMANDS: dict[str, TextIntent] = {
     "langue": TextIntent.LANGUAGE,
     "language": TextIntent.LANGUAGE,
 }
+COMMANDS.update({name: TextIntent(intent) for name, intent in INTENT_OF_NAME.items()})
 
 NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,

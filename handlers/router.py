@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core.commands import Command, command_named
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
 from core.session_codes import session_id_in
@@ -230,10 +231,11 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     if flow.person.opted_out:
         return []  # after STOP, only START gets an answer
     command = command_of(text)
-    if command is not None and command[0] == "start":
+    named = command_named(command[0]) if command is not None else None
+    if command is not None and named == Command.START:
         return await on_start(flow, command[1])
     if organiser.is_organiser(flow):
-        if command is not None and command[0] in ("admin", "organisateur"):
+        if named == Command.ORGANISER:
             return [await organiser.home(flow)]
         answer = await organiser.typed(flow, text)
         if answer is not None:

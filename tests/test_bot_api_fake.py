@@ -12,6 +12,7 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MessageEntity,
@@ -274,6 +275,40 @@ async def test_venue_and_commands(api: FakeBotApi, bot: Bot) -> None:
     }
     with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Start!", "x")])
+
+
+async def test_command_menus_follow_telegram_limits(api: FakeBotApi, bot: Bot) -> None:
+    longest = BotCommand("a" * 32, "d" * 256)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):  # nobody there wrote yet
+        await bot.set_my_commands([longest], scope=BotCommandScopeChat(77))
+    api.user(77)
+    assert await bot.set_my_commands([longest], scope=BotCommandScopeChat(77), language_code="tr")
+    assert api.commands[('{"chat_id": 77, "type": "chat"}', "tr")][0]["command"] == "a" * 32
+    for name, description in (("a" * 33, "x"), ("ça", "x"), ("aide", "d" * 257), ("aide", " ")):
+        with pytest.raises(BadRequest):
+            await bot.set_my_commands([BotCommand(name, description)])
+    with pytest.raises(BadRequest, match=r"(?i)language code"):
+        await bot.set_my_commands([BotCommand("aide", "Aide")], language_code="fra")
+    assert len(api.commands) == 1
+
+
+async def test_descriptions_follow_telegram_limits(api: FakeBotApi, bot: Bot) -> None:
+    assert await bot.set_my_description("d" * 512, language_code="fr")
+    assert await bot.set_my_short_description("s" * 120)
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.set_my_description("d" * 513)
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.set_my_short_description("s" * 121, language_code="en")
+    assert api.descriptions == {"fr": "d" * 512}
+    assert api.short_descriptions == {"": "s" * 120}
+    assert await bot.set_my_description("", language_code="fr")  # empty: removed
+    assert api.descriptions == {}
+
+
+async def test_methods_the_bot_never_calls_do_not_exist(api: FakeBotApi, bot: Bot) -> None:
+    with pytest.raises(InvalidToken):  # PTB reads 404 as a bad token
+        await bot.delete_message(CHAT, 1)
+    assert api.calls[-1].status == 404
 
 
 async def test_html_parse_mode_yields_text_and_entities(bot: Bot) -> None:

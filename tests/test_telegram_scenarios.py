@@ -360,7 +360,7 @@ async def test_the_command_menu_is_set_in_every_language(api: FakeBotApi, harnes
         for key, value in api.commands.items()
     }
     assert descriptions["fr"]["ateliers"] == "Voir les ateliers"
-    assert descriptions["en"]["ateliers"] == "See the workshops"
+    assert descriptions["en"]["workshops"] == "See the workshops"
 
 
 async def test_a_keyboard_with_the_three_choices_stays_on_screen(

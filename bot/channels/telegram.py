@@ -17,6 +17,7 @@ from starlette.responses import Response
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -37,8 +38,10 @@ from bot.channels.bodies import (
 )
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
+from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
+from core.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from core.config import Settings
-from core.dialog import Attachment, Incoming, Kind, Reply, Sender
+from core.dialog import Attachment, Incoming, Reply
 from core.i18n import LANGUAGES, Translator
 from core.sender import PermanentFailure, RetryLater, Unreachable
 from handlers.conversations import Conversations
@@ -74,43 +77,6 @@ def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def incoming_from(update: Update) -> Incoming | None:
-    """Translate a Telegram update into a channel-neutral event (None: nothing to answer)."""
-    key = str(update.update_id)
-    query = update.callback_query
-    if query is not None:
-        chat = query.message.chat if query.message is not None else None
-        chat_id = chat.id if chat is not None else query.from_user.id
-        sender = Sender(
-            CHANNEL, str(chat_id), query.from_user.first_name, query.from_user.language_code
-        )
-        return Incoming(sender, Kind.CHOICE, choice=query.data or "", update_key=key)
-    message = update.message
-    if message is None or message.chat.type != "private":
-        return None
-    user = message.from_user
-    sender = Sender(
-        CHANNEL,
-        str(message.chat.id),
-        user.first_name if user else "",
-        user.language_code if user else None,
-    )
-    if message.text is not None:
-        return Incoming(sender, Kind.TEXT, text=message.text, update_key=key)
-    return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
-
-
-def _media_of(message: Message) -> str:
-    """What a person sent instead of text."""
-    if message.voice or message.audio or message.video_note:
-        return "voice"
-    if message.sticker:
-        return "sticker"
-    if message.photo or message.video:
-        return "photo"
-    return "other"
-
-
 def pacer_for(settings: Settings) -> Pacer:
     """The pacing Telegram asks for: about 30 messages a second, one a second per chat."""
     return Pacer(settings.send_rate_per_second, settings.send_rate_per_chat)
@@ -120,40 +86,55 @@ def _seconds(wait: int | timedelta) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
-async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
-    """Send a file as a document, with its caption; best effort, after its message.
+async def _best_effort(
+    pacer: Pacer, what: str, send: Callable[[], Awaitable[object]], attempts: int = 2
+) -> None:
+    """Send something that follows a message already sent: a failure is logged, not raised.
 
-    The message it follows has gone already, so a failure here is logged, not raised:
-    retrying the whole reply would send that message twice.
+    Retrying the whole reply would send that message twice; a 429 waits as asked, once.
     """
-    document = InputFile(attachment.content, filename=attachment.filename)
-    for _ in range(2):
+    for _ in range(attempts):
         try:
-            await bot.send_document(chat_id, document, caption=attachment.caption or None)
+            await send()
         except RetryAfter as error:
             pacer.pause(_seconds(error.retry_after))
             await pacer.wait_overall()
             continue
         except TelegramError as error:
-            log.warning("the file %s was not sent: %s", attachment.filename, error)
+            log.warning("%s was not sent: %s", what, type(error).__name__)
         return
-    log.warning("the file %s was not sent: rate limited twice", attachment.filename)
+    log.warning("%s was not sent: rate limited %d times", what, attempts)
+
+
+async def send_attachment(bot: Bot, pacer: Pacer, chat_id: int, attachment: Attachment) -> None:
+    """Send a file as a document, with its caption; best effort, after its message."""
+    document = InputFile(attachment.content, filename=attachment.filename)
+    caption = attachment.caption or None
+    await _best_effort(
+        pacer, "the file", lambda: bot.send_document(chat_id, document, caption=caption)
+    )
 
 
 async def send_extras(
     bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, turn: Callable[[], Awaitable[None]]
 ) -> None:
-    """What follows a message: its file, its place on a map, the keyboard that stays."""
+    """What follows a message: its file, its place on a map, the keyboard that stays.
+
+    Each is best effort: the message has gone, and sending it again would repeat it.
+    """
     if reply.attachment is not None:
         await turn()
         await send_attachment(bot, pacer, chat_id, reply.attachment)
     if reply.venue is not None:
         await turn()
         venue = reply.venue
-        with contextlib.suppress(BadRequest):  # a map pin is a bonus, never a failure
-            await bot.send_venue(
+        await _best_effort(
+            pacer,
+            "the map pin",
+            lambda: bot.send_venue(
                 chat_id, venue.latitude, venue.longitude, venue.title, venue.address
-            )
+            ),
+        )
     if reply.keyboard and reply.keyboard_note:
         await turn()
         keyboard = ReplyKeyboardMarkup(
@@ -161,7 +142,10 @@ async def send_extras(
             resize_keyboard=True,
             is_persistent=True,
         )
-        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+        note = reply.keyboard_note
+        await _best_effort(
+            pacer, "the keyboard", lambda: bot.send_message(chat_id, note, reply_markup=keyboard)
+        )
 
 
 async def deliver(
@@ -219,6 +203,12 @@ async def answer_update(
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
                 return
+            except Forbidden:
+                raise
+            except Exception:  # the update is recorded as handled: its replies must not be lost
+                log.exception("replies not sent; queued to be sent again")
+                await requeue(incoming, replies[index:])
+                return
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
@@ -253,9 +243,8 @@ def webhook_endpoint(
         except BodyTooLarge:
             return too_large()
         try:
-            data = json.loads(body)
-            update = Update.de_json(data, bot) if isinstance(data, dict) else None
-        except Exception as error:  # any malformed body or update shape
+            update = parse_update(json.loads(body), bot)
+        except Exception as error:  # a body that is not JSON
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)
         if update is None:
@@ -307,23 +296,36 @@ async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> No
             wait = min(wait * 2, 60.0)
 
 
-COMMANDS = (
-    ("start", "command.start"),
-    ("ateliers", "command.workshops"),
-    ("inscriptions", "command.bookings"),
-    ("annuler", "command.cancel"),
-    ("aide", "command.help"),
-    ("langue", "command.language"),
-    ("donnees", "command.data"),
-)
+def command_menu(language: str, commands: tuple[Command, ...] = MENU) -> list[BotCommand]:
+    """The command menu in one language: that language's names and descriptions."""
+    t = Translator(language)
+    return [BotCommand(name_of(c, language), t(DESCRIPTION_KEYS[c])) for c in commands]
 
 
-async def set_commands(bot: Bot, default_language: str) -> None:
-    """The command menu, described in each language (setMyCommands per language code)."""
-    for language in (None, *LANGUAGES):
-        t = Translator(language or default_language)
-        commands = [BotCommand(name, t(key)) for name, key in COMMANDS]
-        await bot.set_my_commands(commands, language_code=language)
+async def set_profile(bot: Bot, settings: Settings) -> None:
+    """What people see of the bot, in each language (the default for other languages).
+
+    The description is the screen before "Start"; the short description is on the profile
+    and when the bot is shared; the command menu has each language's names. The organisers
+    (``ADMIN_TELEGRAM_IDS``) also get their command, in a menu for their chat only. An admin
+    who never wrote to the bot is unknown to Telegram ("chat not found"): logged, not fatal.
+    """
+    for code in (None, *LANGUAGES):
+        language = code or settings.default_language
+        t = Translator(language)
+        privacy = "/" + name_of(Command.PRIVACY, language)
+        await bot.set_my_description(t("telegram.description", privacy=privacy), code)
+        await bot.set_my_short_description(t("telegram.short_description"), code)
+        await bot.set_my_commands(command_menu(language), language_code=code)
+        for admin in settings.admin_telegram_ids:
+            try:
+                await bot.set_my_commands(
+                    command_menu(language, ORGANISER_MENU),
+                    scope=BotCommandScopeChat(admin),
+                    language_code=code,
+                )
+            except BadRequest as error:
+                log.warning("the organisers' menu was not set for one admin: %s", error)
 
 
 WEBHOOK_PATH = "/telegram/webhook"
@@ -361,6 +363,7 @@ def build_application(
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
         .concurrent_updates(ChatOrder())
+        .get_updates_request(TolerantUpdatesRequest())
         .build()
     )
 

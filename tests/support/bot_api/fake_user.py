@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tests.support.bot_api.records import BotMessage
-from tests.support.bot_api.wire import JSON
+from tests.support.bot_api.wire import JSON, MESSAGE_METHODS
 
 if TYPE_CHECKING:
     from tests.support.bot_api.server import FakeBotApi
@@ -142,4 +142,5 @@ class FakeUser:
         calls = await self.api.wait_for_replies(
             self.chat_id, since=since, min_count=min_replies, quiet=quiet, timeout=within
         )
-        return self.api.messages_of(calls)
+        store = self.api.store
+        return [store.bot_message(c.result) for c in calls if c.ok and c.method in MESSAGE_METHODS]

@@ -63,12 +63,14 @@ def _language(params: JSON) -> str:
     return code
 
 
-def _scope_key(params: JSON) -> str:
+def _scope_key(params: JSON, store: MessageStore) -> str:
+    """The scope as a key; a chat scope needs a chat the bot knows (its person wrote)."""
     scope = params.get("scope") or {"type": "default"}
     if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
         raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
     for needed in _SCOPES[str(scope["type"])]:
-        if chat_key(scope.get(needed)) is None:
+        chat = chat_key(scope.get(needed))
+        if chat is None or (chat not in store.people and chat not in store.messages):
             raise ApiError(400, "Bad Request: chat not found")
     return json.dumps(scope, sort_keys=True)
 
@@ -241,7 +243,7 @@ class Methods:
                 raise ApiError(400, "Bad Request: command description is empty")
             if len(description) > COMMAND_DESCRIPTION_MAX:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[(_scope_key(params), _language(params))] = copy.deepcopy(commands)
+        self.commands[(_scope_key(params, self.store), _language(params))] = copy.deepcopy(commands)
         return True
 
     async def m_setMyDescription(self, params: JSON) -> bool:

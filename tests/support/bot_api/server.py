@@ -217,6 +217,9 @@ class FakeBotApi(Waiting):
     def _chat_of(self, method: str, params: JSON) -> ChatId | None:
         if method == "answerCallbackQuery":
             return self.updates.queries.get(str(params.get("callback_query_id")))
+        scope = params.get("scope")
+        if method == "setMyCommands" and isinstance(scope, dict):  # a menu for one chat
+            return chat_key(scope.get("chat_id"))
         return chat_key(params.get("chat_id"))
 
     # ------------------------------------------------------------------ faults (shortcuts)
@@ -393,9 +396,3 @@ class FakeBotApi(Waiting):
     def bot_messages(self, chat_id: ChatId) -> list[BotMessage]:
         """Current state of the bot's messages still in a chat, oldest first."""
         return self.store.bot_messages(chat_id)
-
-    def messages_of(self, calls: list[Call]) -> list[BotMessage]:
-        """The messages sent or edited by the successful ones of ``calls``."""
-        return [
-            self.store.bot_message(c.result) for c in calls if c.ok and c.method in MESSAGE_METHODS
-        ]
