@@ -1,0 +1,196 @@
+"""Negation scope, questions and conditionals, read on normalised words.
+
+A negation only matters here when it bears on the word that would act: "n'annulez pas",
+"don't cancel", "iptal etmeyin", "لا تلغي", "ma bghitch nlghi" keep a seat. "Je ne peux pas
+venir" is a negation too, but of "venir": it asks to cancel, and the classifier knows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACTING_STEMS = (
+    # cancel
+    "annul", "desinscri", "desist", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lgh", "l8",
+    "lghi", "nlgh", "tlgh", "vazgec",
+    # erase
+    "effac", "supprim", "oubli", "delete", "erase", "remove", "wipe", "forget", "sil", "unut",
+    "امسح", "مسح", "احذف", "حذف", "تمسح", "تحذف", "انسى", "انس", "ms7", "mse7", "mss7", "tms7",
+    "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret",
+)  # fmt: skip
+"""Beginnings of the words that cancel a seat or erase data (and stop messages)."""
+
+EUROPEAN_STEMS = (
+    "annul", "desinscri", "desist", "cancel", "effac", "supprim", "oubli", "delete", "erase",
+    "remove", "wipe", "forget", "stop", "arret", "iptal", "sil", "unut",
+)  # fmt: skip
+
+CLAUSE_ENDS = frozenset(
+    {"mais", "but", "ama", "fakat", "lakin", "لكن", "بس", "bas", "donc", "alors", "so", "then",
+     "puis", "ensuite", "sinon", "otherwise", "yoksa", "walakin", "ولكن", "par", "et", "and"}
+)  # fmt: skip
+"""Words that close a clause: a negation before them does not reach past them."""
+
+FRENCH_CLOSERS = frozenset({"pas", "plus", "jamais", "rien", "point"})
+FILLERS = frozenset(
+    {"besoin", "de", "d", "la", "le", "les", "l", "ma", "mon", "mes", "me", "m", "mi", "svp",
+     "stp", "s", "il", "vous", "te", "plait", "encore", "du", "tout", "want", "to", "my",
+     "the", "please", "need", "your"}
+)  # fmt: skip
+ENGLISH_CUES = frozenset({"not", "never", "dont", "nobody"})
+AUXILIARIES = frozenset({"don", "won", "didn", "doesn", "shouldn", "wouldn", "isn", "aren"})
+ARABIC_CUES = frozenset({"لا", "ما", "مش", "مو", "لن", "لم", "ليس", "بلاش", "ماشي", "مابغيتش"})
+DARIJA_CUES = frozenset({"ma", "mat", "mach", "machi", "mashi", "mich", "mouch", "mch", "blach"})
+DARIJA_NEGATED = re.compile(r"^ma\w{2,}(ch|sh|ech|ich)$")
+ARABIC_NEGATED = re.compile(r"^(ما|م)\w{2,}ش$")
+TURKISH_NEGATED = re.compile(
+    r"^\w*(m[iu]yor\w*|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*|mayacak\w*)$"
+)
+TURKISH_NEGATIVE_WORDS = frozenset({"degil", "yok", "istemiyorum", "istemem", "istemiyoruz"})
+TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur)")
+
+QUESTION_STARTS = (
+    "comment", "pourquoi", "quand", "combien", "est ce", "est ce que", "ou est", "ou", "qu est",
+    "quel", "quelle", "peut on", "puis je", "how", "why", "when", "where", "what", "can i",
+    "could i", "is it", "do i", "should i", "nasil", "neden", "ne zaman", "nerede", "kac", "hangi",
+    "كيف", "هل", "متى", "لماذا", "واش", "كيفاش", "wach", "wesh wach", "kifach", "kifash",
+    "kif", "3lach", "imta", "fin",
+)  # fmt: skip
+TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
+CONDITIONAL_WORDS = frozenset({"if", "eger", "اذا", "لو", "ila", "ida", "idha", "law", "ken"})
+SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma", "mon"})
+TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
+
+
+def _acting(word: str) -> bool:
+    return word.startswith(ACTING_STEMS) or bool(
+        DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
+    )
+
+
+def _negates_itself(word: str) -> bool:
+    """'matlghich', 'ماتلغيش': the negation is inside the word."""
+    return bool(DARIJA_NEGATED.match(word) or ARABIC_NEGATED.match(word))
+
+
+def _scope_before(words: list[str], index: int) -> bool:
+    """Whether a negation written before ``words[index]`` reaches it."""
+    start = index
+    while start > 0 and words[start - 1] not in CLAUSE_ENDS and index - start < 6:
+        start -= 1
+    window = words[start:index]
+    for offset, word in enumerate(window):
+        distance = len(window) - offset
+        if word == "ne":  # "ne X pas [infinitive]" or "n'annulez pas"
+            closer = next(
+                (i for i in range(offset + 1, len(window)) if window[i] in FRENCH_CLOSERS), None
+            )
+            if closer is None or all(w in FILLERS for w in window[closer + 1 :]):
+                return True
+        elif word in FRENCH_CLOSERS and word != "rien":  # "pas annuler", "pas besoin d'annuler"
+            if all(w in FILLERS for w in window[offset + 1 :]):
+                return True
+        elif word in ENGLISH_CUES or (word == "t" and offset and window[offset - 1] in AUXILIARIES):
+            if distance <= 3:
+                return True
+        elif word in ARABIC_CUES or _negates_itself(word):
+            if distance <= 2:
+                return True
+        elif word in DARIJA_CUES or word == "la":  # French "ma", "la" are not negations
+            if distance <= 2 and not words[index].startswith(EUROPEAN_STEMS):
+                return True
+    return False
+
+
+def _scope_after(words: list[str], index: int) -> bool:
+    """Turkish puts the negation after: 'iptal etme', 'silmeyin', 'iptal etmek istemiyorum'."""
+    word = words[index]
+    if TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word) and len(word) > 4:
+        return True
+    if word in FRENCH_CLOSERS - {"rien"} or word in ENGLISH_CUES:
+        return False
+    for follower in words[index + 1 : index + 4]:
+        if follower in CLAUSE_ENDS:
+            return False
+        if follower in TURKISH_NEGATIVE_WORDS:
+            return True
+        if TURKISH_VERBS.match(follower) and TURKISH_NEGATED.match(follower):
+            return True
+        if follower in FRENCH_CLOSERS - {"rien"} and index + 1 < len(words):
+            return True  # "annulez pas", "j'annule pas"
+    return False
+
+
+def acting_word_negated(words: list[str]) -> bool:
+    """Whether every word that would cancel, erase or stop is negated (and there is one)."""
+    acting = [i for i, word in enumerate(words) if _acting(word)]
+    if not acting:
+        return False
+    return all(
+        _negates_itself(words[i]) or _scope_before(words, i) or _scope_after(words, i)
+        for i in acting
+    )
+
+
+def has_acting_word(words: list[str]) -> bool:
+    """Whether a word that would cancel, erase or stop is written at all."""
+    return any(_acting(word) for word in words)
+
+
+NEGATION_WORDS = frozenset(
+    {"ne", "pas", "jamais", "not", "never", "no", "non", "nan", "hayir", "degil", "yok",
+     "لا", "ما", "مش", "لن", "لم", "ليس", "mashi", "machi", "mach", "nope"}
+)  # fmt: skip
+IDIOMS = (
+    "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
+    "no worries", "sorun yok", "problem yok", "pourquoi pas", "why not", "ma kayn mouchkil",
+    "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas", "ma3lich", "pas mal",
+)  # fmt: skip
+
+
+def negated(words: list[str]) -> bool:
+    """Whether the message says no somewhere (idioms such as "pas de souci" aside)."""
+    text = " ".join(words)
+    for idiom in IDIOMS:
+        text = text.replace(idiom, " ")
+    return any(
+        word in NEGATION_WORDS or (word == "t" and i and words[i - 1] in AUXILIARIES)
+        or _negates_itself(word) or (TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word))
+        for i, word in enumerate(text.split())
+    )  # fmt: skip
+
+
+def asks(words: list[str], question_mark: bool) -> bool:
+    """Whether the message is a question."""
+    if question_mark:
+        return True
+    text = " ".join(words)
+    if any(text == start or text.startswith(start + " ") for start in QUESTION_STARTS):
+        return True
+    return any(TURKISH_QUESTION.match(word) for word in words[1:])
+
+
+def conditional(words: list[str]) -> bool:
+    """Whether the message sets a condition: "si je...", "if I...", "gelemezsem"."""
+    for i, word in enumerate(words):
+        if word in CONDITIONAL_WORDS:
+            return True
+        if word == "si" and i + 1 < len(words) and words[i + 1] in SUBJECTS:
+            return True
+        if TURKISH_CONDITIONAL.match(word):
+            return True
+    return False
+
+
+REQUESTS = (
+    "pouvez vous", "vous pouvez", "tu peux", "peux tu", "pourriez vous", "vous pourriez",
+    "can you", "could you", "would you", "will you", "please", "s il vous plait",
+    "s il te plait", "lutfen", "edebilir misiniz", "eder misiniz", "edebilir misin",
+    "eder misin", "ممكن ت", "من فضلك", "momkin t", "3afak", "afak",
+)  # fmt: skip
+
+
+def polite_request(words: list[str]) -> bool:
+    """Whether a question asks the bot to do something: "pouvez-vous annuler ma place ?"."""
+    text = " ".join(words)
+    return any(request in text for request in REQUESTS)
