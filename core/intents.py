@@ -82,6 +82,10 @@ THANKS = frozenset(
      "parfait", "cool", "great", "perfect", "harika", "ممتاز"}
 )  # fmt: skip
 """A message made only of these words thanks; it is never consent."""
+FAREWELLS = frozenset(
+    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه"}
+)
+"""A message that says goodbye does not consent to anything."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,8 @@ def _safe(
             return Reading(TextIntent.UNKNOWN, confidence)
     if intent == TextIntent.YES:
         if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
+            return Reading(TextIntent.UNKNOWN, confidence)
+        if FAREWELLS & set(words):
             return Reading(TextIntent.UNKNOWN, confidence)
         if negated(words):
             return Reading(TextIntent.NO, probabilities[TextIntent.NO.value])

@@ -62,6 +62,16 @@ SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
 
 
+def _reaches(between: list[str]) -> bool:
+    """Whether a French "pas" reaches past these words to the verb after them.
+
+    Fillers ("pas besoin de", "pas la peine de") and one word followed by "de"
+    ("pas envie d'annuler", "pas demandé d'annuler") let it through.
+    """
+    rest = [word for word in between if word not in FILLERS]
+    return not rest or (len(rest) == 1 and between[-1:] in (["de"], ["d"]))
+
+
 def _acting(word: str) -> bool:
     return word.startswith(ACTING_STEMS) or bool(
         DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
@@ -85,10 +95,10 @@ def _scope_before(words: list[str], index: int) -> bool:
             closer = next(
                 (i for i in range(offset + 1, len(window)) if window[i] in FRENCH_CLOSERS), None
             )
-            if closer is None or all(w in FILLERS for w in window[closer + 1 :]):
+            if closer is None or _reaches(window[closer + 1 :]):
                 return True
-        elif word in FRENCH_CLOSERS and word != "rien":  # "pas annuler", "pas besoin d'annuler"
-            if all(w in FILLERS for w in window[offset + 1 :]):
+        elif word in FRENCH_CLOSERS and word != "rien":  # "pas annuler", "pas envie d'annuler"
+            if _reaches(window[offset + 1 :]):
                 return True
         elif word in ENGLISH_CUES or (word == "t" and offset and window[offset - 1] in AUXILIARIES):
             if distance <= 3:
