@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
+from core.unread import forget_old as forget_old_unread
 from core.notices import expire_due_offers
 from core.privacy import forget_inactive
 from core.reminders import plan_reminders
@@ -76,6 +77,7 @@ class Engine:
                 session, now, settings.retention_months, settings.offer_expiry_minutes
             )
         await forget_old_messages(self.db, now)
+        await forget_old_unread(self.db, now)
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)

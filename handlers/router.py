@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core.dialog import Incoming, Intent, Kind, Reply
-from core.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
+from core import unread
+from core.intents import Reading, TextIntent, command_of, read
 from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
 from handlers.context import Flow
 
@@ -221,9 +222,23 @@ def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
+def _opt_out(text: str, reading: Reading) -> bool | None:
+    """True for STOP and its everyday forms, False for START (and /start alone), else None."""
+    command = command_of(text)
+    if command is not None:
+        return {"stop": True, "start": False}.get(command[0]) if not command[1] else None
+    return {TextIntent.STOP: True, TextIntent.START: False}.get(reading.intent)
+
+
+def _asks_yes_no(flow: Flow) -> bool:
+    """Whether the last screen asked a yes/no question."""
+    return any(entry[1] == Intent.YES for entry in flow.state.get("choices", []))
+
+
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
-    stop = opt_out_of(text)
+    reading = read(text, flow.person.language)
+    stop = _opt_out(text, reading)
     if stop is not None:
         return on_opt_out(flow, stop)
     if flow.person.opted_out:
@@ -239,43 +254,61 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
             return [answer]
     if flow.first_contact:
         return [menu.welcome(flow)]
-    number = number_of(text)
-    if number is not None:
-        data = _remembered(flow, number=number)
-        if data is not None:
+    return await _in_context(flow, text, reading)
+
+
+async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
+    """A reading on the screen the person is looking at."""
+    intent = reading.intent
+    if intent == TextIntent.NUMBER and reading.number is not None:
+        data = _remembered(flow, number=reading.number)
+        return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
+    if intent in (TextIntent.YES, TextIntent.NO):
+        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
+        if data is not None and _asks_yes_no(flow):
             return await on_choice(flow, data)
-    if len(text.split()) >= 3:  # a title before the looser readings of the words
+        if intent == TextIntent.YES:  # a yes acts only on a screen that asks yes/no
+            return [menu.ask_again(flow)]
+        return [menu.kept(flow)] if _asks_yes_no(flow) else [menu.main_menu(flow)]
+    if len(text.split()) >= 3 and intent in (TextIntent.SESSION, TextIntent.UNKNOWN):
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
-    intent = intent_of(text)
-    if intent in (TextIntent.YES, TextIntent.NO):
-        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
-        if data is not None:
-            return await on_choice(flow, data)
-        return [menu.main_menu(flow)] if intent == TextIntent.NO else [menu.not_understood(flow)]
-    if intent == TextIntent.CANCEL:
-        return [await cancel.start(flow)]
-    if intent == TextIntent.MY_BOOKINGS:
-        return [await cancel.my_bookings(flow)]
-    if intent == TextIntent.WORKSHOPS:
-        return [await browse.session_list(flow)]
-    if intent == TextIntent.MENU:
-        return [menu.main_menu(flow)]
-    if intent == TextIntent.HELP:
-        return [menu.help_screen(flow)]
-    if intent == TextIntent.PRIVACY:
-        return [privacy.notice(flow)]
-    if intent == TextIntent.LANGUAGE:
-        return [menu.languages(flow)]
-    if intent == TextIntent.EXPLAIN:
-        return [menu.explain(flow)]
+    answer = await _answer(flow, reading)
+    if answer is not None:
+        return [answer]
     session_id = await browse.session_named(flow, text)
     if session_id is not None:
         return [await browse.session_card(flow, session_id)]
+    if intent == TextIntent.SESSION:
+        return [await browse.session_list(flow)]
+    await unread.remember(flow.db, text, flow.person.language or "", flow.now, flow.person.name)
+    log.info("text not understood (%d characters)", len(text))
+    return [menu.ask_again(flow)]
+
+
+async def _answer(flow: Flow, reading: Reading) -> Reply | None:
+    """The screen an intent opens; None when the intent opens none."""
+    intent, topic = reading.intent, reading.topic
+    if intent == TextIntent.CANCEL or (intent == TextIntent.HELP and topic == TextIntent.CANCEL):
+        return await cancel.start(flow)  # a screen that asks to confirm, never an act
+    if intent == TextIntent.HELP and topic == TextIntent.FORGET:
+        return privacy.notice(flow)
     if intent == TextIntent.FORGET:
-        return [privacy.ask(flow)]
-    return [menu.not_understood(flow)]
+        return privacy.ask(flow)
+    if intent == TextIntent.MY_BOOKINGS:
+        return await cancel.my_bookings(flow)
+    if intent == TextIntent.WORKSHOPS:
+        return await browse.session_list(flow)
+    simple = {
+        TextIntent.MENU: menu.main_menu,
+        TextIntent.HELP: menu.help_screen,
+        TextIntent.PRIVACY: privacy.notice,
+        TextIntent.LANGUAGE: menu.languages,
+        TextIntent.EXPLAIN: menu.explain,
+    }
+    step = simple.get(intent)
+    return step(flow) if step is not None else None
 
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:

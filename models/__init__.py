@@ -6,6 +6,7 @@ from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
+from models.unread import UnreadMessage
 from models.workshops import SessionStatus, WorkshopSession
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ProcessedUpdate",
     "SessionStatus",
     "UTCDateTime",
+    "UnreadMessage",
     "WorkshopSession",
     "create_engine",
     "is_sqlite",
