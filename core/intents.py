@@ -71,6 +71,8 @@ COMMANDS: dict[str, TextIntent] = {
 
 SURE = 0.55
 """Below this probability, cancel, erase, stop and yes are not acted on."""
+SURE_YES = 0.65
+"""A yes confirms a booking or a cancellation: it needs a wider margin."""
 ENOUGH = 0.35
 """Below this probability, nothing is read at all."""
 ACTING = frozenset({TextIntent.CANCEL, TextIntent.FORGET, TextIntent.STOP})
@@ -161,13 +163,37 @@ def _safe(
     if intent == TextIntent.YES:
         if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if FAREWELLS & set(words):
+        if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
         if negated(words):
             return Reading(TextIntent.NO, probabilities[TextIntent.NO.value])
-        if confidence < SURE or mark:
+        if confidence < SURE_YES or mark:
             return Reading(TextIntent.UNKNOWN, confidence)
     return Reading(intent, confidence)
+
+
+YES_WORDS = frozenset(
+    {"oui", "ouais", "ouai", "ouep", "oue", "we", "wi", "ui", "ok", "daccord", "dakor", "daccor",
+     "dacc", "confirme", "confirmer", "confirmez", "confirmed", "confirm", "valide", "valider",
+     "sur", "evidemment", "absolument", "exactement", "volontiers", "plaisir", "parfait",
+     "carrement", "viens", "viendrai", "serai", "present", "presente", "partante", "partant",
+     "reserve", "reservez", "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
+     "sure", "course", "absolutely", "definitely", "fine", "alright", "right", "correct",
+     "good", "great", "coming", "there", "in", "book", "ahead", "do", "evet", "evt", "tamam",
+     "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
+     "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
+     "he", "hi", "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
+     "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
+     "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
+     "roule", "va", "convient", "probleme", "souci", "problem", "not", "why", "sorun", "yok",
+     "mushkil", "mouchkil", "مشكل", "ماشي", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
+     "dak", "sounds", "bon", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go", "ca"}
+)  # fmt: skip
+"""A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
+
+
+def _says_yes(words: list[str]) -> bool:
+    return any(word in YES_WORDS for word in words)
 
 
 def intent_of(text: str, language: str | None = None) -> TextIntent | None:
