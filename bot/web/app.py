@@ -17,7 +17,17 @@ from bot.web.context import DashboardContext
 from bot.web.headers import SecurityHeaders
 from bot.web.rendering import error_page
 from bot.web.state import base_path
-from bot.web.views import auth, changes, exports, figures, posters, roster, schedule, sessions
+from bot.web.views import (
+    auth,
+    changes,
+    exports,
+    figures,
+    posters,
+    roster,
+    schedule,
+    sessions,
+    unread,
+)
 
 MOUNT_PATH = "/admin"
 COOKIE = "atelier_admin"
@@ -64,6 +74,7 @@ def routes() -> list[Route | Mount]:
         Route("/import", schedule.import_form, methods=get),
         Route("/import", schedule.import_action, methods=post),
         Route("/figures", figures.figures_page, methods=get),
+        Route("/not-understood", unread.unread_page, methods=get),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
