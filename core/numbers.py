@@ -93,7 +93,7 @@ def value_of(word: str) -> int | None:
     return found
 
 
-TURKISH_ENDINGS = ("sini", "sine", "si", "yi", "yu", "ye", "ya", "i", "u", "yi")
+TURKISH_ENDINGS = ("sini", "sine", "si", "su", "yi", "yu", "ye", "ya", "i", "u")
 
 
 def choice_number(words: list[str]) -> int | None:
