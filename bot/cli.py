@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import asyncio
 import contextlib
 import csv
+import json
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -209,7 +209,7 @@ def _why(error: Exception) -> str:
 
 def _understand(language: str | None) -> int:
     """One JSON reading per line of standard input, in the same order."""
-    from core.intents import read  # noqa: PLC0415
+    from core.intents import read
 
     out = sys.stdout
     for line in sys.stdin:

@@ -32,9 +32,7 @@ def features(text: str) -> list[str]:
                 break
             grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
     for size in WORD_SIZES:
-        grams.extend(
-            "w:" + " ".join(words[i : i + size]) for i in range(len(words) - size + 1)
-        )
+        grams.extend("w:" + " ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return grams
 
 

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
-from core.unread import forget_old as forget_old_unread
 from core.notices import expire_due_offers
 from core.privacy import forget_inactive
 from core.reminders import plan_reminders
 from core.sender import Deliver, OutboxSender, Render
+from core.unread import forget_old as forget_old_unread
 from models import Database
 
 log = logging.getLogger(__name__)

@@ -95,20 +95,19 @@ def _scope_before(words: list[str], index: int) -> bool:
             closer = next(
                 (i for i in range(offset + 1, len(window)) if window[i] in FRENCH_CLOSERS), None
             )
-            if closer is None or _reaches(window[closer + 1 :]):
-                return True
+            reached = closer is None or _reaches(window[closer + 1 :])
         elif word in FRENCH_CLOSERS and word != "rien":  # "pas annuler", "pas envie d'annuler"
-            if _reaches(window[offset + 1 :]):
-                return True
+            reached = _reaches(window[offset + 1 :])
         elif word in ENGLISH_CUES or (word == "t" and offset and window[offset - 1] in AUXILIARIES):
-            if distance <= 3:
-                return True
+            reached = distance <= 3
         elif word in ARABIC_CUES or _negates_itself(word):
-            if distance <= 2:
-                return True
+            reached = distance <= 2
         elif word in DARIJA_CUES or word == "la":  # French "ma", "la" are not negations
-            if distance <= 2 and not words[index].startswith(EUROPEAN_STEMS):
-                return True
+            reached = distance <= 2 and not words[index].startswith(EUROPEAN_STEMS)
+        else:
+            reached = False
+        if reached:
+            return True
     return False
 
 

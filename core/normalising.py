@@ -82,7 +82,13 @@ _EMOJI = str.maketrans(EMOJI)
 
 def bare(text: str) -> str:
     """Lower case without accents, vowel marks or punctuation; single spaces."""
-    text = text[:MAX_ANALYSED].translate(_EMOJI).replace("\u0130", "i").replace("\u0131", "i").casefold()
+    text = (
+        text[:MAX_ANALYSED]
+        .translate(_EMOJI)
+        .replace("\u0130", "i")
+        .replace("\u0131", "i")
+        .casefold()
+    )
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     stripped = stripped.translate(_ARABIC_DIGITS).translate(_ARABIC_LETTERS)

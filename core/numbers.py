@@ -10,7 +10,7 @@ from __future__ import annotations
 CARDINALS: dict[str, int] = {
     # French
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "deu": 2, "troi": 3, "katre": 4, "cinq": 5,
+    "huit": 8, "neuf": 9, "dix": 10, "deu": 2, "troi": 3, "katre": 4,
     # English
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "tree": 3,
@@ -52,9 +52,9 @@ ANNOUNCERS = frozenset(
      "c", "est", "ce", "sera", "alors", "ben", "euh", "bah", "bon", "moi", "plutot", "celui",
      "celle", "ci", "atelier",
      "the", "number", "choice", "i", "ll", "take", "want", "pick", "choose", "go", "with",
-     "want", "id", "like", "option", "it", "s", "is", "one", "please", "ok", "lets", "let",
+     "id", "like", "it", "s", "is", "one", "please", "ok", "lets", "let",
      "numara", "numarali", "secenek", "sik", "istiyorum", "seciyorum", "sectim", "olsun",
-     "tane", "sayi", "ben", "bence", "rakam", "cevap",
+     "tane", "sayi", "bence", "rakam", "cevap",
      "رقم", "الرقم", "اختار", "اريد", "بغيت", "نختار", "bghit", "nakhod", "nkhtar", "khtar",
      "raqm", "ra9m", "n3am", "hada", "hadi", "ana", "اختيار", "ال"}
 )  # fmt: skip

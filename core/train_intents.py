@@ -53,8 +53,8 @@ def typo(text: str, chance: random.Random) -> str:
 
 def train(path: Path = TRAINING) -> LinearModel:
     """Fit tf-idf over n-grams and a multinomial logistic regression; prune small weights."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
     chance = random.Random(13)
     texts: list[str] = []

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.dialog import Incoming, Intent, Kind, Reply
 from core import unread
+from core.dialog import Incoming, Intent, Kind, Reply
 from core.intents import Reading, TextIntent, command_of, read
 from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
 from handlers.context import Flow
