@@ -165,24 +165,28 @@ def _safe(
             return Reading(TextIntent.UNKNOWN, confidence)
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if negated(words):
-            return Reading(TextIntent.NO, probabilities[TextIntent.NO.value])
+        if negated(words):  # "je ne serai pas présente": not a yes; the next reading then
+            rest = {k: v for k, v in probabilities.items() if k != TextIntent.YES.value}
+            runner_up = max(rest, key=rest.__getitem__)
+            if rest[runner_up] < ENOUGH:  # a negated yes, and nothing else clear: a no
+                return Reading(TextIntent.NO, probabilities[TextIntent.NO.value])
+            return _safe(TextIntent(runner_up), rest, words, mark)
         if confidence < SURE_YES or mark:
             return Reading(TextIntent.UNKNOWN, confidence)
     return Reading(intent, confidence)
 
 
 YES_WORDS = frozenset(
-    {"oui", "ouais", "ouai", "ouep", "oue", "we", "wi", "ui", "ok", "daccord", "dakor", "daccor",
+    {"oui", "ouais", "ouai", "ouep", "oue", "wi", "ui", "ok", "daccord", "dakor", "daccor",
      "dacc", "confirme", "confirmer", "confirmez", "confirmed", "confirm", "valide", "valider",
      "sur", "evidemment", "absolument", "exactement", "volontiers", "plaisir", "parfait",
      "carrement", "viens", "viendrai", "serai", "present", "presente", "partante", "partant",
-     "reserve", "reservez", "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
+     "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
      "sure", "course", "absolutely", "definitely", "fine", "alright", "right", "correct",
-     "good", "great", "coming", "there", "in", "book", "ahead", "do", "evet", "evt", "tamam",
+     "good", "great", "coming", "there", "ahead", "evet", "evt", "tamam",
      "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
      "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
-     "he", "hi", "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
+     "he", "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
      "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "probleme", "souci", "problem", "not", "why", "sorun", "yok",

@@ -62,14 +62,18 @@ SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
 
 
+LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du"})
+"""Words between a verb and its object: "pas demandé l'annulation", "pas envie d'annuler"."""
+
+
 def _reaches(between: list[str]) -> bool:
     """Whether a French "pas" reaches past these words to the verb after them.
 
-    Fillers ("pas besoin de", "pas la peine de") and one word followed by "de"
-    ("pas envie d'annuler", "pas demandé d'annuler") let it through.
+    Fillers ("pas besoin de", "pas la peine de") and one word followed by a link word
+    ("pas envie d'annuler", "pas demandé l'annulation") let it through.
     """
     rest = [word for word in between if word not in FILLERS]
-    return not rest or (len(rest) == 1 and between[-1:] in (["de"], ["d"]))
+    return not rest or (len(rest) == 1 and bool(between) and between[-1] in LINKS)
 
 
 def _acting(word: str) -> bool:

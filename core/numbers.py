@@ -7,6 +7,8 @@ A number counts only when it clearly is a choice: alone, or with words that anno
 
 from __future__ import annotations
 
+from core.normalising import bare
+
 CARDINALS: dict[str, int] = {
     # French
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
@@ -63,7 +65,7 @@ ANNOUNCERS = frozenset(
 SOFTENERS = frozenset(
     {"svp", "stp", "s", "il", "vous", "te", "plait", "merci", "beaucoup", "please", "pls",
      "thanks", "thank", "you", "lutfen", "tesekkurler", "sagol", "من", "فضلك", "شكرا", "afak",
-     "3afak", "lah", "ykhlik", "allah", "choukran", "chokran", "shukran", "bien", "sur", "oui",
+     "3afak", "عفاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah", "choukran", "chokran", "shukran", "bien", "sur", "oui",
      "yes", "evet", "dir", "dur", "tir", "tur"}
 )  # fmt: skip
 
@@ -74,6 +76,13 @@ NOT_A_CHOICE_AFTER = frozenset(
      "instant", "moment", "fois", "seconde", "sec", "min", "times"}
 )  # fmt: skip
 """A number followed by these words counts something, it does not pick a choice."""
+
+# Every word above is compared in its plain form (Arabic "ى" as "ي", "ة" as "ه", no hamza).
+CARDINALS = {bare(word): value for word, value in CARDINALS.items()}
+ORDINALS = {bare(word): value for word, value in ORDINALS.items()}
+ANNOUNCERS = frozenset(bare(word) for word in ANNOUNCERS)
+SOFTENERS = frozenset(bare(word) for word in SOFTENERS)
+NOT_A_CHOICE_AFTER = frozenset(bare(word) for word in NOT_A_CHOICE_AFTER)
 
 MAX_CHOICE = 20
 
@@ -93,7 +102,7 @@ def value_of(word: str) -> int | None:
     return found
 
 
-TURKISH_ENDINGS = ("sini", "sine", "si", "su", "yi", "yu", "ye", "ya", "i", "u")
+TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "ye", "ya", "i", "u")
 
 
 def choice_number(words: list[str]) -> int | None:

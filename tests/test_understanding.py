@@ -1,7 +1,8 @@
 """Understanding people in their own words: the held-out corpus, the rules, the safety policy.
 
-The held-out part (tests/data/intents_heldout.csv) is never used to build the classifier:
-``core.train_intents`` reads only tests/data/intents_train.csv.
+The held-out parts (tests/data/intents_heldout.csv, then intents_heldout2.csv, written later
+with other phrasings) are never used to build the classifier: ``core.train_intents`` reads
+only tests/data/intents_train.csv.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from core.unread import scrub
 from tests.support.factories import DATA
 
 TARGET = 0.95
-FLOOR = 0.85
+FLOOR = 0.88
+HELD_OUT = ("intents_heldout.csv", "intents_heldout2.csv")
 """Measured held-out accuracy stays above this; the target is TARGET (see test below)."""
 DANGEROUS = {"yes", "cancel", "forget"}
 
@@ -54,23 +56,25 @@ def accuracy_by(rows: list[dict[str, str]], key: str) -> dict[str, float]:
 
 
 def test_the_corpus_has_2000_messages_in_four_languages() -> None:
-    rows = corpus("intents_train.csv") + corpus("intents_heldout.csv")
+    held_out = [row for name in HELD_OUT for row in corpus(name)]
+    rows = corpus("intents_train.csv") + held_out
     sizes = Counter(r["language"] for r in rows)
-    print(f"\ncorpus: {len(rows)} messages, {dict(sizes)}")
+    print(f"\ncorpus: {len(rows)} messages, {dict(sizes)}; held out: {len(held_out)}")
     assert len(rows) >= 2000
     assert set(sizes) == {"fr", "en", "ar", "tr"}
     train = {r["text"] for r in corpus("intents_train.csv")}
-    assert not [r["text"] for r in corpus("intents_heldout.csv") if r["text"] in train]
+    assert not [r["text"] for r in held_out if r["text"] in train]
 
 
 def test_the_shipped_model_is_built_from_the_current_training_part() -> None:
     assert classifier.shipped().trained_on == fingerprint(TRAINING)
 
 
-def test_held_out_accuracy_per_language_and_intent() -> None:
-    rows = corpus("intents_heldout.csv")
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_held_out_accuracy_per_language_and_intent(name: str) -> None:
+    rows = corpus(name)
     overall = sum(map(right, rows)) / len(rows)
-    print(f"\nheld-out: {overall:.1%} of {len(rows)}")
+    print(f"\n{name}: {overall:.1%} of {len(rows)}")
     print("per language:", {k: f"{v:.0%}" for k, v in accuracy_by(rows, "language").items()})
     print("per intent:", {k: f"{v:.0%}" for k, v in accuracy_by(rows, "intent").items()})
     assert overall >= FLOOR
@@ -79,11 +83,11 @@ def test_held_out_accuracy_per_language_and_intent() -> None:
 
 @pytest.mark.xfail(reason="held-out accuracy is below the 95 % target", strict=True)
 def test_held_out_accuracy_reaches_the_target() -> None:
-    rows = corpus("intents_heldout.csv")
+    rows = [row for name in HELD_OUT for row in corpus(name)]
     assert sum(map(right, rows)) / len(rows) >= TARGET
 
 
-@pytest.mark.parametrize("name", ["intents_train.csv", "intents_heldout.csv"])
+@pytest.mark.parametrize("name", ["intents_train.csv", *HELD_OUT])
 def test_no_dangerous_mistake(name: str) -> None:
     assert not [r["text"] for r in corpus(name) if dangerous(r)]
 
