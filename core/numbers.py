@@ -65,7 +65,8 @@ ANNOUNCERS = frozenset(
 SOFTENERS = frozenset(
     {"svp", "stp", "s", "il", "vous", "te", "plait", "merci", "beaucoup", "please", "pls",
      "thanks", "thank", "you", "lutfen", "tesekkurler", "sagol", "من", "فضلك", "شكرا", "afak",
-     "3afak", "عفاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah", "choukran", "chokran", "shukran", "bien", "sur", "oui",
+     "3afak", "عفاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah",
+     "choukran", "chokran", "shukran", "bien", "sur", "oui",
      "yes", "evet", "dir", "dur", "tir", "tur"}
 )  # fmt: skip
 
