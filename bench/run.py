@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import contention, conversation, reminder_fanout, scale, startup
+from bench import contention, conversation, reminder_fanout, scale, startup, understand
 from bench.databases import POSTGRES_URL
 from bench.results import Database, Options, Result, machine, machine_line, table, write_json
 
@@ -46,6 +46,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(reminder_fanout.NAME, reminder_fanout.benchmark),
     Benchmark(scale.NAME, scale.benchmark, BOTH),
     Benchmark(startup.NAME, startup.benchmark),
+    Benchmark(understand.NAME, understand.benchmark),
 ]
 
 
