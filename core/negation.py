@@ -73,7 +73,12 @@ def _reaches(between: list[str]) -> bool:
     ("pas envie d'annuler", "pas demandé l'annulation") let it through.
     """
     rest = [word for word in between if word not in FILLERS]
-    return not rest or (len(rest) == 1 and bool(between) and between[-1] in LINKS)
+    if not rest:
+        return True
+    if len(rest) != 1:
+        return False
+    after = between[between.index(rest[0]) + 1 :]
+    return any(word in LINKS for word in after)
 
 
 def _acting(word: str) -> bool:
@@ -156,8 +161,9 @@ NEGATION_WORDS = frozenset(
 )  # fmt: skip
 IDIOMS = (
     "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
-    "no worries", "sorun yok", "problem yok", "pourquoi pas", "why not", "ma kayn mouchkil",
-    "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas", "ma3lich", "pas mal",
+    "no worries", "sorun yok", "sorun degil", "problem yok", "pourquoi pas", "why not",
+    "ma kayn mouchkil", "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas",
+    "ma3lich", "pas mal",
 )  # fmt: skip
 
 

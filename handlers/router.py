@@ -8,7 +8,7 @@ from typing import Any
 
 from core import unread
 from core.dialog import Incoming, Intent, Kind, Reply
-from core.intents import Reading, TextIntent, command_of, read
+from core.intents import Reading, TextIntent, command_of, opt_out_of, read
 from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
 from handlers.context import Flow
 
@@ -222,14 +222,6 @@ def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
-def _opt_out(text: str, reading: Reading) -> bool | None:
-    """True for STOP and its everyday forms, False for START (and /start alone), else None."""
-    command = command_of(text)
-    if command is not None:
-        return {"stop": True, "start": False}.get(command[0]) if not command[1] else None
-    return {TextIntent.STOP: True, TextIntent.START: False}.get(reading.intent)
-
-
 def _asks_yes_no(flow: Flow) -> bool:
     """Whether the last screen asked a yes/no question."""
     return any(entry[1] == Intent.YES for entry in flow.state.get("choices", []))
@@ -237,8 +229,8 @@ def _asks_yes_no(flow: Flow) -> bool:
 
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
+    stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
     reading = read(text, flow.person.language)
-    stop = _opt_out(text, reading)
     if stop is not None:
         return on_opt_out(flow, stop)
     if flow.person.opted_out:
