@@ -222,6 +222,12 @@ def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
+TITLE_LAST = frozenset(
+    {TextIntent.CANCEL, TextIntent.FORGET, TextIntent.STOP, TextIntent.HELP, TextIntent.EXPLAIN}
+)
+"""Intents read before a workshop title: the screens they open are what was asked for."""
+
+
 def _asks_yes_no(flow: Flow) -> bool:
     """Whether the last screen asked a yes/no question."""
     return any(entry[1] == Intent.YES for entry in flow.state.get("choices", []))
@@ -262,7 +268,7 @@ async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
         if intent == TextIntent.YES:  # a yes acts only on a screen that asks yes/no
             return [menu.ask_again(flow)]
         return [menu.kept(flow)] if _asks_yes_no(flow) else [menu.main_menu(flow)]
-    if len(text.split()) >= 3 and intent in (TextIntent.SESSION, TextIntent.UNKNOWN):
+    if len(text.split()) >= 3 and intent not in TITLE_LAST:  # a title before looser readings
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
