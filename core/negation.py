@@ -62,7 +62,7 @@ SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
 
 
-LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du"})
+LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du", "que", "qu"})
 """Words between a verb and its object: "pas demandé l'annulation", "pas envie d'annuler"."""
 
 
@@ -72,7 +72,7 @@ def _reaches(between: list[str]) -> bool:
     Fillers ("pas besoin de", "pas la peine de") and one word followed by a link word
     ("pas envie d'annuler", "pas demandé l'annulation") let it through.
     """
-    rest = [word for word in between if word not in FILLERS]
+    rest = [word for word in between if word not in FILLERS and word not in LINKS]
     if not rest:
         return True
     if len(rest) != 1:
@@ -120,19 +120,28 @@ def _scope_before(words: list[str], index: int) -> bool:
     return False
 
 
+NECESSITY = frozenset({"lazim", "gerek", "gerekiyor", "gerekli", "sart", "lazimdi"})
+"""'iptal etmem lazım' is 'I must cancel': the verb before these is a noun, not a negation."""
+
+
+def _turkish_negative(words: list[str], at: int) -> bool:
+    word = words[at]
+    if not (TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word)):
+        return False
+    return not (at + 1 < len(words) and words[at + 1] in NECESSITY)
+
+
 def _scope_after(words: list[str], index: int) -> bool:
     """Turkish puts the negation after: 'iptal etme', 'silmeyin', 'iptal etmek istemiyorum'."""
     word = words[index]
-    if TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word) and len(word) > 4:
+    if len(word) > 4 and _turkish_negative(words, index):
         return True
     if word in FRENCH_CLOSERS - {"rien"} or word in ENGLISH_CUES:
         return False
-    for follower in words[index + 1 : index + 4]:
+    for offset, follower in enumerate(words[index + 1 : index + 4], start=index + 1):
         if follower in CLAUSE_ENDS:
             return False
-        if follower in TURKISH_NEGATIVE_WORDS:
-            return True
-        if TURKISH_VERBS.match(follower) and TURKISH_NEGATED.match(follower):
+        if follower in TURKISH_NEGATIVE_WORDS or _turkish_negative(words, offset):
             return True
         if follower in FRENCH_CLOSERS - {"rien"} and index + 1 < len(words):
             return True  # "annulez pas", "j'annule pas"
