@@ -191,17 +191,11 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
     return [await STEPS[action.name](flow, action)]
 
 
-def _remembered(
-    flow: Flow, *, number: int | None = None, intent: Intent | None = None
-) -> str | None:
-    """The data of a choice on the last screen, by its number or its meaning."""
+def _remembered(flow: Flow, *, number: int) -> str | None:
+    """The data of the choice numbered ``number`` on the last screen."""
     choices: list[list[Any]] = flow.state.get("choices", [])
-    if number is not None and 1 <= number <= len(choices):
+    if 1 <= number <= len(choices):
         return str(choices[number - 1][0])
-    if intent is not None:
-        for entry in choices:
-            if entry[1] == intent:
-                return str(entry[0])
     return None
 
 
@@ -228,9 +222,27 @@ TITLE_LAST = frozenset(
 """Intents read before a workshop title: the screens they open are what was asked for."""
 
 
+YES_CHOICES = (actions.THERE, actions.OFFER_ACCEPT)
+NO_CHOICES = (actions.OFFER_DECLINE,)
+"""Notices that ask a question without yes/no buttons: "I'll be there", a freed seat offered."""
+
+
+def _answer(flow: Flow, yes: bool) -> str | None:
+    """The data of the choice that answers yes (or no) on the last screen, if it asks."""
+    choices: list[list[Any]] = flow.state.get("choices", [])
+    wanted, names = (Intent.YES, YES_CHOICES) if yes else (Intent.NO, NO_CHOICES)
+    for entry in choices:
+        if entry[1] == wanted:
+            return str(entry[0])
+    for entry in choices:
+        if str(entry[0]).split(":")[0] in names:
+            return str(entry[0])
+    return None
+
+
 def _asks_yes_no(flow: Flow) -> bool:
     """Whether the last screen asked a yes/no question."""
-    return any(entry[1] == Intent.YES for entry in flow.state.get("choices", []))
+    return _answer(flow, True) is not None
 
 
 async def on_text(flow: Flow, text: str) -> list[Reply]:
@@ -262,7 +274,7 @@ async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
         data = _remembered(flow, number=reading.number)
         return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
     if intent in (TextIntent.YES, TextIntent.NO):
-        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
+        data = _answer(flow, intent == TextIntent.YES)
         if data is not None and _asks_yes_no(flow):
             return await on_choice(flow, data)
         if intent == TextIntent.YES:  # a yes acts only on a screen that asks yes/no
@@ -272,7 +284,7 @@ async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
-    answer = await _answer(flow, reading)
+    answer = await _screen(flow, reading)
     if answer is not None:
         return [answer]
     session_id = await browse.session_named(flow, text)
@@ -285,7 +297,7 @@ async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
     return [menu.ask_again(flow)]
 
 
-async def _answer(flow: Flow, reading: Reading) -> Reply | None:
+async def _screen(flow: Flow, reading: Reading) -> Reply | None:
     """The screen an intent opens; None when the intent opens none."""
     intent, topic = reading.intent, reading.topic
     if intent == TextIntent.CANCEL or (intent == TextIntent.HELP and topic == TextIntent.CANCEL):

@@ -11,6 +11,7 @@ from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, UnreadMessage
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
+from tests.test_reminders import DUE, Inbox, booked_chat, sender_for
 
 
 async def _booked(db: Database) -> int:
@@ -114,3 +115,19 @@ async def test_stop_in_everyday_forms_says_how_to_come_back(
     assert await chat.say("menu") == []
     await chat.say("START")
     assert chat.last
+
+
+@pytest.mark.parametrize("answer", ["oui oui je serai là", "ok", "evet", "yes i'll be there"])
+async def test_a_written_yes_to_the_reminder_says_i_will_be_there(
+    db: Database, clock: FixedClock, answer: str
+) -> None:
+    chat, _ = await booked_chat(db, clock)
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received
+    await chat.say(answer)
+    assert "C'est noté" in chat.text
+    async with db.transaction() as session:
+        booking = (await session.execute(select(Booking))).scalar_one()
+    assert booking.confirmed_at == DUE
