@@ -64,10 +64,10 @@ class LinearModel:
         """Write the model as compact gzip'd JSON."""
         table = {
             "classes": self.classes,
-            "intercepts": [round(b, 4) for b in self.intercepts],
+            "intercepts": [round(b, 3) for b in self.intercepts],
             "trained_on": self.trained_on,
             "weights": {
-                gram: [round(idf, 4), {str(i): round(w, 4) for i, w in row.items()}]
+                gram: [round(idf, 3), {str(i): round(w, 3) for i, w in row.items()}]
                 for gram, (idf, row) in sorted(self.weights.items())
             },
         }

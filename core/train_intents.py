@@ -16,7 +16,7 @@ from core.classifier import MODEL_PATH, LinearModel, features
 from core.normalising import normalise
 
 TRAINING = Path(__file__).resolve().parent.parent / "tests" / "data" / "intents_train.csv"
-PRUNE_BELOW = 0.02
+PRUNE_BELOW = 0.1
 """Weights smaller than this change no reading and are not shipped."""
 
 
