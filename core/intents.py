@@ -186,12 +186,12 @@ YES_WORDS = frozenset(
      "good", "great", "coming", "there", "ahead", "evet", "evt", "tamam",
      "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
      "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
-     "he", "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
+     "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
      "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "probleme", "souci", "problem", "not", "why", "sorun", "yok",
      "mushkil", "mouchkil", "مشكل", "ماشي", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
-     "dak", "sounds", "bon", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go", "ca"}
+     "dak", "sounds", "bon", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
 )  # fmt: skip
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
