@@ -17,12 +17,17 @@ from rapidfuzz import fuzz, process
 
 from core import classifier
 from core.negation import (
+    about_messages,
     acting_word_negated,
     asks,
+    cannot,
     conditional,
+    erases_personal,
+    gives_back,
     has_acting_word,
     negated,
     polite_request,
+    says_coming,
 )
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
@@ -151,6 +156,10 @@ def _safe(
     confidence = probabilities[intent.value]
     if confidence < ENOUGH or intent == TextIntent.UNKNOWN:
         return Reading(TextIntent.UNKNOWN, confidence)
+    if intent == TextIntent.CANCEL and about_messages(words):
+        intent = TextIntent.STOP  # "désinscription des sms": the messages, not a seat
+    if intent == TextIntent.CANCEL and _erases_data(words):
+        intent = TextIntent.FORGET  # "remove my details": data, not a seat
     if intent in ACTING or (intent == TextIntent.NUMBER):
         if intent == TextIntent.NUMBER:
             return Reading(TextIntent.UNKNOWN, confidence)  # a number is read by rules only
@@ -160,20 +169,58 @@ def _safe(
             return Reading(TextIntent.HELP, confidence, topic=intent)
         if confidence < SURE:
             return Reading(TextIntent.UNKNOWN, confidence)
+        if not _plausible(intent, words, confidence):
+            return _next(intent, probabilities, words, mark)
     if intent == TextIntent.YES:
         if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
             return Reading(TextIntent.UNKNOWN, confidence)
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
         if negated(words):  # "je ne serai pas présente": not a yes; the next reading then
-            rest = {k: v for k, v in probabilities.items() if k != TextIntent.YES.value}
-            runner_up = max(rest, key=rest.__getitem__)
-            if rest[runner_up] < ENOUGH:  # a negated yes, and nothing else clear: a no
-                return Reading(TextIntent.NO, probabilities[TextIntent.NO.value])
-            return _safe(TextIntent(runner_up), rest, words, mark)
+            return _next(intent, probabilities, words, mark, TextIntent.NO)
         if confidence < SURE_YES or mark:
             return Reading(TextIntent.UNKNOWN, confidence)
     return Reading(intent, confidence)
+
+
+def _erases_data(words: list[str]) -> bool:
+    data = any(w.startswith(("donnee", "data", "veri", "bilgi", "detail", "info")) for w in words)
+    return data and erases_personal(words) and not acting_word_negated(words)
+
+
+BARE_CANCEL = 0.85
+"""A cancel with neither a cancel word nor a negation ("empêchement") needs this much."""
+
+
+def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
+    """Whether the words can carry the acting reading at all.
+
+    A cancel without a cancel word must say that one cannot come ("je ne peux pas venir",
+    "gelemiyorum", "ma nqderch nji"): "je viens", "geleceğim" or "ma place" never cancel.
+    An erase must bear on data or on the person: "forget it" does not erase.
+    """
+    if intent == TextIntent.CANCEL and not has_acting_word(words):
+        if cannot(words) or gives_back(words):
+            return True
+        return not says_coming(words) and confidence >= BARE_CANCEL
+    if intent == TextIntent.FORGET:
+        return erases_personal(words)
+    return True
+
+
+def _next(
+    intent: TextIntent,
+    probabilities: dict[str, float],
+    words: list[str],
+    mark: bool,
+    fallback: TextIntent = TextIntent.UNKNOWN,
+) -> Reading:
+    """The reading after ``intent`` was ruled out; ``fallback`` when nothing else is clear."""
+    rest = {k: v for k, v in probabilities.items() if k != intent.value}
+    runner_up = max(rest, key=rest.__getitem__)
+    if rest[runner_up] < ENOUGH:
+        return Reading(fallback, probabilities.get(fallback.value, 0.0))
+    return _safe(TextIntent(runner_up), rest, words, mark)
 
 
 YES_WORDS = frozenset(
@@ -183,21 +230,30 @@ YES_WORDS = frozenset(
      "carrement", "viens", "viendrai", "serai", "present", "presente", "partante", "partant",
      "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
      "sure", "course", "absolutely", "definitely", "fine", "alright", "right", "correct",
-     "good", "great", "coming", "there", "ahead", "evet", "evt", "tamam",
+     "good", "great", "coming", "ahead", "evet", "evt", "tamam",
      "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
      "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
      "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
      "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
-     "roule", "va", "convient", "probleme", "souci", "problem", "not", "why", "sorun", "yok",
-     "mushkil", "mouchkil", "مشكل", "ماشي", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
-     "dak", "sounds", "bon", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
+     "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
+     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
 )  # fmt: skip
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
 
+YES_PHRASES = (
+    "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
+    "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
+    "ما كاين مشكل", "no worries", "pourquoi pas",
+)  # fmt: skip
+
+
 def _says_yes(words: list[str]) -> bool:
-    return any(word in YES_WORDS for word in words)
+    text = f" {' '.join(words)} "
+    return any(word in YES_WORDS for word in words) or any(
+        f" {phrase} " in text for phrase in YES_PHRASES
+    )
 
 
 def intent_of(text: str, language: str | None = None) -> TextIntent | None:

@@ -17,6 +17,8 @@ ACTING_STEMS = (
     "effac", "supprim", "oubli", "delete", "erase", "remove", "wipe", "forget", "sil", "unut",
     "امسح", "مسح", "احذف", "حذف", "تمسح", "تحذف", "انسى", "انس", "ms7", "mse7", "mss7", "tms7",
     "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret",
+    # other ways to give a seat back
+    "enlev", "retir", "unbook", "unregist", "drop", "remove", "cikar", "rayez",
 )  # fmt: skip
 """Beginnings of the words that cancel a seat or erase data (and stop messages)."""
 
@@ -38,16 +40,24 @@ FILLERS = frozenset(
      "the", "please", "need", "your"}
 )  # fmt: skip
 ENGLISH_CUES = frozenset({"not", "never", "dont", "nobody"})
-AUXILIARIES = frozenset({"don", "won", "didn", "doesn", "shouldn", "wouldn", "isn", "aren"})
+AUXILIARIES = frozenset(
+    {"don", "won", "didn", "doesn", "shouldn", "wouldn", "isn", "aren", "can", "couldn", "wasn"}
+)
 ARABIC_CUES = frozenset({"لا", "ما", "مش", "مو", "لن", "لم", "ليس", "بلاش", "ماشي", "مابغيتش"})
 DARIJA_CUES = frozenset({"ma", "mat", "mach", "machi", "mashi", "mich", "mouch", "mch", "blach"})
 DARIJA_NEGATED = re.compile(r"^ma\w{2,}(ch|sh|ech|ich)$")
 ARABIC_NEGATED = re.compile(r"^(ما|م)\w{2,}ش$")
+DARIJA_NEGATED_SHORT = re.compile(r"^m\w{3,}(ch|sh)$")
+"""'mghadich', 'mnqdrsh': the "ma" written as a bare "m" (six letters or more)."""
+TURKISH_UNABLE = re.compile(
+    r"(m[iu]yor|meyece|mayaca|emez|amaz|emem|amam|emiyor|amiyor|degil|[ae]mi[ycr])"
+)
+"""Turkish negative and "cannot" verbs, whatever the verb: 'gelemiyorum', 'katılamam'."""
 TURKISH_NEGATED = re.compile(
     r"^\w*(m[iu]yor\w*|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*|mayacak\w*)$"
 )
 TURKISH_NEGATIVE_WORDS = frozenset({"degil", "yok", "istemiyorum", "istemem", "istemiyoruz"})
-TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur)")
+TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|cikar)")
 
 QUESTION_STARTS = (
     "comment", "pourquoi", "quand", "combien", "est ce", "est ce que", "ou est", "ou", "qu est",
@@ -62,6 +72,8 @@ SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
 
 
+REPORTING = frozenset({"dit", "demande", "voulu", "parle", "pense", "souhaite", "cru", "ecrit"})
+"""'Pas dit annuler': a verb of saying or wanting lets the negation reach the next verb."""
 LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du", "que", "qu"})
 """Words between a verb and its object: "pas demandé l'annulation", "pas envie d'annuler"."""
 
@@ -77,6 +89,8 @@ def _reaches(between: list[str]) -> bool:
         return True
     if len(rest) != 1:
         return False
+    if rest[0] in REPORTING and between[-1] == rest[0]:
+        return True  # "j'ai pas dit annuler"
     after = between[between.index(rest[0]) + 1 :]
     return any(word in LINKS for word in after)
 
@@ -109,6 +123,8 @@ def _scope_before(words: list[str], index: int) -> bool:
             reached = _reaches(window[offset + 1 :])
         elif word in ENGLISH_CUES or (word == "t" and offset and window[offset - 1] in AUXILIARIES):
             reached = distance <= 3
+        elif word == "no" and window[offset + 1 : offset + 2] in (["need"], ["longer"]):
+            reached = distance <= 3  # "no need to cancel"
         elif word in ARABIC_CUES or _negates_itself(word):
             reached = distance <= 2
         elif word in DARIJA_CUES or word == "la":  # French "ma", "la" are not negations
@@ -181,11 +197,121 @@ def negated(words: list[str]) -> bool:
     text = " ".join(words)
     for idiom in IDIOMS:
         text = text.replace(idiom, " ")
+    kept = text.split()
     return any(
-        word in NEGATION_WORDS or (word == "t" and i and words[i - 1] in AUXILIARIES)
+        word in NEGATION_WORDS or (word == "t" and i and kept[i - 1] in AUXILIARIES)
         or _negates_itself(word) or (TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word))
-        for i, word in enumerate(text.split())
+        for i, word in enumerate(kept)
     )  # fmt: skip
+
+
+def cannot(words: list[str]) -> bool:
+    """Whether the message says that something cannot or will not happen, in any language.
+
+    Wider than ``negated``: "plus" ("je ne peux plus"), "unable", "impossible", Turkish
+    "gelemiyorum", darija "ma nqderch", "mghadich".
+    """
+    if negated(words):
+        return True
+    for i, word in enumerate(words):
+        if word in CANNOT_WORDS or TURKISH_UNABLE.search(word):
+            return True
+        if len(word) >= 6 and DARIJA_NEGATED_SHORT.match(word):
+            return True
+        if word == "ma" and any(w.endswith(("ch", "sh")) for w in words[i + 1 : i + 3]):
+            return True
+    return False
+
+
+CANNOT_WORDS = frozenset(
+    {"plus", "unable", "impossible", "cant", "cannot", "nope", "indisponible", "indispo",
+     "absent", "absente", "empechement", "imprevu", "contretemps", "malade", "sick", "ill",
+     "unwell", "busy", "emergency", "urgence", "hasta", "hastayim", "rahatsizim", "mrid",
+     "mrida", "مريض", "مريضه", "لن", "hospital", "hopital", "hospitalisee", "hospitalise",
+     "sbitar", "vazgectim", "renonce", "desiste", "out", "came", "baskasina", "else", "autre",
+     "off"}
+)  # fmt: skip
+"""Words that say one will not come, without a negation."""
+
+COMING = (
+    "vien", "venir", "viendr", "serai", "serais", "come", "coming", "attend", "gel", "katil",
+    "nji", "ghanji", "نجي", "احضر", "حضر", "اجي", "جاي", "ساحضر", "particip", "present",
+    "there",
+)  # fmt: skip
+"""Beginnings of words that say one comes: without a negation they never cancel."""
+
+
+GIVING_BACK = ("liber", "free", "donne", "give", "verin", "laisse", "leave", "اعطي")
+"""Beginnings of words that give a seat back: "libérez ma place", "give my seat away"."""
+
+
+def gives_back(words: list[str]) -> bool:
+    """Whether a word gives the seat back, without a cancel word."""
+    return any(word.startswith(GIVING_BACK) for word in words)
+
+
+def says_coming(words: list[str]) -> bool:
+    """Whether a word says one comes or takes part ("je viens", "geleceğim", "ghadi nji")."""
+    return any(word.startswith(COMING) for word in words)
+
+
+ERASE_STEMS = (
+    "effac", "supprim", "suppression", "supr", "oubli", "forget", "forgot", "delete", "erase",
+    "wipe", "sil", "unut", "ms7", "mse7", "mss7", "tms7", "7ayed", "detrui", "remove", "retir",
+    "kaldir", "disparai",
+)  # fmt: skip
+ARABIC_ERASE = ("مسح", "حذف", "انس", "حيد")
+PERSONAL = (
+    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
+    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "kolchi",
+    "tout", "everything", "all", "hepsi", "her", "fichier", "file", "trace", "sistem", "liste",
+    "list", "moi", "me", "beni", "etre", "be", "oubli", "droit", "right",
+)  # fmt: skip
+ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل")
+AMBIGUOUS_ERASE = ("remove", "retir", "kaldir")
+"""Verbs that take a seat away as well as data: they erase only with a data word."""
+DATA = (
+    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
+    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat",
+)  # fmt: skip
+MESSAGES = (
+    "sms", "message", "texto", "text", "abonne", "subscri", "abonelik", "aboneli", "mesaj",
+    "الاشتراك", "الرسائل", "رسائل", "ميساج", "notification", "bildirim",
+)  # fmt: skip
+SEAT = ("place", "seat", "spot", "inscription", "reservation", "booking", "yer", "kayd", "kayit",
+        "rezervasyon", "حجز", "blasa", "بلاص", "atelier", "workshop", "atolye", "ورش")  # fmt: skip
+
+
+def about_messages(words: list[str]) -> bool:
+    """Whether the message is about the bot's messages, not about a seat ("désinscription des
+    sms", "aboneliği iptal et", "الغاء الاشتراك")."""
+    return any(w.startswith(MESSAGES) for w in words) and not any(
+        w.startswith(SEAT) or any(p in w for p in ("حجز", "بلاص", "ورش")) for w in words
+    )
+
+
+def erases_personal(words: list[str]) -> bool:
+    """Whether an erase verb bears on data or on the person: "effacez mes données",
+    "forget me", "beni sil", "امسحوني"; not "forget it" or "on oublie"."""
+    verbs = [
+        w for w in words if w.startswith(ERASE_STEMS) or any(stem in w for stem in ARABIC_ERASE)
+    ]
+    if not verbs:
+        return False
+    if len(words) == 1:
+        return True  # "OUBLI", "unut": the word the help tells people to write
+    if all(verb.startswith(AMBIGUOUS_ERASE) for verb in verbs):  # "remove me": the seat?
+        return any(
+            word.startswith(DATA) or any(p in word for p in ARABIC_PERSONAL) for word in words
+        )
+    return any(
+        word.startswith(PERSONAL)
+        or any(part in word for part in ARABIC_PERSONAL)
+        or word in ("m", "ni")
+        or word.endswith(("ني", "ouni", "oni"))
+        for word in words
+        if word not in verbs or word.endswith(("ني", "ouni", "oni"))
+    )
 
 
 def asks(words: list[str], question_mark: bool) -> bool:

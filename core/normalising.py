@@ -57,7 +57,7 @@ SHARED: dict[str, str] = {
     "thx": "thanks", "thnx": "thanks", "ty": "thank you", "tnx": "thanks",
     "cant": "can t", "cannot": "can not", "dont": "don t", "wont": "won t", "isnt": "isn t",
     "didnt": "didn t", "doesnt": "doesn t", "im": "i m", "ill": "i ll", "idk": "i don t know",
-    "gonna": "going to", "wanna": "want to", "yeah": "yes", "yea": "yes", "ya": "yes",
+    "gonna": "going to", "wanna": "want to", "yeah": "yes", "yea": "yes",
     "yup": "yep", "nah": "no", "ppl": "people", "msg": "message", "msgs": "messages",
     "txt": "text", "txts": "texts", "wat": "what", "wut": "what", "hw": "how",
     # Turkish texting

@@ -135,7 +135,10 @@ def test_choice_numbers(text: str, number: int | None) -> None:
      ("ouistiti", "unknown"), ("okapi", "unknown"), ("yep", "yes"), ("okay", "yes"),
      ("non c bon", "no"), ("slt cv", "menu"), ("sign me up", "workshops"),
      ("i can't make it", "cancel"), ("arrêtez les sms", "stop"), ("plus de sms svp", "stop"),
-     ("STOP", "stop"), ("START", "start"), ("?", "explain"), ("", "unknown")],
+     ("STOP", "stop"), ("START", "start"), ("?", "explain"), ("", "unknown"),
+     ("je viens", "yes"), ("forget it", "no"), ("see ya", "unknown"), ("hi there", "menu"),
+     ("désinscription des sms", "stop"), ("c'est tout bon", "yes"),
+     ("j'ai pas dit annuler", "no"), ("no need to cancel", "no")],
 )  # fmt: skip
 def test_readings(text: str, intent: str) -> None:
     assert read(text, "fr").intent == TextIntent(intent)
@@ -156,6 +159,15 @@ def test_a_question_or_condition_about_cancelling_is_never_a_cancel(text: str) -
     reading = read(text)
     assert reading.intent != TextIntent.CANCEL
     assert reading.intent in (TextIntent.HELP, TextIntent.UNKNOWN, TextIntent.NO)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je viens", "je viendrai", "geleceğim", "ghadi nji", "j'y serai", "je vais réfléchir",
+     "ma place", "séances disponibles", "je veux participer", "forget it", "on oublie"],
+)  # fmt: skip
+def test_what_looks_like_cancel_or_erase_but_says_neither_is_not_read_so(text: str) -> None:
+    assert read(text).intent not in (TextIntent.CANCEL, TextIntent.FORGET)
 
 
 def test_conditionals() -> None:
