@@ -127,8 +127,13 @@ def command_of(text: str) -> tuple[str, str] | None:
     return match.group(1).lower(), (match.group(2) or "").strip()
 
 
-def read(text: str, language: str | None = None) -> Reading:
-    """What a message means, context-free, for a person on the main menu."""
+def read(
+    text: str, language: str | None = None, model: classifier.LinearModel | None = None
+) -> Reading:
+    """What a message means, context-free, for a person on the main menu.
+
+    ``model`` is the shipped classifier unless another is given (cross-validation).
+    """
     stripped = text.strip()
     if not stripped:
         return UNKNOWN
@@ -144,7 +149,7 @@ def read(text: str, language: str | None = None) -> Reading:
     number = choice_number(words)
     if number is not None:
         return Reading(TextIntent.NUMBER, 1.0, number)
-    probabilities = classifier.shipped().probabilities(" ".join(words))
+    probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
     return _safe(TextIntent(best), probabilities, words, is_question(stripped))
 
