@@ -31,6 +31,7 @@ from bench import (
     reminder_fanout,
     scale,
     startup,
+    understand,
     webhook_bodies,
     whatsapp,
 )
@@ -60,6 +61,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(import_files.NAME, import_files.benchmark),
     Benchmark(whatsapp.NAME, whatsapp.benchmark),
     Benchmark(dashboard_pages.NAME, dashboard_pages.benchmark, BOTH),
+    Benchmark(understand.NAME, understand.benchmark),
 ]
 
 

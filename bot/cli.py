@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 import sys
@@ -280,6 +281,18 @@ def _why(error: Exception) -> str:
     return reasons.get(type(error), str(error))
 
 
+def _understand(language: str | None) -> int:
+    """One JSON reading per line of standard input, in the same order."""
+    from core.intents import read
+
+    out = sys.stdout
+    for line in sys.stdin:
+        reading = read(line.rstrip("\r\n"), language)
+        out.write(json.dumps(reading.as_json(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     top = argparse.ArgumentParser(prog="atelier", description="Workshop sign-up chatbot.")
@@ -319,6 +332,10 @@ def parser() -> argparse.ArgumentParser:
         "whatsapp-templates",
         help="print the WhatsApp message templates (JSON for Meta's template API)",
     )
+    understand = commands.add_parser(
+        "understand", help="read messages on standard input, print what the bot reads (JSON)"
+    )
+    understand.add_argument("--language", choices=["fr", "en", "ar", "tr"], default=None)
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -332,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         return _hash_password()
     if args.command == "whatsapp-templates":
         return _whatsapp_templates()
+    if args.command == "understand":
+        return _understand(args.language)
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)

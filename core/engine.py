@@ -19,6 +19,7 @@ from core.notices import expire_due_offers
 from core.privacy import forget_inactive
 from core.reminders import plan_reminders
 from core.sender import Deliver, OutboxSender, Render
+from core.unread import forget_old as forget_old_unread
 from models import Database
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Engine:
                 session, now, settings.retention_months, settings.offer_expiry_minutes
             )
         await forget_old_messages(self.db, now)
+        await forget_old_unread(self.db, now)
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)

@@ -36,7 +36,7 @@ async def render_notice(
     t = Translator(person.language, text_variant(person.channel))
     flow = Flow(session, person, {}, t, settings, now)
     reply = await _notice(flow, message)
-    if reply is not None and reply.choices and flow.compact:
+    if reply is not None and reply.choices:  # the latest screen: "oui" or "2" answers it
         await remember_choices(session, person, reply, now)
     if reply is not None and reply.notice is not None and message.payload.get(TEMPLATE_ONLY):
         reply = replace(reply, notice=replace(reply.notice, template_only=True))

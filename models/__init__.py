@@ -7,6 +7,7 @@ from models.db import Database, create_engine, is_sqlite
 from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
+from models.unread import UnreadMessage
 from models.workshops import SessionStatus, WorkshopSession
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ProcessedUpdate",
     "SessionStatus",
     "UTCDateTime",
+    "UnreadMessage",
     "WorkshopSession",
     "create_engine",
     "is_sqlite",

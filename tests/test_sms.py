@@ -392,3 +392,24 @@ async def test_a_posters_code_by_sms_opens_the_card_and_oui_books(
     assert "C'est réservé !" in done
     for body in twilio.to(MARIE):
         assert_sendable(body)
+
+
+async def test_a_booking_and_stop_by_sms_in_own_words(sms_bot: SmsBot, twilio: FakeTwilio) -> None:
+    db = sms_bot.runtime.db
+    await add_session(db, capacity=4)
+    await sms_bot.text(MARIE, "slt cv", twilio)
+    listing = await sms_bot.text(MARIE, "jveu minscrire a un atelier", twilio)
+    assert "1 Prendre en main son smartphone" in listing
+    card = await sms_bot.text(MARIE, "le premier stp", twilio)
+    assert "Répondez OUI pour réserver." in card
+    again = await sms_bot.text(MARIE, "euh attendez je regarde mon agenda", twilio)
+    assert "Répondez OUI" in again  # the same question, not the main menu
+    assert "1 Réserver une place" in again
+    assert await count(db, Booking) == 0
+    done = await sms_bot.text(MARIE, "ouiii c bon pour moi", twilio)
+    assert "C'est réservé !" in done
+    kept = await sms_bot.text(MARIE, "n'annulez surtout pas ma place", twilio)
+    assert "Voulez-vous vraiment annuler" not in kept
+    stopped = await sms_bot.text(MARIE, "plus de sms svp", twilio)
+    assert "START" in stopped
+    assert await count(db, Booking, Booking.status == BookingStatus.BOOKED) == 1

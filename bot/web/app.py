@@ -27,6 +27,7 @@ from bot.web.views import (
     roster,
     schedule,
     sessions,
+    unread,
 )
 
 MOUNT_PATH = "/admin"
@@ -89,6 +90,7 @@ def routes() -> list[Route | Mount]:
         Route("/figures", figures.figures_page, methods=get),
         Route("/outbox", outbox.outbox_page, methods=get),
         Route(f"{SESSION}/remind", outbox.remind_now_action, methods=post),
+        Route("/not-understood", unread.unread_page, methods=get),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -1,7 +1,7 @@
 """dashboard: logins that logging out ends; freed seats and seats taken from the waiting list
 
-Revision ID: 0007_dashboard
-Revises: 0007_whatsapp
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 21:05:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_dashboard"
-down_revision: str | None = "0007_whatsapp"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
