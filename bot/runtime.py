@@ -20,7 +20,7 @@ from core.dialog import SMS, Reply
 from core.engine import Engine
 from core.scheduler import Heartbeat
 from handlers.conversations import Conversations
-from handlers.notices import render_notice
+from handlers.notices import remember_notice, render_notice
 from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 
@@ -41,7 +41,7 @@ class Services:
         ) -> Reply | None:
             return await render_notice(session, row, person, settings, now)
 
-        self.engine = Engine(self.db, settings, self.clock, render)
+        self.engine = Engine(self.db, settings, self.clock, render, remember_notice)
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""

@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     dashboard_password_hash: SecretStr | None = None
     dashboard_secret_key: SecretStr | None = None
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [3, 1])
+    organiser_digest_time: time = time(18, 0)
+    organiser_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -65,6 +75,27 @@ class Settings(BaseSettings):
         """Read "12, 34" as [12, 34]."""
         if isinstance(value, str):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("reminder_days_before", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        """Read "3, 1" as [3, 1]: each day once, the farthest first, each from 1 to 30."""
+        if isinstance(value, str):
+            value = [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            days = sorted({int(day) for day in value}, reverse=True)
+            if not days or not all(1 <= day <= 30 for day in days):
+                raise ValueError("REMINDER_DAYS_BEFORE: days from 1 to 30, e.g. 3,1")
+            return days
+        return value
+
+    @field_validator("organiser_emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: object) -> object:
+        """Read "a@x.fr, b@y.fr" as two addresses."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
     @field_validator("timezone")
@@ -86,6 +117,7 @@ class Settings(BaseSettings):
         "dashboard_secret_key",
         "venue_latitude",
         "venue_longitude",
+        "smtp_password",
         mode="before",
     )
     @classmethod

@@ -16,7 +16,7 @@ from core.housekeeping import forget_old_messages, forget_old_updates
 from core.notices import expire_due_offers
 from core.privacy import forget_inactive
 from core.reminders import plan_reminders
-from core.sender import Deliver, OutboxSender, Render
+from core.sender import Deliver, OutboxSender, Remember, Render
 from models import Database
 
 log = logging.getLogger(__name__)
@@ -31,12 +31,19 @@ PLAN_OVERLAP = timedelta(minutes=5)
 class Engine:
     """Plan, expire and send what is due; the outbox sender is woken here."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock, render: Render) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        render: Render,
+        remember: Remember | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.deliverers: dict[str, Deliver] = {}
-        self.sender = OutboxSender(db, clock, render, self.deliverers)
+        self.sender = OutboxSender(db, clock, render, self.deliverers, remember=remember)
         self._sending = asyncio.Lock()
         self._last_retention: datetime | None = None
         self._last_plan: datetime | None = None
@@ -50,7 +57,12 @@ class Engine:
         since = self.plan_since(now)
         async with self.db.transaction() as session:
             await plan_reminders(
-                session, now, zone=settings.zone, at=settings.reminder_time, since=since
+                session,
+                now,
+                zone=settings.zone,
+                at=settings.reminder_time,
+                since=since,
+                days_before=tuple(settings.reminder_days_before),
             )
         if since is None:
             self._last_full_plan = now

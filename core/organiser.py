@@ -20,6 +20,7 @@ from core.errors import BookingError, UnknownBooking, UnknownSession
 from core.outbox import enqueue
 from core.people import find_person
 from core.phones import normalise_phone
+from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 from models.inserts import insert_ignore
 
@@ -66,8 +67,11 @@ async def register_walk_in(
     phone: str,
     now: datetime,
     region: str = "FR",
+    *,
+    rule: ReminderRule,
 ) -> Booking:
-    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow."""
+    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow
+    (queued at once)."""
     name = " ".join(first_name.split())[:128]
     if not name:
         raise InvalidInput("a first name is needed")
@@ -94,7 +98,7 @@ async def register_walk_in(
     )
     person = await find_person(session, channel, address)
     assert person is not None
-    return await book_seat(session, person, session_id, now)
+    return await book_seat(session, person, session_id, now, rule)
 
 
 async def message_session(session: AsyncSession, session_id: int, text: str, now: datetime) -> int:

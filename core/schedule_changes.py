@@ -68,6 +68,7 @@ async def move_session(
     *,
     zone: ZoneInfo,
     at: time,
+    days_before: tuple[int, ...] = (1,),
 ) -> int:
     """Move a session that has not started to ``starts_at``; return how many people are told.
 
@@ -84,7 +85,9 @@ async def move_session(
     for booking in bookings:
         if booking.status == BookingStatus.BOOKED:
             await drop_reminders(session, booking.id)
-            await queue_reminder(session, booking, workshop, zone=zone, at=at, now=now)
+            await queue_reminder(
+                session, booking, workshop, zone=zone, at=at, now=now, days_before=days_before
+            )
         await enqueue(
             session,
             key=f"{SESSION_MOVED}:{booking.id}:{workshop.revision}",

@@ -50,6 +50,9 @@ class RetryLater(Exception):
 
 
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
+"""What a row says (None: it no longer applies); it only reads."""
+Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
+"""What the conversation keeps of a rendered row (its choices), in the claim's transaction."""
 Deliver = Callable[[Person, Reply], Awaitable[int | None]]
 """Send a reply to a person; return the SMS segments it took (None off SMS)."""
 
@@ -76,10 +79,12 @@ class OutboxSender:
         deliverers: dict[str, Deliver],
         *,
         batch: int = 60,
+        remember: Remember | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.render = render
+        self.remember = remember
         self.deliverers = deliverers
         self.batch = batch
 
@@ -133,6 +138,8 @@ class OutboxSender:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="opted out")
                     continue
                 reply = await self.render(session, row, person, now)
+                if reply is not None and self.remember is not None:
+                    await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
         return work
 

@@ -6,7 +6,6 @@ from core.booking import cancel_booking, own_booking
 from core.catalog import my_upcoming_bookings
 from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError, BookingNotActive
-from core.notices import queue_offer
 from handlers import actions, describe
 from handlers.browse import refusal
 from handlers.context import Flow
@@ -97,15 +96,13 @@ async def ask(flow: Flow, booking_id: int) -> Reply:
 async def confirm(flow: Flow, booking_id: int) -> Reply:
     """Cancel; a freed seat goes to the first person in line."""
     try:
-        booking, offer = await cancel_booking(
+        booking, _ = await cancel_booking(
             flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
         )
     except BookingNotActive:
         return Reply(flow.t("cancel.already"), menu_choices(flow))
     except BookingError as error:
         return refusal(flow, error)
-    if offer is not None:
-        await queue_offer(flow.db, offer, flow.now)
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     text = flow.t("cancel.done", summary=describe.summary(flow, workshop))

@@ -1,4 +1,8 @@
-"""What a queued notice says, rendered when it goes out, in the person's language."""
+"""What a queued notice says, rendered when it goes out, in the person's language.
+
+Rendering only reads; :func:`remember_notice` is the separate step, run by the outbox
+sender in the same transaction, that keeps a notice's choices for a written number.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.dialog import Reply, reply_from_payload, text_variant
-from core.formatting import time_in_words, when_in_words
+from core.dialog import SMS, Reply, reply_from_payload, text_variant
+from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
 from core.organiser import BROADCAST
 from core.outbox import REPLY
-from core.reminders import REMINDER
+from core.reminders import REMINDER, ReminderRule
 from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
 from handlers.context import Flow, remember_choices
@@ -32,11 +36,15 @@ async def render_notice(
     if message.kind == REPLY:
         return reply_from_payload(message.payload)
     t = Translator(person.language, text_variant(person.channel))
-    flow = Flow(session, person, {}, t, settings, now)
-    reply = await _notice(flow, message)
-    if reply is not None and reply.choices and flow.compact:
+    return await _notice(Flow(session, person, {}, t, settings, now), message)
+
+
+async def remember_notice(
+    session: AsyncSession, message: OutboxMessage, person: Person, reply: Reply, now: datetime
+) -> None:
+    """On SMS, a notice's choices become the ones a written number picks."""
+    if message.kind != REPLY and reply.choices and text_variant(person.channel) == SMS:
         await remember_choices(session, person, reply, now)
-    return reply
 
 
 async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
@@ -68,9 +76,13 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             return None
         if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
             return None
+        days = int(message.payload.get("days", 1))
+        if ReminderRule.of(settings).moot(workshop.starts_at, days, message.due_at, now):
+            return None  # sent late: a closer reminder says it, or it comes too late
         if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
-            return Reply(_short_reminder(flow, workshop))
-        text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
+            return Reply(_short_reminder(flow, workshop, days))
+        key = "reminder.notice" if days == 1 else "reminder.notice_days"
+        text = flow.t(key, summary=describe.details(flow, workshop), days=days)
         rows = (
             (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
             (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
@@ -92,10 +104,12 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     return None
 
 
-def _short_reminder(flow: Flow, workshop: WorkshopSession) -> str:
+def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:
     bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
     return flow.t(
-        "reminder.short",
+        "reminder.short" if days == 1 else "reminder.short_days",
+        days=days,
+        day=day_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         title=workshop.title,
         time=time_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         venue=workshop.venue,
