@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.booking import book_seat
+from core.booking import book_seat, cancel_booking
 from core.dialog import SMS
 from core.errors import BookingError, UnknownBooking, UnknownSession
 from core.outbox import enqueue
@@ -99,6 +99,19 @@ async def register_walk_in(
     person = await find_person(session, channel, address)
     assert person is not None
     return await book_seat(session, person, session_id, now, rule)
+
+
+async def cancel_seat(
+    session: AsyncSession, booking_id: int, now: datetime, offer_minutes: int
+) -> Booking:
+    """Cancel a booking for its holder (they phoned the shop); the seat goes to the line."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        raise UnknownBooking()
+    holder = await session.get(Person, booking.person_id)
+    assert holder is not None
+    cancelled, _ = await cancel_booking(session, holder, booking_id, now, offer_minutes)
+    return cancelled
 
 
 async def message_session(session: AsyncSession, session_id: int, text: str, now: datetime) -> int:
