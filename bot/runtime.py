@@ -102,6 +102,11 @@ class Runtime:
             sms = SmsChannel(settings, self.services.conversations, self.provider, self.engine.wake)
             self.engine.deliverers[SMS] = sms.deliverer()
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
+        if settings.smtp_host and settings.organiser_emails:
+            from bot.channels.email import CHANNEL as EMAIL
+            from bot.channels.email import EmailChannel
+
+            self.engine.deliverers[EMAIL] = EmailChannel(settings).deliver
         mounts = [self._dashboard()] if settings.dashboard_enabled else []
         self.http = (
             HttpServer(build_app(webhooks, mounts), settings.http_host, settings.http_port)

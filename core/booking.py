@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.alerts import alert_if_full, alert_if_late
 from core.errors import (
     AlreadyBooked,
     BookingNotActive,
@@ -140,6 +141,7 @@ async def book_seat(
     session.add(booking)
     await session.flush()
     await seat_taken(session, booking, workshop, rule, now)
+    await alert_if_full(session, workshop, booking, now)
     metrics.BOOKINGS.labels("booked").inc()
     return booking
 
@@ -152,7 +154,6 @@ async def seat_taken(
     now: datetime,
 ) -> None:
     """What follows a seat taken, in its transaction: its reminders are queued."""
-    await session.refresh(workshop, ["seats_taken"])
     await queue_reminders(session, booking, workshop, rule, now)
 
 
@@ -226,12 +227,15 @@ async def cancel_booking(
     assert workshop is not None
     if workshop.starts_at <= now:
         raise SessionPast(booking.session_id)
-    held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
+    was_booked = booking.status == BookingStatus.BOOKED
+    held_seat = was_booked or booking.holds_offer
     await drop_reminders(session, booking.id)
     booking.status = BookingStatus.CANCELLED
     booking.offer_expires_at = None
     booking.updated_at = now
     await session.flush()
+    if was_booked:
+        await alert_if_late(session, workshop, booking, now)
     offer = await pass_seat_on(session, workshop, now, offer_minutes) if held_seat else None
     metrics.BOOKINGS.labels("cancelled").inc()
     return booking, offer

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from core.alerts import Organisers, digest_day, keep_inbox, plan_digest
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
@@ -43,11 +44,19 @@ class Engine:
         self.settings = settings
         self.clock = clock
         self.deliverers: dict[str, Deliver] = {}
-        self.sender = OutboxSender(db, clock, render, self.deliverers, remember=remember)
+        self.sender = OutboxSender(
+            db,
+            clock,
+            render,
+            self.deliverers,
+            remember=remember,
+            organisers=Organisers.of(settings),
+        )
         self._sending = asyncio.Lock()
         self._last_retention: datetime | None = None
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
+        self._digest_day: date | None = None
         self._woken: set[asyncio.Task[None]] = set()
 
     async def tick(self) -> None:
@@ -56,6 +65,8 @@ class Engine:
         settings = self.settings
         since = self.plan_since(now)
         async with self.db.transaction() as session:
+            if since is None:
+                await keep_inbox(session, self.sender.organisers, now)
             await plan_reminders(
                 session,
                 now,
@@ -64,6 +75,10 @@ class Engine:
                 since=since,
                 days_before=tuple(settings.reminder_days_before),
             )
+            day = digest_day(now, settings.zone, settings.organiser_digest_time)
+            if day is not None and (since is None or day != self._digest_day):
+                await plan_digest(session, now, settings.zone, settings.organiser_digest_time)
+            self._digest_day = day
         if since is None:
             self._last_full_plan = now
         self._last_plan = now

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.alerts import ORGANISERS, Organisers, alert_undelivered, fan_out
 from core.clock import Clock
 from core.dialog import Reply
 from core.outbox import REPLY, claim_due, mark
@@ -80,11 +81,13 @@ class OutboxSender:
         *,
         batch: int = 60,
         remember: Remember | None = None,
+        organisers: Organisers | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.render = render
         self.remember = remember
+        self.organisers = organisers or Organisers()
         self.deliverers = deliverers
         self.batch = batch
 
@@ -120,12 +123,23 @@ class OutboxSender:
             await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _claim(self, limit: int) -> list[_Work]:
+        """Claim due rows and render them; alerts fanned out are claimed again at once."""
+        while True:
+            work, fanned = await self._claim_round(limit)
+            if work or not fanned:
+                return work
+
+    async def _claim_round(self, limit: int) -> tuple[list[_Work], int]:
         now = self.clock.now()
         work: list[_Work] = []
+        fanned = 0
         async with self.db.transaction() as session:
             for row in await claim_due(session, now, limit):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
+                if person.channel == ORGANISERS:  # copied to each organiser, sent next round
+                    fanned += await fan_out(session, row, self.organisers, now)
+                    continue
                 if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure
                     to = Person(id=person.id, channel=person.channel, external_id=row.payload["to"])
                     reply = await self.render(session, row, to, now)
@@ -141,7 +155,7 @@ class OutboxSender:
                 if reply is not None and self.remember is not None:
                     await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
-        return work
+        return work, fanned
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
         """One person's rows, one after the other; none more once they are unreachable."""
@@ -191,12 +205,16 @@ class OutboxSender:
             await mark(
                 session, work.row_id, OutboxStatus.FAILED, self.clock.now(), error=_text(error)
             )
+            await alert_undelivered(session, work.row_id, self.clock.now())
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
-            await self._mark(work.row_id, OutboxStatus.FAILED, error=_text(error))
+            async with self.db.transaction() as session:
+                now = self.clock.now()
+                await mark(session, work.row_id, OutboxStatus.FAILED, now, error=_text(error))
+                await alert_undelivered(session, work.row_id, now)
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
         await self._mark(work.row_id, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.alerts import ALERT_KINDS
 from core.config import Settings
 from core.dialog import SMS, Reply, reply_from_payload, text_variant
 from core.formatting import day_in_words, time_in_words, when_in_words
@@ -20,6 +21,7 @@ from core.outbox import REPLY
 from core.reminders import REMINDER, ReminderRule
 from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
+from handlers.alerts import render_alert
 from handlers.context import Flow, remember_choices
 from handlers.menu import menu_choices
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
@@ -36,7 +38,10 @@ async def render_notice(
     if message.kind == REPLY:
         return reply_from_payload(message.payload)
     t = Translator(person.language, text_variant(person.channel))
-    return await _notice(Flow(session, person, {}, t, settings, now), message)
+    flow = Flow(session, person, {}, t, settings, now)
+    if message.kind in ALERT_KINDS:
+        return await render_alert(flow, message)
+    return await _notice(flow, message)
 
 
 async def remember_notice(
