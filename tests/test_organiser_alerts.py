@@ -35,7 +35,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
@@ -165,7 +165,7 @@ async def test_the_evening_roster_of_tomorrow_is_mailed_once(
     body = mailbox.bodies()[0]
     assert body.startswith("Les ateliers de demain, mercredi 6 janvier :")
     assert "« Prendre en main son smartphone » à 14 h. Inscrits : 1 sur 3." in body
-    assert "– Marie" in body
+    assert "\N{EN DASH} Marie" in body
     assert "Envoyer un e-mail" not in body  # that one is on Thursday
 
 
