@@ -123,9 +123,16 @@ async def release_seat(session: AsyncSession, session_id: int) -> None:
 
 
 async def book_seat(
-    session: AsyncSession, person: Person, session_id: int, now: datetime, rule: ReminderRule
+    session: AsyncSession,
+    person: Person,
+    session_id: int,
+    now: datetime,
+    rule: ReminderRule,
+    *,
+    booked_by: Person | None = None,
 ) -> Booking:
-    """Book a seat for ``person`` and queue its reminders; raise SessionFull when none is left."""
+    """Book a seat for ``person`` (by ``booked_by`` for them) and queue its reminders;
+    raise SessionFull when none is left."""
     workshop = await bookable_session(session, session_id, now)
     if await active_booking(session, person.id, session_id) is not None:
         raise AlreadyBooked(session_id)
@@ -137,6 +144,7 @@ async def book_seat(
         status=BookingStatus.BOOKED,
         created_at=now,
         updated_at=now,
+        booked_by_id=booked_by.id if booked_by is not None else None,
     )
     session.add(booking)
     await session.flush()
@@ -202,9 +210,10 @@ async def waiting_position(session: AsyncSession, booking: Booking) -> int:
 
 
 async def own_booking(session: AsyncSession, person: Person, booking_id: int) -> Booking:
-    """The booking if it is the person's; the same refusal whether missing or not theirs."""
+    """The booking if it is the person's (or they booked it for someone); the same refusal
+    whether missing or not theirs."""
     booking = await session.get(Booking, booking_id)
-    if booking is None or booking.person_id != person.id:
+    if booking is None or person.id not in (booking.person_id, booking.booked_by_id):
         raise UnknownBooking()
     return booking
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import waiting_position
-from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus, WorkshopSession
+from models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Person,
+    SessionStatus,
+    WorkshopSession,
+)
 
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
 
@@ -79,27 +86,32 @@ class MyBooking:
     booking: Booking
     session: WorkshopSession
     position: int | None
+    for_name: str = ""
+    """The first name of the person it was booked for, when not the person themself."""
 
 
 async def my_upcoming_bookings(
     session: AsyncSession, person_id: int, now: datetime
 ) -> list[MyBooking]:
-    """The person's booked and waiting bookings for sessions still to come."""
+    """The person's booked and waiting bookings for sessions still to come, and those
+    they booked for others."""
     rows = await session.execute(
-        select(Booking, WorkshopSession)
+        select(Booking, WorkshopSession, Person.name)
         .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+        .join(Person, Person.id == Booking.person_id)
         .where(
-            Booking.person_id == person_id,
+            or_(Booking.person_id == person_id, Booking.booked_by_id == person_id),
             Booking.status.in_(ACTIVE_STATUSES),
             WorkshopSession.starts_at > now,
             WorkshopSession.status == SessionStatus.SCHEDULED,
         )
-        .order_by(WorkshopSession.starts_at)
+        .order_by(WorkshopSession.starts_at, Booking.id)
     )
     result: list[MyBooking] = []
-    for booking, workshop in rows:
+    for booking, workshop, name in rows:
         position = None
         if booking.status == BookingStatus.WAITING:
             position = await waiting_position(session, booking)
-        result.append(MyBooking(booking, workshop, position))
+        for_name = name if booking.person_id != person_id else ""
+        result.append(MyBooking(booking, workshop, position, for_name))
     return result

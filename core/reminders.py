@@ -20,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.outbox import drop_pending, enqueue
+from core.people import recipient, recipient_of
 from models import (
     Booking,
     BookingStatus,
     OutboxMessage,
     OutboxStatus,
+    Person,
     SessionStatus,
     WorkshopSession,
 )
@@ -104,11 +106,10 @@ async def queue_reminders(
 ) -> int:
     """Queue the reminders still to come (a passed one: the confirmation said it all)."""
     queued = 0
+    told = await recipient_of(session, booking)
     for days, due in rule.due_times(workshop.starts_at):
         if due > now:
-            queued += await _enqueue(
-                session, booking.id, booking.person_id, workshop.starts_at, days, due
-            )
+            queued += await _enqueue(session, booking.id, told, workshop.starts_at, days, due)
     return queued
 
 
@@ -164,8 +165,16 @@ async def plan_reminders(
     rule = ReminderRule(zone, at, days_before)
     horizon = rule.horizon
     query = (
-        select(Booking.id, Booking.person_id, Booking.updated_at, WorkshopSession.starts_at)
+        select(
+            Booking.id,
+            Booking.person_id,
+            Booking.updated_at,
+            WorkshopSession.starts_at,
+            Person.channel,
+            Booking.booked_by_id,
+        )
         .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+        .join(Person, Person.id == Booking.person_id)
         .where(
             Booking.status == BookingStatus.BOOKED,
             WorkshopSession.status == SessionStatus.SCHEDULED,
@@ -179,7 +188,9 @@ async def plan_reminders(
             or_(Booking.updated_at >= since, WorkshopSession.starts_at > since + closest)
         )
     queued = 0
-    for booking_id, person_id, changed_at, starts_at in await session.execute(query):
+    rows = await session.execute(query)
+    for booking_id, holder_id, changed_at, starts_at, channel, booked_by_id in rows:
+        person_id = recipient(holder_id, channel, booked_by_id)
         for days, due in rule.due_times(starts_at):
             if changed_at >= due or rule.moot(starts_at, days, due, now):
                 continue

@@ -16,6 +16,7 @@ from core.booking import bookable_session
 from core.errors import SessionPast
 from core.notices import OFFER
 from core.outbox import drop_pending, enqueue
+from core.people import recipient_of
 from core.reminders import drop_reminders, queue_reminder
 from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus
 
@@ -51,7 +52,7 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
         await enqueue(
             session,
             key=f"{SESSION_CANCELLED}:{booking.id}",
-            person_id=booking.person_id,
+            person_id=await recipient_of(session, booking),
             kind=SESSION_CANCELLED,
             due_at=now,
             payload={"booking_id": booking.id},
@@ -91,7 +92,7 @@ async def move_session(
         await enqueue(
             session,
             key=f"{SESSION_MOVED}:{booking.id}:{workshop.revision}",
-            person_id=booking.person_id,
+            person_id=await recipient_of(session, booking),
             kind=SESSION_MOVED,
             due_at=now,
             payload={"booking_id": booking.id, "revision": workshop.revision},

@@ -26,7 +26,17 @@ async def my_bookings(flow: Flow) -> Reply:
     rows: list[tuple[Choice, ...]] = []
     for number, item in enumerate(mine, start=1):
         when = describe.when(flow, item.session)
-        if item.position is None:
+        if item.for_name:
+            lines.append(
+                flow.t(
+                    "mine.line_for_other",
+                    number=number,
+                    title=item.session.title,
+                    when=when,
+                    name=item.for_name,
+                )
+            )
+        elif item.position is None:
             lines.append(
                 flow.t("mine.line_booked", number=number, title=item.session.title, when=when)
             )

@@ -54,6 +54,10 @@ class Booking(Base):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     """When the person answered "I'll be there" to the reminder."""
+    booked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    """Who booked this seat for the person (a relative, a helper), if not themself."""
 
     @property
     def holds_offer(self) -> bool:
