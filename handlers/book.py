@@ -34,9 +34,9 @@ async def ask(flow: Flow, session_id: int) -> Reply:
     if workshop.seats_left <= 0:
         return _offer_line(flow, workshop)
     text = flow.t("book.confirm_prompt", summary=describe.summary(flow, workshop))
-    rows = _yes_no(flow, "button.yes_book", actions.encode(actions.CONFIRM, session_id))
-    other = flow.choice("button.for_other", actions.encode(actions.FOR_OTHER, session_id))
-    return Reply(text, (*rows, (other,)))
+    return Reply(
+        text, _yes_no(flow, "button.yes_book", actions.encode(actions.CONFIRM, session_id))
+    )
 
 
 async def confirm(flow: Flow, session_id: int) -> Reply:

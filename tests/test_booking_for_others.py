@@ -19,8 +19,8 @@ async def helper_at_booking_screen(db: Database, clock: FixedClock) -> tuple[Cha
     session_id = await add_session(db, capacity=4)
     helper = Chat(Conversations(db, make_settings(db.url), clock), "1", name="Karim")
     await helper.say("bonjour")
-    await helper.pick(f"b:{session_id}")
-    assert "C'est bien ça ?" in helper.text
+    await helper.pick(f"s:{session_id}")
+    assert "Je réserve pour quelqu'un" in [c.label[2:] for c in helper.last[-1].flat_choices()]
     return helper, session_id
 
 
@@ -69,7 +69,7 @@ async def test_a_helper_books_for_a_person_with_a_mobile_number(
     # The helper may book one seat for themself too, but not a second one for Josiane.
     await helper.pick(f"by:{session_id}")
     assert "C'est réservé" in helper.text
-    await helper.pick(f"b:{session_id}")
+    await helper.pick(f"s:{session_id}")
     await book_for(helper, "Josiane", "0612345678")
     assert "Josiane a déjà une place pour cet atelier." in helper.text
     assert await seats_taken(db, session_id) == 2
