@@ -85,7 +85,9 @@ async def _person(
 async def keep_inbox(session: AsyncSession, organisers: Organisers, now: datetime) -> None:
     """The organisers' inbox exists while there is somebody to tell."""
     if organisers.addresses():
-        await _person(session, ORGANISERS, ORGANISERS, now)
+        inbox = await _person(session, ORGANISERS, ORGANISERS, now)
+        if now - inbox.last_seen_at >= timedelta(days=1):
+            inbox.last_seen_at = now  # in use: not erased as an inactive person
     else:
         await session.execute(
             delete(Person).where(Person.channel == ORGANISERS, Person.external_id == ORGANISERS)
