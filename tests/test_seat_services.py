@@ -103,3 +103,64 @@ async def test_an_accepted_offer_queues_its_reminder(db: Database, clock: FixedC
     assert "C'est réservé" in ali.text
     ali_id = (await people(db))["2"]
     assert ("reminder", ali_id) in await outbox(db)
+
+
+async def test_rendering_a_notice_only_reads_and_the_sender_remembers_its_choices(
+    db: Database, clock: FixedClock
+) -> None:
+    from core.sender import OutboxSender
+    from handlers.notices import remember_notice, render_notice
+    from models import Conversation
+
+    session_id = await add_session(db, capacity=1)
+    settings = make_settings(db.url)
+    flows = Conversations(db, settings, clock)
+    marie, ali = Chat(flows, "1"), Chat(flows, "+33612345678", name="Ali", channel="sms")
+    for chat in (marie, ali):
+        await chat.say("bonjour")
+    await marie.pick(f"by:{session_id}")
+    await ali.pick(f"w:{session_id}")
+    await marie.say("annuler")
+    await marie.say("oui")
+
+    async def ali_state() -> dict[str, object]:
+        async with db.transaction() as session:
+            person = (
+                await session.execute(select(Person).where(Person.channel == "sms"))
+            ).scalar_one()
+            conversation = (
+                await session.execute(
+                    select(Conversation).where(Conversation.person_id == person.id)
+                )
+            ).scalar_one()
+            return dict(conversation.state)
+
+    before = await ali_state()
+    async with db.transaction() as session:
+        row = (
+            await session.execute(
+                select(OutboxMessage).where(OutboxMessage.kind == "waitlist_offer")
+            )
+        ).scalar_one()
+        person = await session.get(Person, row.person_id)
+        assert person is not None
+        reply = await render_notice(session, row, person, settings, clock.now())
+        assert reply is not None
+        assert reply.choices
+    assert await ali_state() == before  # rendering wrote nothing
+    sent: list[str] = []
+
+    async def deliver(person: Person, reply: object) -> None:
+        sent.append(person.external_id)
+
+    sender = OutboxSender(
+        db,
+        clock,
+        lambda session, row, person, now: render_notice(session, row, person, settings, now),
+        {"sms": deliver, "test": deliver},
+        remember=remember_notice,
+    )
+    await sender.run_once()
+    assert sent == ["+33612345678"]
+    await ali.say("1")  # the offer's first choice: take the seat
+    assert "C'est réservé" in ali.text
