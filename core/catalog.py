@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import waiting_position
@@ -95,18 +95,21 @@ async def my_upcoming_bookings(
 ) -> list[MyBooking]:
     """The person's booked and waiting bookings for sessions still to come, and those
     they booked for others."""
-    rows = await session.execute(
-        select(Booking, WorkshopSession, Person.name)
-        .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
-        .join(Person, Person.id == Booking.person_id)
-        .where(
-            or_(Booking.person_id == person_id, Booking.booked_by_id == person_id),
-            Booking.status.in_(ACTIVE_STATUSES),
-            WorkshopSession.starts_at > now,
-            WorkshopSession.status == SessionStatus.SCHEDULED,
+    rows: list[tuple[Booking, WorkshopSession, str]] = []
+    for whose in (Booking.person_id, Booking.booked_by_id):  # two queries, each on its index
+        found = await session.execute(
+            select(Booking, WorkshopSession, Person.name)
+            .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(
+                whose == person_id,
+                Booking.status.in_(ACTIVE_STATUSES),
+                WorkshopSession.starts_at > now,
+                WorkshopSession.status == SessionStatus.SCHEDULED,
+            )
         )
-        .order_by(WorkshopSession.starts_at, Booking.id)
-    )
+        rows.extend((booking, workshop, name) for booking, workshop, name in found)
+    rows.sort(key=lambda row: (row[1].starts_at, row[0].id))
     result: list[MyBooking] = []
     for booking, workshop, name in rows:
         position = None

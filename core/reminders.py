@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
@@ -183,10 +183,11 @@ async def plan_reminders(
         )
     )
     if since is not None:
-        closest = PLANNING_HORIZON + timedelta(days=min(days_before, default=1) - 1)
-        query = query.where(
-            or_(Booking.updated_at >= since, WorkshopSession.starts_at > since + closest)
-        )
+        crossed = [  # sessions that came within one day's horizon since the last tick
+            and_(WorkshopSession.starts_at > since + h, WorkshopSession.starts_at <= now + h)
+            for h in {PLANNING_HORIZON + timedelta(days=d - 1) for d in days_before}
+        ]
+        query = query.where(or_(Booking.updated_at >= since, *crossed))
     queued = 0
     rows = await session.execute(query)
     for booking_id, holder_id, changed_at, starts_at, channel, booked_by_id in rows:
