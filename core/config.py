@@ -82,9 +82,12 @@ class Settings(BaseSettings):
     def _split_days(cls, value: object) -> object:
         """Read "3, 1" as [3, 1]: each day once, the farthest first, each from 1 to 30."""
         if isinstance(value, str):
-            value = [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, list | tuple):
-            days = sorted({int(day) for day in value}, reverse=True)
+            try:
+                days = sorted({int(day) for day in value}, reverse=True)
+            except ValueError:
+                days = []
             if not days or not all(1 <= day <= 30 for day in days):
                 raise ValueError("REMINDER_DAYS_BEFORE: days from 1 to 30, e.g. 3,1")
             return days

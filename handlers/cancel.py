@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.booking import cancel_booking, own_booking
-from core.catalog import my_upcoming_bookings
+from core.catalog import MyBooking, my_upcoming_bookings
 from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError, BookingNotActive
 from handlers import actions, describe
@@ -64,16 +64,19 @@ async def start(flow: Flow) -> Reply:
     if len(mine) == 1:
         return await ask(flow, mine[0].booking.id)
     rows: list[tuple[Choice, ...]] = [
-        (
-            Choice(
-                describe.button_label(flow, item.session),
-                actions.encode(actions.CANCEL_ASK, item.booking.id),
-            ),
-        )
+        (Choice(_label(flow, item), actions.encode(actions.CANCEL_ASK, item.booking.id)),)
         for item in mine
     ]
     rows.append(flow.menu_row())
     return Reply(flow.t("cancel.which"), tuple(rows))
+
+
+def _label(flow: Flow, item: MyBooking) -> str:
+    """The workshop and day, and whose seat it is when booked for someone else."""
+    label = describe.button_label(flow, item.session)
+    if item.for_name:
+        return flow.t("cancel.for_other_button", label=label, name=item.for_name)
+    return label
 
 
 async def ask(flow: Flow, booking_id: int) -> Reply:

@@ -141,3 +141,21 @@ async def test_a_forged_no_number_choice_books_nothing(db: Database, clock: Fixe
     assert "Ce bouton ne marche plus." in helper.text
     async with db.transaction() as session:
         assert (await session.execute(select(func.count()).select_from(Booking))).scalar() == 0
+
+
+async def test_annuler_names_whose_seat_each_button_cancels(
+    db: Database, clock: FixedClock
+) -> None:
+    helper, session_id = await helper_at_booking_screen(db, clock)
+    await book_for(helper, "Josiane", None)
+    await helper.pick(f"by:{session_id}")
+    await helper.say("annuler")
+    labels = [c.label for c in helper.last[-1].flat_choices()]
+    assert any(label.endswith("· pour Josiane") for label in labels)
+    assert sum("Prendre en main" in label for label in labels) == 2
+    await helper.press("pour Josiane")
+    await helper.say("oui")
+    assert await seats(db) == [
+        ("Josiane", "guest", "cancelled", "Karim"),
+        ("Karim", "test", "booked", None),
+    ]

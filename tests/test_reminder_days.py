@@ -233,3 +233,13 @@ async def test_cancel_my_seat_in_the_reminder_offers_it_to_the_line_at_once(
         await bots.stop_all()
     assert [who for who, _ in inbox.received] == ["1", "2"]
     assert "une place s'est libérée" in inbox.texts()[1]
+
+
+def test_a_bad_list_of_days_is_refused_with_a_clear_reason() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    for bad in ("0,1", "3,-1", "", "demain"):
+        with pytest.raises(ValidationError, match="REMINDER_DAYS_BEFORE"):
+            make_settings("sqlite://", reminder_days_before=bad)
+    assert make_settings("sqlite://", reminder_days_before="1,3,3").reminder_days_before == [3, 1]
