@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_days(cls, value: object) -> object:
         """Read "3, 1" as [3, 1]: each day once, the farthest first, each from 1 to 30."""
+        if isinstance(value, str) and not value.strip():
+            return [3, 1]  # set but empty: the default
         if isinstance(value, str):
             value = [part for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, list | tuple):

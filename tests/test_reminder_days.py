@@ -239,7 +239,8 @@ def test_a_bad_list_of_days_is_refused_with_a_clear_reason() -> None:
     import pytest
     from pydantic import ValidationError
 
-    for bad in ("0,1", "3,-1", "", "demain"):
+    for bad in ("0,1", "3,-1", ",", "demain"):
         with pytest.raises(ValidationError, match="REMINDER_DAYS_BEFORE"):
             make_settings("sqlite://", reminder_days_before=bad)
     assert make_settings("sqlite://", reminder_days_before="1,3,3").reminder_days_before == [3, 1]
+    assert make_settings("sqlite://", reminder_days_before=" ").reminder_days_before == [3, 1]
