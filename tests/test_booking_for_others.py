@@ -159,3 +159,17 @@ async def test_annuler_names_whose_seat_each_button_cancels(
         ("Josiane", "guest", "cancelled", "Karim"),
         ("Karim", "test", "booked", None),
     ]
+
+
+async def test_by_sms_the_helper_answers_with_numbers(db: Database, clock: FixedClock) -> None:
+    session_id = await add_session(db, capacity=4)
+    flows = Conversations(db, make_settings(db.url), clock)
+    helper = Chat(flows, "+33698765432", name="", channel="sms")
+    await helper.say("bonjour")
+    await helper.pick(f"s:{session_id}")
+    await helper.press("Je réserve pour quelqu'un")
+    await helper.say("Josiane")
+    assert "Quel est le numéro de portable de Josiane ?" in helper.text
+    await helper.say("1")  # the first choice: "Pas de numéro"
+    assert "C'est réservé pour Josiane !" in helper.text
+    assert await seats(db) == [("Josiane", "guest", "booked", "")]
