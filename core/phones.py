@@ -14,3 +14,4 @@ def normalise_phone(raw: str, region: str = "FR") -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
