@@ -229,7 +229,13 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
             else:
                 start = parse_local_start(new_start, settings.zone)
                 told = await move_session(
-                    session, session_id, start, now, zone=settings.zone, at=settings.reminder_time
+                    session,
+                    session_id,
+                    start,
+                    now,
+                    zone=settings.zone,
+                    at=settings.reminder_time,
+                    days_before=tuple(settings.reminder_days_before),
                 )
     except (BookingError, ValueError) as error:
         print(f"Session {session_id} not changed: {_why(error)}", file=sys.stderr)

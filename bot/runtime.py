@@ -20,7 +20,7 @@ from core.dialog import SMS, WHATSAPP, Reply
 from core.engine import Engine
 from core.scheduler import Heartbeat
 from handlers.conversations import Conversations
-from handlers.notices import render_notice
+from handlers.notices import remember_notice, render_notice
 from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 
@@ -41,7 +41,7 @@ class Services:
         ) -> Reply | None:
             return await render_notice(session, row, person, settings, now)
 
-        self.engine = Engine(self.db, settings, self.clock, render)
+        self.engine = Engine(self.db, settings, self.clock, render, remember_notice)
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -116,6 +116,11 @@ class Runtime:
             )
             self.engine.deliverers[WHATSAPP] = self.whatsapp.deliverer()
             mounts.append(self.whatsapp.route())
+        if settings.smtp_host and settings.organiser_emails:
+            from bot.channels.email import CHANNEL as EMAIL
+            from bot.channels.email import EmailChannel
+
+            self.engine.deliverers[EMAIL] = EmailChannel(settings).deliver
         self.http = (
             HttpServer(
                 build_app(webhooks, mounts),

@@ -71,6 +71,16 @@ class Settings(BaseSettings):
     sms_display_number: str = ""
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     sms_price_per_segment: float = Field(default=0.0, ge=0)
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [3, 1])
+    organiser_digest_time: time = time(18, 0)
+    organiser_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -84,6 +94,29 @@ class Settings(BaseSettings):
     @classmethod
     def _split_proxies(cls, value: object) -> object:
         """Read "10.0.0.1, 10.0.0.2" as a list (empty: no proxy is trusted)."""
+
+    @field_validator("reminder_days_before", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        """Read "3, 1" as [3, 1]: each day once, the farthest first, each from 1 to 30."""
+        if isinstance(value, str) and not value.strip():
+            return [3, 1]  # set but empty: the default
+        if isinstance(value, str):
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            try:
+                days = sorted({int(day) for day in value}, reverse=True)
+            except ValueError:
+                days = []
+            if not days or not all(1 <= day <= 30 for day in days):
+                raise ValueError("REMINDER_DAYS_BEFORE: days from 1 to 30, e.g. 3,1")
+            return days
+        return value
+
+    @field_validator("organiser_emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: object) -> object:
+        """Read "a@x.fr, b@y.fr" as two addresses."""
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
@@ -111,6 +144,7 @@ class Settings(BaseSettings):
         "whatsapp_access_token",
         "whatsapp_app_secret",
         "whatsapp_verify_token",
+        "smtp_password",
         mode="before",
     )
     @classmethod

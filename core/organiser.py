@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.booking import book_seat
+from core.booking import book_seat, cancel_booking
 from core.catalog import AUDIENCES
 from core.dialog import SMS
 from core.errors import BookingError, UnknownBooking, UnknownSession
@@ -22,6 +22,7 @@ from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, number_pr
 from core.outbox import enqueue
 from core.people import find_person
 from core.phones import normalise_phone
+from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 from models.inserts import insert_ignore
 
@@ -72,8 +73,11 @@ async def register_walk_in(
     phone: str,
     now: datetime,
     region: str = "FR",
+    *,
+    rule: ReminderRule,
 ) -> Booking:
-    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow."""
+    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow
+    (queued at once)."""
     name = " ".join(first_name.split())[:128]
     if not name:
         raise InvalidInput("a first name is needed", "dashboard.flash.walk_in_no_name")
@@ -102,7 +106,20 @@ async def register_walk_in(
     )
     person = await find_person(session, channel, address)
     assert person is not None
-    return await book_seat(session, person, session_id, now)
+    return await book_seat(session, person, session_id, now, rule)
+
+
+async def cancel_seat(
+    session: AsyncSession, booking_id: int, now: datetime, offer_minutes: int
+) -> Booking:
+    """Cancel a booking for its holder (they phoned the shop); the seat goes to the line."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        raise UnknownBooking()
+    holder = await session.get(Person, booking.person_id)
+    assert holder is not None
+    cancelled, _ = await cancel_booking(session, holder, booking_id, now, offer_minutes)
+    return cancelled
 
 
 async def message_session(session: AsyncSession, session_id: int, text: str, now: datetime) -> int:

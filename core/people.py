@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dialog import PHONE_CHANNELS, Sender
-from models import Person
+from models import Booking, Person
 from models.inserts import insert_ignore
 
 
@@ -21,6 +21,24 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     channels = PHONE_CHANNELS if channel in PHONE_CHANNELS else {channel}
     query = select(Person).where(Person.channel.in_(channels), Person.external_id == external_id)
     return (await session.execute(query)).scalars().first()
+
+
+GUEST = "guest"
+"""The channel of a person booked for by someone else, without a number: never sent to."""
+
+
+def recipient(person_id: int, holder_channel: str, booked_by_id: int | None) -> int:
+    """Who is told about a booking: its holder, or the booker of a guest's seat."""
+    if holder_channel == GUEST and booked_by_id is not None:
+        return booked_by_id
+    return person_id
+
+
+async def recipient_of(session: AsyncSession, booking: Booking) -> int:
+    """Who is told about ``booking`` (see :func:`recipient`)."""
+    holder = await session.get(Person, booking.person_id)
+    channel = holder.channel if holder is not None else ""
+    return recipient(booking.person_id, channel, booking.booked_by_id)
 
 
 SEEN_PRECISION = timedelta(hours=1)

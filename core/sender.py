@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.alerts import ORGANISERS, Organisers, alert_undelivered, fan_out
 from core.clock import Clock
 from core.dialog import Reply
 from core.outbox import FAREWELL_ADDRESS, REPLY, claim_due, mark
@@ -60,6 +61,9 @@ class Delivered:
 
 
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
+"""What a row says (None: it no longer applies); it only reads."""
+Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
+"""What the conversation keeps of a rendered row (its choices), in the claim's transaction."""
 Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
 """Send a reply to a person; return the SMS segments it took (None off SMS), or what the
 channel told of it."""
@@ -90,10 +94,14 @@ class OutboxSender:
         deliverers: dict[str, Deliver],
         *,
         batch: int = 60,
+        remember: Remember | None = None,
+        organisers: Organisers | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.render = render
+        self.remember = remember
+        self.organisers = organisers or Organisers()
         self.deliverers = deliverers
         self.batch = batch
 
@@ -129,12 +137,23 @@ class OutboxSender:
             await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _claim(self, limit: int) -> list[_Work]:
+        """Claim due rows and render them; alerts fanned out are claimed again at once."""
+        while True:
+            work, fanned = await self._claim_round(limit)
+            if work or not fanned:
+                return work
+
+    async def _claim_round(self, limit: int) -> tuple[list[_Work], int]:
         now = self.clock.now()
         work: list[_Work] = []
+        fanned = 0
         async with self.db.transaction() as session:
             for row in await claim_due(session, now, limit):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
+                if person.channel == ORGANISERS:  # copied to each organiser, sent next round
+                    fanned += await fan_out(session, row, self.organisers, now)
+                    continue
                 if row.kind == REPLY and FAREWELL_ADDRESS in row.payload:  # after erasure
                     to = Person(
                         id=person.id,
@@ -162,8 +181,10 @@ class OutboxSender:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="opted out")
                     continue
                 reply = await self.render(session, row, person, now)
+                if reply is not None and self.remember is not None:
+                    await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
-        return work
+        return work, fanned
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
         """One person's rows, one after the other; none more once they are unreachable."""
@@ -224,12 +245,15 @@ class OutboxSender:
                 error=_text(error),
                 payload=work.kept_payload,
             )
+            await alert_undelivered(session, work.row_id, self.clock.now())
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
             await self._mark(work, OutboxStatus.FAILED, error=_text(error))
+            async with self.db.transaction() as session:
+                await alert_undelivered(session, work.row_id, self.clock.now())
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)

@@ -94,6 +94,9 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
     else:
         rows.append((flow.choice("button.join_line", actions.encode(actions.WAIT, workshop.id)),))
     rows.append((flow.choice("button.back_to_list", actions.encode(actions.LIST, 0)),))
+    if workshop.seats_left > 0:  # a relative or a helper books for a person
+        other = actions.encode(actions.FOR_OTHER, workshop.id)
+        rows.append((flow.choice("button.for_other", other),))
     rows.append(flow.menu_row())
     return Reply(text, tuple(rows))
 

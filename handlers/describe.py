@@ -58,10 +58,12 @@ def card(flow: Flow, workshop: WorkshopSession) -> str:
 
 
 def details(flow: Flow, workshop: WorkshopSession) -> str:
-    """The summary, and what to bring when the session says so."""
+    """The summary, what to bring and how to find the place, when the session says so."""
     text = summary(flow, workshop)
     if workshop.bring:
         text += "\n" + flow.t("session.bring", bring=workshop.bring)
+    if workshop.access:
+        text += "\n" + flow.t("session.access", access=workshop.access)
     return text
 
 

@@ -1,4 +1,8 @@
-"""What a queued notice says, rendered when it goes out, in the person's language."""
+"""What a queued notice says, rendered when it goes out, in the person's language.
+
+Rendering only reads; :func:`remember_notice` is the separate step, run by the outbox
+sender in the same transaction, that keeps a notice's choices for a written number.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,19 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.alerts import ALERT_KINDS
 from core.config import Settings
 from core.deliveries import TEMPLATE_ONLY
 from core.dialog import Notice, Reply, reply_from_payload, text_variant
-from core.formatting import time_in_words, when_in_words
+from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
 from core.organiser import BROADCAST
 from core.outbox import REPLY
-from core.reminders import REMINDER
+from core.reminders import REMINDER, ReminderRule
 from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
+from handlers.alerts import render_alert
 from handlers.context import Flow, remember_choices
 from handlers.menu import menu_choices
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
@@ -35,12 +41,20 @@ async def render_notice(
         return reply_from_payload(message.payload)
     t = Translator(person.language, text_variant(person.channel))
     flow = Flow(session, person, {}, t, settings, now)
+    if message.kind in ALERT_KINDS:
+        return await render_alert(flow, message)
     reply = await _notice(flow, message)
-    if reply is not None and reply.choices:  # the latest screen: "oui" or "2" answers it
-        await remember_choices(session, person, reply, now)
     if reply is not None and reply.notice is not None and message.payload.get(TEMPLATE_ONLY):
         reply = replace(reply, notice=replace(reply.notice, template_only=True))
     return reply
+
+
+async def remember_notice(
+    session: AsyncSession, message: OutboxMessage, person: Person, reply: Reply, now: datetime
+) -> None:
+    """A notice's choices become the ones a written "oui" or number picks, on every channel."""
+    if message.kind != REPLY and reply.choices:
+        await remember_choices(session, person, reply, now)
 
 
 def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str]:
@@ -87,9 +101,13 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             return None
         if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
             return None
+        days = int(message.payload.get("days", 1))
+        if ReminderRule.of(settings).moot(workshop.starts_at, days, message.due_at, now):
+            return None  # sent late: a closer reminder says it, or it comes too late
         if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
-            return Reply(_short_reminder(flow, workshop))
-        text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
+            return Reply(_short_reminder(flow, workshop, days))
+        key = "reminder.notice" if days == 1 else "reminder.notice_days"
+        text = flow.t(key, summary=describe.details(flow, workshop), days=days)
         there = actions.encode(actions.THERE, booking.id)
         cancel = actions.encode(actions.CANCEL_ASK, booking.id)
         rows = (
@@ -120,10 +138,12 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     return None
 
 
-def _short_reminder(flow: Flow, workshop: WorkshopSession) -> str:
+def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:
     bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
     return flow.t(
-        "reminder.short",
+        "reminder.short" if days == 1 else "reminder.short_days",
+        days=days,
+        day=day_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         title=workshop.title,
         time=time_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         venue=workshop.venue,

@@ -11,7 +11,18 @@ from core.commands import Command, command_named
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.intents import Reading, TextIntent, command_of, opt_out_of, read
 from core.session_codes import session_id_in
-from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
+from handlers import (
+    actions,
+    book,
+    browse,
+    cancel,
+    for_other,
+    menu,
+    offers,
+    organiser,
+    presence,
+    privacy,
+)
 from handlers.context import Flow
 
 log = logging.getLogger(__name__)
@@ -143,6 +154,14 @@ async def _admin_confirm(flow: Flow, action: actions.Action) -> Reply:
     return await organiser.confirmed(flow)
 
 
+async def _for_other(flow: Flow, action: actions.Action) -> Reply:
+    return await for_other.ask_name(flow, action.number)
+
+
+async def _other_no_phone(flow: Flow, action: actions.Action) -> Reply:
+    return await for_other.no_phone(flow, action.number)
+
+
 STEPS: dict[str, Step] = {
     # A person's way through: menu, list, card, book, confirm; their bookings and cancelling.
     actions.MENU: _menu,
@@ -157,6 +176,9 @@ STEPS: dict[str, Step] = {
     actions.MINE: _mine,
     actions.CANCEL_ASK: _cancel_ask,
     actions.CANCEL_CONFIRM: _cancel_confirm,
+    # Booking for someone else: their first name, then their number or none.
+    actions.FOR_OTHER: _for_other,
+    actions.OTHER_NO_PHONE: _other_no_phone,
     # Answers to queued notices: a freed seat offered, the reminder's "I'll be there".
     actions.OFFER_ACCEPT: _offer_accept,
     actions.OFFER_DECLINE: _offer_decline,
@@ -272,6 +294,9 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         return [await browse.session_card(flow, coded)]
     if flow.first_contact:
         return [menu.welcome(flow)]
+    answer = await for_other.typed(flow, text)  # a first name or a number asked for
+    if answer is not None:
+        return [answer]
     return await _in_context(flow, text, reading)
 
 

@@ -58,6 +58,10 @@ class Booking(Base):
     """When this booked seat was given up before the session (a freed seat)."""
     from_waiting_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Whether the seat was taken from the waiting list (an offered seat accepted)."""
+    booked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    """Who booked this seat for the person (a relative, a helper), if not themself."""
 
     @property
     def holds_offer(self) -> bool:

@@ -145,7 +145,8 @@ def test_move_then_cancel_a_session_queues_notices(tmp_path: Path) -> None:
     assert "15 h 30" in atelier(tmp_path, "sessions").stdout
     queued = atelier(tmp_path, "outbox").stdout
     assert queued.count("\tsession_moved\t") == 2
-    assert queued.count("\treminder\t") == 2  # the new date's; the old ones were dropped
+    # The new date's, three days and one day before for each; the old ones were dropped.
+    assert queued.count("\treminder\t") == 4
     assert atelier(tmp_path, "move", session_id, "yesterday").returncode == 1
     cancelled = atelier(tmp_path, "cancel", session_id)
     assert cancelled.returncode == 0, cancelled.stderr

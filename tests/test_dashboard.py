@@ -27,6 +27,7 @@ from bot.web.poster import PosterText
 from core.booking import accept_offer, book_seat, cancel_booking, join_waiting_list
 from core.clock import FixedClock
 from core.organiser import register_walk_in
+from core.reminders import ReminderRule
 from core.roster import ROSTER_COLUMNS
 from models import Booking, OutboxMessage, Person, SessionStatus, WorkshopSession
 from tests.support.bot_api import FakeBotApi
@@ -84,7 +85,8 @@ async def organiser(dashboard: Dashboard) -> Dashboard:
 async def walk_in(dashboard: Dashboard, session_id: int, name: str, phone: str = "") -> int:
     """Book a seat straight in the database (for set-ups); return the booking id."""
     async with dashboard.db.transaction() as session:
-        booking = await register_walk_in(session, session_id, name, phone, NOW)
+        rule = ReminderRule.of(make_settings(dashboard.db.url))
+        booking = await register_walk_in(session, session_id, name, phone, NOW, rule=rule)
         return booking.id
 
 

@@ -58,6 +58,7 @@ async def move_action(request: Request, posted: FormData) -> Response:
                 context.clock.now(),
                 zone=settings.zone,
                 at=settings.reminder_time,
+                days_before=tuple(settings.reminder_days_before),
             )
     except BookingError as error:
         flash_refusal(request, error)

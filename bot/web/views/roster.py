@@ -14,6 +14,7 @@ from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, w
 from core.errors import BookingError, UnknownBooking
 from core.organiser import MAX_BROADCAST, mark_attendance, message_session, register_walk_in
 from core.phones import normalise_phone
+from core.reminders import ReminderRule
 from core.roster import roster_rows
 from models import Booking, BookingStatus
 
@@ -88,6 +89,7 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
                 phone,
                 context.clock.now(),
                 context.settings.sms_default_region,
+                rule=ReminderRule.of(context.settings),
             )
     except BookingError as error:
         flash_refusal(request, error)
