@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench
+.PHONY: run test lint demo bench model
 
 run: $(STAMP)
 	$(VENV)/bin/atelier run
@@ -16,6 +16,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run
+
+model: $(STAMP)
+	$(VENV)/bin/python -m core.train_intents
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

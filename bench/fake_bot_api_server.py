@@ -40,8 +40,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from starlette.responses import Response
-
 from bench.results import peak_rss_kib
 from tests.support.bot_api import MESSAGE_METHODS, REPLY_METHODS, Call, FakeBotApi
 
@@ -203,27 +201,33 @@ class _StepTimeout(Exception):
 
 
 class BenchBotApi(FakeBotApi):
-    """The fake, plus what benchmarks need: per-chat reply feeds and getUpdates arrivals."""
+    """The fake, plus what benchmarks need: per-chat reply feeds and getUpdates arrivals.
+
+    It uses only the fake's public surface: its hooks (``on_call``, ``on_request``), what
+    people do (``user_text``, ``user_press``) and what it recorded (``calls``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._feeds: dict[int, asyncio.Queue[Call]] = {}
         self.poll_arrivals: list[float] = []
         self._polled = asyncio.Event()
+        self.on_call(self._feed)
+        self.on_request(self._note_poll)
 
-    def _finish(self, call: Call, status: int, body: JSON) -> Response:
-        response = super()._finish(call, status, body)
+    def _feed(self, call: Call) -> None:
+        """Hand each reply call to the feed of its chat's simulated person."""
         if call.method in REPLY_METHODS and isinstance(call.chat_id, int):
             feed = self._feeds.get(call.chat_id)
             if feed is not None:
                 feed.put_nowait(call)
-        return response
 
-    async def _m_getUpdates(self, params: JSON) -> list[JSON]:
-        self.poll_arrivals.append(time.monotonic())
-        self._polled.set()
-        self._polled = asyncio.Event()
-        return await super()._m_getUpdates(params)
+    def _note_poll(self, method: str, at: float) -> None:
+        """Note when each getUpdates arrives."""
+        if method == "getUpdates":
+            self.poll_arrivals.append(at)
+            self._polled.set()
+            self._polled = asyncio.Event()
 
     async def first_poll_after(self, since: float, within: float) -> float | None:
         """The arrival of the first getUpdates at or after ``since``, waiting for one."""

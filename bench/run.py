@@ -23,7 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import contention, conversation, reminder_fanout, rush, scale, startup
+from bench import (
+    contention,
+    conversation,
+    dashboard_pages,
+    import_files,
+    reminder_fanout,
+    rush,
+    scale,
+    startup,
+    understand,
+    webhook_bodies,
+    whatsapp,
+)
 from bench.databases import POSTGRES_URL
 from bench.results import Database, Options, Result, machine, machine_line, table, write_json
 
@@ -46,6 +58,11 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(reminder_fanout.NAME, reminder_fanout.benchmark),
     Benchmark(scale.NAME, scale.benchmark, BOTH),
     Benchmark(startup.NAME, startup.benchmark),
+    Benchmark(webhook_bodies.NAME, webhook_bodies.benchmark),
+    Benchmark(import_files.NAME, import_files.benchmark),
+    Benchmark(whatsapp.NAME, whatsapp.benchmark),
+    Benchmark(dashboard_pages.NAME, dashboard_pages.benchmark, BOTH),
+    Benchmark(understand.NAME, understand.benchmark),
     Benchmark(rush.NAME, rush.benchmark),
 ]
 

@@ -415,7 +415,11 @@ def queries(askers: list[int]) -> list[Query]:
     async def planning(session: AsyncSession, rng: random.Random) -> Any:
         settings = settings_for("sqlite+aiosqlite://")
         return await plan_reminders(
-            session, SystemClock().now(), zone=settings.zone, at=settings.reminder_time
+            session,
+            SystemClock().now(),
+            zone=settings.zone,
+            at=settings.reminder_time,
+            days_before=tuple(settings.reminder_days_before),
         )
 
     async def planning_changes(session: AsyncSession, rng: random.Random) -> Any:
@@ -423,7 +427,12 @@ def queries(askers: list[int]) -> list[Query]:
         now = SystemClock().now()
         since = now - settings.outbox_poll_seconds * timedelta(seconds=1) - PLAN_OVERLAP
         return await plan_reminders(
-            session, now, zone=settings.zone, at=settings.reminder_time, since=since
+            session,
+            now,
+            zone=settings.zone,
+            at=settings.reminder_time,
+            since=since,
+            days_before=tuple(settings.reminder_days_before),
         )
 
     async def retention(session: AsyncSession, rng: random.Random) -> Any:

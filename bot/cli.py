@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import csv
+import json
 import logging
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,11 +17,13 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
+from core.redact import RedactingFilter
 
 
 def _configure_logging(level: str, log_format: str = "text") -> None:
     """Plain lines for a terminal; one JSON object per line (LOG_FORMAT=json) for a collector."""
     handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter())  # no phone number or e-mail in any log line
     if log_format == "json":
         from pythonjsonlogger.json import JsonFormatter
 
@@ -30,7 +33,7 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler])
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -81,9 +84,9 @@ async def _import(settings: Settings, path: Path) -> int:
     from core.importer import import_schedule
 
     try:
-        content = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"Cannot read {path}: {error}", file=sys.stderr)
+        content = await asyncio.to_thread(path.read_bytes)
+    except OSError as error:
+        print(f"Cannot read {path}: {error.strerror}.", file=sys.stderr)
         return 1
     async with _transaction(settings) as session:
         report = await import_schedule(session, content, settings.zone)
@@ -114,17 +117,79 @@ async def _sessions(settings: Settings) -> int:
     return 0
 
 
-async def _roster(settings: Settings, session_id: int) -> int:
+async def _roster(
+    settings: Settings, session_id: int, form: str = "csv", output: Path | None = None
+) -> int:
+    from core.exports import csv_text, xlsx_bytes
     from core.roster import ROSTER_COLUMNS, roster_rows
 
+    if form == "xlsx" and output is None:
+        print("--format xlsx writes a file: give it with --output FILE.", file=sys.stderr)
+        return 2
     async with _transaction(settings) as session:
         rows = await roster_rows(session, session_id, settings.zone)
     if rows is None:
         print(f"No session with id {session_id}.", file=sys.stderr)
         return 1
-    writer = csv.DictWriter(sys.stdout, fieldnames=ROSTER_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    try:
+        if form == "xlsx" and output is not None:
+            await asyncio.to_thread(output.write_bytes, xlsx_bytes(ROSTER_COLUMNS, rows))
+        elif output is not None:
+            text = csv_text(ROSTER_COLUMNS, rows)
+            await asyncio.to_thread(output.write_text, text, encoding="utf-8", newline="")
+        else:
+            sys.stdout.write(csv_text(ROSTER_COLUMNS, rows))
+    except OSError as error:
+        print(f"Cannot write {output}: {error.strerror}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from core.backup import NotABackup, backup, sqlite_file
+
+    source = sqlite_file(settings.database_url)
+    if source is None:
+        print(
+            "DATABASE_URL is not a SQLite file: for PostgreSQL, use pg_dump (see the README).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        backup(source, target)
+    except FileNotFoundError:
+        print(f"No database at {source}.", file=sys.stderr)
+        return 1
+    except (OSError, NotABackup, sqlite3.Error) as error:
+        print(f"No backup written: {error}.", file=sys.stderr)
+        return 1
+    print(f"Backup of {source} written to {target}.")
+    return 0
+
+
+def _restore(settings: Settings, backup_file: Path) -> int:
+    from core.backup import NotABackup, restore, sqlite_file
+    from models.migrate import upgrade
+
+    database = sqlite_file(settings.database_url)
+    if database is None:
+        print(
+            "DATABASE_URL is not a SQLite file: for PostgreSQL, use pg_restore (see the README).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        kept = restore(backup_file, database)
+    except NotABackup as error:
+        print(f"Nothing restored: {error}.", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as error:
+        print(f"Nothing restored: {error}.", file=sys.stderr)
+        return 1
+    upgrade(settings.database_url)
+    print(f"{backup_file} restored to {database}.")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
     return 0
 
 
@@ -164,7 +229,13 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
             else:
                 start = parse_local_start(new_start, settings.zone)
                 told = await move_session(
-                    session, session_id, start, now, zone=settings.zone, at=settings.reminder_time
+                    session,
+                    session_id,
+                    start,
+                    now,
+                    zone=settings.zone,
+                    at=settings.reminder_time,
+                    days_before=tuple(settings.reminder_days_before),
                 )
     except (BookingError, ValueError) as error:
         print(f"Session {session_id} not changed: {_why(error)}", file=sys.stderr)
@@ -195,6 +266,16 @@ def _hash_password() -> int:
     return 0
 
 
+def _whatsapp_templates() -> int:
+    """Print the WhatsApp templates, every language, as Meta's template API takes them."""
+    import json
+
+    from bot.channels.whatsapp.templates import all_definitions
+
+    print(json.dumps(all_definitions(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _why(error: Exception) -> str:
     from core.errors import SessionCancelled, SessionPast, UnknownSession
 
@@ -204,6 +285,18 @@ def _why(error: Exception) -> str:
         SessionPast: "it has started, or the new time is past",
     }
     return reasons.get(type(error), str(error))
+
+
+def _understand(language: str | None) -> int:
+    """One JSON reading per line of standard input, in the same order."""
+    from core.intents import read
+
+    out = sys.stdout
+    for line in sys.stdin:
+        reading = read(line.rstrip("\r\n"), language)
+        out.write(json.dumps(reading.as_json(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -218,12 +311,14 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "serve", help="run the HTTP server alone (SMS webhooks, dashboard), with the sender"
     )
-    imp = commands.add_parser("import", help="load sessions from a CSV file")
+    imp = commands.add_parser("import", help="load sessions from a CSV, .xlsx or .ods file")
     imp.add_argument("file", type=Path)
     commands.add_parser("sessions", help="list upcoming sessions")
     commands.add_parser("outbox", help="what is queued, sent and failed")
-    roster = commands.add_parser("roster", help="a session's bookings as CSV")
+    roster = commands.add_parser("roster", help="a session's bookings as CSV or .xlsx")
     roster.add_argument("session_id", type=int)
+    roster.add_argument("--format", choices=["csv", "xlsx"], default="csv", dest="form")
+    roster.add_argument("--output", type=Path, help="write to this file (needed for xlsx)")
     cancel = commands.add_parser("cancel", help="cancel a session and tell everyone on it")
     cancel.add_argument("session_id", type=int)
     move = commands.add_parser("move", help="move a session and tell everyone on it")
@@ -233,6 +328,20 @@ def parser() -> argparse.ArgumentParser:
         "hash-password",
         help="print the hash of the dashboard password, for DASHBOARD_PASSWORD_HASH",
     )
+    backup = commands.add_parser("backup", help="copy the SQLite database, even while it runs")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="put a backup back as the SQLite database (stop the bot first)"
+    )
+    restore.add_argument("file", type=Path)
+    commands.add_parser(
+        "whatsapp-templates",
+        help="print the WhatsApp message templates (JSON for Meta's template API)",
+    )
+    understand = commands.add_parser(
+        "understand", help="read messages on standard input, print what the bot reads (JSON)"
+    )
+    understand.add_argument("--language", choices=["fr", "en", "ar", "tr"], default=None)
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -244,10 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "hash-password":
         return _hash_password()
+    if args.command == "whatsapp-templates":
+        return _whatsapp_templates()
+    if args.command == "understand":
+        return _understand(args.language)
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)
-    served = bool(settings.sms_provider) or settings.dashboard_enabled
+    served = bool(settings.sms_provider) or settings.dashboard_enabled or settings.whatsapp_enabled
     nothing_to_run = settings.telegram_bot_token is None and not served
     if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":
@@ -257,8 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("run", "serve"):
         if args.command == "serve" and not served:
             print(
-                "Nothing to serve: set SMS_PROVIDER (twilio or android) "
-                "or DASHBOARD_PASSWORD_HASH.",
+                "Nothing to serve: set SMS_PROVIDER (twilio or android), "
+                "WHATSAPP_ACCESS_TOKEN or DASHBOARD_PASSWORD_HASH.",
                 file=sys.stderr,
             )
             return 1
@@ -272,7 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "outbox":
         return asyncio.run(_outbox(settings))
     if args.command == "roster":
-        return asyncio.run(_roster(settings, args.session_id))
+        return asyncio.run(_roster(settings, args.session_id, args.form, args.output))
+    if args.command == "backup":
+        return _backup(settings, args.file)
+    if args.command == "restore":
+        return _restore(settings, args.file)
     if args.command in ("cancel", "move"):
         return asyncio.run(_change(settings, args.session_id, getattr(args, "starts_at", None)))
     from models.migrate import downgrade, upgrade

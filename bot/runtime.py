@@ -9,7 +9,7 @@ import signal
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from bot.channels import telegram
 from bot.channels.http_server import Endpoint, HttpServer, build_app
@@ -17,13 +17,13 @@ from bot.channels.sms.channel import SmsChannel
 from bot.channels.sms.providers import SmsProvider
 from core.clock import Clock, SystemClock
 from core.config import Settings
-from core.dialog import SMS, Reply
+from core.dialog import SMS, WHATSAPP, Reply
 from core.engine import Engine
 from core.health import database_reachable
 from core.metrics import refresh_outbox
 from core.scheduler import Heartbeat
 from handlers.conversations import Conversations
-from handlers.notices import render_notice
+from handlers.notices import remember_notice, render_notice
 from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 
@@ -44,7 +44,7 @@ class Services:
         ) -> Reply | None:
             return await render_notice(session, row, person, settings, now)
 
-        self.engine = Engine(self.db, settings, self.clock, render)
+        self.engine = Engine(self.db, settings, self.clock, render, remember_notice)
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -104,7 +104,25 @@ class Runtime:
             sms = SmsChannel(settings, self.services.conversations, self.provider, self.engine.wake)
             self.engine.deliverers[SMS] = sms.deliverer()
             webhooks[f"/sms/{self.provider.name}"] = sms.webhook
-        mounts = [self._dashboard()] if settings.dashboard_enabled else []
+        mounts: list[BaseRoute] = [self._dashboard()] if settings.dashboard_enabled else []
+        self.whatsapp = None
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp.channel import WhatsAppChannel
+
+            self.whatsapp = WhatsAppChannel(
+                settings,
+                self.db,
+                self.services.conversations,
+                self.services.clock,
+                self.engine.wake,
+            )
+            self.engine.deliverers[WHATSAPP] = self.whatsapp.deliverer()
+            mounts.append(self.whatsapp.route())
+        if settings.smtp_host and settings.organiser_emails:
+            from bot.channels.email import CHANNEL as EMAIL
+            from bot.channels.email import EmailChannel
+
+            self.engine.deliverers[EMAIL] = EmailChannel(settings).deliver
         token = settings.metrics_token
         app = build_app(
             webhooks,
@@ -114,7 +132,12 @@ class Runtime:
             refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),
         )
         self.http = (
-            HttpServer(app, settings.http_host, settings.http_port)
+            HttpServer(
+                app,
+                settings.http_host,
+                settings.http_port,
+                settings.trusted_proxies,
+            )
             if webhooks or mounts or settings.http_enabled
             else None
         )
@@ -149,14 +172,18 @@ class Runtime:
             await telegram.connect(self.app.bot)
             await self.app.initialize()
             self._telegram_up = True
-            await telegram.set_commands(self.app.bot, self.settings.default_language)
+            await telegram.set_profile(self.app.bot, self.settings)
             if self.settings.webhook_url:
                 await self.app.start()  # takes updates from its queue; no updater
                 await telegram.register_webhook(self.app.bot, self.settings)
                 mode = "webhook"
             else:
                 assert self.app.updater is not None
-                await self.app.updater.start_polling(poll_interval=0.0, timeout=self.poll_timeout)
+                await self.app.updater.start_polling(
+                    poll_interval=0.0,
+                    timeout=self.poll_timeout,
+                    allowed_updates=telegram.ALLOWED_UPDATES,
+                )
                 await self.app.start()
                 mode = "long polling"
             log.info("the bot is running on Telegram (@%s, %s)", self.app.bot.username, mode)
@@ -180,6 +207,8 @@ class Runtime:
         if self.provider is not None:
             await self.provider.close()
         await self.services.close()
+        if self.whatsapp is not None:
+            await self.whatsapp.close()
         log.info("the bot has stopped (%d messages in hand put back in the queue)", released)
 
     async def run_forever(self) -> None:

@@ -3,6 +3,9 @@
 Every function runs inside the caller's transaction and re-checks everything on the
 server. A seat is taken by one conditional UPDATE (``seats_taken < capacity``) that the
 database serialises, so seats are never oversold, even across processes.
+
+The services finish their own work in that transaction: a seat taken queues its
+reminders, a seat freed is offered to the next in line and the offer queued.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.alerts import alert_if_full, alert_if_late
 from core.errors import (
     AlreadyBooked,
     BookingNotActive,
@@ -24,8 +28,12 @@ from core.errors import (
     UnknownBooking,
     UnknownSession,
 )
-from core.reminders import drop_reminders
+from core.outbox import enqueue
+from core.reminders import ReminderRule, drop_reminders, queue_reminders
 from models import ACTIVE_STATUSES, Booking, BookingStatus, Person, SessionStatus, WorkshopSession
+
+OFFER = "waitlist_offer"
+OFFER_EXPIRED = "offer_expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,34 @@ class Offer:
 
     booking: Booking
     session: WorkshopSession
+
+
+async def queue_offer(session: AsyncSession, offer: Offer, now: datetime) -> None:
+    """Tell the first person in line that a seat is held for them."""
+    booking = offer.booking
+    assert booking.offer_expires_at is not None
+    await enqueue(
+        session,
+        key=f"{OFFER}:{booking.id}:{int(booking.offer_expires_at.timestamp())}",
+        person_id=booking.person_id,
+        kind=OFFER,
+        due_at=now,
+        payload={"booking_id": booking.id},
+    )
+
+
+async def queue_offer_expired(
+    session: AsyncSession, person_id: int, booking_id: int, now: datetime
+) -> None:
+    """Tell a person their held seat went to the next in line."""
+    await enqueue(
+        session,
+        key=f"{OFFER_EXPIRED}:{booking_id}",
+        person_id=person_id,
+        kind=OFFER_EXPIRED,
+        due_at=now,
+        payload={"booking_id": booking_id},
+    )
 
 
 async def bookable_session(
@@ -87,10 +123,17 @@ async def release_seat(session: AsyncSession, session_id: int) -> None:
 
 
 async def book_seat(
-    session: AsyncSession, person: Person, session_id: int, now: datetime
+    session: AsyncSession,
+    person: Person,
+    session_id: int,
+    now: datetime,
+    rule: ReminderRule,
+    *,
+    booked_by: Person | None = None,
 ) -> Booking:
-    """Book a seat for ``person``; raise SessionFull when none is left."""
-    await bookable_session(session, session_id, now)
+    """Book a seat for ``person`` (by ``booked_by`` for them) and queue its reminders;
+    raise SessionFull when none is left."""
+    workshop = await bookable_session(session, session_id, now)
     if await active_booking(session, person.id, session_id) is not None:
         raise AlreadyBooked(session_id)
     if not await reserve_seat(session, session_id, now):
@@ -101,15 +144,29 @@ async def book_seat(
         status=BookingStatus.BOOKED,
         created_at=now,
         updated_at=now,
+        booked_by_id=booked_by.id if booked_by is not None else None,
     )
     session.add(booking)
     await session.flush()
+    await seat_taken(session, booking, workshop, rule, now)
+    await alert_if_full(session, workshop, booking, now)
     metrics.BOOKINGS.labels("booked").inc()
     return booking
 
 
+async def seat_taken(
+    session: AsyncSession,
+    booking: Booking,
+    workshop: WorkshopSession,
+    rule: ReminderRule,
+    now: datetime,
+) -> None:
+    """What follows a seat taken, in its transaction: its reminders are queued."""
+    await queue_reminders(session, booking, workshop, rule, now)
+
+
 async def join_waiting_list(
-    session: AsyncSession, person: Person, session_id: int, now: datetime
+    session: AsyncSession, person: Person, session_id: int, now: datetime, rule: ReminderRule
 ) -> Booking:
     """Put ``person`` in line; if a seat is free after all, book it instead."""
     workshop = await bookable_session(session, session_id, now)
@@ -118,7 +175,7 @@ async def join_waiting_list(
     await session.refresh(workshop)
     if workshop.seats_left > 0 and not await waiting_count(session, session_id):
         try:
-            return await book_seat(session, person, session_id, now)
+            return await book_seat(session, person, session_id, now, rule)
         except SessionFull:
             pass
     booking = Booking(
@@ -153,9 +210,10 @@ async def waiting_position(session: AsyncSession, booking: Booking) -> int:
 
 
 async def own_booking(session: AsyncSession, person: Person, booking_id: int) -> Booking:
-    """The booking if it is the person's; the same refusal whether missing or not theirs."""
+    """The booking if it is the person's (or they booked it for someone); the same refusal
+    whether missing or not theirs."""
     booking = await session.get(Booking, booking_id)
-    if booking is None or booking.person_id != person.id:
+    if booking is None or person.id not in (booking.person_id, booking.booked_by_id):
         raise UnknownBooking()
     return booking
 
@@ -167,7 +225,10 @@ async def cancel_booking(
     now: datetime,
     offer_minutes: int,
 ) -> tuple[Booking, Offer | None]:
-    """Cancel one of the person's bookings; a freed seat is offered to the next in line."""
+    """Cancel one of the person's bookings; a freed seat is offered to the next in line.
+
+    The offer is queued here; it is returned for the caller's information only.
+    """
     booking = await own_booking(session, person, booking_id)
     if booking.status not in ACTIVE_STATUSES:
         raise BookingNotActive(booking.session_id)
@@ -176,11 +237,17 @@ async def cancel_booking(
     if workshop.starts_at <= now:
         raise SessionPast(booking.session_id)
     held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
+    if booking.status == BookingStatus.BOOKED:
+        booking.seat_freed_at = now  # counted in the figures (an offered seat is not new)
+    was_booked = booking.status == BookingStatus.BOOKED
+    held_seat = was_booked or booking.holds_offer
     await drop_reminders(session, booking.id)
     booking.status = BookingStatus.CANCELLED
     booking.offer_expires_at = None
     booking.updated_at = now
     await session.flush()
+    if was_booked:
+        await alert_if_late(session, workshop, booking, now)
     offer = await pass_seat_on(session, workshop, now, offer_minutes) if held_seat else None
     metrics.BOOKINGS.labels("cancelled").inc()
     return booking, offer
@@ -189,7 +256,8 @@ async def cancel_booking(
 async def pass_seat_on(
     session: AsyncSession, workshop: WorkshopSession, now: datetime, offer_minutes: int
 ) -> Offer | None:
-    """Hold a just-freed seat for the first reachable person in line, or release it."""
+    """Hold a just-freed seat for the first reachable person in line (the offer queued),
+    or release it."""
     query = (
         select(Booking)
         .join(Person, Person.id == Booking.person_id)
@@ -209,15 +277,17 @@ async def pass_seat_on(
             candidate.offer_expires_at = expiry
             candidate.updated_at = now
             await session.flush()
-            return Offer(candidate, workshop)
+            offer = Offer(candidate, workshop)
+            await queue_offer(session, offer, now)
+            return offer
     await release_seat(session, workshop.id)
     return None
 
 
 async def accept_offer(
-    session: AsyncSession, person: Person, booking_id: int, now: datetime
+    session: AsyncSession, person: Person, booking_id: int, now: datetime, rule: ReminderRule
 ) -> Booking:
-    """Turn a held seat into a booking."""
+    """Turn a held seat into a booking, and queue its reminders."""
     booking = await own_booking(session, person, booking_id)
     if booking.status == BookingStatus.BOOKED:
         raise AlreadyBooked(booking.session_id)
@@ -225,18 +295,20 @@ async def accept_offer(
         raise NoOffer(booking.session_id)
     if booking.offer_expires_at <= now:
         raise NoOffer(booking.session_id)
-    await bookable_session(session, booking.session_id, now)
+    workshop = await bookable_session(session, booking.session_id, now)
     booking.status = BookingStatus.BOOKED
+    booking.from_waiting_list = True
     booking.offer_expires_at = None
     booking.updated_at = now
     await session.flush()
+    await seat_taken(session, booking, workshop, rule, now)
     return booking
 
 
 async def decline_offer(
     session: AsyncSession, person: Person, booking_id: int, now: datetime, offer_minutes: int
 ) -> Offer | None:
-    """Give a held seat up (and leave the line); the next in line is offered it."""
+    """Give a held seat up (and leave the line); the next in line is offered it (queued)."""
     booking = await own_booking(session, person, booking_id)
     if not booking.holds_offer:
         raise NoOffer(booking.session_id)
@@ -247,7 +319,8 @@ async def decline_offer(
 async def expire_offers(
     session: AsyncSession, now: datetime, offer_minutes: int
 ) -> list[tuple[Booking, Offer | None]]:
-    """End every offer past its expiry: that person leaves the line, the next one is offered."""
+    """End every offer past its expiry: that person leaves the line and is told, the next
+    one is offered the seat (both notices queued)."""
     query = (
         select(Booking)
         .where(Booking.status == BookingStatus.WAITING, Booking.offer_expires_at <= now)
@@ -263,5 +336,6 @@ async def expire_offers(
         booking.offer_expires_at = None
         booking.updated_at = now
         await session.flush()
+        await queue_offer_expired(session, booking.person_id, booking.id, now)
         results.append((booking, await pass_seat_on(session, workshop, now, offer_minutes)))
     return results

@@ -41,12 +41,19 @@ def calendar_file(
     *,
     caption: str,
     alarm_text: str,
+    cancelled: bool = False,
 ) -> Attachment:
-    """An .ics file for one booked session, in the local time zone of the venue."""
+    """An .ics file for one booked session, in the local time zone of the venue.
+
+    ``cancelled``: the file that takes the event out of the calendar again (METHOD:CANCEL,
+    STATUS:CANCELLED, the same UID, the session's revision as its higher SEQUENCE).
+    """
     start = workshop.starts_at.astimezone(zone)
     event = Event()
     event.add("uid", event_uid(booking_id))
     event.add("sequence", workshop.revision)
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstamp", now)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=workshop.duration_minutes))
@@ -54,17 +61,19 @@ def calendar_file(
     event.add("location", f"{workshop.venue}, {workshop.address}")
     details = [workshop.description, workshop.bring]
     event.add("description", "\n".join(part for part in details if part))
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", alarm_text)
-    alarm.add("trigger", -ALARM_BEFORE)
-    event.add_component(alarm)
+    if not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", alarm_text)
+        alarm.add("trigger", -ALARM_BEFORE)
+        event.add_component(alarm)
 
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(venue_timezone(zone, start.year))
     calendar.add_component(event)
     day = start.strftime("%Y-%m-%d")
-    return Attachment(f"atelier-{day}.ics", calendar.to_ical(), caption)
+    name = f"atelier-{day}-annule.ics" if cancelled else f"atelier-{day}.ics"
+    return Attachment(name, calendar.to_ical(), caption)

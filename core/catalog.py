@@ -9,7 +9,14 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import waiting_position
-from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus, WorkshopSession
+from models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Person,
+    SessionStatus,
+    WorkshopSession,
+)
 
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
 
@@ -79,27 +86,35 @@ class MyBooking:
     booking: Booking
     session: WorkshopSession
     position: int | None
+    for_name: str = ""
+    """The first name of the person it was booked for, when not the person themself."""
 
 
 async def my_upcoming_bookings(
     session: AsyncSession, person_id: int, now: datetime
 ) -> list[MyBooking]:
-    """The person's booked and waiting bookings for sessions still to come."""
-    rows = await session.execute(
-        select(Booking, WorkshopSession)
-        .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
-        .where(
-            Booking.person_id == person_id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            WorkshopSession.starts_at > now,
-            WorkshopSession.status == SessionStatus.SCHEDULED,
+    """The person's booked and waiting bookings for sessions still to come, and those
+    they booked for others."""
+    rows: list[tuple[Booking, WorkshopSession, str]] = []
+    for whose in (Booking.person_id, Booking.booked_by_id):  # two queries, each on its index
+        found = await session.execute(
+            select(Booking, WorkshopSession, Person.name)
+            .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(
+                whose == person_id,
+                Booking.status.in_(ACTIVE_STATUSES),
+                WorkshopSession.starts_at > now,
+                WorkshopSession.status == SessionStatus.SCHEDULED,
+            )
         )
-        .order_by(WorkshopSession.starts_at)
-    )
+        rows.extend((booking, workshop, name) for booking, workshop, name in found)
+    rows.sort(key=lambda row: (row[1].starts_at, row[0].id))
     result: list[MyBooking] = []
-    for booking, workshop in rows:
+    for booking, workshop, name in rows:
         position = None
         if booking.status == BookingStatus.WAITING:
             position = await waiting_position(session, booking)
-        result.append(MyBooking(booking, workshop, position))
+        for_name = name if booking.person_id != person_id else ""
+        result.append(MyBooking(booking, workshop, position, for_name))
     return result

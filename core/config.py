@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,28 @@ class Settings(BaseSettings):
     dashboard_password_hash: SecretStr | None = None
     dashboard_secret_key: SecretStr | None = None
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    backup_dir: Path | None = None
+    backup_days: int = Field(default=7, ge=1, le=3650)
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    whatsapp_display_number: str = ""
+    whatsapp_rate_per_second: float = Field(default=20.0, gt=0)
+    sms_display_number: str = ""
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    sms_price_per_segment: float = Field(default=0.0, ge=0)
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [3, 1])
+    organiser_digest_time: time = time(18, 0)
+    organiser_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
     shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=300)
     metrics_token: SecretStr | None = None
 
@@ -67,6 +90,37 @@ class Settings(BaseSettings):
         """Read "12, 34" as [12, 34]."""
         if isinstance(value, str):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Read "10.0.0.1, 10.0.0.2" as a list (empty: no proxy is trusted)."""
+
+    @field_validator("reminder_days_before", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        """Read "3, 1" as [3, 1]: each day once, the farthest first, each from 1 to 30."""
+        if isinstance(value, str) and not value.strip():
+            return [3, 1]  # set but empty: the default
+        if isinstance(value, str):
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            try:
+                days = sorted({int(day) for day in value}, reverse=True)
+            except ValueError:
+                days = []
+            if not days or not all(1 <= day <= 30 for day in days):
+                raise ValueError("REMINDER_DAYS_BEFORE: days from 1 to 30, e.g. 3,1")
+            return days
+        return value
+
+    @field_validator("organiser_emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: object) -> object:
+        """Read "a@x.fr, b@y.fr" as two addresses."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
     @field_validator("timezone")
@@ -89,6 +143,11 @@ class Settings(BaseSettings):
         "metrics_token",
         "venue_latitude",
         "venue_longitude",
+        "backup_dir",
+        "whatsapp_access_token",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
+        "smtp_password",
         mode="before",
     )
     @classmethod
@@ -132,6 +191,23 @@ class Settings(BaseSettings):
                 '"import secrets; print(secrets.token_urlsafe(32))")'
             )
         return self
+
+    @model_validator(mode="after")
+    def _whatsapp_needs_its_keys(self) -> Settings:
+        """WhatsApp is refused without the number to send from and the webhook's secret."""
+        if self.whatsapp_access_token is None:
+            return self
+        if not self.whatsapp_phone_number_id or self.whatsapp_app_secret is None:
+            raise ValueError(
+                "WHATSAPP_ACCESS_TOKEN is set: set WHATSAPP_PHONE_NUMBER_ID and "
+                "WHATSAPP_APP_SECRET too (from the app's WhatsApp and Basic settings pages)"
+            )
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """Whether the WhatsApp channel runs (on when ``WHATSAPP_ACCESS_TOKEN`` is set)."""
+        return self.whatsapp_access_token is not None
 
     @property
     def dashboard_enabled(self) -> bool:

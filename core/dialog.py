@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import enum
 from dataclasses import dataclass, field
 from typing import Any
 
 SMS = "sms"
 """The SMS channel's name: it reads the short ``sms`` variants of messages."""
+
+
+WHATSAPP = "whatsapp"
+"""The WhatsApp channel's name."""
+
+PHONE_CHANNELS = frozenset({SMS, WHATSAPP})
+"""Channels that know a person by their phone number: one number is one person."""
 
 
 def text_variant(channel: str) -> str | None:
@@ -86,6 +94,18 @@ class Venue:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """What a notice says in a few values, for channels that may only send pre-approved
+    templates outside a conversation (WhatsApp): its template, values and button data."""
+
+    template: str
+    values: tuple[str, ...] = ()
+    buttons: tuple[str, ...] = ()
+    template_only: bool = False
+    """The channel said a free-form message is not allowed now: send the template."""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A message: text plus rows of choices, and maybe a file sent after it."""
 
@@ -97,6 +117,8 @@ class Reply:
     """Labels of a keyboard that stays on screen, for channels that have one."""
     keyboard_note: str = ""
     """The short message that brings that keyboard, sent after this one."""
+    notice: Notice | None = None
+    """For a queued notice: its template form (see :class:`Notice`)."""
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""
@@ -104,18 +126,28 @@ class Reply:
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON, for an outbox row (a calendar file is not kept)."""
-    return {
+    """A reply as JSON, for an outbox row (with its calendar file, its place, its keyboard)."""
+    payload: dict[str, Any] = {
         "text": reply.text,
         "choices": [
             [[c.label, c.data, c.intent.value if c.intent else None] for c in row]
             for row in reply.choices
         ],
     }
+    if reply.attachment is not None:
+        file = reply.attachment
+        content = base64.b64encode(file.content).decode()
+        payload["attachment"] = [file.filename, content, file.caption]
+    if reply.venue is not None:
+        place = reply.venue
+        payload["venue"] = [place.title, place.address, place.latitude, place.longitude]
+    if reply.keyboard:
+        payload["keyboard"] = [list(reply.keyboard), reply.keyboard_note]
+    return payload
 
 
 def reply_from_payload(payload: dict[str, Any]) -> Reply:
-    """The reply stored by :func:`reply_to_payload`."""
+    """The reply stored by :func:`reply_to_payload` (rows stored before files were kept too)."""
     rows = tuple(
         tuple(
             Choice(str(label), str(data), Intent(intent) if intent else None)
@@ -123,4 +155,21 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         )
         for row in payload.get("choices", [])
     )
-    return Reply(str(payload.get("text", "")), rows)
+    attachment = None
+    if isinstance(file := payload.get("attachment"), list) and len(file) == 3:
+        attachment = Attachment(str(file[0]), base64.b64decode(file[1]), str(file[2]))
+    venue = None
+    if isinstance(place := payload.get("venue"), list) and len(place) == 4:
+        venue = Venue(str(place[0]), str(place[1]), float(place[2]), float(place[3]))
+    keyboard: tuple[str, ...] = ()
+    note = ""
+    if isinstance(kept := payload.get("keyboard"), list) and len(kept) == 2:
+        keyboard, note = tuple(str(label) for label in kept[0]), str(kept[1])
+    return Reply(
+        str(payload.get("text", "")),
+        rows,
+        attachment=attachment,
+        venue=venue,
+        keyboard=keyboard,
+        keyboard_note=note,
+    )

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+import sqlite3
+from datetime import date, datetime, timedelta
 
+from core.alerts import Organisers, digest_day, keep_inbox, plan_digest
+from core.backup import NotABackup, daily_backup, sqlite_file
 from core.clock import Clock
 from core.config import Settings
 from core.housekeeping import forget_old_messages, forget_old_updates
 from core.notices import expire_due_offers
 from core.privacy import forget_inactive
 from core.reminders import plan_reminders
-from core.sender import Deliver, OutboxSender, Render
+from core.sender import Deliver, OutboxSender, Remember, Render
+from core.unread import forget_old as forget_old_unread
 from models import Database
 
 log = logging.getLogger(__name__)
@@ -31,17 +35,33 @@ PLAN_OVERLAP = timedelta(minutes=5)
 class Engine:
     """Plan, expire and send what is due; the outbox sender is woken here."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock, render: Render) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        render: Render,
+        remember: Remember | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.deliverers: dict[str, Deliver] = {}
-        self.sender = OutboxSender(db, clock, render, self.deliverers)
+        self.sender = OutboxSender(
+            db,
+            clock,
+            render,
+            self.deliverers,
+            remember=remember,
+            organisers=Organisers.of(settings),
+        )
         self._sending = asyncio.Lock()
         self._last_retention: datetime | None = None
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
+        self._digest_day: date | None = None
         self._woken: set[asyncio.Task[None]] = set()
+        self._backup_warned = False
 
     async def tick(self) -> None:
         """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
@@ -49,9 +69,20 @@ class Engine:
         settings = self.settings
         since = self.plan_since(now)
         async with self.db.transaction() as session:
+            if since is None:
+                await keep_inbox(session, self.sender.organisers, now)
             await plan_reminders(
-                session, now, zone=settings.zone, at=settings.reminder_time, since=since
+                session,
+                now,
+                zone=settings.zone,
+                at=settings.reminder_time,
+                since=since,
+                days_before=tuple(settings.reminder_days_before),
             )
+            day = digest_day(now, settings.zone, settings.organiser_digest_time)
+            if day is not None and (since is None or day != self._digest_day):
+                await plan_digest(session, now, settings.zone, settings.organiser_digest_time)
+            self._digest_day = day
         if since is None:
             self._last_full_plan = now
         self._last_plan = now
@@ -76,10 +107,35 @@ class Engine:
                 session, now, settings.retention_months, settings.offer_expiry_minutes
             )
         await forget_old_messages(self.db, now)
+        await forget_old_unread(self.db, now)
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)
+        await self.daily_backup(now)
         return erased
+
+    async def daily_backup(self, now: datetime) -> None:
+        """Today's copy of the SQLite database in BACKUP_DIR, older ones past BACKUP_DAYS
+        deleted; a failure is logged and never stops the rest of the tick."""
+        settings = self.settings
+        if settings.backup_dir is None:
+            return
+        if sqlite_file(settings.database_url) is None:
+            if not self._backup_warned:
+                log.warning("backup: BACKUP_DIR is for SQLite; back PostgreSQL up with pg_dump")
+                self._backup_warned = True
+            return
+        today = now.astimezone(settings.zone).date()
+        try:
+            await asyncio.to_thread(
+                daily_backup,
+                settings.database_url,
+                settings.backup_dir,
+                settings.backup_days,
+                today,
+            )
+        except (OSError, sqlite3.Error, NotABackup) as error:
+            log.error("backup: the daily copy failed (%s)", type(error).__name__)
 
     async def send_due(self) -> None:
         """One pass of the sender, unless one is running (it picks up new rows itself)."""

@@ -1,26 +1,41 @@
 """Routine clean-up: records kept only as long as they serve.
 
-Handled update ids are needed while retries can come; delivered or abandoned outbox rows
-(which hold message texts) for a month, to answer "did my reminder go out?".
+Handled update ids are needed while retries or replays can come; delivered or abandoned
+outbox rows (which hold message texts) for a month, to answer "did my reminder go out?".
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from models import Database, OutboxMessage, OutboxStatus, ProcessedUpdate
 
-UPDATE_MEMORY = timedelta(days=2)  # Telegram keeps undelivered updates for 24 hours
+TELEGRAM = "telegram"
+UPDATE_MEMORY = timedelta(days=2)
+"""Telegram's update ids: Telegram keeps undelivered updates for 24 hours, and only it
+holds the webhook's secret token, so nobody else can replay one later."""
+
+PROVIDER_ID_MEMORY = timedelta(days=400)
+"""Every other channel's message ids (SMS providers, WhatsApp). A Twilio signature covers
+the URL and the form but no time, so a captured request stays valid for ever: its id is
+what makes a replay harmless. 400 days outlasts any retention period and a year of logs
+that might have leaked one; after that a replay would be one old text, answered again."""
 OUTBOX_MEMORY = timedelta(days=31)
 
 
 async def forget_old_updates(db: Database, now: datetime) -> int:
-    """Delete the record of updates handled long enough ago that none can be redelivered."""
+    """Delete the record of updates handled long enough ago that none can come again."""
+    telegram = ProcessedUpdate.channel == TELEGRAM
     async with db.transaction() as session:
         result = await session.execute(
-            delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < now - UPDATE_MEMORY)
+            delete(ProcessedUpdate).where(
+                or_(
+                    and_(telegram, ProcessedUpdate.handled_at < now - UPDATE_MEMORY),
+                    and_(~telegram, ProcessedUpdate.handled_at < now - PROVIDER_ID_MEMORY),
+                )
+            )
         )
     return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -1,18 +1,37 @@
-"""Understanding what a person wrote: typos, missing accents and capitals forgiven.
+"""Understanding what a person wrote, in their own words, in four languages.
 
-Only the meaning is decided here. Nothing is ever booked or cancelled from a written
-word alone: every such intent leads to a screen that asks for confirmation.
+A reading goes through explicit steps: normalisation (``core.normalising``), a choice
+number (``core.numbers``), a linear classifier with a probability (``core.classifier``),
+and a safety policy on top (negation, questions and conditions: ``core.negation``).
+Only the meaning is decided here; nothing is ever booked or cancelled from a written word
+alone: every such intent leads to a screen that asks for confirmation.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-import unicodedata
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from core.intent_phrases import EXTRA_NUMBER_WORDS, EXTRA_PHRASES
+from core import classifier
+from core.commands import INTENT_OF_NAME
+from core.negation import (
+    about_messages,
+    acting_word_negated,
+    asks,
+    cannot,
+    conditional,
+    erases_personal,
+    gives_back,
+    has_acting_word,
+    negated,
+    polite_request,
+    says_coming,
+)
+from core.normalising import is_question, normalise
+from core.numbers import choice_number
 
 
 class TextIntent(enum.StrEnum):
@@ -21,6 +40,7 @@ class TextIntent(enum.StrEnum):
     CANCEL = "cancel"
     MY_BOOKINGS = "my_bookings"
     WORKSHOPS = "workshops"
+    SESSION = "session"
     MENU = "menu"
     HELP = "help"
     YES = "yes"
@@ -29,123 +49,21 @@ class TextIntent(enum.StrEnum):
     FORGET = "forget"
     LANGUAGE = "language"
     EXPLAIN = "explain"
+    NUMBER = "number"
+    STOP = "stop"
+    START = "start"
+    UNKNOWN = "unknown"
 
-
-# Whole-message phrases (normalised: lower case, no accents, no punctuation).
-PHRASES: dict[TextIntent, tuple[str, ...]] = {
-    TextIntent.CANCEL: (
-        "annuler",
-        "annule",
-        "annulation",
-        "annuler ma place",
-        "annuler mon inscription",
-        "je veux annuler",
-        "je ne peux pas venir",
-        "je peux pas venir",
-        "je ne pourrai pas venir",
-        "je pourrai pas venir",
-        "desinscrire",
-        "me desinscrire",
-        "desinscription",
-        "cancel",
-        "cancel my seat",
-        "i cant come",
-        "i cannot come",
-        "i can not come",
-    ),
-    TextIntent.MY_BOOKINGS: (
-        "mes inscriptions",
-        "mes reservations",
-        "mes ateliers",
-        "inscriptions",
-        "reservations",
-        "my bookings",
-        "bookings",
-    ),
-    TextIntent.WORKSHOPS: (
-        "ateliers",
-        "voir les ateliers",
-        "les ateliers",
-        "atelier",
-        "workshops",
-        "see the workshops",
-    ),
-    TextIntent.MENU: ("menu", "accueil", "retour", "bonjour", "salut", "hello", "hi"),
-    TextIntent.HELP: ("aide", "aider", "help", "sos", "comment ca marche", "how does it work"),
-    TextIntent.EXPLAIN: (
-        "je ne sais pas",
-        "je sais pas",
-        "sais pas",
-        "chais pas",
-        "je ne comprends pas",
-        "je comprends pas",
-        "comprends pas",
-        "j ai pas compris",
-        "je n ai pas compris",
-        "c est quoi",
-        "quoi",
-        "hein",
-        "i don t know",
-        "i dont know",
-        "dunno",
-        "i don t understand",
-        "what",
-    ),
-    TextIntent.LANGUAGE: ("langue", "language", "changer de langue", "change language"),
-    TextIntent.YES: (
-        "oui",
-        "ouais",
-        "ouai",
-        "oui merci",
-        "ok",
-        "okay",
-        "d accord",
-        "daccord",
-        "dac",
-        "je confirme",
-        "confirmer",
-        "yes",
-        "yep",
-        "sure",
-    ),
-    TextIntent.NO: ("non", "nan", "non merci", "no", "nope", "no thanks"),
-    TextIntent.PRIVACY: (
-        "mes donnees",
-        "donnees",
-        "donnees personnelles",
-        "confidentialite",
-        "vie privee",
-        "privacy",
-        "my data",
-    ),
-    TextIntent.FORGET: (
-        "oubli",
-        "forget",
-        "oublie moi",
-        "oubliez moi",
-        "m oublier",
-        "effacer mes donnees",
-        "supprimer mes donnees",
-        "forget me",
-        "delete my data",
-    ),
-}
-
-# Single words that, anywhere in a short message, carry the intent.
-KEYWORDS: dict[TextIntent, tuple[str, ...]] = {
-    TextIntent.CANCEL: ("annuler", "annule", "annulation", "desinscrire", "cancel"),
-    TextIntent.HELP: ("aide", "help"),
-    TextIntent.MENU: ("menu",),
-}
 
 COMMANDS: dict[str, TextIntent] = {
+    "start": TextIntent.MENU,
+    "menu": TextIntent.MENU,
     "annuler": TextIntent.CANCEL,
     "cancel": TextIntent.CANCEL,
     "inscriptions": TextIntent.MY_BOOKINGS,
     "mybookings": TextIntent.MY_BOOKINGS,
     "ateliers": TextIntent.WORKSHOPS,
     "workshops": TextIntent.WORKSHOPS,
-    "menu": TextIntent.MENU,
     "aide": TextIntent.HELP,
     "help": TextIntent.HELP,
     "donnees": TextIntent.PRIVACY,
@@ -154,39 +72,53 @@ COMMANDS: dict[str, TextIntent] = {
     "forget": TextIntent.FORGET,
     "langue": TextIntent.LANGUAGE,
     "language": TextIntent.LANGUAGE,
+    "stop": TextIntent.STOP,
 }
+COMMANDS.update({name: TextIntent(intent) for name, intent in INTENT_OF_NAME.items()})
 
-NUMBER_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-
-for _name, _phrases in EXTRA_PHRASES.items():
-    PHRASES[TextIntent(_name)] = (*PHRASES.get(TextIntent(_name), ()), *_phrases)
-NUMBER_WORDS.update(EXTRA_NUMBER_WORDS)
-KEYWORDS[TextIntent.CANCEL] = (*KEYWORDS[TextIntent.CANCEL], "iptal", "gelemiyorum", "الغاء")
-
-_PHRASE_INDEX = [(phrase, intent) for intent, phrases in PHRASES.items() for phrase in phrases]
-_PHRASE_LIST = [phrase for phrase, _ in _PHRASE_INDEX]
-_KEYWORD_INDEX = {word: intent for intent, words in KEYWORDS.items() for word in words}
-MAX_ANALYSED = 200
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents (nor Arabic vowel marks), letters and digits, single spaces.
-
-    Letters of every script are kept; Turkish dotless i reads as i, Arabic digits as digits.
-    """
-    decomposed = unicodedata.normalize(
-        "NFKD", text[:MAX_ANALYSED].casefold().replace("\u0131", "i")
-    )
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    bare = bare.translate(_ARABIC_DIGITS).replace("\u0640", "")  # tatweel, the stretching line
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+SURE = 0.55
+"""Below this probability, cancel, erase, stop and yes are not acted on."""
+SURE_YES = 0.65
+"""A yes confirms a booking or a cancellation: it needs a wider margin."""
+ENOUGH = 0.35
+"""Below this probability, nothing is read at all."""
+ACTING = frozenset({TextIntent.CANCEL, TextIntent.FORGET, TextIntent.STOP})
+THANKS = frozenset(
+    {"merci", "beaucoup", "bien", "thanks", "thank", "you", "so", "much", "tesekkurler",
+     "tesekkur", "ederim", "sagol", "sagolun", "شكرا", "جزيلا", "choukran", "chokran",
+     "shukran", "baraka", "allah", "lah", "ykhlik", "bzaf", "mille", "fois", "a", "vous",
+     "toi", "encore", "bcp", "tres", "very", "ok", "cok", "bravo", "super", "top", "nickel",
+     "parfait", "cool", "great", "perfect", "harika", "ممتاز"}
+)  # fmt: skip
+"""A message made only of these words thanks; it is never consent."""
+FAREWELLS = frozenset(
+    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه"}
+)
+"""A message that says goodbye does not consent to anything."""
 
 
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the bot reads in a message, and how sure it is."""
+
+    intent: TextIntent
+    confidence: float = 1.0
+    number: int | None = None
+    topic: TextIntent | None = None
+    """For a question or a condition about cancelling or erasing: what it is about."""
+
+    def as_json(self) -> dict[str, object]:
+        """The reading as printed by ``atelier understand``."""
+        out: dict[str, object] = {"intent": self.intent.value}
+        if self.number is not None:
+            out["number"] = self.number
+        if self.topic is not None:
+            out["topic"] = self.topic.value
+        out["confidence"] = round(self.confidence, 3)
+        return out
+
+
+UNKNOWN = Reading(TextIntent.UNKNOWN, 0.0)
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -197,68 +129,161 @@ def command_of(text: str) -> tuple[str, str] | None:
     return match.group(1).lower(), (match.group(2) or "").strip()
 
 
-def number_of(text: str) -> int | None:
-    """The number a short answer names: '2', 'le 2', 'deux', 'numéro 3'.
+def read(
+    text: str, language: str | None = None, model: classifier.LinearModel | None = None
+) -> Reading:
+    """What a message means, context-free, for a person on the main menu.
 
-    Only a number alone or with a word that announces it counts: "une minute" or
-    "un instant" is not choice 1 (on a confirmation screen, choice 1 is the yes).
+    ``model`` is the shipped classifier unless another is given (cross-validation).
     """
-    words = normalise(text).split()
-    if not words or len(words) > 3:
-        return None
-    *before, last = words
-    if any(word not in NUMBER_PREFIXES for word in before):
-        return None
-    if last.isdigit() and len(last) <= 3:
-        return int(last)
-    return NUMBER_WORDS.get(last)
+    stripped = text.strip()
+    if not stripped:
+        return UNKNOWN
+    if set(stripped) <= set("?¿؟ "):
+        return Reading(TextIntent.EXPLAIN)
+    command = command_of(stripped)
+    if command is not None:
+        intent = COMMANDS.get(command[0])
+        return Reading(intent) if intent is not None else UNKNOWN
+    words = normalise(stripped, language).split()
+    if not words:
+        return UNKNOWN
+    number = choice_number(words)
+    if number is not None:
+        return Reading(TextIntent.NUMBER, 1.0, number)
+    probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
+    best = max(probabilities, key=probabilities.__getitem__)
+    return _safe(TextIntent(best), probabilities, words, is_question(stripped))
 
 
-NUMBER_PREFIXES = frozenset(
-    {"le", "la", "l", "numero", "num", "no", "n", "choix", "option", "the", "number", "choice"}
-    | {"numara", "secenek", "رقم", "الرقم"}
-)
+def _safe(
+    intent: TextIntent, probabilities: dict[str, float], words: list[str], mark: bool
+) -> Reading:
+    """The safety policy: what the classifier proposes, only when it may be acted on."""
+    confidence = probabilities[intent.value]
+    if confidence < ENOUGH or intent == TextIntent.UNKNOWN:
+        return Reading(TextIntent.UNKNOWN, confidence)
+    if intent == TextIntent.CANCEL and about_messages(words):
+        intent = TextIntent.STOP  # "désinscription des sms": the messages, not a seat
+    if intent == TextIntent.CANCEL and _erases_data(words):
+        intent = TextIntent.FORGET  # "remove my details": data, not a seat
+    if intent in ACTING or (intent == TextIntent.NUMBER):
+        if intent == TextIntent.NUMBER:
+            return Reading(TextIntent.UNKNOWN, confidence)  # a number is read by rules only
+        if has_acting_word(words) and acting_word_negated(words):
+            return Reading(TextIntent.NO, confidence)
+        if conditional(words) or (asks(words, mark) and not polite_request(words)):
+            return Reading(TextIntent.HELP, confidence, topic=intent)
+        if confidence < SURE:
+            return Reading(TextIntent.UNKNOWN, confidence)
+        if not _plausible(intent, words, confidence):
+            return _next(intent, probabilities, words, mark)
+    if intent == TextIntent.YES:
+        if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
+            return Reading(TextIntent.UNKNOWN, confidence)
+        if FAREWELLS & set(words) or not _says_yes(words):
+            return Reading(TextIntent.UNKNOWN, confidence)
+        if negated(words):  # "je ne serai pas présente": not a yes; the next reading then
+            return _next(intent, probabilities, words, mark, TextIntent.NO)
+        if confidence < SURE_YES or mark:
+            return Reading(TextIntent.UNKNOWN, confidence)
+    return Reading(intent, confidence)
 
 
-STOP_WORDS = frozenset({"stop", "stop sms", "arret", "arreter", "desabonner", "unsubscribe"})
-START_WORDS = frozenset({"start", "demarrer", "reprendre", "unstop", "resume"})
+def _erases_data(words: list[str]) -> bool:
+    data = any(w.startswith(("donnee", "data", "veri", "bilgi", "detail", "info")) for w in words)
+    return data and erases_personal(words) and not acting_word_negated(words)
 
 
-def opt_out_of(text: str) -> bool | None:
-    """True for STOP, False for START, else None; exact words only, never guessed."""
-    clean = normalise(text)
-    if clean in STOP_WORDS:
-        return True
-    if clean in START_WORDS:
-        return False
-    return None
+BARE_CANCEL = 0.85
+"""A cancel with neither a cancel word nor a negation ("empêchement") needs this much."""
 
 
-def intent_of(text: str) -> TextIntent | None:
+def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
+    """Whether the words can carry the acting reading at all.
+
+    A cancel without a cancel word must say that one cannot come ("je ne peux pas venir",
+    "gelemiyorum", "ma nqderch nji"): "je viens", "geleceğim" or "ma place" never cancel.
+    An erase must bear on data or on the person: "forget it" does not erase.
+    """
+    if intent == TextIntent.CANCEL and not has_acting_word(words):
+        if cannot(words) or gives_back(words):
+            return True
+        return not says_coming(words) and confidence >= BARE_CANCEL
+    if intent == TextIntent.FORGET:
+        return erases_personal(words)
+    return True
+
+
+def _next(
+    intent: TextIntent,
+    probabilities: dict[str, float],
+    words: list[str],
+    mark: bool,
+    fallback: TextIntent = TextIntent.UNKNOWN,
+) -> Reading:
+    """The reading after ``intent`` was ruled out; ``fallback`` when nothing else is clear."""
+    rest = {k: v for k, v in probabilities.items() if k != intent.value}
+    runner_up = max(rest, key=rest.__getitem__)
+    if rest[runner_up] < ENOUGH:
+        return Reading(fallback, probabilities.get(fallback.value, 0.0))
+    return _safe(TextIntent(runner_up), rest, words, mark)
+
+
+YES_WORDS = frozenset(
+    {"oui", "ouais", "ouai", "ouep", "oue", "wi", "ui", "ok", "daccord", "dakor", "daccor",
+     "dacc", "confirme", "confirmer", "confirmez", "confirmed", "confirm", "valide", "valider",
+     "sur", "evidemment", "absolument", "exactement", "volontiers", "plaisir", "parfait",
+     "carrement", "viens", "viendrai", "serai", "present", "presente", "partante", "partant",
+     "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
+     "sure", "course", "absolutely", "definitely", "fine", "alright", "right", "correct",
+     "good", "great", "coming", "ahead", "evet", "evt", "tamam",
+     "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
+     "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
+     "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
+     "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
+     "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
+     "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
+     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
+)  # fmt: skip
+"""A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
+
+
+YES_PHRASES = (
+    "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
+    "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
+    "ما كاين مشكل", "no worries", "pourquoi pas",
+)  # fmt: skip
+
+
+def _says_yes(words: list[str]) -> bool:
+    text = f" {' '.join(words)} "
+    return any(word in YES_WORDS for word in words) or any(
+        f" {phrase} " in text for phrase in YES_PHRASES
+    )
+
+
+def intent_of(text: str, language: str | None = None) -> TextIntent | None:
     """The intent of a written message, or None when it is not understood."""
-    if text.strip() and set(text.strip()) <= set("?¿؟ "):
-        return TextIntent.EXPLAIN
+    intent = read(text, language).intent
+    return None if intent == TextIntent.UNKNOWN else intent
+
+
+def number_of(text: str, language: str | None = None) -> int | None:
+    """The choice number a message clearly names: '2', 'le 3', '3 stp', 'la deuxième'."""
+    return choice_number(normalise(text, language).split())
+
+
+def opt_out_of(text: str, language: str | None = None) -> bool | None:
+    """True for STOP and its everyday forms, False for START, else None."""
     command = command_of(text)
     if command is not None:
-        return COMMANDS.get(command[0])
-    clean = normalise(text)
-    if not clean:
-        return None
-    best = process.extractOne(clean, _PHRASE_LIST, scorer=fuzz.ratio, score_cutoff=82)
-    if best is not None:
-        return _PHRASE_INDEX[best[2]][1]
-    words = clean.split()
-    if len(words) > 12:
-        return None
-    for word in words:
-        if len(word) < 4:
-            continue
-        hit = process.extractOne(word, list(_KEYWORD_INDEX), scorer=fuzz.ratio, score_cutoff=80)
-        if hit is not None:
-            return _KEYWORD_INDEX[hit[0]]
-    for phrase, intent in _PHRASE_INDEX:  # a long phrase inside a longer message
-        if 12 <= len(phrase) <= len(clean) and fuzz.partial_ratio(phrase, clean) >= 92:
-            return intent
+        return {"stop": True, "start": False}.get(command[0]) if not command[1] else None
+    intent = read(text, language).intent
+    if intent == TextIntent.STOP:
+        return True
+    if intent == TextIntent.START:
+        return False
     return None
 
 
@@ -270,3 +295,6 @@ def best_title(text: str, titles: list[str]) -> int | None:
     choices = [normalise(title) for title in titles]
     best = process.extractOne(clean, choices, scorer=fuzz.WRatio, score_cutoff=86)
     return None if best is None else int(best[2])
+
+
+__all__ = ["Reading", "TextIntent", "command_of", "intent_of", "normalise", "read"]

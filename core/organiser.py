@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.booking import book_seat
+from core.booking import book_seat, cancel_booking
+from core.catalog import AUDIENCES
 from core.dialog import SMS
 from core.errors import BookingError, UnknownBooking, UnknownSession
+from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, number_problem, text_problem
 from core.outbox import enqueue
 from core.people import find_person
 from core.phones import normalise_phone
+from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 from models.inserts import insert_ignore
 
@@ -36,9 +39,11 @@ class InvalidInput(BookingError):
 
     key = "error.generic"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, key: str | None = None) -> None:
         super().__init__(0)
         self.reason = reason
+        if key is not None:
+            self.key = key
 
     def __str__(self) -> str:
         return self.reason
@@ -52,7 +57,9 @@ async def mark_attendance(
     if booking is None:
         raise UnknownBooking()
     if booking.status not in (BookingStatus.BOOKED, *ATTENDANCE):
-        raise InvalidInput("only a booked seat can be marked present or absent")
+        raise InvalidInput(
+            "only a booked seat can be marked present or absent", "dashboard.refusal.not_markable"
+        )
     booking.status = BookingStatus.ATTENDED if present else BookingStatus.NO_SHOW
     booking.updated_at = now
     await session.flush()
@@ -66,15 +73,20 @@ async def register_walk_in(
     phone: str,
     now: datetime,
     region: str = "FR",
+    *,
+    rule: ReminderRule,
 ) -> Booking:
-    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow."""
+    """Book a seat for someone who came to the shop; with a phone, SMS reminders follow
+    (queued at once)."""
     name = " ".join(first_name.split())[:128]
     if not name:
-        raise InvalidInput("a first name is needed")
+        raise InvalidInput("a first name is needed", "dashboard.flash.walk_in_no_name")
     if phone.strip():
         number = normalise_phone(phone, region)
         if number is None:
-            raise InvalidInput("this phone number is not valid")
+            raise InvalidInput(
+                "this phone number is not valid", "dashboard.flash.walk_in_bad_phone"
+            )
         channel, address = SMS, number
     else:
         channel, address = WALK_IN, f"{WALK_IN}:{secrets.token_hex(8)}"
@@ -94,14 +106,30 @@ async def register_walk_in(
     )
     person = await find_person(session, channel, address)
     assert person is not None
-    return await book_seat(session, person, session_id, now)
+    return await book_seat(session, person, session_id, now, rule)
+
+
+async def cancel_seat(
+    session: AsyncSession, booking_id: int, now: datetime, offer_minutes: int
+) -> Booking:
+    """Cancel a booking for its holder (they phoned the shop); the seat goes to the line."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        raise UnknownBooking()
+    holder = await session.get(Person, booking.person_id)
+    assert holder is not None
+    cancelled, _ = await cancel_booking(session, holder, booking_id, now, offer_minutes)
+    return cancelled
 
 
 async def message_session(session: AsyncSession, session_id: int, text: str, now: datetime) -> int:
     """Queue a short message to everyone booked on a session; return how many."""
     message = text.strip()
     if not message or len(message) > MAX_BROADCAST:
-        raise InvalidInput(f"the message must have 1 to {MAX_BROADCAST} characters")
+        raise InvalidInput(
+            f"the message must have 1 to {MAX_BROADCAST} characters",
+            "dashboard.refusal.message_length",
+        )
     if await session.get(WorkshopSession, session_id) is None:
         raise UnknownSession(session_id)
     query = select(Booking).where(
@@ -134,6 +162,7 @@ class SessionFields:
     description: str = ""
     audience: str = "tous"
     bring: str = ""
+    access: str = ""
 
 
 async def create_session(session: AsyncSession, fields: SessionFields) -> WorkshopSession:
@@ -158,7 +187,10 @@ async def edit_session(
         raise UnknownSession(session_id)
     values = _checked(fields)
     if fields.capacity < workshop.seats_taken:
-        raise InvalidInput(f"{workshop.seats_taken} seats are taken: the capacity cannot be lower")
+        raise InvalidInput(
+            f"{workshop.seats_taken} seats are taken: the capacity cannot be lower",
+            "dashboard.field.below_taken",
+        )
     values.pop("starts_at")
     for name, value in values.items():
         setattr(workshop, name, value)
@@ -167,25 +199,30 @@ async def edit_session(
 
 
 def _checked(fields: SessionFields) -> dict[str, object]:
-    title = fields.title.strip()
-    if not title or len(title) > 200:
-        raise InvalidInput("the title must have 1 to 200 characters")
-    if not 1 <= fields.duration_minutes <= 24 * 60:
-        raise InvalidInput("the duration must be between 1 and 1440 minutes")
-    if not 1 <= fields.capacity <= 10_000:
-        raise InvalidInput("the capacity must be between 1 and 10000")
-    if not fields.venue.strip() or not fields.address.strip():
-        raise InvalidInput("the venue and the address are needed")
+    """The fields, stripped and checked against the limits the importer and forms use."""
+    texts = {
+        name: getattr(fields, name).strip()
+        for name in ("title", "description", "venue", "address", "bring", "access")
+    }
+    for name, text in texts.items():
+        problem = text_problem(name, text)
+        if problem is not None:
+            limit = TEXT_LIMITS[name].length
+            raise InvalidInput(f"{name}: {problem.replace('_', ' ')} (at most {limit} characters)")
+    if number_problem("duration_minutes", fields.duration_minutes):
+        low, high = DURATION_MINUTES.low, DURATION_MINUTES.high
+        raise InvalidInput(f"the duration must be between {low} and {high} minutes")
+    if number_problem("capacity", fields.capacity):
+        raise InvalidInput(f"the capacity must be between {CAPACITY.low} and {CAPACITY.high}")
+    audience = fields.audience.strip().casefold() or "tous"
+    if audience not in AUDIENCES:
+        raise InvalidInput(f"the audience must be one of {', '.join(AUDIENCES)}")
     return {
-        "title": title,
-        "description": fields.description.strip()[:2000],
-        "audience": fields.audience.strip().casefold() or "tous",
+        **texts,
+        "audience": audience,
         "starts_at": fields.starts_at,
         "duration_minutes": fields.duration_minutes,
         "capacity": fields.capacity,
-        "venue": fields.venue.strip()[:200],
-        "address": fields.address.strip()[:300],
-        "bring": fields.bring.strip()[:300],
     }
 
 
@@ -217,12 +254,19 @@ class Figures:
     booked: int = 0
     attended: int = 0
     no_show: int = 0
+    freed: int = 0
+    retaken: int = 0
 
     @property
     def no_show_rate(self) -> float | None:
         """No-shows among the people whose attendance was marked."""
         marked = self.attended + self.no_show
         return self.no_show / marked if marked else None
+
+    @property
+    def retaken_share(self) -> float | None:
+        """Freed seats taken again from the waiting list, among the seats freed."""
+        return min(self.retaken / self.freed, 1.0) if self.freed else None
 
 
 @dataclass(slots=True)
@@ -234,40 +278,59 @@ class FigureTable:
 
 
 async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> FigureTable:
-    """Sessions held, seats offered, booked, attended and no-show rate."""
+    """Sessions held, seats offered, booked, attended, no-show rate, seats freed and retaken.
+
+    Two queries whatever the size: the sessions held (a few columns), and their bookings
+    counted per session in one pass.
+    """
     held = (
-        await session.execute(
-            select(WorkshopSession).where(
-                WorkshopSession.starts_at < now,
-                WorkshopSession.status == SessionStatus.SCHEDULED,
-            )
-        )
-    ).scalars()
+        WorkshopSession.starts_at < now,
+        WorkshopSession.status == SessionStatus.SCHEDULED,
+    )
+    sessions = await session.execute(
+        select(
+            WorkshopSession.id,
+            WorkshopSession.starts_at,
+            WorkshopSession.audience,
+            WorkshopSession.capacity,
+        ).where(*held)
+    )
     table = FigureTable()
     by_id: dict[int, tuple[Figures, Figures]] = {}
-    for workshop in held:
-        month = workshop.starts_at.astimezone(zone).strftime("%Y-%m")
+    for session_id, starts_at, audience, capacity in sessions:
+        month = starts_at.astimezone(zone).strftime("%Y-%m")
         pair = (
             table.by_month.setdefault(month, Figures()),
-            table.by_audience.setdefault(workshop.audience, Figures()),
+            table.by_audience.setdefault(audience, Figures()),
         )
         for figures_of in pair:
             figures_of.sessions_held += 1
-            figures_of.seats_offered += workshop.capacity
-        by_id[workshop.id] = pair
-    counted = (BookingStatus.BOOKED, *ATTENDANCE)
-    rows = await session.execute(
-        select(Booking.session_id, Booking.status, func.count())
-        .where(Booking.session_id.in_(by_id), Booking.status.in_(counted))
-        .group_by(Booking.session_id, Booking.status)
+            figures_of.seats_offered += capacity
+        by_id[session_id] = pair
+
+    def count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    counts = await session.execute(
+        select(
+            Booking.session_id,
+            count_of(Booking.status.in_((BookingStatus.BOOKED, *ATTENDANCE))),
+            count_of(Booking.status == BookingStatus.ATTENDED),
+            count_of(Booking.status == BookingStatus.NO_SHOW),
+            func.count(Booking.seat_freed_at),
+            count_of(Booking.from_waiting_list.is_(True)),
+        )
+        .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+        .where(*held)
+        .group_by(Booking.session_id)
     )
-    for session_id, status, count in rows:
+    for session_id, booked, attended, no_show, freed, retaken in counts:
         for figures_of in by_id[session_id]:
-            figures_of.booked += count
-            if status == BookingStatus.ATTENDED:
-                figures_of.attended += count
-            elif status == BookingStatus.NO_SHOW:
-                figures_of.no_show += count
+            figures_of.booked += int(booked)
+            figures_of.attended += int(attended)
+            figures_of.no_show += int(no_show)
+            figures_of.freed += int(freed)
+            figures_of.retaken += int(retaken)
     table.by_month = dict(sorted(table.by_month.items()))
     return table
 

@@ -23,6 +23,10 @@ LEASE = timedelta(minutes=2)
 REPLY = "reply"
 """An answer to a person's message, for channels that answer through the outbox (SMS)."""
 
+FAREWELL_ADDRESS = "to"
+"""In a reply's payload: the address a farewell goes to, the person's being erased; it is
+removed from the row as soon as the farewell is sent or given up."""
+
 
 async def enqueue(
     session: AsyncSession,
@@ -91,17 +95,54 @@ async def mark(
     error: str | None = None,
     retry_at: datetime | None = None,
     segments: int | None = None,
+    payload: dict[str, Any] | None = None,
+    provider_message_id: str | None = None,
 ) -> None:
-    """Record the outcome of one delivery attempt (and the SMS segments it took)."""
+    """Record the outcome of one delivery attempt (and the SMS segments it took);
+    ``payload`` replaces the row's."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
+    if payload is not None:
+        values["payload"] = payload
     if status == OutboxStatus.SENT:
         values["sent_at"] = now
         values["segments"] = segments
+        if provider_message_id is not None:
+            values["provider_message_id"] = provider_message_id
     if retry_at is not None:
         values["due_at"] = retry_at
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
     )
+
+
+DELIVERY_ORDER = ("sent", "delivered", "read")
+"""Statuses a channel reports, in the order they happen (``failed`` ends any of them)."""
+
+
+async def record_delivery(
+    session: AsyncSession, provider_message_id: str, status: str, error: str | None = None
+) -> OutboxMessage | None:
+    """Note a status the channel reported for a message it sent; return its row.
+
+    Statuses may arrive out of order or twice: a later one never goes back to an earlier
+    one (``read`` stays ``read`` when ``delivered`` arrives after it).
+    """
+    query = select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_message_id)
+    row = (await session.execute(query.with_for_update())).scalars().first()
+    if row is None:
+        return None
+    current = row.delivery_status
+    if current == "failed" or (
+        current in DELIVERY_ORDER
+        and status in DELIVERY_ORDER
+        and DELIVERY_ORDER.index(status) <= DELIVERY_ORDER.index(current)
+    ):
+        return row
+    row.delivery_status = status
+    if status == "failed":
+        row.status = OutboxStatus.FAILED
+        row.last_error = error
+    return row
 
 
 async def status_counts(session: AsyncSession) -> dict[str, int]:

@@ -7,15 +7,38 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.dialog import Sender
-from models import Person
+from core.dialog import PHONE_CHANNELS, Sender
+from models import Booking, Person
 from models.inserts import insert_ignore
 
 
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
-    """The person known on ``channel`` by ``external_id``, if any."""
-    query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
-    return (await session.execute(query)).scalar_one_or_none()
+    """The person known on ``channel`` by ``external_id``, if any.
+
+    A phone number is one person on every phone channel (SMS, WhatsApp): their row keeps
+    the channel they used last, where their notices go.
+    """
+    channels = PHONE_CHANNELS if channel in PHONE_CHANNELS else {channel}
+    query = select(Person).where(Person.channel.in_(channels), Person.external_id == external_id)
+    return (await session.execute(query)).scalars().first()
+
+
+GUEST = "guest"
+"""The channel of a person booked for by someone else, without a number: never sent to."""
+
+
+def recipient(person_id: int, holder_channel: str, booked_by_id: int | None) -> int:
+    """Who is told about a booking: its holder, or the booker of a guest's seat."""
+    if holder_channel == GUEST and booked_by_id is not None:
+        return booked_by_id
+    return person_id
+
+
+async def recipient_of(session: AsyncSession, booking: Booking) -> int:
+    """Who is told about ``booking`` (see :func:`recipient`)."""
+    holder = await session.get(Person, booking.person_id)
+    channel = holder.channel if holder is not None else ""
+    return recipient(booking.person_id, channel, booking.booked_by_id)
 
 
 SEEN_PRECISION = timedelta(hours=1)
@@ -48,6 +71,8 @@ async def get_or_create_person(
         )
         person = await find_person(session, sender.channel, sender.external_id)
         assert person is not None
+    if person.channel != sender.channel:  # the same number, now on another phone channel
+        person.channel = sender.channel
     if now - person.last_seen_at >= SEEN_PRECISION:
         person.last_seen_at = now
     person.unreachable = False

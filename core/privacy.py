@@ -13,7 +13,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import cancel_booking
-from core.notices import queue_offer
 from models import (
     ACTIVE_STATUSES,
     Booking,
@@ -46,9 +45,7 @@ async def erase_person(
     )
     cancelled = 0
     for booking in list((await session.execute(query)).scalars()):
-        _, offer = await cancel_booking(session, person, booking.id, now, offer_minutes)
-        if offer is not None:
-            await queue_offer(session, offer, now)
+        await cancel_booking(session, person, booking.id, now, offer_minutes)
         cancelled += 1
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person.id))
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))

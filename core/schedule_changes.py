@@ -16,6 +16,7 @@ from core.booking import bookable_session
 from core.errors import SessionPast
 from core.notices import OFFER
 from core.outbox import drop_pending, enqueue
+from core.people import recipient_of
 from core.reminders import drop_reminders, queue_reminder
 from models import ACTIVE_STATUSES, Booking, BookingStatus, SessionStatus
 
@@ -36,13 +37,16 @@ async def _active_bookings(session: AsyncSession, session_id: int) -> list[Booki
 async def cancel_session(session: AsyncSession, session_id: int, now: datetime) -> int:
     """Cancel a session that has not started; return how many people are told.
 
-    Every booking and place in line is cancelled, reminders and offers are dropped.
+    Every booking and place in line is cancelled, reminders and offers are dropped. The
+    revision goes up: the calendar file sent to those who had a seat removes the event.
     """
     workshop = await bookable_session(session, session_id, now)
     workshop.status = SessionStatus.CANCELLED
     workshop.seats_taken = 0
+    workshop.revision += 1
     bookings = await _active_bookings(session, session_id)
     for booking in bookings:
+        had = booking.status
         booking.status = BookingStatus.CANCELLED
         booking.offer_expires_at = None
         booking.updated_at = now
@@ -51,10 +55,10 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
         await enqueue(
             session,
             key=f"{SESSION_CANCELLED}:{booking.id}",
-            person_id=booking.person_id,
+            person_id=await recipient_of(session, booking),
             kind=SESSION_CANCELLED,
             due_at=now,
-            payload={"booking_id": booking.id},
+            payload={"booking_id": booking.id, "was": had},
         )
     await session.flush()
     return len(bookings)
@@ -68,6 +72,7 @@ async def move_session(
     *,
     zone: ZoneInfo,
     at: time,
+    days_before: tuple[int, ...] = (1,),
 ) -> int:
     """Move a session that has not started to ``starts_at``; return how many people are told.
 
@@ -84,11 +89,13 @@ async def move_session(
     for booking in bookings:
         if booking.status == BookingStatus.BOOKED:
             await drop_reminders(session, booking.id)
-            await queue_reminder(session, booking, workshop, zone=zone, at=at, now=now)
+            await queue_reminder(
+                session, booking, workshop, zone=zone, at=at, now=now, days_before=days_before
+            )
         await enqueue(
             session,
             key=f"{SESSION_MOVED}:{booking.id}:{workshop.revision}",
-            person_id=booking.person_id,
+            person_id=await recipient_of(session, booking),
             kind=SESSION_MOVED,
             due_at=now,
             payload={"booking_id": booking.id, "revision": workshop.revision},

@@ -13,13 +13,16 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.alerts import ORGANISERS, Organisers, alert_undelivered, fan_out
 from core.clock import Clock
 from core.dialog import Reply
-from core.outbox import REPLY, claim_due, mark, release
+from core.outbox import FAREWELL_ADDRESS, REPLY, claim_due, mark, release
+from core.redact import redact
 from models import Database, OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,21 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """What a channel tells of a message it sent: its own id for it (for statuses)."""
+
+    provider_message_id: str | None = None
+    segments: int | None = None
+
+
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
-Deliver = Callable[[Person, Reply], Awaitable[int | None]]
-"""Send a reply to a person; return the SMS segments it took (None off SMS)."""
+"""What a row says (None: it no longer applies); it only reads."""
+Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
+"""What the conversation keeps of a rendered row (its choices), in the claim's transaction."""
+Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
+"""Send a reply to a person; return the SMS segments it took (None off SMS), or what the
+channel told of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +78,9 @@ class _Work:
     attempts: int
     person: Person
     reply: Reply | None
+    kept_payload: dict[str, Any] | None = None
+    """For a farewell after erasure: the payload to keep once it is done, without the
+    address it went to (the last trace of the person)."""
 
 
 class OutboxSender:
@@ -76,10 +94,14 @@ class OutboxSender:
         deliverers: dict[str, Deliver],
         *,
         batch: int = 60,
+        remember: Remember | None = None,
+        organisers: Organisers | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.render = render
+        self.remember = remember
+        self.organisers = organisers or Organisers()
         self.deliverers = deliverers
         self.batch = batch
         self._stopping = False
@@ -136,16 +158,42 @@ class OutboxSender:
             await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _claim(self, limit: int) -> list[_Work]:
+        """Claim due rows and render them; alerts fanned out are claimed again at once."""
+        while True:
+            work, fanned = await self._claim_round(limit)
+            if work or not fanned:
+                return work
+
+    async def _claim_round(self, limit: int) -> tuple[list[_Work], int]:
         now = self.clock.now()
         work: list[_Work] = []
+        fanned = 0
         async with self.db.transaction() as session:
             for row in await claim_due(session, now, limit, exclude=self._in_hand):
                 person = await session.get(Person, row.person_id)
                 assert person is not None
-                if row.kind == REPLY and "to" in row.payload:  # a farewell after erasure
-                    to = Person(id=person.id, channel=person.channel, external_id=row.payload["to"])
+                if person.channel == ORGANISERS:  # copied to each organiser, sent next round
+                    fanned += await fan_out(session, row, self.organisers, now)
+                    continue
+                if row.kind == REPLY and FAREWELL_ADDRESS in row.payload:  # after erasure
+                    to = Person(
+                        id=person.id,
+                        channel=person.channel,
+                        external_id=row.payload[FAREWELL_ADDRESS],
+                    )
+                    kept = {k: v for k, v in row.payload.items() if k != FAREWELL_ADDRESS}
+                    if person.channel not in self.deliverers:
+                        await mark(
+                            session,
+                            row.id,
+                            OutboxStatus.DROPPED,
+                            now,
+                            error="unreachable",
+                            payload=kept,
+                        )
+                        continue
                     reply = await self.render(session, row, to, now)
-                    work.append(_Work(row.id, row.kind, row.attempts, to, reply))
+                    work.append(_Work(row.id, row.kind, row.attempts, to, reply, kept))
                     continue
                 if person.unreachable or person.channel not in self.deliverers:
                     await mark(session, row.id, OutboxStatus.DROPPED, now, error="unreachable")
@@ -156,8 +204,10 @@ class OutboxSender:
                     metrics.OUTBOX_DROPPED.labels(row.kind, "opted_out").inc()
                     continue
                 reply = await self.render(session, row, person, now)
+                if reply is not None and self.remember is not None:
+                    await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
-        return work
+        return work, fanned
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
         """One person's rows, one after the other; none more once they are unreachable."""
@@ -166,13 +216,13 @@ class OutboxSender:
             if reachable:
                 reachable = await self._deliver(work)
             else:
-                await self._mark(work.row_id, OutboxStatus.DROPPED, error="unreachable")
+                await self._mark(work, OutboxStatus.DROPPED, error="unreachable")
                 metrics.OUTBOX_DROPPED.labels(work.kind, "unreachable").inc()
 
     async def _deliver(self, work: _Work) -> bool:
         """Deliver one row and mark it; False when the person turned out unreachable."""
         if work.reply is None:
-            await self._mark(work.row_id, OutboxStatus.DROPPED, error="no longer applies")
+            await self._mark(work, OutboxStatus.DROPPED, error="no longer applies")
             metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
             return True
         deliver = self.deliverers[work.person.channel]
@@ -180,7 +230,7 @@ class OutboxSender:
         started = time.monotonic()
         for _ in range(MAX_RATE_LIMITED):
             try:
-                segments = await deliver(work.person, work.reply)
+                outcome = await deliver(work.person, work.reply)
             except RetryLater as error:
                 log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
                 last_wait = error.seconds
@@ -191,12 +241,18 @@ class OutboxSender:
             except Exception as error:  # one failing row never holds the others up
                 await self._failed_attempt(work, error)
             else:
-                await self._mark(work.row_id, OutboxStatus.SENT, segments=segments)
+                delivered = outcome if isinstance(outcome, Delivered) else Delivered(None, outcome)
+                await self._mark(
+                    work,
+                    OutboxStatus.SENT,
+                    segments=delivered.segments,
+                    provider_message_id=delivered.provider_message_id,
+                )
                 metrics.OUTBOX_SENT.labels(work.kind).inc()
                 metrics.SEND_SECONDS.observe(time.monotonic() - started)
             return True
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
-        await self._mark(work.row_id, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
+        await self._mark(work, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
         return True
 
     async def _unreachable(self, work: _Work, error: Exception) -> None:
@@ -207,39 +263,52 @@ class OutboxSender:
             if stored is not None:
                 stored.unreachable = True
             await mark(
-                session, work.row_id, OutboxStatus.FAILED, self.clock.now(), error=_text(error)
+                session,
+                work.row_id,
+                OutboxStatus.FAILED,
+                self.clock.now(),
+                error=_text(error),
+                payload=work.kept_payload,
             )
+            await alert_undelivered(session, work.row_id, self.clock.now())
         self._in_hand.discard(work.row_id)
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
-            await self._mark(work.row_id, OutboxStatus.FAILED, error=_text(error))
+            await self._mark(work, OutboxStatus.FAILED, error=_text(error))
+            async with self.db.transaction() as session:
+                await alert_undelivered(session, work.row_id, self.clock.now())
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
-        await self._mark(work.row_id, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
+        await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
 
     async def _mark(
         self,
-        row_id: int,
+        work: _Work,
         status: OutboxStatus,
         *,
         error: str | None = None,
         retry_at: datetime | None = None,
         segments: int | None = None,
+        provider_message_id: str | None = None,
     ) -> None:
+        """Record the outcome; a farewell that is done forgets where it went."""
+        done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
         async with self.db.transaction() as session:
             await mark(
                 session,
-                row_id,
+                work.row_id,
                 status,
                 self.clock.now(),
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
+                payload=work.kept_payload if done else None,
+                provider_message_id=provider_message_id,
             )
-        self._in_hand.discard(row_id)
+        self._in_hand.discard(work.row_id)
 
 
 def _by_person(works: list[_Work]) -> list[list[_Work]]:
@@ -258,6 +327,7 @@ def _check(waited: tuple[set[asyncio.Task[None]], set[asyncio.Task[None]]]) -> N
 
 
 def _text(error: Exception) -> str:
-    """An error as stored with its row: its type, and its message cut short."""
+    """An error as logged and stored with its row: its type, and its message cut short,
+    without the phone numbers or e-mails a provider may repeat in it."""
     message = str(error) or type(error).__name__
-    return f"{type(error).__name__}: {message}"[:500]
+    return redact(f"{type(error).__name__}: {message}")[:500]

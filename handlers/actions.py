@@ -27,6 +27,8 @@ OFFER_ACCEPT = "oa"  # oa:<booking id>
 OFFER_DECLINE = "od"  # od:<booking id>
 KEEP = "no"
 THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
+FOR_OTHER = "bo"  # bo:<session id>: book for someone else, ask the first name
+OTHER_NO_PHONE = "bon"  # bon:<session id>: book for them without a mobile number
 PRIVACY = "data"  # the privacy notice
 FORGET = "forget"  # ask to erase one's data
 FORGET_CONFIRM = "forgety"  # erase, confirmed
@@ -70,6 +72,8 @@ _WITH_ID = {
     OFFER_ACCEPT,
     OFFER_DECLINE,
     THERE,
+    FOR_OTHER,
+    OTHER_NO_PHONE,
     *(ADMIN_ACTIONS - {ADMIN, ADMIN_CONFIRM}),
 }
 _BARE = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.booking import book_seat, join_waiting_list, waiting_position
 from core.dialog import Intent, Reply, Rows
 from core.errors import AlreadyBooked, BookingError, SessionFull
-from core.reminders import queue_reminder
+from core.reminders import ReminderRule
 from handlers import actions, describe
 from handlers.browse import refusal, visible_session
 from handlers.context import Flow
@@ -42,7 +42,9 @@ async def ask(flow: Flow, session_id: int) -> Reply:
 async def confirm(flow: Flow, session_id: int) -> Reply:
     """Take the seat, re-checking everything; offer the line when it just filled up."""
     try:
-        booking = await book_seat(flow.db, flow.person, session_id, flow.now)
+        booking = await book_seat(
+            flow.db, flow.person, session_id, flow.now, ReminderRule.of(flow.settings)
+        )
     except SessionFull:
         workshop = await visible_session(flow, session_id)
         return _offer_line(flow, workshop)
@@ -56,7 +58,9 @@ async def confirm(flow: Flow, session_id: int) -> Reply:
 async def join_line(flow: Flow, session_id: int) -> Reply:
     """Put the person in line (or book, if a seat is free after all)."""
     try:
-        booking = await join_waiting_list(flow.db, flow.person, session_id, flow.now)
+        booking = await join_waiting_list(
+            flow.db, flow.person, session_id, flow.now, ReminderRule.of(flow.settings)
+        )
     except AlreadyBooked:
         return Reply(flow.t("error.already_booked"), _mine_row(flow))
     except BookingError as error:
@@ -71,13 +75,9 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
 
 
 async def booked(flow: Flow, booking: Booking) -> Reply:
-    """The confirmation of a seat; the reminder for the day before is queued with it."""
+    """The confirmation of a seat (the service queued its reminders)."""
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
-    settings = flow.settings
-    await queue_reminder(
-        flow.db, booking, workshop, zone=settings.zone, at=settings.reminder_time, now=flow.now
-    )
     text = flow.t("book.confirmed", summary=describe.details(flow, workshop))
     return Reply(
         text,

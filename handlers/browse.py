@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.booking import active_booking, bookable_session
 from core.catalog import upcoming_audiences, upcoming_sessions
-from core.dialog import Choice, Reply
+from core.dialog import Choice, Intent, Reply
 from core.errors import BookingError
 from core.intents import best_title
 from handlers import actions, describe
@@ -84,11 +84,19 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
         rows.append(
             (flow.choice("button.leave_line", actions.encode(actions.CANCEL_ASK, mine.id)),)
         )
+    elif workshop.seats_left > 0 and flow.compact:
+        # By SMS the card names the workshop, the date and the place: OUI books at once.
+        text += "\n" + flow.t("session.reply_yes")
+        confirm = actions.encode(actions.CONFIRM, workshop.id)
+        rows.append((flow.choice("button.book", confirm, Intent.YES),))
     elif workshop.seats_left > 0:
         rows.append((flow.choice("button.book", actions.encode(actions.BOOK, workshop.id)),))
     else:
         rows.append((flow.choice("button.join_line", actions.encode(actions.WAIT, workshop.id)),))
     rows.append((flow.choice("button.back_to_list", actions.encode(actions.LIST, 0)),))
+    if workshop.seats_left > 0:  # a relative or a helper books for a person
+        other = actions.encode(actions.FOR_OTHER, workshop.id)
+        rows.append((flow.choice("button.for_other", other),))
     rows.append(flow.menu_row())
     return Reply(text, tuple(rows))
 

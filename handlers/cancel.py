@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from core.booking import cancel_booking, own_booking
-from core.catalog import my_upcoming_bookings
+from core.catalog import MyBooking, my_upcoming_bookings
 from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError, BookingNotActive
-from core.notices import queue_offer
 from handlers import actions, describe
 from handlers.browse import refusal
 from handlers.context import Flow
@@ -27,7 +26,17 @@ async def my_bookings(flow: Flow) -> Reply:
     rows: list[tuple[Choice, ...]] = []
     for number, item in enumerate(mine, start=1):
         when = describe.when(flow, item.session)
-        if item.position is None:
+        if item.for_name:
+            lines.append(
+                flow.t(
+                    "mine.line_for_other",
+                    number=number,
+                    title=item.session.title,
+                    when=when,
+                    name=item.for_name,
+                )
+            )
+        elif item.position is None:
             lines.append(
                 flow.t("mine.line_booked", number=number, title=item.session.title, when=when)
             )
@@ -55,16 +64,19 @@ async def start(flow: Flow) -> Reply:
     if len(mine) == 1:
         return await ask(flow, mine[0].booking.id)
     rows: list[tuple[Choice, ...]] = [
-        (
-            Choice(
-                describe.button_label(flow, item.session),
-                actions.encode(actions.CANCEL_ASK, item.booking.id),
-            ),
-        )
+        (Choice(_label(flow, item), actions.encode(actions.CANCEL_ASK, item.booking.id)),)
         for item in mine
     ]
     rows.append(flow.menu_row())
     return Reply(flow.t("cancel.which"), tuple(rows))
+
+
+def _label(flow: Flow, item: MyBooking) -> str:
+    """The workshop and day, and whose seat it is when booked for someone else."""
+    label = describe.button_label(flow, item.session)
+    if item.for_name:
+        return flow.t("cancel.for_other_button", label=label, name=item.for_name)
+    return label
 
 
 async def ask(flow: Flow, booking_id: int) -> Reply:
@@ -97,15 +109,13 @@ async def ask(flow: Flow, booking_id: int) -> Reply:
 async def confirm(flow: Flow, booking_id: int) -> Reply:
     """Cancel; a freed seat goes to the first person in line."""
     try:
-        booking, offer = await cancel_booking(
+        booking, _ = await cancel_booking(
             flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
         )
     except BookingNotActive:
         return Reply(flow.t("cancel.already"), menu_choices(flow))
     except BookingError as error:
         return refusal(flow, error)
-    if offer is not None:
-        await queue_offer(flow.db, offer, flow.now)
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     text = flow.t("cancel.done", summary=describe.summary(flow, workshop))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -50,14 +50,34 @@ def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
     return state
 
 
+ANSWERING = timedelta(minutes=10)
+"""A question shown this recently is still being answered; a notice does not replace it."""
+
+
+def asks_yes_no(state: dict[str, Any]) -> bool:
+    """Whether the last screen remembered in ``state`` asks a yes/no question."""
+    return any(entry[1] in (Intent.YES, Intent.NO) for entry in state.get("choices", []))
+
+
+def offered(state: dict[str, Any], data: str) -> bool:
+    """Whether the last screen shown to the person offered the choice ``data``."""
+    return any(entry[0] == data for entry in state.get("choices", []))
+
+
 async def remember_choices(
     session: AsyncSession, person: Person, reply: Reply, now: datetime
 ) -> None:
-    """A notice's choices become the ones a written number picks (SMS has no buttons)."""
+    """A notice's choices become the ones a written answer picks, unless the person is
+    answering a yes/no question shown moments ago: "annuler", a reminder, then "oui" still
+    confirms the cancel."""
     query = select(Conversation).where(Conversation.person_id == person.id).with_for_update()
     conversation = (await session.execute(query)).scalar_one_or_none()
     if conversation is None:
         session.add(Conversation(person_id=person.id, state=remember({}, [reply]), updated_at=now))
         return
-    conversation.state = remember(dict(conversation.state or {}), [reply])
+    state = dict(conversation.state or {})
+    answering = conversation.updated_at is not None and now - conversation.updated_at < ANSWERING
+    if answering and asks_yes_no(state):
+        return
+    conversation.state = remember(state, [reply])
     conversation.updated_at = now

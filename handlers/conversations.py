@@ -19,7 +19,7 @@ from core.clock import Clock
 from core.config import Settings
 from core.dialog import Incoming, Reply, reply_to_payload, text_variant
 from core.i18n import Translator, normalise_language
-from core.outbox import REPLY, enqueue
+from core.outbox import FAREWELL_ADDRESS, REPLY, enqueue
 from core.people import find_person, get_or_create_person
 from core.privacy import is_erased
 from handlers.context import Flow, remember
@@ -39,18 +39,25 @@ class Conversations:
         self.clock = clock
 
     async def handle(
-        self, incoming: Incoming, *, queue: bool = False, raise_database_errors: bool = False
+        self,
+        incoming: Incoming,
+        *,
+        queue: bool = False,
+        raise_database_errors: bool = False,
+        wait: float | None = None,
     ) -> list[Reply]:
         """Handle one event; a redelivered event returns no reply and changes nothing.
 
         With ``queue`` the replies are also put in the outbox, in the same transaction
         (channels such as SMS that answer through the outbox): a crash loses none.
         Database errors become an apology, or propagate with ``raise_database_errors`` (or
-        ``queue``) so that the caller can have the event delivered again.
+        ``queue``) so that the caller can have the event delivered again. ``wait`` bounds
+        the wait for the database's write lock (a webhook answers before its provider
+        gives up).
         """
         for attempt in range(3):
             try:
-                async with self.db.transaction() as session:
+                async with self.db.transaction(wait=wait) as session:
                     replies, person = await self._handle(session, incoming)
                     if queue and person is not None:
                         await self._queue(session, incoming, replies, person)
@@ -98,7 +105,7 @@ class Conversations:
     ) -> None:
         payload_extra = {}
         if is_erased(person):  # the last message goes to the address the person wrote from
-            payload_extra = {"to": incoming.sender.external_id}
+            payload_extra = {FAREWELL_ADDRESS: incoming.sender.external_id}
         for index, reply in enumerate(replies):
             await enqueue(
                 session,

@@ -58,10 +58,12 @@ def card(flow: Flow, workshop: WorkshopSession) -> str:
 
 
 def details(flow: Flow, workshop: WorkshopSession) -> str:
-    """The summary, and what to bring when the session says so."""
+    """The summary, what to bring and how to find the place, when the session says so."""
     text = summary(flow, workshop)
     if workshop.bring:
         text += "\n" + flow.t("session.bring", bring=workshop.bring)
+    if workshop.access:
+        text += "\n" + flow.t("session.access", access=workshop.access)
     return text
 
 
@@ -74,6 +76,19 @@ def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachme
         flow.now,
         caption=flow.t("calendar.caption"),
         alarm_text=flow.t("calendar.alarm", title=workshop.title),
+    )
+
+
+def cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
+    """The file that takes a cancelled session out of the person's calendar."""
+    return calendar_file(
+        workshop,
+        booking_id,
+        flow.settings.zone,
+        flow.now,
+        caption=flow.t("calendar.cancel_caption"),
+        alarm_text="",
+        cancelled=True,
     )
 
 

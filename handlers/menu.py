@@ -121,6 +121,14 @@ def explain(flow: Flow) -> Reply:
     return Reply(text, tuple((choice,) for choice in choices if choice.label))
 
 
+def ask_again(flow: Flow) -> Reply:
+    """Not understood: the current step's question again, more simply, with its choices."""
+    if not flow.state.get("choices"):
+        return not_understood(flow)
+    again = explain(flow)
+    return Reply(f"{flow.t('understand.again')}\n{again.text}", again.choices)
+
+
 def _intent(value: object) -> Intent | None:
     return Intent(value) if isinstance(value, str) and value in set(Intent) else None
 

@@ -1,21 +1,29 @@
-"""What a queued notice says, rendered when it goes out, in the person's language."""
+"""What a queued notice says, rendered when it goes out, in the person's language.
+
+Rendering only reads; :func:`remember_notice` is the separate step, run by the outbox
+sender in the same transaction, that keeps a notice's choices for a written number.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.alerts import ALERT_KINDS
 from core.config import Settings
-from core.dialog import Reply, reply_from_payload, text_variant
-from core.formatting import time_in_words, when_in_words
+from core.deliveries import TEMPLATE_ONLY
+from core.dialog import Notice, Reply, reply_from_payload, text_variant
+from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
 from core.organiser import BROADCAST
 from core.outbox import REPLY
-from core.reminders import REMINDER
+from core.reminders import REMINDER, ReminderRule
 from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers import actions, describe
+from handlers.alerts import render_alert
 from handlers.context import Flow, remember_choices
 from handlers.menu import menu_choices
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
@@ -33,10 +41,26 @@ async def render_notice(
         return reply_from_payload(message.payload)
     t = Translator(person.language, text_variant(person.channel))
     flow = Flow(session, person, {}, t, settings, now)
+    if message.kind in ALERT_KINDS:
+        return await render_alert(flow, message)
     reply = await _notice(flow, message)
-    if reply is not None and reply.choices and flow.compact:
-        await remember_choices(session, person, reply, now)
+    if reply is not None and reply.notice is not None and message.payload.get(TEMPLATE_ONLY):
+        reply = replace(reply, notice=replace(reply.notice, template_only=True))
     return reply
+
+
+async def remember_notice(
+    session: AsyncSession, message: OutboxMessage, person: Person, reply: Reply, now: datetime
+) -> None:
+    """A notice's choices become the ones a written "oui" or number picks, on every channel."""
+    if message.kind != REPLY and reply.choices:
+        await remember_choices(session, person, reply, now)
+
+
+def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str]:
+    """The title, the date and the place, as a template's values."""
+    where = f"{workshop.venue}, {workshop.address}" if workshop.address else workshop.venue
+    return workshop.title, describe.when(flow, workshop), where
 
 
 async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
@@ -54,6 +78,15 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             return None
         until = when_in_words(booking.offer_expires_at, settings.zone, flow.t)
         text = flow.t("offer.notice", summary=summary, until=until)
+        title, when, _ = _notice_values(flow, workshop)
+        offer = Notice(
+            "offer",
+            (title, when, until),
+            (
+                actions.encode(actions.OFFER_ACCEPT, booking.id),
+                actions.encode(actions.OFFER_DECLINE, booking.id),
+            ),
+        )
         rows = (
             (flow.choice("button.offer_accept", actions.encode(actions.OFFER_ACCEPT, booking.id)),),
             (
@@ -62,40 +95,55 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
                 ),
             ),
         )
-        return Reply(text, rows)
+        return Reply(text, rows, notice=offer)
     if message.kind == REMINDER:
         if booking.status != BookingStatus.BOOKED:
             return None
         if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= now:
             return None
+        days = int(message.payload.get("days", 1))
+        if ReminderRule.of(settings).moot(workshop.starts_at, days, message.due_at, now):
+            return None  # sent late: a closer reminder says it, or it comes too late
         if flow.compact:  # one SMS segment where it fits; ANNULER works at any time
-            return Reply(_short_reminder(flow, workshop))
-        text = flow.t("reminder.notice", summary=describe.details(flow, workshop))
+            return Reply(_short_reminder(flow, workshop, days))
+        key = "reminder.notice" if days == 1 else "reminder.notice_days"
+        text = flow.t(key, summary=describe.details(flow, workshop), days=days)
+        there = actions.encode(actions.THERE, booking.id)
+        cancel = actions.encode(actions.CANCEL_ASK, booking.id)
         rows = (
-            (flow.choice("button.there", actions.encode(actions.THERE, booking.id)),),
-            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
+            (flow.choice("button.there", there),),
+            (flow.choice("button.cancel_seat", cancel),),
         )
-        return Reply(text, rows)
+        notice = Notice("reminder", _notice_values(flow, workshop), (there, cancel))
+        return Reply(text, rows, notice=notice)
     if message.kind == OFFER_EXPIRED:
-        return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow))
+        notice = Notice("offer_expired", (workshop.title,))
+        return Reply(flow.t("offer.expired", summary=summary), menu_choices(flow), notice=notice)
     if message.kind == SESSION_CANCELLED:
         if workshop.status != SessionStatus.CANCELLED:
             return None
-        return Reply(flow.t("change.cancelled", summary=summary), menu_choices(flow))
+        text = flow.t("change.cancelled", summary=summary)
+        had_seat = message.payload.get("was", BookingStatus.BOOKED) == BookingStatus.BOOKED
+        file = describe.cancelled_calendar(flow, workshop, booking.id) if had_seat else None
+        notice = Notice("cancelled", _notice_values(flow, workshop)[:2])
+        return Reply(text, menu_choices(flow), file, notice=notice)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None
-        text = flow.t("broadcast.notice", title=workshop.title, text=message.payload.get("text"))
-        return Reply(text, menu_choices(flow))
+        said = str(message.payload.get("text") or "")
+        text = flow.t("broadcast.notice", title=workshop.title, text=said)
+        return Reply(text, menu_choices(flow), notice=Notice("message", (workshop.title, said)))
     if message.kind == SESSION_MOVED:
         return _moved(flow, message, booking, workshop)
     return None
 
 
-def _short_reminder(flow: Flow, workshop: WorkshopSession) -> str:
+def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:
     bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
     return flow.t(
-        "reminder.short",
+        "reminder.short" if days == 1 else "reminder.short_days",
+        days=days,
+        day=day_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         title=workshop.title,
         time=time_in_words(workshop.starts_at, flow.settings.zone, flow.t),
         venue=workshop.venue,
@@ -112,13 +160,13 @@ def _moved(
     if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
         return None
     summary = describe.summary(flow, workshop)
+    cancel = actions.encode(actions.CANCEL_ASK, booking.id)
+    notice = Notice("moved", _notice_values(flow, workshop), (cancel,))
     if booking.status == BookingStatus.WAITING:
-        return Reply(flow.t("change.moved_waiting", summary=summary), menu_choices(flow))
+        text = flow.t("change.moved_waiting", summary=summary)
+        return Reply(text, menu_choices(flow), notice=notice)
     if booking.status != BookingStatus.BOOKED:
         return None
-    rows = (
-        (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, booking.id)),),
-        flow.menu_row(),
-    )
+    rows = ((flow.choice("button.cancel_seat", cancel),), flow.menu_row())
     text = flow.t("change.moved_booked", summary=summary)
-    return Reply(text, rows, describe.calendar(flow, workshop, booking.id))
+    return Reply(text, rows, describe.calendar(flow, workshop, booking.id), notice=notice)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.booking import accept_offer, decline_offer
 from core.dialog import Reply
 from core.errors import BookingError
-from core.notices import queue_offer
+from core.reminders import ReminderRule
 from handlers.book import booked
 from handlers.browse import refusal
 from handlers.context import Flow
@@ -15,7 +15,9 @@ from handlers.menu import menu_choices
 async def accept(flow: Flow, booking_id: int) -> Reply:
     """Take the held seat."""
     try:
-        booking = await accept_offer(flow.db, flow.person, booking_id, flow.now)
+        booking = await accept_offer(
+            flow.db, flow.person, booking_id, flow.now, ReminderRule.of(flow.settings)
+        )
     except BookingError as error:
         return refusal(flow, error)
     return await booked(flow, booking)
@@ -24,11 +26,9 @@ async def accept(flow: Flow, booking_id: int) -> Reply:
 async def decline(flow: Flow, booking_id: int) -> Reply:
     """Let the held seat go to the next person in line."""
     try:
-        offer = await decline_offer(
+        await decline_offer(
             flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
         )
     except BookingError as error:
         return refusal(flow, error)
-    if offer is not None:
-        await queue_offer(flow.db, offer, flow.now)
     return Reply(flow.t("offer.declined"), menu_choices(flow))

@@ -23,6 +23,7 @@ from core.organiser import (
     sessions_between,
     today_bounds,
 )
+from core.reminders import ReminderRule
 from core.roster import roster_rows
 from core.schedule_changes import cancel_session, move_session
 from handlers import actions
@@ -181,7 +182,13 @@ async def confirmed(flow: Flow) -> Reply:
         if waiting.get("what") == "move_ready":
             start = datetime.fromisoformat(str(waiting["at"]))
             told = await move_session(
-                flow.db, session_id, start, flow.now, zone=settings.zone, at=settings.reminder_time
+                flow.db,
+                session_id,
+                start,
+                flow.now,
+                zone=settings.zone,
+                at=settings.reminder_time,
+                days_before=tuple(settings.reminder_days_before),
             )
             return Reply(flow.t("organiser.moved", count=told), (_back(flow, session_id),))
     except InvalidInput:
@@ -220,7 +227,13 @@ async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
     number = "" if phone.strip().casefold() in {"non", "no", "-", "0"} else phone
     try:
         booking = await register_walk_in(
-            flow.db, session_id, name, number, flow.now, flow.settings.sms_default_region
+            flow.db,
+            session_id,
+            name,
+            number,
+            flow.now,
+            flow.settings.sms_default_region,
+            rule=ReminderRule.of(flow.settings),
         )
     except InvalidInput:
         return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))

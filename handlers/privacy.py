@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.dialog import Intent, Reply
 from core.privacy import erase_person
 from handlers import actions
-from handlers.context import Flow
+from handlers.context import Flow, offered
 
 
 def notice(flow: Flow) -> Reply:
@@ -25,7 +25,13 @@ def ask(flow: Flow) -> Reply:
 
 
 async def forget(flow: Flow) -> Reply:
-    """Erase the person's data; the last message they get from the bot says so."""
+    """Erase the person's data; the last message they get from the bot says so.
+
+    Only right after the confirmation screen: a "yes" from anywhere else (an old button,
+    forged data) shows that screen instead.
+    """
+    if not offered(flow.state, actions.FORGET_CONFIRM):
+        return ask(flow)
     await erase_person(flow.db, flow.person, flow.now, flow.settings.offer_expiry_minutes)
     flow.state.clear()
     return Reply(flow.t("privacy.forgotten"))

@@ -6,9 +6,23 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core import unread
+from core.commands import Command, command_named
 from core.dialog import Incoming, Intent, Kind, Reply
-from core.intents import TextIntent, command_of, intent_of, number_of, opt_out_of
-from handlers import actions, book, browse, cancel, menu, offers, organiser, presence, privacy
+from core.intents import Reading, TextIntent, command_of, opt_out_of, read
+from core.session_codes import session_id_in
+from handlers import (
+    actions,
+    book,
+    browse,
+    cancel,
+    for_other,
+    menu,
+    offers,
+    organiser,
+    presence,
+    privacy,
+)
 from handlers.context import Flow
 
 log = logging.getLogger(__name__)
@@ -140,6 +154,14 @@ async def _admin_confirm(flow: Flow, action: actions.Action) -> Reply:
     return await organiser.confirmed(flow)
 
 
+async def _for_other(flow: Flow, action: actions.Action) -> Reply:
+    return await for_other.ask_name(flow, action.number)
+
+
+async def _other_no_phone(flow: Flow, action: actions.Action) -> Reply:
+    return await for_other.no_phone(flow, action.number)
+
+
 STEPS: dict[str, Step] = {
     # A person's way through: menu, list, card, book, confirm; their bookings and cancelling.
     actions.MENU: _menu,
@@ -154,6 +176,9 @@ STEPS: dict[str, Step] = {
     actions.MINE: _mine,
     actions.CANCEL_ASK: _cancel_ask,
     actions.CANCEL_CONFIRM: _cancel_confirm,
+    # Booking for someone else: their first name, then their number or none.
+    actions.FOR_OTHER: _for_other,
+    actions.OTHER_NO_PHONE: _other_no_phone,
     # Answers to queued notices: a freed seat offered, the reminder's "I'll be there".
     actions.OFFER_ACCEPT: _offer_accept,
     actions.OFFER_DECLINE: _offer_decline,
@@ -190,17 +215,11 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
     return [await STEPS[action.name](flow, action)]
 
 
-def _remembered(
-    flow: Flow, *, number: int | None = None, intent: Intent | None = None
-) -> str | None:
-    """The data of a choice on the last screen, by its number or its meaning."""
+def _remembered(flow: Flow, *, number: int) -> str | None:
+    """The data of the choice numbered ``number`` on the last screen."""
     choices: list[list[Any]] = flow.state.get("choices", [])
-    if number is not None and 1 <= number <= len(choices):
+    if 1 <= number <= len(choices):
         return str(choices[number - 1][0])
-    if intent is not None:
-        for entry in choices:
-            if entry[1] == intent:
-                return str(entry[0])
     return None
 
 
@@ -221,61 +240,118 @@ def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
+TITLE_LAST = frozenset(
+    {TextIntent.CANCEL, TextIntent.FORGET, TextIntent.STOP, TextIntent.HELP, TextIntent.EXPLAIN}
+)
+"""Intents read before a workshop title: the screens they open are what was asked for."""
+
+
+YES_CHOICES = (actions.THERE, actions.OFFER_ACCEPT)
+NO_CHOICES = (actions.OFFER_DECLINE,)
+"""Notices that ask a question without yes/no buttons: "I'll be there", a freed seat offered."""
+
+
+def _answer(flow: Flow, yes: bool) -> str | None:
+    """The data of the choice that answers yes (or no) on the last screen, if it asks."""
+    choices: list[list[Any]] = flow.state.get("choices", [])
+    wanted, names = (Intent.YES, YES_CHOICES) if yes else (Intent.NO, NO_CHOICES)
+    for entry in choices:
+        if entry[1] == wanted:
+            return str(entry[0])
+    for entry in choices:
+        if str(entry[0]).split(":")[0] in names:
+            return str(entry[0])
+    return None
+
+
+def _asks_yes_no(flow: Flow) -> bool:
+    """Whether the last screen asked a yes/no question."""
+    return _answer(flow, True) is not None
+
+
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
-    stop = opt_out_of(text)
+    stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
+    reading = read(text, flow.person.language)
     if stop is not None:
         return on_opt_out(flow, stop)
     if flow.person.opted_out:
         return []  # after STOP, only START gets an answer
     command = command_of(text)
-    if command is not None and command[0] == "start":
+    named = command_named(command[0]) if command is not None else None
+    if command is not None and named == Command.START:
         return await on_start(flow, command[1])
     if organiser.is_organiser(flow):
-        if command is not None and command[0] in ("admin", "organisateur"):
+        if named == Command.ORGANISER:
             return [await organiser.home(flow)]
         answer = await organiser.typed(flow, text)
         if answer is not None:
             return [answer]
+    coded = session_id_in(text)
+    if coded is not None:  # a poster's code, written on any channel
+        if flow.first_contact:  # the welcome first, as after the Telegram deep link
+            return await on_start(flow, f"s{coded}")
+        return [await browse.session_card(flow, coded)]
     if flow.first_contact:
         return [menu.welcome(flow)]
-    number = number_of(text)
-    if number is not None:
-        data = _remembered(flow, number=number)
-        if data is not None:
+    answer = await for_other.typed(flow, text)  # a first name or a number asked for
+    if answer is not None:
+        return [answer]
+    return await _in_context(flow, text, reading)
+
+
+async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
+    """A reading on the screen the person is looking at."""
+    intent = reading.intent
+    if intent == TextIntent.NUMBER and reading.number is not None:
+        data = _remembered(flow, number=reading.number)
+        return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
+    if intent in (TextIntent.YES, TextIntent.NO):
+        data = _answer(flow, intent == TextIntent.YES)
+        if data is not None and _asks_yes_no(flow):
             return await on_choice(flow, data)
-    if len(text.split()) >= 3:  # a title before the looser readings of the words
+        if intent == TextIntent.YES:  # a yes acts only on a screen that asks yes/no
+            return [menu.ask_again(flow)]
+        return [menu.kept(flow)] if _asks_yes_no(flow) else [menu.main_menu(flow)]
+    if len(text.split()) >= 3 and intent not in TITLE_LAST:  # a title before looser readings
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
-    intent = intent_of(text)
-    if intent in (TextIntent.YES, TextIntent.NO):
-        data = _remembered(flow, intent=Intent.YES if intent == TextIntent.YES else Intent.NO)
-        if data is not None:
-            return await on_choice(flow, data)
-        return [menu.main_menu(flow)] if intent == TextIntent.NO else [menu.not_understood(flow)]
-    if intent == TextIntent.CANCEL:
-        return [await cancel.start(flow)]
-    if intent == TextIntent.MY_BOOKINGS:
-        return [await cancel.my_bookings(flow)]
-    if intent == TextIntent.WORKSHOPS:
-        return [await browse.session_list(flow)]
-    if intent == TextIntent.MENU:
-        return [menu.main_menu(flow)]
-    if intent == TextIntent.HELP:
-        return [menu.help_screen(flow)]
-    if intent == TextIntent.PRIVACY:
-        return [privacy.notice(flow)]
-    if intent == TextIntent.LANGUAGE:
-        return [menu.languages(flow)]
-    if intent == TextIntent.EXPLAIN:
-        return [menu.explain(flow)]
+    answer = await _screen(flow, reading)
+    if answer is not None:
+        return [answer]
     session_id = await browse.session_named(flow, text)
     if session_id is not None:
         return [await browse.session_card(flow, session_id)]
+    if intent == TextIntent.SESSION:
+        return [await browse.session_list(flow)]
+    await unread.remember(flow.db, text, flow.person.language or "", flow.now, flow.person.name)
+    log.info("text not understood (%d characters)", len(text))
+    return [menu.ask_again(flow)]
+
+
+async def _screen(flow: Flow, reading: Reading) -> Reply | None:
+    """The screen an intent opens; None when the intent opens none."""
+    intent, topic = reading.intent, reading.topic
+    if intent == TextIntent.CANCEL or (intent == TextIntent.HELP and topic == TextIntent.CANCEL):
+        return await cancel.start(flow)  # a screen that asks to confirm, never an act
+    if intent == TextIntent.HELP and topic == TextIntent.FORGET:
+        return privacy.notice(flow)
     if intent == TextIntent.FORGET:
-        return [privacy.ask(flow)]
-    return [menu.not_understood(flow)]
+        return privacy.ask(flow)
+    if intent == TextIntent.MY_BOOKINGS:
+        return await cancel.my_bookings(flow)
+    if intent == TextIntent.WORKSHOPS:
+        return await browse.session_list(flow)
+    simple = {
+        TextIntent.MENU: menu.main_menu,
+        TextIntent.HELP: menu.help_screen,
+        TextIntent.PRIVACY: privacy.notice,
+        TextIntent.LANGUAGE: menu.languages,
+        TextIntent.EXPLAIN: menu.explain,
+    }
+    step = simple.get(intent)
+    return step(flow) if step is not None else None
 
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:

@@ -4,8 +4,10 @@ from models.base import Base, UTCDateTime
 from models.bookings import ACTIVE_STATUSES, Booking, BookingStatus
 from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
+from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
+from models.unread import UnreadMessage
 from models.workshops import SessionStatus, WorkshopSession
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Conversation",
+    "DashboardLogin",
     "Database",
     "OutboxMessage",
     "OutboxStatus",
@@ -21,6 +24,7 @@ __all__ = [
     "ProcessedUpdate",
     "SessionStatus",
     "UTCDateTime",
+    "UnreadMessage",
     "WorkshopSession",
     "create_engine",
     "is_sqlite",

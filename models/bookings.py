@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -54,6 +54,14 @@ class Booking(Base):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     """When the person answered "I'll be there" to the reminder."""
+    seat_freed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When this booked seat was given up before the session (a freed seat)."""
+    from_waiting_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether the seat was taken from the waiting list (an offered seat accepted)."""
+    booked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    """Who booked this seat for the person (a relative, a helper), if not themself."""
 
     @property
     def holds_offer(self) -> bool:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_OPTION = "sqlite_busy_timeout_ms"
+"""An execution option: this transaction's own busy timeout (a webhook's shorter one)."""
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -31,7 +35,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     """
 
     @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        record.info[BUSY_TIMEOUT_OPTION] = SQLITE_BUSY_TIMEOUT_MS
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -42,6 +47,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
+        wanted = connection.get_execution_options().get(BUSY_TIMEOUT_OPTION, SQLITE_BUSY_TIMEOUT_MS)
+        if connection.info.get(BUSY_TIMEOUT_OPTION) != wanted:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wanted)}")
+            connection.info[BUSY_TIMEOUT_OPTION] = wanted
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -51,7 +60,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine for ``url`` with the settings each database needs."""
+    """Create the async engine for ``url`` with the settings each database needs.
+
+    A failed statement's parameters (phone numbers, names) stay out of its error
+    message, so out of the logs too.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_async_engine(url, **kwargs)
@@ -60,7 +74,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "handle_error", _hide_details)
+    return engine
+
+
+def _hide_details(context: ExceptionContext) -> None:
+    """Drop PostgreSQL's DETAIL from an error: it repeats the row's values
+    ("Key (channel, external_id)=(sms, +336...) already exists")."""
+    cause = context.original_exception.__cause__
+    if cause is not None and getattr(cause, "detail", None):
+        cause.detail = None  # type: ignore[attr-defined]
 
 
 class Database:
@@ -78,10 +102,37 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """Yield a session inside one transaction, committed on success."""
-        async with self._turn(), self.sessions() as session, session.begin():
-            yield session
+    async def transaction(self, *, wait: float | None = None) -> AsyncIterator[AsyncSession]:
+        """Yield a session inside one transaction, committed on success.
+
+        ``wait``: on SQLite, the most seconds to wait for the write lock before an
+        OperationalError (a webhook must answer before its provider gives up); without
+        it, the busy timeout. PostgreSQL takes row locks, not a database lock: no wait.
+        """
+        if wait is None or not self.is_sqlite:
+            async with self._turn(), self.sessions() as session, session.begin():
+                yield session
+            return
+        started = time.monotonic()
+        async with self._bounded_turn(wait):
+            left = max(wait - (time.monotonic() - started), 0.1)
+            bind = self.engine.execution_options(**{BUSY_TIMEOUT_OPTION: round(left * 1000)})
+            async with self.sessions(bind=bind) as session, session.begin():
+                yield session
+
+    @asynccontextmanager
+    async def _bounded_turn(self, wait: float) -> AsyncIterator[None]:
+        """This process's turn to write, within ``wait`` seconds, or OperationalError."""
+        lock = self._writer_lock()
+        try:
+            async with asyncio.timeout(wait):
+                await lock.acquire()
+        except TimeoutError as error:
+            raise OperationalError("waiting for the write lock", None, error) from error
+        try:
+            yield
+        finally:
+            lock.release()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,3 +19,11 @@ async def insert_ignore(session: AsyncSession, model: type[Base], values: dict[s
     statement = insert(model).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_ignore_statement(session: AsyncSession, model: type[Base]) -> Insert:
+    """An INSERT of ``model`` rows that skips rows clashing with a unique key, to execute
+    with a list of rows (one statement for all of them)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model).on_conflict_do_nothing()

@@ -41,3 +41,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     segments: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """SMS segments the message took, once sent (SMS providers bill per segment)."""
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    """The channel's id of the message sent (WhatsApp's ``wamid``), for delivery statuses."""
+    delivery_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """What the channel reported since: ``sent``, ``delivered``, ``read`` or ``failed``."""

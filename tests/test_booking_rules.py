@@ -190,7 +190,7 @@ async def test_past_and_cancelled_sessions_are_refused(db: Database, clock: Fixe
 async def test_old_update_records_are_forgotten(db: Database, clock: FixedClock) -> None:
     from core.housekeeping import forget_old_updates
 
-    marie = Chat(conversations(db, clock), "1")
+    marie = Chat(conversations(db, clock), "1", channel="telegram")
     await marie.say("bonjour")
     await marie.say("menu")
     assert await forget_old_updates(db, clock.now()) == 0

@@ -12,6 +12,7 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MessageEntity,
@@ -125,17 +126,6 @@ async def test_edit_message_text_changes_the_message(api: FakeBotApi, bot: Bot) 
     )
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("X", chat_id=CHAT, message_id=999)
-
-
-async def test_edit_reply_markup_and_delete(api: FakeBotApi, bot: Bot) -> None:
-    sent = await bot.send_message(CHAT, "Texte")
-
-    await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard(("B", "b")))
-    assert api.bot_messages(CHAT)[0].buttons == [[("B", "b")]]
-    assert await bot.delete_message(CHAT, sent.message_id)
-    assert api.bot_messages(CHAT) == []
-    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
-        await bot.delete_message(CHAT, sent.message_id)
 
 
 async def test_button_data_is_limited_to_64_bytes(api: FakeBotApi, bot: Bot) -> None:
@@ -272,23 +262,53 @@ async def test_send_document_records_the_upload(api: FakeBotApi, bot: Bot) -> No
     assert api.sent_to(CHAT)[0].text == "Le plan"
 
 
-async def test_venue_location_commands_and_menu(api: FakeBotApi, bot: Bot) -> None:
+async def test_venue_and_commands(api: FakeBotApi, bot: Bot) -> None:
     venue = await bot.send_venue(CHAT, 48.85, 2.35, "Médiathèque", "1 rue de Paris")
-    location = await bot.send_location(CHAT, 48.85, 2.35)
     await bot.set_my_commands([BotCommand("start", "Commencer")], language_code="fr")
-    await bot.send_chat_action(CHAT, "typing")
 
     assert venue.venue is not None
     assert venue.venue.title == "Médiathèque"
-    assert location.location is not None
-    assert location.location.latitude == pytest.approx(48.85)
-    assert await bot.get_my_commands(language_code="fr") == (BotCommand("start", "Commencer"),)
-    assert await bot.get_my_commands() == ()
-    assert await bot.set_chat_menu_button()
-    assert await bot.delete_my_commands(language_code="fr")
-    assert await bot.get_my_commands(language_code="fr") == ()
+    assert venue.location is not None
+    assert venue.location.latitude == pytest.approx(48.85)
+    assert api.commands == {
+        ('{"type": "default"}', "fr"): [{"command": "start", "description": "Commencer"}]
+    }
     with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Start!", "x")])
+
+
+async def test_command_menus_follow_telegram_limits(api: FakeBotApi, bot: Bot) -> None:
+    longest = BotCommand("a" * 32, "d" * 256)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):  # nobody there wrote yet
+        await bot.set_my_commands([longest], scope=BotCommandScopeChat(77))
+    api.user(77)
+    assert await bot.set_my_commands([longest], scope=BotCommandScopeChat(77), language_code="tr")
+    assert api.commands[('{"chat_id": 77, "type": "chat"}', "tr")][0]["command"] == "a" * 32
+    for name, description in (("a" * 33, "x"), ("ça", "x"), ("aide", "d" * 257), ("aide", " ")):
+        with pytest.raises(BadRequest):
+            await bot.set_my_commands([BotCommand(name, description)])
+    with pytest.raises(BadRequest, match=r"(?i)language code"):
+        await bot.set_my_commands([BotCommand("aide", "Aide")], language_code="fra")
+    assert len(api.commands) == 1
+
+
+async def test_descriptions_follow_telegram_limits(api: FakeBotApi, bot: Bot) -> None:
+    assert await bot.set_my_description("d" * 512, language_code="fr")
+    assert await bot.set_my_short_description("s" * 120)
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.set_my_description("d" * 513)
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.set_my_short_description("s" * 121, language_code="en")
+    assert api.descriptions == {"fr": "d" * 512}
+    assert api.short_descriptions == {"": "s" * 120}
+    assert await bot.set_my_description("", language_code="fr")  # empty: removed
+    assert api.descriptions == {}
+
+
+async def test_methods_the_bot_never_calls_do_not_exist(api: FakeBotApi, bot: Bot) -> None:
+    with pytest.raises(InvalidToken):  # PTB reads 404 as a bad token
+        await bot.delete_message(CHAT, 1)
+    assert api.calls[-1].status == 404
 
 
 async def test_html_parse_mode_yields_text_and_entities(bot: Bot) -> None:
@@ -363,11 +383,11 @@ async def test_rate_limits_answer_429(api: FakeBotApi, bot: Bot) -> None:
     assert api.rejected_429 == 1
 
 
-async def test_webhook_blocks_get_updates(bot: Bot) -> None:
+async def test_webhook_blocks_get_updates(api: FakeBotApi, bot: Bot) -> None:
     with pytest.raises(BadRequest, match=r"(?i)HTTPS URL"):
         await bot.set_webhook("http://example.org/hook")
     assert await bot.set_webhook("https://example.org/hook")
-    assert (await bot.get_webhook_info()).url == "https://example.org/hook"
+    assert api.webhook_url == "https://example.org/hook"
     with pytest.raises(Conflict):
         await bot.get_updates()
     assert await bot.delete_webhook()

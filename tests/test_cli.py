@@ -54,7 +54,7 @@ def test_a_bad_file_is_refused_with_line_numbers(tmp_path: Path) -> None:
     bad.write_text(HEADER + "A,B,tous,2027-13-01T14:00,90,8,Boutique,Metz\n", encoding="utf-8")
     result = atelier(tmp_path, "import", str(bad))
     assert result.returncode == 1
-    assert "line 2" in result.stderr
+    assert "Ligne 2 : Le début « 2027-13-01T14:00 » dans « starts_at »" in result.stderr
     assert "Nothing imported" in result.stderr
 
 
@@ -145,7 +145,8 @@ def test_move_then_cancel_a_session_queues_notices(tmp_path: Path) -> None:
     assert "15 h 30" in atelier(tmp_path, "sessions").stdout
     queued = atelier(tmp_path, "outbox").stdout
     assert queued.count("\tsession_moved\t") == 2
-    assert queued.count("\treminder\t") == 2  # the new date's; the old ones were dropped
+    # The new date's, three days and one day before for each; the old ones were dropped.
+    assert queued.count("\treminder\t") == 4
     assert atelier(tmp_path, "move", session_id, "yesterday").returncode == 1
     cancelled = atelier(tmp_path, "cancel", session_id)
     assert cancelled.returncode == 0, cancelled.stderr

@@ -97,7 +97,8 @@ async def test_an_organiser_imports_marks_attendance_and_exports(
             download = await download_info.value
             saved = tmp_path / download.suggested_filename
             await download.save_as(saved)
-            rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+            text = saved.read_bytes().decode("utf-8-sig")
+            rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
             assert [(r["name"], r["channel"], r["status"]) for r in rows] == [
                 ("Marie", "walkin", "attended")
             ]

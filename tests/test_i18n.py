@@ -12,6 +12,8 @@ from core.i18n import LANGUAGES, Translator, catalog_keys, normalise_language
 
 ROOT = Path(__file__).parent.parent
 KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
+TEMPLATE_KEY = re.compile(r"""\btn?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+"""A key passed to the dashboard's ``t()`` or ``tn()`` in a template."""
 
 
 def keys_used_in_code() -> set[str]:
@@ -25,10 +27,19 @@ def keys_used_in_code() -> set[str]:
                     "menu", "browse", "session", "button", "book", "mine", "cancel", "offer",
                     "error", "format", "console", "audience", "calendar", "change", "reminder",
                     "explain", "optout", "language", "privacy", "command", "broadcast",
-                    "organiser",
+                    "organiser", "dashboard",
                 }:  # fmt: skip
                     used.add(value)
-    return used
+    return used | keys_used_in_templates()
+
+
+def keys_used_in_templates() -> set[str]:
+    """Every literal message key the dashboard's templates translate."""
+    return {
+        key
+        for path in ROOT.glob("bot/web/templates/*.html")
+        for key in TEMPLATE_KEY.findall(path.read_text())
+    }
 
 
 def test_catalogs_have_the_same_keys() -> None:
@@ -106,3 +117,42 @@ def test_compiled_catalogs_say_the_same(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         monkeypatch.undo()
         i18n.catalog.cache_clear()
+
+
+def test_the_dashboard_templates_are_seen() -> None:
+    keys = keys_used_in_templates()
+    assert {"dashboard.nav.sessions", "dashboard.login.too_many", "dashboard.cancel.yes"} <= keys
+    assert len(keys) > 150
+
+
+def test_the_dashboard_names_every_code_it_shows() -> None:
+    """Codes turned into keys at run time (statuses, field errors...) are all translated."""
+    from bot.web.forms import FIELD_ERRORS
+    from core.catalog import AUDIENCES
+    from models import BookingStatus
+
+    french = catalog_keys("fr")
+    dynamic = {
+        *(f"dashboard.status.{status}" for status in BookingStatus),
+        *(f"dashboard.field.{code}" for code in FIELD_ERRORS),
+        *(f"dashboard.audience.{audience}" for audience in AUDIENCES),
+        *(f"dashboard.import.{problem}" for problem in ("no_file", "too_big")),
+        *(
+            f"dashboard.error_page.title.{name}"
+            for name in ("forbidden", "not_found", "not_allowed", "not_ready", "too_big")
+        ),
+        "dashboard.error_page.title.too_many",
+        "dashboard.error_page.title.other",
+    }
+    assert dynamic <= french, dynamic - french
+
+
+def test_no_french_left_in_the_dashboard_templates() -> None:
+    """Words people read come from the catalogs: no accented French in a template."""
+    accented = re.compile(r"[àâçéèêëîïôûùüÿœÀÉÈ]")
+    found = {
+        path.name: accented.findall(path.read_text())
+        for path in ROOT.glob("bot/web/templates/*.html")
+        if accented.search(path.read_text())
+    }
+    assert not found

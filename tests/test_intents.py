@@ -27,7 +27,7 @@ def test_short_answers(text: str, intent: TextIntent) -> None:
     assert intent_of(text) == intent
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop", "🙂🙂", "", "x" * 5000, "qsdfqsdf", "le chat"])
+@pytest.mark.parametrize("text", ["🙂🙂", "", "x" * 5000, "qsdfqsdf", "le chat"])
 def test_what_is_not_understood_is_not_guessed(text: str) -> None:
     assert intent_of(text) is None
 

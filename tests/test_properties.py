@@ -829,7 +829,7 @@ def test_any_text_as_a_schedule_file_imports_whole_or_nothing(
             assert report.errors == errors
             for error in report.errors:
                 assert 1 <= error.line <= last_line, (error, last_line)
-                assert str(error).startswith(f"line {error.line}: ")
+                assert str(error).startswith(f"Ligne {error.line} : ")
             if report.errors:
                 assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
                 assert await session_count(db) == 0

@@ -188,18 +188,17 @@ async def test_book_be_reminded_and_cancel_by_sms(
     assert "1 Prendre en main son smartphone, mercredi 6 janvier" in listing
     card = await sms_bot.text(MARIE, "1", twilio)
     assert "Le mercredi 6 janvier à 14 h, pendant 2 heures." in card
+    assert "Répondez OUI pour réserver." in card
     assert "1 Réserver une place" in card
-    prompt = await sms_bot.text(MARIE, "1", twilio)
-    assert "Réserver une place ?" in prompt
-    assert "1 Oui, je réserve\n2 Non" in prompt
-    done = await sms_bot.text(MARIE, "OUI", twilio)
+    done = await sms_bot.text(MARIE, "OUI", twilio)  # the fourth message books the seat
     assert "C'est réservé !" in done
     assert await count(db, Booking, Booking.status == BookingStatus.BOOKED) == 1
+    assert all(segments(body) <= 2 for body in twilio.to(MARIE))
 
     # The reminder, the day before: one segment.
     clock.set(DUE)
     sms_bot.runtime.engine.wake()
-    texts = await twilio.wait_for(MARIE, 6)
+    texts = await twilio.wait_for(MARIE, 5)
     reminder = texts[-1]
     assert reminder.startswith('Rappel : votre atelier "Prendre en main son smartphone"')
     assert "répondez ANNULER" in reminder
@@ -228,7 +227,6 @@ async def test_stop_stops_everything_until_start(
     await sms_bot.text(MARIE, "bonjour", twilio)
     await sms_bot.post_twilio(MARIE, "x")  # anything, then book by the numbers
     await twilio.wait_for(MARIE, 2)
-    await sms_bot.text(MARIE, "1", twilio)
     await sms_bot.text(MARIE, "1", twilio)
     await sms_bot.text(MARIE, "1", twilio)
     await sms_bot.text(MARIE, "oui", twilio)
@@ -320,7 +318,6 @@ async def test_android_gateway_booking_and_signatures(
             assert (await bot.text(MARIE, "bonjour", android)).startswith("Bonjour !")
             await bot.text(MARIE, "1", android)
             await bot.text(MARIE, "1", android)
-            await bot.text(MARIE, "1", android)
             done = await bot.text(MARIE, "1", android)
             assert "C'est réservé !" in done
             assert android.refused_auth == 0
@@ -370,7 +367,7 @@ async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
                 await marie.say(f"/start s{session_id}", min_replies=2)
                 await marie.press("Réserver")
                 await phone.text(MARIE, "bonjour", twilio)
-                for step in ("1", "1", "1"):
+                for step in ("1", "1"):
                     await phone.text(MARIE, step, twilio)
                 telegram_answer, sms_answer = await asyncio.gather(
                     marie.press("Oui, je réserve"), phone.text(MARIE, "oui", twilio)
@@ -381,3 +378,38 @@ async def test_a_telegram_person_and_an_sms_person_compete_for_the_last_seat(
             assert await count(runtime.db, Booking, Booking.status == "booked") == 1
         finally:
             await runtime.stop()
+
+
+async def test_a_posters_code_by_sms_opens_the_card_and_oui_books(
+    sms_bot: SmsBot, twilio: FakeTwilio
+) -> None:
+    session_id = await add_session(sms_bot.runtime.db, capacity=4)
+    await sms_bot.post_twilio(MARIE, f"atelier {session_id}")
+    welcome, card = await twilio.wait_for(MARIE, 2)
+    assert welcome.startswith("Bonjour !")
+    assert "Répondez OUI pour réserver." in card
+    done = await sms_bot.text(MARIE, "OUI", twilio)
+    assert "C'est réservé !" in done
+    for body in twilio.to(MARIE):
+        assert_sendable(body)
+
+
+async def test_a_booking_and_stop_by_sms_in_own_words(sms_bot: SmsBot, twilio: FakeTwilio) -> None:
+    db = sms_bot.runtime.db
+    await add_session(db, capacity=4)
+    await sms_bot.text(MARIE, "slt cv", twilio)
+    listing = await sms_bot.text(MARIE, "jveu minscrire a un atelier", twilio)
+    assert "1 Prendre en main son smartphone" in listing
+    card = await sms_bot.text(MARIE, "le premier stp", twilio)
+    assert "Répondez OUI pour réserver." in card
+    again = await sms_bot.text(MARIE, "euh attendez je regarde mon agenda", twilio)
+    assert "Répondez OUI" in again  # the same question, not the main menu
+    assert "1 Réserver une place" in again
+    assert await count(db, Booking) == 0
+    done = await sms_bot.text(MARIE, "ouiii c bon pour moi", twilio)
+    assert "C'est réservé !" in done
+    kept = await sms_bot.text(MARIE, "n'annulez surtout pas ma place", twilio)
+    assert "Voulez-vous vraiment annuler" not in kept
+    stopped = await sms_bot.text(MARIE, "plus de sms svp", twilio)
+    assert "START" in stopped
+    assert await count(db, Booking, Booking.status == BookingStatus.BOOKED) == 1

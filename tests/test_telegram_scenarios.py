@@ -360,7 +360,7 @@ async def test_the_command_menu_is_set_in_every_language(api: FakeBotApi, harnes
         for key, value in api.commands.items()
     }
     assert descriptions["fr"]["ateliers"] == "Voir les ateliers"
-    assert descriptions["en"]["ateliers"] == "See the workshops"
+    assert descriptions["en"]["workshops"] == "See the workshops"
 
 
 async def test_a_keyboard_with_the_three_choices_stays_on_screen(
@@ -436,3 +436,26 @@ async def test_writing_a_title_even_approximately_opens_the_workshop(
     card = await marie.say("proteger ses donees personelles")
     assert "« Protéger ses données personnelles »" in card[-1].text
     assert "Réserver une place" in " ".join(card[-1].labels)
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "not_cancel"),
+    [("fr", "oui oui ça me va", "je ne veux pas annuler"),
+     ("en", "yep sounds good", "don't cancel it"),
+     ("ar", "wakha akid", "ما تلغيش"),
+     ("tr", "evet tamam", "iptal etmeyin lütfen")],
+)  # fmt: skip
+async def test_answers_in_own_words_on_telegram(
+    api: FakeBotApi, harness: Harness, language: str, yes: str, not_cancel: str
+) -> None:
+    session_id = await add_session(harness.db, capacity=4)
+    person = api.user(700 + len(language) + len(yes), "Nour", language_code=language)
+    await person.say(f"/start s{session_id}", min_replies=2)
+    await person.press(f"b:{session_id}")  # the card's button: book a seat
+    assert await harness.bookings(BookingStatus.BOOKED) == 0
+    await person.say(yes)
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+    answer = await person.say(not_cancel)
+    datas = [data or "" for reply in answer for row in reply.buttons for _, data in row]
+    assert not [data for data in datas if data.startswith("cy:")]  # no "really cancel?"
+    assert await harness.bookings(BookingStatus.BOOKED) == 1

@@ -163,10 +163,11 @@ async def test_a_reply_telegram_refuses_for_now_is_sent_later(
     response, _ = await telegram.say(804, "bonjour")
     assert response.status_code == 200  # handled; the reply waits in the outbox
     await telegram.runtime.engine.send_due()
-    welcome = await api.wait_for_replies(804, since=0)
+    welcome = await api.wait_for_replies(804, since=0, min_count=3)  # 502, answer, keyboard
     sent = [c for c in welcome if c.ok and c.method == "sendMessage"]
-    assert len(sent) == 1
+    assert len(sent) == 2  # the answer once, then the keyboard it carries
     assert str(sent[0].params["text"]).startswith("Bonjour Marie !")
+    assert "keyboard" in sent[1].params["reply_markup"]
 
 
 def sample(page: str, name: str) -> float:
@@ -198,6 +199,65 @@ async def test_metrics_count_updates_bookings_and_sends(
     assert sample(after, booked) - sample(before, booked) == 1
     assert sample(after, reminders) - sample(before, reminders) == 1
     assert "atelier_send_seconds_bucket" in after
+
+
+PERSON = {"id": 806, "is_bot": False, "first_name": "Marie", "language_code": "fr"}
+PRIVATE = {"id": 806, "type": "private", "first_name": "Marie"}
+MALFORMED = {
+    "a message without chat": {"message": {"message_id": 1, "date": 0, "text": "bonjour"}},
+    "a message whose chat is null": {
+        "message": {"message_id": 1, "date": 0, "text": "bonjour", "chat": None}
+    },
+    "a chat id that is not a number": {
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "bonjour",
+            "chat": {"id": "abc", "type": "private"},
+        }
+    },
+    "a chat id out of Telegram's range": {
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "bonjour",
+            "chat": {"id": 10**30, "type": "private"},
+        }
+    },
+    "a chat without type": {
+        "message": {"message_id": 1, "date": 0, "text": "bonjour", "chat": {"id": 806}}
+    },
+    "a date that is not a number": {
+        "message": {"message_id": 1, "date": "hier", "text": "bonjour", "chat": PRIVATE}
+    },
+    "a sender that is not an object": {
+        "message": {"message_id": 1, "date": 0, "text": "bonjour", "chat": PRIVATE, "from": 5}
+    },
+    "a button pressed by nobody": {
+        "callback_query": {"id": "77", "chat_instance": "1", "data": "m:menu"}
+    },
+    "a button whose sender has no name": {
+        "callback_query": {"id": "78", "chat_instance": "1", "data": "m", "from": {"id": 806}}
+    },
+    "a message that is a string": {"message": "bonjour"},
+}
+
+
+@pytest.mark.parametrize("shape", list(MALFORMED))
+async def test_a_malformed_update_is_ignored_and_its_redelivery_handled(
+    api: FakeBotApi, telegram: Telegram, shape: str
+) -> None:
+    db = telegram.runtime.db
+    response = await telegram.push({"update_id": 900_001, **MALFORMED[shape]})
+    assert response.status_code == 200, response.text
+    assert await count(db, Person) == 0
+    assert not [c for c in api.calls if c.method == "sendMessage"]
+    # The same update id, now readable (as a corrected redelivery would be): it is answered.
+    good = {"message_id": 2, "date": 0, "text": "bonjour", "chat": PRIVATE, "from": PERSON}
+    response = await telegram.push({"update_id": 900_001, "message": good})
+    assert response.status_code == 200
+    assert telegram.texts_since(806, 0)[0].startswith("Bonjour Marie !")
+    assert await count(db, Person) == 1
 
 
 async def test_webhook_updates_go_through_the_application_queue(

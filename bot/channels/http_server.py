@@ -87,8 +87,19 @@ def build_app(
 class HttpServer:
     """uvicorn serving an app inside the running event loop; startable and stoppable."""
 
-    def __init__(self, app: Starlette, host: str, port: int) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    def __init__(
+        self, app: Starlette, host: str, port: int, trusted_proxies: Sequence[str] = ()
+    ) -> None:
+        """``trusted_proxies``: the only addresses whose X-Forwarded-For is believed."""
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            proxy_headers=bool(trusted_proxies),
+            forwarded_allow_ips=list(trusted_proxies),
+        )
         self.server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
 

@@ -1,14 +1,18 @@
 """SMS text: the GSM-7 alphabet only, counted in segments, kept within two.
 
+Segments are counted as phones and providers split a long text: 160 septets (or 70
+UTF-16 units) alone, else 153 (or 67) a part, an escaped character or a surrogate pair
+never split across two parts.
+
 Anything outside GSM-7 would switch the whole message to UCS-2 (70 characters a segment
 instead of 160), so accented letters GSM-7 lacks are transliterated and emoji dropped.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
+from collections.abc import Callable
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -61,17 +65,36 @@ def to_gsm7(text: str) -> str:
 
 def septets(text: str) -> int:
     """Length of GSM-7 ``text`` in septets (extension characters count twice)."""
-    return sum(2 if char in GSM7_EXTENSION else 1 for char in text)
+    return sum(_septet_costs(text))
+
+
+def _septet_costs(text: str) -> list[int]:
+    return [2 if char in GSM7_EXTENSION else 1 for char in text]
+
+
+def _utf16_costs(text: str) -> list[int]:
+    return [2 if ord(char) > 0xFFFF else 1 for char in text]
+
+
+def _pack(costs: list[int], single: int, multi: int) -> int:
+    """Segments for characters of these costs: one if all fit in ``single``, else
+    ``multi`` a segment (the rest holds the concatenation header), no character split
+    across two (an escape and its character, or a surrogate pair, stay together)."""
+    if sum(costs) <= single:
+        return 1
+    count, used = 1, 0
+    for cost in costs:
+        if used + cost > multi:
+            count, used = count + 1, 0
+        used += cost
+    return count
 
 
 def segments(text: str) -> int:
     """How many SMS segments ``text`` takes (GSM-7, or UCS-2 when it must be)."""
     if not is_gsm7(text):
         return unicode_segments(text)
-    length = septets(text)
-    if length <= SINGLE_SEGMENT:
-        return 1
-    return math.ceil(length / MULTI_SEGMENT)
+    return _pack(_septet_costs(text), SINGLE_SEGMENT, MULTI_SEGMENT)
 
 
 UNICODE_SINGLE = 70
@@ -86,29 +109,50 @@ def is_gsm7(text: str) -> bool:
     return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text)
 
 
+def utf16_units(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (UCS-2 segments count those)."""
+    return sum(_utf16_costs(text))
+
+
 def unicode_segments(text: str) -> int:
     """How many UCS-2 segments ``text`` takes (characters outside the BMP count twice)."""
-    length = sum(2 if ord(char) > 0xFFFF else 1 for char in text)
-    if length <= UNICODE_SINGLE:
-        return 1
-    return math.ceil(length / UNICODE_MULTI)
+    return _pack(_utf16_costs(text), UNICODE_SINGLE, UNICODE_MULTI)
 
 
-def fit_unicode(text: str, limit: int = MAX_UNICODE) -> str:
-    """Cut a UCS-2 text to ``limit`` characters, ending with "…" when it was cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def fit(text: str, limit: int = MAX_SEPTETS) -> str:
-    """Cut GSM-7 ``text`` to ``limit`` septets, ending with "..." when it was cut."""
-    if septets(text) <= limit:
+def fit_unicode(
+    text: str, limit: int = MAX_UNICODE, max_segments: int = MAX_UNICODE_SEGMENTS
+) -> str:
+    """Cut a UCS-2 text to ``limit`` UTF-16 units and ``max_segments``, ending with "…"
+    when it was cut."""
+    if utf16_units(text) <= limit and unicode_segments(text) <= max_segments:
         return text
-    kept: list[str] = []
+    return _cut(text, _utf16_costs(text), limit, "\u2026", unicode_segments, max_segments)
+
+
+def fit(text: str, limit: int = MAX_SEPTETS, max_segments: int = MAX_SEGMENTS) -> str:
+    """Cut GSM-7 ``text`` to ``limit`` septets and ``max_segments``, ending with "..."
+    when it was cut."""
+    if septets(text) <= limit and segments(text) <= max_segments:
+        return text
+    return _cut(text, _septet_costs(text), limit, "...", segments, max_segments)
+
+
+def _cut(
+    text: str,
+    costs: list[int],
+    limit: int,
+    ellipsis: str,
+    count: Callable[[str], int],
+    max_segments: int,
+) -> str:
+    """The longest start of ``text``, with ``ellipsis``, within ``limit`` and the segments."""
+    room = limit - len(ellipsis)
+    kept = 0
     used = 0
-    for char in text:
-        cost = 2 if char in GSM7_EXTENSION else 1
-        if used + cost > limit - 3:
+    for cost in costs:
+        if used + cost > room:
             break
-        kept.append(char)
-        used += cost
-    return "".join(kept).rstrip() + "..."
+        kept, used = kept + 1, used + cost
+    while kept > 0 and count(text[:kept].rstrip() + ellipsis) > max_segments:
+        kept -= 1
+    return text[:kept].rstrip() + ellipsis

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -27,10 +29,19 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.bodies import (
+    TELEGRAM_WEBHOOK_LIMIT,
+    BodyTooLarge,
+    declared_too_large,
+    read_body,
+    too_large,
+)
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
+from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
+from core.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from core.config import Settings
-from core.dialog import Incoming, Kind, Reply, Sender
+from core.dialog import Incoming, Reply
 from core.i18n import LANGUAGES, Translator
 from core.sender import PermanentFailure, RetryLater, Unreachable
 from handlers.conversations import Conversations
@@ -65,43 +76,6 @@ def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
             for row in reply.choices
         ]
     )
-
-
-def incoming_from(update: Update) -> Incoming | None:
-    """Translate a Telegram update into a channel-neutral event (None: nothing to answer)."""
-    key = str(update.update_id)
-    query = update.callback_query
-    if query is not None:
-        chat = query.message.chat if query.message is not None else None
-        chat_id = chat.id if chat is not None else query.from_user.id
-        sender = Sender(
-            CHANNEL, str(chat_id), query.from_user.first_name, query.from_user.language_code
-        )
-        return Incoming(sender, Kind.CHOICE, choice=query.data or "", update_key=key)
-    message = update.message
-    if message is None or message.chat.type != "private":
-        return None
-    user = message.from_user
-    sender = Sender(
-        CHANNEL,
-        str(message.chat.id),
-        user.first_name if user else "",
-        user.language_code if user else None,
-    )
-    if message.text is not None:
-        return Incoming(sender, Kind.TEXT, text=message.text, update_key=key)
-    return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
-
-
-def _media_of(message: Message) -> str:
-    """What a person sent instead of text."""
-    if message.voice or message.audio or message.video_note:
-        return "voice"
-    if message.sticker:
-        return "sticker"
-    if message.photo or message.video:
-        return "photo"
-    return "other"
 
 
 def pacer_for(settings: Settings) -> Pacer:
@@ -252,6 +226,12 @@ async def answer_update(
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
                 return
+            except Forbidden:
+                raise
+            except Exception:  # the update is recorded as handled: its replies must not be lost
+                log.exception("replies not sent; queued to be sent again")
+                await requeue(incoming, replies[index:])
+                return
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
@@ -306,14 +286,19 @@ def webhook_endpoint(
     """
 
     async def endpoint(request: Request) -> Response:
+        if declared_too_large(request, TELEGRAM_WEBHOOK_LIMIT):
+            return too_large()
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("a webhook request without the right secret token was refused")
             return Response("forbidden", status_code=403)
         try:
-            data = await request.json()
-            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
-        except Exception as error:  # any malformed body or update shape
+            body = await read_body(request, TELEGRAM_WEBHOOK_LIMIT)
+        except BodyTooLarge:
+            return too_large()
+        try:
+            update = parse_update(json.loads(body), app.bot)
+        except Exception as error:  # a body that is not JSON
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)
         if update is None:
@@ -362,23 +347,36 @@ async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> No
             wait = min(wait * 2, 60.0)
 
 
-COMMANDS = (
-    ("start", "command.start"),
-    ("ateliers", "command.workshops"),
-    ("inscriptions", "command.bookings"),
-    ("annuler", "command.cancel"),
-    ("aide", "command.help"),
-    ("langue", "command.language"),
-    ("donnees", "command.data"),
-)
+def command_menu(language: str, commands: tuple[Command, ...] = MENU) -> list[BotCommand]:
+    """The command menu in one language: that language's names and descriptions."""
+    t = Translator(language)
+    return [BotCommand(name_of(c, language), t(DESCRIPTION_KEYS[c])) for c in commands]
 
 
-async def set_commands(bot: Bot, default_language: str) -> None:
-    """The command menu, described in each language (setMyCommands per language code)."""
-    for language in (None, *LANGUAGES):
-        t = Translator(language or default_language)
-        commands = [BotCommand(name, t(key)) for name, key in COMMANDS]
-        await bot.set_my_commands(commands, language_code=language)
+async def set_profile(bot: Bot, settings: Settings) -> None:
+    """What people see of the bot, in each language (the default for other languages).
+
+    The description is the screen before "Start"; the short description is on the profile
+    and when the bot is shared; the command menu has each language's names. The organisers
+    (``ADMIN_TELEGRAM_IDS``) also get their command, in a menu for their chat only. An admin
+    who never wrote to the bot is unknown to Telegram ("chat not found"): logged, not fatal.
+    """
+    for code in (None, *LANGUAGES):
+        language = code or settings.default_language
+        t = Translator(language)
+        privacy = "/" + name_of(Command.PRIVACY, language)
+        await bot.set_my_description(t("telegram.description", privacy=privacy), code)
+        await bot.set_my_short_description(t("telegram.short_description"), code)
+        await bot.set_my_commands(command_menu(language), language_code=code)
+        for admin in settings.admin_telegram_ids:
+            try:
+                await bot.set_my_commands(
+                    command_menu(language, ORGANISER_MENU),
+                    scope=BotCommandScopeChat(admin),
+                    language_code=code,
+                )
+            except BadRequest as error:
+                log.warning("the organisers' menu was not set for one admin: %s", error)
 
 
 WEBHOOK_PATH = "/telegram/webhook"
@@ -424,6 +422,7 @@ def build_application(
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
         .concurrent_updates(order)
+        .get_updates_request(TolerantUpdatesRequest())
         .build()
     )
 

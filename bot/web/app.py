@@ -9,15 +9,26 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.web.context import DashboardContext
-from bot.web.headers import SecurityHeaders
-from bot.web.rendering import error_page
+from bot.web.headers import HEADERS, SecurityHeaders
+from bot.web.rendering import error_page, t
 from bot.web.state import base_path
-from bot.web.views import auth, changes, exports, figures, posters, roster, schedule, sessions
+from bot.web.views import (
+    auth,
+    changes,
+    exports,
+    figures,
+    outbox,
+    posters,
+    roster,
+    schedule,
+    sessions,
+    unread,
+)
 
 MOUNT_PATH = "/admin"
 COOKIE = "atelier_admin"
@@ -33,6 +44,16 @@ async def home(request: Request) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     status = error.status_code if isinstance(error, HTTPException) else 500
     return error_page(request, status)
+
+
+async def _server_error(request: Request, _: Exception) -> Response:
+    """An unexpected failure: the French error page, with the security headers all the same
+    (this runs outside the middleware that adds them)."""
+    headers = {**HEADERS, "Cache-Control": "no-store"}
+    try:
+        return error_page(request, 500, headers)
+    except Exception:  # the page itself could not be drawn
+        return PlainTextResponse(t("dashboard.error_page.title.other"), 500, headers)
 
 
 def routes() -> list[Route | Mount]:
@@ -57,13 +78,19 @@ def routes() -> list[Route | Mount]:
         Route(f"{SESSION}/walk-in", roster.walk_in_action, methods=post),
         Route(f"{SESSION}/message", roster.message_action, methods=post),
         Route(f"{SESSION}/bookings.csv", exports.roster_csv, methods=get),
+        Route(f"{SESSION}/bookings.xlsx", exports.roster_xlsx, methods=get),
         Route(f"{SESSION}/poster", posters.poster_page, methods=get),
         Route(f"{SESSION}/poster.png", posters.poster_png, methods=get),
         Route(f"{SESSION}/poster.pdf", posters.poster_pdf, methods=get),
         Route("/bookings.csv", exports.all_bookings_csv, methods=get),
+        Route("/bookings.xlsx", exports.all_bookings_xlsx, methods=get),
         Route("/import", schedule.import_form, methods=get),
+        Route("/import/modele.xlsx", schedule.template_xlsx, methods=get),
         Route("/import", schedule.import_action, methods=post),
         Route("/figures", figures.figures_page, methods=get),
+        Route("/outbox", outbox.outbox_page, methods=get),
+        Route(f"{SESSION}/remind", outbox.remind_now_action, methods=post),
+        Route("/not-understood", unread.unread_page, methods=get),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -88,7 +115,7 @@ def build_dashboard(context: DashboardContext) -> Starlette:
                 https_only=secure,
             ),
         ],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.dashboard = context
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.web.rate_limit import SlidingWindowLimiter
+from bot.web.rate_limit import LoginThrottle
 from core.clock import Clock
 from core.config import Settings
 from models import Database
@@ -28,7 +28,7 @@ class DashboardContext:
     clock: Clock
     wake: Callable[[], None] = lambda: None
     telegram_username: Callable[[], str | None] = _no_bot_username
-    login_limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
+    login_limiter: LoginThrottle = field(default_factory=LoginThrottle)
 
     def bot_username(self) -> str | None:
         """TELEGRAM_BOT_USERNAME, else the username fetched from getMe, else None."""

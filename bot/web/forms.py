@@ -1,4 +1,7 @@
-"""Reading the session form: French error codes per field, then ``SessionFields``."""
+"""Reading the session form: French error codes per field, then ``SessionFields``.
+
+The limits are :mod:`core.field_limits`', the importer's and the services' own.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,29 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData
 
 from core.catalog import AUDIENCES
+from core.field_limits import (
+    CAPACITY,
+    DURATION_MINUTES,
+    TEXT_LIMITS,
+    NumberRange,
+    one_line_end,
+    text_problem,
+)
 from core.importer import parse_local_start
 from core.organiser import SessionFields
 
-TEXT_FIELDS = ("title", "description", "audience", "venue", "address", "bring")
-LIMITS = {"title": 200, "description": 2000, "venue": 200, "address": 300, "bring": 300}
-REQUIRED = ("title", "venue", "address")
+TEXT_FIELDS = ("title", "description", "audience", "venue", "address", "bring", "access")
+FIELD_ERRORS = (
+    "required",
+    "not_a_number",
+    "out_of_range",
+    "too_long",
+    "control_character",
+    "unknown_audience",
+    "bad_date",
+    "below_taken",
+)
+"""Codes of what can be wrong with a field (each names ``dashboard.field.<code>``)."""
 
 
 @dataclass(slots=True)
@@ -36,15 +56,15 @@ class SessionForm:
     def read(cls, form: FormData) -> SessionForm:
         """The form as posted."""
         names = (*TEXT_FIELDS, "date", "time", "duration_minutes", "capacity")
-        return cls({name: str(form.get(name, "")).strip() for name in names})
+        return cls({name: one_line_end(str(form.get(name, ""))).strip() for name in names})
 
-    def _number(self, name: str, low: int, high: int) -> int:
+    def _number(self, name: str, bounds: NumberRange) -> int:
         try:
             number = int(self.values[name])
         except ValueError:
             self.errors[name] = "not_a_number"
-            return low
-        if not low <= number <= high:
+            return bounds.low
+        if not bounds.holds(number):
             self.errors[name] = "out_of_range"
         return number
 
@@ -61,16 +81,14 @@ class SessionForm:
 
         ``starts_at`` is None when the date could not be read (its error is recorded).
         """
-        for name in REQUIRED:
-            if not self.values[name]:
-                self.errors[name] = "required"
-        for name, limit in LIMITS.items():
-            if len(self.values[name]) > limit:
-                self.errors[name] = "too_long"
+        for name in TEXT_LIMITS:
+            problem = text_problem(name, self.values[name])
+            if problem is not None:
+                self.errors[name] = problem
         if self.values["audience"] not in AUDIENCES:
             self.errors["audience"] = "unknown_audience"
-        duration = self._number("duration_minutes", 1, 24 * 60)
-        capacity = self._number("capacity", 1, 10_000)
+        duration = self._number("duration_minutes", DURATION_MINUTES)
+        capacity = self._number("capacity", CAPACITY)
         if self.errors or starts_at is None:
             return None
         return SessionFields(
@@ -83,4 +101,5 @@ class SessionForm:
             description=self.values["description"],
             audience=self.values["audience"],
             bring=self.values["bring"],
+            access=self.values["access"],
         )

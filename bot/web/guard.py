@@ -10,8 +10,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.web.logins import verify_login
 from bot.web.rendering import error_page
-from bot.web.state import base_path, csrf_ok, logged_in
+from bot.web.state import base_path, csrf_ok
 
 CSRF_FIELD = "csrf_token"
 MAX_FORM_FIELDS = 50
@@ -25,7 +26,7 @@ def page(handler: Page) -> Page:
 
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        if not logged_in(request):
+        if not await verify_login(request):
             target = quote(request.url.path, safe="/")
             return RedirectResponse(f"{base_path(request)}/login?next={target}", 303)
         return await handler(request)
@@ -61,7 +62,7 @@ def action(handler: Action) -> Page:
 
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        if not logged_in(request):
+        if not await verify_login(request):
             return error_page(request, 403)
         return await checked(request)
 

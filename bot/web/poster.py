@@ -1,5 +1,6 @@
 """A printable A4 poster for one session: title, date and time in words, place, "Gratuit",
-and the QR code of the bot's deep link; drawn as a PNG (Pillow) and as a PDF (fpdf2)."""
+a QR code per chat app that is set up (Telegram, WhatsApp) and the code to send by SMS;
+drawn as a PNG (Pillow) and as a PDF (fpdf2)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import functools
 import io
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.web.poster_channels import QrLink
 from bot.web.qr import qr_image
-from bot.web.rendering import french, templates
+from bot.web.rendering import french
 from core.formatting import duration_in_words, when_in_words
 from models import WorkshopSession
 
@@ -59,26 +61,47 @@ class PosterText:
     call_to_action: str
     link: str
     desk: str
+    sms: str = ""
+    """'Ou par SMS : envoyez ATELIER 12 au 07 00 00 00 00', when SMS is set up."""
 
 
-def poster_text(workshop: WorkshopSession, link: str, zone: ZoneInfo) -> PosterText:
-    """The poster's words: the session's own, and the fixed ones of poster_words.txt."""
-    words: Any = templates.env.get_template("poster_words.txt").module
+def poster_text(
+    workshop: WorkshopSession,
+    link: str,
+    zone: ZoneInfo,
+    *,
+    sms: str = "",
+    several_codes: bool = False,
+) -> PosterText:
+    """The poster's words: the session's own, and the fixed ones of the catalogs.
+
+    ``link`` is printed under a single QR code (with several, each has its app's name).
+    """
     t = french()
     return PosterText(
-        heading=words.heading,
+        heading=t("dashboard.poster_words.heading"),
         title=workshop.title,
-        when=words.when_line.format(when=when_in_words(workshop.starts_at, zone, t)),
-        duration=words.duration_line.format(
-            duration=duration_in_words(workshop.duration_minutes, t)
+        when=t("dashboard.poster_words.when", when=when_in_words(workshop.starts_at, zone, t)),
+        duration=t(
+            "dashboard.poster_words.duration",
+            duration=duration_in_words(workshop.duration_minutes, t),
         ),
         venue=workshop.venue,
         address=workshop.address,
-        price=words.price,
-        call_to_action=words.call_to_action,
-        link=words.link_line.format(link=link.removeprefix("https://")),
-        desk=words.desk,
+        price=t("dashboard.poster_words.price"),
+        call_to_action=t(
+            "dashboard.poster_words.several_codes"
+            if several_codes
+            else "dashboard.poster_words.call_to_action"
+        ),
+        link=t("dashboard.poster_words.link", link=link.removeprefix("https://")) if link else "",
+        desk=t("dashboard.poster_words.desk"),
+        sms=sms,
     )
+
+
+def _links(links: str | Sequence[QrLink]) -> list[QrLink]:
+    return [QrLink("", links)] if isinstance(links, str) else list(links)
 
 
 @functools.cache
@@ -123,8 +146,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> lis
     return lines
 
 
-def render_png(text: PosterText, link: str) -> bytes:
-    """The poster as an A4 PNG at 150 dpi."""
+def render_png(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
+    """The poster as an A4 PNG at 150 dpi: one large QR code, or two side by side."""
     if font_file(REGULAR) is None or font_file(BOLD) is None:
         text = PosterText(*(simplified(v, keep_latin1=False) for v in astuple(text)))
     width, height = PNG_SIZE
@@ -145,11 +168,26 @@ def render_png(text: PosterText, link: str) -> bytes:
     draw.rounded_rectangle((left, y, left + box_width, y + 100), radius=24, fill=ACCENT)
     _centred(draw, text.price, price_font, y + 14, width, fill=INK)
     y += 130
-    code = qr_image(link, 580)
-    page.paste(code, ((width - code.width) // 2, y))
-    y += code.width + 16
+    codes = _links(links)
+    if len(codes) <= 1:
+        if codes:
+            code = qr_image(codes[0].url, 580 if not text.sms else 520)
+            page.paste(code, ((width - code.width) // 2, y))
+            y += code.width + 16
+    else:
+        size, gap = (width - 2 * MARGIN - 40) // 2, 40
+        for index, link in enumerate(codes[:2]):
+            left = MARGIN + index * (size + gap)
+            page.paste(qr_image(link.url, size), (left, y))
+            label = _font(True, 34)
+            box = draw.textbbox((0, 0), link.label, font=label)
+            draw.text((left + (size - box[2]) / 2, y + size + 2), link.label, font=label, fill=INK)
+        y += size + 56
     y = _centred(draw, text.call_to_action, _font(True, 34), y, width, max_lines=2) + 6
-    y = _centred(draw, text.link, _font(False, 30), y, width) + 14
+    if len(codes) == 1 and text.link:
+        y = _centred(draw, text.link, _font(False, 30), y, width) + 14
+    if text.sms:
+        y = _centred(draw, text.sms, _font(True, 34), y, width, max_lines=2) + 10
     _centred(draw, text.desk, _font(False, 30), min(y, height - 80), width)
     output = io.BytesIO()
     page.save(output, "PNG", dpi=(150, 150))
@@ -200,7 +238,7 @@ class _PosterPdf(FPDF):
         self.multi_cell(0, size * 0.45, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def render_pdf(text: PosterText, link: str) -> bytes:
+def render_pdf(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     """The poster as a one-page A4 PDF."""
     pdf = _PosterPdf()
     pdf.set_title(text.title)
@@ -228,11 +266,26 @@ def render_pdf(text: PosterText, link: str) -> bytes:
     pdf.set_y(pdf.get_y() + 3)
     pdf.write_centred(text.price, 28, bold=True)
     pdf.ln(8)
-    size = 100.0
-    pdf.image(qr_image(link, 600), x=(210 - size) / 2, y=pdf.get_y(), w=size)
-    pdf.set_y(pdf.get_y() + size + 4)
+    codes = _links(links)
+    if len(codes) == 1:
+        size = 100.0 if not text.sms else 90.0
+        pdf.image(qr_image(codes[0].url, 600), x=(210 - size) / 2, y=pdf.get_y(), w=size)
+        pdf.set_y(pdf.get_y() + size + 4)
+    elif codes:
+        size, gap, top = 80.0, 10.0, pdf.get_y()
+        for index, link in enumerate(codes[:2]):
+            left = (210 - 2 * size - gap) / 2 + index * (size + gap)
+            pdf.image(qr_image(link.url, 600), x=left, y=top, w=size)
+            pdf.set_xy(left, top + size + 1)
+            pdf.set_font(pdf.poster_font, "B", 14)
+            pdf.cell(size, 6, link.label, align="C")
+        pdf.set_xy(pdf.l_margin, top + size + 9)
     pdf.write_centred(text.call_to_action, 15, bold=True)
-    pdf.write_centred(text.link, 13)
+    if len(codes) == 1 and text.link:
+        pdf.write_centred(text.link, 13)
+    if text.sms:
+        pdf.ln(2)
+        pdf.write_centred(text.sms, 15, bold=True)
     pdf.ln(3)
     pdf.write_centred(text.desk, 13)
     return bytes(pdf.output())

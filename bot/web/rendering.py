@@ -9,11 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel.numbers import format_currency
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from bot.web.state import base_path, context_of, csrf_token, logged_in, take_flashes
+from bot.web.text import bidi_safe
 from core.formatting import duration_in_words, when_in_words
 from core.i18n import Translator
 
@@ -58,6 +61,65 @@ def _percent(ratio: float | None) -> str:
     return "\u2013" if ratio is None else f"{round(ratio * 100)}\u00a0%"
 
 
+def t(key: str, /, **values: object) -> str:
+    """The French text of a message key (the dashboard speaks French)."""
+    return french()(key, **values)
+
+
+def tn(key: str, count: int, /, **values: object) -> str:
+    """The French text of a message that depends on ``count``."""
+    return french().plural(key, count, **values)
+
+
+def _named(prefix: str, code: str) -> str:
+    """The name of a code (``dashboard.kind.reminder``), else the code itself."""
+    key = f"dashboard.{prefix}.{code}"
+    text = t(key)
+    return code if text == key else text
+
+
+def audience_name(code: str) -> str:
+    """'Tout public' for "tous"."""
+    return _named("audience", code)
+
+
+def channel_name(code: str) -> str:
+    """'Sur place' for "walkin"."""
+    return _named("channel", code)
+
+
+def kind_name(code: str) -> str:
+    """'Rappel' for "reminder"."""
+    return _named("kind", code)
+
+
+def flash_text(message: dict[str, Any]) -> str:
+    """A flash message in French: its key, filled with its values."""
+    return t(str(message.get("code", "")), **dict(message.get("params") or {}))
+
+
+def _age(seconds: float) -> str:
+    """'3 minutes', '2 heures', '1 jour': how long a message has been waiting."""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return tn("format.duration.minutes", minutes)
+    if minutes < 48 * 60:
+        return tn("format.duration.hours", minutes // 60)
+    return tn("dashboard.age.days", minutes // (24 * 60))
+
+
+def _money(amount: float) -> str:
+    """'1,23 €'."""
+    return format_currency(amount, "EUR", locale=LANGUAGE)
+
+
+def _finalize(value: object) -> object:
+    """Every value shown loses bidirectional overrides (a name cannot reverse a line)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return bidi_safe(value)
+    return value
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -65,9 +127,26 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters.update(
-        when=_when, day=_day, clock_time=_clock_time, duration=_duration, percent=_percent
+        when=_when,
+        day=_day,
+        clock_time=_clock_time,
+        duration=_duration,
+        percent=_percent,
+        bidi_safe=bidi_safe,
+        age=_age,
+        money=_money,
+    )
+    env.globals.update(
+        t=t,
+        tn=tn,
+        flash_text=flash_text,
+        audience_name=audience_name,
+        channel_name=channel_name,
+        kind_name=kind_name,
+        same=str,
     )
     return env
 

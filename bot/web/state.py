@@ -1,4 +1,4 @@
-"""The organiser's session (a signed cookie): login seal, CSRF token, flash messages."""
+"""The organiser's session (a signed cookie): CSRF token, flash messages, login status."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import secrets
 from starlette.requests import Request
 
 from bot.web.context import DashboardContext
-from bot.web.passwords import fingerprint
 
 
 def context_of(request: Request) -> DashboardContext:
@@ -39,32 +38,13 @@ def csrf_ok(request: Request, sent: object) -> bool:
     return hmac.compare_digest(expected.encode(), sent.encode())
 
 
-def _seal(request: Request) -> str:
-    secret = context_of(request).settings.dashboard_password_hash
-    assert secret is not None
-    return fingerprint(secret.get_secret_value())
-
-
 def logged_in(request: Request) -> bool:
-    """Whether the session is an organiser's, logged in with the current password."""
-    seal = request.session.get("auth")
-    return isinstance(seal, str) and hmac.compare_digest(seal.encode(), _seal(request).encode())
-
-
-def log_in(request: Request) -> None:
-    """Start a fresh organiser session (a new CSRF token: nothing from before is kept)."""
-    request.session.clear()
-    request.session["auth"] = _seal(request)
-    request.session["csrf"] = secrets.token_urlsafe(32)
-
-
-def log_out(request: Request) -> None:
-    """Forget the session; the cookie is deleted."""
-    request.session.clear()
+    """Whether this request was found to be an organiser's (see ``logins.verify_login``)."""
+    return getattr(request.state, "organiser", False) is True
 
 
 def flash(request: Request, code: str, kind: str = "ok", **params: str | int) -> None:
-    """Leave a message for the next page; ``code`` names its French text (flash.html)."""
+    """Leave a message for the next page; ``code`` is its message key."""
     messages = list(request.session.get("flash", []))
     messages.append({"kind": kind, "code": code, "params": params})
     request.session["flash"] = messages[-5:]

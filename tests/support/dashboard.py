@@ -73,11 +73,13 @@ class Dashboard:
         assert found is not None, page.text
         return found.group(1)
 
-    async def login(self, password: str = PASSWORD) -> httpx.Response:
-        """Log in through the login form."""
+    async def login(
+        self, password: str = PASSWORD, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """Log in through the login form (``headers``: such as X-Forwarded-For)."""
         token = await self.token("/login")
         return await self.client.post(
-            self.url("/login"), data={"csrf_token": token, "password": password}
+            self.url("/login"), data={"csrf_token": token, "password": password}, headers=headers
         )
 
     async def post(
@@ -101,6 +103,33 @@ class Dashboard:
         async with self.db.transaction() as session:
             query = select(func.count()).select_from(model).where(*conditions)
             return int((await session.execute(query)).scalar_one())
+
+
+class SteppedClock:
+    """A monotonic clock for the login throttle that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        self.now += seconds
+
+
+def stepped_throttle(runtime: Runtime) -> SteppedClock:
+    """Put the running dashboard's login throttle on a clock the test moves."""
+    clock = SteppedClock()
+    dashboard_context(runtime).login_limiter.clock = clock
+    return clock
+
+
+def from_address(runtime: Runtime, address: str) -> Dashboard:
+    """Another browser, connecting from ``address`` (such as 127.0.0.2)."""
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    return Dashboard(runtime, httpx.AsyncClient(transport=transport, timeout=10))
 
 
 def dashboard_context(runtime: Runtime) -> DashboardContext:

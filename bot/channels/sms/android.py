@@ -10,17 +10,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 
 import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.channels.bodies import (
+    SMS_WEBHOOK_LIMIT,
+    BodyTooLarge,
+    declared_too_large,
+    read_body,
+    too_large,
+)
 from bot.channels.sms.http_errors import raise_for_status
 from bot.channels.sms.providers import InboundSms
 from core.config import Settings
 
 MAX_CLOCK_SKEW = 300  # seconds
+SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+"""Unix seconds: ten digits until the year 2286; more is not a time the app sends."""
 RECEIVED = "sms:received"
 
 
@@ -45,14 +56,27 @@ class AndroidGatewayProvider:
         )
 
     async def read_webhook(self, request: Request) -> InboundSms | Response | None:
-        """Check the signature and its timestamp; read an ``sms:received`` event."""
-        body = await request.body()
+        """Check the signature and its timestamp; read an ``sms:received`` event.
+
+        The headers are checked before the body is read, the signature over the body
+        (read up to its limit) before it is parsed.
+        """
+        if declared_too_large(request, SMS_WEBHOOK_LIMIT):
+            return too_large()
         timestamp = request.headers.get("X-Timestamp", "")
         signature = request.headers.get("X-Signature", "")
-        expected = signature_of(self.signing_key, body, timestamp)
-        if not signature or not hmac.compare_digest(signature.lower(), expected):
+        if not SIGNATURE.fullmatch(signature):
             return Response("invalid signature", status_code=403)
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW:
+        if not TIMESTAMP.fullmatch(timestamp):
+            return Response("stale timestamp", status_code=403)
+        try:
+            body = await read_body(request, SMS_WEBHOOK_LIMIT)
+        except BodyTooLarge:
+            return too_large()
+        expected = signature_of(self.signing_key, body, timestamp)
+        if not hmac.compare_digest(signature.lower(), expected):
+            return Response("invalid signature", status_code=403)
+        if abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW:
             return Response("stale timestamp", status_code=403)
         try:
             event = json.loads(body)

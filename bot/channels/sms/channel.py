@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 CHANNEL = SMS
 
+DATABASE_WAIT = 4.0
+"""Seconds a webhook waits for the database before answering 503: Twilio gives up after
+15 s and delivers again; an answer well within lets that retry be the one that counts."""
+
 
 class SmsChannel:
     """Inbound texts through ``provider``'s webhook; outbound ones paced, through its API."""
@@ -64,7 +68,7 @@ class SmsChannel:
             update_key=f"{self.provider.name}:{inbound.message_id}",
         )
         try:
-            await self.conversations.handle(incoming, queue=True)
+            await self.conversations.handle(incoming, queue=True, wait=DATABASE_WAIT)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while taking a text; the provider will retry")
             return Response("try again", status_code=503)

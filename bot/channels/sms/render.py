@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
-from bot.channels.sms_text import MAX_SEPTETS, MAX_UNICODE, fit, fit_unicode, septets, to_gsm7
+from bot.channels.sms_text import (
+    MAX_SEGMENTS,
+    MAX_SEPTETS,
+    MAX_UNICODE,
+    MAX_UNICODE_SEGMENTS,
+    fit,
+    fit_unicode,
+    segments,
+    septets,
+    to_gsm7,
+    utf16_units,
+)
 from core.dialog import Reply
 from core.i18n import RIGHT_TO_LEFT
 
@@ -25,7 +36,14 @@ def sms_body(reply: Reply, language: str = "fr") -> str:
     if not choices:
         return fit(text)
     room = MAX_SEPTETS - septets(choices) - 1
-    return fit(text, max(room, 20)) + "\n" + choices if room > 0 else fit(choices)
+    if room <= 0:
+        return fit(choices)
+    room = max(room, 20)
+    body = fit(text, room) + "\n" + choices
+    while segments(body) > MAX_SEGMENTS and room > 20:  # an escape fell on a boundary
+        room -= 1
+        body = fit(text, room) + "\n" + choices
+    return body
 
 
 def _unicode_body(reply: Reply) -> str:
@@ -34,5 +52,11 @@ def _unicode_body(reply: Reply) -> str:
     choices = "\n".join(lines)
     if not choices:
         return fit_unicode(text)
-    room = MAX_UNICODE - len(choices) - 1
-    return fit_unicode(text, room) + "\n" + choices if room >= 20 else fit_unicode(choices)
+    room = MAX_UNICODE - utf16_units(choices) - 1
+    if room < 20:
+        return fit_unicode(choices)
+    body = fit_unicode(text, room) + "\n" + choices
+    while segments(body) > MAX_UNICODE_SEGMENTS and room > 20:  # a pair fell on a boundary
+        room -= 1
+        body = fit_unicode(text, room) + "\n" + choices
+    return body

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import httpx
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from twilio.request_validator import RequestValidator
 
+from bot.channels.bodies import (
+    SMS_WEBHOOK_LIMIT,
+    BodyTooLarge,
+    declared_too_large,
+    read_body,
+    too_large,
+)
 from bot.channels.sms.http_errors import raise_for_status
 from bot.channels.sms.providers import InboundSms
 from core.config import Settings
@@ -15,6 +24,9 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 UNREACHABLE_CODES = frozenset({21211, 21610, 21612, 21614})
 """Invalid number, unsubscribed at the carrier (STOP), unreachable, not a mobile."""
+
+MAX_FIELDS = 100
+"""An inbound SMS has about 20 fields, 20 more with ten pictures (MediaUrl, MediaContentType)."""
 
 
 class TwilioProvider:
@@ -42,13 +54,25 @@ class TwilioProvider:
         return str(request.url)
 
     async def read_webhook(self, request: Request) -> InboundSms | Response | None:
-        """Check ``X-Twilio-Signature`` over the URL and the form; read From, Body, MessageSid."""
-        form = await request.form()
-        params = {key: str(value) for key, value in form.items()}
+        """Check ``X-Twilio-Signature`` over the URL and the form; read From, Body, MessageSid.
+
+        The signature covers the form's fields, so the body is read first, but never past
+        its limit; a request without a signature is refused before its body is read.
+        """
+        if declared_too_large(request, SMS_WEBHOOK_LIMIT):
+            return too_large()
         signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not self.validator.validate(
-            self._signed_url(request), params, signature
-        ):
+        if not signature:
+            return Response("invalid signature", status_code=403)
+        try:
+            await read_body(request, SMS_WEBHOOK_LIMIT)
+            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+        except BodyTooLarge:
+            return too_large()
+        except (HTTPException, MultiPartException):  # too many fields, or a file
+            return Response("malformed form", status_code=400)
+        params = {key: str(value) for key, value in form.items()}
+        if not self.validator.validate(self._signed_url(request), params, signature):
             return Response("invalid signature", status_code=403)
         sender, sid = params.get("From", ""), params.get("MessageSid", "")
         if not sender or not sid:

@@ -1,4 +1,4 @@
-"""Logging in with the organiser password (rate-limited per address), and out."""
+"""Logging in with the organiser password (throttled per address and account), and out."""
 
 from __future__ import annotations
 
@@ -10,21 +10,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.web.guard import action, checked_form, safe_next
+from bot.web.logins import end_login, start_login, verify_login
 from bot.web.passwords import verify_password
 from bot.web.rendering import render
-from bot.web.state import base_path, context_of, log_in, log_out, logged_in
+from bot.web.state import base_path, context_of
 
 MAX_PASSWORD = 1024
 
 
 def client_address(request: Request) -> str:
-    """The client's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    """The client's address (a trusted proxy's X-Forwarded-For only: TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
 
 
 async def login_form(request: Request) -> Response:
     """The login page (organisers already logged in go to the sessions)."""
-    if logged_in(request):
+    if await verify_login(request):
         return RedirectResponse(f"{base_path(request)}/", 303)
     target = request.query_params.get("next", "")
     return render(request, "login.html", {"next": target, "error": None})
@@ -32,18 +33,19 @@ async def login_form(request: Request) -> Response:
 
 @checked_form()
 async def login_action(request: Request, form: FormData) -> Response:
-    """Check the password; after 5 failures in 15 minutes, refuse politely (429)."""
+    """Check the password, unless this address or the account must wait first (429)."""
     context = context_of(request)
     target = str(form.get("next", ""))
     address = client_address(request)
     wait = context.login_limiter.try_acquire(address)
     if wait:
+        seconds = math.ceil(wait)
         return render(
             request,
             "login.html",
-            {"next": target, "error": "too_many", "minutes": math.ceil(wait / 60)},
+            {"next": target, "error": "too_many", "seconds": seconds},
             429,
-            {"Retry-After": str(math.ceil(wait))},
+            {"Retry-After": str(seconds)},
         )
     password = str(form.get("password", ""))[:MAX_PASSWORD]
     secret = context.settings.dashboard_password_hash
@@ -53,12 +55,12 @@ async def login_action(request: Request, form: FormData) -> Response:
     ):
         return render(request, "login.html", {"next": target, "error": "wrong"}, 401)
     context.login_limiter.reset(address)
-    log_in(request)
+    await start_login(request)
     return RedirectResponse(safe_next(request, target), 303)
 
 
 @action
 async def logout_action(request: Request, _: FormData) -> Response:
-    """Forget the session."""
-    log_out(request)
+    """End the login: the cookie, even a copy of it, opens nothing any more."""
+    await end_login(request)
     return RedirectResponse(f"{base_path(request)}/login", 303)

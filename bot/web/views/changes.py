@@ -58,12 +58,13 @@ async def move_action(request: Request, posted: FormData) -> Response:
                 context.clock.now(),
                 zone=settings.zone,
                 at=settings.reminder_time,
+                days_before=tuple(settings.reminder_days_before),
             )
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")
     context.wake()
-    flash(request, "session_moved", count=told)
+    flash(request, "dashboard.flash.session_moved", count=told)
     return go(request, f"/sessions/{session_id}")
 
 
@@ -90,5 +91,5 @@ async def cancel_action(request: Request, _: FormData) -> Response:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")
     context.wake()
-    flash(request, "session_cancelled", count=told)
+    flash(request, "dashboard.flash.session_cancelled", count=told)
     return go(request, f"/sessions/{session_id}")

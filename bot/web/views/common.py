@@ -9,19 +9,48 @@ from starlette.responses import RedirectResponse
 
 from bot.web.state import base_path, flash
 from core.errors import BookingError
-from core.organiser import InvalidInput
 from models import WorkshopSession
+
+MAX_ID = 2**31 - 1
+"""The largest id a table holds (PostgreSQL's INTEGER); a larger one names nothing."""
+
+REFUSALS = {
+    "error.unknown_session": "dashboard.refusal.unknown_session",
+    "error.session_past": "dashboard.refusal.session_past",
+    "error.session_cancelled": "dashboard.refusal.session_cancelled",
+    "error.session_full": "dashboard.refusal.session_full",
+    "error.already_booked": "dashboard.refusal.already_booked",
+    "error.unknown_booking": "dashboard.refusal.unknown_booking",
+    "error.booking_not_active": "dashboard.refusal.booking_not_active",
+    "error.no_offer": "dashboard.refusal.no_offer",
+}
+"""Each rule's refusal as an organiser reads it (the chat's wording speaks to the person).
+
+Like pretix's ``error_messages``: a domain error names a message key, never an English
+reason shown inside a French sentence.
+"""
+GENERIC_REFUSAL = "dashboard.refusal.generic"
+
+
+def checked_id(value: object) -> int:
+    """An id from the address or a form, or a 404 page when it cannot name a row."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise HTTPException(404) from None
+    if not 1 <= number <= MAX_ID:
+        raise HTTPException(404)
+    return number
 
 
 def session_id_of(request: Request) -> int:
-    """The session id in the address."""
-    session_id: int = request.path_params["session_id"]
-    return session_id
+    """The session id in the address (404 when out of range)."""
+    return checked_id(request.path_params["session_id"])
 
 
 async def workshop_or_404(session: AsyncSession, session_id: int) -> WorkshopSession:
     """The session, or a 404 page."""
-    workshop = await session.get(WorkshopSession, session_id)
+    workshop = await session.get(WorkshopSession, checked_id(session_id))
     if workshop is None:
         raise HTTPException(404)
     return workshop
@@ -32,9 +61,13 @@ def go(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(f"{base_path(request)}{path}", status_code=303)
 
 
+def refusal_key(error: BookingError) -> str:
+    """The message key that tells an organiser why a rule refused."""
+    return REFUSALS.get(
+        error.key, error.key if error.key.startswith("dashboard.") else GENERIC_REFUSAL
+    )
+
+
 def flash_refusal(request: Request, error: BookingError) -> None:
-    """Say why a rule refused what the organiser asked (French text in flash.html)."""
-    if isinstance(error, InvalidInput):
-        flash(request, "invalid_input", "error", reason=error.reason)
-    else:
-        flash(request, error.key, "error")
+    """Say, in French, why a rule refused what the organiser asked."""
+    flash(request, refusal_key(error), "error")

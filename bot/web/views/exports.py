@@ -1,9 +1,9 @@
-"""CSV exports: one session's bookings, and every booking, with status and attendance."""
+"""Exports: one session's bookings, and every booking, as CSV for French Excel or .xlsx.
+
+Every cell goes through :mod:`core.exports`, which keeps formulas out.
+"""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,38 +12,48 @@ from bot.web.guard import page
 from bot.web.queries import all_sessions
 from bot.web.state import context_of
 from bot.web.views.common import session_id_of, workshop_or_404
+from core.exports import excel_csv, xlsx_bytes
 from core.roster import ROSTER_COLUMNS, roster_rows
 
 SESSION_COLUMNS = ["session_id", "session_title", "session_starts_at", "session_status"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def csv_response(columns: list[str], rows: list[dict[str, str]], filename: str) -> Response:
-    """A CSV download, UTF-8 with a byte-order mark so that spreadsheets read the accents."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+def download(columns: list[str], rows: list[dict[str, str]], filename: str) -> Response:
+    """The rows as a file: ``.xlsx`` when ``filename`` ends so, else CSV (``;``, UTF-8 BOM)."""
+    if filename.endswith(".xlsx"):
+        body, media_type = xlsx_bytes(columns, rows), XLSX
+    else:
+        body, media_type = excel_csv(columns, rows), "text/csv; charset=utf-8"
     return Response(
-        buffer.getvalue().encode("utf-8-sig"),
-        media_type="text/csv; charset=utf-8",
+        body,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
-@page
-async def roster_csv(request: Request) -> Response:
-    """One session's bookings (the columns of `atelier roster`)."""
+async def _roster(request: Request, extension: str) -> Response:
     context = context_of(request)
     session_id = session_id_of(request)
     async with context.db.transaction() as session:
         await workshop_or_404(session, session_id)
         rows = await roster_rows(session, session_id, context.settings.zone) or []
-    return csv_response(ROSTER_COLUMNS, rows, f"atelier-{session_id}-inscriptions.csv")
+    return download(ROSTER_COLUMNS, rows, f"atelier-{session_id}-inscriptions.{extension}")
 
 
 @page
-async def all_bookings_csv(request: Request) -> Response:
-    """Every booking of every session, each row with its session."""
+async def roster_csv(request: Request) -> Response:
+    """One session's bookings (the columns of `atelier roster`), as CSV."""
+    return await _roster(request, "csv")
+
+
+@page
+async def roster_xlsx(request: Request) -> Response:
+    """One session's bookings, as an .xlsx sheet."""
+    return await _roster(request, "xlsx")
+
+
+async def _all_bookings(request: Request, extension: str) -> Response:
     context = context_of(request)
     zone = context.settings.zone
     rows: list[dict[str, str]] = []
@@ -56,4 +66,16 @@ async def all_bookings_csv(request: Request) -> Response:
                 "session_status": workshop.status,
             }
             rows += [about | row for row in await roster_rows(session, workshop.id, zone) or []]
-    return csv_response(SESSION_COLUMNS + ROSTER_COLUMNS, rows, "atelier-inscriptions.csv")
+    return download(SESSION_COLUMNS + ROSTER_COLUMNS, rows, f"atelier-inscriptions.{extension}")
+
+
+@page
+async def all_bookings_csv(request: Request) -> Response:
+    """Every booking of every session, each row with its session, as CSV."""
+    return await _all_bookings(request, "csv")
+
+
+@page
+async def all_bookings_xlsx(request: Request) -> Response:
+    """Every booking of every session, as an .xlsx sheet."""
+    return await _all_bookings(request, "xlsx")

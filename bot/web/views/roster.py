@@ -10,10 +10,11 @@ from bot.web.guard import action, page
 from bot.web.queries import status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
-from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
+from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError, UnknownBooking
 from core.organiser import MAX_BROADCAST, mark_attendance, message_session, register_walk_in
 from core.phones import normalise_phone
+from core.reminders import ReminderRule
 from core.roster import roster_rows
 from models import Booking, BookingStatus
 
@@ -53,8 +54,9 @@ async def attendance_action(request: Request, form: FormData) -> Response:
         booking_id = int(str(form.get("booking_id", "")))
         present = {"present": True, "absent": False}[str(form.get("presence", ""))]
     except (ValueError, KeyError):
-        flash(request, "invalid_form", "error")
+        flash(request, "dashboard.flash.invalid_form", "error")
         return go(request, f"/sessions/{session_id}")
+    booking_id = checked_id(booking_id)
     try:
         async with context.db.transaction() as session:
             booking = await session.get(Booking, booking_id)
@@ -87,20 +89,25 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
                 phone,
                 context.clock.now(),
                 context.settings.sms_default_region,
+                rule=ReminderRule.of(context.settings),
             )
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}#walk-in")
-    flash(request, "walk_in_sms" if phone.strip() else "walk_in", name=" ".join(name.split()))
+    flash(
+        request,
+        "dashboard.flash.walk_in_sms" if phone.strip() else "dashboard.flash.walk_in",
+        name=" ".join(name.split()),
+    )
     return go(request, f"/sessions/{session_id}")
 
 
 def _walk_in_problem(name: str, phone: str, region: str) -> str | None:
     """What is wrong with a walk-in's details (the service checks them again), if anything."""
     if not name.strip():
-        return "walk_in_no_name"
+        return "dashboard.flash.walk_in_no_name"
     if phone.strip() and normalise_phone(phone, region) is None:
-        return "walk_in_bad_phone"
+        return "dashboard.flash.walk_in_bad_phone"
     return None
 
 
@@ -111,7 +118,7 @@ async def message_action(request: Request, form: FormData) -> Response:
     session_id = session_id_of(request)
     text = str(form.get("text", ""))
     if not 1 <= len(text.strip()) <= MAX_BROADCAST:
-        flash(request, "message_length", "error", limit=MAX_BROADCAST)
+        flash(request, "dashboard.flash.message_length", "error", limit=MAX_BROADCAST)
         return go(request, f"/sessions/{session_id}#message")
     try:
         async with context.db.transaction() as session:
@@ -121,5 +128,5 @@ async def message_action(request: Request, form: FormData) -> Response:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}#message")
     context.wake()
-    flash(request, "message_queued", count=count)
+    flash(request, "dashboard.flash.message_queued", count=count)
     return go(request, f"/sessions/{session_id}")

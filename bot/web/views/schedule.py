@@ -1,6 +1,9 @@
-"""Upload the schedule CSV: the validation of `atelier import`, all rows or none."""
+"""Upload the schedule (CSV, .xlsx or .ods): the validation of `atelier import`, all rows
+or none; and the template sheet to fill in."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
@@ -10,6 +13,8 @@ from bot.web.guard import action, page
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go
+from bot.web.views.exports import XLSX
+from core.exports import schedule_template
 from core.importer import import_schedule
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -19,6 +24,18 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 async def import_form(request: Request) -> Response:
     """The upload form, with the expected columns."""
     return render(request, "import.html", {"problem": None, "errors": []})
+
+
+@page
+async def template_xlsx(request: Request) -> Response:
+    """A sheet with the French headers and one example session, a week from today."""
+    context = context_of(request)
+    today = context.clock.now().astimezone(context.settings.zone).date()
+    return Response(
+        schedule_template(today + timedelta(days=7)),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="modele-planning.xlsx"'},
+    )
 
 
 def _problem(request: Request, problem: str) -> Response:
@@ -34,13 +51,9 @@ async def import_action(request: Request, form: FormData) -> Response:
     raw = await upload.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         return _problem(request, "too_big")
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _problem(request, "not_utf8")
     context = context_of(request)
     async with context.db.transaction() as session:
-        report = await import_schedule(session, content, context.settings.zone)
+        report = await import_schedule(session, raw, context.settings.zone)
     if report.errors:
         return render(
             request,
@@ -50,7 +63,7 @@ async def import_action(request: Request, form: FormData) -> Response:
         )
     flash(
         request,
-        "imported",
+        "dashboard.flash.imported",
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,

@@ -15,30 +15,34 @@ from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go, session_id_of, workshop_or_404
 from core.catalog import AUDIENCES
+from core.field_limits import NUMBER_RANGES, TEXT_LIMITS
 from core.organiser import create_session, edit_session, sessions_between, today_bounds
 from models import WorkshopSession
 
-AHEAD = timedelta(days=3650)
+AHEAD_WEEKS = 12
+"""Sessions to come shown at first: a quarter (a city's year of sessions is a long page)."""
 PAST_WEEKS = 8
-MAX_PAST_WEEKS = 520
+MAX_WEEKS = 520
 
 
-def _past_weeks(request: Request) -> int:
+def _weeks(request: Request, name: str, default: int) -> int:
+    """A number of weeks from the address (``past_weeks=26``), within 1 and MAX_WEEKS."""
     try:
-        weeks = int(request.query_params.get("past_weeks", PAST_WEEKS))
+        weeks = int(request.query_params.get(name, default))
     except ValueError:
-        return PAST_WEEKS
-    return min(max(weeks, 1), MAX_PAST_WEEKS)
+        return default
+    return min(max(weeks, 1), MAX_WEEKS)
 
 
 @page
 async def sessions_page(request: Request) -> Response:
     """Sessions from today on with their fill rate, and recent ones for attendance."""
     context = context_of(request)
-    weeks = _past_weeks(request)
+    weeks = _weeks(request, "past_weeks", PAST_WEEKS)
+    ahead = _weeks(request, "ahead_weeks", AHEAD_WEEKS)
     start, _ = today_bounds(context.clock.now(), context.settings.zone)
     async with context.db.transaction() as session:
-        upcoming = await sessions_between(session, start, start + AHEAD)
+        upcoming = await sessions_between(session, start, start + timedelta(weeks=ahead))
         past = list(
             reversed(await sessions_between(session, start - timedelta(weeks=weeks), start))
         )
@@ -46,7 +50,14 @@ async def sessions_page(request: Request) -> Response:
     return render(
         request,
         "sessions.html",
-        {"upcoming": upcoming, "past": past, "counts": counts, "past_weeks": weeks},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "counts": counts,
+            "past_weeks": weeks,
+            "ahead_weeks": ahead,
+            "max_weeks": MAX_WEEKS,
+        },
     )
 
 
@@ -56,7 +67,13 @@ def _form_page(
     return render(
         request,
         "session_form.html",
-        {"form": form, "workshop": workshop, "audiences": AUDIENCES},
+        {
+            "form": form,
+            "workshop": workshop,
+            "audiences": AUDIENCES,
+            "limits": TEXT_LIMITS,
+            "ranges": NUMBER_RANGES,
+        },
         status,
     )
 
@@ -81,7 +98,7 @@ async def create_session_action(request: Request, posted: FormData) -> Response:
         return _form_page(request, form, None, 400)
     async with context.db.transaction() as session:
         workshop = await create_session(session, fields)
-    flash(request, "session_created", title=workshop.title)
+    flash(request, "dashboard.flash.session_created", title=workshop.title)
     return go(request, f"/sessions/{workshop.id}")
 
 
@@ -93,6 +110,7 @@ def _form_of(workshop: WorkshopSession) -> SessionForm:
         venue=workshop.venue,
         address=workshop.address,
         bring=workshop.bring,
+        access=workshop.access,
         duration_minutes=str(workshop.duration_minutes),
         capacity=str(workshop.capacity),
     )
@@ -120,5 +138,5 @@ async def edit_session_action(request: Request, posted: FormData) -> Response:
         if fields is None or form.errors:
             return _form_page(request, form, workshop, 400)
         await edit_session(session, workshop.id, fields)
-    flash(request, "session_saved", title=workshop.title)
+    flash(request, "dashboard.flash.session_saved", title=workshop.title)
     return go(request, f"/sessions/{workshop.id}")

@@ -1,1 +1,0 @@
-"""atelier-bot: book a seat in a free digital workshop by chatting."""

@@ -1,2 +1,0 @@
-"""Channels: Telegram, SMS, the terminal demo. Only here are `telegram` and provider SDKs
-imported."""

@@ -1,1 +1,0 @@
-"""The dashboard's pages and actions, one module per subject."""

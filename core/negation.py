@@ -1,0 +1,350 @@
+"""Negation scope, questions and conditionals, read on normalised words.
+
+A negation only matters here when it bears on the word that would act: "n'annulez pas",
+"don't cancel", "iptal etmeyin", "لا تلغي", "ma bghitch nlghi" keep a seat. "Je ne peux pas
+venir" is a negation too, but of "venir": it asks to cancel, and the classifier knows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACTING_STEMS = (
+    # cancel
+    "annul", "desinscri", "desist", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lgh", "l8",
+    "lghi", "nlgh", "tlgh", "vazgec",
+    # erase
+    "effac", "supprim", "oubli", "delete", "erase", "remove", "wipe", "forget", "sil", "unut",
+    "امسح", "مسح", "احذف", "حذف", "تمسح", "تحذف", "انسى", "انس", "ms7", "mse7", "mss7", "tms7",
+    "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret",
+    # other ways to give a seat back
+    "enlev", "retir", "unbook", "unregist", "drop", "remove", "cikar", "rayez",
+)  # fmt: skip
+"""Beginnings of the words that cancel a seat or erase data (and stop messages)."""
+
+EUROPEAN_STEMS = (
+    "annul", "desinscri", "desist", "cancel", "effac", "supprim", "oubli", "delete", "erase",
+    "remove", "wipe", "forget", "stop", "arret", "iptal", "sil", "unut",
+)  # fmt: skip
+
+CLAUSE_ENDS = frozenset(
+    {"mais", "but", "ama", "fakat", "lakin", "لكن", "بس", "bas", "donc", "alors", "so", "then",
+     "puis", "ensuite", "sinon", "otherwise", "yoksa", "walakin", "ولكن", "par", "et", "and"}
+)  # fmt: skip
+"""Words that close a clause: a negation before them does not reach past them."""
+
+FRENCH_CLOSERS = frozenset({"pas", "plus", "jamais", "rien", "point"})
+FILLERS = frozenset(
+    {"besoin", "de", "d", "la", "le", "les", "l", "ma", "mon", "mes", "me", "m", "mi", "svp",
+     "stp", "s", "il", "vous", "te", "plait", "encore", "du", "tout", "want", "to", "my",
+     "the", "please", "need", "your"}
+)  # fmt: skip
+ENGLISH_CUES = frozenset({"not", "never", "dont", "nobody"})
+AUXILIARIES = frozenset(
+    {"don", "won", "didn", "doesn", "shouldn", "wouldn", "isn", "aren", "can", "couldn", "wasn"}
+)
+ARABIC_CUES = frozenset({"لا", "ما", "مش", "مو", "لن", "لم", "ليس", "بلاش", "ماشي", "مابغيتش"})
+DARIJA_CUES = frozenset({"ma", "mat", "mach", "machi", "mashi", "mich", "mouch", "mch", "blach"})
+DARIJA_NEGATED = re.compile(r"^ma\w{2,}(ch|sh|ech|ich)$")
+ARABIC_NEGATED = re.compile(r"^(ما|م)\w{2,}ش$")
+DARIJA_NEGATED_SHORT = re.compile(r"^m\w{3,}(ch|sh)$")
+"""'mghadich', 'mnqdrsh': the "ma" written as a bare "m" (six letters or more)."""
+TURKISH_UNABLE = re.compile(
+    r"(m[iu]yor|meyece|mayaca|emez|amaz|emem|amam|emiyor|amiyor|degil|[ae]mi[ycr])"
+)
+"""Turkish negative and "cannot" verbs, whatever the verb: 'gelemiyorum', 'katılamam'."""
+TURKISH_NEGATED = re.compile(
+    r"^\w*(m[iu]yor\w*|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*|mayacak\w*)$"
+)
+TURKISH_NEGATIVE_WORDS = frozenset({"degil", "yok", "istemiyorum", "istemem", "istemiyoruz"})
+TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|cikar)")
+
+QUESTION_STARTS = (
+    "comment", "pourquoi", "quand", "combien", "est ce", "est ce que", "ou est", "ou", "qu est",
+    "quel", "quelle", "peut on", "puis je", "how", "why", "when", "where", "what", "can i",
+    "could i", "is it", "do i", "should i", "nasil", "neden", "ne zaman", "nerede", "kac", "hangi",
+    "كيف", "هل", "متى", "لماذا", "واش", "كيفاش", "wach", "wesh wach", "kifach", "kifash",
+    "kif", "3lach", "imta", "fin",
+)  # fmt: skip
+TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
+CONDITIONAL_WORDS = frozenset({"if", "eger", "اذا", "لو", "ila", "ida", "idha", "law", "ken"})
+SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma", "mon"})
+TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
+
+
+REPORTING = frozenset({"dit", "demande", "voulu", "parle", "pense", "souhaite", "cru", "ecrit"})
+"""'Pas dit annuler': a verb of saying or wanting lets the negation reach the next verb."""
+LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du", "que", "qu"})
+"""Words between a verb and its object: "pas demandé l'annulation", "pas envie d'annuler"."""
+
+
+def _reaches(between: list[str]) -> bool:
+    """Whether a French "pas" reaches past these words to the verb after them.
+
+    Fillers ("pas besoin de", "pas la peine de") and one word followed by a link word
+    ("pas envie d'annuler", "pas demandé l'annulation") let it through.
+    """
+    rest = [word for word in between if word not in FILLERS and word not in LINKS]
+    if not rest:
+        return True
+    if len(rest) != 1:
+        return False
+    if rest[0] in REPORTING and between[-1] == rest[0]:
+        return True  # "j'ai pas dit annuler"
+    after = between[between.index(rest[0]) + 1 :]
+    return any(word in LINKS for word in after)
+
+
+def _acting(word: str) -> bool:
+    return word.startswith(ACTING_STEMS) or bool(
+        DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
+    )
+
+
+def _negates_itself(word: str) -> bool:
+    """'matlghich', 'ماتلغيش': the negation is inside the word."""
+    return bool(DARIJA_NEGATED.match(word) or ARABIC_NEGATED.match(word))
+
+
+def _scope_before(words: list[str], index: int) -> bool:
+    """Whether a negation written before ``words[index]`` reaches it."""
+    start = index
+    while start > 0 and words[start - 1] not in CLAUSE_ENDS and index - start < 6:
+        start -= 1
+    window = words[start:index]
+    for offset, word in enumerate(window):
+        distance = len(window) - offset
+        if word == "ne":  # "ne X pas [infinitive]" or "n'annulez pas"
+            closer = next(
+                (i for i in range(offset + 1, len(window)) if window[i] in FRENCH_CLOSERS), None
+            )
+            reached = closer is None or _reaches(window[closer + 1 :])
+        elif word in FRENCH_CLOSERS and word != "rien":  # "pas annuler", "pas envie d'annuler"
+            reached = _reaches(window[offset + 1 :])
+        elif word in ENGLISH_CUES or (word == "t" and offset and window[offset - 1] in AUXILIARIES):
+            reached = distance <= 3
+        elif word == "no" and window[offset + 1 : offset + 2] in (["need"], ["longer"]):
+            reached = distance <= 3  # "no need to cancel"
+        elif word in ARABIC_CUES or _negates_itself(word):
+            reached = distance <= 2
+        elif word in DARIJA_CUES or word == "la":  # French "ma", "la" are not negations
+            reached = distance <= 2 and not words[index].startswith(EUROPEAN_STEMS)
+        else:
+            reached = False
+        if reached:
+            return True
+    return False
+
+
+NECESSITY = frozenset({"lazim", "gerek", "gerekiyor", "gerekli", "sart", "lazimdi"})
+"""'iptal etmem lazım' is 'I must cancel': the verb before these is a noun, not a negation."""
+
+
+def _turkish_negative(words: list[str], at: int) -> bool:
+    word = words[at]
+    if not (TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word)):
+        return False
+    return not (at + 1 < len(words) and words[at + 1] in NECESSITY)
+
+
+def _scope_after(words: list[str], index: int) -> bool:
+    """Turkish puts the negation after: 'iptal etme', 'silmeyin', 'iptal etmek istemiyorum'."""
+    word = words[index]
+    if len(word) > 4 and _turkish_negative(words, index):
+        return True
+    if word in FRENCH_CLOSERS - {"rien"} or word in ENGLISH_CUES:
+        return False
+    for offset, follower in enumerate(words[index + 1 : index + 4], start=index + 1):
+        if follower in CLAUSE_ENDS:
+            return False
+        if follower in TURKISH_NEGATIVE_WORDS or _turkish_negative(words, offset):
+            return True
+        if follower in FRENCH_CLOSERS - {"rien"} and index + 1 < len(words):
+            return True  # "annulez pas", "j'annule pas"
+    return False
+
+
+def acting_word_negated(words: list[str]) -> bool:
+    """Whether every word that would cancel, erase or stop is negated (and there is one)."""
+    acting = [i for i, word in enumerate(words) if _acting(word)]
+    if not acting:
+        return False
+    return all(
+        _negates_itself(words[i]) or _scope_before(words, i) or _scope_after(words, i)
+        for i in acting
+    )
+
+
+def has_acting_word(words: list[str]) -> bool:
+    """Whether a word that would cancel, erase or stop is written at all."""
+    return any(_acting(word) for word in words)
+
+
+NEGATION_WORDS = frozenset(
+    {"ne", "pas", "jamais", "not", "never", "no", "non", "nan", "hayir", "degil", "yok",
+     "لا", "ما", "مش", "لن", "لم", "ليس", "mashi", "machi", "mach", "nope"}
+)  # fmt: skip
+IDIOMS = (
+    "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
+    "no worries", "sorun yok", "sorun degil", "problem yok", "pourquoi pas", "why not",
+    "ma kayn mouchkil", "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas",
+    "ma3lich", "pas mal",
+)  # fmt: skip
+
+
+def negated(words: list[str]) -> bool:
+    """Whether the message says no somewhere (idioms such as "pas de souci" aside)."""
+    text = " ".join(words)
+    for idiom in IDIOMS:
+        text = text.replace(idiom, " ")
+    kept = text.split()
+    return any(
+        word in NEGATION_WORDS or (word == "t" and i and kept[i - 1] in AUXILIARIES)
+        or _negates_itself(word) or (TURKISH_VERBS.match(word) and TURKISH_NEGATED.match(word))
+        for i, word in enumerate(kept)
+    )  # fmt: skip
+
+
+def cannot(words: list[str]) -> bool:
+    """Whether the message says that something cannot or will not happen, in any language.
+
+    Wider than ``negated``: "plus" ("je ne peux plus"), "unable", "impossible", Turkish
+    "gelemiyorum", darija "ma nqderch", "mghadich".
+    """
+    if negated(words):
+        return True
+    for i, word in enumerate(words):
+        if word in CANNOT_WORDS or TURKISH_UNABLE.search(word):
+            return True
+        if len(word) >= 6 and DARIJA_NEGATED_SHORT.match(word):
+            return True
+        if word == "ma" and any(w.endswith(("ch", "sh")) for w in words[i + 1 : i + 3]):
+            return True
+    return False
+
+
+CANNOT_WORDS = frozenset(
+    {"plus", "unable", "impossible", "cant", "cannot", "nope", "indisponible", "indispo",
+     "absent", "absente", "empechement", "imprevu", "contretemps", "malade", "sick", "ill",
+     "unwell", "busy", "emergency", "urgence", "hasta", "hastayim", "rahatsizim", "mrid",
+     "mrida", "مريض", "مريضه", "لن", "hospital", "hopital", "hospitalisee", "hospitalise",
+     "sbitar", "vazgectim", "renonce", "desiste", "out", "came", "baskasina", "else", "autre",
+     "off"}
+)  # fmt: skip
+"""Words that say one will not come, without a negation."""
+
+COMING = (
+    "vien", "venir", "viendr", "serai", "serais", "come", "coming", "attend", "gel", "katil",
+    "nji", "ghanji", "نجي", "احضر", "حضر", "اجي", "جاي", "ساحضر", "particip", "present",
+    "there",
+)  # fmt: skip
+"""Beginnings of words that say one comes: without a negation they never cancel."""
+
+
+GIVING_BACK = ("liber", "free", "donne", "give", "verin", "laisse", "leave", "اعطي")
+"""Beginnings of words that give a seat back: "libérez ma place", "give my seat away"."""
+
+
+def gives_back(words: list[str]) -> bool:
+    """Whether a word gives the seat back, without a cancel word."""
+    return any(word.startswith(GIVING_BACK) for word in words)
+
+
+def says_coming(words: list[str]) -> bool:
+    """Whether a word says one comes or takes part ("je viens", "geleceğim", "ghadi nji")."""
+    return any(word.startswith(COMING) for word in words)
+
+
+ERASE_STEMS = (
+    "effac", "supprim", "suppression", "supr", "oubli", "forget", "forgot", "delete", "erase",
+    "wipe", "sil", "unut", "ms7", "mse7", "mss7", "tms7", "7ayed", "detrui", "remove", "retir",
+    "kaldir", "disparai",
+)  # fmt: skip
+ARABIC_ERASE = ("مسح", "حذف", "انس", "حيد")
+PERSONAL = (
+    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
+    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "kolchi",
+    "tout", "everything", "all", "hepsi", "her", "fichier", "file", "trace", "sistem", "liste",
+    "list", "moi", "me", "beni", "etre", "be", "oubli", "droit", "right",
+)  # fmt: skip
+ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل")
+AMBIGUOUS_ERASE = ("remove", "retir", "kaldir")
+"""Verbs that take a seat away as well as data: they erase only with a data word."""
+DATA = (
+    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
+    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat",
+)  # fmt: skip
+MESSAGES = (
+    "sms", "message", "texto", "text", "abonne", "subscri", "abonelik", "aboneli", "mesaj",
+    "الاشتراك", "الرسائل", "رسائل", "ميساج", "notification", "bildirim",
+)  # fmt: skip
+SEAT = ("place", "seat", "spot", "inscription", "reservation", "booking", "yer", "kayd", "kayit",
+        "rezervasyon", "حجز", "blasa", "بلاص", "atelier", "workshop", "atolye", "ورش")  # fmt: skip
+
+
+def about_messages(words: list[str]) -> bool:
+    """Whether the message is about the bot's messages, not about a seat ("désinscription des
+    sms", "aboneliği iptal et", "الغاء الاشتراك")."""
+    return any(w.startswith(MESSAGES) for w in words) and not any(
+        w.startswith(SEAT) or any(p in w for p in ("حجز", "بلاص", "ورش")) for w in words
+    )
+
+
+def erases_personal(words: list[str]) -> bool:
+    """Whether an erase verb bears on data or on the person: "effacez mes données",
+    "forget me", "beni sil", "امسحوني"; not "forget it" or "on oublie"."""
+    verbs = [
+        w for w in words if w.startswith(ERASE_STEMS) or any(stem in w for stem in ARABIC_ERASE)
+    ]
+    if not verbs:
+        return False
+    if len(words) == 1:
+        return True  # "OUBLI", "unut": the word the help tells people to write
+    if all(verb.startswith(AMBIGUOUS_ERASE) for verb in verbs):  # "remove me": the seat?
+        return any(
+            word.startswith(DATA) or any(p in word for p in ARABIC_PERSONAL) for word in words
+        )
+    return any(
+        word.startswith(PERSONAL)
+        or any(part in word for part in ARABIC_PERSONAL)
+        or word in ("m", "ni")
+        or word.endswith(("ني", "ouni", "oni"))
+        for word in words
+        if word not in verbs or word.endswith(("ني", "ouni", "oni"))
+    )
+
+
+def asks(words: list[str], question_mark: bool) -> bool:
+    """Whether the message is a question."""
+    if question_mark:
+        return True
+    text = " ".join(words)
+    if any(text == start or text.startswith(start + " ") for start in QUESTION_STARTS):
+        return True
+    return any(TURKISH_QUESTION.match(word) for word in words[1:])
+
+
+def conditional(words: list[str]) -> bool:
+    """Whether the message sets a condition: "si je...", "if I...", "gelemezsem"."""
+    for i, word in enumerate(words):
+        if word in CONDITIONAL_WORDS:
+            return True
+        if word == "si" and i + 1 < len(words) and words[i + 1] in SUBJECTS:
+            return True
+        if TURKISH_CONDITIONAL.match(word):
+            return True
+    return False
+
+
+REQUESTS = (
+    "pouvez vous", "vous pouvez", "tu peux", "peux tu", "pourriez vous", "vous pourriez",
+    "can you", "could you", "would you", "will you", "please", "s il vous plait",
+    "s il te plait", "lutfen", "edebilir misiniz", "eder misiniz", "edebilir misin",
+    "eder misin", "ممكن ت", "من فضلك", "momkin t", "3afak", "afak",
+)  # fmt: skip
+
+
+def polite_request(words: list[str]) -> bool:
+    """Whether a question asks the bot to do something: "pouvez-vous annuler ma place ?"."""
+    text = " ".join(words)
+    return any(request in text for request in REQUESTS)

@@ -1,0 +1,210 @@
+"""Backups of the SQLite database: taken while people book, put back, run on; the daily
+copies in BACKUP_DIR; files that are not atelier databases refused."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from core.backup import NotABackup, backup, check, restore, sqlite_file
+from core.clock import FixedClock
+from core.engine import Engine
+from core.organiser import register_walk_in
+from models import Booking, BookingStatus, Database, WorkshopSession
+from tests.support.dashboard import dashboard_settings, running_dashboard
+from tests.support.factories import NOW, add_session, make_settings
+
+
+def atelier(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def booking_ids(path: Path) -> set[int]:
+    connection = sqlite3.connect(path)
+    try:
+        return {row[0] for row in connection.execute("SELECT id FROM bookings")}
+    finally:
+        connection.close()
+
+
+async def test_a_backup_taken_while_people_book_restores_to_a_running_bot(
+    sqlite_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    source = sqlite_file(sqlite_url)
+    assert source is not None
+    db = Database(sqlite_url)
+    session_id = await add_session(db, capacity=10_000)
+    committed: list[int] = []
+    stop, started = asyncio.Event(), asyncio.Event()
+
+    async def keep_booking(writer: int) -> None:
+        index = 0
+        while not stop.is_set():
+            async with db.transaction() as session:
+                name = f"P{writer}-{index}"
+                booking = await register_walk_in(session, session_id, name, "", NOW)
+            committed.append(booking.id)
+            if len(committed) == 20:
+                started.set()
+            index += 1
+            await asyncio.sleep(0)
+
+    writers = [asyncio.create_task(keep_booking(number)) for number in range(3)]
+    try:
+        await started.wait()
+        copies = []
+        for number in range(10):
+            before = set(committed)
+            target = tmp_path / f"copy-{number}.db"
+            await asyncio.to_thread(backup, source, target)
+            after = set(committed)
+            copies.append((target, before, after))
+    finally:
+        stop.set()
+        await asyncio.gather(*writers)
+        await db.dispose()
+    for target, before, after in copies:
+        check(target)  # integrity_check ok, atelier tables present
+        ids = booking_ids(target)
+        assert before <= ids <= after  # every committed booking, and nothing half-written
+
+    # Put the last copy back, with the command, over a database that has other content.
+    last, before, _ = copies[-1]
+    restored_url = f"sqlite+aiosqlite:///{tmp_path / 'restored.db'}"
+    first = atelier(restored_url, "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    result = atelier(restored_url, "restore", str(last))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "restored.db.before-restore").exists()
+    assert before <= booking_ids(tmp_path / "restored.db")
+    check(tmp_path / "restored.db")
+
+    # The bot runs on it: the dashboard shows the session and a new booking goes in.
+    restored = Database(restored_url)
+    try:
+        async with running_dashboard(dashboard_settings(restored_url), clock) as dashboard:
+            await dashboard.login()
+            page = await dashboard.get(f"/sessions/{session_id}")
+            assert page.status_code == 200
+            assert "P0-0" in page.text
+            async with dashboard.db.transaction() as session:
+                await register_walk_in(session, session_id, "Nouvelle", "", NOW)
+        async with restored.transaction() as session:
+            workshop = await session.get(WorkshopSession, session_id)
+            assert workshop is not None
+            count = len(
+                (
+                    await session.execute(
+                        select(Booking).where(Booking.status == BookingStatus.BOOKED)
+                    )
+                ).all()
+            )
+        assert workshop.seats_taken == count == len(booking_ids(last)) + 1
+    finally:
+        await restored.dispose()
+
+
+def test_restore_refuses_a_file_that_is_not_an_atelier_database(tmp_path: Path) -> None:
+    database = tmp_path / "atelier.db"
+    database.write_bytes(b"keep me")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE things (id INTEGER)")
+    connection.commit()
+    connection.close()
+    for wrong in (text, other, tmp_path / "missing.db"):
+        with pytest.raises(NotABackup):
+            restore(wrong, database)
+        assert database.read_bytes() == b"keep me"
+    url = f"sqlite+aiosqlite:///{database}"
+    result = atelier(url, "restore", str(other))
+    assert result.returncode == 1
+    assert "not an atelier database" in result.stderr
+    assert database.read_bytes() == b"keep me"
+
+
+def test_backup_names_what_it_cannot_do(tmp_path: Path) -> None:
+    result = atelier("postgresql+asyncpg://postgres@127.0.0.1:5432/x", "backup", "copy.db")
+    assert result.returncode == 1
+    assert "pg_dump" in result.stderr
+    missing = atelier(f"sqlite+aiosqlite:///{tmp_path / 'none.db'}", "backup", "copy.db")
+    assert missing.returncode == 1
+    assert "No database" in missing.stderr
+
+
+async def test_atelier_backup_copies_the_database(sqlite_url: str, tmp_path: Path) -> None:
+    db = Database(sqlite_url)
+    try:
+        await add_session(db)
+    finally:
+        await db.dispose()
+    target = tmp_path / "saves" / "copy.db"
+    result = atelier(sqlite_url, "backup", str(target))
+    assert result.returncode == 0, result.stderr
+    check(target)
+    connection = sqlite3.connect(target)
+    try:
+        assert connection.execute("SELECT count(*) FROM sessions").fetchone() == (1,)
+    finally:
+        connection.close()
+
+
+async def test_the_daily_backup_is_kept_for_backup_days(
+    sqlite_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    today = NOW.astimezone(settings_zone()).date()
+    for days in (1, 2, 3, 10):
+        (folder / f"atelier-{(today - timedelta(days=days)).isoformat()}.db").write_bytes(b"x")
+    (folder / "notes.txt").write_text("not a backup")
+    settings = make_settings(sqlite_url, backup_dir=str(folder), backup_days=3)
+    db = Database(sqlite_url)
+    engine = Engine(db, settings, clock, render=lambda *_: None)
+    try:
+        await engine.tick()  # the first tick does the daily work
+        names = sorted(path.name for path in folder.iterdir())
+        day = [(today - timedelta(days=d)).isoformat() for d in (0, 1, 2)]
+        assert names == sorted([*(f"atelier-{d}.db" for d in day), "notes.txt"])
+        check(folder / f"atelier-{today.isoformat()}.db")
+        stamp = (folder / f"atelier-{today.isoformat()}.db").stat().st_mtime_ns
+        await engine.daily_backup(NOW + timedelta(hours=1))  # once a day, not again
+        assert (folder / f"atelier-{today.isoformat()}.db").stat().st_mtime_ns == stamp
+    finally:
+        await db.dispose()
+
+
+def settings_zone() -> ZoneInfo:
+    return ZoneInfo("Europe/Paris")
+
+
+def test_no_backup_without_backup_dir(sqlite_url: str) -> None:
+    assert make_settings(sqlite_url).backup_dir is None
+    assert make_settings(sqlite_url, backup_dir="").backup_dir is None
+    assert make_settings(sqlite_url, backup_dir="/srv/b").backup_dir == Path("/srv/b")
+
+
+async def test_a_copy_never_replaces_the_database_itself(sqlite_url: str) -> None:
+    source = sqlite_file(sqlite_url)
+    assert source is not None
+    before = booking_ids(source)
+    with pytest.raises(NotABackup):
+        backup(source, source)
+    with pytest.raises(NotABackup):
+        restore(source, source)
+    check(source)
+    assert booking_ids(source) == before

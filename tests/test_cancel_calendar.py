@@ -1,0 +1,102 @@
+"""A cancelled session comes with a calendar file that takes the event out again.
+
+The file is parsed with icalendar: METHOD:CANCEL, STATUS:CANCELLED, the UID of the file
+the booking came with and a higher SEQUENCE. Through the flows and on Telegram (the real
+Application, a Bot API on loopback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from icalendar import Calendar
+
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.dialog import Attachment
+from core.schedule_changes import cancel_session
+from models import Database
+from tests.support.bot_api import FakeBotApi
+from tests.support.factories import add_session, make_settings
+from tests.test_reminders import Inbox, sender_for
+from tests.test_schedule_changes import two_booked_one_waiting
+from tests.test_telegram_scenarios import book
+
+
+def parsed(attachment: Attachment | bytes) -> tuple[Calendar, dict[str, object]]:
+    content = attachment.content if isinstance(attachment, Attachment) else attachment
+    calendar = Calendar.from_ical(content)
+    [event] = calendar.events
+    return calendar, event
+
+
+async def test_the_booked_get_a_file_that_removes_the_event(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await two_booked_one_waiting(db, clock)
+    async with db.transaction() as session:
+        assert await cancel_session(session, session_id, clock.now()) == 3
+    inbox = Inbox()
+    await sender_for(db, clock, inbox).run_once()
+    files = {to: reply.attachment for to, reply in inbox.received}
+    assert files["3"] is None  # the waiting list had no event in its calendar
+    for who in ("1", "2"):
+        attachment = files[who]
+        assert attachment is not None
+        assert attachment.filename.endswith("-annule.ics")
+        assert attachment.caption == "Pour enlever l'atelier de votre agenda, touchez ce fichier."
+        calendar, event = parsed(attachment)
+        assert str(calendar["METHOD"]) == "CANCEL"
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert event["SEQUENCE"] == 1  # the booking's file had 0
+        assert str(event["UID"]).startswith("booking-")
+        assert not event.walk("VALARM")  # nothing rings for a cancelled session
+    first, second = files["1"], files["2"]
+    assert first is not None
+    assert second is not None
+    assert parsed(first)[1]["UID"] != parsed(second)[1]["UID"]
+
+
+@pytest.fixture
+async def telegram(
+    database_url: str, clock: FixedClock
+) -> AsyncIterator[tuple[FakeBotApi, Runtime]]:
+    async with FakeBotApi() as api:
+        settings = make_settings(
+            database_url, telegram_bot_token=api.token, telegram_api_base_url=api.base_url
+        )
+        runtime = Runtime(settings, clock, poll_timeout=1)
+        await runtime.start()
+        try:
+            yield api, runtime
+        finally:
+            await runtime.stop()
+
+
+async def test_on_telegram_the_cancel_file_replaces_the_booking_file(
+    telegram: tuple[FakeBotApi, Runtime],
+) -> None:
+    api, runtime = telegram
+    session_id = await add_session(runtime.db)
+    marie = api.user(961, "Marie")
+    await book(marie, session_id)
+    documents = [m.raw["document"] for m in api.bot_messages(marie.chat_id) if "document" in m.raw]
+    [booked_file] = documents
+    _, booked = parsed(api.files[booked_file["file_id"]].content)
+    async with runtime.db.transaction() as session:
+        await cancel_session(session, session_id, runtime.services.clock.now())
+    since = len(api.calls)
+    runtime.engine.wake()
+    calls = await api.wait_for_replies(marie.chat_id, since=since, min_count=2)
+    texts = [str(call.params.get("text", "")) for call in calls]
+    assert any("annulé" in text for text in texts), texts
+    documents = [m.raw["document"] for m in api.bot_messages(marie.chat_id) if "document" in m.raw]
+    cancel_file = documents[-1]
+    assert cancel_file["file_id"] != booked_file["file_id"]
+    calendar, event = parsed(api.files[cancel_file["file_id"]].content)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["UID"] == booked["UID"]
+    assert event["SEQUENCE"] > booked["SEQUENCE"]
+    assert event.start == booked.start  # type: ignore[attr-defined]

@@ -1,0 +1,236 @@
+"""Webhook bodies are bounded: a huge POST is refused with 413 without being read whole.
+
+The bot's server runs on loopback; the huge bodies are sent over a raw socket, so the
+test sees how much the server took before it answered, and the process's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from twilio.request_validator import RequestValidator
+
+from bot.channels.bodies import SMS_WEBHOOK_LIMIT, TELEGRAM_WEBHOOK_LIMIT
+from bot.channels.sms.android import signature_of
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from tests.support.bot_api import FakeBotApi
+from tests.support.factories import make_settings
+from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
+from tests.test_sms import ANDROID_KEY, MARIE, SID, TOKEN, SmsBot, sms_settings
+
+MB = 1024 * 1024
+CHUNK = b"x" * (64 * 1024)
+
+
+def rss() -> int:
+    """This process's resident memory, in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+def post_huge(
+    port: int, path: str, headers: dict[str, str], total: int, *, chunked: bool = False
+) -> tuple[int, int, float]:
+    """POST ``total`` bytes (declared, or chunked) over a plain socket; return the status,
+    the bytes sent and the seconds to the answer (status 0: no answer came).
+
+    One thread sends while this one reads, so an answer that comes early is read even
+    when the server closes the connection on the rest of the body.
+    """
+    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {total}")
+    frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n" if chunked else CHUNK
+    connection = socket.create_connection(("127.0.0.1", port))
+    started = time.monotonic()
+    sent = 0
+
+    def send() -> None:
+        nonlocal sent
+        with contextlib.suppress(OSError):
+            connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+            while sent < total:
+                connection.sendall(frame)
+                sent += len(CHUNK)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    answer = b""
+    connection.settimeout(30)
+    with contextlib.suppress(OSError):
+        while b"\r\n" not in answer:
+            received = connection.recv(4096)
+            if not received:
+                break
+            answer += received
+    seconds = time.monotonic() - started
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+    sender.join()
+    connection.close()
+    status = int(answer.split()[1]) if answer.startswith(b"HTTP/") else 0
+    return status, sent, seconds
+
+
+async def post_huge_async(
+    port: int, path: str, headers: dict[str, str], total: int, *, chunked: bool = False
+) -> tuple[int, int]:
+    """``post_huge`` in a thread (the server shares this event loop); status and bytes sent."""
+    status, sent, _ = await asyncio.to_thread(
+        post_huge, port, path, headers, total, chunked=chunked
+    )
+    return status, sent
+
+
+@pytest.fixture
+async def twilio_bot(
+    sqlite_url: str, clock: FixedClock
+) -> AsyncIterator[tuple[SmsBot, FakeTwilio]]:
+    async with FakeTwilio(SID, TOKEN) as fake:
+        settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "twilio", fake.base_url))
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        async with httpx.AsyncClient() as client:
+            yield SmsBot(runtime, client, "twilio"), fake
+        await runtime.stop()
+
+
+@pytest.fixture
+async def android_bot(sqlite_url: str, clock: FixedClock) -> AsyncIterator[SmsBot]:
+    async with FakeAndroidGateway("sms", "gateway-password") as fake:
+        settings = make_settings(sqlite_url, **sms_settings(sqlite_url, "android", fake.base_url))
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        async with httpx.AsyncClient() as client:
+            yield SmsBot(runtime, client, "android")
+        await runtime.stop()
+
+
+def port_of(bot: SmsBot | Runtime) -> int:
+    runtime = bot.runtime if isinstance(bot, SmsBot) else bot
+    assert runtime.http is not None
+    return runtime.http.port
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared", "chunked"])
+async def test_a_200_mb_android_post_is_refused_early(android_bot: SmsBot, chunked: bool) -> None:
+    before = rss()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Timestamp": timestamp,
+        "X-Signature": signature_of(ANDROID_KEY, b"{}", timestamp),  # well formed, wrong
+    }
+    status, sent = await post_huge_async(
+        port_of(android_bot), "/sms/android", headers, 200 * MB, chunked=chunked
+    )
+    assert status == 413
+    assert sent < 40 * MB  # what the sockets' buffers took, not the 200 MB
+    assert rss() - before < 50 * MB
+
+
+async def test_an_unsigned_android_post_without_length_is_refused_unread(
+    android_bot: SmsBot,
+) -> None:
+    status, sent = await post_huge_async(
+        port_of(android_bot), "/sms/android", {"X-Timestamp": "1"}, 200 * MB, chunked=True
+    )
+    assert status == 403
+    assert sent < 40 * MB
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared", "chunked"])
+async def test_twilio_300_fields_of_1_mb_are_refused(
+    twilio_bot: tuple[SmsBot, FakeTwilio], chunked: bool
+) -> None:
+    bot, _ = twilio_bot
+    before = rss()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl",
+    }
+    status, sent = await post_huge_async(
+        port_of(bot), "/sms/twilio", headers, 300 * MB, chunked=chunked
+    )
+    assert status == 413
+    assert sent < 40 * MB
+    assert rss() - before < 50 * MB
+
+
+async def test_twilio_bodies_just_under_the_limit_are_still_read(
+    twilio_bot: tuple[SmsBot, FakeTwilio],
+) -> None:
+    bot, fake = twilio_bot
+    params = {"From": MARIE, "Body": "bonjour", "MessageSid": "SM" + "1" * 32, "AccountSid": SID}
+    params["Padding"] = "p" * (SMS_WEBHOOK_LIMIT - 200)
+    signature = RequestValidator(TOKEN).compute_signature(bot.url, params)
+    answer = await bot.client.post(bot.url, data=params, headers={"X-Twilio-Signature": signature})
+    assert answer.status_code == 200
+    assert (await fake.wait_for(MARIE, 1))[0].startswith("Bonjour !")
+    params["Padding"] = "p" * SMS_WEBHOOK_LIMIT
+    signature = RequestValidator(TOKEN).compute_signature(bot.url, params)
+    refused = await bot.client.post(bot.url, data=params, headers={"X-Twilio-Signature": signature})
+    assert refused.status_code == 413
+
+
+async def test_twilio_too_many_fields_are_refused(twilio_bot: tuple[SmsBot, FakeTwilio]) -> None:
+    bot, _ = twilio_bot
+    params = {f"F{index}": "x" for index in range(500)}
+    signature = RequestValidator(TOKEN).compute_signature(bot.url, params)
+    answer = await bot.client.post(bot.url, data=params, headers={"X-Twilio-Signature": signature})
+    assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("timestamp", ["9" * 400, "1" * 13, "1e9", "-5", "12.5"])
+async def test_an_odd_android_timestamp_is_refused_not_a_crash(
+    android_bot: SmsBot, timestamp: str
+) -> None:
+    event = {"event": "sms:received", "id": "evt-odd", "payload": {"phoneNumber": MARIE}}
+    raw = json.dumps(event).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Timestamp": timestamp,
+        "X-Signature": signature_of(ANDROID_KEY, raw, timestamp),  # properly signed
+    }
+    answer = await android_bot.client.post(android_bot.url, content=raw, headers=headers)
+    assert answer.status_code == 403
+
+
+async def test_a_200_mb_telegram_post_is_refused_early(sqlite_url: str, clock: FixedClock) -> None:
+    async with FakeBotApi() as api:
+        settings = make_settings(
+            sqlite_url,
+            telegram_bot_token=api.token,
+            telegram_api_base_url=api.base_url,
+            webhook_url="https://atelier.example.org/telegram/webhook",
+            webhook_secret="secret-token",
+            http_port=0,
+        )
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            before = rss()
+            for chunked in (False, True):
+                status, sent = await post_huge_async(
+                    port_of(runtime),
+                    "/telegram/webhook",
+                    {"X-Telegram-Bot-Api-Secret-Token": "secret-token"},
+                    200 * MB,
+                    chunked=chunked,
+                )
+                assert status == 413
+                assert sent < TELEGRAM_WEBHOOK_LIMIT + 40 * MB
+            assert rss() - before < 50 * MB
+        finally:
+            await runtime.stop()
