@@ -198,12 +198,12 @@ class Runtime:
         if self.http is not None:
             await self.http.stop()  # no more requests; those in hand are answered
         self.heartbeat.stop()
-        if self.app is not None:
-            if self.app.running:
-                await self.app.stop()  # handles the updates already taken
-            if self.app._initialized:
-                await self.app.shutdown()
+        if self.app is not None and self.app.running:
+            await self.app.stop()  # handles the updates already taken
+        # The sends in hand finish (or go back in the queue) while the channels still work.
         released = await self.engine.stop(self.settings.shutdown_grace_seconds)
+        if self.app is not None and self.app._initialized:
+            await self.app.shutdown()
         if self.provider is not None:
             await self.provider.close()
         await self.services.close()
