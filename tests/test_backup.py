@@ -19,6 +19,7 @@ from core.backup import NotABackup, backup, check, restore, sqlite_file
 from core.clock import FixedClock
 from core.engine import Engine
 from core.organiser import register_walk_in
+from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.dashboard import dashboard_settings, running_dashboard
 from tests.support.factories import NOW, add_session, make_settings
@@ -48,13 +49,14 @@ async def test_a_backup_taken_while_people_book_restores_to_a_running_bot(
     session_id = await add_session(db, capacity=10_000)
     committed: list[int] = []
     stop, started = asyncio.Event(), asyncio.Event()
+    rule = ReminderRule.of(make_settings(sqlite_url))
 
     async def keep_booking(writer: int) -> None:
         index = 0
         while not stop.is_set():
             async with db.transaction() as session:
                 name = f"P{writer}-{index}"
-                booking = await register_walk_in(session, session_id, name, "", NOW)
+                booking = await register_walk_in(session, session_id, name, "", NOW, rule=rule)
             committed.append(booking.id)
             if len(committed) == 20:
                 started.set()
@@ -63,7 +65,9 @@ async def test_a_backup_taken_while_people_book_restores_to_a_running_bot(
 
     writers = [asyncio.create_task(keep_booking(number)) for number in range(3)]
     try:
-        await started.wait()
+        waiting = asyncio.create_task(started.wait())
+        await asyncio.wait([waiting, *writers], timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        assert started.is_set(), [w.exception() for w in writers if w.done()]  # a writer failed
         copies = []
         for number in range(10):
             before = set(committed)
@@ -100,7 +104,7 @@ async def test_a_backup_taken_while_people_book_restores_to_a_running_bot(
             assert page.status_code == 200
             assert "P0-0" in page.text
             async with dashboard.db.transaction() as session:
-                await register_walk_in(session, session_id, "Nouvelle", "", NOW)
+                await register_walk_in(session, session_id, "Nouvelle", "", NOW, rule=rule)
         async with restored.transaction() as session:
             workshop = await session.get(WorkshopSession, session_id)
             assert workshop is not None
