@@ -273,7 +273,7 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
     stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
     reading = read(text, flow.person.language)
-    if stop is not None:
+    if stop is not None and (stop or flow.person.opted_out):
         return on_opt_out(flow, stop)
     if flow.person.opted_out:
         return []  # after STOP, only START gets an answer
@@ -281,6 +281,8 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     named = command_named(command[0]) if command is not None else None
     if command is not None and named == Command.START:
         return await on_start(flow, command[1])
+    if stop is False:  # START while messages are on: nothing to resume, here is the menu
+        return [menu.welcome(flow)] if flow.first_contact else [menu.main_menu(flow)]
     if organiser.is_organiser(flow):
         if named == Command.ORGANISER:
             return [await organiser.home(flow)]

@@ -131,3 +131,23 @@ async def test_a_written_yes_to_the_reminder_says_i_will_be_there(
     async with db.transaction() as session:
         booking = (await session.execute(select(Booking))).scalar_one()
     assert booking.confirmed_at == DUE
+
+
+async def test_start_is_a_welcome_unless_messages_were_stopped(
+    sqlite_url: str, clock: FixedClock
+) -> None:
+    db = Database(sqlite_url)
+    try:
+        conversations = Conversations(db, make_settings(sqlite_url), clock)
+        newcomer = Chat(conversations, "new")
+        await newcomer.say("/start")
+        assert newcomer.text.startswith("Bonjour")
+        assert "de nouveau" not in newcomer.text
+        await newcomer.say("START")  # messages were never stopped: the menu, no "welcome back"
+        assert "de nouveau" not in newcomer.text
+        assert "Voir les ateliers" in newcomer.text
+        await newcomer.say("STOP")
+        await newcomer.say("START")
+        assert "de nouveau" in newcomer.text
+    finally:
+        await db.dispose()
