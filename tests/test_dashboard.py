@@ -1061,13 +1061,16 @@ async def test_figures_show_freed_seats_taken_again_from_the_waiting_list(
             session.add(person)
             people.append(person)
         await session.flush()
-        seats = [await book_seat(session, person, full, NOW) for person in people[:2]]
-        waiting = [await join_waiting_list(session, person, full, NOW) for person in people[2:4]]
+        rule = ReminderRule.of(make_settings(organiser.db.url))
+        seats = [await book_seat(session, person, full, NOW, rule) for person in people[:2]]
+        waiting = [
+            await join_waiting_list(session, person, full, NOW, rule) for person in people[2:4]
+        ]
     async with organiser.db.transaction() as session:  # two seats freed
         for person, seat in zip(people[:2], seats, strict=True):
             await cancel_booking(session, person, seat.id, NOW, 60)
     async with organiser.db.transaction() as session:  # the first in line takes one
-        await accept_offer(session, people[2], waiting[0].id, NOW)
+        await accept_offer(session, people[2], waiting[0].id, NOW, rule)
     clock.advance(timedelta(days=5))
     page = await organiser.get("/figures")
     assert table_row(page.text, "Parents") == [

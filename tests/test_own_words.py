@@ -145,7 +145,7 @@ async def test_start_is_a_welcome_unless_messages_were_stopped(
         assert "de nouveau" not in newcomer.text
         await newcomer.say("START")  # messages were never stopped: the menu, no "welcome back"
         assert "de nouveau" not in newcomer.text
-        assert "Voir les ateliers" in newcomer.text
+        assert "Que voulez-vous faire" in newcomer.text
         await newcomer.say("STOP")
         await newcomer.say("START")
         assert "de nouveau" in newcomer.text

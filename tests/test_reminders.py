@@ -12,7 +12,7 @@ from core.dialog import Reply
 from core.reminders import REMINDER, plan_reminders, reminder_due
 from core.sender import OutboxSender
 from handlers.conversations import Conversations
-from handlers.notices import render_notice
+from handlers.notices import remember_notice, render_notice
 from models import Booking, Database, OutboxMessage, Person, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
@@ -39,6 +39,7 @@ def sender_for(db: Database, clock: FixedClock, inbox: Inbox) -> OutboxSender:
         clock,
         lambda session, row, person, now: render_notice(session, row, person, settings, now),
         {"test": inbox.deliver},
+        remember=remember_notice,
     )
 
 

@@ -43,7 +43,7 @@ def hold_write_lock(url: str) -> sqlite3.Connection:
     """Another connection (as another process would) takes the write lock and keeps it."""
     path = make_url(url).database
     assert path is not None
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
     other.execute("BEGIN IMMEDIATE")
     return other
 
@@ -53,7 +53,7 @@ async def test_a_locked_database_gets_a_quick_503_and_the_retry_counts_once(
 ) -> None:
     bot, twilio = phone
     db = bot.runtime.db
-    other = hold_write_lock(sqlite_url)
+    other = await asyncio.to_thread(hold_write_lock, sqlite_url)  # off the loop
     try:
         started = time.monotonic()
         refused = await bot.post_twilio(MARIE, "bonjour", sid="SM-locked")
@@ -82,7 +82,7 @@ async def test_a_short_lock_is_waited_for(
     phone: tuple[SmsBot, FakeTwilio], sqlite_url: str
 ) -> None:
     bot, twilio = phone
-    other = hold_write_lock(sqlite_url)
+    other = await asyncio.to_thread(hold_write_lock, sqlite_url)  # off the loop
     loop = asyncio.get_running_loop()
     loop.call_later(0.5, other.rollback)  # another process's short write
     try:
@@ -98,7 +98,7 @@ async def test_other_transactions_keep_the_long_busy_timeout(
 ) -> None:
     bot, twilio = phone
     await bot.text(MARIE, "bonjour", twilio)  # a webhook's short timeout, on a pooled connection
-    other = hold_write_lock(sqlite_url)
+    other = await asyncio.to_thread(hold_write_lock, sqlite_url)  # off the loop
     asyncio.get_running_loop().call_later(DATABASE_WAIT + 1.5, other.rollback)
     try:
         started = time.monotonic()
