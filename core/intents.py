@@ -32,6 +32,7 @@ from core.negation import (
 )
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
+from core.own_booking import asks_about_own_booking
 
 
 class TextIntent(enum.StrEnum):
@@ -153,7 +154,20 @@ def read(
         return Reading(TextIntent.NUMBER, 1.0, number)
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
-    return _safe(TextIntent(best), probabilities, words, is_question(stripped))
+    mark = is_question(stripped)
+    reading = _safe(TextIntent(best), probabilities, words, mark)
+    if reading.intent in ABOUT_ANYTHING and reading.topic is None:
+        if asks_about_own_booking(words, mark) and not has_acting_word(words):
+            mine = probabilities[TextIntent.MY_BOOKINGS.value]
+            return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
+    return reading
+
+
+ABOUT_ANYTHING = frozenset(
+    {TextIntent.HELP, TextIntent.WORKSHOPS, TextIntent.UNKNOWN, TextIntent.EXPLAIN,
+     TextIntent.MENU, TextIntent.SESSION}
+)  # fmt: skip
+"""Readings that a question about one's own booking overrides (never an act, yes or no)."""
 
 
 def _safe(
@@ -244,7 +258,10 @@ YES_WORDS = frozenset(
      "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
-     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
+     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go",
+     "acc", "yess", "book", "reserve", "reservez", "prends", "works", "accepte", "accepter",
+     "accept", "agree", "kabul", "katiliyorum", "memnuniyetle", "pleasure", "nkoun", "نكون",
+     "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "ah", "come"}
 )  # fmt: skip
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
@@ -252,7 +269,8 @@ YES_WORDS = frozenset(
 YES_PHRASES = (
     "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
     "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
-    "ما كاين مشكل", "no worries", "pourquoi pas",
+    "ما كاين مشكل", "no worries", "pourquoi pas", "c bon", "veux bien", "do it", "count me in",
+    "machi mochkil", "machi mouchkil", "mashi mochkil",
 )  # fmt: skip
 
 

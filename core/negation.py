@@ -188,7 +188,8 @@ IDIOMS = (
     "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
     "no worries", "sorun yok", "sorun degil", "problem yok", "pourquoi pas", "why not",
     "ma kayn mouchkil", "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas",
-    "ma3lich", "pas mal",
+    "ma3lich", "pas mal", "machi mochkil", "machi mouchkil", "mashi mochkil", "ماشي مشكل",
+    "bla mochkil", "بلا مشكل",
 )  # fmt: skip
 
 

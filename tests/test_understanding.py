@@ -1,8 +1,9 @@
 """Understanding people in their own words: the held-out corpus, the rules, the safety policy.
 
-The held-out parts (tests/data/intents_heldout.csv, then intents_heldout2, 3 and 4, written later
-with other phrasings) are never used to build the classifier: ``core.train_intents`` reads
-only tests/data/intents_train.csv.
+The held-out part (tests/data/intents_heldout5.csv, written fresh with other phrasings, none
+found in the training part) is never used to build the classifier: ``core.train_intents``
+reads only tests/data/intents_train.csv. Earlier held-out parts, once measured and studied,
+were folded into the training part.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.support.factories import DATA
 
 TARGET = 0.95
 FLOOR = 0.85
-HELD_OUT = tuple(f"intents_heldout{n}.csv" for n in ("", "2", "3", "4"))
+HELD_OUT = ("intents_heldout5.csv",)
 """Measured held-out accuracy stays above this; the target is TARGET (see test below)."""
 DANGEROUS = {"yes", "cancel", "forget"}
 
