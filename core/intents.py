@@ -93,8 +93,9 @@ THANKS = frozenset(
 )  # fmt: skip
 """A message made only of these words thanks; it is never consent."""
 FAREWELLS = frozenset(
-    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه"}
-)
+    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه",
+     "journee", "soiree", "nharek", "nharak", "نهارك", "mabrouk", "mbrouk", "مبروك"}
+)  # fmt: skip
 """A message that says goodbye does not consent to anything."""
 
 
@@ -156,10 +157,10 @@ def read(
     best = max(probabilities, key=probabilities.__getitem__)
     mark = is_question(stripped)
     reading = _safe(TextIntent(best), probabilities, words, mark)
-    if reading.intent in ABOUT_ANYTHING and reading.topic is None:
-        if asks_about_own_booking(words, mark) and not has_acting_word(words):
-            mine = probabilities[TextIntent.MY_BOOKINGS.value]
-            return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
+    own = asks_about_own_booking(words, mark) and not has_acting_word(words)
+    if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
+        mine = probabilities[TextIntent.MY_BOOKINGS.value]
+        return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
     return reading
 
 
@@ -177,9 +178,9 @@ def _safe(
     confidence = probabilities[intent.value]
     if confidence < ENOUGH or intent == TextIntent.UNKNOWN:
         return Reading(TextIntent.UNKNOWN, confidence)
-    if intent == TextIntent.CANCEL and about_messages(words):
+    if intent == TextIntent.CANCEL and (about_messages(words) or _disturbed(words)):
         intent = TextIntent.STOP  # "désinscription des sms": the messages, not a seat
-    if intent == TextIntent.CANCEL and _erases_data(words):
+    if intent == TextIntent.CANCEL and (_erases_data(words) or _forgets_person(words)):
         intent = TextIntent.FORGET  # "remove my details": data, not a seat
     if intent in ACTING or (intent == TextIntent.NUMBER):
         if intent == TextIntent.NUMBER:
@@ -197,11 +198,27 @@ def _safe(
             return Reading(TextIntent.UNKNOWN, confidence)
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if negated(words):  # "je ne serai pas présente": not a yes; the next reading then
+        if negated(words) or any(w.startswith(AWAY) for w in words):
+            # "je ne serai pas présente", "je serai absente": not a yes; the next reading then
             return _next(intent, probabilities, words, mark, TextIntent.NO)
         if confidence < SURE_YES or mark:
             return Reading(TextIntent.UNKNOWN, confidence)
     return Reading(intent, confidence)
+
+
+def _disturbed(words: list[str]) -> bool:
+    """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat."""
+    return any(w.startswith(("derang", "tranquil", "disturb", "rahatsiz", "bother")) for w in words)
+
+
+AWAY = ("absen", "empech", "imprevu", "unable", "unavailable")
+"""Words that say one will be away: never a yes, even beside "je serai"."""
+
+
+def _forgets_person(words: list[str]) -> bool:
+    """'beni unut', 'oubliez-moi', 'forget me': the person, not a seat."""
+    forgets = any(w.startswith(("unut", "forget", "oubli")) for w in words)
+    return forgets and erases_personal(words) and not acting_word_negated(words)
 
 
 def _erases_data(words: list[str]) -> bool:
@@ -259,9 +276,9 @@ YES_WORDS = frozenset(
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
      "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go",
-     "acc", "yess", "book", "reserve", "reservez", "prends", "works", "accepte", "accepter",
+     "acc", "yess", "reserve", "reservez", "prends", "works", "accepte", "accepter",
      "accept", "agree", "kabul", "katiliyorum", "memnuniyetle", "pleasure", "nkoun", "نكون",
-     "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "ah", "come"}
+     "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "come"}
 )  # fmt: skip
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
@@ -270,6 +287,7 @@ YES_PHRASES = (
     "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
     "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
     "ما كاين مشكل", "no worries", "pourquoi pas", "c bon", "veux bien", "do it", "count me in",
+    "book it",
     "machi mochkil", "machi mouchkil", "mashi mochkil",
 )  # fmt: skip
 

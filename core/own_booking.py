@@ -1,12 +1,14 @@
-"""Questions about one's own booking: "c'est quand mon atelier ?", "am i booked?", "imta l'atelier dyali".
+"""Questions about one's own booking: "c'est quand mon atelier ?", "am i booked?".
 
 Read on normalised words. A person asks about their own booking when they ask whether they are
-booked ("je suis inscrite ?", "wach msjel", "kayıtlı mıyım"), or name their own workshop or
+booked ("je suis inscrite ?", "wach msjel", "kayitli miyim"), or name their own workshop or
 booking with a question of date, time or status ("mon atelier c'est quand", "randevum ne zaman"),
 or ask when they must come ("à quelle heure je dois venir", "imta khassni nji").
 """
 
 from __future__ import annotations
+
+import itertools
 
 POSSESSIVES = frozenset({"mon", "ma", "mes", "my"})
 BOOKING_NOUNS = (
@@ -59,7 +61,7 @@ def _has(text: str, phrases: tuple[str, ...]) -> bool:
 
 def names_own_booking(words: list[str]) -> bool:
     """'mon atelier', 'my class', 'l'atelier dyali', 'randevum', 'حجزي'."""
-    for before, word in zip(words, words[1:], strict=False):
+    for before, word in itertools.pairwise(words):
         if before in POSSESSIVES and word.startswith(BOOKING_NOUNS):
             return True
     if DARIJA_MINE & set(words) and any(w.startswith(DARIJA_NOUNS) for w in words):
@@ -69,7 +71,8 @@ def names_own_booking(words: list[str]) -> bool:
 
 ELSEWHERE = frozenset(
     {"where", "fin", "فين", "nereye", "nerede", "adresse", "address", "peux", "peut",
-     "can", "could", "n9der", "nqder", "نقدر", "يمكنني", "يمكن", "si", "if", "ila", "اذا", "الا", "ممكن", "لو",
+     "can", "could", "n9der", "nqder", "نقدر", "يمكنني", "يمكن", "si", "if", "ila", "اذا",
+     "الا", "ممكن", "لو",
      "comment", "how", "kifach", "كيفاش", "كيف", "nasil", "sans", "without", "bla", "بلا"}
 )  # fmt: skip
 """Where, whether one may, how or if: a question of help, not about one's own booking."""
