@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     @classmethod
     def _split_proxies(cls, value: object) -> object:
         """Read "10.0.0.1, 10.0.0.2" as a list (empty: no proxy is trusted)."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return [] if value is None else value
 
     @field_validator("reminder_days_before", mode="before")
     @classmethod
