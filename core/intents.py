@@ -33,6 +33,7 @@ from core.negation import (
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
 from core.own_booking import asks_about_own_booking
+from core.short_answers import short_answer
 
 
 class TextIntent(enum.StrEnum):
@@ -153,9 +154,12 @@ def read(
     number = choice_number(words)
     if number is not None:
         return Reading(TextIntent.NUMBER, 1.0, number)
+    mark = is_question(stripped)
+    short = short_answer(words, mark)
+    if short is not None:
+        return Reading(TextIntent(short), 1.0)
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
-    mark = is_question(stripped)
     reading = _safe(TextIntent(best), probabilities, words, mark)
     own = asks_about_own_booking(words, mark) and not has_acting_word(words)
     if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
