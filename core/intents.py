@@ -161,11 +161,32 @@ def read(
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
     reading = _safe(TextIntent(best), probabilities, words, mark)
+    if reading.intent in (TextIntent.NO, TextIntent.UNKNOWN) and not_understood(words):
+        return Reading(TextIntent.EXPLAIN, max(probabilities["explain"], ENOUGH))
     own = asks_about_own_booking(words, mark) and not has_acting_word(words)
     if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
         mine = probabilities[TextIntent.MY_BOOKINGS.value]
         return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
     return reading
+
+
+UNDERSTANDING = (
+    "compren", "compri", "capt", "saisi", "understand", "understood", "follow", "get", "got",
+    "fhm", "fham", "fhem", "فهم", "anla", "dunno",
+)  # fmt: skip
+"""Verbs of understanding: "je comprends pas", "don't get it", "ma fhmtch", "anlamadım"."""
+
+
+def not_understood(words: list[str]) -> bool:
+    """Whether the message says the person did not understand (a negated verb of understanding)."""
+    if "dunno" in words:
+        return True
+    at = [i for i, w in enumerate(words) if w.startswith(UNDERSTANDING) or "فهم" in w]
+    if not at:
+        return False
+    return negated(words) or any(
+        words[i].startswith(("anlama", "anlayama")) or "fhmt" in words[i] for i in at
+    )
 
 
 ABOUT_ANYTHING = frozenset(

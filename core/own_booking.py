@@ -41,7 +41,8 @@ TIME_WORDS = frozenset(
     {"quand", "heure", "date", "jour", "horaire", "when", "time", "day", "imta", "fo9ach",
      "fou9ach", "foqach", "fuqash", "فوقاش", "امتى", "متى", "وقت", "الوقت", "wa9t", "lwa9t",
      "sa3a", "ساعه", "الساعه", "نهار", "nhar", "zaman", "saat", "gun", "hangi", "still",
-     "toujours", "valable", "confirme", "confirmed", "gecerli", "mzyan", "مزيان"}
+     "toujours", "valable", "confirme", "confirmed", "gecerli", "mzyan", "مزيان", "next",
+     "prochain", "prochaine"}
 )  # fmt: skip
 ASKING_TIME = frozenset(
     {"quand", "heure", "when", "time", "imta", "fo9ach", "fou9ach", "foqach", "فوقاش", "امتى",
@@ -69,6 +70,8 @@ def names_own_booking(words: list[str]) -> bool:
     return any(w.startswith(ARABIC_MINE) or w.startswith(TURKISH_MINE) for w in words)
 
 
+SHORT = 4
+"""'mes ateliers', 'my next class': naming one's own bookings alone asks to see them."""
 ELSEWHERE = frozenset(
     {"where", "fin", "فين", "nereye", "nerede", "adresse", "address", "peux", "peut",
      "can", "could", "n9der", "nqder", "نقدر", "يمكنني", "يمكن", "si", "if", "ila", "اذا",
@@ -86,7 +89,7 @@ def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
     if _has(text, STATUS):
         return True
     timed = bool(TIME_WORDS & set(words))
-    if names_own_booking(words) and (timed or question_mark):
+    if names_own_booking(words) and (timed or question_mark or len(words) <= SHORT):
         return True
     asking = question_mark or bool(ASKING_TIME & set(words))
     return asking and _has(text, COMING)
