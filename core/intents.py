@@ -33,6 +33,7 @@ from core.negation import (
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
 from core.own_booking import asks_about_own_booking
+from core.short_answers import THANKS as THANKING
 from core.short_answers import short_answer
 
 
@@ -95,7 +96,8 @@ THANKS = frozenset(
 """A message made only of these words thanks; it is never consent."""
 FAREWELLS = frozenset(
     {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه",
-     "journee", "soiree", "nharek", "nharak", "نهارك", "mabrouk", "mbrouk", "مبروك"}
+     "journee", "soiree", "night", "nuit", "nharek", "nharak", "نهارك", "mabrouk", "mbrouk",
+     "مبروك"}
 )  # fmt: skip
 """A message that says goodbye does not consent to anything."""
 
@@ -161,7 +163,11 @@ def read(
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
     reading = _safe(TextIntent(best), probabilities, words, mark)
-    if reading.intent in (TextIntent.NO, TextIntent.UNKNOWN) and not_understood(words):
+    if (
+        reading.intent != TextIntent.EXPLAIN
+        and not_understood(words)
+        and not has_acting_word(words)
+    ):
         return Reading(TextIntent.EXPLAIN, max(probabilities["explain"], ENOUGH))
     own = asks_about_own_booking(words, mark) and not has_acting_word(words)
     if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
@@ -181,7 +187,9 @@ def not_understood(words: list[str]) -> bool:
     """Whether the message says the person did not understand (a negated verb of understanding)."""
     if "dunno" in words:
         return True
-    at = [i for i, w in enumerate(words) if w.startswith(UNDERSTANDING) or "فهم" in w]
+    at = [
+        i for i, w in enumerate(words) if w.startswith(UNDERSTANDING) or "فهم" in w or "فاهم" in w
+    ]
     if not at:
         return False
     return negated(words) or any(
@@ -205,6 +213,8 @@ def _safe(
         return Reading(TextIntent.UNKNOWN, confidence)
     if intent == TextIntent.CANCEL and (about_messages(words) or _disturbed(words)):
         intent = TextIntent.STOP  # "désinscription des sms": the messages, not a seat
+    if intent == TextIntent.CANCEL and not has_acting_word(words) and _remembers(words):
+        return Reading(TextIntent.MY_BOOKINGS, confidence)  # "je ne me souviens plus de..."
     if intent == TextIntent.CANCEL and (_erases_data(words) or _forgets_person(words)):
         intent = TextIntent.FORGET  # "remove my details": data, not a seat
     if intent in ACTING or (intent == TextIntent.NUMBER):
@@ -219,11 +229,12 @@ def _safe(
         if not _plausible(intent, words, confidence):
             return _next(intent, probabilities, words, mark)
     if intent == TextIntent.YES:
-        if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
-            return Reading(TextIntent.UNKNOWN, confidence)
+        thanks_only = all(word in THANKS for word in words) and not {"oui", "yes"} & set(words)
+        if thanks_only and ("ok" not in words or THANKING & set(words)):
+            return Reading(TextIntent.UNKNOWN, confidence)  # "ok merci" closes a talk
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if negated(words) or any(w.startswith(AWAY) for w in words):
+        if negated(words) or any(w.startswith(AWAY) for w in words) or _darija_not(words):
             # "je ne serai pas présente", "je serai absente": not a yes; the next reading then
             return _next(intent, probabilities, words, mark, TextIntent.NO)
         if confidence < SURE_YES or mark:
@@ -233,7 +244,31 @@ def _safe(
 
 def _disturbed(words: list[str]) -> bool:
     """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat."""
-    return any(w.startswith(("derang", "tranquil", "disturb", "rahatsiz", "bother")) for w in words)
+    stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
+    return any(w.startswith(stems) for w in words)
+
+
+MEMORY = ("souvien", "rappel", "remember", "recall", "hatirla", "تذكر", "نسيت", "nsit", "3a9el")
+"""Not remembering one's booking asks to see it; it does not cancel it."""
+
+
+def _remembers(words: list[str]) -> bool:
+    return any(w.startswith(MEMORY) for w in words)
+
+
+ELSE_THAN_COMING = (
+    "talk", "speak", "parl", "konus", "nhder", "nhdr", "hder", "repond", "answer", "reflechi",
+    "think", "dusun", "nfker", "simpl", "explain", "expliq",
+)  # fmt: skip
+"""Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
+
+
+def _darija_not(words: list[str]) -> bool:
+    """'ma b9itch', 'ma ghadich': darija "ma ... ch" around a verb."""
+    return any(
+        i > 0 and words[i - 1] in ("ma", "mat", "m") and word.endswith(("ch", "sh"))
+        for i, word in enumerate(words)
+    )
 
 
 AWAY = ("absen", "empech", "imprevu", "unable", "unavailable")
@@ -263,6 +298,8 @@ def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     An erase must bear on data or on the person: "forget it" does not erase.
     """
     if intent == TextIntent.CANCEL and not has_acting_word(words):
+        if any(w.startswith(ELSE_THAN_COMING) for w in words):
+            return False  # "i can't talk now", "je vais réfléchir": not about coming
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL

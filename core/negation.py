@@ -95,7 +95,13 @@ def _reaches(between: list[str]) -> bool:
     return any(word in LINKS for word in after)
 
 
+ARABIC_PREFIXES = ("لل", "ول", "بال", "وال", "ل", "و", "ب", "ف")
+"""'للإلغاء', 'والحذف': a particle written onto the word."""
+
+
 def _acting(word: str) -> bool:
+    if any(word.startswith(p) and word[len(p) :].startswith(ACTING_STEMS) for p in ARABIC_PREFIXES):
+        return True
     return word.startswith(ACTING_STEMS) or bool(
         DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
     )
