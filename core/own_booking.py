@@ -16,7 +16,8 @@ BOOKING_NOUNS = (
     "seance", "formation", "place", "session", "class", "workshop", "booking", "appointment",
     "seat", "course", "registration", "spot", "lesson",
 )  # fmt: skip
-DARIJA_MINE = frozenset({"ديالي", "dyali", "dyal", "dial", "diali", "dialy", "dyaly", "ديال"})
+DARIJA_MINE = frozenset({"ديالي", "dyali", "diali", "dialy", "dyaly"})
+"""Mine: "dyali". ("dyal" alone is "of": "atelier dyal smartphone" names a workshop.)"""
 DARIJA_NOUNS = (
     "ورش", "الورش", "حجز", "الحجز", "تسجيل", "التسجيل", "بلاص", "البلاص", "موعد", "الموعد",
     "atelier", "formation", "inscription", "reservation", "blas", "lblas", "maw3id", "lmaw3id",
