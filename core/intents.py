@@ -32,6 +32,9 @@ from core.negation import (
 )
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
+from core.own_booking import asks_about_own_booking
+from core.short_answers import THANKS as THANKING
+from core.short_answers import short_answer
 
 
 class TextIntent(enum.StrEnum):
@@ -92,8 +95,10 @@ THANKS = frozenset(
 )  # fmt: skip
 """A message made only of these words thanks; it is never consent."""
 FAREWELLS = frozenset(
-    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه"}
-)
+    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه",
+     "journee", "soiree", "night", "nuit", "nharek", "nharak", "نهارك", "mabrouk", "mbrouk",
+     "مبروك"}
+)  # fmt: skip
 """A message that says goodbye does not consent to anything."""
 
 
@@ -151,9 +156,52 @@ def read(
     number = choice_number(words)
     if number is not None:
         return Reading(TextIntent.NUMBER, 1.0, number)
+    mark = is_question(stripped)
+    short = short_answer(words, mark)
+    if short is not None:
+        return Reading(TextIntent(short), 1.0)
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
-    return _safe(TextIntent(best), probabilities, words, is_question(stripped))
+    reading = _safe(TextIntent(best), probabilities, words, mark)
+    if (
+        reading.intent != TextIntent.EXPLAIN
+        and not_understood(words)
+        and not has_acting_word(words)
+    ):
+        return Reading(TextIntent.EXPLAIN, max(probabilities["explain"], ENOUGH))
+    own = asks_about_own_booking(words, mark) and not has_acting_word(words)
+    if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
+        mine = probabilities[TextIntent.MY_BOOKINGS.value]
+        return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
+    return reading
+
+
+UNDERSTANDING = (
+    "compren", "compri", "capt", "saisi", "understand", "understood", "follow", "get", "got",
+    "fhm", "fham", "fhem", "فهم", "anla", "dunno",
+)  # fmt: skip
+"""Verbs of understanding: "je comprends pas", "don't get it", "ma fhmtch", "anlamadım"."""
+
+
+def not_understood(words: list[str]) -> bool:
+    """Whether the message says the person did not understand (a negated verb of understanding)."""
+    if "dunno" in words:
+        return True
+    at = [
+        i for i, w in enumerate(words) if w.startswith(UNDERSTANDING) or "فهم" in w or "فاهم" in w
+    ]
+    if not at:
+        return False
+    return negated(words) or any(
+        words[i].startswith(("anlama", "anlayama")) or "fhmt" in words[i] for i in at
+    )
+
+
+ABOUT_ANYTHING = frozenset(
+    {TextIntent.HELP, TextIntent.WORKSHOPS, TextIntent.UNKNOWN, TextIntent.EXPLAIN,
+     TextIntent.MENU, TextIntent.SESSION}
+)  # fmt: skip
+"""Readings that a question about one's own booking overrides (never an act, yes or no)."""
 
 
 def _safe(
@@ -163,9 +211,11 @@ def _safe(
     confidence = probabilities[intent.value]
     if confidence < ENOUGH or intent == TextIntent.UNKNOWN:
         return Reading(TextIntent.UNKNOWN, confidence)
-    if intent == TextIntent.CANCEL and about_messages(words):
+    if intent == TextIntent.CANCEL and (about_messages(words) or _disturbed(words)):
         intent = TextIntent.STOP  # "désinscription des sms": the messages, not a seat
-    if intent == TextIntent.CANCEL and _erases_data(words):
+    if intent == TextIntent.CANCEL and not has_acting_word(words) and _remembers(words):
+        return Reading(TextIntent.MY_BOOKINGS, confidence)  # "je ne me souviens plus de..."
+    if intent == TextIntent.CANCEL and (_erases_data(words) or _forgets_person(words)):
         intent = TextIntent.FORGET  # "remove my details": data, not a seat
     if intent in ACTING or (intent == TextIntent.NUMBER):
         if intent == TextIntent.NUMBER:
@@ -179,15 +229,56 @@ def _safe(
         if not _plausible(intent, words, confidence):
             return _next(intent, probabilities, words, mark)
     if intent == TextIntent.YES:
-        if all(word in THANKS for word in words) and not {"ok", "oui", "yes"} & set(words):
-            return Reading(TextIntent.UNKNOWN, confidence)
+        thanks_only = all(word in THANKS for word in words) and not {"oui", "yes"} & set(words)
+        if thanks_only and ("ok" not in words or THANKING & set(words)):
+            return Reading(TextIntent.UNKNOWN, confidence)  # "ok merci" closes a talk
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if negated(words):  # "je ne serai pas présente": not a yes; the next reading then
+        if negated(words) or any(w.startswith(AWAY) for w in words) or _darija_not(words):
+            # "je ne serai pas présente", "je serai absente": not a yes; the next reading then
             return _next(intent, probabilities, words, mark, TextIntent.NO)
         if confidence < SURE_YES or mark:
             return Reading(TextIntent.UNKNOWN, confidence)
     return Reading(intent, confidence)
+
+
+def _disturbed(words: list[str]) -> bool:
+    """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat."""
+    stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
+    return any(w.startswith(stems) for w in words)
+
+
+MEMORY = ("souvien", "rappel", "remember", "recall", "hatirla", "تذكر", "نسيت", "nsit", "3a9el")
+"""Not remembering one's booking asks to see it; it does not cancel it."""
+
+
+def _remembers(words: list[str]) -> bool:
+    return any(w.startswith(MEMORY) for w in words)
+
+
+ELSE_THAN_COMING = (
+    "talk", "speak", "parl", "konus", "nhder", "nhdr", "hder", "repond", "answer", "reflechi",
+    "think", "dusun", "nfker", "simpl", "explain", "expliq",
+)  # fmt: skip
+"""Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
+
+
+def _darija_not(words: list[str]) -> bool:
+    """'ma b9itch', 'ma ghadich': darija "ma ... ch" around a verb."""
+    return any(
+        i > 0 and words[i - 1] in ("ma", "mat", "m") and word.endswith(("ch", "sh"))
+        for i, word in enumerate(words)
+    )
+
+
+AWAY = ("absen", "empech", "imprevu", "unable", "unavailable")
+"""Words that say one will be away: never a yes, even beside "je serai"."""
+
+
+def _forgets_person(words: list[str]) -> bool:
+    """'beni unut', 'oubliez-moi', 'forget me': the person, not a seat."""
+    forgets = any(w.startswith(("unut", "forget", "oubli")) for w in words)
+    return forgets and erases_personal(words) and not acting_word_negated(words)
 
 
 def _erases_data(words: list[str]) -> bool:
@@ -207,6 +298,8 @@ def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     An erase must bear on data or on the person: "forget it" does not erase.
     """
     if intent == TextIntent.CANCEL and not has_acting_word(words):
+        if any(w.startswith(ELSE_THAN_COMING) for w in words):
+            return False  # "i can't talk now", "je vais réfléchir": not about coming
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL
@@ -244,7 +337,10 @@ YES_WORDS = frozenset(
      "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
-     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go"}
+     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go",
+     "acc", "yess", "reserve", "reservez", "prends", "works", "accepte", "accepter",
+     "accept", "agree", "kabul", "katiliyorum", "memnuniyetle", "pleasure", "nkoun", "نكون",
+     "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "come"}
 )  # fmt: skip
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
@@ -252,7 +348,9 @@ YES_WORDS = frozenset(
 YES_PHRASES = (
     "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
     "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
-    "ما كاين مشكل", "no worries", "pourquoi pas",
+    "ما كاين مشكل", "no worries", "pourquoi pas", "c bon", "veux bien", "do it", "count me in",
+    "book it",
+    "machi mochkil", "machi mouchkil", "mashi mochkil",
 )  # fmt: skip
 
 

@@ -95,7 +95,13 @@ def _reaches(between: list[str]) -> bool:
     return any(word in LINKS for word in after)
 
 
+ARABIC_PREFIXES = ("لل", "ول", "بال", "وال", "ل", "و", "ب", "ف")
+"""'للإلغاء', 'والحذف': a particle written onto the word."""
+
+
 def _acting(word: str) -> bool:
+    if any(word.startswith(p) and word[len(p) :].startswith(ACTING_STEMS) for p in ARABIC_PREFIXES):
+        return True
     return word.startswith(ACTING_STEMS) or bool(
         DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
     )
@@ -188,7 +194,8 @@ IDIOMS = (
     "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
     "no worries", "sorun yok", "sorun degil", "problem yok", "pourquoi pas", "why not",
     "ma kayn mouchkil", "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas",
-    "ma3lich", "pas mal",
+    "ma3lich", "pas mal", "machi mochkil", "machi mouchkil", "mashi mochkil", "ماشي مشكل",
+    "bla mochkil", "بلا مشكل",
 )  # fmt: skip
 
 

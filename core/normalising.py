@@ -66,10 +66,36 @@ SHARED: dict[str, str] = {
     "tesekkur": "tesekkurler", "sagol": "sagol", "eyv": "eyvallah", "nbr": "ne haber",
     "nslsn": "nasilsin", "bi": "bir", "bisi": "bir sey", "bisey": "bir sey",
     "slmlr": "selamlar", "kib": "kendine iyi bak", "yrdm": "yardim", "lutfn": "lutfen",
+    "iptl": "iptal", "gelcem": "gelecegim", "gelicem": "gelecegim", "gelcm": "gelecegim",
+    "gelemicem": "gelemeyecegim", "gelemiycem": "gelemeyecegim", "gelemiyom": "gelemiyorum",
+    "katilamicam": "katilamayacagim", "katilamiycam": "katilamayacagim", "olcak": "olacak",
+    "nasi": "nasil", "hyr": "hayir", "tmmdir": "tamamdir", "naber": "ne haber",
+    # more French SMS spellings
+    "kan": "quand", "kand": "quand", "koman": "comment", "komen": "comment", "cmb": "combien",
+    "pr": "pour", "ds": "dans", "vs": "vous", "nn": "non", "tkt": "t inquiete",
+    "jcrois": "je crois", "jpense": "je pense",
+    "jreserve": "je reserve", "jannule": "j annule", "jarrive": "j arrive",
+    "inscrite": "inscrite", "inscrt": "inscrit", "reservr": "reserver",
+    # more English texting
+    "wen": "when", "whn": "when", "wht": "what", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "cuz": "because", "coz": "because",
+    "sry": "sorry", "soz": "sorry", "gotta": "got to", "lemme": "let me", "hlp": "help",
+    "cn": "can", "cud": "could", "wud": "would", "shud": "should",
+    # Maghrebi Arabic in Latin letters: one spelling for each word
+    "wash": "wach", "wch": "wach", "kifash": "kifach", "kifch": "kifach", "kifache": "kifach",
+    "fou9ach": "fo9ach", "foqach": "fo9ach", "fo9ash": "fo9ach", "fu9ach": "fo9ach",
+    "fuqash": "fo9ach", "imta": "imta", "emta": "imta", "diali": "dyali", "dialy": "dyali",
+    "dyaly": "dyali", "dial": "dyal", "bgheet": "bghit", "bghet": "bghit", "bghyt": "bghit",
+    "afak": "3afak", "3fak": "3afak", "3afk": "3afak", "choukran": "chokran",
+    "shokran": "chokran", "shukran": "chokran", "chukran": "chokran", "mzian": "mzyan",
+    "mezyan": "mzyan", "mziana": "mzyana", "nqder": "n9der", "n9dar": "n9der",
+    "nqdar": "n9der", "nqderch": "n9derch", "n9drch": "n9derch", "nqdrch": "n9derch",
+    "n9darch": "n9derch", "ghedda": "ghda", "ghedwa": "ghda", "dba": "daba", "db": "daba",
+    "wakhha": "wakha", "wakah": "wakha", "wahka": "wakha", "waxxa": "wakha",
 }  # fmt: skip
 
 BY_LANGUAGE: dict[str, dict[str, str]] = {
-    "fr": {"g": "j ai", "n": "ne"},
+    "fr": {"g": "j ai", "n": "ne", "ya": "il y a"},
     "en": {"k": "ok", "kk": "ok"},
     "tr": {"s": "sey"},
     "ar": {},

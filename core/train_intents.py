@@ -73,7 +73,7 @@ def train(path: Path = TRAINING, only: list[tuple[str, str, str]] | None = None)
         labels += [intent, intent]
     vectoriser = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
     matrix = vectoriser.fit_transform(texts)
-    model = LogisticRegression(C=20.0, max_iter=3000)
+    model = LogisticRegression(C=40.0, max_iter=3000)
     model.fit(matrix, labels)
     classes = tuple(str(name) for name in model.classes_)
     weights: dict[str, tuple[float, dict[int, float]]] = {}

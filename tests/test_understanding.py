@@ -1,8 +1,9 @@
 """Understanding people in their own words: the held-out corpus, the rules, the safety policy.
 
-The held-out parts (tests/data/intents_heldout.csv, then intents_heldout2, 3 and 4, written later
-with other phrasings) are never used to build the classifier: ``core.train_intents`` reads
-only tests/data/intents_train.csv.
+The held-out part (tests/data/intents_heldout5.csv, written fresh with other phrasings, none
+found in the training part) is never used to build the classifier: ``core.train_intents``
+reads only tests/data/intents_train.csv. Earlier held-out parts, once measured and studied,
+were folded into the training part.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.support.factories import DATA
 
 TARGET = 0.95
 FLOOR = 0.85
-HELD_OUT = tuple(f"intents_heldout{n}.csv" for n in ("", "2", "3", "4"))
+HELD_OUT = ("intents_heldout5.csv",)
 """Measured held-out accuracy stays above this; the target is TARGET (see test below)."""
 DANGEROUS = {"yes", "cancel", "forget"}
 
@@ -182,3 +183,43 @@ def test_scrubbing_keeps_no_number_mail_or_name() -> None:
     assert "12345" not in text
     assert "@" not in text
     assert "Fatima" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("c'est quand mon atelier ?", "fr"), ("je suis bien inscrite ?", "fr"),
+     ("am i booked for friday?", "en"), ("what time is my class", "en"),
+     ("imta l'atelier dyali", "ar"), ("wach ana msjel", "ar"), ("فوقاش خاصني نجي", "ar"),
+     ("randevum ne zaman", "tr"), ("kayıtlı mıyım", "tr")],
+)  # fmt: skip
+def test_questions_about_ones_own_booking(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.MY_BOOKINGS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["comment annuler ma place ?", "si je suis inscrite, je peux venir avec ma fille ?",
+     "où se passe l'atelier ?", "can i come without a phone?"],
+)  # fmt: skip
+def test_how_where_and_if_are_no_questions_about_ones_own_booking(text: str) -> None:
+    assert read(text).intent != TextIntent.MY_BOOKINGS
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ok super", "yes"), ("evet tabii", "yes"), ("wakha", "yes"), ("طبعا", "yes"),
+     ("non merci", "no"), ("nope", "no"), ("oui ?", "unknown"), ("merci", "unknown"),
+     ("je serai absente", "cancel"), ("beni unut", "forget"),
+     ("laissez-moi tranquille", "stop")],
+)  # fmt: skip
+def test_short_answers_and_look_alikes(text: str, intent: str) -> None:
+    assert read(text).intent == TextIntent(intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [("fou9ach", "fo9ach"), ("kifash", "kifach"), ("diali", "dyali"), ("nqderch", "n9derch"),
+     ("gelcem", "gelecegim"), ("tmrw", "tomorrow"), ("koman", "comment")],
+)  # fmt: skip
+def test_more_sms_and_darija_spellings(text: str, plain: str) -> None:
+    assert normalise(text) == plain
