@@ -234,7 +234,9 @@ def _safe(
             return Reading(TextIntent.UNKNOWN, confidence)  # "ok merci" closes a talk
         if FAREWELLS & set(words) or not _says_yes(words):
             return Reading(TextIntent.UNKNOWN, confidence)
-        if negated(words) or any(w.startswith(AWAY) for w in words) or _darija_not(words):
+        if _brings_company(words):
+            return Reading(TextIntent.UNKNOWN, confidence)  # "je viendrai avec mes enfants"
+        if cannot(words) or any(w.startswith(AWAY) for w in words) or _darija_not(words):
             # "je ne serai pas présente", "je serai absente": not a yes; the next reading then
             return _next(intent, probabilities, words, mark, TextIntent.NO)
         if confidence < SURE_YES or mark:
@@ -258,7 +260,8 @@ def _remembers(words: list[str]) -> bool:
 
 ELSE_THAN_COMING = (
     "talk", "speak", "parl", "konus", "nhder", "nhdr", "hder", "repond", "answer", "reflechi",
-    "think", "dusun", "nfker", "simpl", "explain", "expliq",
+    "think", "dusun", "nfker", "simpl", "explain", "expliq", "figur", "manag", "writ", "typ",
+    "ecri", "tap", "sors", "servir", "use", "using",
 )  # fmt: skip
 """Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
 
@@ -352,6 +355,22 @@ YES_PHRASES = (
     "book it",
     "machi mochkil", "machi mouchkil", "mashi mochkil",
 )  # fmt: skip
+
+
+COMING_ONLY = frozenset(
+    {"viens", "viendrai", "serai", "coming", "come", "gelirim", "gelecegim", "geliyorum",
+     "olacagim", "nji", "ghanji", "نجي", "جاي", "ساحضر", "ساكون", "nkoun", "نكون"}
+)  # fmt: skip
+COMPANY = frozenset({"avec", "with", "m3a", "مع", "ile", "beraber", "birlikte", "ensemble"})
+
+
+def _brings_company(words: list[str]) -> bool:
+    """'je viendrai avec mes 2 enfants', 'eşimle geleceğim': who comes along, not a consent."""
+    coming_only = not {w for w in words if w in YES_WORDS} - COMING_ONLY
+    company = bool(COMPANY & set(words)) or any(
+        len(w) > 4 and w.endswith(("imle", "imla", "iyle", "yla", "yle")) for w in words
+    )
+    return coming_only and company
 
 
 def _says_yes(words: list[str]) -> bool:

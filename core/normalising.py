@@ -134,7 +134,22 @@ def normalise(text: str, language: str | None = None) -> str:
     for word in bare(text).split():
         word = squeeze(word)
         words.append(table.get(word) or SHARED.get(word) or word)
-    return " ".join(" ".join(words).split())
+    return " ".join(" ".join(_asking_ma(words)).split())
+
+
+ASKED_AFTER_MA = frozenset(
+    {"هو", "هي", "هذا", "هذه", "هاد", "هادا", "هادي", "الذي", "التي", "اللي", "معنى", "المقصود",
+     "المعنى", "اسم", "سبب", "نوع", "الفرق", "الهدف", "الغرض", "ذا", "ذلك", "تلك"}
+)  # fmt: skip
+"""Words after which Arabic "ما" asks "what" ("ما هذا؟", "ما هي الورشات"): no negation."""
+
+
+def _asking_ma(words: list[str]) -> list[str]:
+    """Interrogative "ما" is written "ماذا", so that it is never read as a negation."""
+    return [
+        "ماذا" if word == "ما" and i + 1 < len(words) and words[i + 1] in ASKED_AFTER_MA else word
+        for i, word in enumerate(words)
+    ]
 
 
 def is_question(text: str) -> bool:

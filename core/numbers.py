@@ -25,7 +25,8 @@ CARDINALS: dict[str, int] = {
     "سبعه": 7, "ثمانيه": 8, "تسعه": 9, "عشره": 10,
     "wahed": 1, "wa7ed": 1, "wahd": 1, "wa7d": 1, "jouj": 2, "zouj": 2, "joj": 2, "tnin": 2,
     "itnin": 2, "tlata": 3, "tleta": 3, "tlatha": 3, "reb3a": 4, "arba3a": 4, "khamsa": 5,
-    "setta": 6, "sab3a": 7,
+    "setta": 6, "sab3a": 7, "ربعه": 4, "ربعة": 4, "تلاتة": 3, "زوجه": 2, "خمسة": 5, "ستة": 6,
+    "rb3a": 4, "rab3a": 4, "arb3a": 4, "rba3a": 4, "tlta": 3, "khmsa": 5, "khemsa": 5, "sta": 6,
 }  # fmt: skip
 
 ORDINALS: dict[str, int] = {
@@ -46,6 +47,7 @@ ORDINALS: dict[str, int] = {
     "ثاني": 2, "الثالث": 3, "الثالثه": 3, "التالت": 3, "التالته": 3, "ثالث": 3, "الرابع": 4,
     "الرابعه": 4, "الخامس": 5, "الخامسه": 5, "السادس": 6, "السابع": 7,
     "lowel": 1, "lwla": 1, "louwel": 1, "tani": 2, "tania": 2, "talet": 3, "talta": 3,
+    "لول": 1, "اللول": 1, "لولى": 1, "اللولى": 1, "rab3": 4, "rabe3": 4, "khames": 5,
 }  # fmt: skip
 
 ANNOUNCERS = frozenset(

@@ -1,6 +1,6 @@
 """Understanding people in their own words: the held-out corpus, the rules, the safety policy.
 
-The held-out part (tests/data/intents_heldout5.csv, written fresh with other phrasings, none
+The held-out part (tests/data/intents_heldout6.csv, written fresh with other phrasings, none
 found in the training part) is never used to build the classifier: ``core.train_intents``
 reads only tests/data/intents_train.csv. Earlier held-out parts, once measured and studied,
 were folded into the training part.
@@ -24,7 +24,7 @@ from tests.support.factories import DATA
 
 TARGET = 0.95
 FLOOR = 0.85
-HELD_OUT = ("intents_heldout5.csv",)
+HELD_OUT = ("intents_heldout6.csv",)
 """Measured held-out accuracy stays above this; the target is TARGET (see test below)."""
 DANGEROUS = {"yes", "cancel", "forget"}
 
