@@ -285,7 +285,8 @@ def _forgets_person(words: list[str]) -> bool:
 
 
 def _erases_data(words: list[str]) -> bool:
-    data = any(w.startswith(("donnee", "data", "veri", "bilgi", "detail", "info")) for w in words)
+    data_stems = ("donnee", "data", "veri", "bilgi", "detail", "info", "fichier", "system")
+    data = any(w.startswith(data_stems) for w in words)
     return data and erases_personal(words) and not acting_word_negated(words)
 
 

@@ -265,7 +265,7 @@ def says_coming(words: list[str]) -> bool:
 ERASE_STEMS = (
     "effac", "supprim", "suppression", "supr", "oubli", "forget", "forgot", "delete", "erase",
     "wipe", "sil", "unut", "ms7", "mse7", "mss7", "tms7", "7ayed", "detrui", "remove", "retir",
-    "kaldir", "disparai",
+    "kaldir", "disparai", "cikar",
 )  # fmt: skip
 ARABIC_ERASE = ("مسح", "حذف", "انس", "حيد")
 PERSONAL = (
@@ -275,11 +275,12 @@ PERSONAL = (
     "list", "moi", "me", "beni", "etre", "be", "oubli", "droit", "right",
 )  # fmt: skip
 ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل")
-AMBIGUOUS_ERASE = ("remove", "retir", "kaldir")
+AMBIGUOUS_ERASE = ("remove", "retir", "kaldir", "cikar")
 """Verbs that take a seat away as well as data: they erase only with a data word."""
 DATA = (
     "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
-    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat",
+    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "fichier",
+    "database", "databas", "systeme", "system", "registre",
 )  # fmt: skip
 MESSAGES = (
     "sms", "message", "texto", "text", "abonne", "subscri", "abonelik", "aboneli", "mesaj",
