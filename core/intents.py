@@ -265,6 +265,9 @@ ELSE_THAN_COMING = (
 )  # fmt: skip
 """Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
 
+ACCEPTING = ("kabul", "accept", "agree", "onay", "موافق", "daccord", "d accord")
+"""Verbs of agreeing: negated, they refuse what was asked; they never cancel a seat."""
+
 
 def _darija_not(words: list[str]) -> bool:
     """'ma b9itch', 'ma ghadich': darija "ma ... ch" around a verb."""
@@ -304,6 +307,8 @@ def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     if intent == TextIntent.CANCEL and not has_acting_word(words):
         if any(w.startswith(ELSE_THAN_COMING) for w in words):
             return False  # "i can't talk now", "je vais réfléchir": not about coming
+        if any(w.startswith(ACCEPTING) for w in words):
+            return False  # "kabul etmiyorum", "i don't agree": a refusal, not a cancel
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL
