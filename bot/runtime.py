@@ -197,11 +197,14 @@ class Runtime:
             await self.app.updater.stop()  # no more polling
         if self.http is not None:
             await self.http.stop()  # no more requests; those in hand are answered
-        self.heartbeat.stop()
+        # No new tick; the running one is not cancelled: that would cut its send pass's
+        # deliveries between sending and marking, and they would go out again.
+        self.heartbeat.pause()
         if self.app is not None and self.app.running:
             await self.app.stop()  # handles the updates already taken
         # The sends in hand finish (or go back in the queue) while the channels still work.
         released = await self.engine.stop(self.settings.shutdown_grace_seconds)
+        self.heartbeat.stop()
         if self.app is not None and self.app._initialized:
             await self.app.shutdown()
         if self.provider is not None:

@@ -160,17 +160,22 @@ class Engine:
         abandon the rest and put their rows back in the queue; return how many went back."""
         self.sender.stop()
         try:
-            await asyncio.wait_for(self._idle(), grace_seconds)
+            await asyncio.wait_for(self._drained(), grace_seconds)
         except TimeoutError:
             self.sender.cancel()
-            await self._idle()
+            await self._drained()
         await self.settle()
         released = await self.sender.release()
         if released:
             log.info("%d outbox messages in hand were put back in the queue", released)
         return released
 
-    async def _idle(self) -> None:
-        """Return once no pass of the sender runs."""
+    async def _drained(self) -> None:
+        """Return once no pass of the sender runs and no delivery it started is running.
+
+        The deliveries are waited for on their own: the scheduler's stop may cancel the pass
+        that started them while they are still out, and a row that was sent but not yet
+        marked must not go back in the queue (it would go out twice)."""
         async with self._sending:
             pass
+        await self.sender.drain()

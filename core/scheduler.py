@@ -37,6 +37,11 @@ class Heartbeat:
         """Start waking up (inside a running event loop)."""
         self._scheduler.start()
 
+    def pause(self) -> None:
+        """Start no new tick; a tick that is running goes on to its end."""
+        if self._scheduler.running:
+            self._scheduler.pause()
+
     def stop(self) -> None:
         """Stop waking up."""
         if self._scheduler.running:

@@ -113,6 +113,11 @@ class OutboxSender:
         """Claim nothing more; the rows in hand are still delivered."""
         self._stopping = True
 
+    async def drain(self) -> None:
+        """Return once every delivery this sender started has ended (marked, or abandoned)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     def cancel(self) -> None:
         """Abandon the deliveries still running (their rows are then released)."""
         for task in self._tasks:
