@@ -217,15 +217,16 @@ async def test_when_meta_says_the_window_is_closed_the_notice_goes_as_its_templa
     await add_session(bot.db, capacity=4)
     phone = bot.phone()
     await book_by_taps(bot, phone)
-    clock.set(DUE - timedelta(hours=12))  # the bot counts the window open...
+    clock.set(DUE - timedelta(hours=3))
+    await phone.write("menu")  # Marie writes again: the bot counts the window open at DUE...
     async with bot.db.transaction() as session:
         booking = (await session.execute(select(Booking))).scalar_one()
         reminder_row = (
             await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
         ).scalar_one()
-        reminder_row.due_at = clock.now()
     bot.fake.close_window(MARIE)  # ...but Meta does not (131047)
     before = len(bot.fake.to(MARIE))
+    clock.set(DUE)  # the reminder falls due; the next tick sends it
     bot.runtime.engine.wake()
     sent = (await bot.fake.wait_for(MARIE, before + 1))[-1]
     assert (MARIE, 131047) in bot.fake.refused
