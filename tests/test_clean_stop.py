@@ -105,7 +105,7 @@ async def test_sigterm_during_a_fan_out_stops_cleanly(tmp_path: Path) -> None:
             await wait_until(api, lambda: sum(received(api).values()) >= 10, within=30)
         finally:
             process.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=45)
         log = stderr.decode()
         assert process.returncode == 0, log
         assert "SIGTERM received: stopping" in log
@@ -123,7 +123,7 @@ async def test_sigterm_during_a_fan_out_stops_cleanly(tmp_path: Path) -> None:
             await asyncio.sleep(0.5)  # two more ticks: nothing goes out twice
         finally:
             process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.communicate(), timeout=20)
+            await asyncio.wait_for(process.communicate(), timeout=45)
         assert process.returncode == 0
         assert set(received(api).values()) == {1}
         assert await statuses(url) == {OutboxStatus.SENT: PEOPLE}
