@@ -20,9 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.outbox import enqueue, mark
-from core.people import find_person
+from core.people import find_or_add_person, find_person
 from models import Booking, OutboxMessage, OutboxStatus, Person, SessionStatus, WorkshopSession
-from models.inserts import insert_ignore
 
 ORGANISERS = "organisers"
 """The channel of the inbox where alerts wait to be fanned out to each organiser."""
@@ -57,35 +56,10 @@ class Organisers:
         return [(TELEGRAM, str(i)) for i in self.telegram_ids] + [(EMAIL, e) for e in self.emails]
 
 
-async def _person(
-    session: AsyncSession, channel: str, address: str, now: datetime, name: str = ""
-) -> Person:
-    """The person known on ``channel`` by ``address``, created when new."""
-    person = await find_person(session, channel, address)
-    if person is None:
-        await insert_ignore(
-            session,
-            Person,
-            {
-                "channel": channel,
-                "external_id": address,
-                "name": name,
-                "language": "fr",
-                "unreachable": False,
-                "opted_out": False,
-                "created_at": now,
-                "last_seen_at": now,
-            },
-        )
-        person = await find_person(session, channel, address)
-        assert person is not None
-    return person
-
-
 async def keep_inbox(session: AsyncSession, organisers: Organisers, now: datetime) -> None:
     """The organisers' inbox exists while there is somebody to tell."""
     if organisers.addresses():
-        inbox = await _person(session, ORGANISERS, ORGANISERS, now)
+        inbox = await find_or_add_person(session, ORGANISERS, ORGANISERS, now)
         if now - inbox.last_seen_at >= timedelta(days=1):
             inbox.last_seen_at = now  # in use: not erased as an inactive person
     else:
@@ -173,7 +147,7 @@ async def fan_out(
     """Copy an alert to each organiser (once each); the inbox row is done."""
     copies = 0
     for channel, address in organisers.addresses():
-        person = await _person(session, channel, address, now)
+        person = await find_or_add_person(session, channel, address, now)
         copies += await enqueue(
             session,
             key=f"{row.key}>{person.id}",

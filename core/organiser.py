@@ -20,11 +20,10 @@ from core.dialog import SMS
 from core.errors import BookingError, UnknownBooking, UnknownSession
 from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, number_problem, text_problem
 from core.outbox import enqueue
-from core.people import find_person
+from core.people import find_or_add_person
 from core.phones import normalise_phone
 from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
-from models.inserts import insert_ignore
 
 BROADCAST = "broadcast"
 WALK_IN = "walkin"
@@ -90,22 +89,7 @@ async def register_walk_in(
         channel, address = SMS, number
     else:
         channel, address = WALK_IN, f"{WALK_IN}:{secrets.token_hex(8)}"
-    await insert_ignore(
-        session,
-        Person,
-        {
-            "channel": channel,
-            "external_id": address,
-            "name": name,
-            "language": "fr",
-            "unreachable": False,
-            "opted_out": False,
-            "created_at": now,
-            "last_seen_at": now,
-        },
-    )
-    person = await find_person(session, channel, address)
-    assert person is not None
+    person = await find_or_add_person(session, channel, address, now, name)
     return await book_seat(session, person, session_id, now, rule)
 
 

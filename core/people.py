@@ -79,3 +79,28 @@ async def get_or_create_person(
     if sender.name and person.name != sender.name[:128]:
         person.name = sender.name[:128]
     return person, created
+
+
+async def find_or_add_person(
+    session: AsyncSession, channel: str, address: str, now: datetime, name: str = ""
+) -> Person:
+    """The person known on ``channel`` by ``address``, created when new."""
+    person = await find_person(session, channel, address)
+    if person is None:
+        await insert_ignore(
+            session,
+            Person,
+            {
+                "channel": channel,
+                "external_id": address,
+                "name": name,
+                "language": "fr",
+                "unreachable": False,
+                "opted_out": False,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+        )
+        person = await find_person(session, channel, address)
+        assert person is not None
+    return person
