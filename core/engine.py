@@ -56,6 +56,8 @@ class Engine:
             organisers=Organisers.of(settings),
         )
         self._sending = asyncio.Lock()
+        self._ticking = asyncio.Lock()
+        self._stopping = False
         self._last_retention: datetime | None = None
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
@@ -64,7 +66,15 @@ class Engine:
         self._backup_warned = False
 
     async def tick(self) -> None:
-        """Scheduled work: plan reminders, expire seat offers, send, forget old update ids."""
+        """Scheduled work: plan reminders, expire seat offers, send, forget old update ids.
+
+        Once ``stop`` has begun, a tick does nothing more after the step it is in."""
+        if self._stopping:
+            return
+        async with self._ticking:
+            await self._tick()
+
+    async def _tick(self) -> None:
         now = self.clock.now()
         settings = self.settings
         since = self.plan_since(now)
@@ -86,8 +96,12 @@ class Engine:
         if since is None:
             self._last_full_plan = now
         self._last_plan = now
+        if self._stopping:
+            return
         await expire_due_offers(self.db, now, settings.offer_expiry_minutes)
         await self.send_due()
+        if self._stopping:
+            return
         await forget_old_updates(self.db, now)
         if self._last_retention is None or now - self._last_retention >= RETENTION_EVERY:
             await self.apply_retention(now)
@@ -157,7 +171,10 @@ class Engine:
 
     async def stop(self, grace_seconds: float) -> int:
         """Claim nothing more; let deliveries in hand finish for up to ``grace_seconds``,
-        abandon the rest and put their rows back in the queue; return how many went back."""
+        abandon the rest and put their rows back in the queue; return how many went back.
+
+        The running tick, if any, ends before this returns: nothing uses the database after."""
+        self._stopping = True
         self.sender.stop()
         try:
             await asyncio.wait_for(self._drained(), grace_seconds)
@@ -166,6 +183,8 @@ class Engine:
             await self._drained()
         await self.settle()
         released = await self.sender.release()
+        async with self._ticking:
+            pass  # the tick in hand stops after its step
         if released:
             log.info("%d outbox messages in hand were put back in the queue", released)
         return released
