@@ -129,8 +129,10 @@ def test_outbox_shows_what_is_queued(tmp_path: Path) -> None:
     book_through_the_flows(tmp_path, session_id)
     result = atelier(tmp_path, "outbox")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("pending: 1 | sending: 0 | sent: 0 | failed: 0")
-    assert "\treminder\tdue " in result.stdout
+    # Three days and one day before; the first is left out once its time has passed today.
+    reminders = result.stdout.count("\treminder\tdue ")
+    assert reminders in (1, 2)
+    assert result.stdout.startswith(f"pending: {reminders} | sending: 0 | sent: 0 | failed: 0")
 
 
 def test_move_then_cancel_a_session_queues_notices(tmp_path: Path) -> None:
