@@ -25,7 +25,7 @@ NAME = "understand"
 MESSAGES = 1000
 RUNS = 3
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-HELD_OUT = ("intents_heldout6.csv",)
+HELD_OUT = ("intents_heldout11.csv",)
 LOAD = (
     "import time; started = time.perf_counter(); "
     "from core import classifier, intents; classifier.shipped(); "

@@ -17,10 +17,13 @@ from rapidfuzz import fuzz, process
 
 from core import classifier
 from core.commands import INTENT_OF_NAME
+from core.data_questions import asks_about_data
+from core.done_elsewhere import OURS, done_elsewhere
 from core.negation import (
     about_messages,
     acting_word_negated,
     asks,
+    cancel_word,
     cannot,
     conditional,
     erases_personal,
@@ -32,9 +35,11 @@ from core.negation import (
 )
 from core.normalising import is_question, normalise
 from core.numbers import choice_number
-from core.own_booking import asks_about_own_booking
+from core.own_booking import asks_about_own_booking, wants_to_know
+from core.practical_questions import asks_practical
 from core.short_answers import THANKS as THANKING
 from core.short_answers import short_answer
+from core.topics import names_a_topic
 
 
 class TextIntent(enum.StrEnum):
@@ -163,17 +168,85 @@ def read(
     probabilities = (model or classifier.shipped()).probabilities(" ".join(words))
     best = max(probabilities, key=probabilities.__getitem__)
     reading = _safe(TextIntent(best), probabilities, words, mark)
-    if (
-        reading.intent != TextIntent.EXPLAIN
-        and not_understood(words)
-        and not has_acting_word(words)
-    ):
-        return Reading(TextIntent.EXPLAIN, max(probabilities["explain"], ENOUGH))
+    return _in_light_of(reading, words, mark, probabilities)
+
+
+def _in_light_of(
+    reading: Reading, words: list[str], mark: bool, probabilities: dict[str, float]
+) -> Reading:
+    """The classifier's reading, corrected by what the words clearly say around it."""
+    intent = reading.intent
+
+    def sure(of: TextIntent) -> Reading:
+        return Reading(of, max(probabilities[of.value], ENOUGH))
+
+    if intent in ACTING and done_elsewhere(words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "j'ai annulé chez le médecin"
+    if intent in CANCEL_OVERRIDES and (
+        cancels_our_booking(words, mark) and probabilities[TextIntent.CANCEL.value] >= ASIDE
+    ):  # "désinscrivez-moi de l'atelier WhatsApp": the topic named is the seat given up
+        return Reading(TextIntent.CANCEL, max(probabilities[TextIntent.CANCEL.value], SURE))
+    if intent != TextIntent.EXPLAIN and not_understood(words) and not has_acting_word(words):
+        return sure(TextIntent.EXPLAIN)
+    if intent == TextIntent.NO and acting_word_negated(words) and wants_to_know(words):
+        return sure(TextIntent.MY_BOOKINGS)  # "n'annulez pas, je veux juste savoir l'heure"
+    about_data = asks_about_data(words, mark)
+    if intent in ABOUT_ANYTHING and about_data:
+        return sure(TextIntent.PRIVACY)
+    if intent in SHOP_OVERRIDES and not about_data and asks_practical(words, mark):
+        return sure(TextIntent.HELP)
     own = asks_about_own_booking(words, mark) and not has_acting_word(words)
-    if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
-        mine = probabilities[TextIntent.MY_BOOKINGS.value]
-        return Reading(TextIntent.MY_BOOKINGS, max(mine, ENOUGH))
+    if own and intent in ABOUT_ANYTHING and reading.topic is None:
+        return sure(TextIntent.MY_BOOKINGS)
+    if (
+        intent in TOPIC_OVERRIDES
+        and reading.topic is None
+        and not has_acting_word(words)
+        and names_a_topic(words)
+    ):
+        return sure(TextIntent.SESSION)  # "le truc sur le CV", "the Canva one"
     return reading
+
+
+SHOP_OVERRIDES = frozenset(
+    {TextIntent.PRIVACY, TextIntent.UNKNOWN, TextIntent.MY_BOOKINGS, TextIntent.WORKSHOPS,
+     TextIntent.SESSION, TextIntent.MENU, TextIntent.EXPLAIN}
+)  # fmt: skip
+"""Readings that a question about the shop's number or hours turns into help."""
+CANCEL_OVERRIDES = frozenset(
+    {TextIntent.SESSION, TextIntent.UNKNOWN, TextIntent.WORKSHOPS, TextIntent.MY_BOOKINGS,
+     TextIntent.EXPLAIN, TextIntent.MENU}
+)  # fmt: skip
+"""Readings that a clear cancel of one's seat turns into a cancel (its confirmation screen)."""
+ASIDE = 0.1
+"""The classifier must see a cancel at least this likely for a cancel verb to be read."""
+
+
+LATE = ("retard", "tard", "late", "later", "gec", "m3ttal", "متاخر", "مطول")
+"""'Je ne pourrai pas venir à l'heure, je serai en retard': late, still coming."""
+
+
+def cancels_our_booking(words: list[str], mark: bool) -> bool:
+    """A cancel verb on a seat, a booking or a workshop ("désinscrivez-moi de l'atelier
+    WhatsApp"), a negated coming ("je vais pas pouvoir venir") or a seat given away ("3tiw
+    blasti l chi wa7ed"); neither asked about, set as a condition, nor done elsewhere."""
+    if conditional(words) or (asks(words, mark) and not polite_request(words)):
+        return False
+    if done_elsewhere(words):
+        return False
+    ours = any(word.startswith(OURS) for word in words)
+    explicit = cancel_word(words) and ours and not acting_word_negated(words)
+    not_coming = (
+        negated(words) and says_coming(words) and not any(w.startswith(LATE) for w in words)
+    )
+    given = gives_back(words) and ours
+    return explicit or not_coming or given
+
+
+TOPIC_OVERRIDES = frozenset(
+    {TextIntent.WORKSHOPS, TextIntent.UNKNOWN, TextIntent.HELP, TextIntent.MENU}
+)
+"""Readings that naming a workshop's topic turns into that workshop."""
 
 
 UNDERSTANDING = (
@@ -187,14 +260,40 @@ def not_understood(words: list[str]) -> bool:
     """Whether the message says the person did not understand (a negated verb of understanding)."""
     if "dunno" in words:
         return True
+    if len(words) <= 4 and any(w.startswith(MEANING) for w in words):
+        return True  # "wach t9sad ?", "ne demek", "tu veux dire quoi"
     at = [
-        i for i, w in enumerate(words) if w.startswith(UNDERSTANDING) or "فهم" in w or "فاهم" in w
+        i
+        for i, w in enumerate(words)
+        if (w.startswith(UNDERSTANDING) or "فهم" in w or "فاهم" in w) and _understands(words, i)
     ]
     if not at:
         return False
     return negated(words) or any(
         words[i].startswith(("anlama", "anlayama")) or "fhmt" in words[i] for i in at
     )
+
+
+MEANING = ("t9sad", "t9sd", "tqsad", "tqsd", "تقصد", "تقصدي", "ta3ni", "تعني", "demek", "kastin")
+""""What do you mean": asked alone, the screen was not understood."""
+GETTING = frozenset({"get", "got", "getting", "follow", "following"})
+GOT_WHAT = frozenset({"it", "that", "this", "you", "what", "anything", "ca", "meaning"})
+
+
+THANKED_FOR = ("تفهمكم", "لتفهمكم", "تفهمك", "لتفهمك", "anlayisiniz", "anlayisin")
+"""'Thank you for your understanding': no word of not understanding."""
+
+
+def _understands(words: list[str], index: int) -> bool:
+    """'Get' and 'follow' are verbs of understanding only with what is understood after them
+    ("i don't get it") or at the end: "my shift got moved" is not about understanding."""
+    if any(w.endswith(("dan", "den", "tan", "ten")) for w in words[max(0, index - 2) : index]):
+        return False  # "bilgisayardan pek anlamam": about computers, not this screen
+    if words[index].startswith(THANKED_FOR):
+        return False
+    if words[index] not in GETTING:
+        return True
+    return index + 1 == len(words) or words[index + 1] in GOT_WHAT
 
 
 ABOUT_ANYTHING = frozenset(
@@ -223,7 +322,9 @@ def _safe(
         if has_acting_word(words) and acting_word_negated(words):
             return Reading(TextIntent.NO, confidence)
         if conditional(words) or (asks(words, mark) and not polite_request(words)):
-            return Reading(TextIntent.HELP, confidence, topic=intent)
+            # "comment supprimer mes données ?" is answered by the privacy notice
+            about = TextIntent.PRIVACY if intent == TextIntent.FORGET else TextIntent.HELP
+            return Reading(about, confidence, topic=intent)
         if confidence < SURE:
             return Reading(TextIntent.UNKNOWN, confidence)
         if not _plausible(intent, words, confidence):
@@ -232,7 +333,7 @@ def _safe(
         thanks_only = all(word in THANKS for word in words) and not {"oui", "yes"} & set(words)
         if thanks_only and ("ok" not in words or THANKING & set(words)):
             return Reading(TextIntent.UNKNOWN, confidence)  # "ok merci" closes a talk
-        if FAREWELLS & set(words) or not _says_yes(words):
+        if FAREWELLS & set(words) or not _says_yes(words) or _not_for_us(words):
             return Reading(TextIntent.UNKNOWN, confidence)
         if _brings_company(words):
             return Reading(TextIntent.UNKNOWN, confidence)  # "je viendrai avec mes enfants"
@@ -244,10 +345,31 @@ def _safe(
     return Reading(intent, confidence)
 
 
+APOLOGIES = ("desole", "sorry", "excuse", "pardon", "ozur", "affedersin", "smeh", "سمح", "اسف")
+
+
+MISSENT = (
+    "meant for", "wrong person", "wrong number", "wrong chat", "ignore", "pas pour vous",
+    "ignorez", "mauvais numero", "mauvaise personne", "trompe de", "yanlis kisi",
+    "yanlis numara", "dikkate almayin", "ghalat", "machi lik", "ماشي ليك", "تجاهل",
+)  # fmt: skip
+"""A yes sent to the wrong chat, or to be ignored, is not consent."""
+
+
+def _not_for_us(words: list[str]) -> bool:
+    text = f" {' '.join(words)} "
+    return any(f" {phrase}" in text for phrase in MISSENT)
+
+
 def _disturbed(words: list[str]) -> bool:
-    """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat."""
+    """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat.
+
+    "Sorry to bother you", "désolée de vous déranger" apologise: they ask nothing."""
     stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
-    return any(w.startswith(stems) for w in words)
+    return any(
+        w.startswith(stems) and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        for i, w in enumerate(words)
+    )
 
 
 MEMORY = ("souvien", "rappel", "remember", "recall", "hatirla", "تذكر", "نسيت", "nsit", "3a9el")
@@ -309,6 +431,8 @@ def _plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "i can't talk now", "je vais réfléchir": not about coming
         if any(w.startswith(ACCEPTING) for w in words):
             return False  # "kabul etmiyorum", "i don't agree": a refusal, not a cancel
+        if any(w.startswith(LATE) for w in words):
+            return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL
@@ -347,7 +471,9 @@ YES_WORDS = frozenset(
      "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
      "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
      "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go",
-     "acc", "yess", "reserve", "reservez", "prends", "works", "accepte", "accepter",
+     "acc", "yess", "okie", "dokie", "ya", "wah", "ih", "saha", "sahha", "reserve",
+     "reservez", "prends",
+     "works", "accepte", "accepter",
      "accept", "agree", "kabul", "katiliyorum", "memnuniyetle", "pleasure", "nkoun", "نكون",
      "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "come"}
 )  # fmt: skip

@@ -11,12 +11,13 @@ import re
 
 ACTING_STEMS = (
     # cancel
-    "annul", "desinscri", "desist", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lgh", "l8",
-    "lghi", "nlgh", "tlgh", "vazgec",
+    "annul", "desinscri", "desist", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lghi", "lghit",
+    "lghaw", "l8", "nlgh", "tlgh", "vazgec", "durdur", "حيد",
     # erase
     "effac", "supprim", "oubli", "delete", "erase", "remove", "wipe", "forget", "sil", "unut",
     "امسح", "مسح", "احذف", "حذف", "تمسح", "تحذف", "انسى", "انس", "ms7", "mse7", "mss7", "tms7",
-    "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret",
+    "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret", "7bs", "7bes", "حبس", "وقف", "m7i",
+    "nm7i", "امحي",
     # other ways to give a seat back
     "enlev", "retir", "unbook", "unregist", "drop", "remove", "cikar", "rayez",
 )  # fmt: skip
@@ -29,7 +30,8 @@ EUROPEAN_STEMS = (
 
 CLAUSE_ENDS = frozenset(
     {"mais", "but", "ama", "fakat", "lakin", "لكن", "بس", "bas", "donc", "alors", "so", "then",
-     "puis", "ensuite", "sinon", "otherwise", "yoksa", "walakin", "ولكن", "par", "et", "and"}
+     "puis", "ensuite", "sinon", "otherwise", "yoksa", "walakin", "ولكن", "par", "et", "and",
+     "please", "plait", "lutfen", "3afak", "عافاك", "فضلك"}
 )  # fmt: skip
 """Words that close a clause: a negation before them does not reach past them."""
 
@@ -103,7 +105,8 @@ def _acting(word: str) -> bool:
     if any(word.startswith(p) and word[len(p) :].startswith(ACTING_STEMS) for p in ARABIC_PREFIXES):
         return True
     return word.startswith(ACTING_STEMS) or bool(
-        DARIJA_NEGATED.match(word) and any(stem in word for stem in ("lgh", "ms7", "mse7"))
+        DARIJA_NEGATED.match(word)
+        and any(stem in word for stem in ("lgh", "ms7", "mse7", "7bs", "7bes", "w9f", "wqf"))
     )
 
 
@@ -181,6 +184,24 @@ def acting_word_negated(words: list[str]) -> bool:
     )
 
 
+CANCEL_STEMS = (
+    "annul", "desinscri", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lghi", "nlgh", "tlgh",
+    "7ayed", "حيد", "unbook", "unregist",
+)  # fmt: skip
+"""Verbs that cancel a seat and nothing else."""
+
+
+def cancel_word(words: list[str]) -> bool:
+    """Whether a verb that cancels a seat is written (with an Arabic particle or not)."""
+    return any(
+        word.startswith(CANCEL_STEMS)
+        or any(
+            word.startswith(p) and word[len(p) :].startswith(CANCEL_STEMS) for p in ARABIC_PREFIXES
+        )
+        for word in words
+    )
+
+
 def has_acting_word(words: list[str]) -> bool:
     """Whether a word that would cancel, erase or stop is written at all."""
     return any(_acting(word) for word in words)
@@ -248,7 +269,19 @@ COMING = (
 """Beginnings of words that say one comes: without a negation they never cancel."""
 
 
-GIVING_BACK = ("liber", "free", "donne", "give", "verin", "laisse", "leave", "اعطي")
+GIVING_BACK = (
+    "liber",
+    "free",
+    "donne",
+    "give",
+    "verin",
+    "laisse",
+    "leave",
+    "اعطي",
+    "عطي",
+    "3ti",
+    "a3ti",
+)
 """Beginnings of words that give a seat back: "libérez ma place", "give my seat away"."""
 
 
@@ -265,7 +298,8 @@ def says_coming(words: list[str]) -> bool:
 ERASE_STEMS = (
     "effac", "supprim", "suppression", "supr", "oubli", "forget", "forgot", "delete", "erase",
     "wipe", "sil", "unut", "ms7", "mse7", "mss7", "tms7", "7ayed", "detrui", "remove", "retir",
-    "kaldir", "disparai", "cikar",
+    "kaldir", "disparai", "cikar", "enlev", "kapat", "ferm", "close", "m7i", "m7a", "nm7i",
+    "امحي", "محي",
 )  # fmt: skip
 ARABIC_ERASE = ("مسح", "حذف", "انس", "حيد")
 PERSONAL = (
@@ -274,13 +308,13 @@ PERSONAL = (
     "tout", "everything", "all", "hepsi", "her", "fichier", "file", "trace", "sistem", "liste",
     "list", "moi", "me", "beni", "etre", "be", "oubli", "droit", "right",
 )  # fmt: skip
-ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل")
-AMBIGUOUS_ERASE = ("remove", "retir", "kaldir", "cikar")
+ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل", "نمره", "نمرتي")
+AMBIGUOUS_ERASE = ("remove", "retir", "kaldir", "cikar", "enlev", "kapat", "ferm", "close")
 """Verbs that take a seat away as well as data: they erase only with a data word."""
 DATA = (
     "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
     "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "fichier",
-    "database", "databas", "systeme", "system", "registre",
+    "database", "databas", "systeme", "system", "registre", "everything", "kolchi", "hepsini",
 )  # fmt: skip
 MESSAGES = (
     "sms", "message", "texto", "text", "abonne", "subscri", "abonelik", "aboneli", "mesaj",

@@ -21,6 +21,9 @@ _ARABIC_LETTERS = str.maketrans(
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _NOT_WORD = re.compile(r"[\W_]+")
 _QUESTION = re.compile(r"[?¿؟]")
+_CV = re.compile(r"\bC\.?V\b")
+_OUAIS = re.compile(r"^ou?a+i+[sp]?$|^oua+i*[sp]$")
+"""'ouaiis', 'ouaip', 'oaais': the many spellings of "ouais"."""
 
 # One table for every language: the words in it mean the same wherever they are written.
 # Words that differ by language sit in the language's own table below.
@@ -39,7 +42,8 @@ SHARED: dict[str, str] = {
     "slt": "salut", "bjr": "bonjour", "bsr": "bonsoir", "cc": "coucou", "bjour": "bonjour",
     "cv": "ca va", "mrc": "merci", "mrci": "merci", "mci": "merci", "msi": "merci",
     "dac": "d accord", "dacc": "d accord", "daccord": "d accord", "dak": "d accord",
-    "ok": "ok", "okay": "ok", "oki": "ok", "okk": "ok", "okey": "ok",
+    "ok": "ok", "okay": "ok", "oki": "ok", "okk": "ok", "okey": "ok", "okok": "ok",
+    "okayy": "ok", "oke": "ok",
     "nrml": "normal", "nrmlt": "normalement", "pk": "pourquoi", "pq": "pourquoi",
     "pcq": "parce que", "pck": "parce que", "qd": "quand", "qnd": "quand",
     "bcp": "beaucoup", "tjr": "toujours", "tjrs": "toujours", "dsl": "desole",
@@ -73,7 +77,8 @@ SHARED: dict[str, str] = {
     # more French SMS spellings
     "kan": "quand", "kand": "quand", "koman": "comment", "komen": "comment", "cmb": "combien",
     "pr": "pour", "ds": "dans", "vs": "vous", "nn": "non", "tkt": "t inquiete",
-    "jcrois": "je crois", "jpense": "je pense",
+    "jcrois": "je crois", "jpense": "je pense", "kesk": "qu est ce que",
+    "keske": "qu est ce que", "kesako": "qu est ce que c est", "keskia": "qu est ce qu il y a",
     "jreserve": "je reserve", "jannule": "j annule", "jarrive": "j arrive",
     "inscrite": "inscrite", "inscrt": "inscrit", "reservr": "reserver",
     # more English texting
@@ -95,7 +100,7 @@ SHARED: dict[str, str] = {
 }  # fmt: skip
 
 BY_LANGUAGE: dict[str, dict[str, str]] = {
-    "fr": {"g": "j ai", "n": "ne", "ya": "il y a"},
+    "fr": {"g": "j ai", "n": "ne", "ya": "il y a", "we": "ouais", "wai": "ouais", "wey": "ouais"},
     "en": {"k": "ok", "kk": "ok"},
     "tr": {"s": "sey"},
     "ar": {},
@@ -131,10 +136,27 @@ def normalise(text: str, language: str | None = None) -> str:
     """The plain form of a message: what every reading of it starts from."""
     table = BY_LANGUAGE.get(language or "", {})
     words: list[str] = []
+    text = _CV.sub(" curriculum ", text)  # "CV" in capitals is never "ça va"
     for word in bare(text).split():
         word = squeeze(word)
+        if _OUAIS.match(word):
+            word = "ouais"
         words.append(table.get(word) or SHARED.get(word) or word)
-    return " ".join(" ".join(_asking_ma(words)).split())
+    return " ".join(" ".join(_asking_ma(_curriculum(words))).split())
+
+
+ARTICLES = frozenset(
+    {"le", "un", "mon", "ton", "son", "du", "de", "d", "l", "my", "a", "the", "your", "ce",
+     "votre", "faire", "atelier", "write", "sur"}
+)  # fmt: skip
+
+
+def _curriculum(words: list[str]) -> list[str]:
+    """'mon cv', 'atelier CV': a curriculum vitae; 'slt cv' is "ça va" (the SMS table's)."""
+    return [
+        "cv" if word == "ca va" and i > 0 and words[i - 1] in ARTICLES else word
+        for i, word in enumerate(words)
+    ]
 
 
 ASKED_AFTER_MA = frozenset(

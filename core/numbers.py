@@ -45,7 +45,10 @@ ORDINALS: dict[str, int] = {
     # Arabic and darija
     "الاول": 1, "الاولى": 1, "اول": 1, "الثاني": 2, "الثانيه": 2, "التاني": 2, "التانيه": 2,
     "ثاني": 2, "الثالث": 3, "الثالثه": 3, "التالت": 3, "التالته": 3, "ثالث": 3, "الرابع": 4,
-    "الرابعه": 4, "الخامس": 5, "الخامسه": 5, "السادس": 6, "السابع": 7,
+    "الرابعه": 4, "الخامس": 5, "الخامسه": 5, "السادس": 6, "السابع": 7, "الثامن": 8,
+    "التاسع": 9, "العاشر": 10, "رابع": 4, "خامس": 5, "سادس": 6, "سابع": 7, "ثامن": 8, "تاسع": 9,
+    "عاشر": 10, "التامن": 8, "السادسه": 6, "السابعه": 7, "الثامنه": 8, "التاسعه": 9,
+    "العاشره": 10, "ثالثه": 3, "رابعه": 4, "خامسه": 5, "سادسه": 6, "ثانيه": 2,
     "lowel": 1, "lwla": 1, "louwel": 1, "tani": 2, "tania": 2, "talet": 3, "talta": 3,
     "لول": 1, "اللول": 1, "لولى": 1, "اللولى": 1, "rab3": 4, "rabe3": 4, "khames": 5,
 }  # fmt: skip
@@ -54,13 +57,19 @@ ANNOUNCERS = frozenset(
     {"le", "la", "l", "numero", "num", "no", "n", "nr", "nb", "choix", "option", "reponse",
      "je", "j", "prends", "prend", "veux", "voudrais", "choisis", "choisi", "mets", "pour",
      "c", "est", "ce", "sera", "alors", "ben", "euh", "bah", "bon", "moi", "plutot", "celui",
-     "celle", "ci", "atelier",
+     "celle", "ci", "atelier", "en", "proposition", "ligne", "case", "heu", "hmm",
+    "crois", "pense", "prendrai", "choisirai", "opte", "opterai", "retiens", "dirais", "dis",
+    "de", "liste", "list", "of", "m", "interesse", "interests", "umm", "mmm", "euhh",
      "the", "number", "choice", "i", "ll", "take", "want", "pick", "choose", "go", "with",
-     "id", "like", "it", "s", "is", "one", "please", "ok", "lets", "let",
+     "id", "like", "it", "s", "is", "one", "please", "ok", "lets", "let", "line", "row",
+    "item", "um", "uh", "think", "guess", "d", "would", "prefer",
      "numara", "numarali", "secenek", "sik", "istiyorum", "seciyorum", "sectim", "olsun",
-     "tane", "sayi", "bence", "rakam", "cevap",
+     "tane", "sayi", "bence", "rakam", "cevap", "galiba", "sanirim", "secerim", "alayim",
+     "alirim", "olan", "sira", "siradaki",
      "رقم", "الرقم", "اختار", "اريد", "بغيت", "نختار", "bghit", "nakhod", "nkhtar", "khtar",
-     "raqm", "ra9m", "n3am", "hada", "hadi", "ana", "اختيار", "ال"}
+     "raqm", "ra9m", "rqm", "r9m", "n3am", "hada", "hadi", "ana", "اختيار", "ال", "أريد",
+     "ابغى", "نبغي", "اخترت", "ناخد", "اخذ", "الخيار", "الاختيار", "ديال", "dyal", "lwa7d",
+     "اظن", "ربما"}
 )  # fmt: skip
 """Words that may stand around a choice number without changing it into something else."""
 
@@ -69,7 +78,7 @@ SOFTENERS = frozenset(
      "thanks", "thank", "you", "lutfen", "tesekkurler", "sagol", "من", "فضلك", "شكرا", "afak",
      "3afak", "عفاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah",
      "choukran", "chokran", "shukran", "bien", "sur", "oui",
-     "yes", "evet", "dir", "dur", "tir", "tur"}
+     "yes", "evet", "dir", "dur", "tir", "tur", "a", "ya"}
 )  # fmt: skip
 
 NOT_A_CHOICE_AFTER = frozenset(
@@ -110,7 +119,7 @@ TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "
 
 def choice_number(words: list[str]) -> int | None:
     """The choice a message picks, when it clearly picks one and only one."""
-    if not words or len(words) > 8:
+    if not words or len([w for w in words if w not in SOFTENERS]) > 8:
         return None
     found: list[tuple[int, int]] = [
         (i, value) for i, word in enumerate(words) if (value := value_of(word)) is not None
@@ -129,5 +138,6 @@ def choice_number(words: list[str]) -> int | None:
             return None
     if len(words) > 1 and value == 1 and words[index] in ("un", "une", "bir", "one"):
         # "un" or "bir" with other words is an article more often than a choice
-        return None if not any(w in ("numero", "choix", "number", "numara") for w in words) else 1
+        announced = ("numero", "choix", "number", "numara", "option", "choice", "secenek")
+        return 1 if any(w in announced for w in words) else None
     return value

@@ -33,7 +33,8 @@ STATUS = (
     "suis note", "suis bien note", "suis sur la liste", "suis prevu", "j ai reserve",
     "ai une place", "suis enregistre", "m avez enregistre", "m a inscrit", "m a bien inscrit",
     "am i registered", "am i booked", "am i signed", "am i on", "am i down", "am i in",
-    "did i book", "have i got a place", "do i have a booking", "do i have a place",
+    "did i book", "have i got a place", "signed up for", "i signed up", "ai combien",
+    "combien d ateliers", "what i booked", "do i have a booking", "do i have a place",
     "what did i book", "what did i sign", "i booked", "have i booked", "what have i booked",
     "msjel", "msajal", "tsjlt", "tsajalt", "sjeltouni", "tsjjlt", "t9iyadt", "مسجل",
     "تسجلت", "سجلتوني", "تم تسجيلي", "تقيدت", "kayitli miyim", "kaydim var",
@@ -50,10 +51,33 @@ ASKING_TIME = frozenset(
      "متى", "zaman", "kac", "kacta", "saat"}
 )  # fmt: skip
 COMING = (
-    "je dois venir", "dois je venir", "faut venir", "je dois etre", "je viens", "i come",
+    "je dois venir", "dois je venir", "faut venir", "je dois etre", "je viens a", "i come",
     "should i come", "do i come", "need to come", "have to come", "i be there", "to be there",
     "khasni nji", "khassni nji", "خاصني نجي", "نجي", "nji", "nkoun", "نكون", "gelmem",
     "gelmeliyim", "gelecegim", "olmaliyim", "olmam",
+)  # fmt: skip
+
+
+OTHER_APPOINTMENTS = (
+    "medecin", "docteur", "dentiste", "hopital", "coiffeur", "doctor", "dentist", "hospital",
+    "mediatheque", "bibliotheque", "library", "pole emploi", "france travail", "club", "ecole",
+    "school", "gym", "universite", "university", "fac",
+    "doktor", "hastane", "kuafor", "طبيب", "الطبيب", "المستشفى", "tbib", "sbitar",
+)  # fmt: skip
+
+
+FOR_ME = ("pour moi", "for me", "benim icin", "liya", "ليا")
+
+
+def _dated(words: list[str]) -> bool:
+    """A day or a time: "demain", "14h", "the 12th", "samedi"."""
+    return any(any(c.isdigit() for c in w) or w in TIME_WORDS or w in DAYS for w in words)
+
+
+DAYS = frozenset(
+    {"demain", "tomorrow", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+     "dimanche", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "yarin", "ghda", "غدا", "غدوه"}
 )  # fmt: skip
 
 
@@ -73,8 +97,10 @@ def names_own_booking(words: list[str]) -> bool:
 
 SHORT = 4
 """'mes ateliers', 'my next class': naming one's own bookings alone asks to see them."""
+WHERE = frozenset({"where", "fin", "فين", "nereye", "nerede", "ou", "اين", "وين", "fine"})
+"""Where: about one's own workshop ("yarınki kursum nerede"), or else about the shop."""
 ELSEWHERE = frozenset(
-    {"where", "fin", "فين", "nereye", "nerede", "adresse", "address", "peux", "peut",
+    {"adresse", "address", "peux", "peut",
      "can", "could", "n9der", "nqder", "نقدر", "يمكنني", "يمكن", "si", "if", "ila", "اذا",
      "الا", "ممكن", "لو",
      "comment", "how", "kifach", "كيفاش", "كيف", "nasil", "sans", "without", "bla", "بلا"}
@@ -85,7 +111,15 @@ ELSEWHERE = frozenset(
 def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
     """Whether the message asks about the person's own booking: its date, time or status."""
     text = f" {' '.join(words)} "
-    if ELSEWHERE & set(words) or (" ou " in text and not _has(text, ("ou pas", "ou non"))):
+    if any(word.startswith(OTHER_APPOINTMENTS) for word in words) or " travail " in text:
+        return False  # "doktor randevum 2 nisanda": another appointment
+    if question_mark and _has(text, FOR_ME) and _dated(words):
+        return True  # "c bien demain 14h pour moi ?", "is it the 12th or 13th for me?"
+    if WHERE & set(words) and not ELSEWHERE & set(words) and names_own_booking(words):
+        return True  # "où est mon atelier", "where is my class", "kursum nerede"
+    if ELSEWHERE & set(words) or WHERE & set(words) - {"ou"}:
+        return False
+    if " ou " in text and not _has(text, ("ou pas", "ou non")):
         return False
     if _has(text, STATUS):
         return True
@@ -94,3 +128,15 @@ def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
         return True
     asking = question_mark or bool(ASKING_TIME & set(words))
     return asking and _has(text, COMING)
+
+
+KNOWING = (
+    "savoir", "connaitre", "verifi", "know", "check", "ogren", "bilmek", "bileyim", "n3ref",
+    "n3rf", "نعرف", "اعرف", "أعرف", "معرفه",
+)  # fmt: skip
+"""Verbs of wanting to know: beside a negated cancel, the person asks about their booking."""
+
+
+def wants_to_know(words: list[str]) -> bool:
+    """'je veux juste savoir l'heure', 'i just want to check the time', 'saati öğrenmek'."""
+    return any(word.startswith(KNOWING) for word in words)

@@ -16,9 +16,15 @@ PLAIN_YES = frozenset(
      "peki", "aynen", "نعم", "اه", "ايوا", "ايوه", "واخا", "وخا", "ايه", "اكيد", "طبعا", "موافق",
      "حسنا", "تمام", "wakha", "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "daccord",
      "absolument", "evidemment", "carrement", "volontiers", "affirmatif", "absolutely",
-     "definitely", "alright", "certainly", "bien sur", "of course", "d accord", "tout a fait"}
+     "definitely", "alright", "certainly", "bien sur", "of course", "d accord", "tout a fait",
+     "we", "wai", "okok", "okey", "okay okay", "oke", "iyi", "tabiki", "tabiiki", "ya", "wah",
+     "ih", "saha", "sahha", "ah ih", "ih saha", "wah saha", "okie", "dokie", "okidoki",
+     "okie dokie"}
 )  # fmt: skip
-PLAIN_NO = frozenset({"non", "no", "nope", "nan", "hayir", "لا", "nop", "non non"})
+PLAIN_NO = frozenset(
+    {"non", "no", "nope", "nan", "hayir", "لا", "nop", "non non", "la2", "lla", "nah", "naan",
+     "nn", "sans facon", "no thanks", "yok", "niet", "nein", "nada"}
+)  # fmt: skip
 POLITE = frozenset(
     {"merci", "thanks", "thank", "you", "please", "lutfen", "3afak", "عافاك", "tesekkurler",
      "tesekkur", "sagol", "sagolun", "chokran", "شكرا", "s", "il", "vous", "te", "plait", "bien",
@@ -39,6 +45,8 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     text = " ".join(words)
     pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
     said = set(words) | pairs
+    if text in PLAIN_NO:
+        return "no"
     if PLAIN_NO & said and all(w in POLITE or w in PLAIN_NO for w in words):
         return "no" if not PLAIN_YES & set(words) else None
     if not PLAIN_YES & said or negated(words):

@@ -337,8 +337,6 @@ async def _screen(flow: Flow, reading: Reading) -> Reply | None:
     intent, topic = reading.intent, reading.topic
     if intent == TextIntent.CANCEL or (intent == TextIntent.HELP and topic == TextIntent.CANCEL):
         return await cancel.start(flow)  # a screen that asks to confirm, never an act
-    if intent == TextIntent.HELP and topic == TextIntent.FORGET:
-        return privacy.notice(flow)
     if intent == TextIntent.FORGET:
         return privacy.ask(flow)
     if intent == TextIntent.MY_BOOKINGS:

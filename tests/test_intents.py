@@ -36,7 +36,8 @@ def test_numbers_as_digits_or_words() -> None:
     assert number_of("2") == 2
     assert number_of("le 3") == 3
     assert number_of("deux") == 2
-    assert number_of("je veux le numéro 2 svp merci") is None
+    assert number_of("je veux le numéro 2 svp merci") == 2  # words around it, issue 13
+    assert number_of("je veux 2 places pour le numéro 3") is None
 
 
 def test_commands_and_deep_links() -> None:
