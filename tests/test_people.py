@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
@@ -13,11 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import core.people
+from core.booking_for_others import ForThemself, book_for_other
 from core.dialog import PHONE_CHANNELS, SMS, WHATSAPP, Sender
 from core.people import find_or_add_person, get_or_create_person
+from core.reminders import ReminderRule
 from models import Database, Person
 from models.people import PHONE_CHANNELS as INDEXED_CHANNELS
-from tests.support.factories import NOW
+from tests.support.factories import NOW, add_session
 
 NUMBER = "+33612345678"
 
@@ -133,3 +136,20 @@ async def test_the_person_follows_the_number_to_the_channel_used_last(db: Databa
     async with db.transaction() as session:
         count = (await session.execute(select(func.count()).select_from(Person))).scalar_one()
     assert count == 1
+
+
+async def test_booking_for_a_number_known_on_whatsapp_books_that_person(db: Database) -> None:
+    """A helper gives the number of someone who writes on WhatsApp: the seat is theirs, not
+    a second person's; and a booker on WhatsApp giving their own number is told so."""
+    session_id = await add_session(db)
+    rule = ReminderRule(ZoneInfo("Europe/Paris"), time(10))
+    async with db.transaction() as session:
+        josiane, _ = await get_or_create_person(session, Sender(WHATSAPP, NUMBER), "fr", NOW)
+        helper = await find_or_add_person(session, "telegram", "42", NOW, "Karim")
+        seat = await book_for_other(
+            session, helper, session_id, "Josiane", "06 12 34 56 78", NOW, rule
+        )
+        assert (seat.person_id, seat.booked_by_id) == (josiane.id, helper.id)
+        with pytest.raises(ForThemself):
+            await book_for_other(session, josiane, session_id, "Moi", "0612345678", NOW, rule)
+    assert [p.channel for p in await people_of(db, NUMBER)] == [WHATSAPP]
