@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import book_seat
-from core.dialog import SMS
+from core.dialog import PHONE_CHANNELS, SMS
 from core.errors import BookingError
 from core.people import GUEST, find_person
 from core.phones import normalise_phone
@@ -67,8 +67,8 @@ async def book_for_other(
         if number is None:
             raise NotAMobileNumber()
         channel, address = SMS, number
-        if (booker.channel, booker.external_id) == (channel, address):
-            raise ForThemself()
+        if booker.channel in PHONE_CHANNELS and booker.external_id == address:
+            raise ForThemself()  # their own number, whichever phone channel they write on
     else:
         channel, address = GUEST, f"{GUEST}:{booker.id}:{name.casefold()}"
     await insert_ignore(

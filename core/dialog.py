@@ -15,7 +15,8 @@ WHATSAPP = "whatsapp"
 """The WhatsApp channel's name."""
 
 PHONE_CHANNELS = frozenset({SMS, WHATSAPP})
-"""Channels that know a person by their phone number: one number is one person."""
+"""Channels that know a person by their phone number: one number is one person (the
+database's index on the number names the same channels: ``models.people.PHONE_CHANNELS``)."""
 
 
 def text_variant(channel: str) -> str | None:

@@ -16,11 +16,12 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     """The person known on ``channel`` by ``external_id``, if any.
 
     A phone number is one person on every phone channel (SMS, WhatsApp): their row keeps
-    the channel they used last, where their notices go.
+    the channel they used last, where their notices go. The database holds at most one
+    row per number on those channels (the index ``uq_people_phone_number``).
     """
     channels = PHONE_CHANNELS if channel in PHONE_CHANNELS else {channel}
     query = select(Person).where(Person.channel.in_(channels), Person.external_id == external_id)
-    return (await session.execute(query)).scalars().first()
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 GUEST = "guest"
@@ -52,6 +53,11 @@ async def get_or_create_person(
 
     A known person costs one query; the person row is written only when something
     changed (a new name, reachable again, first message in an hour).
+
+    Two first contacts at once (the first SMS and the first WhatsApp message of one
+    number, on two instances) both insert; the unique keys let one row in, the other
+    insert does nothing (on PostgreSQL it waits for the first to commit), and both read
+    back that one row.
     """
     person = await find_person(session, sender.channel, sender.external_id)
     created = False

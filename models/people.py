@@ -1,23 +1,44 @@
-"""People who talk to the bot, on one channel each."""
+"""People who talk to the bot, on one channel each; one phone number is one person."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
+PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
+"""Channels that know a person by their phone number: one number is one person on all of
+them, kept so by the unique index ``uq_people_phone_number``."""
+
+_QUOTED = ", ".join(f"'{name}'" for name in sorted(PHONE_CHANNELS))
+_PHONE_SQL = f"channel IN ({_QUOTED})"
+
 
 class Person(Base):
-    """Someone known by their channel and their address on it (chat id, phone number)."""
+    """Someone known by their channel and their address on it (chat id, phone number).
+
+    On the phone channels the number alone is unique: the first SMS and the first WhatsApp
+    message of one number, arriving at the same instant, cannot make two people.
+    """
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index(
+            "uq_people_phone_number",
+            "external_id",
+            unique=True,
+            sqlite_where=text(_PHONE_SQL),
+            postgresql_where=text(_PHONE_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
+    """Where their messages go: on the phone channels, the one they used last."""
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(128), default="")
     language: Mapped[str] = mapped_column(String(8), default="fr")
