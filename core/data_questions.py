@@ -15,7 +15,8 @@ DATA_WORDS = (
 MY_NUMBER = (
     "mon numero", "mon numero de telephone", "my number", "my phone number", "my details",
     "numeram", "numaram", "telefon numaram", "numarami", "رقمي", "رقم هاتفي",
-    "numero dyali", "ra9m dyali", "nimero dyali", "mes infos", "my info",
+    "numero dyali", "ra9m dyali", "nimero dyali", "mes infos", "my info", "mon nom", "my name",
+    "ismimi", "ismim", "adimi", "adim", "smiti", "اسمي", "سميتي",
 )  # fmt: skip
 HANDLING = (
     "garde", "conserv", "stock", "utilis", "sert", "fait", "voit", "voir", "partag", "vend",
@@ -24,7 +25,8 @@ HANDLING = (
     "تستخدم", "يستخدم", "محمي", "محميه", "تشارك", "يشوف", "kat7tafdo", "katst3mlo",
     "ydir", "tdir", "dirtu", "supprim", "effac", "delete", "erase", "sil", "حذف", "مسح",
     "ms7", "nms7", "kaldir", "where", "go", "ou", "qui", "who", "kim", "شكون", "من", "تفعل",
-    "تدير", "ديرو", "كديرو", "katdiro",
+    "تدير", "ديرو", "كديرو", "katdiro", "besoin", "need", "demand", "ask", "why", "pourquoi",
+    "neden", "niye", "علاش", "لماذا", "3lach",
 )  # fmt: skip
 
 

@@ -24,9 +24,22 @@ ELSEWHERE = (
 OURS = (
     "atelier", "place", "inscription", "reservation", "seance", "cours", "formation", "seat",
     "booking", "workshop", "class", "session", "spot", "kurs", "atolye", "kayit", "kaydim",
-    "yer", "ورشه", "الورشه", "حجز", "تسجيل", "بلاص", "blas", "lblasa", "sms", "message",
+    "yer", "ورشه", "حجز", "تسجيل", "بلاص", "blas", "lblasa", "sms", "message", "rezervasyon",
 )  # fmt: skip
 """Nouns of what the bot keeps: a past act on them may well be about the bot."""
+
+
+ARABIC_PARTICLES = ("فال", "بال", "وال", "لل", "ال", "ف", "ب", "و")
+
+
+def names_ours(words: list[str]) -> bool:
+    """Whether a word names what the bot keeps ("البلاصة", "فالورشة" with their particles)."""
+    for word in words:
+        if word.startswith(OURS):
+            return True
+        if any(word.startswith(p) and word[len(p) :].startswith(OURS) for p in ARABIC_PARTICLES):
+            return True
+    return False
 
 
 def done_elsewhere(words: list[str]) -> bool:
@@ -35,4 +48,4 @@ def done_elsewhere(words: list[str]) -> bool:
     text = f" {' '.join(words)} "
     if not any(f" {phrase}" in text for phrase in DONE):
         return False
-    return any(w.startswith(ELSEWHERE) for w in words) or not any(w.startswith(OURS) for w in words)
+    return any(w.startswith(ELSEWHERE) for w in words) or not names_ours(words)

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from core import classifier
 from core.commands import INTENT_OF_NAME
 from core.data_questions import asks_about_data
-from core.done_elsewhere import OURS, done_elsewhere
+from core.done_elsewhere import done_elsewhere, names_ours
 from core.negation import (
     about_messages,
     acting_word_negated,
@@ -27,6 +27,7 @@ from core.negation import (
     cannot,
     conditional,
     erases_personal,
+    erases_seat,
     gives_back,
     has_acting_word,
     negated,
@@ -186,8 +187,15 @@ def _in_light_of(
         cancels_our_booking(words, mark) and probabilities[TextIntent.CANCEL.value] >= ASIDE
     ):  # "désinscrivez-moi de l'atelier WhatsApp": the topic named is the seat given up
         return Reading(TextIntent.CANCEL, max(probabilities[TextIntent.CANCEL.value], SURE))
-    if intent != TextIntent.EXPLAIN and not_understood(words) and not has_acting_word(words):
-        return sure(TextIntent.EXPLAIN)
+    if not_understood(words) and not has_acting_word(words):
+        if any(w in LANGUAGE_NAMES for w in words):
+            return sure(TextIntent.LANGUAGE)  # "ما كنفهمش الفرنسية": another language
+        if names_a_topic(words):
+            return sure(TextIntent.SESSION)  # "france connect, je comprends pas: un atelier ?"
+        if HOW & set(words):
+            return sure(TextIntent.HELP)  # "je comprends pas comment réserver": how to
+        if intent != TextIntent.EXPLAIN:
+            return sure(TextIntent.EXPLAIN)
     if intent == TextIntent.NO and acting_word_negated(words) and wants_to_know(words):
         return sure(TextIntent.MY_BOOKINGS)  # "n'annulez pas, je veux juste savoir l'heure"
     about_data = asks_about_data(words, mark)
@@ -234,8 +242,9 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
         return False
     if done_elsewhere(words):
         return False
-    ours = any(word.startswith(OURS) for word in words)
-    explicit = cancel_word(words) and ours and not acting_word_negated(words)
+    ours = names_ours(words)
+    erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
+    explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
     not_coming = (
         negated(words) and says_coming(words) and not any(w.startswith(LATE) for w in words)
     )
@@ -274,6 +283,12 @@ def not_understood(words: list[str]) -> bool:
     )
 
 
+LANGUAGE_NAMES = frozenset(
+    {"francais", "french", "fransizca", "الفرنسيه", "فرنسيه", "الفرونسي", "fransawiya",
+     "anglais", "english", "ingilizce", "الانجليزيه", "الانجليزية", "arabe", "arabic", "arapca",
+     "العربيه", "عربيه", "l3arbiya", "turc", "turkish", "turkce", "التركيه"}
+)  # fmt: skip
+HOW = frozenset({"comment", "how", "kifach", "كيفاش", "nasil", "كيف", "kif"})
 MEANING = ("t9sad", "t9sd", "tqsad", "tqsd", "تقصد", "تقصدي", "ta3ni", "تعني", "demek", "kastin")
 """"What do you mean": asked alone, the screen was not understood."""
 GETTING = frozenset({"get", "got", "getting", "follow", "following"})
@@ -291,6 +306,8 @@ def _understands(words: list[str], index: int) -> bool:
         return False  # "bilgisayardan pek anlamam": about computers, not this screen
     if words[index].startswith(THANKED_FOR):
         return False
+    if words[index].startswith(("get", "got", "follow")) and words[index] not in GETTING:
+        return False  # "getirmem", "gotta": other words
     if words[index] not in GETTING:
         return True
     return index + 1 == len(words) or words[index + 1] in GOT_WHAT
@@ -372,8 +389,12 @@ def _disturbed(words: list[str]) -> bool:
     )
 
 
-MEMORY = ("souvien", "rappel", "remember", "recall", "hatirla", "تذكر", "نسيت", "nsit", "3a9el")
-"""Not remembering one's booking asks to see it; it does not cancel it."""
+MEMORY = (
+    "souvien", "rappelle", "rapelle", "remember", "recall", "hatirlami", "hatirlayami",
+    "hatirlamiyorum", "تذكر", "نسيت", "nsit", "3a9el",
+)  # fmt: skip
+"""Not remembering one's booking asks to see it; it does not cancel it. ("Rappel" and
+"hatırlatma" are the reminder: "suite à votre rappel, je ne pourrai pas venir" cancels.)"""
 
 
 def _remembers(words: list[str]) -> bool:

@@ -186,7 +186,7 @@ def acting_word_negated(words: list[str]) -> bool:
 
 CANCEL_STEMS = (
     "annul", "desinscri", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lghi", "nlgh", "tlgh",
-    "7ayed", "حيد", "unbook", "unregist",
+    "7ayed", "حيد", "unbook", "unregist", "skip",
 )  # fmt: skip
 """Verbs that cancel a seat and nothing else."""
 
@@ -200,6 +200,18 @@ def cancel_word(words: list[str]) -> bool:
         )
         for word in words
     )
+
+
+def erases_seat(words: list[str]) -> bool:
+    """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat."""
+    verbs = any(w.startswith(ERASE_STEMS) for w in words)
+    return verbs and not any(w.startswith(DATA) or w.startswith(PERSONAL_ONLY) for w in words)
+
+
+PERSONAL_ONLY = (
+    "donnee", "data", "veri", "bilgi", "compte", "account", "hesab", "numero", "number", "numara",
+    "profil", "everything", "tout", "hepsi", "moi", "me", "beni",
+)  # fmt: skip
 
 
 def has_acting_word(words: list[str]) -> bool:

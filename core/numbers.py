@@ -76,7 +76,7 @@ ANNOUNCERS = frozenset(
 SOFTENERS = frozenset(
     {"svp", "stp", "s", "il", "vous", "te", "plait", "merci", "beaucoup", "please", "pls",
      "thanks", "thank", "you", "lutfen", "tesekkurler", "sagol", "من", "فضلك", "شكرا", "afak",
-     "3afak", "عفاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah",
+     "3afak", "عفاك", "عافاك", "الله", "يخليك", "lah", "ykhlik", "khoya", "خويا", "allah",
      "choukran", "chokran", "shukran", "bien", "sur", "oui",
      "yes", "evet", "dir", "dur", "tir", "tur", "a", "ya"}
 )  # fmt: skip
@@ -98,6 +98,63 @@ NOT_A_CHOICE_AFTER = frozenset(bare(word) for word in NOT_A_CHOICE_AFTER)
 
 MAX_CHOICE = 20
 
+DARIJA_LATIN = frozenset(
+    {"wahed", "wa7ed", "wahd", "wa7d", "jouj", "zouj", "joj", "tnin", "tlata", "tleta", "reb3a",
+     "arba3a", "khamsa", "setta", "sab3a", "rb3a", "tlta", "khmsa", "khemsa", "talet", "talta",
+     "tani", "tania", "khames", "rabe3", "rab3"}
+)  # fmt: skip
+"""Darija number words in Latin letters, which take the article "l" ("lkhamsa")."""
+
+QUALIFIERS = frozenset(
+    bare(word)
+    for word in (
+        "matin", "apres", "midi", "soir", "morning", "afternoon", "evening", "sabah", "ogleden",
+        "sonra", "aksam", "الصباح", "صباح", "العشيه", "sbah", "l3chiya", "lundi", "mardi",
+        "mercredi", "jeudi", "vendredi", "samedi", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "pazartesi", "sali", "carsamba", "persembe", "cuma", "cumartesi",
+        "du", "olan", "olani", "ديال", "dyal", "one", "celui", "celle",
+    )
+)  # fmt: skip
+"""Words that say which one beside an ordinal or a digit: "celui du mardi", "the morning one"."""
+
+NOT_WORDS = frozenset(
+    bare(word) for word in ("pas", "not", "non", "mashi", "machi", "ماشي", "ليس", "mich", "no")
+)
+AFTER_NOT = frozenset({"degil"})
+CORRECTING = frozenset(
+    bare(word)
+    for word in (
+        "voulais", "voulu", "dire", "meant", "mean", "typo", "sorry", "desole", "pardon",
+        "erreur", "oups", "oops", "yanlislikla", "yazdim", "yanlis", "ghalat", "qsdt", "9sdt",
+        "بغيت", "نقول", "قصدت", "خطا", "i", "je", "j", "ai", "tape", "typed", "wrote", "ecrit",
+    )
+)  # fmt: skip
+"""Words of a correction: "je voulais pas dire 3, je voulais dire 4", "2 değil 3"."""
+
+
+def _corrected(words: list[str]) -> int | None:
+    """The number a correction means: the one of two that is not negated."""
+    found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
+    if len(found) != 2 or found[0][1] == found[1][1]:
+        return None
+    if not all(words[i].isdigit() or words[i] in ORDINALS for i, _ in found):
+        return None
+    negated = [
+        (i, v)
+        for i, v in found
+        if any(w in NOT_WORDS for w in words[max(0, i - 3) : i])
+        or words[i + 1 : i + 2] == ["degil"]
+    ]
+    if len(negated) != 1:
+        return None
+    others = [w for i, w in enumerate(words) if i not in (found[0][0], found[1][0])]
+    if not all(
+        w in CORRECTING or w in NOT_WORDS or w in AFTER_NOT or w in ANNOUNCERS or w in SOFTENERS
+        for w in others
+    ):
+        return None
+    return next(v for i, v in found if (i, v) not in negated)
+
 
 def value_of(word: str) -> int | None:
     """The number a single word names, if it names one that could be a choice."""
@@ -106,6 +163,8 @@ def value_of(word: str) -> int | None:
     if word.endswith((".", ")")) and word[:-1].isdigit():
         return value_of(word[:-1])
     found = ORDINALS.get(word, CARDINALS.get(word))
+    if found is None and word.startswith("l") and word[1:] in DARIJA_LATIN:
+        found = ORDINALS.get(word[1:], CARDINALS.get(word[1:]))  # darija "lkhamsa", "ltalta"
     if found is None and word.isalpha():  # Turkish case endings: "ikincisi", "üçüncüyü"
         for ending in TURKISH_ENDINGS:
             stem = word.removesuffix(ending)
@@ -119,7 +178,12 @@ TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "
 
 def choice_number(words: list[str]) -> int | None:
     """The choice a message picks, when it clearly picks one and only one."""
-    if not words or len([w for w in words if w not in SOFTENERS]) > 8:
+    if not words or len(words) > 12:
+        return None
+    corrected = _corrected(words)
+    if corrected is not None:
+        return corrected
+    if len([w for w in words if w not in SOFTENERS]) > 8:
         return None
     found: list[tuple[int, int]] = [
         (i, value) for i, word in enumerate(words) if (value := value_of(word)) is not None
@@ -131,12 +195,17 @@ def choice_number(words: list[str]) -> int | None:
     index, value = picks[0]
     if index + 1 < len(words) and words[index + 1] in NOT_A_CHOICE_AFTER:
         return None
+    qualified = words[index] in ORDINALS or words[index].isdigit()
     for i, word in enumerate(words):
         if any(i == j for j, _ in found):
             continue
+        if qualified and word in QUALIFIERS:
+            continue  # "le troisième, celui du mardi", "beşinci olan, sabah olanı"
         if word not in ANNOUNCERS and word not in SOFTENERS:
             return None
     if len(words) > 1 and value == 1 and words[index] in ("un", "une", "bir", "one"):
+        if index > 0 and words[index - 1] in ("le", "the", "l", "numero", "number"):
+            return 1  # "euh le un", "the one"
         # "un" or "bir" with other words is an article more often than a choice
         announced = ("numero", "choix", "number", "numara", "option", "choice", "secenek")
         return 1 if any(w in announced for w in words) else None

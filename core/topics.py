@@ -43,7 +43,8 @@ WANTING = (
     "تقريو", "katst3lm", "hazirla", "بغا", "يدير", "يتعلم", "bgha", "yt3lm", "comment", "how",
     "kifach", "كيفاش", "nasil", "faire", "ndir", "aide", "help", "yardim", "cherche", "need",
     "besoin", "want", "veux", "voudrais", "bghit", "بغيت", "nbghi", "quelque", "something",
-    "haja", "حاجه", "avez", "have", "kayn", "كاين", "var",
+    "haja", "حاجه", "avez", "have", "kayn", "كاين", "var", "kids", "children", "enfants",
+    "cocuk", "drari", "الدراري", "ولادي", "wladi",
 )  # fmt: skip
 
 

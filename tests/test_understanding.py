@@ -363,3 +363,39 @@ def test_a_workshop_topic_named_in_everyday_words_asks_for_that_workshop(
 )  # fmt: skip
 def test_look_alikes_of_topics_greetings_and_yes(text: str, language: str, intent: str) -> None:
     assert read(text, language).intent == TextIntent(intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("je voulais pas dire 3, je voulais dire 4", "fr", 4),
+     ("sorry typo, I meant 2 not 3", "en", 2),
+     ("yanlışlıkla yazdım, 2 değil 3", "tr", 3), ("lkhamsa", "ar", 5), ("euh le un", "fr", 1),
+     ("le troisième s'il vous plaît, celui du mardi", "fr", 3),
+     ("the first one, the morning one", "en", 1), ("ناخد الثالثة ديال الصباح", "ar", 3)],
+)  # fmt: skip
+def test_corrections_qualifiers_and_articles_around_a_choice(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+@pytest.mark.parametrize("text", ["j'ai 2 enfants pas 3", "lone", "2 ou 3 personnes"])
+def test_what_only_looks_like_a_choice_is_none(text: str) -> None:
+    assert read(text).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [("3awni 3afak ma fhmtch kifach nreservi", "ar", "help"),
+     ("ممكن بالعربية؟ ما كنفهمش الفرنسية مزيان", "ar", "language"),
+     ("yanimda ne getirmem lazim", "tr", "help"),
+     ("hatırlatma için yazıyorum, çocuğum hasta, gelemeyeceğiz", "tr", "cancel"),
+     ("kaydımı silin e-posta atölyesinden", "tr", "cancel"),
+     ("خويا غادي يسافر، لغي ليه البلاصة ديالو فالورشة", "ar", "cancel"),
+     ("pourquoi vous avez besoin de mon nom", "fr", "privacy")],
+)  # fmt: skip
+def test_how_to_another_language_a_reminder_and_a_seat_erased(
+    text: str, language: str, intent: str
+) -> None:
+    assert read(text, language).intent == TextIntent(intent)
