@@ -109,13 +109,15 @@ def seat_cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: i
     )
 
 
-def had_calendar(booking: Booking) -> bool:
+def had_calendar(booking: Booking, status: str | None = None) -> bool:
     """Whether the booking's confirmation came with a calendar file: a seat the person
     booked themselves (a place in line, a seat booked for someone else came with none).
+    ``status``: what the booking was before a change, its own status by default.
 
     Like that confirmation, the reply carries the file and each channel decides (SMS
     sends no file)."""
-    return booking.status == BookingStatus.BOOKED and booking.booked_by_id is None
+    was = booking.status if status is None else status
+    return was == BookingStatus.BOOKED and booking.booked_by_id is None
 
 
 def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:
