@@ -218,6 +218,14 @@ async def own_booking(session: AsyncSession, person: Person, booking_id: int) ->
     return booking
 
 
+async def locked(session: AsyncSession, booking: Booking) -> Booking:
+    """The booking read again under a row lock, before it changes: a second cancel at the
+    same instant (the holder in the chat, an organiser at the desk) waits, then finds it
+    cancelled, so a seat is never freed twice. SQLite serialises whole transactions."""
+    await session.refresh(booking, with_for_update=True)
+    return booking
+
+
 async def cancel_booking(
     session: AsyncSession,
     person: Person,
@@ -229,14 +237,13 @@ async def cancel_booking(
 
     The offer is queued here; it is returned for the caller's information only.
     """
-    booking = await own_booking(session, person, booking_id)
+    booking = await locked(session, await own_booking(session, person, booking_id))
     if booking.status not in ACTIVE_STATUSES:
         raise BookingNotActive(booking.session_id)
     workshop = await session.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     if workshop.starts_at <= now:
         raise SessionPast(booking.session_id)
-    held_seat = booking.status == BookingStatus.BOOKED or booking.holds_offer
     if booking.status == BookingStatus.BOOKED:
         booking.seat_freed_at = now  # counted in the figures (an offered seat is not new)
     was_booked = booking.status == BookingStatus.BOOKED

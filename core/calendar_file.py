@@ -42,16 +42,19 @@ def calendar_file(
     caption: str,
     alarm_text: str,
     cancelled: bool = False,
+    sequence: int | None = None,
 ) -> Attachment:
     """An .ics file for one booked session, in the local time zone of the venue.
 
     ``cancelled``: the file that takes the event out of the calendar again (METHOD:CANCEL,
-    STATUS:CANCELLED, the same UID, the session's revision as its higher SEQUENCE).
+    STATUS:CANCELLED, the same UID, a higher SEQUENCE). ``sequence`` is the session's
+    revision unless given: cancelling a session raises its revision, cancelling one seat
+    does not, so that file says one more than the revision itself.
     """
     start = workshop.starts_at.astimezone(zone)
     event = Event()
     event.add("uid", event_uid(booking_id))
-    event.add("sequence", workshop.revision)
+    event.add("sequence", workshop.revision if sequence is None else sequence)
     if cancelled:
         event.add("status", "CANCELLED")
     event.add("dtstamp", now)

@@ -17,15 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking import book_seat, cancel_booking
 from core.catalog import AUDIENCES
 from core.dialog import SMS
-from core.errors import BookingError, UnknownBooking, UnknownSession
+from core.errors import BookingError, BookingNotActive, UnknownBooking, UnknownSession
 from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, number_problem, text_problem
 from core.outbox import enqueue
-from core.people import find_or_add_person
+from core.people import find_or_add_person, recipient_of
 from core.phones import normalise_phone
 from core.reminders import ReminderRule
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 BROADCAST = "broadcast"
+SEAT_CANCELLED = "seat_cancelled"
+"""The notice of a seat an organiser cancelled for its holder."""
 WALK_IN = "walkin"
 """The channel of a walk-in registered without a phone number: nothing is ever sent."""
 
@@ -96,13 +98,25 @@ async def register_walk_in(
 async def cancel_seat(
     session: AsyncSession, booking_id: int, now: datetime, offer_minutes: int
 ) -> Booking:
-    """Cancel a booking for its holder (they phoned the shop); the seat goes to the line."""
+    """Cancel a booked seat for its holder (they phoned the shop), all in the caller's
+    transaction: the seat goes to the first in line (the offer queued) and the holder, or
+    the booker of a guest's seat, is told (the notice queued, once)."""
     booking = await session.get(Booking, booking_id)
     if booking is None:
         raise UnknownBooking()
+    if booking.status != BookingStatus.BOOKED:
+        raise BookingNotActive(booking.session_id)
     holder = await session.get(Person, booking.person_id)
     assert holder is not None
     cancelled, _ = await cancel_booking(session, holder, booking_id, now, offer_minutes)
+    await enqueue(
+        session,
+        key=f"{SEAT_CANCELLED}:{cancelled.id}",
+        person_id=await recipient_of(session, cancelled),
+        kind=SEAT_CANCELLED,
+        due_at=now,
+        payload={"booking_id": cancelled.id},
+    )
     return cancelled
 
 

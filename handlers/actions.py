@@ -43,6 +43,8 @@ ADMIN_MESSAGE = "am"  # am:<session id>: ask the text
 ADMIN_MOVE = "amv"  # amv:<session id>: ask the new date
 ADMIN_CANCEL = "ac"  # ac:<session id>: ask to confirm
 ADMIN_CANCEL_CONFIRM = "acy"  # acy:<session id>
+ADMIN_SEAT_CANCEL = "acs"  # acs:<booking id>: ask to confirm cancelling one person's seat
+ADMIN_SEAT_CANCEL_CONFIRM = "acsy"  # acsy:<booking id>
 ADMIN_CONFIRM = "ay"  # ay: carry out what was typed and shown (message, move)
 ADMIN_ACTIONS = frozenset(
     {
@@ -56,6 +58,8 @@ ADMIN_ACTIONS = frozenset(
         ADMIN_MOVE,
         ADMIN_CANCEL,
         ADMIN_CANCEL_CONFIRM,
+        ADMIN_SEAT_CANCEL,
+        ADMIN_SEAT_CANCEL_CONFIRM,
         ADMIN_CONFIRM,
     }
 )

@@ -107,8 +107,11 @@ async def ask(flow: Flow, booking_id: int) -> Reply:
 
 
 async def confirm(flow: Flow, booking_id: int) -> Reply:
-    """Cancel; a freed seat goes to the first person in line."""
+    """Cancel; a freed seat goes to the first person in line. A seat whose confirmation
+    brought a calendar file gets the file that takes it out again."""
     try:
+        booking = await own_booking(flow.db, flow.person, booking_id)
+        had_calendar = describe.had_calendar(booking)  # before the cancel changes it
         booking, _ = await cancel_booking(
             flow.db, flow.person, booking_id, flow.now, flow.settings.offer_expiry_minutes
         )
@@ -119,4 +122,5 @@ async def confirm(flow: Flow, booking_id: int) -> Reply:
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     text = flow.t("cancel.done", summary=describe.summary(flow, workshop))
-    return Reply(text, menu_choices(flow))
+    file = describe.seat_cancelled_calendar(flow, workshop, booking.id) if had_calendar else None
+    return Reply(text, menu_choices(flow), file)

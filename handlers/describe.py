@@ -6,7 +6,7 @@ from core.calendar_file import calendar_file
 from core.dialog import Attachment, Venue
 from core.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
 from handlers.context import Flow
-from models import WorkshopSession
+from models import Booking, BookingStatus, WorkshopSession
 
 
 def when(flow: Flow, workshop: WorkshopSession) -> str:
@@ -90,6 +90,34 @@ def cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -
         alarm_text="",
         cancelled=True,
     )
+
+
+def seat_cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
+    """The file that takes one cancelled seat out of the calendar, the session going on.
+
+    The session's revision is what the last file of the booking said: one more replaces it.
+    """
+    return calendar_file(
+        workshop,
+        booking_id,
+        flow.settings.zone,
+        flow.now,
+        caption=flow.t("calendar.cancel_caption"),
+        alarm_text="",
+        cancelled=True,
+        sequence=workshop.revision + 1,
+    )
+
+
+def had_calendar(booking: Booking, status: str | None = None) -> bool:
+    """Whether the booking's confirmation came with a calendar file: a seat the person
+    booked themselves (a place in line, a seat booked for someone else came with none).
+    ``status``: what the booking was before a change, its own status by default.
+
+    Like that confirmation, the reply carries the file and each channel decides (SMS
+    sends no file)."""
+    was = booking.status if status is None else status
+    return was == BookingStatus.BOOKED and booking.booked_by_id is None
 
 
 def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:

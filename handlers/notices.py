@@ -18,7 +18,7 @@ from core.dialog import Notice, Reply, reply_from_payload, text_variant
 from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.notices import OFFER, OFFER_EXPIRED
-from core.organiser import BROADCAST
+from core.organiser import BROADCAST, SEAT_CANCELLED
 from core.outbox import REPLY
 from core.reminders import REMINDER, ReminderRule
 from core.schedule_changes import SESSION_CANCELLED, SESSION_MOVED
@@ -127,6 +127,8 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
         file = describe.cancelled_calendar(flow, workshop, booking.id) if had_seat else None
         notice = Notice("cancelled", _notice_values(flow, workshop)[:2])
         return Reply(text, menu_choices(flow), file, notice=notice)
+    if message.kind == SEAT_CANCELLED:
+        return await _seat_cancelled(flow, message, booking, workshop)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None
@@ -136,6 +138,26 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     if message.kind == SESSION_MOVED:
         return _moved(flow, message, booking, workshop)
     return None
+
+
+async def _seat_cancelled(
+    flow: Flow, message: OutboxMessage, booking: Booking, workshop: WorkshopSession
+) -> Reply | None:
+    """An organiser cancelled the seat; the file takes it out of the calendar it went in."""
+    if booking.status != BookingStatus.CANCELLED:
+        return None
+    summary = describe.summary(flow, workshop)
+    holder = await flow.db.get(Person, booking.person_id)
+    name = holder.name if holder is not None else ""
+    if message.person_id == booking.person_id:
+        text = flow.t("change.seat_cancelled", summary=summary)
+    else:  # the booker of a guest's seat
+        text = flow.t("change.seat_cancelled_for_other", summary=summary, name=name)
+    had = describe.had_calendar(booking, BookingStatus.BOOKED)
+    file = describe.seat_cancelled_calendar(flow, workshop, booking.id) if had else None
+    title, when, _ = _notice_values(flow, workshop)
+    notice = Notice("seat_cancelled", (name or "-", title, when))
+    return Reply(text, menu_choices(flow), file, notice=notice)
 
 
 def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:

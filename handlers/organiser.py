@@ -1,5 +1,5 @@
 """The organiser menu, for ADMIN_TELEGRAM_IDS only: sessions, rosters, attendance,
-walk-ins, a message to a session, moving or cancelling one.
+walk-ins, cancelling one person's seat, a message to a session, moving or cancelling one.
 
 Anyone else never sees it: their organiser choices are refused like any unknown button,
 and "/admin" is not understood. What an organiser types (a first name, a message, a new
@@ -17,6 +17,7 @@ from core.formatting import when_in_words
 from core.importer import parse_local_start
 from core.organiser import (
     InvalidInput,
+    cancel_seat,
     mark_attendance,
     message_session,
     register_walk_in,
@@ -26,10 +27,11 @@ from core.organiser import (
 from core.reminders import ReminderRule
 from core.roster import roster_rows
 from core.schedule_changes import cancel_session, move_session
-from handlers import actions
+from handlers import actions, describe
 from handlers.browse import refusal
 from handlers.context import Flow
-from models import BookingStatus, WorkshopSession
+from handlers.menu import stale_choice
+from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 TELEGRAM = "telegram"
 STATES = {"scheduled": "organiser.state.scheduled", "cancelled": "organiser.state.cancelled"}
@@ -96,10 +98,13 @@ async def session_screen(flow: Flow, session_id: int) -> Reply:
 
 
 async def roster(flow: Flow, session_id: int) -> Reply:
-    """Who is booked, who confirmed after the reminder; mark each present or absent."""
+    """Who is booked, who confirmed after the reminder; mark each present or absent, or
+    cancel a booked seat while the session is to come."""
     rows_of = await roster_rows(flow.db, session_id, flow.settings.zone)
-    if rows_of is None:
+    workshop = await flow.db.get(WorkshopSession, session_id)
+    if rows_of is None or workshop is None:
         return await home(flow)
+    to_come = _to_come(flow, workshop)
     lines: list[str] = []
     buttons: list[tuple[Choice, ...]] = []
     for number, row in enumerate(rows_of, 1):
@@ -125,6 +130,9 @@ async def roster(flow: Flow, session_id: int) -> Reply:
                     ),
                 )
             )
+            if to_come and row["status"] == BookingStatus.BOOKED:
+                cancel = actions.encode(actions.ADMIN_SEAT_CANCEL, booking_id)
+                buttons.append((flow.choice("organiser.cancel_seat", cancel, name=name),))
     body = "\n".join(lines) if lines else flow.t("organiser.roster_empty")
     text = flow.t("organiser.roster_header") + "\n" + body
     return Reply(text, (*buttons, _back(flow, session_id)))
@@ -220,6 +228,55 @@ async def cancel(flow: Flow, session_id: int) -> Reply:
     except BookingError as error:
         return refusal(flow, error)
     return Reply(flow.t("organiser.cancelled", count=told), (_back(flow),))
+
+
+async def ask_cancel_seat(flow: Flow, booking_id: int) -> Reply:
+    """Cancelling a person's seat tells them: asked once more, naming them and the session."""
+    seat = await _cancellable_seat(flow, booking_id)
+    if seat is None:
+        return stale_choice(flow)  # a forged id, or a seat cancelled or started since
+    workshop, name = seat
+    confirm = actions.encode(actions.ADMIN_SEAT_CANCEL_CONFIRM, booking_id)
+    rows: Rows = (
+        (flow.choice("organiser.cancel_seat_yes", confirm, Intent.YES),),
+        _back(flow, workshop.id),
+    )
+    summary = describe.summary(flow, workshop)
+    return Reply(flow.t("organiser.cancel_seat_prompt", name=name, summary=summary), rows)
+
+
+async def cancel_one_seat(flow: Flow, booking_id: int) -> Reply:
+    """Cancel the seat; the first in line is offered it, the person is told (the outbox)."""
+    seat = await _cancellable_seat(flow, booking_id)
+    if seat is None:
+        return stale_choice(flow)
+    workshop, name = seat
+    try:
+        await cancel_seat(flow.db, booking_id, flow.now, flow.settings.offer_expiry_minutes)
+    except BookingError:
+        return stale_choice(flow)
+    rows: Rows = (
+        (flow.choice("organiser.roster", actions.encode(actions.ADMIN_ROSTER, workshop.id)),),
+        _back(flow, workshop.id),
+    )
+    return Reply(flow.t("organiser.seat_cancelled", name=name), rows)
+
+
+async def _cancellable_seat(flow: Flow, booking_id: int) -> tuple[WorkshopSession, str] | None:
+    """The session of a booked seat still to come, and its holder's name; else None."""
+    booking = await flow.db.get(Booking, booking_id)
+    if booking is None or booking.status != BookingStatus.BOOKED:
+        return None
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    if workshop is None or not _to_come(flow, workshop):
+        return None
+    holder = await flow.db.get(Person, booking.person_id)
+    return workshop, ((holder.name if holder is not None else "") or "-")[:40]
+
+
+def _to_come(flow: Flow, workshop: WorkshopSession) -> bool:
+    """Whether the session is scheduled and has not started: its seats can be cancelled."""
+    return workshop.status == SessionStatus.SCHEDULED and workshop.starts_at > flow.now
 
 
 async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:

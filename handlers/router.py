@@ -150,6 +150,14 @@ async def _admin_cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
     return await organiser.cancel(flow, action.number)
 
 
+async def _admin_seat_cancel(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.ask_cancel_seat(flow, action.number)
+
+
+async def _admin_seat_cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
+    return await organiser.cancel_one_seat(flow, action.number)
+
+
 async def _admin_confirm(flow: Flow, action: actions.Action) -> Reply:
     return await organiser.confirmed(flow)
 
@@ -200,6 +208,8 @@ STEPS: dict[str, Step] = {
     actions.ADMIN_MOVE: _admin_move,
     actions.ADMIN_CANCEL: _admin_cancel,
     actions.ADMIN_CANCEL_CONFIRM: _admin_cancel_confirm,
+    actions.ADMIN_SEAT_CANCEL: _admin_seat_cancel,
+    actions.ADMIN_SEAT_CANCEL_CONFIRM: _admin_seat_cancel_confirm,
     actions.ADMIN_CONFIRM: _admin_confirm,
 }
 """Each choice a person can pick, and the step that answers it."""

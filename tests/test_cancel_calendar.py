@@ -1,4 +1,5 @@
-"""A cancelled session comes with a calendar file that takes the event out again.
+"""A cancelled session, or a seat its holder cancels, comes with a calendar file that
+takes the event out again.
 
 The file is parsed with icalendar: METHOD:CANCEL, STATUS:CANCELLED, the UID of the file
 the booking came with and a higher SEQUENCE. Through the flows and on Telegram (the real
@@ -7,7 +8,9 @@ Application, a Bot API on loopback).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
@@ -15,11 +18,13 @@ from icalendar import Calendar
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import Attachment
-from core.schedule_changes import cancel_session
+from core.schedule_changes import cancel_session, move_session
+from handlers.conversations import Conversations
 from models import Database
 from tests.support.bot_api import FakeBotApi
-from tests.support.factories import add_session, make_settings
-from tests.test_reminders import Inbox, sender_for
+from tests.support.chat import Chat
+from tests.support.factories import NOW, add_session, make_settings
+from tests.test_reminders import DUE, Inbox, sender_for
 from tests.test_schedule_changes import two_booked_one_waiting
 from tests.test_telegram_scenarios import book
 
@@ -100,3 +105,83 @@ async def test_on_telegram_the_cancel_file_replaces_the_booking_file(
     assert event["UID"] == booked["UID"]
     assert event["SEQUENCE"] > booked["SEQUENCE"]
     assert event.start == booked.start  # type: ignore[attr-defined]
+
+
+# --- a person cancels their own seat ---------------------------------------------------
+
+
+async def test_cancelling_ones_own_seat_brings_the_file_that_removes_it(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=1)
+    settings = make_settings(db.url)
+    flows = Conversations(db, settings, clock)
+    marie, ali = Chat(flows, "1"), Chat(flows, "2", name="Ali")
+    for chat in (marie, ali):
+        await chat.say("bonjour")
+    [booked_reply] = await marie.pick(f"by:{session_id}")
+    assert booked_reply.attachment is not None
+    _, booked = parsed(booked_reply.attachment)
+    await ali.pick(f"w:{session_id}")
+    async with db.transaction() as session:  # the session moves: a new file, SEQUENCE 1
+        later = NOW + timedelta(days=3)
+        zone, at = settings.zone, settings.reminder_time
+        await move_session(session, session_id, later, clock.now(), zone=zone, at=at)
+
+    await ali.say("annuler")
+    [left_line] = await ali.say("oui")
+    assert left_line.attachment is None  # a place in line was never in a calendar
+    await marie.say("annuler")
+    [done] = await marie.say("oui")
+    assert done.text.startswith("C'est annulé.")
+    assert done.attachment is not None
+    assert done.attachment.filename.endswith("-annule.ics")
+    calendar, event = parsed(done.attachment)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["UID"] == booked["UID"]
+    assert event["SEQUENCE"] == 2  # above the moved file's 1, itself above the booking's 0
+    assert not event.walk("VALARM")
+
+
+async def test_a_seat_booked_for_someone_else_came_with_no_file_and_leaves_none(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db)
+    marie = Chat(Conversations(db, make_settings(db.url), clock), "1")
+    await marie.say("bonjour")
+    await marie.pick(f"bo:{session_id}")
+    await marie.say("Josiane")
+    [for_her] = await marie.pick(f"bon:{session_id}")
+    assert for_her.attachment is None
+    await marie.say("annuler")
+    [done] = await marie.say("oui")
+    assert done.text.startswith("C'est annulé.")
+    assert done.attachment is None
+
+
+async def test_on_telegram_the_reminders_cancel_button_brings_the_cancel_file(
+    telegram: tuple[FakeBotApi, Runtime], clock: FixedClock
+) -> None:
+    api, runtime = telegram
+    session_id = await add_session(runtime.db)
+    marie = api.user(962, "Marie")
+    await book(marie, session_id)
+    [booked_file] = [m.raw["document"] for m in marie.messages if "document" in m.raw]
+    _, booked = parsed(api.files[booked_file["file_id"]].content)
+    clock.set(DUE)
+    async with asyncio.timeout(10):
+        while not any("Petit rappel" in m.text for m in api.sent_to(marie.chat_id)):
+            await runtime.engine.tick()
+            await asyncio.sleep(0.05)
+    await marie.press("Annuler ma place")
+    since = len(api.calls)
+    await marie.press("Oui, j'annule")
+    calls = await api.wait_for_replies(marie.chat_id, since=since, min_count=2)
+    assert any("C'est annulé." in str(call.params.get("text", "")) for call in calls)
+    documents = [m.raw["document"] for m in marie.messages if "document" in m.raw]
+    assert len(documents) == 2
+    calendar, event = parsed(api.files[documents[-1]["file_id"]].content)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert event["UID"] == booked["UID"]
+    assert event["SEQUENCE"] > booked["SEQUENCE"]

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import core.booking
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Sender
+from core.errors import BookingError
+from core.organiser import cancel_seat
 from handlers.conversations import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.factories import add_session, make_settings
@@ -98,5 +100,87 @@ async def test_control_without_the_guard_the_same_race_oversells(
         flows = Conversations(db, make_settings(postgres_url), clock)
         await confirm_all(flows, session_id, 20)
         assert await booked(db, session_id) > 5
+    finally:
+        await db.dispose()
+
+
+async def cancel_twice_at_once(db: Database, clock: FixedClock) -> tuple[list[str], int]:
+    """Marie holds the only seat, Ali and Zoé wait; Marie writes "oui" to cancel while an
+    organiser cancels her seat at the desk. Return both outcomes and the seats taken."""
+    session_id = await add_session(db, capacity=1)
+    flows = Conversations(db, make_settings(db.url), clock)
+    people = [Sender("test", name, name, "fr") for name in ("marie", "ali", "zoe")]
+    for n, person in enumerate(people):
+        choice = f"by:{session_id}" if n == 0 else f"w:{session_id}"
+        await flows.handle(Incoming(person, Kind.CHOICE, "", choice, f"{person.external_id}:1"))
+    async with db.transaction() as session:
+        booking_id = (
+            await session.execute(select(Booking.id).where(Booking.status == "booked"))
+        ).scalar_one()
+    await flows.handle(Incoming(people[0], Kind.CHOICE, "", f"c:{booking_id}", "marie:2"))
+
+    async def in_the_chat() -> str:
+        answer = await flows.handle(
+            Incoming(people[0], Kind.CHOICE, "", f"cy:{booking_id}", "marie:3")
+        )
+        return "\n".join(reply.text for reply in answer)
+
+    async def at_the_desk() -> str:
+        try:
+            async with db.transaction() as session:
+                await cancel_seat(session, booking_id, clock.now(), 60)
+        except BookingError as error:
+            return error.key
+        return "cancelled"
+
+    outcomes = list(await asyncio.gather(in_the_chat(), at_the_desk()))
+    async with db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        return outcomes, workshop.seats_taken
+
+
+async def held_offers(db: Database) -> int:
+    async with db.transaction() as session:
+        query = select(func.count()).where(Booking.offer_expires_at.is_not(None))
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_a_seat_cancelled_twice_at_once_is_freed_once(
+    db: Database, clock: FixedClock
+) -> None:
+    outcomes, seats_taken = await cancel_twice_at_once(db, clock)
+    chat, desk = outcomes
+    assert ("C'est annulé" in chat) != (desk == "cancelled"), outcomes  # one of them did it
+    assert "Cette inscription est déjà annulée." in chat or desk == "error.booking_not_active"
+    assert await held_offers(db) == 1  # Ali is offered the seat; Zoé still waits
+    assert seats_taken == 1
+
+
+@pytest.mark.postgres
+async def test_control_without_the_row_lock_a_seat_is_freed_twice(
+    monkeypatch: pytest.MonkeyPatch, clock: FixedClock, postgres_url: str
+) -> None:
+    """The test above can fail: without the lock both cancels read "booked" and both pass
+    the seat on, so two people in line hold the one seat."""
+    arrived = 0
+    both_read = asyncio.Event()
+
+    async def unlocked(session: AsyncSession, booking: Booking) -> Booking:
+        nonlocal arrived
+        arrived += 1
+        if arrived >= 2:
+            both_read.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(both_read.wait(), timeout=2)
+        return booking
+
+    db = Database(postgres_url)
+    try:
+        monkeypatch.setattr(core.booking, "locked", unlocked)
+        outcomes, _ = await cancel_twice_at_once(db, clock)
+        assert "C'est annulé" in outcomes[0], outcomes  # both went through
+        assert outcomes[1] == "cancelled", outcomes
+        assert await held_offers(db) == 2
     finally:
         await db.dispose()

@@ -155,6 +155,7 @@ def every_post(session_id: int, booking_id: int) -> list[tuple[str, dict[str, st
         ),
         (f"/sessions/{session_id}/walk-in", {"first_name": "Intrus", "phone": ""}),
         (f"/sessions/{session_id}/message", {"text": "Message pirate"}),
+        (f"/sessions/{session_id}/bookings/{booking_id}/cancel", {}),
     ]
 
 
@@ -163,12 +164,13 @@ def every_post(session_id: int, booking_id: int) -> list[tuple[str, dict[str, st
 
 async def test_pages_send_strangers_to_the_login_page(dashboard: Dashboard) -> None:
     session_id = await add_session(dashboard.db)
-    await walk_in(dashboard, session_id, "Marie")
+    booking_id = await walk_in(dashboard, session_id, "Marie")
     assert dashboard.runtime.http is not None  # the dashboard alone starts the HTTP server
     for path in (
         "/",
         "/sessions",
         f"/sessions/{session_id}",
+        f"/sessions/{session_id}/bookings/{booking_id}/cancel",
         f"/sessions/{session_id}/bookings.csv",
         f"/sessions/{session_id}/poster.png",
         "/bookings.csv",
@@ -501,6 +503,95 @@ async def test_walk_ins_attendance_and_a_message(organiser: Dashboard) -> None:
     assert table_row(page.text, "Marie")[1] == "Présent"
 
 
+async def test_cancel_one_seat_passes_it_on_and_tells_the_person_once(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    session_id = await add_session(organiser.db, capacity=1)
+    other_id = await add_session(organiser.db, title="Autre atelier")
+    outsider = await walk_in(organiser, other_id, "Léa")
+    marie = await walk_in(organiser, session_id, "Marie", "06 12 34 56 78")
+    rule = ReminderRule.of(make_settings(organiser.db.url))
+    async with organiser.db.transaction() as session:
+        for number, name in (("+33698765432", "Ali"), ("+33698765433", "Zoé")):
+            person = Person(
+                channel="sms",
+                external_id=number,
+                name=name,
+                language="fr",
+                unreachable=False,
+                created_at=NOW,
+                last_seen_at=NOW,
+            )
+            session.add(person)
+            await session.flush()
+            await join_waiting_list(session, person, session_id, NOW, rule)
+    roster = f"/sessions/{session_id}"
+    seat = f"{roster}/bookings/{marie}/cancel"
+    page = await organiser.get(roster)
+    assert f'href="/admin{seat}"' in page.text
+    assert page.text.count("Annuler sa place") == 1  # booked people only, not the line
+    assert 'aria-label="Annuler la place de Marie"' in page.text
+
+    confirm = await organiser.get(seat)
+    assert confirm.status_code == 200
+    assert confirm.headers["cache-control"] == "no-store"
+    assert confirm.headers["x-frame-options"] == "DENY"
+    text = flat(confirm.text)
+    assert "Annuler la place de Marie ?" in text
+    assert "La personne recevra un message." in text
+    assert "La place ira à la première personne de la liste d'attente." in text
+    assert "Oui, annuler sa place" in text
+    before = await everything(organiser)
+    foreign = await organiser.post(f"{roster}/bookings/{outsider}/cancel")
+    assert foreign.status_code == 404
+    assert await everything(organiser) == before  # a booking of another session: nothing
+
+    done = await organiser.post(seat)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/admin{roster}#booking-{marie}"
+    assert "La place de Marie est annulée." in flat((await organiser.get(roster)).text)
+    async with organiser.db.transaction() as session:
+        rows = await session.execute(
+            select(Person.name, Booking.status, Booking.offer_expires_at)
+            .join(Person, Person.id == Booking.person_id)
+            .where(Booking.session_id == session_id)
+        )
+        line = {name: (status, held is not None) for name, status, held in rows}
+    assert line == {
+        "Marie": ("cancelled", False),
+        "Ali": ("waiting", True),  # the first in line is offered the seat
+        "Zoé": ("waiting", False),
+    }
+    assert (await workshop(organiser, session_id)).seats_taken == 1  # held for Ali
+    kinds = await outbox_kinds(organiser)
+    assert (kinds.count("seat_cancelled"), kinds.count("waitlist_offer")) == (1, 1)
+
+    again = await organiser.post(seat)  # a second press: refused, nothing more queued
+    assert again.status_code == 303
+    assert "Cette inscription est déjà annulée." in flat((await organiser.get(roster)).text)
+    assert await outbox_kinds(organiser) == kinds
+    stale = await organiser.get(seat)
+    assert stale.status_code == 303
+    assert (await statuses(organiser))[outsider] == "booked"
+
+
+async def test_a_walk_in_without_a_number_is_not_told_and_a_started_session_refuses(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    session_id = await add_session(organiser.db)
+    booking_id = await walk_in(organiser, session_id, "Josiane")
+    seat = f"/sessions/{session_id}/bookings/{booking_id}/cancel"
+    text = flat((await organiser.get(seat)).text)
+    assert "Cette personne n'a pas laissé de numéro : elle ne recevra pas de message." in text
+    assert "La place sera de nouveau libre." in text
+    clock.set(clock.now() + timedelta(days=3))  # the session has started
+    assert "Annuler sa place" not in (await organiser.get(f"/sessions/{session_id}")).text
+    refused = await organiser.post(seat)
+    assert refused.status_code == 303
+    assert (await statuses(organiser))[booking_id] == "booked"
+    assert "seat_cancelled" not in await outbox_kinds(organiser)
+
+
 async def test_csv_exports(organiser: Dashboard) -> None:
     first = await add_session(organiser.db)
     second = await add_session(organiser.db, title="Protéger ses données", audience="tous")
@@ -803,6 +894,7 @@ async def test_ids_out_of_range_give_a_404_page(organiser: Dashboard) -> None:
             f"/sessions/{number}",
             f"/sessions/{number}/edit",
             f"/sessions/{number}/poster",
+            f"/sessions/{session_id}/bookings/{number}/cancel",
         ):
             response = await organiser.get(path)
             assert response.status_code == 404, path
@@ -811,6 +903,9 @@ async def test_ids_out_of_range_give_a_404_page(organiser: Dashboard) -> None:
             assert "default-src 'none'" in response.headers["content-security-policy"]
         posted = await organiser.post(f"/sessions/{number}/message", {"text": "Bonjour"})
         assert posted.status_code == 404
+        seat = await organiser.post(f"/sessions/{session_id}/bookings/{number}/cancel")
+        assert seat.status_code == 404
+        assert "default-src 'none'" in seat.headers["content-security-policy"]
         marked = await organiser.post(
             f"/sessions/{session_id}/attendance", {"booking_id": number, "presence": "present"}
         )

@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
+from icalendar import Calendar
+from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from models import Booking, BookingStatus, Person, WorkshopSession
+from models import Booking, BookingStatus, OutboxMessage, Person, WorkshopSession
 from tests.support.bot_api import FakeBotApi, FakeUser
 from tests.support.factories import add_session, make_settings
 
@@ -70,7 +71,7 @@ async def test_others_get_no_hint_of_it(api: FakeBotApi, runtime: Runtime) -> No
     await stranger.say("bonjour")
     answer = await stranger.say("/admin")
     assert "Je n'ai pas compris." in answer[-1].text
-    for forged in ("adm", f"ar:{session_id}", "ap:1", f"acy:{session_id}"):
+    for forged in ("adm", f"ar:{session_id}", "ap:1", f"acy:{session_id}", "acs:1", "acsy:1"):
         since = len(api.calls)
         update = api.user_press(502, stranger.last.message_id if stranger.last else 1, forged)
         assert update
@@ -144,3 +145,66 @@ async def test_message_move_and_cancel_reach_everyone_booked(
     assert "L'atelier est annulé. Personnes prévenues : 1." in cancelled[-1].text
     assert await told(api, marie, since, "cet atelier est annulé")
     assert await statuses(runtime) == {"Marie": BookingStatus.CANCELLED}
+
+
+async def press_data(api: FakeBotApi, user: FakeUser, data: str) -> list[str]:
+    """Press a button carrying ``data`` (forged or kept from an old screen); the texts."""
+    since = len(api.calls)
+    assert user.last is not None
+    api.user_press(user.user_id, user.last.message_id, data)
+    calls = await api.wait_for_replies(user.chat_id, since=since)
+    return [str(call.params.get("text", "")) for call in calls]
+
+
+async def seat_notices(runtime: Runtime) -> int:
+    async with runtime.db.transaction() as session:
+        query = select(func.count()).where(OutboxMessage.kind == "seat_cancelled")
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_cancel_one_seat_from_the_roster(api: FakeBotApi, runtime: Runtime) -> None:
+    session_id = await add_session(runtime.db, capacity=1)
+    marie = await booked(api, 506, session_id)
+    ali = api.user(507, "Ali")
+    await ali.say(f"/start s{session_id}", min_replies=2)
+    await ali.press("liste d'attente")
+    async with runtime.db.transaction() as session:
+        rows = await session.execute(select(Booking.status, Booking.id))
+        ids = {status: booking_id for status, booking_id in rows}
+    organiser = api.user(ORGANISER, "Nadia")
+    await organiser.say("/admin")
+    await organiser.press("1/1")
+    roster = await organiser.press("Liste des inscrits")
+    assert "Ali (telegram): en attente" in roster[-1].text
+    assert [label for label in roster[-1].labels if "Annuler la place" in label] == [
+        "🚫 Annuler la place de Marie"  # the booked seat only, not the place in line
+    ]
+    ask = await organiser.press("Annuler la place de Marie")
+    assert "Voulez-vous vraiment annuler la place de Marie ?" in ask[-1].text
+    assert "mercredi 6 janvier" in ask[-1].text
+    before = await statuses(runtime)
+    for forged in ("acsy:999999", f"acsy:{ids[BookingStatus.WAITING]}", "acsy:x", "acs:0"):
+        texts = await press_data(api, organiser, forged)
+        assert any("Ce bouton ne marche plus." in text for text in texts), forged
+    assert await statuses(runtime) == before
+    assert await seat_notices(runtime) == 0
+
+    await organiser.say("/admin")  # back to a screen that offers the seat again
+    await organiser.press("1/1")
+    await organiser.press("Liste des inscrits")
+    await organiser.press("Annuler la place de Marie")
+    since = len(api.calls)
+    done = await organiser.press("Oui, annuler sa place")
+    assert "La place de Marie est annulée. La personne va être prévenue." in done[-1].text
+    assert await told(api, ali, since, "Bonne nouvelle : une place s'est libérée !")
+    calls = await api.wait_for_replies(marie.chat_id, since=since, min_count=2)
+    assert "L'équipe de l'atelier a annulé votre place." in str(calls[0].params.get("text"))
+    assert calls[-1].method == "sendDocument"  # the file that takes it out of her calendar
+    cancel_file = [m.raw["document"] for m in marie.messages if "document" in m.raw][-1]
+    calendar = Calendar.from_ical(api.files[cancel_file["file_id"]].content)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert await statuses(runtime) == {"Marie": BookingStatus.CANCELLED, "Ali": "waiting"}
+
+    stale = await press_data(api, organiser, f"acsy:{ids[BookingStatus.BOOKED]}")  # again
+    assert any("Ce bouton ne marche plus." in text for text in stale)
+    assert await seat_notices(runtime) == 1

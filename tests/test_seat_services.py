@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from core.clock import FixedClock
-from core.organiser import cancel_seat, register_walk_in
+from core.errors import BookingNotActive
+from core.organiser import SEAT_CANCELLED, cancel_seat, register_walk_in
 from core.privacy import erase_person
 from core.reminders import ReminderRule
 from handlers.conversations import Conversations
 from models import Booking, Database, OutboxMessage, Person
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
+from tests.test_reminders import Inbox, sender_for
 
 
 async def outbox(db: Database) -> list[tuple[str, int]]:
@@ -68,14 +72,72 @@ async def test_a_cancel_in_the_chat_queues_the_offer(db: Database, clock: FixedC
     assert await offers(db) == [(await people(db))["2"]]
 
 
-async def test_an_organiser_cancel_queues_the_offer(db: Database, clock: FixedClock) -> None:
+async def test_an_organiser_cancel_queues_the_offer_and_the_holders_notice_once(
+    db: Database, clock: FixedClock
+) -> None:
     await line_of_two(db, clock)
     async with db.transaction() as session:
         booking = (
             await session.execute(select(Booking).where(Booking.status == "booked"))
         ).scalar_one()
         await cancel_seat(session, booking.id, clock.now(), 60)
-    assert await offers(db) == [(await people(db))["2"]]
+    ids = await people(db)
+    assert await offers(db) == [ids["2"]]
+    with pytest.raises(BookingNotActive):  # a second press, on the dashboard or Telegram
+        async with db.transaction() as session:
+            await cancel_seat(session, booking.id, clock.now(), 60)
+    notices = [person for kind, person in await outbox(db) if kind == SEAT_CANCELLED]
+    assert notices == [ids["1"]]
+    assert await offers(db) == [ids["2"]]
+
+
+async def test_the_holder_is_told_in_their_language_with_the_cancel_file(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db)
+    flows = Conversations(db, make_settings(db.url), clock)
+    marie, ali = Chat(flows, "1"), Chat(flows, "2", name="Ali", language="en")
+    for chat in (marie, ali):
+        await chat.say("bonjour")
+    [booked] = await marie.pick(f"by:{session_id}")
+    await ali.pick(f"by:{session_id}")
+    assert booked.attachment is not None
+    async with db.transaction() as session:
+        for booking in (await session.execute(select(Booking))).scalars():
+            await cancel_seat(session, booking.id, clock.now(), 60)
+    inbox = Inbox()
+    await sender_for(db, clock, inbox).run_once()
+    told = dict(inbox.received)
+    assert told["1"].text.startswith("L'équipe de l'atelier a annulé votre place.")
+    assert told["2"].text.startswith("The workshop team cancelled your seat.")
+    attachment = told["1"].attachment
+    assert attachment is not None
+    calendar = Calendar.from_ical(attachment.content)
+    [event] = calendar.events
+    [booked_event] = Calendar.from_ical(booked.attachment.content).events
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert event["UID"] == booked_event["UID"]
+    assert event["SEQUENCE"] > booked_event["SEQUENCE"]
+
+
+async def test_the_booker_of_a_guests_seat_is_told_without_a_file(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db)
+    marie = Chat(Conversations(db, make_settings(db.url), clock), "1")
+    await marie.say("bonjour")
+    await marie.pick(f"bo:{session_id}")
+    await marie.say("Josiane")
+    await marie.pick(f"bon:{session_id}")
+    async with db.transaction() as session:
+        booking = (await session.execute(select(Booking))).scalar_one()
+        await cancel_seat(session, booking.id, clock.now(), 60)
+    inbox = Inbox()
+    await sender_for(db, clock, inbox).run_once()
+    [(to, reply)] = inbox.received
+    assert to == "1"
+    assert reply.text.startswith("L'équipe de l'atelier a annulé la place de Josiane.")
+    assert reply.attachment is None  # her seat never came with a file
 
 
 async def test_erasing_a_person_queues_the_offer_of_their_seat(

@@ -180,9 +180,19 @@ async def test_cancel_by_word_asks_then_cancels(bot: WhatsAppBot) -> None:
     ask = (await phone.write("anuler"))[0]
     assert "Voulez-vous vraiment annuler votre place ?" in ask.body
     assert "mercredi 6 janvier" in ask.body
-    cancelled = (await phone.write("oui"))[0]
-    assert "C'est annulé." in cancelled.body
+    answers = await phone.write("oui")
+    assert "C'est annulé." in answers[0].body
     assert await count(bot.db, Booking, Booking.status == BookingStatus.CANCELLED) == 1
+    # The file that takes the workshop out of the calendar again, the booking's own event.
+    booked_file, cancel_file = (m for m in bot.fake.to(MARIE) if m.type == "document")
+    assert cancel_file == only(answers, "document")
+    booked, cancel = (
+        bot.fake.uploads[f.message["document"]["id"]][2] for f in (booked_file, cancel_file)
+    )
+    assert b"METHOD:CANCEL" in cancel
+    assert b"METHOD:PUBLISH" in booked
+    uid = next(line for line in booked.splitlines() if line.startswith(b"UID:"))
+    assert uid in cancel.splitlines()
 
 
 async def test_the_reminder_outside_the_window_is_the_template_and_its_buttons_work(
@@ -543,7 +553,7 @@ async def test_moved_cancelled_and_offered_seats_go_as_templates_outside_the_win
     # Marie cancels by word (which opens her window again); Karim is offered the seat.
     before = len(bot.fake.to(karim.number))
     await marie.write("annuler")
-    assert "C'est annulé." in (await marie.write("oui"))[-1].body
+    assert "C'est annulé." in (await marie.write("oui"))[0].body  # the calendar file after
     offer = (await bot.fake.wait_for(karim.number, before + 1))[-1]
     assert offer.message["template"]["name"] == "atelier_offer"
     taken = (await karim.tap(offer, "Je prends la place"))[0]

@@ -34,6 +34,7 @@ MOUNT_PATH = "/admin"
 COOKIE = "atelier_admin"
 STATIC = Path(__file__).parent / "static"
 SESSION = "/sessions/{session_id:int}"
+SEAT = SESSION + "/bookings/{booking_id:int}"
 
 
 async def home(request: Request) -> Response:
@@ -76,6 +77,8 @@ def routes() -> list[Route | Mount]:
         Route(f"{SESSION}/cancel", changes.cancel_action, methods=post),
         Route(f"{SESSION}/attendance", roster.attendance_action, methods=post),
         Route(f"{SESSION}/walk-in", roster.walk_in_action, methods=post),
+        Route(f"{SEAT}/cancel", roster.seat_cancel_form, methods=get),
+        Route(f"{SEAT}/cancel", roster.seat_cancel_action, methods=post),
         Route(f"{SESSION}/message", roster.message_action, methods=post),
         Route(f"{SESSION}/bookings.csv", exports.roster_csv, methods=get),
         Route(f"{SESSION}/bookings.xlsx", exports.roster_xlsx, methods=get),

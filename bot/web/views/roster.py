@@ -1,22 +1,35 @@
-"""A session's roster: attendance, walk-ins, and a message to everyone booked."""
+"""A session's roster: attendance, walk-ins, a seat cancelled, and a message to everyone
+booked."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.guard import action, page
 from bot.web.queries import status_counts
-from bot.web.rendering import render
+from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
+from bot.web.text import bidi_safe
 from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, workshop_or_404
-from core.errors import BookingError, UnknownBooking
-from core.organiser import MAX_BROADCAST, mark_attendance, message_session, register_walk_in
+from core.errors import BookingError, BookingNotActive, SessionPast, UnknownBooking
+from core.organiser import (
+    MAX_BROADCAST,
+    WALK_IN,
+    cancel_seat,
+    mark_attendance,
+    message_session,
+    register_walk_in,
+)
 from core.phones import normalise_phone
 from core.reminders import ReminderRule
 from core.roster import roster_rows
-from models import Booking, BookingStatus
+from models import Booking, BookingStatus, Person, WorkshopSession
 
 MARKABLE = (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
 
@@ -130,3 +143,62 @@ async def message_action(request: Request, form: FormData) -> Response:
     context.wake()
     flash(request, "dashboard.flash.message_queued", count=count)
     return go(request, f"/sessions/{session_id}")
+
+
+async def _seat_of(
+    session: AsyncSession, request: Request, now: datetime
+) -> tuple[WorkshopSession, Booking, Person]:
+    """The session and booked seat in the address, or a 404 page (a booking of another
+    session names nothing here); a BookingError when the seat can no longer be cancelled."""
+    workshop = await workshop_or_404(session, session_id_of(request))
+    booking = await session.get(Booking, checked_id(request.path_params["booking_id"]))
+    if booking is None or booking.session_id != workshop.id:
+        raise HTTPException(404)
+    if booking.status != BookingStatus.BOOKED:
+        raise BookingNotActive(workshop.id)
+    if workshop.starts_at <= now:
+        raise SessionPast(workshop.id)
+    person = await session.get(Person, booking.person_id)
+    assert person is not None
+    return workshop, booking, person
+
+
+@page
+async def seat_cancel_form(request: Request) -> Response:
+    """Ask to confirm: who, which session, whether they are told, where the seat goes."""
+    context = context_of(request)
+    session_id = session_id_of(request)
+    try:
+        async with context.db.transaction() as session:
+            workshop, booking, person = await _seat_of(session, request, context.clock.now())
+            waiting = (await status_counts(session, [session_id]))[session_id]["waiting"]
+    except BookingError as error:
+        flash_refusal(request, error)
+        return go(request, f"/sessions/{session_id}")
+    values = {
+        "workshop": workshop,
+        "booking_id": booking.id,
+        "name": person.name,
+        "told": person.channel != WALK_IN,
+        "waiting": waiting,
+    }
+    return render(request, "confirm_seat_cancel.html", values)
+
+
+@action
+async def seat_cancel_action(request: Request, _: FormData) -> Response:
+    """Cancel the seat; the first in line is offered it and the person is told."""
+    context = context_of(request)
+    session_id = session_id_of(request)
+    now = context.clock.now()
+    try:
+        async with context.db.transaction() as session:
+            _workshop, booking, person = await _seat_of(session, request, now)
+            await cancel_seat(session, booking.id, now, context.settings.offer_expiry_minutes)
+    except BookingError as error:
+        flash_refusal(request, error)
+        return go(request, f"/sessions/{session_id}")
+    context.wake()
+    name = bidi_safe(person.name) or t("dashboard.roster.this_person")
+    flash(request, "dashboard.flash.seat_cancelled", name=name)
+    return go(request, f"/sessions/{session_id}#booking-{booking.id}")
