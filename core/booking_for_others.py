@@ -15,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking import book_seat
 from core.dialog import PHONE_CHANNELS, SMS
 from core.errors import BookingError
-from core.people import GUEST, find_person
+from core.people import GUEST, find_or_add_person
 from core.phones import normalise_phone
 from core.reminders import ReminderRule
 from models import Booking, Person
-from models.inserts import insert_ignore
 
 MAX_NAME = 64
 
@@ -71,20 +70,5 @@ async def book_for_other(
             raise ForThemself()  # their own number, whichever phone channel they write on
     else:
         channel, address = GUEST, f"{GUEST}:{booker.id}:{name.casefold()}"
-    await insert_ignore(
-        session,
-        Person,
-        {
-            "channel": channel,
-            "external_id": address,
-            "name": name,
-            "language": booker.language,
-            "unreachable": False,
-            "opted_out": False,
-            "created_at": now,
-            "last_seen_at": now,
-        },
-    )
-    person = await find_person(session, channel, address)
-    assert person is not None
+    person = await find_or_add_person(session, channel, address, now, name, booker.language)
     return await book_seat(session, person, session_id, now, rule, booked_by=booker)

@@ -5,6 +5,8 @@ bot: never a cancel.
 
 from __future__ import annotations
 
+from core.negation import SEAT, begins_with
+
 DONE = (
     "j ai annule", "j ai du annuler", "i cancelled", "i canceled", "i had to cancel",
     "iptal ettim", "iptal ettik", "iptal etmek zorunda kaldim", "الغيت", "لغيت", "lghit",
@@ -22,9 +24,8 @@ ELSEWHERE = (
 
 
 OURS = (
-    "atelier", "place", "inscription", "reservation", "seance", "cours", "formation", "seat",
-    "booking", "workshop", "class", "session", "spot", "kurs", "atolye", "kayit", "kaydim",
-    "yer", "ورشه", "حجز", "تسجيل", "بلاص", "blas", "lblasa", "sms", "message", "rezervasyon",
+    *SEAT, "seance", "cours", "formation", "class", "session", "kurs", "تسجيل", "blas", "lblasa",
+    "sms", "message",
 )  # fmt: skip
 """Nouns of what the bot keeps: a past act on them may well be about the bot."""
 
@@ -34,12 +35,7 @@ ARABIC_PARTICLES = ("فال", "بال", "وال", "لل", "ال", "ف", "ب", "�
 
 def names_ours(words: list[str]) -> bool:
     """Whether a word names what the bot keeps ("البلاصة", "فالورشة" with their particles)."""
-    for word in words:
-        if word.startswith(OURS):
-            return True
-        if any(word.startswith(p) and word[len(p) :].startswith(OURS) for p in ARABIC_PARTICLES):
-            return True
-    return False
+    return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
 
 
 def done_elsewhere(words: list[str]) -> bool:

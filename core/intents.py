@@ -201,7 +201,7 @@ def _in_light_of(
     about_data = asks_about_data(words, mark)
     if intent in ABOUT_ANYTHING and about_data:
         return sure(TextIntent.PRIVACY)
-    if intent in SHOP_OVERRIDES and not about_data and asks_practical(words, mark):
+    if intent in PRACTICAL_OVERRIDES and not about_data and asks_practical(words, mark):
         return sure(TextIntent.HELP)
     own = asks_about_own_booking(words, mark) and not has_acting_word(words)
     if own and intent in ABOUT_ANYTHING and reading.topic is None:
@@ -216,11 +216,12 @@ def _in_light_of(
     return reading
 
 
-SHOP_OVERRIDES = frozenset(
+PRACTICAL_OVERRIDES = frozenset(
     {TextIntent.PRIVACY, TextIntent.UNKNOWN, TextIntent.MY_BOOKINGS, TextIntent.WORKSHOPS,
      TextIntent.SESSION, TextIntent.MENU, TextIntent.EXPLAIN}
 )  # fmt: skip
-"""Readings that a question about the shop's number or hours turns into help."""
+"""Readings that a practical question (the shop's number or hours, what to bring, the cost)
+turns into help."""
 CANCEL_OVERRIDES = frozenset(
     {TextIntent.SESSION, TextIntent.UNKNOWN, TextIntent.WORKSHOPS, TextIntent.MY_BOOKINGS,
      TextIntent.EXPLAIN, TextIntent.MENU}

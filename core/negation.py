@@ -101,10 +101,17 @@ ARABIC_PREFIXES = ("لل", "ول", "بال", "وال", "ل", "و", "ب", "ف")
 """'للإلغاء', 'والحذف': a particle written onto the word."""
 
 
+def begins_with(
+    word: str, stems: tuple[str, ...], particles: tuple[str, ...] = ARABIC_PREFIXES
+) -> bool:
+    """Whether ``word`` begins with one of ``stems``, bare or after an Arabic particle."""
+    return word.startswith(stems) or any(
+        word.startswith(p) and word[len(p) :].startswith(stems) for p in particles
+    )
+
+
 def _acting(word: str) -> bool:
-    if any(word.startswith(p) and word[len(p) :].startswith(ACTING_STEMS) for p in ARABIC_PREFIXES):
-        return True
-    return word.startswith(ACTING_STEMS) or bool(
+    return begins_with(word, ACTING_STEMS) or bool(
         DARIJA_NEGATED.match(word)
         and any(stem in word for stem in ("lgh", "ms7", "mse7", "7bs", "7bes", "w9f", "wqf"))
     )
@@ -193,25 +200,17 @@ CANCEL_STEMS = (
 
 def cancel_word(words: list[str]) -> bool:
     """Whether a verb that cancels a seat is written (with an Arabic particle or not)."""
-    return any(
-        word.startswith(CANCEL_STEMS)
-        or any(
-            word.startswith(p) and word[len(p) :].startswith(CANCEL_STEMS) for p in ARABIC_PREFIXES
-        )
-        for word in words
-    )
+    return any(begins_with(word, CANCEL_STEMS) for word in words)
 
 
 def erases_seat(words: list[str]) -> bool:
     """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat."""
     verbs = any(w.startswith(ERASE_STEMS) for w in words)
-    return verbs and not any(w.startswith(DATA) or w.startswith(PERSONAL_ONLY) for w in words)
+    return verbs and not any(w.startswith(DATA) or w.startswith(WHOLE_PERSON) for w in words)
 
 
-PERSONAL_ONLY = (
-    "donnee", "data", "veri", "bilgi", "compte", "account", "hesab", "numero", "number", "numara",
-    "profil", "everything", "tout", "hepsi", "moi", "me", "beni",
-)  # fmt: skip
+WHOLE_PERSON = ("tout", "hepsi", "moi", "me", "beni")
+"""Besides the data words: "supprimez tout", "effacez-moi" erase the person, not a seat."""
 
 
 def has_acting_word(words: list[str]) -> bool:

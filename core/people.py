@@ -88,7 +88,12 @@ async def get_or_create_person(
 
 
 async def find_or_add_person(
-    session: AsyncSession, channel: str, address: str, now: datetime, name: str = ""
+    session: AsyncSession,
+    channel: str,
+    address: str,
+    now: datetime,
+    name: str = "",
+    language: str = "fr",
 ) -> Person:
     """The person known on ``channel`` by ``address``, created when new."""
     person = await find_person(session, channel, address)
@@ -100,7 +105,7 @@ async def find_or_add_person(
                 "channel": channel,
                 "external_id": address,
                 "name": name,
-                "language": "fr",
+                "language": language,
                 "unreachable": False,
                 "opted_out": False,
                 "created_at": now,

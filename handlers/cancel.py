@@ -122,5 +122,9 @@ async def confirm(flow: Flow, booking_id: int) -> Reply:
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     text = flow.t("cancel.done", summary=describe.summary(flow, workshop))
-    file = describe.seat_cancelled_calendar(flow, workshop, booking.id) if had_calendar else None
+    file = (
+        describe.cancelled_calendar(flow, workshop, booking.id, one_seat=True)
+        if had_calendar
+        else None
+    )
     return Reply(text, menu_choices(flow), file)

@@ -79,23 +79,14 @@ def calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachme
     )
 
 
-def cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
-    """The file that takes a cancelled session out of the person's calendar."""
-    return calendar_file(
-        workshop,
-        booking_id,
-        flow.settings.zone,
-        flow.now,
-        caption=flow.t("calendar.cancel_caption"),
-        alarm_text="",
-        cancelled=True,
-    )
+def cancelled_calendar(
+    flow: Flow, workshop: WorkshopSession, booking_id: int, *, one_seat: bool = False
+) -> Attachment:
+    """The file that takes a cancelled session, or ``one_seat`` given up while the session
+    goes on, out of the person's calendar.
 
-
-def seat_cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: int) -> Attachment:
-    """The file that takes one cancelled seat out of the calendar, the session going on.
-
-    The session's revision is what the last file of the booking said: one more replaces it.
+    A cancelled session has a new revision already; for one seat the revision is what the
+    booking's last file said, so one more replaces it.
     """
     return calendar_file(
         workshop,
@@ -105,7 +96,7 @@ def seat_cancelled_calendar(flow: Flow, workshop: WorkshopSession, booking_id: i
         caption=flow.t("calendar.cancel_caption"),
         alarm_text="",
         cancelled=True,
-        sequence=workshop.revision + 1,
+        sequence=workshop.revision + 1 if one_seat else None,
     )
 
 

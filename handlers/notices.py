@@ -154,7 +154,7 @@ async def _seat_cancelled(
     else:  # the booker of a guest's seat
         text = flow.t("change.seat_cancelled_for_other", summary=summary, name=name)
     had = describe.had_calendar(booking, BookingStatus.BOOKED)
-    file = describe.seat_cancelled_calendar(flow, workshop, booking.id) if had else None
+    file = describe.cancelled_calendar(flow, workshop, booking.id, one_seat=True) if had else None
     title, when, _ = _notice_values(flow, workshop)
     notice = Notice("seat_cancelled", (name or "-", title, when))
     return Reply(text, menu_choices(flow), file, notice=notice)
