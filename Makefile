@@ -18,7 +18,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run
 
 model: $(STAMP)
-	$(VENV)/bin/python -m core.train_intents
+	$(VENV)/bin/python -m tools.train_intents
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

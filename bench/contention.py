@@ -31,8 +31,8 @@ from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
 from core.clock import SystemClock
 from core.dialog import Incoming, Kind, Reply, Sender
-from handlers import actions
-from handlers.conversations import Conversations
+from handlers.machinery import actions
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.factories import add_session
 from tests.support.invariants import invariant_violations

@@ -47,7 +47,7 @@ from bench.results import Metric, Options, Result, peak_rss_kib, table
 from bot.demo_data import sample_rows
 from bot.runtime import Runtime
 from core.clock import SystemClock
-from core.importer import import_rows
+from core.schedule.importer import import_rows
 from models import Booking, BookingStatus, Database
 
 NAME = "conversation_throughput"

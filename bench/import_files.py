@@ -31,7 +31,7 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
 from bench.results import Metric, Options, Result, machine, table, write_json
-from core.importer import import_schedule, parse_schedule
+from core.schedule.importer import import_schedule, parse_schedule
 from models import Database
 from models.migrate import upgrade
 

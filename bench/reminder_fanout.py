@@ -3,7 +3,7 @@
 The outbox holds one reminder per booking, all due at the same minute: about four people in
 five booked one session of the next day, the others two or three, booked in one go, so their
 reminders are queued one after the other and only the per-chat pacing keeps them apart. The
-bot's own :class:`~core.sender.OutboxSender`, Telegram deliverer and pacer send them to the
+bot's own :class:`~core.delivery.sender.OutboxSender`, Telegram deliverer and pacer send them to the
 loopback Bot API, which runs in another process and answers 429 past 30 messages a second
 overall or one a second to a chat, as Telegram does.
 
@@ -43,9 +43,9 @@ from bot.demo_data import ADDRESS, SAMPLES, VENUE
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.config import Settings
-from core.importer import SessionRow
-from core.outbox import status_counts
-from core.reminders import REMINDER, reminder_due, reminder_key
+from core.outbox.queue import status_counts
+from core.schedule.importer import SessionRow
+from core.seats.reminders import REMINDER, reminder_due, reminder_key
 from models import (
     Booking,
     BookingStatus,
@@ -314,7 +314,7 @@ async def send_all(runtime: Runtime, clock: FixedClock, deadline: float) -> int:
     passes = 0
     while time.monotonic() < deadline:
         started = time.monotonic()
-        claimed = await core.engine.sender.run_once()
+        claimed = await core.delivery.tick.sender.run_once()
         passes += 1
         clock.advance(timedelta(seconds=time.monotonic() - started))
         if claimed:
@@ -361,7 +361,7 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
         passes=passes,
         rate_per_second=core.settings.send_rate_per_second,
         rate_per_chat=core.settings.send_rate_per_chat,
-        batch=core.engine.sender.batch,
+        batch=core.delivery.tick.sender.batch,
         statuses=statuses,
         attempts=tries,
         warnings=warnings.count,

@@ -44,13 +44,13 @@ from bench.profiling import profiled
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
 from bot.demo_data import ADDRESS, SAMPLES, VENUE
-from core.catalog import AUDIENCES, my_upcoming_bookings, upcoming_sessions
 from core.clock import SystemClock
-from core.engine import PLAN_OVERLAP
+from core.delivery.tick import PLAN_OVERLAP
 from core.i18n import LANGUAGES
-from core.outbox import claim_due
-from core.privacy import forget_inactive
-from core.reminders import REMINDER, plan_reminders, reminder_due, reminder_key
+from core.outbox.queue import claim_due
+from core.seats.catalog import AUDIENCES, my_upcoming_bookings, upcoming_sessions
+from core.seats.privacy import forget_inactive
+from core.seats.reminders import REMINDER, plan_reminders, reminder_due, reminder_key
 from models import (
     Booking,
     BookingStatus,

@@ -1,8 +1,9 @@
 """Understanding: ``atelier understand`` on 1,000 messages, the recogniser's load, the corpus.
 
 The 1,000 messages are the held-out corpus repeated (each line read independently). The
-load is timed in a fresh interpreter: importing ``core.intents`` and reading the shipped
-model. Accuracy per language and the dangerous mistakes are measured on the held-out parts::
+load is timed in a fresh interpreter: importing ``core.understanding.intents``
+and reading the shipped model. Accuracy per language and the dangerous mistakes are measured
+on the held-out parts::
 
     python -m bench.understand [--output bench-understand.json]
 """
@@ -28,7 +29,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELD_OUT = ("intents_heldout11.csv",)
 LOAD = (
     "import time; started = time.perf_counter(); "
-    "from core import classifier, intents; classifier.shipped(); "
+    "from core.understanding import classifier, intents; classifier.shipped(); "
     "print(time.perf_counter() - started)"
 )
 
@@ -65,7 +66,7 @@ def load_seconds() -> float:
 
 def quality() -> tuple[dict[str, float], int, int]:
     """Held-out accuracy per language, dangerous mistakes, and the number of messages."""
-    from core.intents import read
+    from core.understanding.intents import read
 
     total: Counter[str] = Counter()
     good: Counter[str] = Counter()

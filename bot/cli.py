@@ -41,7 +41,7 @@ async def _demo(settings: Settings, db_path: str) -> None:
     from bot.channels.console import CHANNEL, Console
     from bot.demo_data import sample_rows
     from bot.runtime import Services
-    from core.importer import import_rows
+    from core.schedule.importer import import_rows
 
     await asyncio.to_thread(Path(db_path).unlink, missing_ok=True)
     demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
@@ -81,7 +81,7 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    from core.importer import import_schedule
+    from core.schedule.importer import import_schedule
 
     try:
         content = await asyncio.to_thread(path.read_bytes)
@@ -100,10 +100,10 @@ async def _import(settings: Settings, path: Path) -> int:
 
 
 async def _sessions(settings: Settings) -> int:
-    from core.catalog import upcoming_with_waiting
     from core.clock import SystemClock
     from core.formatting import when_in_words
     from core.i18n import Translator
+    from core.seats.catalog import upcoming_with_waiting
 
     t = Translator(settings.default_language)
     async with _transaction(settings) as session:
@@ -120,8 +120,8 @@ async def _sessions(settings: Settings) -> int:
 async def _roster(
     settings: Settings, session_id: int, form: str = "csv", output: Path | None = None
 ) -> int:
-    from core.exports import csv_text, xlsx_bytes
-    from core.roster import ROSTER_COLUMNS, roster_rows
+    from core.schedule.exports import csv_text, xlsx_bytes
+    from core.seats.roster import ROSTER_COLUMNS, roster_rows
 
     if form == "xlsx" and output is None:
         print("--format xlsx writes a file: give it with --output FILE.", file=sys.stderr)
@@ -146,7 +146,7 @@ async def _roster(
 
 
 def _backup(settings: Settings, target: Path) -> int:
-    from core.backup import NotABackup, backup, sqlite_file
+    from core.schedule.backup import NotABackup, backup, sqlite_file
 
     source = sqlite_file(settings.database_url)
     if source is None:
@@ -168,7 +168,7 @@ def _backup(settings: Settings, target: Path) -> int:
 
 
 def _restore(settings: Settings, backup_file: Path) -> int:
-    from core.backup import NotABackup, restore, sqlite_file
+    from core.schedule.backup import NotABackup, restore, sqlite_file
     from models.migrate import upgrade
 
     database = sqlite_file(settings.database_url)
@@ -194,7 +194,7 @@ def _restore(settings: Settings, backup_file: Path) -> int:
 
 
 async def _outbox(settings: Settings) -> int:
-    from core import outbox
+    from core.outbox import queue as outbox
     from models import OutboxStatus
 
     async with _transaction(settings) as session:
@@ -218,8 +218,8 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
     """Cancel a session (``new_start`` None) or move it; everyone on it is told."""
     from core.clock import SystemClock
     from core.errors import BookingError
-    from core.importer import parse_local_start
-    from core.schedule_changes import cancel_session, move_session
+    from core.schedule.importer import parse_local_start
+    from core.seats.session_changes import cancel_session, move_session
 
     now = SystemClock().now()
     try:
@@ -289,7 +289,7 @@ def _why(error: Exception) -> str:
 
 def _understand(language: str | None) -> int:
     """One JSON reading per line of standard input, in the same order."""
-    from core.intents import read
+    from core.understanding.intents import read
 
     out = sys.stdout
     for line in sys.stdin:

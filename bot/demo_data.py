@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.importer import SessionRow
+from core.schedule.importer import SessionRow
 
 VENUE = "Boutique Orange Metz"
 ADDRESS = "Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz"

@@ -17,13 +17,13 @@ from bot.channels.sms.channel import SmsChannel
 from bot.channels.sms.providers import SmsProvider
 from core.clock import Clock, SystemClock
 from core.config import Settings
+from core.delivery.tick import Engine
+from core.delivery.wakeup import Heartbeat
 from core.dialog import SMS, WHATSAPP, Reply
-from core.engine import Engine
 from core.health import database_reachable
-from core.metrics import refresh_outbox
-from core.scheduler import Heartbeat
-from handlers.conversations import Conversations
-from handlers.notices import remember_notice, render_notice
+from core.outbox.metrics import refresh_outbox
+from handlers.machinery.turns import Conversations
+from handlers.renderers.notice_texts import remember_notice, render_notice
 from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 

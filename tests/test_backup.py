@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core.backup import NotABackup, backup, check, restore, sqlite_file
 from core.clock import FixedClock
-from core.engine import Engine
-from core.organiser import register_walk_in
-from core.reminders import ReminderRule
+from core.delivery.tick import Engine
+from core.schedule.backup import NotABackup, backup, check, restore, sqlite_file
+from core.seats.organiser import register_walk_in
+from core.seats.reminders import ReminderRule
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.dashboard import dashboard_settings, running_dashboard
 from tests.support.factories import NOW, add_session, make_settings

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from core.clock import FixedClock
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Booking, Database, OutboxMessage, Person, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings

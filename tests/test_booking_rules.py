@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.clock import FixedClock
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Booking, Database, OutboxMessage, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
@@ -105,7 +105,7 @@ async def test_cancel_offers_the_seat_to_the_first_in_line(db: Database, clock: 
 
 
 async def test_an_offer_expires_and_passes_to_the_next(db: Database, clock: FixedClock) -> None:
-    from core.notices import expire_due_offers
+    from core.seats.offers import expire_due_offers
 
     session_id = await add_session(db, capacity=1)
     flows = conversations(db, clock, offer_expiry_minutes=30)
@@ -188,7 +188,7 @@ async def test_past_and_cancelled_sessions_are_refused(db: Database, clock: Fixe
 
 
 async def test_old_update_records_are_forgotten(db: Database, clock: FixedClock) -> None:
-    from core.housekeeping import forget_old_updates
+    from core.seats.housekeeping import forget_old_updates
 
     marie = Chat(conversations(db, clock), "1", channel="telegram")
     await marie.say("bonjour")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FixedClock
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Database
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from core.calendar_file import calendar_file
+from core.schedule.calendar_file import calendar_file
 from models import WorkshopSession
 
 PARIS = ZoneInfo("Europe/Paris")

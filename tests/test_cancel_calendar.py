@@ -18,8 +18,8 @@ from icalendar import Calendar
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import Attachment
-from core.schedule_changes import cancel_session, move_session
-from handlers.conversations import Conversations
+from core.seats.session_changes import cancel_session, move_session
+from handlers.machinery.turns import Conversations
 from models import Database
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat

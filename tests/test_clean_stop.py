@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.dialog import Reply, reply_to_payload
-from core.outbox import REPLY, enqueue
+from core.outbox.queue import REPLY, enqueue
 from models import Database, OutboxMessage, OutboxStatus, Person
 from models.migrate import upgrade
 from tests.support.bot_api import FakeBotApi

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import core.booking
+import core.seats.booking
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Sender
 from core.errors import BookingError
-from core.organiser import cancel_seat
-from handlers.conversations import Conversations
+from core.seats.organiser import cancel_seat
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.factories import add_session, make_settings
 
@@ -94,7 +94,7 @@ async def test_control_without_the_guard_the_same_race_oversells(
             await asyncio.wait_for(everyone_read.wait(), timeout=2)
         return bool(taken < workshop.capacity)
 
-    monkeypatch.setattr(core.booking, "reserve_seat", unguarded)
+    monkeypatch.setattr(core.seats.booking, "reserve_seat", unguarded)
     try:
         session_id = await add_session(db, capacity=5)
         flows = Conversations(db, make_settings(postgres_url), clock)
@@ -177,7 +177,7 @@ async def test_control_without_the_row_lock_a_seat_is_freed_twice(
 
     db = Database(postgres_url)
     try:
-        monkeypatch.setattr(core.booking, "locked", unlocked)
+        monkeypatch.setattr(core.seats.booking, "locked", unlocked)
         outcomes, _ = await cancel_twice_at_once(db, clock)
         assert "C'est annulé" in outcomes[0], outcomes  # both went through
         assert outcomes[1] == "cancelled", outcomes

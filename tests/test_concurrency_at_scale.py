@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Reply, Sender
-from handlers import actions
-from handlers.conversations import Conversations
+from handlers.machinery import actions
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.factories import add_session, make_settings
 from tests.support.invariants import invariant_violations

@@ -24,11 +24,11 @@ from bot.runtime import Runtime
 from bot.web import poster
 from bot.web.passwords import verify_password
 from bot.web.poster import PosterText
-from core.booking import accept_offer, book_seat, cancel_booking, join_waiting_list
 from core.clock import FixedClock
-from core.organiser import register_walk_in
-from core.reminders import ReminderRule
-from core.roster import ROSTER_COLUMNS
+from core.seats.booking import accept_offer, book_seat, cancel_booking, join_waiting_list
+from core.seats.organiser import register_walk_in
+from core.seats.reminders import ReminderRule
+from core.seats.roster import ROSTER_COLUMNS
 from models import Booking, OutboxMessage, Person, SessionStatus, WorkshopSession
 from tests.support.bot_api import FakeBotApi
 from tests.support.dashboard import (

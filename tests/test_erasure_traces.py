@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.outbox import FAREWELL_ADDRESS
+from core.outbox.queue import FAREWELL_ADDRESS
 from models import Database, OutboxMessage, OutboxStatus
 from models.base import Base
 from tests.support.factories import add_session, make_settings

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.exports import csv_text, neutralise, xlsx_bytes
-from core.importer import import_schedule
+from core.schedule.exports import csv_text, neutralise, xlsx_bytes
+from core.schedule.importer import import_schedule
 from models import Database, WorkshopSession
 from tests.support.bot_api import FakeBotApi, FakeUser
 from tests.support.dashboard import Dashboard, dashboard_settings

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Sender
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Database, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import make_settings

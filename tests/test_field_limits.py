@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.clock import FixedClock
-from core.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, text_problem
-from core.importer import parse_schedule
-from core.organiser import InvalidInput, SessionFields, create_session
+from core.schedule.importer import parse_schedule
+from core.seats.field_limits import CAPACITY, DURATION_MINUTES, TEXT_LIMITS, text_problem
+from core.seats.organiser import InvalidInput, SessionFields, create_session
 from models import Database, WorkshopSession
 from tests.support.dashboard import Dashboard, dashboard_settings, running_dashboard
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from handlers import actions
+from handlers.machinery import actions
 from models import Booking, BookingStatus, Database, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings

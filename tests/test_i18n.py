@@ -66,7 +66,7 @@ def test_error_keys_are_translated() -> None:
 
 
 def test_audience_names_are_translated() -> None:
-    from core.catalog import AUDIENCES
+    from core.seats.catalog import AUDIENCES
 
     assert {f"audience.{a}" for a in AUDIENCES} <= catalog_keys("en")
 
@@ -128,7 +128,7 @@ def test_the_dashboard_templates_are_seen() -> None:
 def test_the_dashboard_names_every_code_it_shows() -> None:
     """Codes turned into keys at run time (statuses, field errors...) are all translated."""
     from bot.web.forms import FIELD_ERRORS
-    from core.catalog import AUDIENCES
+    from core.seats.catalog import AUDIENCES
     from models import BookingStatus
 
     french = catalog_keys("fr")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from core.importer import import_schedule, parse_schedule
+from core.schedule.importer import import_schedule, parse_schedule
 from models import Database, WorkshopSession
 from tests.support.factories import DATA
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.intents import TextIntent, command_of, intent_of, number_of
+from core.understanding.intents import TextIntent, command_of, intent_of, number_of
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from bot.channels.sms_text import segments
 from core.clock import FixedClock
 from core.dialog import Reply
 from core.i18n import LANGUAGES, Translator
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Database
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings

@@ -16,9 +16,9 @@ from aiosmtpd.smtp import SMTP  # type: ignore[import-untyped]
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from core.delivery.sender import PermanentFailure
 from core.dialog import Reply
-from core.sender import PermanentFailure
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat

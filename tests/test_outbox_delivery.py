@@ -19,10 +19,10 @@ from telegram.request import HTTPXRequest
 from bot.channels.pacing import Pacer
 from bot.channels.telegram import CHANNEL, make_deliverer
 from core.clock import FixedClock
-from core.schedule_changes import move_session
-from core.sender import MAX_ATTEMPTS, OutboxSender
-from handlers.conversations import Conversations
-from handlers.notices import render_notice
+from core.delivery.sender import MAX_ATTEMPTS, OutboxSender
+from core.seats.session_changes import move_session
+from handlers.machinery.turns import Conversations
+from handlers.renderers.notice_texts import render_notice
 from models import Database, OutboxMessage, OutboxStatus, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.i18n import Translator
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, UnreadMessage
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings

@@ -13,11 +13,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import core.people
-from core.booking_for_others import ForThemself, book_for_other
+import core.seats.people
 from core.dialog import PHONE_CHANNELS, SMS, WHATSAPP, Sender
-from core.people import find_or_add_person, get_or_create_person
-from core.reminders import ReminderRule
+from core.seats.for_others import ForThemself, book_for_other
+from core.seats.people import find_or_add_person, get_or_create_person
+from core.seats.reminders import ReminderRule
 from models import Database, Person
 from models.people import PHONE_CHANNELS as INDEXED_CHANNELS
 from tests.support.factories import NOW, add_session
@@ -34,7 +34,7 @@ def test_the_index_names_the_phone_channels() -> None:
 def look_together(monkeypatch: pytest.MonkeyPatch, lookers: int) -> None:
     """Make the first ``lookers`` lookups that find nobody wait for one another, so that
     every first contact has looked before any inserts (the race, made certain)."""
-    real: Lookup = core.people.find_person
+    real: Lookup = core.seats.people.find_person
     missed = 0
     everyone_looked = asyncio.Event()
 
@@ -51,7 +51,7 @@ def look_together(monkeypatch: pytest.MonkeyPatch, lookers: int) -> None:
                 await asyncio.wait_for(everyone_looked.wait(), timeout=1)
         return person
 
-    monkeypatch.setattr(core.people, "find_person", together)
+    monkeypatch.setattr(core.seats.people, "find_person", together)
 
 
 async def first_contacts(instances: list[Database]) -> list[tuple[Person, bool]]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime, Services
 from core.clock import FixedClock
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Conversation, Database, OutboxMessage, Person
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
@@ -95,7 +95,7 @@ async def test_people_silent_for_the_retention_time_are_erased(
                 await chat.pick(f"by:{future}")
         clock.advance(timedelta(days=760))  # 25 months later
         await Chat(core.conversations, "recent", name="recent").say("menu")
-        assert await core.engine.apply_retention(clock.now()) == 1
+        assert await core.delivery.tick.apply_retention(clock.now()) == 1
     finally:
         await core.close()
     names = [person.name for person in await people(db)]

@@ -31,19 +31,19 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-import handlers.router
+import handlers.machinery.router
 from bot.channels.sms.android import signature_of
 from bot.runtime import Runtime
-from core.catalog import AUDIENCES
 from core.clock import FixedClock
 from core.dialog import SMS, Incoming, Kind, Reply, Sender
 from core.i18n import Translator
-from core.importer import COLUMNS, import_schedule, parse_schedule
-from core.intents import opt_out_of
-from core.notices import expire_due_offers
 from core.phones import normalise_phone
-from handlers import actions
-from handlers.conversations import Conversations
+from core.schedule.importer import COLUMNS, import_schedule, parse_schedule
+from core.seats.catalog import AUDIENCES
+from core.seats.offers import expire_due_offers
+from core.understanding.intents import opt_out_of
+from handlers.machinery import actions
+from handlers.machinery.turns import Conversations
 from models import (
     Booking,
     BookingStatus,
@@ -1113,7 +1113,7 @@ async def test_an_sms_that_crashes_the_flow_still_gets_an_answer(
     async def broken(flow: object, text: str) -> list[Reply]:
         raise RuntimeError("a bug in a flow step")
 
-    monkeypatch.setattr(handlers.router, "on_text", broken)
+    monkeypatch.setattr(handlers.machinery.router, "on_text", broken)
     async with sms_bot(sqlite_url, "twilio") as (runtime, phone):
         response = await phone.post(Text("+33612345678", "bonjour", "SM-crash"))
         assert response.status_code == 200

@@ -10,7 +10,7 @@ from bot.runtime import Services
 from core.clock import FixedClock
 from core.config import Settings
 from core.dialog import Reply
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Database, OutboxMessage, Person, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings

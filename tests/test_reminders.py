@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from bot.runtime import Services
 from core.clock import FixedClock
+from core.delivery.sender import OutboxSender
 from core.dialog import Reply
-from core.reminders import REMINDER, plan_reminders, reminder_due
-from core.sender import OutboxSender
-from handlers.conversations import Conversations
-from handlers.notices import remember_notice, render_notice
+from core.seats.reminders import REMINDER, plan_reminders, reminder_due
+from handlers.machinery.turns import Conversations
+from handlers.renderers.notice_texts import remember_notice, render_notice
 from models import Booking, Database, OutboxMessage, Person, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
@@ -206,13 +206,13 @@ async def test_ticks_between_full_plans_see_new_bookings_and_sessions_coming_clo
     clock.set(day - timedelta(days=2) + timedelta(minutes=1))  # only the first is within 2 days
     core = Services(make_settings(db.url), clock)
     try:
-        await core.engine.tick()
+        await core.delivery.tick.tick()
         assert await reminders(db) == []
         # A walk-in written straight into the roster, and a booking from long ago.
         await book_directly(db, "walk-in", soon, clock.now())
         await book_directly(db, "early", later, clock.now() - timedelta(days=20))
         clock.advance(timedelta(minutes=29))  # the second session comes within two days
-        await core.engine.tick()
+        await core.delivery.tick.tick()
         assert await reminders(db) == ["early", "walk-in"]
     finally:
         await core.close()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Sender
-from core.housekeeping import PROVIDER_ID_MEMORY, UPDATE_MEMORY, forget_old_updates
+from core.seats.housekeeping import PROVIDER_ID_MEMORY, UPDATE_MEMORY, forget_old_updates
 from models import ProcessedUpdate
 from tests.support.factories import make_settings
 from tests.support.sms_providers import FakeTwilio

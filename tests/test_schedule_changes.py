@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.errors import SessionCancelled, SessionPast
-from core.schedule_changes import cancel_session, move_session
-from handlers.conversations import Conversations
+from core.seats.session_changes import cancel_session, move_session
+from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings

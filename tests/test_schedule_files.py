@@ -21,8 +21,8 @@ from odf.text import P
 from sqlalchemy import select
 
 from core.clock import FixedClock
-from core.exports import schedule_template
-from core.importer import import_schedule, parse_schedule
+from core.schedule.exports import schedule_template
+from core.schedule.importer import import_schedule, parse_schedule
 from models import Database, WorkshopSession
 from tests.support.dashboard import Dashboard, dashboard_settings, running_dashboard
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from core.clock import FixedClock
 from core.errors import BookingNotActive
-from core.organiser import SEAT_CANCELLED, cancel_seat, register_walk_in
-from core.privacy import erase_person
-from core.reminders import ReminderRule
-from handlers.conversations import Conversations
+from core.seats.organiser import SEAT_CANCELLED, cancel_seat, register_walk_in
+from core.seats.privacy import erase_person
+from core.seats.reminders import ReminderRule
+from handlers.machinery.turns import Conversations
 from models import Booking, Database, OutboxMessage, Person
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
@@ -170,8 +170,8 @@ async def test_an_accepted_offer_queues_its_reminder(db: Database, clock: FixedC
 async def test_rendering_a_notice_only_reads_and_the_sender_remembers_its_choices(
     db: Database, clock: FixedClock
 ) -> None:
-    from core.sender import OutboxSender
-    from handlers.notices import remember_notice, render_notice
+    from core.delivery.sender import OutboxSender
+    from handlers.renderers.notice_texts import remember_notice, render_notice
     from models import Conversation
 
     session_id = await add_session(db, capacity=1)

@@ -23,7 +23,7 @@ from bot.channels.sms.android import signature_of
 from bot.channels.sms_text import GSM7_BASIC, GSM7_EXTENSION, segments
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.outbox import status_counts
+from core.outbox.queue import status_counts
 from core.phones import normalise_phone
 from models import Booking, BookingStatus, Database, OutboxMessage, OutboxStatus, Person
 from tests.support.bot_api import FakeBotApi

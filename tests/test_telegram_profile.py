@@ -9,9 +9,9 @@ import pytest
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.commands import MENU, NAMES, Command
 from core.i18n import LANGUAGES
-from handlers.conversations import Conversations
+from core.understanding.commands import MENU, NAMES, Command
+from handlers.machinery.turns import Conversations
 from models import Database
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat

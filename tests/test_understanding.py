@@ -2,7 +2,7 @@
 
 The held-out part (tests/data/intents_heldout11.csv, 400 messages written fresh by a writer who
 read neither the code nor the other files) is never used to build the recogniser:
-``core.train_intents`` reads only tests/data/intents_train.csv, and no rule was written after
+``tools.train_intents`` reads only tests/data/intents_train.csv, and no rule was written after
 reading it. Earlier held-out parts, once measured blind and studied, were folded into the
 training part.
 """
@@ -14,14 +14,14 @@ from collections import Counter
 
 import pytest
 
-from core import classifier
-from core.intents import TextIntent, read
-from core.negation import acting_word_negated, conditional
-from core.normalising import normalise
-from core.numbers import choice_number
-from core.train_intents import TRAINING, fingerprint
-from core.unread import scrub
+from core.seats.unread import scrub
+from core.understanding import classifier
+from core.understanding.intents import TextIntent, read
+from core.understanding.negation import acting_word_negated, conditional
+from core.understanding.normalising import normalise
+from core.understanding.numbers import choice_number
 from tests.support.factories import DATA
+from tools.train_intents import TRAINING, fingerprint
 
 TARGET = 0.95
 FLOOR = 0.85

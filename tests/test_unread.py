@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from core.clock import FixedClock
-from core.unread import forget_old, remember
+from core.seats.unread import forget_old, remember
 from models import Database, UnreadMessage
 from tests.support.dashboard import dashboard_settings, running_dashboard
 from tests.support.factories import NOW

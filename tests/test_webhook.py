@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import Reply, reply_to_payload
-from core.outbox import REPLY, enqueue
+from core.outbox.queue import REPLY, enqueue
 from models import Booking, Database, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings

@@ -253,7 +253,7 @@ async def test_when_meta_says_the_window_is_closed_the_notice_goes_as_its_templa
 async def settled(db: Database) -> None:
     import asyncio
 
-    from core.outbox import status_counts
+    from core.outbox.queue import status_counts
 
     async with asyncio.timeout(5):
         while True:
@@ -541,7 +541,7 @@ async def test_a_rate_limit_is_waited_out_and_a_number_not_on_whatsapp_is_marked
 async def test_moved_cancelled_and_offered_seats_go_as_templates_outside_the_window(
     bot: WhatsAppBot, clock: FixedClock
 ) -> None:
-    from core.schedule_changes import cancel_session, move_session
+    from core.seats.session_changes import cancel_session, move_session
 
     session_id = await add_session(bot.db, capacity=1)
     marie, karim = bot.phone(), bot.phone("33698765432", "Karim")

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from core.dialog import Incoming, Kind, Reply, Sender
 from core.i18n import Translator
-from core.intents import normalise
+from core.understanding.intents import normalise
 from models import Person
 
 CHANNEL = "console"

@@ -12,10 +12,10 @@ from email.utils import make_msgid
 
 import aiosmtplib
 
-from core.alerts import EMAIL
 from core.config import Settings
+from core.delivery.sender import PermanentFailure
 from core.dialog import Reply
-from core.sender import PermanentFailure
+from core.seats.alerts import EMAIL
 from models import Person
 
 CHANNEL = EMAIL

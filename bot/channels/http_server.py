@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.metrics import exposition
+from core.outbox.metrics import exposition
 
 log = logging.getLogger(__name__)
 

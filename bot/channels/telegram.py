@@ -39,12 +39,12 @@ from bot.channels.bodies import (
 from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
 from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
-from core.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from core.config import Settings
+from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply
 from core.i18n import LANGUAGES, Translator
-from core.sender import PermanentFailure, RetryLater, Unreachable
-from handlers.conversations import Conversations
+from core.understanding.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
+from handlers.machinery.turns import Conversations
 from models import Person
 
 # Durations from python-telegram-bot as timedelta: its coming default, and no warning.

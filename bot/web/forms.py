@@ -1,6 +1,6 @@
 """Reading the session form: French error codes per field, then ``SessionFields``.
 
-The limits are :mod:`core.field_limits`', the importer's and the services' own.
+The limits are :mod:`core.seats.field_limits`', the importer's and the services' own.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
-from core.catalog import AUDIENCES
-from core.field_limits import (
+from core.schedule.importer import parse_local_start
+from core.seats.catalog import AUDIENCES
+from core.seats.field_limits import (
     CAPACITY,
     DURATION_MINUTES,
     TEXT_LIMITS,
@@ -20,8 +21,7 @@ from core.field_limits import (
     one_line_end,
     text_problem,
 )
-from core.importer import parse_local_start
-from core.organiser import SessionFields
+from core.seats.organiser import SessionFields
 
 TEXT_FIELDS = ("title", "description", "audience", "venue", "address", "bring", "access")
 FIELD_ERRORS = (

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.outbox import segments_since
+from core.outbox.queue import segments_since
 from models import OutboxMessage, OutboxStatus, Person
 
 QUEUED = (OutboxStatus.PENDING, OutboxStatus.SENDING)

@@ -12,7 +12,7 @@ import phonenumbers
 from bot.web.qr import deep_link
 from bot.web.rendering import t
 from core.config import Settings
-from core.session_codes import code_for
+from core.understanding.session_codes import code_for
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from core.dialog import Incoming, Kind, Reply, Sender
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 
 _updates = itertools.count(1)
 

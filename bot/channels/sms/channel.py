@@ -14,10 +14,10 @@ from bot.channels.sms.providers import SmsProvider
 from bot.channels.sms.render import sms_body
 from bot.channels.sms_text import segments
 from core.config import Settings
+from core.delivery.sender import Deliver
 from core.dialog import SMS, Incoming, Kind, Reply, Sender
 from core.phones import normalise_phone
-from core.sender import Deliver
-from handlers.conversations import Conversations
+from handlers.machinery.turns import Conversations
 from models import Person
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from core.sender import PermanentFailure, RetryLater, Unreachable
+from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 
 
 class ProviderUnavailable(Exception):

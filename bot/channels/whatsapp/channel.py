@@ -21,13 +21,13 @@ from bot.channels.whatsapp.signature import HEADER, is_signed
 from bot.channels.whatsapp.webhook import InboundMessage, StatusUpdate, read_payload
 from core.clock import Clock
 from core.config import Settings
-from core.deliveries import record_status
+from core.delivery.reports import record_status
+from core.delivery.sender import Deliver, Delivered, PermanentFailure, RetryLater
 from core.dialog import WHATSAPP, Incoming, Notice, Reply, Sender
 from core.i18n import Translator
-from core.people import SEEN_PRECISION, find_person
 from core.phones import normalise_phone
-from core.sender import Deliver, Delivered, PermanentFailure, RetryLater
-from handlers.conversations import Conversations
+from core.seats.people import SEEN_PRECISION, find_person
+from handlers.machinery.turns import Conversations
 from models import Database, Person
 
 log = logging.getLogger(__name__)

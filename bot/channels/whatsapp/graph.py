@@ -14,7 +14,7 @@ import httpx
 from bot.channels.sms.http_errors import ProviderUnavailable
 from bot.channels.whatsapp import limits
 from core.config import Settings
-from core.sender import PermanentFailure, RetryLater, Unreachable
+from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 
 
 class WindowClosed(Exception):

@@ -14,7 +14,7 @@ from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError
-from core.schedule_changes import cancel_session, move_session
+from core.seats.session_changes import cancel_session, move_session
 from models import ACTIVE_STATUSES
 
 

@@ -1,6 +1,6 @@
 """Exports: one session's bookings, and every booking, as CSV for French Excel or .xlsx.
 
-Every cell goes through :mod:`core.exports`, which keeps formulas out.
+Every cell goes through :mod:`core.schedule.exports`, which keeps formulas out.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from bot.web.guard import page
 from bot.web.queries import all_sessions
 from bot.web.state import context_of
 from bot.web.views.common import session_id_of, workshop_or_404
-from core.exports import excel_csv, xlsx_bytes
-from core.roster import ROSTER_COLUMNS, roster_rows
+from core.schedule.exports import excel_csv, xlsx_bytes
+from core.seats.roster import ROSTER_COLUMNS, roster_rows
 
 SESSION_COLUMNS = ["session_id", "session_title", "session_starts_at", "session_status"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

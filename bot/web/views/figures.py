@@ -12,7 +12,7 @@ from bot.web.chart import bar_chart
 from bot.web.guard import page
 from bot.web.rendering import LANGUAGE, render
 from bot.web.state import context_of
-from core.organiser import figures
+from core.seats.organiser import figures
 
 
 def month_label(month: str) -> str:

@@ -12,7 +12,7 @@ from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError
-from core.remind_now import queue_reminders_now
+from core.seats.remind_now import queue_reminders_now
 
 
 @page

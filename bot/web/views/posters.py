@@ -14,7 +14,7 @@ from bot.web.poster_channels import PosterChannels, QrLink, poster_channels
 from bot.web.rendering import error_page, render
 from bot.web.state import context_of
 from bot.web.views.common import session_id_of, workshop_or_404
-from core.session_codes import code_for
+from core.understanding.session_codes import code_for
 from models import WorkshopSession
 
 

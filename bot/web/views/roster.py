@@ -18,7 +18,8 @@ from bot.web.state import context_of, flash
 from bot.web.text import bidi_safe
 from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError, BookingNotActive, SessionPast, UnknownBooking
-from core.organiser import (
+from core.phones import normalise_phone
+from core.seats.organiser import (
     MAX_BROADCAST,
     WALK_IN,
     cancel_seat,
@@ -26,9 +27,8 @@ from core.organiser import (
     message_session,
     register_walk_in,
 )
-from core.phones import normalise_phone
-from core.reminders import ReminderRule
-from core.roster import roster_rows
+from core.seats.reminders import ReminderRule
+from core.seats.roster import roster_rows
 from models import Booking, BookingStatus, Person, WorkshopSession
 
 MARKABLE = (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)

@@ -14,8 +14,8 @@ from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go
 from bot.web.views.exports import XLSX
-from core.exports import schedule_template
-from core.importer import import_schedule
+from core.schedule.exports import schedule_template
+from core.schedule.importer import import_schedule
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

@@ -14,9 +14,9 @@ from bot.web.queries import latest_session, status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
 from bot.web.views.common import go, session_id_of, workshop_or_404
-from core.catalog import AUDIENCES
-from core.field_limits import NUMBER_RANGES, TEXT_LIMITS
-from core.organiser import create_session, edit_session, sessions_between, today_bounds
+from core.seats.catalog import AUDIENCES
+from core.seats.field_limits import NUMBER_RANGES, TEXT_LIMITS
+from core.seats.organiser import create_session, edit_session, sessions_between, today_bounds
 from models import WorkshopSession
 
 AHEAD_WEEKS = 12

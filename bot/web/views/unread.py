@@ -8,7 +8,7 @@ from starlette.responses import Response
 from bot.web.guard import page
 from bot.web.rendering import render
 from bot.web.state import context_of
-from core.unread import recent
+from core.seats.unread import recent
 
 
 @page

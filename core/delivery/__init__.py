@@ -1,0 +1,1 @@
+"""Delivery: the sender that hands due rows to channels, and the scheduled tick."""

@@ -1,0 +1,1 @@
+"""The outbox: every message that must go out is a row, queued once and claimed when due."""

@@ -1,0 +1,1 @@
+"""The schedule and its files: import, file formats, exports, calendar files, backups."""

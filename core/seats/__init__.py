@@ -1,0 +1,1 @@
+"""Seats and the people who hold them: booking, waiting list, reminders' rules, organiser work."""

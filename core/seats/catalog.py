@@ -1,0 +1,120 @@
+"""Read-only questions about sessions and bookings that the screens ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.seats.booking import waiting_position
+from models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Person,
+    SessionStatus,
+    WorkshopSession,
+)
+
+AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
+
+
+def _upcoming(now: datetime, audience: str | None = None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        WorkshopSession.status == SessionStatus.SCHEDULED,
+        WorkshopSession.starts_at > now,
+    ]
+    if audience:
+        conditions.append(WorkshopSession.audience.in_((audience, "tous")))
+    return conditions
+
+
+async def upcoming_sessions(
+    session: AsyncSession, now: datetime, *, audience: str | None, offset: int, limit: int
+) -> tuple[list[WorkshopSession], int]:
+    """One page of upcoming sessions, soonest first, and how many there are in all."""
+    conditions = _upcoming(now, audience)
+    total = (
+        await session.execute(select(func.count()).select_from(WorkshopSession).where(*conditions))
+    ).scalar_one()
+    page = (
+        await session.execute(
+            select(WorkshopSession)
+            .where(*conditions)
+            .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+            .offset(offset)
+            .limit(limit)
+        )
+    ).scalars()
+    return list(page), int(total)
+
+
+async def upcoming_audiences(session: AsyncSession, now: datetime) -> list[str]:
+    """The audiences of upcoming sessions, in the order of AUDIENCES."""
+    rows = await session.execute(select(WorkshopSession.audience).where(*_upcoming(now)).distinct())
+    found = {row[0] for row in rows}
+    return [audience for audience in AUDIENCES if audience in found] + sorted(
+        found - set(AUDIENCES)
+    )
+
+
+async def upcoming_with_waiting(
+    session: AsyncSession, now: datetime
+) -> list[tuple[WorkshopSession, int]]:
+    """Every upcoming session, soonest first, with the length of its waiting list."""
+    waiting = (
+        select(Booking.session_id, func.count().label("waiting"))
+        .where(Booking.status == BookingStatus.WAITING)
+        .group_by(Booking.session_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(WorkshopSession, func.coalesce(waiting.c.waiting, 0))
+        .outerjoin(waiting, waiting.c.session_id == WorkshopSession.id)
+        .where(*_upcoming(now))
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
+    return [(workshop, int(count)) for workshop, count in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class MyBooking:
+    """A person's upcoming booking, with their place in line when waiting."""
+
+    booking: Booking
+    session: WorkshopSession
+    position: int | None
+    for_name: str = ""
+    """The first name of the person it was booked for, when not the person themself."""
+
+
+async def my_upcoming_bookings(
+    session: AsyncSession, person_id: int, now: datetime
+) -> list[MyBooking]:
+    """The person's booked and waiting bookings for sessions still to come, and those
+    they booked for others."""
+    rows: list[tuple[Booking, WorkshopSession, str]] = []
+    for whose in (Booking.person_id, Booking.booked_by_id):  # two queries, each on its index
+        found = await session.execute(
+            select(Booking, WorkshopSession, Person.name)
+            .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(
+                whose == person_id,
+                Booking.status.in_(ACTIVE_STATUSES),
+                WorkshopSession.starts_at > now,
+                WorkshopSession.status == SessionStatus.SCHEDULED,
+            )
+        )
+        rows.extend((booking, workshop, name) for booking, workshop, name in found)
+    rows.sort(key=lambda row: (row[1].starts_at, row[0].id))
+    result: list[MyBooking] = []
+    for booking, workshop, name in rows:
+        position = None
+        if booking.status == BookingStatus.WAITING:
+            position = await waiting_position(session, booking)
+        for_name = name if booking.person_id != person_id else ""
+        result.append(MyBooking(booking, workshop, position, for_name))
+    return result

@@ -1,0 +1,82 @@
+"""Personal data: erased on request ("oubli"), or after RETENTION_MONTHS without contact.
+
+A person's row is kept, emptied of everything personal (name, address on the channel,
+conversation, queued messages), so that bookings still count in the anonymous figures.
+Their active bookings are cancelled first, and freed seats passed on to the next in line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.seats.booking import cancel_booking
+from models import (
+    ACTIVE_STATUSES,
+    Booking,
+    Conversation,
+    OutboxMessage,
+    Person,
+    WorkshopSession,
+)
+
+ERASED_PREFIX = "erased:"
+
+
+def is_erased(person: Person) -> bool:
+    """Whether the person's data was erased."""
+    return person.external_id.startswith(ERASED_PREFIX)
+
+
+async def erase_person(
+    session: AsyncSession, person: Person, now: datetime, offer_minutes: int
+) -> int:
+    """Erase what is personal about ``person``; return how many bookings were cancelled."""
+    query = (
+        select(Booking)
+        .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+        .where(
+            Booking.person_id == person.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            WorkshopSession.starts_at > now,
+        )
+    )
+    cancelled = 0
+    for booking in list((await session.execute(query)).scalars()):
+        await cancel_booking(session, person, booking.id, now, offer_minutes)
+        cancelled += 1
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person.id))
+    await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+    person.name = ""
+    person.external_id = f"{ERASED_PREFIX}{person.id}"
+    person.unreachable = True
+    person.opted_out = True
+    await session.flush()
+    return cancelled
+
+
+async def forget_inactive(
+    session: AsyncSession, now: datetime, months: int, offer_minutes: int, limit: int = 500
+) -> int:
+    """Erase people silent for ``months`` months with no booking still to come."""
+    cutoff = now - timedelta(days=round(months * 30.44))
+    upcoming = (
+        select(Booking.person_id)
+        .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
+        .where(Booking.status.in_(ACTIVE_STATUSES), WorkshopSession.starts_at > now)
+    )
+    query = (
+        select(Person)
+        .where(
+            Person.last_seen_at < cutoff,
+            ~Person.external_id.startswith(ERASED_PREFIX),
+            Person.id.not_in(upcoming),
+        )
+        .limit(limit)
+    )
+    people = list((await session.execute(query)).scalars())
+    for person in people:
+        await erase_person(session, person, now, offer_minutes)
+    return len(people)

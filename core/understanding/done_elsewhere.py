@@ -1,0 +1,47 @@
+"""Acts told in the past about something else: "j'ai annulé mon rendez-vous chez le
+médecin", "doktor randevumu iptal ettim", "ألغيت موعدي عند الطبيب". They ask nothing of the
+bot: never a cancel.
+"""
+
+from __future__ import annotations
+
+from core.understanding.negation import SEAT, begins_with
+
+DONE = (
+    "j ai annule", "j ai du annuler", "i cancelled", "i canceled", "i had to cancel",
+    "iptal ettim", "iptal ettik", "iptal etmek zorunda kaldim", "الغيت", "لغيت", "lghit",
+    "alghit", "j ai supprime", "i deleted", "sildim", "i unsubscribed", "je me suis desabonne",
+    "je me suis desinscrit",
+)  # fmt: skip
+ELSEWHERE = (
+    "medecin", "docteur", "dentiste", "kine", "hopital", "coiffeur", "banque", "abonnement",
+    "netflix", "train", "vol", "avion", "voyage", "restaurant", "doctor", "dentist",
+    "hospital", "hairdresser", "bank", "subscription", "flight", "gym",
+    "membership", "doktor", "dis", "hastane",
+    "kuafor", "banka", "abonelik", "ucak", "bilet", "طبيب", "الطبيب", "طبيبه", "المستشفى",
+    "سبيطار", "البنك", "الاشتراك", "tbib", "sbitar", "tbiba", "lbanka",
+)  # fmt: skip
+
+
+OURS = (
+    *SEAT, "seance", "cours", "formation", "class", "session", "kurs", "تسجيل", "blas", "lblasa",
+    "sms", "message",
+)  # fmt: skip
+"""Nouns of what the bot keeps: a past act on them may well be about the bot."""
+
+
+ARABIC_PARTICLES = ("فال", "بال", "وال", "لل", "ال", "ف", "ب", "و")
+
+
+def names_ours(words: list[str]) -> bool:
+    """Whether a word names what the bot keeps ("البلاصة", "فالورشة" with their particles)."""
+    return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
+
+
+def done_elsewhere(words: list[str]) -> bool:
+    """Whether the message tells of an act already done about something else than a seat:
+    somewhere else named, or none of the bot's own nouns."""
+    text = f" {' '.join(words)} "
+    if not any(f" {phrase}" in text for phrase in DONE):
+        return False
+    return any(w.startswith(ELSEWHERE) for w in words) or not names_ours(words)

@@ -1,0 +1,1 @@
+"""The conversation flows: menu, browse, book, cancel, help, for someone else, admin."""

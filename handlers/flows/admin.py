@@ -1,0 +1,321 @@
+"""The organiser menu, for ADMIN_TELEGRAM_IDS only: sessions, rosters, attendance,
+walk-ins, cancelling one person's seat, a message to a session, moving or cancelling one.
+
+Anyone else never sees it: their organiser choices are refused like any unknown button,
+and "/admin" is not understood. What an organiser types (a first name, a message, a new
+date) waits in the conversation state until it is confirmed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.dialog import Choice, Intent, Reply, Rows
+from core.errors import BookingError
+from core.formatting import when_in_words
+from core.schedule.importer import parse_local_start
+from core.seats.organiser import (
+    InvalidInput,
+    cancel_seat,
+    mark_attendance,
+    message_session,
+    register_walk_in,
+    sessions_between,
+    today_bounds,
+)
+from core.seats.reminders import ReminderRule
+from core.seats.roster import roster_rows
+from core.seats.session_changes import cancel_session, move_session
+from handlers.flows import describe
+from handlers.flows.browse import refusal
+from handlers.flows.menu import stale_choice
+from handlers.machinery import actions
+from handlers.machinery.context import Flow
+from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
+
+TELEGRAM = "telegram"
+STATES = {"scheduled": "organiser.state.scheduled", "cancelled": "organiser.state.cancelled"}
+AWAIT = "organiser"
+"""State key of what the organiser is being asked to type."""
+
+
+def is_organiser(flow: Flow) -> bool:
+    """Whether the person is one of ADMIN_TELEGRAM_IDS (on Telegram, chat id = user id)."""
+    person = flow.person
+    if person.channel != TELEGRAM or not person.external_id.lstrip("-").isdigit():
+        return False
+    return int(person.external_id) in flow.settings.admin_telegram_ids
+
+
+def _back(flow: Flow, session_id: int | None = None) -> tuple[Choice, ...]:
+    target = actions.encode(actions.ADMIN_SESSION, session_id) if session_id else actions.ADMIN
+    return (flow.choice("organiser.back", target), *flow.menu_row())
+
+
+async def home(flow: Flow) -> Reply:
+    """Today's and the next fortnight's sessions: seats taken / capacity, and the line."""
+    flow.state.pop(AWAIT, None)
+    start, end = today_bounds(flow.now, flow.settings.zone)
+    rows: list[tuple[Choice, ...]] = []
+    for workshop, waiting in await sessions_between(flow.db, start, end):
+        label = flow.t(
+            "organiser.session_button",
+            title=workshop.title[:30],
+            when=when_in_words(workshop.starts_at, flow.settings.zone, flow.t),
+            taken=workshop.seats_taken,
+            capacity=workshop.capacity,
+            waiting=waiting,
+        )
+        rows.append((Choice(label, actions.encode(actions.ADMIN_SESSION, workshop.id)),))
+    text = flow.t("organiser.home" if rows else "organiser.home_empty")
+    return Reply(text, (*rows, flow.menu_row()))
+
+
+async def session_screen(flow: Flow, session_id: int) -> Reply:
+    """One session and what can be done with it."""
+    flow.state.pop(AWAIT, None)
+    workshop = await flow.db.get(WorkshopSession, session_id)
+    if workshop is None:
+        return await home(flow)
+    text = flow.t(
+        "organiser.session",
+        title=workshop.title,
+        when=when_in_words(workshop.starts_at, flow.settings.zone, flow.t),
+        taken=workshop.seats_taken,
+        capacity=workshop.capacity,
+        state=flow.t(STATES.get(workshop.status, "organiser.state.scheduled")),
+    )
+    ids = workshop.id
+    rows: Rows = (
+        (flow.choice("organiser.roster", actions.encode(actions.ADMIN_ROSTER, ids)),),
+        (flow.choice("organiser.walk_in", actions.encode(actions.ADMIN_WALK_IN, ids)),),
+        (flow.choice("organiser.message", actions.encode(actions.ADMIN_MESSAGE, ids)),),
+        (flow.choice("organiser.move", actions.encode(actions.ADMIN_MOVE, ids)),),
+        (flow.choice("organiser.cancel", actions.encode(actions.ADMIN_CANCEL, ids)),),
+        _back(flow),
+    )
+    return Reply(text, rows)
+
+
+async def roster(flow: Flow, session_id: int) -> Reply:
+    """Who is booked, who confirmed after the reminder; mark each present or absent, or
+    cancel a booked seat while the session is to come."""
+    rows_of = await roster_rows(flow.db, session_id, flow.settings.zone)
+    workshop = await flow.db.get(WorkshopSession, session_id)
+    if rows_of is None or workshop is None:
+        return await home(flow)
+    to_come = _to_come(flow, workshop)
+    lines: list[str] = []
+    buttons: list[tuple[Choice, ...]] = []
+    for number, row in enumerate(rows_of, 1):
+        if row["status"] == BookingStatus.CANCELLED:
+            continue
+        confirmed = flow.t("organiser.confirmed") if row["confirmed_after_reminder"] else ""
+        status = flow.t(f"organiser.status.{row['status']}")
+        lines.append(f"{number}. {row['name'] or '-'} ({row['channel']}): {status}{confirmed}")
+        if row["status"] in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
+            booking_id = int(row["booking_id"])
+            name = (row["name"] or "-")[:20]
+            buttons.append(
+                (
+                    flow.choice(
+                        "organiser.present",
+                        actions.encode(actions.ADMIN_PRESENT, booking_id),
+                        name=name,
+                    ),
+                    flow.choice(
+                        "organiser.absent",
+                        actions.encode(actions.ADMIN_ABSENT, booking_id),
+                        name=name,
+                    ),
+                )
+            )
+            if to_come and row["status"] == BookingStatus.BOOKED:
+                cancel = actions.encode(actions.ADMIN_SEAT_CANCEL, booking_id)
+                buttons.append((flow.choice("organiser.cancel_seat", cancel, name=name),))
+    body = "\n".join(lines) if lines else flow.t("organiser.roster_empty")
+    text = flow.t("organiser.roster_header") + "\n" + body
+    return Reply(text, (*buttons, _back(flow, session_id)))
+
+
+async def attendance(flow: Flow, booking_id: int, present: bool) -> Reply:
+    """Mark one person present or absent, then show the roster again."""
+    try:
+        booking = await mark_attendance(flow.db, booking_id, present, flow.now)
+    except BookingError as error:
+        return refusal(flow, error)
+    return await roster(flow, booking.session_id)
+
+
+def ask(flow: Flow, what: str, session_id: int, key: str) -> Reply:
+    """Ask the organiser to type something for a session."""
+    flow.state[AWAIT] = {"what": what, "session": session_id}
+    return Reply(flow.t(key), (_back(flow, session_id),))
+
+
+async def typed(flow: Flow, text: str) -> Reply | None:
+    """What the organiser typed after being asked; None when nothing was asked."""
+    waiting: dict[str, Any] | None = flow.state.get(AWAIT)
+    if not waiting:
+        return None
+    what, session_id = waiting.get("what"), int(waiting.get("session", 0))
+    if what == "walk_in_name":
+        flow.state[AWAIT] = {"what": "walk_in_phone", "session": session_id, "name": text}
+        return Reply(flow.t("organiser.walk_in_phone"), (_back(flow, session_id),))
+    if what == "walk_in_phone":
+        return await _walk_in(flow, session_id, str(waiting.get("name", "")), text)
+    if what == "message":
+        flow.state[AWAIT] = {"what": "message_ready", "session": session_id, "text": text}
+        return _confirm(flow, "organiser.message_confirm", session_id, text=text[:500])
+    if what == "move":
+        try:
+            start = parse_local_start(_as_iso(text, flow.now.year), flow.settings.zone)
+        except ValueError:
+            return Reply(flow.t("organiser.move_bad_date"), (_back(flow, session_id),))
+        flow.state[AWAIT] = {"what": "move_ready", "session": session_id, "at": start.isoformat()}
+        when = when_in_words(start, flow.settings.zone, flow.t)
+        return _confirm(flow, "organiser.move_confirm", session_id, when=when)
+    return None
+
+
+async def confirmed(flow: Flow) -> Reply:
+    """Carry out the message or the move the organiser just confirmed."""
+    waiting: dict[str, Any] = flow.state.pop(AWAIT, None) or {}
+    session_id = int(waiting.get("session", 0))
+    settings = flow.settings
+    try:
+        if waiting.get("what") == "message_ready":
+            count = await message_session(flow.db, session_id, str(waiting["text"]), flow.now)
+            return Reply(flow.t("organiser.message_sent", count=count), (_back(flow, session_id),))
+        if waiting.get("what") == "move_ready":
+            start = datetime.fromisoformat(str(waiting["at"]))
+            told = await move_session(
+                flow.db,
+                session_id,
+                start,
+                flow.now,
+                zone=settings.zone,
+                at=settings.reminder_time,
+                days_before=tuple(settings.reminder_days_before),
+            )
+            return Reply(flow.t("organiser.moved", count=told), (_back(flow, session_id),))
+    except InvalidInput:
+        return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))
+    except BookingError as error:
+        return refusal(flow, error)
+    return await home(flow)
+
+
+def ask_cancel(flow: Flow, session_id: int) -> Reply:
+    """Cancelling a session tells everyone on it: asked twice."""
+    rows: Rows = (
+        (
+            flow.choice(
+                "organiser.cancel_yes",
+                actions.encode(actions.ADMIN_CANCEL_CONFIRM, session_id),
+                Intent.YES,
+            ),
+        ),
+        _back(flow, session_id),
+    )
+    return Reply(flow.t("organiser.cancel_prompt"), rows)
+
+
+async def cancel(flow: Flow, session_id: int) -> Reply:
+    """Cancel the session; every booked and waiting person is told through the outbox."""
+    try:
+        told = await cancel_session(flow.db, session_id, flow.now)
+    except BookingError as error:
+        return refusal(flow, error)
+    return Reply(flow.t("organiser.cancelled", count=told), (_back(flow),))
+
+
+async def ask_cancel_seat(flow: Flow, booking_id: int) -> Reply:
+    """Cancelling a person's seat tells them: asked once more, naming them and the session."""
+    seat = await _cancellable_seat(flow, booking_id)
+    if seat is None:
+        return stale_choice(flow)  # a forged id, or a seat cancelled or started since
+    workshop, name = seat
+    confirm = actions.encode(actions.ADMIN_SEAT_CANCEL_CONFIRM, booking_id)
+    rows: Rows = (
+        (flow.choice("organiser.cancel_seat_yes", confirm, Intent.YES),),
+        _back(flow, workshop.id),
+    )
+    summary = describe.summary(flow, workshop)
+    return Reply(flow.t("organiser.cancel_seat_prompt", name=name, summary=summary), rows)
+
+
+async def cancel_one_seat(flow: Flow, booking_id: int) -> Reply:
+    """Cancel the seat; the first in line is offered it, the person is told (the outbox)."""
+    seat = await _cancellable_seat(flow, booking_id)
+    if seat is None:
+        return stale_choice(flow)
+    workshop, name = seat
+    try:
+        await cancel_seat(flow.db, booking_id, flow.now, flow.settings.offer_expiry_minutes)
+    except BookingError:
+        return stale_choice(flow)
+    rows: Rows = (
+        (flow.choice("organiser.roster", actions.encode(actions.ADMIN_ROSTER, workshop.id)),),
+        _back(flow, workshop.id),
+    )
+    return Reply(flow.t("organiser.seat_cancelled", name=name), rows)
+
+
+async def _cancellable_seat(flow: Flow, booking_id: int) -> tuple[WorkshopSession, str] | None:
+    """The session of a booked seat still to come, and its holder's name; else None."""
+    booking = await flow.db.get(Booking, booking_id)
+    if booking is None or booking.status != BookingStatus.BOOKED:
+        return None
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    if workshop is None or not _to_come(flow, workshop):
+        return None
+    holder = await flow.db.get(Person, booking.person_id)
+    return workshop, ((holder.name if holder is not None else "") or "-")[:40]
+
+
+def _to_come(flow: Flow, workshop: WorkshopSession) -> bool:
+    """Whether the session is scheduled and has not started: its seats can be cancelled."""
+    return workshop.status == SessionStatus.SCHEDULED and workshop.starts_at > flow.now
+
+
+async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
+    flow.state.pop(AWAIT, None)
+    number = "" if phone.strip().casefold() in {"non", "no", "-", "0"} else phone
+    try:
+        booking = await register_walk_in(
+            flow.db,
+            session_id,
+            name,
+            number,
+            flow.now,
+            flow.settings.sms_default_region,
+            rule=ReminderRule.of(flow.settings),
+        )
+    except InvalidInput:
+        return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))
+    except BookingError as error:
+        return refusal(flow, error)
+    key = "organiser.walk_in_done_sms" if number else "organiser.walk_in_done"
+    return Reply(flow.t(key, name=name.strip()), (_back(flow, booking.session_id),))
+
+
+def _confirm(flow: Flow, key: str, session_id: int, **values: object) -> Reply:
+    rows: Rows = (
+        (flow.choice("organiser.yes", actions.ADMIN_CONFIRM, Intent.YES),),
+        _back(flow, session_id),
+    )
+    return Reply(flow.t(key, **values), rows)
+
+
+def _as_iso(text: str, year: int) -> str:
+    """'8/1/2027 14h30', '8/1 14h' or '2027-01-08 14:30' as '2027-01-08T14:30'."""
+    cleaned = text.strip().lower().replace("h", ":").replace(" à ", " ").rstrip(":")
+    if "/" in cleaned:
+        day_part, _, time_part = cleaned.partition(" ")
+        day, month, year_part = ([*day_part.split("/"), ""])[:3]
+        cleaned = f"{year_part or year}-{int(month):02d}-{int(day):02d} {time_part}"
+    day_part, _, time_part = cleaned.replace("t", " ").partition(" ")
+    hour, _, minute = time_part.strip().partition(":")
+    return f"{day_part}T{int(hour):02d}:{int(minute or 0):02d}"

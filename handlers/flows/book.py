@@ -1,0 +1,92 @@
+"""Booking: ask to confirm, take the seat, or offer the waiting list when it is full."""
+
+from __future__ import annotations
+
+from core.dialog import Intent, Reply, Rows
+from core.errors import AlreadyBooked, BookingError, SessionFull
+from core.seats.booking import book_seat, join_waiting_list, waiting_position
+from core.seats.reminders import ReminderRule
+from handlers.flows import describe
+from handlers.flows.browse import refusal, visible_session
+from handlers.flows.menu import menu_choices
+from handlers.machinery import actions
+from handlers.machinery.context import Flow
+from models import Booking, BookingStatus, WorkshopSession
+
+
+def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> Rows:
+    return (
+        (flow.choice(yes_key, yes_data, Intent.YES),),
+        (flow.choice("button.no", actions.KEEP, Intent.NO),),
+    )
+
+
+def _offer_line(flow: Flow, workshop: WorkshopSession) -> Reply:
+    text = flow.t("book.full_offer_line", summary=describe.summary(flow, workshop))
+    return Reply(text, _yes_no(flow, "button.join_line", actions.encode(actions.WAIT, workshop.id)))
+
+
+async def ask(flow: Flow, session_id: int) -> Reply:
+    """Name the workshop, the date and the place, and ask yes or no."""
+    try:
+        workshop = await visible_session(flow, session_id)
+    except BookingError as error:
+        return refusal(flow, error)
+    if workshop.seats_left <= 0:
+        return _offer_line(flow, workshop)
+    text = flow.t("book.confirm_prompt", summary=describe.summary(flow, workshop))
+    return Reply(
+        text, _yes_no(flow, "button.yes_book", actions.encode(actions.CONFIRM, session_id))
+    )
+
+
+async def confirm(flow: Flow, session_id: int) -> Reply:
+    """Take the seat, re-checking everything; offer the line when it just filled up."""
+    try:
+        booking = await book_seat(
+            flow.db, flow.person, session_id, flow.now, ReminderRule.of(flow.settings)
+        )
+    except SessionFull:
+        workshop = await visible_session(flow, session_id)
+        return _offer_line(flow, workshop)
+    except AlreadyBooked:
+        return Reply(flow.t("error.already_booked"), _mine_row(flow))
+    except BookingError as error:
+        return refusal(flow, error)
+    return await booked(flow, booking)
+
+
+async def join_line(flow: Flow, session_id: int) -> Reply:
+    """Put the person in line (or book, if a seat is free after all)."""
+    try:
+        booking = await join_waiting_list(
+            flow.db, flow.person, session_id, flow.now, ReminderRule.of(flow.settings)
+        )
+    except AlreadyBooked:
+        return Reply(flow.t("error.already_booked"), _mine_row(flow))
+    except BookingError as error:
+        return refusal(flow, error)
+    if booking.status == BookingStatus.BOOKED:
+        return await booked(flow, booking)
+    workshop = await visible_session(flow, session_id)
+    summary = describe.summary(flow, workshop)
+    position = await waiting_position(flow.db, booking)
+    text = flow.t("book.in_line", summary=summary, position=position)
+    return Reply(text, menu_choices(flow))
+
+
+async def booked(flow: Flow, booking: Booking) -> Reply:
+    """The confirmation of a seat (the service queued its reminders)."""
+    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    assert workshop is not None
+    text = flow.t("book.confirmed", summary=describe.details(flow, workshop))
+    return Reply(
+        text,
+        menu_choices(flow),
+        attachment=describe.calendar(flow, workshop, booking.id),
+        venue=describe.venue(flow, workshop),
+    )
+
+
+def _mine_row(flow: Flow) -> Rows:
+    return ((flow.choice("button.my_bookings", actions.MINE),), flow.menu_row())

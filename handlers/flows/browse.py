@@ -1,0 +1,118 @@
+"""Browsing: upcoming sessions a few per screen, a filter by audience, one session's card."""
+
+from __future__ import annotations
+
+from core.dialog import Choice, Intent, Reply
+from core.errors import BookingError
+from core.seats.booking import active_booking, bookable_session
+from core.seats.catalog import upcoming_audiences, upcoming_sessions
+from core.understanding.intents import best_title
+from handlers.flows import describe
+from handlers.machinery import actions
+from handlers.machinery.context import Flow
+from models import BookingStatus, WorkshopSession
+
+
+async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
+    """One page of upcoming sessions, soonest first."""
+    size = flow.settings.sessions_per_page
+    sessions, total = await upcoming_sessions(
+        flow.db, flow.now, audience=audience or None, offset=page * size, limit=size
+    )
+    if not sessions and page > 0:
+        return await session_list(flow, 0, audience)
+    if not sessions:
+        return Reply(flow.t("browse.none"), (flow.menu_row(),))
+    lines = [describe.list_line(flow, i + 1, s) for i, s in enumerate(sessions)]
+    pages = (total + size - 1) // size
+    header = (
+        flow.t("browse.header", page=page + 1, pages=pages)
+        if pages > 1
+        else flow.t("browse.header_single")
+    )
+    rows: list[tuple[Choice, ...]] = [
+        (Choice(describe.button_label(flow, s), actions.encode(actions.SESSION, s.id)),)
+        for s in sessions
+    ]
+    nav: list[Choice] = []
+    if page > 0:
+        nav.append(flow.choice("button.previous", actions.encode(actions.LIST, page - 1, audience)))
+    if page + 1 < pages:
+        nav.append(flow.choice("button.next", actions.encode(actions.LIST, page + 1, audience)))
+    if nav:
+        rows.append(tuple(nav))
+    if flow.compact:  # short: the numbered choices are the list, no filter
+        return Reply(header, (*rows, flow.menu_row()))
+    if len(await upcoming_audiences(flow.db, flow.now)) > 1:
+        rows.append((flow.choice("button.filter", actions.AUDIENCE),))
+    rows.append(flow.menu_row())
+    return Reply("\n\n".join([header, *lines, flow.t("browse.pick")]), tuple(rows))
+
+
+async def audience_filter(flow: Flow) -> Reply:
+    """Choose who the workshops are for."""
+    rows: list[tuple[Choice, ...]] = [
+        (flow.choice(f"audience.{audience}", actions.encode(actions.LIST, 0, audience)),)
+        for audience in await upcoming_audiences(flow.db, flow.now)
+        if audience != "tous"
+    ]
+    rows.append((flow.choice("button.all_audiences", actions.encode(actions.LIST, 0)),))
+    rows.append(flow.menu_row())
+    return Reply(flow.t("browse.audience_prompt"), tuple(rows))
+
+
+async def visible_session(flow: Flow, session_id: int) -> WorkshopSession:
+    """A session that can still be shown and booked (else a BookingError)."""
+    return await bookable_session(flow.db, session_id, flow.now)
+
+
+async def session_card(flow: Flow, session_id: int) -> Reply:
+    """One session's details, with what the person can do about it."""
+    try:
+        workshop = await visible_session(flow, session_id)
+    except BookingError as error:
+        return refusal(flow, error)
+    mine = await active_booking(flow.db, flow.person.id, session_id)
+    rows: list[tuple[Choice, ...]] = []
+    text = describe.card(flow, workshop)
+    if mine is not None and mine.status == BookingStatus.BOOKED:
+        text += "\n\n" + flow.t("session.you_are_booked")
+        rows.append(
+            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, mine.id)),)
+        )
+    elif mine is not None:
+        text += "\n\n" + flow.t("session.you_are_waiting")
+        rows.append(
+            (flow.choice("button.leave_line", actions.encode(actions.CANCEL_ASK, mine.id)),)
+        )
+    elif workshop.seats_left > 0 and flow.compact:
+        # By SMS the card names the workshop, the date and the place: OUI books at once.
+        text += "\n" + flow.t("session.reply_yes")
+        confirm = actions.encode(actions.CONFIRM, workshop.id)
+        rows.append((flow.choice("button.book", confirm, Intent.YES),))
+    elif workshop.seats_left > 0:
+        rows.append((flow.choice("button.book", actions.encode(actions.BOOK, workshop.id)),))
+    else:
+        rows.append((flow.choice("button.join_line", actions.encode(actions.WAIT, workshop.id)),))
+    rows.append((flow.choice("button.back_to_list", actions.encode(actions.LIST, 0)),))
+    if workshop.seats_left > 0:  # a relative or a helper books for a person
+        other = actions.encode(actions.FOR_OTHER, workshop.id)
+        rows.append((flow.choice("button.for_other", other),))
+    rows.append(flow.menu_row())
+    return Reply(text, tuple(rows))
+
+
+def refusal(flow: Flow, error: BookingError) -> Reply:
+    """A polite refusal that changes nothing, with a way on."""
+    rows = (
+        (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
+        flow.menu_row(),
+    )
+    return Reply(flow.t(error.key), rows)
+
+
+async def session_named(flow: Flow, text: str) -> int | None:
+    """The upcoming session whose title the person wrote, even approximately."""
+    sessions, _ = await upcoming_sessions(flow.db, flow.now, audience=None, offset=0, limit=50)
+    index = best_title(text, [workshop.title for workshop in sessions])
+    return None if index is None else sessions[index].id

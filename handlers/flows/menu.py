@@ -1,0 +1,143 @@
+"""Welcome, main menu, help, and the kind answer to anything not understood."""
+
+from __future__ import annotations
+
+from core.dialog import Choice, Intent, Reply, Rows
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, LATIN_LANGUAGE_NAMES, Translator
+from handlers.machinery import actions
+from handlers.machinery.context import Flow
+
+MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
+
+
+def menu_choices(flow: Flow) -> Rows:
+    """The three main choices (and the language, where there are buttons)."""
+    rows: Rows = (
+        (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
+        (flow.choice("button.my_bookings", actions.MINE),),
+        (flow.choice("button.help", actions.HELP),),
+    )
+    if flow.compact:  # SMS: "1, 2 or 3"; LANGUE changes the language
+        return rows
+    return (*rows, (flow.choice("button.language", actions.LANGUAGES),))
+
+
+def _welcome_text(flow: Flow) -> str:
+    name = flow.person.name.strip()
+    hello = flow.t("menu.hello_name", name=name) if name else flow.t("menu.hello")
+    return flow.t("menu.welcome", hello=hello)
+
+
+def welcome(flow: Flow) -> Reply:
+    """The first message a person gets: what this is, what is kept, and the menu.
+
+    Where the channel has one, a keyboard with the three main choices stays on screen,
+    for people who do not see the buttons under a message.
+    """
+    return Reply(
+        _welcome_text(flow),
+        menu_choices(flow),
+        keyboard=tuple(flow.t(key) for key in MAIN_BUTTONS),
+        keyboard_note=flow.t("menu.keyboard_note"),
+    )
+
+
+def welcome_text(flow: Flow) -> Reply:
+    """The welcome without choices (when a session card follows)."""
+    return Reply(_welcome_text(flow))
+
+
+def main_menu(flow: Flow) -> Reply:
+    """The main menu."""
+    return Reply(flow.t("menu.prompt"), menu_choices(flow))
+
+
+def help_screen(flow: Flow) -> Reply:
+    """How the bot works, in a few short sentences; the way to the privacy notice."""
+    privacy = (flow.choice("button.privacy", actions.PRIVACY),)
+    return Reply(flow.t("menu.help"), (*menu_choices(flow), privacy))
+
+
+def not_understood(flow: Flow) -> Reply:
+    """A kind answer to text the bot did not understand."""
+    return Reply(flow.t("menu.not_understood"), menu_choices(flow))
+
+
+def not_text(flow: Flow, media: str = "") -> Reply:
+    """A kind answer to a sticker, a voice message, a photo."""
+    key = NOT_TEXT.get(media, "menu.not_text")
+    return Reply(flow.t(key), menu_choices(flow))
+
+
+NOT_TEXT = {"voice": "menu.not_text_voice", "sticker": "menu.not_text_sticker"}
+
+
+def languages(flow: Flow) -> Reply:
+    """The choice of language, each name written in its own language."""
+    names = LATIN_LANGUAGE_NAMES if flow.compact else LANGUAGE_NAMES
+    rows = tuple(
+        (Choice(names[code], actions.encode(actions.LANGUAGE, audience=code)),)
+        for code in LANGUAGES
+    )
+    return Reply(flow.t("language.prompt"), (*rows, flow.menu_row()))
+
+
+def set_language(flow: Flow, code: str) -> Reply:
+    """Speak ``code`` from now on (remembered with the person)."""
+    flow.person.language = code
+    flow.t = Translator(code, flow.t.variant)
+    return Reply(flow.t("language.changed"), menu_choices(flow))
+
+
+EXPLANATIONS = {
+    "confirm": "explain.confirm",
+    "list": "explain.list",
+    "card": "explain.card",
+    "menu": "explain.menu",
+}
+
+
+def explain(flow: Flow) -> Reply:
+    """The last screen again, explained more simply ("?", "je ne sais pas")."""
+    remembered = flow.state.get("choices", [])
+    if not remembered:
+        return help_screen(flow)
+    choices = [
+        Choice(str(entry[2]) if len(entry) > 2 else "", str(entry[0]), _intent(entry[1]))
+        for entry in remembered
+    ]
+    datas = [choice.data for choice in choices]
+    if any(choice.intent == Intent.YES for choice in choices):
+        step = "confirm"
+    elif any(data.startswith(f"{actions.SESSION}:") for data in datas):
+        step = "list"
+    elif any(data.startswith(f"{actions.BOOK}:") for data in datas):
+        step = "card"
+    elif actions.MINE in datas:
+        step = "menu"
+    else:
+        step = ""
+    text = flow.t(EXPLANATIONS.get(step, "explain.generic"))
+    return Reply(text, tuple((choice,) for choice in choices if choice.label))
+
+
+def ask_again(flow: Flow) -> Reply:
+    """Not understood: the current step's question again, more simply, with its choices."""
+    if not flow.state.get("choices"):
+        return not_understood(flow)
+    again = explain(flow)
+    return Reply(f"{flow.t('understand.again')}\n{again.text}", again.choices)
+
+
+def _intent(value: object) -> Intent | None:
+    return Intent(value) if isinstance(value, str) and value in set(Intent) else None
+
+
+def stale_choice(flow: Flow) -> Reply:
+    """A button whose data the bot cannot use."""
+    return Reply(flow.t("error.stale_button"), menu_choices(flow))
+
+
+def kept(flow: Flow) -> Reply:
+    """The answer to 'no' on a confirmation: nothing changed."""
+    return Reply(flow.t("menu.nothing_changed"), menu_choices(flow))

@@ -1,0 +1,1 @@
+"""The conversation machinery: one event in one transaction, choices, routing, the step context."""

@@ -1,0 +1,164 @@
+"""The conversation engine: one incoming event in, replies out, state kept in the database.
+
+Each event is handled in one transaction: the update is recorded (a redelivery changes
+nothing), the person and their conversation row are locked, the flow step runs, and the
+new state is saved. Replies are returned to the channel, which sends them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from core.clock import Clock
+from core.config import Settings
+from core.dialog import Incoming, Reply, reply_to_payload, text_variant
+from core.i18n import Translator, normalise_language
+from core.outbox import metrics
+from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
+from core.seats.people import find_person, get_or_create_person
+from core.seats.privacy import is_erased
+from handlers.machinery.context import Flow, remember
+from handlers.machinery.router import route
+from models import Conversation, Database, Person, ProcessedUpdate
+from models.inserts import insert_ignore
+
+log = logging.getLogger(__name__)
+
+
+class Conversations:
+    """Handle incoming events for every channel."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+
+    async def handle(
+        self,
+        incoming: Incoming,
+        *,
+        queue: bool = False,
+        raise_database_errors: bool = False,
+        wait: float | None = None,
+    ) -> list[Reply]:
+        """Handle one event; a redelivered event returns no reply and changes nothing.
+
+        With ``queue`` the replies are also put in the outbox, in the same transaction
+        (channels such as SMS that answer through the outbox): a crash loses none.
+        Database errors become an apology, or propagate with ``raise_database_errors`` (or
+        ``queue``) so that the caller can have the event delivered again. ``wait`` bounds
+        the wait for the database's write lock (a webhook answers before its provider
+        gives up).
+        """
+        for attempt in range(3):
+            try:
+                async with self.db.transaction(wait=wait) as session:
+                    replies, person = await self._handle(session, incoming)
+                    if queue and person is not None:
+                        await self._queue(session, incoming, replies, person)
+                metrics.UPDATES.labels(incoming.sender.channel).inc()
+                return replies
+            except IntegrityError:
+                log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
+            except (OperationalError, DBAPIError):
+                if queue or raise_database_errors:
+                    raise
+                log.exception("database unavailable while handling an update")
+                return [self._apology(incoming, "error.try_again")]
+            except Exception:
+                log.exception("unexpected error while handling an update")
+                apology = self._apology(incoming, "error.unexpected")
+                if queue:  # the channel answers through the outbox only
+                    await self._queue_apology(incoming, apology)
+                return [apology]
+        return [self._apology(incoming, "error.try_again")]
+
+    async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """Put replies that could not be sent directly in the outbox, to be sent again."""
+        async with self.db.transaction() as session:
+            sender = incoming.sender
+            person = await find_person(session, sender.channel, sender.external_id)
+            if person is not None:
+                await self._queue(session, incoming, replies, person)
+
+    async def _queue_apology(self, incoming: Incoming, apology: Reply) -> None:
+        """Queue the apology of a step that failed (its own transaction was rolled back)."""
+        async with self.db.transaction() as session:
+            language = normalise_language(incoming.sender.language, self.settings.default_language)
+            person, _ = await get_or_create_person(
+                session, incoming.sender, language, self.clock.now()
+            )
+            failed = replace(incoming, update_key=f"{incoming.update_key}:apology")
+            await self._queue(session, failed, [apology], person)
+
+    def apology(self, incoming: Incoming) -> Reply:
+        """What to say when the database cannot be reached."""
+        return self._apology(incoming, "error.try_again")
+
+    async def _queue(
+        self, session: Any, incoming: Incoming, replies: list[Reply], person: Person
+    ) -> None:
+        payload_extra = {}
+        if is_erased(person):  # the last message goes to the address the person wrote from
+            payload_extra = {FAREWELL_ADDRESS: incoming.sender.external_id}
+        for index, reply in enumerate(replies):
+            await enqueue(
+                session,
+                key=f"{REPLY}:{incoming.sender.channel}:{incoming.update_key}:{index}",
+                person_id=person.id,
+                kind=REPLY,
+                due_at=self.clock.now(),
+                payload=reply_to_payload(reply) | payload_extra,
+            )
+
+    def _apology(self, incoming: Incoming, key: str) -> Reply:
+        language = normalise_language(incoming.sender.language, self.settings.default_language)
+        t = Translator(language, text_variant(incoming.sender.channel))
+        return Reply(t(key))
+
+    async def _handle(self, session: Any, incoming: Incoming) -> tuple[list[Reply], Person | None]:
+        now = self.clock.now()
+        if incoming.update_key is not None:
+            fresh = await insert_ignore(
+                session,
+                ProcessedUpdate,
+                {
+                    "channel": incoming.sender.channel,
+                    "update_key": incoming.update_key,
+                    "handled_at": now,
+                },
+            )
+            if not fresh:
+                log.info("update already handled, ignored")
+                return [], None
+        language = normalise_language(incoming.sender.language, self.settings.default_language)
+        person, created = await get_or_create_person(session, incoming.sender, language, now)
+        conversation = (
+            await session.execute(
+                select(Conversation).where(Conversation.person_id == person.id).with_for_update()
+            )
+        ).scalar_one_or_none()
+        if conversation is None:
+            conversation = Conversation(person_id=person.id, state={}, updated_at=now)
+            session.add(conversation)
+        flow = Flow(
+            db=session,
+            person=person,
+            state=dict(conversation.state or {}),
+            t=Translator(person.language, text_variant(person.channel)),
+            settings=self.settings,
+            now=now,
+            first_contact=created,
+        )
+        replies = await route(flow, incoming)
+        if is_erased(person):  # the conversation went with the rest of the data
+            session.expunge(conversation)
+            return replies, person
+        conversation.state = remember(flow.state, replies)
+        conversation.updated_at = now
+        return replies, person

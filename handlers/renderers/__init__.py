@@ -1,0 +1,1 @@
+"""What queued notices and alerts say, rendered when they go out."""
