@@ -38,7 +38,7 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
 
 
 async def _demo(settings: Settings, db_path: str) -> None:
-    from bot.channels.console import CHANNEL, Console
+    from bot.channels.console import Console
     from bot.demo_data import sample_rows
     from bot.runtime import Services
     from core.schedule.importer import import_rows
@@ -52,7 +52,7 @@ async def _demo(settings: Settings, db_path: str) -> None:
     console = Console(
         services.conversations.handle, services.engine.tick, language=settings.default_language
     )
-    services.engine.deliverers[CHANNEL] = console.deliver
+    services.engine.deliverers[console.name] = console.deliverer()
     try:
         await console.run()
     finally:
