@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench model
+.PHONY: run test lint demo bench bench-docs model
 
 run: $(STAMP)
 	$(VENV)/bin/atelier run
@@ -16,6 +16,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run
+
+# The tables of docs/benchmarks.md, written from bench/published.json (never typed by hand).
+bench-docs: $(STAMP)
+	$(VENV)/bin/python -m bench.report
 
 model: $(STAMP)
 	$(VENV)/bin/python -m tools.train_intents
