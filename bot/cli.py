@@ -169,7 +169,6 @@ def _backup(settings: Settings, target: Path) -> int:
 
 def _restore(settings: Settings, backup_file: Path) -> int:
     from core.schedule.backup import NotABackup, restore, sqlite_file
-    from models.migrate import upgrade
 
     database = sqlite_file(settings.database_url)
     if database is None:
@@ -186,7 +185,6 @@ def _restore(settings: Settings, backup_file: Path) -> int:
     except (OSError, sqlite3.Error) as error:
         print(f"Nothing restored: {error}.", file=sys.stderr)
         return 1
-    upgrade(settings.database_url)
     print(f"{backup_file} restored to {database}.")
     if kept is not None:
         print(f"The database it replaced is kept as {kept}.")

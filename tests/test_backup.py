@@ -212,3 +212,127 @@ async def test_a_copy_never_replaces_the_database_itself(sqlite_url: str) -> Non
         restore(source, source)
     check(source)
     assert booking_ids(source) == before
+
+
+async def people_with_bookings(url: str, count: int, title: str = "Atelier") -> int:
+    """A new session with ``count`` walk-in bookings; its id."""
+    db = Database(url)
+    try:
+        session_id = await add_session(db, title=title, capacity=100)
+        rule = ReminderRule.of(make_settings(url))
+        for index in range(count):
+            async with db.transaction() as session:
+                await register_walk_in(session, session_id, f"P{index}", "", NOW, rule=rule)
+    finally:
+        await db.dispose()
+    return session_id
+
+
+def set_revision(path: Path, revision: str) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def files_in(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir()}
+
+
+async def test_a_newer_or_hollow_backup_is_refused_and_the_live_file_kept(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    await people_with_bookings(sqlite_url, 3)
+    saves = tmp_path / "saves"
+    newer = saves / "newer.db"
+    backup(live, newer)
+    set_revision(newer, "9999_from_a_newer_atelier")
+    hollow = saves / "hollow.db"
+    connection = sqlite3.connect(hollow)
+    for table in ("alembic_version", "sessions", "bookings", "people", "outbox"):
+        connection.execute(f"CREATE TABLE {table} (version_num VARCHAR(32))")
+    connection.execute("INSERT INTO alembic_version VALUES ('0011')")
+    connection.commit()
+    connection.close()
+    before, beside = live.read_bytes(), files_in(tmp_path)
+
+    refused = atelier(sqlite_url, "restore", str(newer))
+    assert refused.returncode == 1
+    assert "newer atelier" in refused.stderr
+    assert "9999_from_a_newer_atelier" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    empty = atelier(sqlite_url, "restore", str(hollow))
+    assert empty.returncode == 1
+    assert "people.name" in empty.stderr  # the missing columns are named
+
+    assert live.read_bytes() == before  # nothing replaced, nothing kept aside, no leftover
+    assert files_in(tmp_path) == beside
+    assert files_in(saves) == {"newer.db", "hollow.db"}
+    assert len(booking_ids(live)) == 3  # and the bot starts on it
+    assert atelier(sqlite_url, "db", "upgrade").returncode == 0
+
+
+async def test_an_older_backup_is_brought_up_to_date_before_it_replaces_the_database(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    await people_with_bookings(sqlite_url, 2)
+    old = tmp_path / "old.db"
+    backup(live, old)
+    old_url = f"sqlite+aiosqlite:///{old}"
+    downgraded = atelier(old_url, "db", "downgrade", "0010")
+    assert downgraded.returncode == 0, downgraded.stderr
+    await people_with_bookings(sqlite_url, 1, "Later")  # the live file moves on
+    running = sqlite3.connect(live)
+    running.execute("SELECT count(*) FROM sessions").fetchone()
+    busy = atelier(sqlite_url, "restore", str(old))
+    running.close()
+    assert busy.returncode == 1
+    assert "stop the bot first" in busy.stderr
+    assert len(booking_ids(live)) == 3
+    result = atelier(sqlite_url, "restore", str(old))
+    assert result.returncode == 0, result.stderr
+    assert len(booking_ids(live)) == 2
+    check(live)
+    connection = sqlite3.connect(live)
+    try:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0011",)
+    finally:
+        connection.close()
+    kept = tmp_path / "atelier.db.before-restore"
+    assert len(booking_ids(kept)) == 3
+    assert not [name for name in files_in(tmp_path) if name.startswith(".")]
+
+
+async def test_a_backup_never_lands_on_the_wal_or_a_folder(sqlite_url: str, tmp_path: Path) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    running = sqlite3.connect(live)  # the bot: its bookings are still in the WAL
+    running.execute("PRAGMA wal_autocheckpoint=0")
+    running.execute("SELECT count(*) FROM sessions").fetchone()
+    try:
+        await people_with_bookings(sqlite_url, 7)
+        wal = live.with_name(f"{live.name}-wal")
+        assert wal.stat().st_size > 0
+        journal = wal.read_bytes()
+        folder = tmp_path / "saves"
+        folder.mkdir()
+        beside = files_in(tmp_path)
+        for wrong in (wal, live.with_name(f"{live.name}-shm"), tmp_path / "x.db-journal"):
+            result = atelier(sqlite_url, "backup", str(wrong))
+            assert result.returncode == 1
+            assert "side file" in result.stderr
+        result = atelier(sqlite_url, "backup", str(folder))
+        assert result.returncode == 1
+        assert "folder" in result.stderr
+        assert wal.read_bytes() == journal
+        assert files_in(tmp_path) == beside
+        assert files_in(folder) == set()
+    finally:
+        running.close()  # the last connection: the WAL goes into the file
+    assert len(booking_ids(live)) == 7

@@ -11,11 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from models.base import Base
+from models.migrate import head_revision, known_revisions, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +30,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 ATELIER_TABLES = frozenset({"alembic_version", "sessions", "bookings", "people", "outbox"})
 DAILY_NAME = re.compile(r"atelier-(\d{4}-\d{2}-\d{2})\.db")
 BUSY_SECONDS = 30.0
+IN_USE_SECONDS = 2.0
+"""How long a restore waits for the database to be free before it says the bot runs."""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's own files beside a database: never a backup's name."""
+PARTIAL = ".partial"
+RESTORING = ".restoring"
+BEFORE_RESTORE = ".before-restore"
 
 
 class NotABackup(ValueError):
@@ -49,31 +63,70 @@ def backup(source: Path, target: Path) -> None:
 
 def backup_unchecked(source: Path, target: Path, *, checked: bool = False) -> None:
     """Copy any SQLite database ``source`` to ``target``; ``checked``: refuse a copy that
-    is not a sound atelier database."""
+    is not a sound atelier database.
+
+    The copy is written to a temporary file beside ``target``, then renamed: ``target`` is
+    never half-written, and the temporary file is removed whatever goes wrong.
+    """
     if not source.is_file():
         raise FileNotFoundError(source)
-    if target.resolve() == source.resolve():
-        raise NotABackup("a copy cannot be written over the database itself")
+    refuse_target(source, target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    with _beside(target, PARTIAL) as partial:
+        _copy(source, partial)
+        if checked:
+            check(partial)
+        os.replace(partial, target)
+
+
+def refuse_target(source: Path, target: Path) -> None:
+    """Refuse (``NotABackup``) a target that is a folder, the database, or a side file."""
+    if target.is_dir():
+        raise NotABackup(f"{target} is a folder: name the file, like {target / 'atelier.db'}")
+    for name in (target.name, target.resolve().name):
+        if name.endswith(SIDE_FILES):
+            raise NotABackup(
+                f"{target} is a SQLite side file name ({', '.join(SIDE_FILES)}): "
+                "writing there would destroy the database's last changes"
+            )
+    if target.resolve() == source.resolve() or (
+        target.exists() and os.path.samefile(target, source)
+    ):
+        raise NotABackup("a copy cannot be written over the database itself")
+
+
+@contextmanager
+def _beside(path: Path, suffix: str) -> Iterator[Path]:
+    """A new, unique temporary path beside ``path``; removed (with its SQLite side files)
+    unless it was renamed away."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        for leftover in (temporary, *_side_files(temporary)):
+            leftover.unlink(missing_ok=True)
+
+
+def _side_files(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(f"{path.name}{suffix}") for suffix in SIDE_FILES)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy the SQLite database ``source`` into the empty file ``target``: one compact,
+    self-contained file (no WAL, no free pages holding deleted rows)."""
     src = _connect(source)
     try:
-        dst = sqlite3.connect(partial)
+        dst = sqlite3.connect(target)
         try:
             src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            dst.execute("PRAGMA journal_mode=DELETE")
+            dst.execute("VACUUM")
         finally:
             dst.close()
     finally:
         src.close()
-    if checked:
-        try:
-            check(partial)
-        except NotABackup:
-            partial.unlink(missing_ok=True)
-            raise
-    os.replace(partial, target)
 
 
 def check(path: Path) -> None:
@@ -104,36 +157,101 @@ def check(path: Path) -> None:
         raise NotABackup(f"{path} is not an atelier database (no {', '.join(sorted(missing))})")
 
 
-def restore(backup_file: Path, database: Path) -> Path | None:
-    """Put ``backup_file`` back as ``database``, after checking it; the database it replaces
-    is kept beside it (``….before-restore``), whose path is returned (None if there was none).
+def check_revision(path: Path) -> None:
+    """Refuse (``NotABackup``) a database whose schema revision this atelier does not know."""
+    connection = _connect(path)
+    try:
+        rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise NotABackup(f"{path} has no readable schema revision ({error})") from None
+    finally:
+        connection.close()
+    if len(rows) != 1 or not isinstance(rows[0][0], str):
+        raise NotABackup(f"{path} has no schema revision")
+    revision = rows[0][0]
+    if revision not in known_revisions():
+        raise NotABackup(
+            f"{path} comes from a newer atelier (schema revision {revision} is unknown here): "
+            "update atelier first, then restore"
+        )
 
-    The bot should be stopped: the copy is written through SQLite, page by page under its
-    write lock, so the database file and its WAL never disagree.
+
+def check_schema(path: Path) -> None:
+    """Refuse (``NotABackup``) a database at another revision than this atelier's latest,
+    or missing a table or column of the models."""
+    connection = _connect(path)
+    try:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        missing: list[str] = []
+        for table in Base.metadata.sorted_tables:
+            found = {row[1] for row in connection.execute(f'PRAGMA table_info("{table.name}")')}
+            if not found:
+                missing.append(table.name)
+                continue
+            missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in found)
+    finally:
+        connection.close()
+    if revision is None or revision[0] != head_revision():
+        raise NotABackup(f"{path} is at schema revision {revision and revision[0]}, not the latest")
+    if missing:
+        raise NotABackup(f"{path} is not a whole atelier database (missing: {', '.join(missing)})")
+
+
+class DatabaseInUse(NotABackup):
+    """The database is open elsewhere (the bot runs): nothing was changed."""
+
+
+def restore(
+    backup_file: Path, database: Path, *, prepare: Callable[[Path], None] | None = None
+) -> Path | None:
+    """Put ``backup_file`` back as ``database``; return where the database it replaced is
+    kept (``….before-restore``), None if there was none.
+
+    The backup is copied beside the database, brought up to date by the migrations,
+    checked against the models, handed to ``prepare``, and only then renamed over the
+    database: until that rename the database is untouched. The bot must be stopped
+    (``DatabaseInUse`` otherwise).
     """
     if backup_file.resolve() == database.resolve():
         raise NotABackup("this file is the database itself")
     check(backup_file)
-    kept: Path | None = None
-    if database.exists():
-        kept = database.with_name(f"{database.name}.before-restore")
-        if _is_sqlite_file(database):
-            backup_unchecked(database, kept)
-        else:
-            os.replace(database, kept)
+    check_revision(backup_file)
     database.parent.mkdir(parents=True, exist_ok=True)
-    src = _connect(backup_file)
-    try:
-        dst = _connect(database)
+    with _beside(database, RESTORING) as ready, _beside(database, PARTIAL) as final:
+        _copy(backup_file, ready)
         try:
-            src.backup(dst)
-            result = dst.execute("PRAGMA integrity_check").fetchone()
-        finally:
-            dst.close()
+            upgrade(f"sqlite+aiosqlite:///{ready}")
+        except Exception as error:  # a migration that fails on this file's data
+            raise NotABackup(f"{backup_file} could not be brought up to date ({error})") from None
+        check_schema(ready)
+        if prepare is not None:
+            prepare(ready)
+        _copy(ready, final)  # one self-contained file, without the migrations' WAL
+        check(final)
+        kept = _keep(database)
+        os.replace(final, database)
+    return kept
+
+
+def _keep(database: Path) -> Path | None:
+    """Copy the database about to be replaced to ``….before-restore``, once nothing else
+    has it open (its WAL emptied into it, so the rename leaves no stale side file)."""
+    if not database.exists():
+        return None
+    kept = database.with_name(f"{database.name}{BEFORE_RESTORE}")
+    if not _is_sqlite_file(database):
+        shutil.copyfile(database, kept)
+        return kept
+    connection = sqlite3.connect(database, timeout=IN_USE_SECONDS)
+    try:
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+    except sqlite3.OperationalError:
+        mode = None
     finally:
-        src.close()
-    if result is None or result[0] != "ok":
-        raise NotABackup(f"{database} failed its integrity check after the restore")
+        connection.close()
+    if mode is None or mode[0] != "delete":
+        raise DatabaseInUse(f"{database} is in use: stop the bot first")
+    backup_unchecked(database, kept)
     return kept
 
 
