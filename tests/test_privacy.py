@@ -95,7 +95,7 @@ async def test_people_silent_for_the_retention_time_are_erased(
                 await chat.pick(f"by:{future}")
         clock.advance(timedelta(days=760))  # 25 months later
         await Chat(core.conversations, "recent", name="recent").say("menu")
-        assert await core.delivery.tick.apply_retention(clock.now()) == 1
+        assert await core.engine.apply_retention(clock.now()) == 1
     finally:
         await core.close()
     names = [person.name for person in await people(db)]
