@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,8 +20,9 @@ from core.clock import FixedClock
 from core.delivery.tick import Engine
 from core.schedule.backup import NotABackup, backup, check, restore, sqlite_file
 from core.seats.organiser import register_walk_in
+from core.seats.privacy import erase_person
 from core.seats.reminders import ReminderRule
-from models import Booking, BookingStatus, Database, WorkshopSession
+from models import Booking, BookingStatus, Database, Person, WorkshopSession
 from tests.support.dashboard import dashboard_settings, running_dashboard
 from tests.support.factories import NOW, add_session, make_settings
 
@@ -336,3 +338,97 @@ async def test_a_backup_never_lands_on_the_wal_or_a_folder(sqlite_url: str, tmp_
     finally:
         running.close()  # the last connection: the WAL goes into the file
     assert len(booking_ids(live)) == 7
+
+
+MARIE = "Marie Zerbib"
+
+
+async def booked_marie_and_paul(url: str) -> Database:
+    db = Database(url)
+    session_id = await add_session(db, title="Copies", capacity=10)
+    rule = ReminderRule.of(make_settings(url))
+    for name in (MARIE, "Paul Durand"):
+        async with db.transaction() as session:
+            await register_walk_in(session, session_id, name, "", NOW, rule=rule)
+    return db
+
+
+async def erase(db: Database, name: str) -> None:
+    async with db.transaction() as session:
+        person = (await session.execute(select(Person).where(Person.name == name))).scalar_one()
+        await erase_person(session, person, NOW, 60)
+
+
+def holds(path: Path, name: str) -> bool:
+    """Whether the file's bytes hold the name anywhere (rows, free pages, journal)."""
+    return name.encode() in path.read_bytes()
+
+
+async def test_an_erasure_reaches_the_kept_copies_and_leftovers_go(
+    sqlite_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    folder = tmp_path / "backups"
+    today = NOW.astimezone(settings_zone()).date()
+    yesterday = folder / f"atelier-{(today - timedelta(days=1)).isoformat()}.db"
+    aside = tmp_path / "atelier.db.before-restore"
+    db = await booked_marie_and_paul(sqlite_url)
+    settings = make_settings(sqlite_url, backup_dir=str(folder), backup_days=3)
+    engine = Engine(db, settings, clock, render=lambda *_: None)
+    try:
+        backup(live, yesterday)
+        backup(live, aside)
+        stamp = yesterday.stat().st_mtime_ns
+        killed = folder / f".{yesterday.name}.k1ll3d.partial"
+        killed.write_bytes(yesterday.read_bytes())
+        hours_ago = time.time() - 7200
+        os.utime(killed, (hours_ago, hours_ago))
+        running = tmp_path / ".atelier.db.n0w.restoring"  # a restore under way: kept
+        running.write_bytes(b"")
+        assert holds(yesterday, MARIE)
+        assert holds(aside, MARIE)
+
+        await erase(db, MARIE)
+        await engine.daily_backup(NOW)
+    finally:
+        await db.dispose()
+    copies = [yesterday, aside, folder / f"atelier-{today.isoformat()}.db"]
+    for copy in copies:
+        check(copy)
+        assert not holds(copy, MARIE), copy.name
+        assert holds(copy, "Paul Durand"), copy.name
+    assert yesterday.stat().st_mtime_ns == stamp  # still as old as it was
+    assert not killed.exists()
+    assert running.exists()
+
+    # Three days later the copy a restore set aside is gone too, like the daily ones.
+    days_ago = time.time() - 4 * 86400
+    os.utime(aside, (days_ago, days_ago))
+    db = Database(sqlite_url)
+    try:
+        await Engine(db, settings, clock, render=lambda *_: None).daily_backup(NOW)
+    finally:
+        await db.dispose()
+    assert not aside.exists()
+
+
+async def test_a_restore_keeps_the_erasures_made_since_the_backup(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    db = await booked_marie_and_paul(sqlite_url)
+    old = tmp_path / "old.db"
+    try:
+        backup(live, old)
+        await erase(db, MARIE)
+    finally:
+        await db.dispose()
+    result = atelier(sqlite_url, "restore", str(old))
+    assert result.returncode == 0, result.stderr
+    assert "erased" in result.stdout
+    assert "personal data" in result.stdout
+    assert not holds(live, MARIE)
+    assert holds(live, "Paul Durand")
+    assert holds(old, MARIE)  # the file given is read, never changed

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 ATELIER_TABLES = frozenset({"alembic_version", "sessions", "bookings", "people", "outbox"})
 DAILY_NAME = re.compile(r"atelier-(\d{4}-\d{2}-\d{2})\.db")
+STALE_SECONDS = 3600.0
+"""A temporary file this old was left by a copy or restore that was killed: removed."""
 BUSY_SECONDS = 30.0
 IN_USE_SECONDS = 2.0
 """How long a restore waits for the database to be free before it says the bot runs."""
@@ -121,12 +123,22 @@ def _copy(source: Path, target: Path) -> None:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            dst.execute("VACUUM")
         finally:
             dst.close()
     finally:
         src.close()
+    compact(target)
+
+
+def compact(path: Path) -> None:
+    """Make the SQLite database ``path`` one self-contained file without free pages (where
+    deleted rows would linger)."""
+    connection = _connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
 
 
 def check(path: Path) -> None:
@@ -261,6 +273,40 @@ def _is_sqlite_file(path: Path) -> bool:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def remove_leftovers(
+    database: Path, directory: Path | None, keep_days: int, wall_time: float
+) -> list[Path]:
+    """Delete what copies leave behind, personal data included: the temporary files of a
+    copy or restore that was killed (beside the database, in ``directory``), and the
+    database a restore set aside once ``keep_days`` days old. Return what was deleted."""
+    temporary = re.compile(
+        rf"\.(?:{re.escape(database.name)}|{DAILY_NAME.pattern})"
+        rf"(?:{re.escape(BEFORE_RESTORE)})?(?:\..+)?\.(?:partial|restoring)(?:-wal|-shm|-journal)?"
+    )
+    old: list[Path] = []
+    for folder in {database.parent, *([directory] if directory is not None else [])}:
+        if folder.is_dir():
+            old.extend(
+                path
+                for path in folder.iterdir()
+                if temporary.fullmatch(path.name) and _age(path, wall_time) > STALE_SECONDS
+            )
+    kept = database.with_name(f"{database.name}{BEFORE_RESTORE}")
+    if kept.is_file() and _age(kept, wall_time) > keep_days * 86400:
+        old.append(kept)
+    for path in old:
+        path.unlink(missing_ok=True)
+        log.info("backup: %s was deleted (left over, or past BACKUP_DAYS)", path.name)
+    return old
+
+
+def _age(path: Path, wall_time: float) -> float:
+    try:
+        return wall_time - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def daily_backup(database_url: str, directory: Path, keep_days: int, today: date) -> Path | None:
