@@ -297,9 +297,11 @@ async def test_an_older_backup_is_brought_up_to_date_before_it_replaces_the_data
     assert busy.returncode == 1
     assert "stop the bot first" in busy.stderr
     assert len(booking_ids(live)) == 3
+    live.chmod(0o640)  # the bot's user and group may open it
     result = atelier(sqlite_url, "restore", str(old))
     assert result.returncode == 0, result.stderr
     assert len(booking_ids(live)) == 2
+    assert live.stat().st_mode & 0o777 == 0o640
     check(live)
     connection = sqlite3.connect(live)
     try:

@@ -8,6 +8,7 @@ PostgreSQL, use ``pg_dump`` and ``pg_restore`` (see the README).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -78,7 +79,7 @@ def backup_unchecked(source: Path, target: Path, *, checked: bool = False) -> No
         _copy(source, partial)
         if checked:
             check(partial)
-        os.replace(partial, target)
+        _replace(partial, target)
 
 
 def refuse_target(source: Path, target: Path) -> None:
@@ -241,8 +242,33 @@ def restore(
         _copy(ready, final)  # one self-contained file, without the migrations' WAL
         check(final)
         kept = _keep(database)
-        os.replace(final, database)
+        if database.exists():
+            _same_owner(database, final)
+        _replace(final, database)
     return kept
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    """Rename ``temporary`` over ``path`` in one step, and make the rename durable."""
+    os.replace(temporary, path)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _same_owner(database: Path, replacement: Path) -> None:
+    """Give ``replacement`` the database's permissions and, when allowed, its owner: the
+    bot can open what a restore run by another user put back."""
+    shutil.copymode(database, replacement)
+    found = database.stat()
+    with contextlib.suppress(OSError):
+        os.chown(replacement, found.st_uid, found.st_gid)
 
 
 def _keep(database: Path) -> Path | None:
