@@ -195,10 +195,19 @@ def _restore(settings: Settings, backup_file: Path) -> int:
 
     def keep_erasures(ready: Path) -> None:
         """Whoever was erased in the database being replaced stays erased."""
-        if database.is_file():
+        if not database.is_file():
+            return
+        try:
             erased = erased_in(database)
-            if erase_in_copy(erased, ready, now, offer):
-                print("People erased since this backup are erased in it too.")
+        except sqlite3.DatabaseError:
+            print(
+                f"{database} cannot be read: check that nobody erased since this backup "
+                "is back in it.",
+                file=sys.stderr,
+            )
+            return
+        if erase_in_copy(erased, ready, now, offer):
+            print("People erased since this backup are erased in it too.")
 
     try:
         kept = restore(backup_file, database, prepare=keep_erasures)

@@ -434,3 +434,23 @@ async def test_a_restore_keeps_the_erasures_made_since_the_backup(
     assert not holds(live, MARIE)
     assert holds(live, "Paul Durand")
     assert holds(old, MARIE)  # the file given is read, never changed
+
+
+async def test_a_damaged_database_is_replaced_and_kept_as_it_was(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    live = sqlite_file(sqlite_url)
+    assert live is not None
+    await people_with_bookings(sqlite_url, 2)
+    good = tmp_path / "good.db"
+    backup(live, good)
+    damaged = live.read_bytes()[:4096] + b"\xff" * 8192  # the header, then garbage
+    live.write_bytes(damaged)
+    stale = live.with_name(f"{live.name}-wal")
+    stale.write_bytes(b"a WAL of the damaged file")
+    result = atelier(sqlite_url, "restore", str(good))
+    assert result.returncode == 0, result.stderr
+    assert len(booking_ids(live)) == 2
+    check(live)
+    assert not stale.exists()
+    assert (tmp_path / "atelier.db.before-restore").read_bytes() == damaged

@@ -273,32 +273,33 @@ def _same_owner(database: Path, replacement: Path) -> None:
 
 def _keep(database: Path) -> Path | None:
     """Copy the database about to be replaced to ``….before-restore``, once nothing else
-    has it open (its WAL emptied into it, so the rename leaves no stale side file)."""
+    has it open (its WAL emptied into it, so the rename leaves no stale side file). A
+    damaged database is kept as it is, its side files beside it."""
     if not database.exists():
         return None
     kept = database.with_name(f"{database.name}{BEFORE_RESTORE}")
-    if not _is_sqlite_file(database):
-        shutil.copyfile(database, kept)
-        return kept
-    connection = sqlite3.connect(database, timeout=IN_USE_SECONDS)
     try:
-        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-    except sqlite3.OperationalError:
+        connection = sqlite3.connect(database, timeout=IN_USE_SECONDS)
+        try:
+            mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseInUse(f"{database} is in use: stop the bot first") from None
+        raise
+    except sqlite3.DatabaseError:  # not a database, or a damaged one
         mode = None
-    finally:
-        connection.close()
-    if mode is None or mode[0] != "delete":
+    if mode is not None and mode[0] == "delete":
+        backup_unchecked(database, kept)
+        return kept
+    if mode is not None:
         raise DatabaseInUse(f"{database} is in use: stop the bot first")
-    backup_unchecked(database, kept)
+    shutil.copyfile(database, kept)
+    for side, kept_side in zip(_side_files(database), _side_files(kept), strict=True):
+        if side.exists():
+            os.replace(side, kept_side)
     return kept
-
-
-def _is_sqlite_file(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def remove_leftovers(
@@ -321,7 +322,7 @@ def remove_leftovers(
             )
     kept = database.with_name(f"{database.name}{BEFORE_RESTORE}")
     if kept.is_file() and _age(kept, wall_time) > keep_days * 86400:
-        old.append(kept)
+        old.extend([kept, *(side for side in _side_files(kept) if side.exists())])
     for path in old:
         path.unlink(missing_ok=True)
         log.info("backup: %s was deleted (left over, or past BACKUP_DAYS)", path.name)
