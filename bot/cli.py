@@ -147,9 +147,10 @@ async def _roster(
 
 PERSONAL_COPIES = (
     "Copies hold personal data (names, chat ids, phone numbers, messages). "
-    "atelier erases erased people in its own copies each day: the daily ones in BACKUP_DIR "
-    "and the .before-restore file, which are deleted after BACKUP_DAYS days. "
-    "Any other copy is yours to keep safe and delete."
+    "Each day, the bot erases in its own copies everyone erased since: the daily copies in "
+    "BACKUP_DIR and the .before-restore file; both are deleted after BACKUP_DAYS days, and "
+    "an interrupted copy's temporary file after an hour. Any other copy is yours to keep "
+    "safe and delete."
 )
 
 
