@@ -29,6 +29,7 @@ KEEP = "no"
 THERE = "here"  # here:<booking id>: "I'll be there", from the reminder
 FOR_OTHER = "bo"  # bo:<session id>: book for someone else, ask the first name
 OTHER_NO_PHONE = "bon"  # bon:<session id>: book for them without a mobile number
+REFUSE = "rf"  # rf:<booking id>: "no" to a seat someone else booked for you: cancel, no texts
 PRIVACY = "data"  # the privacy notice
 FORGET = "forget"  # ask to erase one's data
 FORGET_CONFIRM = "forgety"  # erase, confirmed
@@ -78,6 +79,7 @@ _WITH_ID = {
     THERE,
     FOR_OTHER,
     OTHER_NO_PHONE,
+    REFUSE,
     *(ADMIN_ACTIONS - {ADMIN, ADMIN_CONFIRM}),
 }
 _BARE = {

@@ -82,6 +82,10 @@ async def _there(flow: Flow, action: actions.Action) -> Reply:
     return await presence.there(flow, action.number)
 
 
+async def _refuse(flow: Flow, action: actions.Action) -> Reply:
+    return await for_other.refuse(flow, action.number)
+
+
 async def _privacy(flow: Flow, action: actions.Action) -> Reply:
     return privacy.notice(flow)
 
@@ -183,6 +187,7 @@ STEPS: dict[str, Step] = {
     actions.OFFER_ACCEPT: _offer_accept,
     actions.OFFER_DECLINE: _offer_decline,
     actions.THERE: _there,
+    actions.REFUSE: _refuse,
     # Their data and their language.
     actions.PRIVACY: _privacy,
     actions.FORGET: _forget,
@@ -234,11 +239,12 @@ async def on_start(flow: Flow, payload: str) -> list[Reply]:
     return [menu.welcome(flow)]
 
 
-def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
-    """STOP: no more messages until START; START: welcome back."""
-    flow.person.opted_out = stop
+async def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
+    """STOP: no more messages until START, and the seats others booked for the person
+    are cancelled (passed on); START: welcome back."""
     if stop:
-        return [Reply(flow.t("optout.stopped"))]
+        return [await for_other.stop_everything(flow)]
+    flow.person.opted_out = False
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
@@ -249,7 +255,7 @@ TITLE_LAST = frozenset(
 
 
 YES_CHOICES = (actions.THERE, actions.OFFER_ACCEPT)
-NO_CHOICES = (actions.OFFER_DECLINE,)
+NO_CHOICES = (actions.OFFER_DECLINE, actions.REFUSE)
 """Notices that ask a question without yes/no buttons: "I'll be there", a freed seat offered."""
 
 
@@ -276,7 +282,7 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
     reading = read(text, flow.person.language)
     if stop is not None and (stop or flow.person.opted_out):
-        return on_opt_out(flow, stop)
+        return await on_opt_out(flow, stop)
     if flow.person.opted_out:
         return []  # after STOP, only START gets an answer
     command = command_of(text)

@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.delivery.reports import TEMPLATE_ONLY
-from core.dialog import Notice, Reply, reply_from_payload, text_variant
+from core.dialog import Intent, Notice, Reply, reply_from_payload, text_variant
 from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.outbox.queue import REPLY
 from core.seats.alerts import ALERT_KINDS
 from core.seats.booking import OFFER, OFFER_EXPIRED
+from core.seats.for_others import BOOKED_FOR_YOU, plain_first_name
 from core.seats.organiser import BROADCAST, SEAT_CANCELLED
 from core.seats.reminders import REMINDER, ReminderRule
 from core.seats.session_changes import SESSION_CANCELLED, SESSION_MOVED
@@ -130,6 +131,8 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
         return Reply(text, menu_choices(flow), file, notice=notice)
     if message.kind == SEAT_CANCELLED:
         return await _seat_cancelled(flow, message, booking, workshop)
+    if message.kind == BOOKED_FOR_YOU:
+        return await _booked_for_you(flow, booking, workshop)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None
@@ -159,6 +162,26 @@ async def _seat_cancelled(
     title, when, _ = _notice_values(flow, workshop)
     notice = Notice("seat_cancelled", (name or "-", title, when))
     return Reply(text, menu_choices(flow), file, notice=notice)
+
+
+async def _booked_for_you(flow: Flow, booking: Booking, workshop: WorkshopSession) -> Reply | None:
+    """Who booked a seat for the person, and that one "non" (or STOP) cancels it."""
+    if booking.status != BookingStatus.BOOKED or booking.booked_by_id is None:
+        return None
+    if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
+        return None
+    booker = await flow.db.get(Person, booking.booked_by_id)
+    name = plain_first_name(booker.name if booker is not None else "")
+    name = name or flow.t("book.for_you_someone")
+    text = flow.t("book.for_you_notice", name=name, summary=describe.summary(flow, workshop))
+    there = actions.encode(actions.THERE, booking.id)
+    refuse = actions.encode(actions.REFUSE, booking.id)
+    rows = (
+        (flow.choice("button.there", there, Intent.YES),),
+        (flow.choice("button.refuse_seat", refuse, Intent.NO),),
+    )
+    title, when, _ = _notice_values(flow, workshop)
+    return Reply(text, rows, notice=Notice(BOOKED_FOR_YOU, (name, title, when)))
 
 
 def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:
