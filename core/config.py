@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -112,7 +113,7 @@ class Settings(BaseSettings):
             value = [part for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, list | tuple):
             regions = [str(part).strip().upper() for part in value]
-            if not all(re.fullmatch(r"[A-Z]{2}", region) for region in regions):
+            if not all(region in phonenumbers.SUPPORTED_REGIONS for region in regions):
                 raise ValueError("SMS_ALLOWED_REGIONS: two-letter region codes, e.g. FR,RE")
             return regions
         return value

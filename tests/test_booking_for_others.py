@@ -9,10 +9,12 @@ from datetime import time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.seats.organiser import InvalidInput, register_walk_in
 from core.seats.people import find_or_add_person
@@ -479,3 +481,51 @@ async def first_text(conversations: Conversations, number: str) -> str:
         assert reply is not None
         await remember_notice(session, row, person, reply, NOW)
         return reply.text
+
+
+async def test_by_sms_the_person_learns_who_booked_and_non_ends_it_all(
+    database_url: str, clock: FixedClock
+) -> None:
+    """Real webhooks in, a loopback Twilio out: the first text names the booker, "NON"
+    cancels the seat (the next in line is offered it) and nothing is texted after."""
+    from tests.support.sms_providers import FakeTwilio
+    from tests.test_sms import DUE, MARIE, SID, TOKEN, SmsBot, assert_sendable, sms_settings
+
+    async with FakeTwilio(SID, TOKEN) as twilio:
+        settings = make_settings(
+            database_url, **sms_settings(database_url, "twilio", twilio.base_url)
+        )
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            async with httpx.AsyncClient() as client:
+                phone = SmsBot(runtime, client, "twilio")
+                session_id = await add_session(runtime.db, capacity=1)
+                flows = runtime.services.conversations
+                helper, paul = Chat(flows, "1", name="Karim 🌟 www.x.fr"), Chat(flows, "2")
+                await helper.say("bonjour")
+                await helper.pick(f"s:{session_id}")
+                await book_for(helper, "Josiane", "06 12 34 56 78")
+                await paul.say("bonjour")
+                await paul.pick(f"s:{session_id}")
+                await paul.press("liste d'attente")
+                runtime.engine.wake()
+                [first] = await twilio.wait_for(MARIE, 1)
+                assert first.startswith("Karim vous a réservé une place")
+                assert "www" not in first  # only a first name of the booker's
+                assert "Répondez NON pour l'annuler et ne plus recevoir de SMS." in first
+                assert_sendable(first)
+                answer = await phone.text(MARIE, "NON", twilio)
+                assert "la place réservée pour vous est annulée" in answer
+                assert [status for _, _, status, _ in await seats(runtime.db)] == [
+                    "cancelled",
+                    "waiting",
+                ]
+                sent = len(twilio.to(MARIE))
+                clock.set(DUE)  # the reminder would fall due
+                runtime.engine.wake()
+                await asyncio.sleep(0.5)
+                await runtime.engine.send_due()
+                assert len(twilio.to(MARIE)) == sent
+        finally:
+            await runtime.stop()
