@@ -423,7 +423,7 @@ async def test_non_to_the_first_text_cancels_the_seat_and_every_text(
     await book_for(helper, "Josiane", "06 12 34 56 78")
     josiane = Chat(helper.conversations, NUMBER, name="", channel="sms")
     notice = await first_text(helper.conversations, NUMBER)
-    assert "Karim vous a réservé une place à un atelier gratuit" in notice
+    assert "Karim vous a réservé une place à un atelier." in notice
     assert "Répondez NON" in notice
     await josiane.say("NON")
     assert "la place réservée pour vous est annulée" in josiane.text
