@@ -529,3 +529,34 @@ async def test_by_sms_the_person_learns_who_booked_and_non_ends_it_all(
                 assert len(twilio.to(MARIE)) == sent
         finally:
             await runtime.stop()
+
+
+@pytest.mark.parametrize(("number", "sent"), [("+33899123456", False), (NUMBER, True)])
+async def test_seats_booked_for_bad_numbers_before_the_fix_text_nothing(
+    db: Database, number: str, sent: bool
+) -> None:
+    """Seats already booked for a premium-rate number (as the old code let anyone do): their
+    reminders and notices are dropped when they fall due; a mobile's still go."""
+    from core.seats.booking import book_seat
+    from handlers.renderers.notice_texts import render_notice
+
+    session_id = await add_session(db)
+    settings = make_settings(db.url)
+    async with db.transaction() as session:
+        helper = await find_or_add_person(session, "telegram", "42", NOW, "Karim")
+        held = await find_or_add_person(session, "sms", number, NOW, "Josiane")
+        await book_seat(session, held, session_id, NOW, ReminderRule.of(settings), booked_by=helper)
+    async with db.transaction() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.person_id == held.id)
+                )
+            ).scalars()
+        )
+        assert rows  # the reminders were queued
+        person = await session.get(Person, held.id)
+        assert person is not None
+        for row in rows:
+            reply = await render_notice(session, row, person, settings, row.due_at)
+            assert (reply is not None) == sent

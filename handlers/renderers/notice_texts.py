@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.delivery.reports import TEMPLATE_ONLY
-from core.dialog import Intent, Notice, Reply, reply_from_payload, text_variant
+from core.dialog import SMS, Intent, Notice, Reply, reply_from_payload, text_variant
 from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.outbox.queue import REPLY
+from core.phones import textable_number
 from core.seats.alerts import ALERT_KINDS
 from core.seats.booking import OFFER, OFFER_EXPIRED
 from core.seats.for_others import BOOKED_FOR_YOU, plain_first_name
@@ -59,6 +60,17 @@ async def remember_notice(
         await remember_choices(session, person, reply, now)
 
 
+def _untextable_stranger(flow: Flow, booking: Booking) -> bool:
+    """Whether the notice would text a number that someone else gave and that texts may
+    not go to (seats booked for premium-rate or far numbers before they were refused)."""
+    person = flow.person
+    if booking.booked_by_id is None or person.id != booking.person_id or person.channel != SMS:
+        return False
+    settings = flow.settings
+    allowed = settings.sms_allowed_regions
+    return textable_number(person.external_id, settings.sms_default_region, allowed) is None
+
+
 def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str]:
     """The title, the date and the place, as a template's values."""
     where = f"{workshop.venue}, {workshop.address}" if workshop.address else workshop.venue
@@ -68,7 +80,7 @@ def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str
 async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     session, settings, now = flow.db, flow.settings, flow.now
     booking = await session.get(Booking, int(message.payload.get("booking_id", 0)))
-    if booking is None:
+    if booking is None or _untextable_stranger(flow, booking):
         return None
     workshop = await session.get(WorkshopSession, booking.session_id)
     assert workshop is not None
