@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     sms_provider: Literal["", "twilio", "android"] = ""
     sms_default_region: str = "FR"
+    sms_allowed_regions: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["FR"])
+    for_others_per_session: int = Field(default=2, ge=0, le=50)
+    for_others_upcoming: int = Field(default=4, ge=0, le=200)
+    for_others_per_day: int = Field(default=6, ge=0, le=500)
     sms_rate_per_second: float = Field(default=1.0, gt=0)
     twilio_account_sid: str = ""
     twilio_auth_token: SecretStr | None = None
@@ -98,6 +103,19 @@ class Settings(BaseSettings):
         """Read "10.0.0.1, 10.0.0.2" as a list (empty: no proxy is trusted)."""
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("sms_allowed_regions", mode="before")
+    @classmethod
+    def _split_regions(cls, value: object) -> object:
+        """Read "FR, RE" as ["FR", "RE"]: two-letter region codes, upper case."""
+        if isinstance(value, str):
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            regions = [str(part).strip().upper() for part in value]
+            if not all(region in phonenumbers.SUPPORTED_REGIONS for region in regions):
+                raise ValueError("SMS_ALLOWED_REGIONS: two-letter region codes, e.g. FR,RE")
+            return regions
         return value
 
     @field_validator("reminder_days_before", mode="before")

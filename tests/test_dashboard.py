@@ -463,6 +463,11 @@ async def test_walk_ins_attendance_and_a_message(organiser: Dashboard) -> None:
     bad = await organiser.post(f"{roster}/walk-in", {"first_name": "Paul", "phone": "12"})
     assert bad.status_code == 303
     assert "Ce numéro de téléphone n'est pas valide." in flat((await organiser.get(roster)).text)
+    premium = await organiser.post(
+        f"{roster}/walk-in", {"first_name": "Paul", "phone": "08 99 12 34 56"}
+    )
+    assert premium.status_code == 303  # a premium-rate number: no texts go there
+    assert "Ce numéro ne peut pas recevoir nos SMS." in flat((await organiser.get(roster)).text)
     nameless = await organiser.post(f"{roster}/walk-in", {"first_name": "  ", "phone": ""})
     assert nameless.status_code == 303
     page = await organiser.get(roster)

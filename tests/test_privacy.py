@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -11,11 +12,14 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime, Services
 from core.clock import FixedClock
+from core.seats.roster import roster_rows
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Conversation, Database, OutboxMessage, Person
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
+from tests.test_booking_for_others import book_for
+from tests.test_erasure_traces import everything_stored
 from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
 
@@ -130,3 +134,62 @@ async def test_oubli_by_sms_sends_a_farewell_then_nothing(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in (MARIE, "Marie Dupont", TOKEN, "OUBLI"):
         assert secret not in logged
+
+
+async def test_oubli_cancels_and_erases_the_seats_booked_for_others(
+    db: Database, clock: FixedClock
+) -> None:
+    """A guest's seat (a first name alone) and a seat for a number: both cancelled and passed
+    on; the guest's name is gone from every table, rosters and exports included."""
+    session_id = await add_session(db, capacity=2)
+    flows = Conversations(db, make_settings(db.url), clock)
+    karim, paul = Chat(flows, "1", name="Karim"), Chat(flows, "2", name="Paul")
+    await karim.say("bonjour")
+    for name, phone in (("Josiane", None), ("Lucie", "06 12 34 56 78")):
+        await karim.pick(f"s:{session_id}")
+        await book_for(karim, name, phone)
+        assert f"C'est réservé pour {name} !" in karim.text
+    await paul.say("bonjour")
+    await paul.pick(f"s:{session_id}")
+    await paul.press("liste d'attente")
+    await karim.say("oubli")
+    await karim.say("oui")
+    assert "vos données sont effacées" in karim.text
+    async with db.transaction() as session:
+        statuses = dict(
+            (name, status)
+            for name, status in await session.execute(
+                select(Person.external_id, Booking.status).join(
+                    Person, Person.id == Booking.person_id
+                )
+            )
+        )
+        roster = await roster_rows(session, session_id, ZoneInfo("Europe/Paris"))
+        offers = select(OutboxMessage.kind).join(Person, Person.id == OutboxMessage.person_id)
+        paul_queue = list((await session.execute(offers.where(Person.name == "Paul"))).scalars())
+    assert sorted(statuses.values()) == ["cancelled", "cancelled", "waiting"]
+    assert paul_queue == ["waitlist_offer"]  # the first freed seat goes to Paul
+    assert roster is not None
+    assert "Josiane" not in str(roster)
+    assert "Josiane" not in await everything_stored(db)
+    assert "Karim" not in await everything_stored(db)
+
+
+async def test_retention_cancels_the_seats_a_silent_person_booked_for_others(
+    db: Database, clock: FixedClock
+) -> None:
+    services = Services(make_settings(db.url, retention_months=24), clock)
+    try:
+        future = await add_session(db, starts_at=clock.now() + timedelta(days=800))
+        karim = Chat(services.conversations, "1", name="Karim")
+        await karim.say("bonjour")
+        await karim.pick(f"s:{future}")
+        await book_for(karim, "Josiane", None)
+        clock.advance(timedelta(days=760))  # 25 months later
+        assert await services.engine.apply_retention(clock.now()) == 1
+    finally:
+        await services.close()
+    async with db.transaction() as session:
+        seats = list(await session.execute(select(Booking.status)))
+        assert [status for (status,) in seats] == ["cancelled"]
+    assert "Josiane" not in await everything_stored(db)

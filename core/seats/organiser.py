@@ -7,6 +7,7 @@ the caller's transaction and re-checks what it is given.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.dialog import SMS
 from core.errors import BookingError, BookingNotActive, UnknownBooking, UnknownSession
 from core.outbox.queue import enqueue
-from core.phones import normalise_phone
+from core.phones import normalise_phone, textable_number
 from core.seats.booking import book_seat, cancel_booking
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import (
@@ -82,17 +83,24 @@ async def register_walk_in(
     region: str = "FR",
     *,
     rule: ReminderRule,
+    sms_regions: Collection[str] = ("FR",),
 ) -> Booking:
     """Book a seat for someone who came to the shop; with a phone, SMS reminders follow
-    (queued at once)."""
+    (queued at once). The number must be one texts may go to (a mobile of ``sms_regions``,
+    :func:`core.phones.textable_number`)."""
     name = " ".join(first_name.split())[:128]
     if not name:
         raise InvalidInput("a first name is needed", "dashboard.flash.walk_in_no_name")
     if phone.strip():
-        number = normalise_phone(phone, region)
-        if number is None:
+        if normalise_phone(phone, region) is None:
             raise InvalidInput(
                 "this phone number is not valid", "dashboard.flash.walk_in_bad_phone"
+            )
+        number = textable_number(phone, region, sms_regions)
+        if number is None:
+            raise InvalidInput(
+                "texts go only to mobile numbers of SMS_ALLOWED_REGIONS",
+                "dashboard.flash.walk_in_not_mobile",
             )
         channel, address = SMS, number
     else:

@@ -2,17 +2,20 @@
 
 A person's row is kept, emptied of everything personal (name, address on the channel,
 conversation, queued messages), so that bookings still count in the anonymous figures.
-Their active bookings are cancelled first, and freed seats passed on to the next in line.
+Their active bookings are cancelled first, and freed seats passed on to the next in line;
+so are the seats they booked for others: a guest's (booked with a first name alone) is
+erased with them, as nobody else could ever see or cancel it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.seats.booking import cancel_booking
+from core.seats.people import GUEST
 from models import (
     ACTIVE_STATUSES,
     Booking,
@@ -33,20 +36,23 @@ def is_erased(person: Person) -> bool:
 async def erase_person(
     session: AsyncSession, person: Person, now: datetime, offer_minutes: int
 ) -> int:
-    """Erase what is personal about ``person``; return how many bookings were cancelled."""
+    """Erase what is personal about ``person``; return how many bookings were cancelled
+    (their own, and those they made for others)."""
     query = (
-        select(Booking)
+        select(Booking.id)
         .join(WorkshopSession, WorkshopSession.id == Booking.session_id)
         .where(
-            Booking.person_id == person.id,
+            or_(Booking.person_id == person.id, Booking.booked_by_id == person.id),
             Booking.status.in_(ACTIVE_STATUSES),
             WorkshopSession.starts_at > now,
         )
+        .order_by(Booking.id)
     )
     cancelled = 0
-    for booking in list((await session.execute(query)).scalars()):
-        await cancel_booking(session, person, booking.id, now, offer_minutes)
+    for booking_id in list((await session.execute(query)).scalars()):
+        await cancel_booking(session, person, booking_id, now, offer_minutes)
         cancelled += 1
+    await _erase_guests_of(session, person)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person.id))
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
     person.name = ""
@@ -55,6 +61,28 @@ async def erase_person(
     person.opted_out = True
     await session.flush()
     return cancelled
+
+
+async def _erase_guests_of(session: AsyncSession, booker: Person) -> None:
+    """Erase the guests ``booker`` booked for: their first name and the address that
+    holds it (past seats too: they are on old rosters and in exports)."""
+    query = (
+        select(Person)
+        .join(Booking, Booking.person_id == Person.id)
+        .where(
+            Booking.booked_by_id == booker.id,
+            Person.channel == GUEST,
+            ~Person.external_id.startswith(ERASED_PREFIX),
+        )
+        .distinct()
+    )
+    for guest in list((await session.execute(query)).scalars()):
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == guest.id))
+        await session.execute(delete(Conversation).where(Conversation.person_id == guest.id))
+        guest.name = ""
+        guest.external_id = f"{ERASED_PREFIX}{guest.id}"
+        guest.unreachable = True
+        guest.opted_out = True
 
 
 async def forget_inactive(

@@ -307,6 +307,7 @@ async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
             flow.now,
             flow.settings.sms_default_region,
             rule=ReminderRule.of(flow.settings),
+            sms_regions=flow.settings.sms_allowed_regions,
         )
     except InvalidInput:
         return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))

@@ -7,15 +7,26 @@ from typing import Any
 
 from core.dialog import Reply, Rows
 from core.errors import AlreadyBooked, BookingError
-from core.seats.for_others import NotAMobileNumber, book_for_other, first_name_of
+from core.phones import example_mobile
+from core.seats.for_others import (
+    ForOthersLimits,
+    NotAMobileNumber,
+    NotTextable,
+    TooManyForOthers,
+    book_for_other,
+    check_room,
+    first_name_of,
+    refuse_seats_for,
+)
 from core.seats.reminders import ReminderRule
 from core.understanding.intents import intent_of, number_of
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
-from handlers.machinery.choices import BookForOther, OtherWithoutPhone, SessionCard
+from handlers.machinery.choices import BookForOther, OtherWithoutPhone, RefuseSeat, SessionCard
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
+from models import Booking
 
 AWAIT = "for_other"
 """The state key while the first name or the number is awaited."""
@@ -46,6 +57,12 @@ async def ask_name(flow: Flow, session_id: int) -> Reply:
         return refusal(flow, error)
     if workshop.seats_left <= 0:
         return Reply(flow.t("book.other_full"), menu_choices(flow))
+    try:  # told before typing a name and a number (checked again when booking)
+        await check_room(
+            flow.db, flow.person, session_id, flow.now, ForOthersLimits.of(flow.settings)
+        )
+    except TooManyForOthers:
+        return Reply(flow.t("book.other_too_many"), menu_choices(flow))
     rows: Rows = (
         (flow.choice("button.back_to_workshop", SessionCard(session_id).pack()),),
         flow.menu_row(),
@@ -54,12 +71,20 @@ async def ask_name(flow: Flow, session_id: int) -> Reply:
     return _ask(flow, text, rows, what="name", session=session_id)
 
 
-def _phone_question(flow: Flow, session_id: int, name: str, key: str) -> Reply:
+def _phone_question(flow: Flow, session_id: int, name: str, key: str, **values: object) -> Reply:
     rows: Rows = (
         (flow.choice("button.no_phone", OtherWithoutPhone(session_id).pack()),),
         flow.menu_row(),
     )
-    return _ask(flow, flow.t(key, name=name), rows, what="phone", session=session_id, name=name)
+    text = flow.t(key, name=name, **values)
+    return _ask(flow, text, rows, what="phone", session=session_id, name=name)
+
+
+def _not_textable(flow: Flow, session_id: int, name: str) -> Reply:
+    """Asked again: a mobile number of the regions texts go to, with an example."""
+    regions = flow.settings.sms_allowed_regions or [flow.settings.sms_default_region]
+    example = example_mobile(regions[0])
+    return _phone_question(flow, session_id, name, "book.other_not_mobile", example=example)
 
 
 async def typed(flow: Flow, text: str) -> Reply | None:
@@ -98,10 +123,15 @@ async def _book(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
             phone,
             flow.now,
             ReminderRule.of(flow.settings),
-            flow.settings.sms_default_region,
+            ForOthersLimits.of(flow.settings),
         )
     except NotAMobileNumber:
         return _phone_question(flow, session_id, name, "book.other_bad_phone")
+    except NotTextable:
+        return _not_textable(flow, session_id, name)
+    except TooManyForOthers:
+        flow.state.pop(AWAIT, None)
+        return Reply(flow.t("book.other_too_many"), menu_choices(flow))
     except AlreadyBooked:
         flow.state.pop(AWAIT, None)
         return Reply(flow.t("book.other_already", name=name), menu_choices(flow))
@@ -116,6 +146,25 @@ async def _book(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
     return Reply(text, menu_choices(flow))
 
 
+async def refuse(flow: Flow, booking_id: int) -> Reply:
+    """'Non' to the notice of a seat someone else booked for the person: it is cancelled,
+    with any other seat booked for them, and nothing more is sent (as after STOP)."""
+    booking = await flow.db.get(Booking, booking_id)
+    if booking is None or booking.person_id != flow.person.id or booking.booked_by_id is None:
+        return stale_choice(flow)  # the same answer as any unknown button
+    return await stop_everything(flow)
+
+
+async def stop_everything(flow: Flow) -> Reply:
+    """STOP (or 'non' to a seat booked for them): no more messages until START; the seats
+    others booked for the person are cancelled, each passed on to the waiting list."""
+    cancelled = await refuse_seats_for(
+        flow.db, flow.person, flow.now, flow.settings.offer_expiry_minutes
+    )
+    flow.person.opted_out = True
+    return Reply(flow.t("optout.refused" if cancelled else "optout.stopped"))
+
+
 # The choices this flow answers.
 
 
@@ -127,3 +176,8 @@ async def _on_book_for_other(flow: Flow, choice: BookForOther) -> Reply:
 @answers(OtherWithoutPhone)
 async def _on_other_without_phone(flow: Flow, choice: OtherWithoutPhone) -> Reply:
     return await no_phone(flow, choice.session_id)
+
+
+@answers(RefuseSeat)
+async def _on_refuse_seat(flow: Flow, choice: RefuseSeat) -> Reply:
+    return await refuse(flow, choice.booking_id)

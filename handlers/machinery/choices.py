@@ -272,6 +272,13 @@ class OtherWithoutPhone(ChoiceData, prefix="bon"):
     session_id: Id
 
 
+@dataclass(frozen=True)
+class RefuseSeat(ChoiceData, prefix="rf"):
+    """ "No" to a seat someone else booked for the person: cancel it, and no more texts."""
+
+    booking_id: Id
+
+
 # One's data (handlers/flows/my_data.py).
 @dataclass(frozen=True)
 class PrivacyNotice(ChoiceData, prefix="data"):

@@ -20,6 +20,7 @@ from handlers.machinery.choices import (
     AcceptOffer,
     ChoiceData,
     DeclineOffer,
+    RefuseSeat,
     SessionCard,
     WillCome,
 )
@@ -67,11 +68,12 @@ async def on_start(flow: Flow, payload: str) -> list[Reply]:
     return [menu.welcome(flow)]
 
 
-def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
-    """STOP: no more messages until START; START: welcome back."""
-    flow.person.opted_out = stop
+async def on_opt_out(flow: Flow, stop: bool) -> list[Reply]:
+    """STOP: no more messages until START, and the seats others booked for the person
+    are cancelled (passed on); START: welcome back."""
     if stop:
-        return [Reply(flow.t("optout.stopped"))]
+        return [await for_other.stop_everything(flow)]
+    flow.person.opted_out = False
     return [Reply(flow.t("optout.resumed"), menu.menu_choices(flow))]
 
 
@@ -82,7 +84,7 @@ TITLE_LAST = frozenset(
 
 
 YES_CHOICES: tuple[type[ChoiceData], ...] = (WillCome, AcceptOffer)
-NO_CHOICES: tuple[type[ChoiceData], ...] = (DeclineOffer,)
+NO_CHOICES: tuple[type[ChoiceData], ...] = (DeclineOffer, RefuseSeat)
 """Notices that ask a question without yes/no buttons: "I'll be there", a freed seat offered."""
 
 
@@ -109,7 +111,7 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
     stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
     reading = read(text, flow.person.language)
     if stop is not None and (stop or flow.person.opted_out):
-        return on_opt_out(flow, stop)
+        return await on_opt_out(flow, stop)
     if flow.person.opted_out:
         return []  # after STOP, only START gets an answer
     command = command_of(text)

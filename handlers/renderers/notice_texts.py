@@ -13,18 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.delivery.reports import TEMPLATE_ONLY
-from core.dialog import Notice, Reply, reply_from_payload, text_variant
+from core.dialog import SMS, Intent, Notice, Reply, reply_from_payload, text_variant
 from core.formatting import day_in_words, time_in_words, when_in_words
 from core.i18n import Translator
 from core.outbox.queue import REPLY
+from core.phones import textable_number
 from core.seats.alerts import ALERT_KINDS
 from core.seats.booking import OFFER, OFFER_EXPIRED
+from core.seats.for_others import BOOKED_FOR_YOU, plain_first_name
 from core.seats.organiser import BROADCAST, SEAT_CANCELLED
 from core.seats.reminders import REMINDER, ReminderRule
 from core.seats.session_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers.flows import describe
 from handlers.flows.menu import menu_choices
-from handlers.machinery.choices import AcceptOffer, AskToCancel, DeclineOffer, WillCome
+from handlers.machinery.choices import AcceptOffer, AskToCancel, DeclineOffer, RefuseSeat, WillCome
 from handlers.machinery.context import Flow, remember_choices
 from handlers.renderers.alert_texts import render_alert
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
@@ -58,6 +60,17 @@ async def remember_notice(
         await remember_choices(session, person, reply, now)
 
 
+def _untextable_stranger(flow: Flow, booking: Booking) -> bool:
+    """Whether the notice would text a number that someone else gave and that texts may
+    not go to (seats booked for premium-rate or far numbers before they were refused)."""
+    person = flow.person
+    if booking.booked_by_id is None or person.id != booking.person_id or person.channel != SMS:
+        return False
+    settings = flow.settings
+    allowed = settings.sms_allowed_regions
+    return textable_number(person.external_id, settings.sms_default_region, allowed) is None
+
+
 def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str]:
     """The title, the date and the place, as a template's values."""
     where = f"{workshop.venue}, {workshop.address}" if workshop.address else workshop.venue
@@ -67,7 +80,7 @@ def _notice_values(flow: Flow, workshop: WorkshopSession) -> tuple[str, str, str
 async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
     session, settings, now = flow.db, flow.settings, flow.now
     booking = await session.get(Booking, int(message.payload.get("booking_id", 0)))
-    if booking is None:
+    if booking is None or _untextable_stranger(flow, booking):
         return None
     workshop = await session.get(WorkshopSession, booking.session_id)
     assert workshop is not None
@@ -126,6 +139,8 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
         return Reply(text, menu_choices(flow), file, notice=notice)
     if message.kind == SEAT_CANCELLED:
         return await _seat_cancelled(flow, message, booking, workshop)
+    if message.kind == BOOKED_FOR_YOU:
+        return await _booked_for_you(flow, booking, workshop)
     if message.kind == BROADCAST:
         if booking.status != BookingStatus.BOOKED or workshop.status != SessionStatus.SCHEDULED:
             return None
@@ -155,6 +170,26 @@ async def _seat_cancelled(
     title, when, _ = _notice_values(flow, workshop)
     notice = Notice("seat_cancelled", (name or "-", title, when))
     return Reply(text, menu_choices(flow), file, notice=notice)
+
+
+async def _booked_for_you(flow: Flow, booking: Booking, workshop: WorkshopSession) -> Reply | None:
+    """Who booked a seat for the person, and that one "non" (or STOP) cancels it."""
+    if booking.status != BookingStatus.BOOKED or booking.booked_by_id is None:
+        return None
+    if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
+        return None
+    booker = await flow.db.get(Person, booking.booked_by_id)
+    name = plain_first_name(booker.name if booker is not None else "")
+    name = name or flow.t("book.for_you_someone")
+    text = flow.t("book.for_you_notice", name=name, summary=describe.summary(flow, workshop))
+    there = WillCome(booking.id).pack()
+    refuse = RefuseSeat(booking.id).pack()
+    rows = (
+        (flow.choice("button.there", there, Intent.YES),),
+        (flow.choice("button.refuse_seat", refuse, Intent.NO),),
+    )
+    title, when, _ = _notice_values(flow, workshop)
+    return Reply(text, rows, notice=Notice(BOOKED_FOR_YOU, (name, title, when)))
 
 
 def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:

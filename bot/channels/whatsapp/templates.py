@@ -67,6 +67,7 @@ TEMPLATES = {
         Template("cancelled", ("title", "when"), (), (_WORKSHOP, _WHEN)),
         Template("offer_expired", ("title",), (), (_WORKSHOP,)),
         Template("seat_cancelled", ("name", "title", "when"), (), ("Marie", _WORKSHOP, _WHEN)),
+        Template("booked_for_you", ("name", "title", "when"), (), ("Karim", _WORKSHOP, _WHEN)),
         Template(
             "message", ("title", "text"), (), (_WORKSHOP, "Pensez à apporter votre téléphone.")
         ),

@@ -17,8 +17,9 @@ from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
 from bot.web.text import bidi_safe
 from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, workshop_or_404
+from core.config import Settings
 from core.errors import BookingError, BookingNotActive, SessionPast, UnknownBooking
-from core.phones import normalise_phone
+from core.phones import normalise_phone, textable_number
 from core.seats.organiser import (
     MAX_BROADCAST,
     WALK_IN,
@@ -88,7 +89,7 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
     session_id = session_id_of(request)
     name = str(form.get("first_name", ""))
     phone = str(form.get("phone", ""))
-    problem = _walk_in_problem(name, phone, context.settings.sms_default_region)
+    problem = _walk_in_problem(name, phone, context.settings)
     if problem:
         flash(request, problem, "error")
         return go(request, f"/sessions/{session_id}#walk-in")
@@ -103,6 +104,7 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
                 context.clock.now(),
                 context.settings.sms_default_region,
                 rule=ReminderRule.of(context.settings),
+                sms_regions=context.settings.sms_allowed_regions,
             )
     except BookingError as error:
         flash_refusal(request, error)
@@ -115,12 +117,17 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
     return go(request, f"/sessions/{session_id}")
 
 
-def _walk_in_problem(name: str, phone: str, region: str) -> str | None:
+def _walk_in_problem(name: str, phone: str, settings: Settings) -> str | None:
     """What is wrong with a walk-in's details (the service checks them again), if anything."""
     if not name.strip():
         return "dashboard.flash.walk_in_no_name"
-    if phone.strip() and normalise_phone(phone, region) is None:
+    if not phone.strip():
+        return None
+    region = settings.sms_default_region
+    if normalise_phone(phone, region) is None:
         return "dashboard.flash.walk_in_bad_phone"
+    if textable_number(phone, region, settings.sms_allowed_regions) is None:
+        return "dashboard.flash.walk_in_not_mobile"
     return None
 
 
