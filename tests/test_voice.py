@@ -8,18 +8,30 @@ the texts sent and the calls placed.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.voice.terminal import play
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.seats.alerts import CALL_BACK, ORGANISERS
 from core.seats.people import find_person
-from models import Booking, BookingStatus, Database, OutboxMessage, Person, VoiceCall
+from handlers.voice.line import PhoneLine
+from models import (
+    Booking,
+    BookingStatus,
+    Database,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    VoiceCall,
+)
 from tests.support.factories import add_session, make_settings
 from tests.support.phone import Caller, FakeTwilioVoice
 
@@ -39,10 +51,11 @@ async def twilio() -> AsyncIterator[FakeTwilioVoice]:
         yield fake
 
 
-@pytest.fixture
-async def runtime(
-    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock
+@asynccontextmanager
+async def running(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock, **more: object
 ) -> AsyncIterator[Runtime]:
+    """The bot with SMS and the phone line set up, on loopback."""
     settings = make_settings(
         database_url,
         http_port=0,
@@ -56,11 +69,22 @@ async def runtime(
         twilio_voice_number=LINE,
         voice_shop_name="Boutique Orange Metz",
         admin_telegram_ids=[42],
+        **more,
     )
     bot = Runtime(settings, clock, telegram_enabled=False)
     await bot.start()
-    yield bot
-    await bot.stop()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+async def runtime(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock
+) -> AsyncIterator[Runtime]:
+    async with running(twilio, database_url, clock) as bot:
+        yield bot
 
 
 @pytest.fixture
@@ -328,3 +352,51 @@ async def test_a_fixed_line_is_reminded_by_one_call_and_cancels_on_it(
     runtime.engine.wake()  # placed once: no second call
     await asyncio.sleep(0.3)
     assert len(twilio.calls) == 1
+
+
+async def placed_calls(twilio: FakeTwilioVoice, count: int) -> None:
+    async with asyncio.timeout(10):
+        while len(twilio.calls) < count:
+            twilio._signal.clear()
+            await twilio._signal.wait()
+
+
+async def test_a_reminder_due_after_calling_hours_waits_for_the_morning(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock, client: httpx.AsyncClient
+) -> None:
+    async with running(twilio, database_url, clock, reminder_time=time(20, 0)) as bot:
+        await add_session(bot.db)
+        await book_by_keys(caller(bot, client, LANDLINE))
+        clock.set(datetime(2027, 1, 5, 19, 0, tzinfo=UTC))  # Tuesday 20 h in Metz: too late
+        bot.engine.wake()
+        await asyncio.sleep(0.8)
+        assert twilio.calls == []
+        async with bot.db.transaction() as session:
+            query = select(OutboxMessage.status).where(OutboxMessage.kind == "reminder")
+            assert (await session.execute(query)).scalar_one() == OutboxStatus.PENDING
+        clock.set(datetime(2027, 1, 6, 8, 0, tzinfo=UTC))  # Wednesday 9 h: the line opens
+        bot.engine.wake()
+        await placed_calls(twilio, 1)
+        assert twilio.calls[0].to == LANDLINE
+
+
+async def test_the_phone_demo_books_with_three_keys(sqlite_url: str, clock: FixedClock) -> None:
+    settings = make_settings(sqlite_url)
+    db = Database(sqlite_url)
+    await add_session(db)
+    typed = iter(["1", "1", "1", ""])
+    out = io.StringIO()
+    spoken: list[str] = []
+
+    async def speak(sentence: str, language: str) -> None:
+        spoken.append(sentence)
+
+    try:
+        await play(PhoneLine(db, settings, clock), lambda: next(typed, None), out, speak)
+    finally:
+        await db.dispose()
+    heard = out.getvalue()
+    assert "« Pour réserver une place, tapez 1. »" in heard
+    assert "« C'est réservé. Votre place vous attend. »" in heard
+    assert heard.rstrip().endswith("(la ligne raccroche / the line hangs up)")
+    assert spoken[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
