@@ -11,7 +11,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import httpx
 import pytest
@@ -328,7 +328,7 @@ async def test_a_fixed_line_is_reminded_by_one_call_and_cancels_on_it(
     assert placed.to == LANDLINE
     assert placed.from_ == LINE
     assert placed.url.startswith(f"{PUBLIC}/voice/twilio/reminder?booking=")
-    assert placed.status_callback == f"{PUBLIC}/voice/twilio/status"
+    assert placed.status_callback.startswith(f"{PUBLIC}/voice/twilio/status?booking=")
     assert twilio.to(LANDLINE) == []  # no text to a fixed line
 
     answer = Caller(client, home.local_base, PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
@@ -400,3 +400,38 @@ async def test_the_phone_demo_books_with_three_keys(sqlite_url: str, clock: Fixe
     assert "« C'est réservé. Votre place vous attend. »" in heard
     assert heard.rstrip().endswith("(la ligne raccroche / the line hangs up)")
     assert spoken[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
+
+
+async def test_an_unanswered_reminder_call_is_placed_again_twice_at_most(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice, clock: FixedClock
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(caller(runtime, client, LANDLINE))
+    clock.set(DUE)
+    runtime.engine.wake()
+    await placed_calls(twilio, 1)
+    for attempt in range(1, 4):
+        placed = twilio.calls[-1]
+        nobody = Caller(client, "", PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
+        nobody.local_base = caller(runtime, client).local_base
+        status = nobody._params(CallStatus="no-answer")
+        for _ in range(2):  # Twilio may tell it twice: one new call only
+            response = await nobody.post(placed.status_callback, status)
+            assert response.status_code == 204
+        clock.set(DUE + timedelta(hours=2 * attempt, minutes=1))
+        runtime.engine.wake()
+        if attempt < 3:
+            await placed_calls(twilio, attempt + 1)
+        else:
+            await asyncio.sleep(0.5)
+    assert len(twilio.calls) == 3  # the first call, then two more
+
+    # An answering machine hears the reminder and how to cancel, and no question.
+    machine = Caller(client, "", PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
+    machine.local_base = caller(runtime, client).local_base
+    response = await machine.post(
+        twilio.calls[-1].url, machine._params(AnsweredBy="machine_end_beep")
+    )
+    assert "Pour annuler votre place, rappelez ce numéro." in response.text
+    assert "<Gather" not in response.text
+    assert "<Hangup" in response.text

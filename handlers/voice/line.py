@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from babel.dates import format_time
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,10 +33,18 @@ from core.seats.alerts import alert_call_back
 from core.seats.booking import book_seat, cancel_booking, own_booking
 from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
 from core.seats.people import find_or_add_person
-from core.seats.reminders import ReminderRule
+from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.understanding.intents import TextIntent, best_title, read
 from handlers.voice.prompts import Prompt
-from models import Booking, BookingStatus, Database, Person, SessionStatus, VoiceCall
+from models import (
+    Booking,
+    BookingStatus,
+    Database,
+    OutboxMessage,
+    Person,
+    SessionStatus,
+    VoiceCall,
+)
 from models import WorkshopSession as Workshop
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,11 @@ LISTED = 40
 
 GIVE_UP = 3
 """Silences (or wrong keys) in a row after which the line says goodbye."""
+
+CALL_AGAIN = "call_again"
+CALL_AGAIN_AFTER = timedelta(hours=2)
+CALLS_AGAIN = 2
+"""A reminder call nobody answered is placed again this long after, this many times."""
 
 
 class PhoneLine:
@@ -122,8 +135,11 @@ class PhoneLine:
         await session.flush()
         return await self._render(session, call)
 
-    async def remind(self, call_sid: str, booking_id: int, number: str) -> Prompt:
-        """The reminder said on a call the bot placed (``number`` is the one called)."""
+    async def remind(
+        self, call_sid: str, booking_id: int, number: str, *, voicemail: bool = False
+    ) -> Prompt:
+        """The reminder said on a call the bot placed (``number`` is the one called); to an
+        answering machine, the reminder alone, with the way to cancel, and no question."""
         async with self.db.transaction() as session:
             now = self.clock.now()
             call = await session.get(VoiceCall, call_sid, with_for_update=True)
@@ -142,6 +158,16 @@ class PhoneLine:
                 or workshop.starts_at <= now
             ):
                 return self._farewell(t, [t("voice.reminder_moot")])
+            if voicemail:
+                where = f"{workshop.venue}, {workshop.address}" if workshop.address else ""
+                said = [
+                    t("voice.line"),
+                    t("voice.reminder"),
+                    *self._describe(t, workshop),
+                    t("voice.where", venue=where or workshop.venue),
+                    t("voice.voicemail"),
+                ]
+                return self._farewell(t, said)
             call = VoiceCall(
                 call_sid=call_sid,
                 person_id=person.id,
@@ -191,6 +217,35 @@ class PhoneLine:
         async with self.db.transaction() as session:
             await session.execute(
                 update(VoiceCall).where(VoiceCall.call_sid == call_sid).values(open=False)
+            )
+
+    async def unanswered(self, call_sid: str, booking_id: int) -> bool:
+        """A reminder call nobody took (no answer, busy, failed): call again a little
+        later, twice at most. Return whether another call was queued."""
+        async with self.db.transaction() as session:
+            now = self.clock.now()
+            booking = await session.get(Booking, booking_id)
+            workshop = await session.get(Workshop, booking.session_id) if booking else None
+            if booking is None or workshop is None or booking.status != BookingStatus.BOOKED:
+                return False
+            again = now + CALL_AGAIN_AFTER
+            if workshop.status != SessionStatus.SCHEDULED or again >= workshop.starts_at:
+                return False
+            prefix = f"{reminder_key_prefix(booking.id)}{CALL_AGAIN}:"
+            tried = (
+                await session.execute(
+                    select(func.count()).where(OutboxMessage.key.startswith(prefix))
+                )
+            ).scalar_one()
+            if tried >= CALLS_AGAIN:
+                return False
+            return await enqueue(
+                session,
+                key=f"{prefix}{call_sid}",
+                person_id=booking.person_id,
+                kind=REMINDER,
+                due_at=again,
+                payload={"booking_id": booking.id, "days": 1},
             )
 
     async def is_open(self, call_sid: str) -> bool:

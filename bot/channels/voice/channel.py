@@ -57,6 +57,7 @@ MAX_FIELDS = 60
 CALL_ID = re.compile(r"[A-Za-z0-9]{2,64}")
 KEYS = re.compile(r"[0-9*#]{1,20}")
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+UNANSWERED = frozenset({"busy", "failed", "no-answer"})
 
 
 class VoiceChannel:
@@ -141,9 +142,14 @@ class VoiceChannel:
         if isinstance(form, Response):
             return form
         sid = form.get("CallSid", "")
-        if CALL_ID.fullmatch(sid) and form.get("CallStatus", "") in ENDED:
+        status = form.get("CallStatus", "")
+        booking = request.query_params.get("booking", "")
+        if CALL_ID.fullmatch(sid) and status in ENDED:
             try:
                 await self.line.hung_up(sid)
+                again = status in UNANSWERED and booking.isdigit() and len(booking) < 10
+                if again and await self.line.unanswered(sid, int(booking)):
+                    self.wake()
             except (OperationalError, DBAPIError):
                 return Response("try again", status_code=503)
         return Response(status_code=204)
@@ -179,7 +185,8 @@ class VoiceChannel:
             return self._said("voice.lost")
         if number is None:
             return self._said("voice.lost")
-        return await self.line.remind(sid, int(booking), number)
+        machine = form.get("AnsweredBy", "").startswith("machine")
+        return await self.line.remind(sid, int(booking), number, voicemail=machine)
 
     async def _answering(
         self, form: dict[str, str], make: Callable[[], Awaitable[Prompt]]
@@ -245,7 +252,7 @@ class VoiceChannel:
             sid = await self.placer.place(
                 number,
                 f"{self.base}/voice/twilio/reminder?booking={booking}",
-                f"{self.base}/voice/twilio/status",
+                f"{self.base}/voice/twilio/status?booking={booking}",
             )
             return Delivered(provider_message_id=sid or None)
 
