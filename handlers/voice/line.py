@@ -118,7 +118,7 @@ class PhoneLine:
             data: dict[str, Any] = {"preface": [t("voice.busy")]}
             step = ENDED
         else:
-            data = {"preface": self._welcome(t)}
+            data = {"preface": await self._welcome(session, t)}
             step = MENU
         call = VoiceCall(
             call_sid=call_sid,
@@ -318,8 +318,8 @@ class PhoneLine:
         self, session: AsyncSession, call: VoiceCall, person: Person, t: Translator, key: str
     ) -> None:
         step, data = call.step, dict(call.data)
-        if key == REPEAT:
-            call.data = data
+        if key == REPEAT:  # the same question; the welcome is not said twice
+            call.data = {k: v for k, v in data.items() if not (step == MENU and k == "preface")}
             return None
         if key == CALL_BACK:
             return await self._call_back(session, call, person, t)
@@ -606,8 +606,14 @@ class PhoneLine:
             (CALL_BACK, "voice.option.call_back"),
         ]
 
-    def _welcome(self, t: Translator) -> list[str]:
+    async def _welcome(self, session: AsyncSession, t: Translator) -> list[str]:
+        """The line's name, and the shop's (``VOICE_SHOP_NAME``, else the next venue)."""
         shop = self.settings.voice_shop_name.strip()
+        if not shop:
+            upcoming, _ = await upcoming_sessions(
+                session, self.clock.now(), audience=None, offset=0, limit=1
+            )
+            shop = upcoming[0].venue if upcoming else ""
         if shop:
             return [t("voice.welcome"), t("voice.shop", shop=shop)]
         return [t("voice.welcome")]
