@@ -33,7 +33,7 @@ from models import (
     VoiceCall,
 )
 from tests.support.factories import add_session, make_settings
-from tests.support.phone import Caller, FakeTwilioVoice
+from tests.support.phone import Caller, FakeTwilioVoice, parse
 
 SID = "AC" + "0" * 32
 TOKEN = "twilio-auth-token"
@@ -177,12 +177,18 @@ async def test_book_then_cancel_by_keys_alone(
     assert goodbye.sentences == ["Au revoir et à bientôt."]
 
 
-async def test_a_spoken_cancel_is_confirmed_first(
+async def test_booking_and_cancelling_by_voice_are_confirmed_first(
     runtime: Runtime, client: httpx.AsyncClient
 ) -> None:
     await add_session(runtime.db)
     first = caller(runtime, client)
-    await book_by_keys(first)
+    await first.dial()
+    listing = await first.say("je voudrais réserver")
+    assert listing.sentences[1] == f"{TITLE}."
+    confirm = await first.say("oui")
+    assert confirm.sentences[0] == "Vous avez choisi cet atelier."
+    done = await first.say("oui, c'est bon")
+    assert done.sentences[0] == "C'est réservé. Votre place vous attend."
     await first.hang_up()
     call = caller(runtime, client)
     await call.dial()
@@ -298,6 +304,14 @@ async def test_replays_odd_input_and_a_second_call_change_nothing(
     lost = await call.post(f"{PUBLIC}/voice/twilio/step?turn=0", {"From": MARIE})
     assert lost.status_code == 200
     assert "<Hangup" in lost.text
+    # A call the line does not know (its state lost): it starts again at the welcome.
+    stranger = caller(runtime, client, "+33611111111")
+    stranger.heard = parse(
+        f'<Response><Gather input="dtmf speech" action="{PUBLIC}/voice/twilio/step?turn=3"/>'
+        "</Response>"
+    )
+    restarted = await stranger.press("1")
+    assert restarted.sentences[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
     # A second call from the same number while the first is on.
     second = caller(runtime, client)
     busy = await second.dial()

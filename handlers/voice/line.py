@@ -286,6 +286,8 @@ class PhoneLine:
         confirming = call.step in (BOOK, CANCEL, REMIND)
         if intent == TextIntent.YES and confirming:
             return "1"
+        if intent in (TextIntent.YES, TextIntent.WORKSHOPS) and call.step == WORKSHOP:
+            return "1"  # "oui", "je réserve": this one (a confirmation follows)
         if intent == TextIntent.NO and call.step in (BOOK, CANCEL):
             return "2"
         if intent == TextIntent.CANCEL:
