@@ -126,6 +126,8 @@ async def test_book_then_cancel_by_keys_alone(
     assert "Pour réserver une place, tapez 1." in welcome.sentences
     assert "Pour réécouter, tapez 9." in welcome.sentences
     assert "Pour être rappelé par un animateur, tapez 0." in welcome.sentences
+    assert TITLE in welcome.hints
+    assert "annuler" in welcome.hints
     assert welcome.language == "fr-FR"
     assert welcome.on_empty
     assert welcome.timeout >= 8
@@ -290,7 +292,15 @@ async def test_replays_odd_input_and_a_second_call_change_nothing(
     await call.press("1")
     confirm = await call.press("1")
     assert confirm.action is not None
-    booked = await call.press("1")
+    # Twilio retrying the same answer while the first is still being handled: one seat.
+    twice = await asyncio.gather(
+        *(call.post(confirm.action, call._params(Digits="1")) for _ in range(2))
+    )
+    assert [r.status_code for r in twice] == [200, 200]
+    assert all("C'est réservé." in r.text for r in twice)
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    booked = parse(twice[0].text)
+    call.heard = booked
     # The same "1" played again, to the question already answered: no second seat.
     replay = await call.post(confirm.action, call._params(Digits="1"))
     assert replay.status_code == 200
@@ -449,3 +459,14 @@ async def test_an_unanswered_reminder_call_is_placed_again_twice_at_most(
     assert "Pour annuler votre place, rappelez ce numéro." in response.text
     assert "<Gather" not in response.text
     assert "<Hangup" in response.text
+
+
+@pytest.mark.parametrize("hours", ["19:00-09:00", "9h-19h", "09:00-25:00", ""])
+def test_calling_hours_must_be_a_morning_to_evening_span(hours: str) -> None:
+    with pytest.raises(ValueError, match="VOICE_CALL_HOURS"):
+        make_settings("sqlite+aiosqlite://", voice_call_hours=hours)
+
+
+def test_calling_hours_are_read_as_local_times() -> None:
+    settings = make_settings("sqlite+aiosqlite://", voice_call_hours="9:30 - 18:00")
+    assert settings.call_hours == (time(9, 30), time(18, 0))

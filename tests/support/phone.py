@@ -75,6 +75,7 @@ class Heard:
     slow: bool = False
     language: str = ""
     timeout: int = 5
+    hints: str = ""
 
     @property
     def text(self) -> str:
@@ -185,6 +186,7 @@ def parse(xml: str) -> Heard:
             heard.on_empty = verb.get("actionOnEmptyResult") == "true"
             heard.language = verb.get("language", "")
             heard.timeout = int(verb.get("timeout", "5"))
+            heard.hints = verb.get("hints", "")
             for said in verb:
                 if said.tag == "Say":
                     heard.sentences.append("".join(said.itertext()).strip())
