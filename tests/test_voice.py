@@ -21,7 +21,9 @@ from bot.channels.voice.terminal import play
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.seats.alerts import CALL_BACK, ORGANISERS
+from core.seats.housekeeping import PROVIDER_ID_MEMORY, forget_old_calls
 from core.seats.people import find_person
+from handlers.renderers.notice_texts import render_notice
 from handlers.voice.line import PhoneLine
 from models import (
     Booking,
@@ -261,9 +263,24 @@ async def test_nine_repeats_and_zero_asks_to_be_called_back(
         "C'est noté. Nous avons prévenu l'équipe.",
         "Une personne vous rappelle dans les 2 jours, entre 9 heures et 19 heures.",
     ]
-    async with runtime.db.transaction() as session:
-        query = select(func.count()).where(OutboxMessage.kind == CALL_BACK)
-        assert (await session.execute(query)).scalar_one() >= 1
+    # The organiser's copy (fanned out by the running sender) says who to call, and where.
+    query = select(OutboxMessage).where(
+        OutboxMessage.kind == CALL_BACK, OutboxMessage.key.contains(">")
+    )
+    async with asyncio.timeout(5):
+        while True:
+            async with runtime.db.transaction() as session:
+                row = (await session.execute(query)).scalar_one_or_none()
+                if row is not None:
+                    organiser = await session.get(Person, row.person_id)
+                    assert organiser is not None
+                    said = await render_notice(
+                        session, row, organiser, runtime.settings, runtime.services.clock.now()
+                    )
+                    break
+            await asyncio.sleep(0.05)
+    assert said is not None
+    assert said.text == f"Une personne demande à être rappelée : une personne sans nom, au {MARIE}."
 
 
 async def test_forged_or_unsigned_requests_are_refused(
@@ -470,3 +487,13 @@ def test_calling_hours_must_be_a_morning_to_evening_span(hours: str) -> None:
 def test_calling_hours_are_read_as_local_times() -> None:
     settings = make_settings("sqlite+aiosqlite://", voice_call_hours="9:30 - 18:00")
     assert settings.call_hours == (time(9, 30), time(18, 0))
+
+
+async def test_calls_are_forgotten_once_no_replay_can_find_them(
+    runtime: Runtime, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    call = caller(runtime, client)
+    await call.dial()
+    assert await forget_old_calls(runtime.db, clock.now() + PROVIDER_ID_MEMORY) == 0
+    later = clock.now() + PROVIDER_ID_MEMORY + timedelta(days=1)
+    assert await forget_old_calls(runtime.db, later) == 1

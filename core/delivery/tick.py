@@ -16,7 +16,7 @@ from core.config import Settings
 from core.delivery.sender import Deliver, OutboxSender, Remember, Render
 from core.schedule.backup import NotABackup, daily_backup, sqlite_file
 from core.seats.alerts import Organisers, digest_day, keep_inbox, plan_digest
-from core.seats.housekeeping import forget_old_messages, forget_old_updates
+from core.seats.housekeeping import forget_old_calls, forget_old_messages, forget_old_updates
 from core.seats.offers import expire_due_offers
 from core.seats.privacy import forget_inactive
 from core.seats.reminders import plan_reminders
@@ -114,7 +114,8 @@ class Engine:
         return last - PLAN_OVERLAP
 
     async def apply_retention(self, now: datetime) -> int:
-        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows."""
+        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows and
+        calls of the phone line older than a replay could be."""
         settings = self.settings
         async with self.db.transaction() as session:
             erased = await forget_inactive(
@@ -122,6 +123,7 @@ class Engine:
             )
         await forget_old_messages(self.db, now)
         await forget_old_unread(self.db, now)
+        await forget_old_calls(self.db, now)
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)
