@@ -328,6 +328,11 @@ async def test_replays_odd_input_and_a_second_call_change_nothing(
     assert weird.sentences[0] == "Cette touche ne sert pas ici. Je répète, plus lentement."
     huge = await call.post(booked.action or "", call._params(SpeechResult="a" * 70_000))
     assert huge.status_code == 413
+    hidden = await call.post(f"{PUBLIC}/voice/twilio", {"CallSid": "CA" + "e" * 32})
+    assert hidden.status_code == 200
+    assert "Votre numéro est masqué." in hidden.text
+    crowded = {f"Field{n}": "x" for n in range(200)} | call._params()
+    assert (await call.post(f"{PUBLIC}/voice/twilio", crowded)).status_code == 400
     lost = await call.post(f"{PUBLIC}/voice/twilio/step?turn=0", {"From": MARIE})
     assert lost.status_code == 200
     assert "<Hangup" in lost.text
