@@ -502,3 +502,17 @@ async def test_calls_are_forgotten_once_no_replay_can_find_them(
     assert await forget_old_calls(runtime.db, clock.now() + PROVIDER_ID_MEMORY) == 0
     later = clock.now() + PROVIDER_ID_MEMORY + timedelta(days=1)
     assert await forget_old_calls(runtime.db, later) == 1
+
+
+async def test_a_mobile_caller_is_reminded_by_text_not_by_call(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice, clock: FixedClock
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(caller(runtime, client))
+    await twilio.wait_for(MARIE, 1)  # the booking, in writing
+    clock.set(DUE)
+    runtime.engine.wake()
+    texts = await twilio.wait_for(MARIE, 2)
+    assert TITLE in texts[1]
+    assert "mercredi 6 janvier" in texts[1]
+    assert twilio.calls == []
