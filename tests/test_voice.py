@@ -516,3 +516,17 @@ async def test_a_mobile_caller_is_reminded_by_text_not_by_call(
     assert TITLE in texts[1]
     assert "mercredi 6 janvier" in texts[1]
     assert twilio.calls == []
+
+
+async def test_a_call_counts_as_being_seen(
+    runtime: Runtime, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    first = caller(runtime, client)
+    await first.dial()
+    await first.hang_up()
+    clock.advance(timedelta(days=300))
+    await caller(runtime, client).dial()
+    async with runtime.db.transaction() as session:
+        person = await find_person(session, "voice", MARIE)
+        assert person is not None
+        assert person.last_seen_at == clock.now()  # not erased as silent for months

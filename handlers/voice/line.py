@@ -32,7 +32,7 @@ from core.phones import can_receive_sms
 from core.seats.alerts import alert_call_back
 from core.seats.booking import book_seat, cancel_booking, own_booking
 from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
-from core.seats.people import find_or_add_person
+from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.understanding.intents import TextIntent, best_title, read
 from handlers.voice.prompts import Prompt
@@ -112,6 +112,9 @@ class PhoneLine:
         person = await find_or_add_person(
             session, VOICE, number, now, language=self.settings.default_language
         )
+        if now - person.last_seen_at >= SEEN_PRECISION:
+            person.last_seen_at = now  # a caller is not an inactive person to erase
+        person.unreachable = False  # the number just called
         t = Translator(person.language)
         busy = await self._close_others(session, person.id, call_sid, now)
         if busy:
