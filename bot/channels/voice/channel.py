@@ -31,6 +31,7 @@ from bot.channels.bodies import (
     too_large,
 )
 from bot.channels.channel import Shows, Wiring
+from bot.channels.pacing import Pacer
 from bot.channels.sms.channel import provider_for
 from bot.channels.sms.providers import SmsProvider
 from bot.channels.sms.render import sms_body
@@ -83,6 +84,8 @@ class VoiceChannel:
         assert token is not None, "TWILIO_AUTH_TOKEN is not set"
         self.validator = RequestValidator(token.get_secret_value())
         self.placer = CallPlacer(settings)
+        self.pacer = Pacer(settings.sms_rate_per_second)
+        """Texts and calls through one Twilio account, spaced as the SMS channel's texts."""
         self.base = (
             settings.public_base_url or f"http://{settings.http_host}:{settings.http_port}"
         ).rstrip("/")
@@ -241,6 +244,7 @@ class VoiceChannel:
             number = person.external_id
             if self.sms is not None and can_receive_sms(number):
                 body = sms_body(reply, person.language)
+                await self.pacer.wait_turn()
                 await self.sms.send(number, body)
                 return segments(body)
             booking = _reminded_booking(reply)
@@ -249,6 +253,7 @@ class VoiceChannel:
             wait = wait_for_hours(self.clock.now(), self.settings)
             if wait:
                 raise RetryLater(wait)
+            await self.pacer.wait_turn()
             sid = await self.placer.place(
                 number,
                 f"{self.base}/voice/twilio/reminder?booking={booking}",
