@@ -37,6 +37,27 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+async def _phone_demo(settings: Settings, db_path: str) -> None:
+    from bot.channels.voice.terminal import espeak, keyboard, play
+    from bot.demo_data import sample_rows
+    from bot.runtime import Services
+    from core.schedule.importer import import_rows
+    from handlers.voice.line import PhoneLine
+
+    await asyncio.to_thread(Path(db_path).unlink, missing_ok=True)
+    demo_settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
+    services = Services(demo_settings)
+    await services.migrate()
+    async with services.db.transaction() as session:
+        await import_rows(session, sample_rows(services.clock.now(), demo_settings.zone))
+    line = PhoneLine(services.db, demo_settings, services.clock)
+    print("Type a key (1, 2, 9, 0...) then Enter; an empty line is a silence; Ctrl-D hangs up.\n")
+    try:
+        await play(line, keyboard, speak=espeak())
+    finally:
+        await services.close()
+
+
 async def _demo(settings: Settings, db_path: str) -> None:
     from bot.channels.console import Console
     from bot.demo_data import sample_rows
@@ -339,6 +360,9 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="chat in the terminal on sample Metz workshops")
     demo.add_argument("--db", default="atelier-demo.db", help="SQLite file for the demo")
+    demo.add_argument(
+        "--phone", action="store_true", help="play the phone line: hear it, answer with keys"
+    )
     commands.add_parser(
         "run", help="run the bot: Telegram, and SMS when set up (the demo when neither is)"
     )
@@ -404,8 +428,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)
-    served = bool(settings.sms_provider) or settings.dashboard_enabled or settings.whatsapp_enabled
+    served = (
+        bool(settings.sms_provider)
+        or settings.dashboard_enabled
+        or settings.whatsapp_enabled
+        or settings.voice_enabled
+    )
     nothing_to_run = settings.telegram_bot_token is None and not served
+    if args.command == "demo" and args.phone:
+        asyncio.run(_phone_demo(settings, args.db))
+        return 0
     if args.command == "demo" or (args.command == "run" and nothing_to_run):
         if args.command == "run":
             print("No TELEGRAM_BOT_TOKEN: starting the terminal demo instead.\n")
@@ -415,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve" and not served:
             print(
                 "Nothing to serve: set SMS_PROVIDER (twilio or android), "
-                "WHATSAPP_ACCESS_TOKEN or DASHBOARD_PASSWORD_HASH.",
+                "WHATSAPP_ACCESS_TOKEN, TWILIO_VOICE_NUMBER or DASHBOARD_PASSWORD_HASH.",
                 file=sys.stderr,
             )
             return 1

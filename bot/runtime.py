@@ -17,6 +17,7 @@ from bot.channels.channel import Channel, Wiring
 from bot.channels.http_server import HttpServer, build_app
 from bot.channels.sms import channel as sms
 from bot.channels.telegram import channel as telegram
+from bot.channels.voice import channel as voice
 from bot.channels.whatsapp import channel as whatsapp
 from core.clock import Clock, SystemClock
 from core.config import Settings
@@ -36,6 +37,7 @@ CHANNELS: tuple[Callable[[Wiring], Channel | None], ...] = (
     sms.from_settings,
     whatsapp.from_settings,
     email.from_settings,
+    voice.from_settings,
 )
 """Every channel but Telegram (made apart: tests run the bot without it), in the order they
 are started; each is None when it is not set up. A new channel is one more line here."""

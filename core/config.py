@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str = ""
     smtp_password: SecretStr | None = None
+    twilio_voice_number: str = ""
+    voice_call_hours: str = "09:00-19:00"
+    voice_shop_name: str = ""
+    voice_call_back_days: int = Field(default=2, ge=1, le=14)
     smtp_from: str = ""
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = Field(default=20.0, gt=0)
@@ -224,6 +228,41 @@ class Settings(BaseSettings):
                 "WHATSAPP_APP_SECRET too (from the app's WhatsApp and Basic settings pages)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _voice_needs_twilio(self) -> Settings:
+        """The phone line is refused without Twilio's account and its token."""
+        if self.twilio_voice_number and (
+            not self.twilio_account_sid or self.twilio_auth_token is None
+        ):
+            raise ValueError(
+                "TWILIO_VOICE_NUMBER is set: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN too"
+            )
+        return self
+
+    @field_validator("voice_call_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        """Refuse hours that are not "HH:MM-HH:MM", the first before the second."""
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+        if match is None:
+            raise ValueError("VOICE_CALL_HOURS must read like 09:00-19:00")
+        start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+        start, end = time(start_h % 24, start_m % 60), time(end_h % 24, end_m % 60)
+        if (start_h, start_m) >= (end_h, end_m) or end_h > 23 or end_m > 59 or start_m > 59:
+            raise ValueError("VOICE_CALL_HOURS must read like 09:00-19:00")
+        return f"{start:%H:%M}-{end:%H:%M}"
+
+    @property
+    def call_hours(self) -> tuple[time, time]:
+        """When the phone line may call people, local time (from ``VOICE_CALL_HOURS``)."""
+        start, end = self.voice_call_hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
+
+    @property
+    def voice_enabled(self) -> bool:
+        """Whether the phone line runs (on when ``TWILIO_VOICE_NUMBER`` is set)."""
+        return bool(self.twilio_voice_number)
 
     @property
     def whatsapp_enabled(self) -> bool:

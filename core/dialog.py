@@ -14,7 +14,10 @@ SMS = "sms"
 WHATSAPP = "whatsapp"
 """The WhatsApp channel's name."""
 
-PHONE_CHANNELS = frozenset({SMS, WHATSAPP})
+VOICE = "voice"
+"""The phone line's name: a person who called (or is called) with no other phone channel."""
+
+PHONE_CHANNELS = frozenset({SMS, VOICE, WHATSAPP})
 """Channels that know a person by their phone number: one number is one person (the
 database's index on the number names the same channels: ``models.people.PHONE_CHANNELS``)."""
 

@@ -56,3 +56,12 @@ def example_mobile(region: str) -> str:
     if number is None:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def can_receive_sms(number: str) -> bool:
+    """Whether an E.164 number is a mobile one (a fixed line cannot take a text)."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in TEXTABLE_TYPES

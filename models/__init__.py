@@ -8,6 +8,7 @@ from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.unread import UnreadMessage
+from models.voice_calls import VoiceCall
 from models.workshops import SessionStatus, WorkshopSession
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "SessionStatus",
     "UTCDateTime",
     "UnreadMessage",
+    "VoiceCall",
     "WorkshopSession",
     "create_engine",
     "is_sqlite",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
+PHONE_CHANNELS = frozenset({"sms", "voice", "whatsapp"})
 """Channels that know a person by their phone number: one number is one person on all of
 them, kept so by the unique index ``uq_people_phone_number``."""
 

@@ -19,7 +19,11 @@ TEMPLATE_KEY = re.compile(r"""\btn?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 def keys_used_in_code() -> set[str]:
     """Every literal message key passed to a translator or a choice in the code."""
     used: set[str] = set()
-    for path in [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/**/*.py")]:
+    for path in [
+        *ROOT.glob("handlers/*.py"),
+        *ROOT.glob("handlers/voice/*.py"),
+        *ROOT.glob("bot/**/*.py"),
+    ]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 value = node.value
@@ -27,7 +31,7 @@ def keys_used_in_code() -> set[str]:
                     "menu", "browse", "session", "button", "book", "mine", "cancel", "offer",
                     "error", "format", "console", "audience", "calendar", "change", "reminder",
                     "explain", "optout", "language", "privacy", "command", "broadcast",
-                    "organiser", "dashboard",
+                    "organiser", "dashboard", "voice",
                 }:  # fmt: skip
                     used.add(value)
     return used | keys_used_in_templates()

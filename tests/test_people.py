@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import core.seats.people
-from core.dialog import PHONE_CHANNELS, SMS, WHATSAPP, Sender
+from core.dialog import PHONE_CHANNELS, SMS, VOICE, WHATSAPP, Sender
 from core.seats.for_others import ForThemself, book_for_other
 from core.seats.people import find_or_add_person, get_or_create_person
 from core.seats.reminders import ReminderRule
@@ -28,7 +28,7 @@ Lookup = Callable[[AsyncSession, str, str], Awaitable[Person | None]]
 
 
 def test_the_index_names_the_phone_channels() -> None:
-    assert INDEXED_CHANNELS == PHONE_CHANNELS == {SMS, WHATSAPP}
+    assert INDEXED_CHANNELS == PHONE_CHANNELS == {SMS, VOICE, WHATSAPP}
 
 
 def look_together(monkeypatch: pytest.MonkeyPatch, lookers: int) -> None:

@@ -18,7 +18,7 @@ from core.delivery.sender import Deliver, OutboxSender, Remember, Render
 from core.schedule.backup import NotABackup, daily_backup, sqlite_file
 from core.schedule.backup_erasure import tidy_copies
 from core.seats.alerts import Organisers, digest_day, keep_inbox, plan_digest
-from core.seats.housekeeping import forget_old_messages, forget_old_updates
+from core.seats.housekeeping import forget_old_calls, forget_old_messages, forget_old_updates
 from core.seats.offers import expire_due_offers
 from core.seats.privacy import forget_inactive
 from core.seats.reminders import plan_reminders
@@ -116,7 +116,8 @@ class Engine:
         return last - PLAN_OVERLAP
 
     async def apply_retention(self, now: datetime) -> int:
-        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows."""
+        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows and
+        calls of the phone line older than a replay could be."""
         settings = self.settings
         async with self.db.transaction() as session:
             erased = await forget_inactive(
@@ -124,6 +125,7 @@ class Engine:
             )
         await forget_old_messages(self.db, now)
         await forget_old_unread(self.db, now)
+        await forget_old_calls(self.db, now)
         self._last_retention = now
         if erased:
             log.info("retention: the data of %d inactive people was erased", erased)

@@ -32,7 +32,8 @@ SESSION_FULL = "alert_full"
 LATE_CANCEL = "alert_late_cancel"
 UNDELIVERED = "alert_undelivered"
 DIGEST = "organiser_digest"
-ALERT_KINDS = frozenset({SESSION_FULL, LATE_CANCEL, UNDELIVERED, DIGEST})
+CALL_BACK = "alert_call_back"
+ALERT_KINDS = frozenset({SESSION_FULL, LATE_CANCEL, UNDELIVERED, DIGEST, CALL_BACK})
 
 LATE = timedelta(hours=24)
 """A cancellation this close to the start is told to the organisers."""
@@ -108,6 +109,18 @@ async def alert_undelivered(session: AsyncSession, row_id: int, now: datetime) -
     if "booking_id" in row.payload:
         payload["booking_id"] = row.payload["booking_id"]
     await queue_alert(session, UNDELIVERED, f"{UNDELIVERED}:{row.id}", now, payload)
+
+
+async def alert_call_back(session: AsyncSession, person: Person, day: date, now: datetime) -> bool:
+    """A caller of the phone line asks an organiser to call them back (once a day).
+
+    Return whether somebody will be told: False when no organiser is set.
+    """
+    if await find_person(session, ORGANISERS, ORGANISERS) is None:
+        return False
+    key = f"{CALL_BACK}:{person.id}:{day.isoformat()}"
+    await queue_alert(session, CALL_BACK, key, now, {"person_id": person.id})
+    return True
 
 
 def digest_day(now: datetime, zone: ZoneInfo, at: time) -> date | None:

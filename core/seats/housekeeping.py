@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_
 
-from models import Database, OutboxMessage, OutboxStatus, ProcessedUpdate
+from models import Database, OutboxMessage, OutboxStatus, ProcessedUpdate, VoiceCall
 
 TELEGRAM = "telegram"
 UPDATE_MEMORY = timedelta(days=2)
@@ -48,5 +48,15 @@ async def forget_old_messages(db: Database, now: datetime) -> int:
             delete(OutboxMessage).where(
                 OutboxMessage.status.in_(done), OutboxMessage.due_at < now - OUTBOX_MEMORY
             )
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def forget_old_calls(db: Database, now: datetime) -> int:
+    """Delete the phone line's calls last heard of before PROVIDER_ID_MEMORY: until then a
+    replayed request of such a call finds it and changes nothing."""
+    async with db.transaction() as session:
+        result = await session.execute(
+            delete(VoiceCall).where(VoiceCall.updated_at < now - PROVIDER_ID_MEMORY)
         )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.dialog import Reply
 from core.formatting import day_in_words, time_in_words
-from core.seats.alerts import DIGEST, LATE_CANCEL, SESSION_FULL, UNDELIVERED, day_bounds
+from core.seats.alerts import CALL_BACK, DIGEST, LATE_CANCEL, SESSION_FULL, UNDELIVERED, day_bounds
 from core.seats.booking import waiting_count
 from handlers.flows import describe
 from handlers.machinery.context import Flow
@@ -26,6 +26,12 @@ async def render_alert(flow: Flow, message: OutboxMessage) -> Reply | None:
     """The alert's text, or None when it no longer applies."""
     if message.kind == DIGEST:
         return await _digest(flow, date.fromisoformat(str(message.payload["day"])))
+    if message.kind == CALL_BACK:
+        caller = await flow.db.get(Person, int(message.payload.get("person_id", 0)))
+        if caller is None:
+            return None  # erased since
+        name = caller.name or flow.t("alert.someone")
+        return Reply(flow.t("alert.call_back", name=name, number=caller.external_id))
     workshop = await _workshop(flow, message)
     if message.kind == SESSION_FULL:
         if workshop is None or workshop.seats_left > 0:

@@ -1,0 +1,1 @@
+"""The phone line: Twilio Programmable Voice, answered with TwiML; reminders by call."""

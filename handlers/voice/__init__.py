@@ -1,0 +1,1 @@
+"""The phone line's script: what a caller hears and what each key does."""

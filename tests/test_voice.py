@@ -1,0 +1,532 @@
+"""The phone line: booking, cancelling, silences and reminder calls, over real HTTP.
+
+The bot's server runs on loopback; a caller follows its TwiML as Twilio does (signed
+requests, Gather actions, silences); Twilio's REST API is a loopback fake that records
+the texts sent and the calls placed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.voice.terminal import play
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.seats.alerts import CALL_BACK, ORGANISERS
+from core.seats.housekeeping import PROVIDER_ID_MEMORY, forget_old_calls
+from core.seats.people import find_person
+from handlers.renderers.notice_texts import render_notice
+from handlers.voice.line import PhoneLine
+from models import (
+    Booking,
+    BookingStatus,
+    Database,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    VoiceCall,
+)
+from tests.support.factories import add_session, make_settings
+from tests.support.phone import Caller, FakeTwilioVoice, parse
+
+SID = "AC" + "0" * 32
+TOKEN = "twilio-auth-token"
+LINE = "+33970000000"
+MARIE = "+33612345678"
+LANDLINE = "+33387000000"  # a fixed line in Metz: cannot receive a text
+PUBLIC = "https://line.example.org"
+DUE = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)  # Tuesday 10 h in Metz: the reminder's time
+TITLE = "Prendre en main son smartphone"
+
+
+@pytest.fixture
+async def twilio() -> AsyncIterator[FakeTwilioVoice]:
+    async with FakeTwilioVoice(SID, TOKEN) as fake:
+        yield fake
+
+
+@asynccontextmanager
+async def running(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock, **more: object
+) -> AsyncIterator[Runtime]:
+    """The bot with SMS and the phone line set up, on loopback."""
+    settings = make_settings(
+        database_url,
+        http_port=0,
+        public_base_url=PUBLIC,
+        sms_provider="twilio",
+        sms_rate_per_second=200,
+        twilio_account_sid=SID,
+        twilio_auth_token=TOKEN,
+        twilio_from_number="+33700000000",
+        twilio_api_base_url=twilio.base_url,
+        twilio_voice_number=LINE,
+        voice_shop_name="Boutique Orange Metz",
+        admin_telegram_ids=[42],
+        **more,
+    )
+    bot = Runtime(settings, clock, telegram_enabled=False)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+async def runtime(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock
+) -> AsyncIterator[Runtime]:
+    async with running(twilio, database_url, clock) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient() as http:
+        yield http
+
+
+def caller(runtime: Runtime, client: httpx.AsyncClient, number: str = MARIE) -> Caller:
+    assert runtime.http is not None
+    local = f"http://127.0.0.1:{runtime.http.port}"
+    return Caller(client, local, PUBLIC, TOKEN, number, LINE)
+
+
+async def bookings(db: Database, status: str) -> int:
+    async with db.transaction() as session:
+        query = select(func.count()).select_from(Booking).where(Booking.status == status)
+        return int((await session.execute(query)).scalar_one())
+
+
+async def book_by_keys(call: Caller) -> None:
+    await call.dial()
+    await call.press("1")
+    await call.press("1")
+    done = await call.press("1")
+    assert "C'est réservé." in done.text
+
+
+async def test_book_then_cancel_by_keys_alone(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice
+) -> None:
+    await add_session(runtime.db, capacity=4)
+    call = caller(runtime, client)
+    welcome = await call.dial()
+    assert welcome.sentences[:2] == [
+        "Bonjour. Ici la ligne des ateliers numériques gratuits.",
+        "Les ateliers ont lieu à Boutique Orange Metz.",
+    ]
+    assert "Pour réserver une place, tapez 1." in welcome.sentences
+    assert "Pour réécouter, tapez 9." in welcome.sentences
+    assert "Pour être rappelé par un animateur, tapez 0." in welcome.sentences
+    assert TITLE in welcome.hints
+    assert "annuler" in welcome.hints
+    assert welcome.language == "fr-FR"
+    assert welcome.on_empty
+    assert welcome.timeout >= 8
+
+    workshop = await call.press("1")
+    assert workshop.sentences[:4] == [
+        "Atelier 1 sur 1.",
+        f"{TITLE}.",
+        "Le mercredi 6 janvier, à 14 heures.",
+        "Il reste 4 places.",
+    ]
+    assert "Pour réserver cet atelier, tapez 1." in workshop.sentences
+    confirm = await call.press("1")
+    assert "Vous avez choisi cet atelier." in confirm.sentences
+    assert "À Boutique Orange Metz." in confirm.sentences
+    assert "Pour confirmer, tapez 1." in confirm.sentences
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 0  # nothing before the 1
+    done = await call.press("1")  # the third key from the welcome books the seat
+    assert done.sentences[:2] == ["C'est réservé. Votre place vous attend.", f"{TITLE}."]
+    assert "Vous allez recevoir un SMS avec ces informations." in done.sentences
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    texts = await twilio.wait_for(MARIE, 1)
+    assert TITLE in texts[0]
+    assert "14 heures" in texts[0]
+
+    # The same number by SMS is the same person: one person, on the phone line.
+    async with runtime.db.transaction() as session:
+        assert (await session.execute(select(func.count()).select_from(Person))).scalar_one() >= 1
+        person = await find_person(session, "sms", MARIE)
+        assert person is not None
+        assert person.channel == "voice"
+
+    menu = await call.press("1")
+    assert "Pour écouter ou annuler vos inscriptions, tapez 2." in menu.sentences
+    mine = await call.press("2")
+    assert mine.sentences[:3] == [
+        "Inscription 1 sur 1.",
+        f"{TITLE}.",
+        "Le mercredi 6 janvier, à 14 heures.",
+    ]
+    ask = await call.press("1")
+    assert ask.sentences[:2] == ["Vous voulez annuler votre place.", f"{TITLE}."]
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1  # asked, not done
+    cancelled = await call.press("1")
+    assert "C'est annulé. Votre place va à une autre personne." in cancelled.sentences
+    assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1
+    goodbye = await call.silence()  # after a reply, a silence ends the call kindly
+    assert goodbye.hung_up
+    assert goodbye.sentences == ["Au revoir et à bientôt."]
+
+
+async def test_booking_and_cancelling_by_voice_are_confirmed_first(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    first = caller(runtime, client)
+    await first.dial()
+    listing = await first.say("je voudrais réserver")
+    assert listing.sentences[1] == f"{TITLE}."
+    confirm = await first.say("oui")
+    assert confirm.sentences[0] == "Vous avez choisi cet atelier."
+    done = await first.say("oui, c'est bon")
+    assert done.sentences[0] == "C'est réservé. Votre place vous attend."
+    await first.hang_up()
+    call = caller(runtime, client)
+    await call.dial()
+    ask = await call.say("je veux annuler")
+    assert ask.sentences[:3] == [
+        "Vous voulez annuler votre place.",
+        f"{TITLE}.",
+        "Le mercredi 6 janvier, à 14 heures.",
+    ]
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    done = await call.say("oui")
+    assert "C'est annulé. Votre place va à une autre personne." in done.sentences
+    assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1
+
+
+async def test_silence_twice_then_goodbye_and_wrong_keys(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    call = caller(runtime, client)
+    await call.dial()
+    again = await call.silence()
+    assert again.sentences[0] == "Je n'ai pas entendu votre réponse. Je répète, plus lentement."
+    assert again.slow
+    assert "Pour réserver une place, tapez 1." in again.sentences
+    assert "Bonjour. Ici la ligne des ateliers numériques gratuits." not in again.sentences
+    offer = await call.silence()
+    assert offer.sentences == [
+        "Je ne vous entends pas.",
+        "Pour être rappelé par un animateur, tapez 0.",
+        "Pour réécouter, tapez 9.",
+        "Sinon, au revoir et à bientôt.",
+    ]
+    assert offer.action is not None  # still a question: never cut off mid-question
+    goodbye = await call.silence()
+    assert goodbye.hung_up
+    assert goodbye.sentences[-1] == "Au revoir et à bientôt."
+    async with runtime.db.transaction() as session:
+        stored = await session.get(VoiceCall, call.sid)
+        assert stored is not None
+        assert not stored.open
+
+    other = caller(runtime, client, "+33698765432")
+    await other.dial()
+    wrong = await other.press("7")
+    assert wrong.sentences[0] == "Cette touche ne sert pas ici. Je répète, plus lentement."
+    back = await other.press("1")  # a right key after a wrong one goes on as usual
+    assert back.sentences[0] == "Atelier 1 sur 1."
+
+
+async def test_nine_repeats_and_zero_asks_to_be_called_back(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    async with asyncio.timeout(5):  # the organisers' inbox is kept by the running engine
+        while True:
+            async with runtime.db.transaction() as session:
+                if await find_person(session, ORGANISERS, ORGANISERS) is not None:
+                    break
+            await asyncio.sleep(0.05)
+    call = caller(runtime, client)
+    welcome = await call.dial()
+    again = await call.press("9")
+    assert again.sentences == welcome.sentences[2:]  # the menu again, not the welcome
+    assert again.sentences[0] == "Que voulez-vous faire ?"
+    told = await call.press("0")
+    assert told.sentences[:2] == [
+        "C'est noté. Nous avons prévenu l'équipe.",
+        "Une personne vous rappelle dans les 2 jours, entre 9 heures et 19 heures.",
+    ]
+    # The organiser's copy (fanned out by the running sender) says who to call, and where.
+    query = select(OutboxMessage).where(
+        OutboxMessage.kind == CALL_BACK, OutboxMessage.key.contains(">")
+    )
+    async with asyncio.timeout(5):
+        while True:
+            async with runtime.db.transaction() as session:
+                row = (await session.execute(query)).scalar_one_or_none()
+                if row is not None:
+                    organiser = await session.get(Person, row.person_id)
+                    assert organiser is not None
+                    said = await render_notice(
+                        session, row, organiser, runtime.settings, runtime.services.clock.now()
+                    )
+                    break
+            await asyncio.sleep(0.05)
+    assert said is not None
+    assert said.text == f"Une personne demande à être rappelée : une personne sans nom, au {MARIE}."
+
+
+async def test_forged_or_unsigned_requests_are_refused(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    call = caller(runtime, client)
+    params = {"CallSid": call.sid, "From": MARIE, "To": LINE}
+    forged = await call.post(f"{PUBLIC}/voice/twilio", params, signature="bm90IGEgc2lnbmF0dXJl")
+    assert forged.status_code == 403
+    unsigned = await call.post(f"{PUBLIC}/voice/twilio", params, signature="")
+    assert unsigned.status_code == 403
+    step = await call.post(f"{PUBLIC}/voice/twilio/step?turn=0", params | {"Digits": "1"}, "x")
+    assert step.status_code == 403
+    async with runtime.db.transaction() as session:
+        assert (
+            await session.execute(select(func.count()).select_from(VoiceCall))
+        ).scalar_one() == 0
+
+
+async def test_replays_odd_input_and_a_second_call_change_nothing(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    call = caller(runtime, client)
+    await call.dial()
+    await call.press("1")
+    confirm = await call.press("1")
+    assert confirm.action is not None
+    # Twilio retrying the same answer while the first is still being handled: one seat.
+    twice = await asyncio.gather(
+        *(call.post(confirm.action, call._params(Digits="1")) for _ in range(2))
+    )
+    assert [r.status_code for r in twice] == [200, 200]
+    assert all("C'est réservé." in r.text for r in twice)
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    booked = parse(twice[0].text)
+    call.heard = booked
+    # The same "1" played again, to the question already answered: no second seat.
+    replay = await call.post(confirm.action, call._params(Digits="1"))
+    assert replay.status_code == 200
+    assert "C'est réservé." in replay.text
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    # Keys that are no keys, huge fields, a missing CallSid: a clear answer each.
+    weird = await call.press("12#<x>")
+    assert weird.sentences[0] == "Cette touche ne sert pas ici. Je répète, plus lentement."
+    huge = await call.post(booked.action or "", call._params(SpeechResult="a" * 70_000))
+    assert huge.status_code == 413
+    hidden = await call.post(f"{PUBLIC}/voice/twilio", {"CallSid": "CA" + "e" * 32})
+    assert hidden.status_code == 200
+    assert "Votre numéro est masqué." in hidden.text
+    crowded = {f"Field{n}": "x" for n in range(200)} | call._params()
+    assert (await call.post(f"{PUBLIC}/voice/twilio", crowded)).status_code == 400
+    lost = await call.post(f"{PUBLIC}/voice/twilio/step?turn=0", {"From": MARIE})
+    assert lost.status_code == 200
+    assert "<Hangup" in lost.text
+    # A call the line does not know (its state lost): it starts again at the welcome.
+    stranger = caller(runtime, client, "+33611111111")
+    stranger.heard = parse(
+        f'<Response><Gather input="dtmf speech" action="{PUBLIC}/voice/twilio/step?turn=3"/>'
+        "</Response>"
+    )
+    restarted = await stranger.press("1")
+    assert restarted.sentences[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
+    # A second call from the same number while the first is on.
+    second = caller(runtime, client)
+    busy = await second.dial()
+    assert busy.hung_up
+    assert busy.sentences[0] == "Vous êtes déjà en ligne avec nous, sur un autre appel."
+
+
+async def test_a_fixed_line_is_reminded_by_one_call_and_cancels_on_it(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice, clock: FixedClock
+) -> None:
+    await add_session(runtime.db)
+    home = caller(runtime, client, LANDLINE)
+    await home.dial()
+    await home.press("1")
+    await home.press("1")
+    done = await home.press("1")
+    assert "C'est réservé. Votre place vous attend." in done.sentences
+    assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
+
+    clock.set(DUE)
+    runtime.engine.wake()
+    async with asyncio.timeout(10):
+        while not twilio.calls:
+            twilio._signal.clear()
+            await twilio._signal.wait()
+    placed = twilio.calls[0]
+    assert placed.to == LANDLINE
+    assert placed.from_ == LINE
+    assert placed.url.startswith(f"{PUBLIC}/voice/twilio/reminder?booking=")
+    assert placed.status_callback.startswith(f"{PUBLIC}/voice/twilio/status?booking=")
+    assert twilio.to(LANDLINE) == []  # no text to a fixed line
+
+    answer = Caller(client, home.local_base, PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
+    reminder = await answer.pick_up(placed.url)
+    assert reminder.sentences[:5] == [
+        "Bonjour. Ici la ligne des ateliers numériques gratuits.",
+        "Voici un rappel pour votre atelier.",
+        f"{TITLE}.",
+        "Le mercredi 6 janvier, à 14 heures.",
+        "À Boutique Orange Metz, Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz.",
+    ]
+    assert "Pour dire que vous venez, tapez 1." in reminder.sentences
+    ask = await answer.press("2")
+    assert ask.sentences[:2] == ["Vous voulez annuler votre place.", f"{TITLE}."]
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+    done = await answer.press("1")
+    assert done.hung_up
+    assert done.sentences[0] == "C'est annulé. Votre place va à une autre personne."
+    assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1
+
+    runtime.engine.wake()  # placed once: no second call
+    await asyncio.sleep(0.3)
+    assert len(twilio.calls) == 1
+
+
+async def placed_calls(twilio: FakeTwilioVoice, count: int) -> None:
+    async with asyncio.timeout(10):
+        while len(twilio.calls) < count:
+            twilio._signal.clear()
+            await twilio._signal.wait()
+
+
+async def test_a_reminder_due_after_calling_hours_waits_for_the_morning(
+    twilio: FakeTwilioVoice, database_url: str, clock: FixedClock, client: httpx.AsyncClient
+) -> None:
+    async with running(twilio, database_url, clock, reminder_time=time(20, 0)) as bot:
+        await add_session(bot.db)
+        await book_by_keys(caller(bot, client, LANDLINE))
+        clock.set(datetime(2027, 1, 5, 19, 0, tzinfo=UTC))  # Tuesday 20 h in Metz: too late
+        bot.engine.wake()
+        await asyncio.sleep(0.8)
+        assert twilio.calls == []
+        async with bot.db.transaction() as session:
+            query = select(OutboxMessage.status).where(OutboxMessage.kind == "reminder")
+            assert (await session.execute(query)).scalar_one() == OutboxStatus.PENDING
+        clock.set(datetime(2027, 1, 6, 8, 0, tzinfo=UTC))  # Wednesday 9 h: the line opens
+        bot.engine.wake()
+        await placed_calls(twilio, 1)
+        assert twilio.calls[0].to == LANDLINE
+
+
+async def test_the_phone_demo_books_with_three_keys(sqlite_url: str, clock: FixedClock) -> None:
+    settings = make_settings(sqlite_url)
+    db = Database(sqlite_url)
+    await add_session(db)
+    typed = iter(["1", "1", "1", ""])
+    out = io.StringIO()
+    spoken: list[str] = []
+
+    async def speak(sentence: str, language: str) -> None:
+        spoken.append(sentence)
+
+    try:
+        await play(PhoneLine(db, settings, clock), lambda: next(typed, None), out, speak)
+    finally:
+        await db.dispose()
+    heard = out.getvalue()
+    assert "« Pour réserver une place, tapez 1. »" in heard
+    assert "« C'est réservé. Votre place vous attend. »" in heard
+    assert heard.rstrip().endswith("(la ligne raccroche / the line hangs up)")
+    assert spoken[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
+    assert spoken[1] == "Les ateliers ont lieu à Boutique Orange Metz."  # the next venue
+
+
+async def test_an_unanswered_reminder_call_is_placed_again_twice_at_most(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice, clock: FixedClock
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(caller(runtime, client, LANDLINE))
+    clock.set(DUE)
+    runtime.engine.wake()
+    await placed_calls(twilio, 1)
+    for attempt in range(1, 4):
+        placed = twilio.calls[-1]
+        nobody = Caller(client, "", PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
+        nobody.local_base = caller(runtime, client).local_base
+        status = nobody._params(CallStatus="no-answer")
+        for _ in range(2):  # Twilio may tell it twice: one new call only
+            response = await nobody.post(placed.status_callback, status)
+            assert response.status_code == 204
+        clock.set(DUE + timedelta(hours=2 * attempt, minutes=1))
+        runtime.engine.wake()
+        if attempt < 3:
+            await placed_calls(twilio, attempt + 1)
+        else:
+            await asyncio.sleep(0.5)
+    assert len(twilio.calls) == 3  # the first call, then two more
+
+    # An answering machine hears the reminder and how to cancel, and no question.
+    machine = Caller(client, "", PUBLIC, TOKEN, LANDLINE, LINE, outbound=True)
+    machine.local_base = caller(runtime, client).local_base
+    response = await machine.post(
+        twilio.calls[-1].url, machine._params(AnsweredBy="machine_end_beep")
+    )
+    assert "Pour annuler votre place, rappelez ce numéro." in response.text
+    assert "<Gather" not in response.text
+    assert "<Hangup" in response.text
+
+
+@pytest.mark.parametrize("hours", ["19:00-09:00", "9h-19h", "09:00-25:00", ""])
+def test_calling_hours_must_be_a_morning_to_evening_span(hours: str) -> None:
+    with pytest.raises(ValueError, match="VOICE_CALL_HOURS"):
+        make_settings("sqlite+aiosqlite://", voice_call_hours=hours)
+
+
+def test_calling_hours_are_read_as_local_times() -> None:
+    settings = make_settings("sqlite+aiosqlite://", voice_call_hours="9:30 - 18:00")
+    assert settings.call_hours == (time(9, 30), time(18, 0))
+
+
+async def test_calls_are_forgotten_once_no_replay_can_find_them(
+    runtime: Runtime, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    call = caller(runtime, client)
+    await call.dial()
+    assert await forget_old_calls(runtime.db, clock.now() + PROVIDER_ID_MEMORY) == 0
+    later = clock.now() + PROVIDER_ID_MEMORY + timedelta(days=1)
+    assert await forget_old_calls(runtime.db, later) == 1
+
+
+async def test_a_mobile_caller_is_reminded_by_text_not_by_call(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice, clock: FixedClock
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(caller(runtime, client))
+    await twilio.wait_for(MARIE, 1)  # the booking, in writing
+    clock.set(DUE)
+    runtime.engine.wake()
+    texts = await twilio.wait_for(MARIE, 2)
+    assert TITLE in texts[1]
+    assert "mercredi 6 janvier" in texts[1]
+    assert twilio.calls == []
+
+
+async def test_a_call_counts_as_being_seen(
+    runtime: Runtime, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    first = caller(runtime, client)
+    await first.dial()
+    await first.hang_up()
+    clock.advance(timedelta(days=300))
+    await caller(runtime, client).dial()
+    async with runtime.db.transaction() as session:
+        person = await find_person(session, "voice", MARIE)
+        assert person is not None
+        assert person.last_seen_at == clock.now()  # not erased as silent for months
