@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,7 +22,14 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.schedule.publish import fit, split_address, themes
+from core.schedule.publish import (
+    Organisation,
+    Publication,
+    data_inclusion,
+    fit,
+    split_address,
+    themes,
+)
 from core.seats.organiser import register_walk_in
 from core.seats.reminders import ReminderRule
 from models import Database, SessionStatus, WorkshopSession
@@ -367,6 +375,36 @@ def test_descriptions_are_padded_and_cut_to_the_schema_lengths() -> None:
     long = fit("mot " * 1000, [])
     assert len(long) <= 2000
     assert long.endswith("\u2026")
+
+
+def test_a_long_description_is_cut_before_the_date_and_how_to_sign_up() -> None:
+    workshop = WorkshopSession(
+        id=12, title="Prendre en main son smartphone", description="Les gestes. " * 400,
+        audience="seniors", starts_at=NOW + timedelta(days=2), duration_minutes=90, capacity=8,
+        seats_taken=8, venue="Boutique", address=ADDRESS, bring="Votre téléphone chargé",
+    )  # fmt: skip
+    publication = Publication(
+        source="atelier-bot", today="2027-01-04", zone=ZoneInfo("Europe/Paris"),
+        booking_link=lambda session_id: f"https://t.me/{BOT}?start=s{session_id}",
+        sms=("07 00 00 00 00", lambda session_id: f"ATELIER {session_id}"),
+    )  # fmt: skip
+    organisation = Organisation(id="boutique", name="Boutique", phone="+33387000000")
+    document = data_inclusion([organisation], [workshop], publication)
+    assert schema_problems(document) == []
+    description = document["services"][0]["description"]
+    assert len(description) <= 2000
+    assert "Les gestes. Les gestes." in description
+    facts = (
+        "Le mercredi 6 janvier à 10 h.",
+        "Durée : 1 heure et 30 minutes.",
+        "L'atelier est complet.",
+        "À apporter : Votre téléphone chargé.",
+        "envoyez « ATELIER 12 » au 07 00 00 00 00.",
+        "appelez le +33387000000.",
+    )
+    for fact in facts:
+        assert fact in description
+    assert fit("un deux trois", [], low=0, high=0) == ""
 
 
 def test_organisation_settings_are_checked() -> None:

@@ -54,7 +54,7 @@ def organisation(settings: Settings, sessions: Sequence[WorkshopSession]) -> Org
     venue = main_venue(sessions)
     phone = phone_line(settings)
     name = settings.organisation_name.strip() or (venue[0] if venue else "")
-    name = name or Translator("fr")("dashboard.poster_words.heading")
+    name = name or Translator("fr")("publish.structure.default_name")
     return Organisation(
         id=settings.organisation_siret or slug(name),
         name=name,

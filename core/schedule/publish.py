@@ -26,14 +26,6 @@ from models import SessionStatus, WorkshopSession
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 2000
 NAME_MAX = 150
-MODES_ACCUEIL = ("a-distance", "en-presentiel")
-MODES_MOBILISATION = (
-    "envoyer-un-courriel",
-    "se-presenter",
-    "telephoner",
-    "utiliser-lien-mobilisation",
-)
-THEME_PREFIX = "numerique--"
 
 THEMES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("smartphone", "tablette", "telephone", "portable", "application"),
@@ -151,7 +143,8 @@ def fit(
             break
         text = f"{text} {sentence}".strip()
     if len(text) > high:
-        text = text[: high - 1].rsplit(" ", 1)[0] + "\u2026"
+        cut = text[: max(high - 1, 0)]
+        text = cut.rsplit(" ", 1)[0] + "\u2026" if cut else ""
     return text
 
 
@@ -220,10 +213,16 @@ def service(
         t("publish.service.seats", seats=seats_in_words(seats, t))
         if seats
         else t("publish.service.full"),
+        t("publish.service.bring", bring=workshop.bring.strip().rstrip("."))
+        if workshop.bring
+        else "",
         t("publish.service.free"),
         precisions,
     ]
-    text = " ".join([workshop.description.strip(), *(part for part in details if part)])
+    facts = " ".join(part for part in details if part)
+    # A long description of its own is cut first: the date and how to sign up stay.
+    own = fit(workshop.description, [], low=0, high=max(DESCRIPTION_MAX - len(facts) - 1, 0))
+    text = f"{own} {facts}".strip()
     modes = ["utiliser-lien-mobilisation"] if link else []
     if organisation.phone:
         modes.append("telephoner")
