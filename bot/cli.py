@@ -166,6 +166,31 @@ async def _roster(
     return 0
 
 
+async def _publish(settings: Settings, output: Path | None) -> int:
+    from bot.web.published import as_json, published_document
+    from core.clock import SystemClock
+    from models import Database
+    from models.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        document = await published_document(
+            db, settings, SystemClock().now(), settings.telegram_bot_username or None
+        )
+    finally:
+        await db.dispose()
+    if output is None:
+        sys.stdout.buffer.write(as_json(document) + b"\n")
+        return 0
+    try:
+        await asyncio.to_thread(output.write_bytes, as_json(document) + b"\n")
+    except OSError as error:
+        print(f"Cannot write {output}: {error.strerror}.", file=sys.stderr)
+        return 1
+    return 0
+
+
 PERSONAL_COPIES = (
     "Copies hold personal data (names, chat ids, phone numbers, messages). "
     "Each day, the bot erases in its own copies everyone erased since: the daily copies in "
@@ -382,6 +407,16 @@ def parser() -> argparse.ArgumentParser:
     move = commands.add_parser("move", help="move a session and tell everyone on it")
     move.add_argument("session_id", type=int)
     move.add_argument("starts_at", help="new local start, like 2027-01-08T14:00")
+    publish = commands.add_parser(
+        "publish",
+        help="write the upcoming workshops for the digital-inclusion map (JSON)",
+        description=(
+            "Write the organisation and its upcoming workshops in the data-inclusion schema "
+            "(v1) as one JSON object with structures and services. No personal data."
+        ),
+    )
+    publish.add_argument("format", choices=["data-inclusion"])
+    publish.add_argument("--output", type=Path, help="write to this file (default: the screen)")
     commands.add_parser(
         "hash-password",
         help="print the hash of the dashboard password, for DASHBOARD_PASSWORD_HASH",
@@ -462,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_outbox(settings))
     if args.command == "roster":
         return asyncio.run(_roster(settings, args.session_id, args.form, args.output))
+    if args.command == "publish":
+        return asyncio.run(_publish(settings, args.output))
     if args.command == "backup":
         return _backup(settings, args.file)
     if args.command == "restore":

@@ -19,6 +19,7 @@ from bot.channels.sms import channel as sms
 from bot.channels.telegram import channel as telegram
 from bot.channels.voice import channel as voice
 from bot.channels.whatsapp import channel as whatsapp
+from bot.web.published import PublishedFeed
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.delivery.tick import Engine
@@ -102,8 +103,11 @@ class Runtime:
         if settings.dashboard_enabled:
             routes.append(self._dashboard())
         token = settings.metrics_token
+        published = PublishedFeed(
+            self.db, settings, self.services.clock, telegram_username=self._telegram_username
+        )
         app = build_app(
-            routes,
+            [*routes, *published.routes()],
             ready=lambda: database_reachable(self.db),
             metrics_token=token.get_secret_value() if token is not None else None,
             refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),

@@ -12,6 +12,8 @@ import phonenumbers
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.phones import normalise_phone
+
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DASHBOARD_KEY_MIN_LENGTH = 32
 
@@ -92,6 +94,13 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=20.0, gt=0)
     shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=300)
     metrics_token: SecretStr | None = None
+    organisation_name: str = ""
+    organisation_description: str = ""
+    organisation_siret: str = ""
+    organisation_address: str = ""
+    organisation_phone: str = ""
+    organisation_website: str = ""
+    publish_source: str = Field(default="atelier-bot", min_length=1, max_length=64)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -146,6 +155,35 @@ class Settings(BaseSettings):
         """Read "a@x.fr, b@y.fr" as two addresses."""
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("organisation_siret")
+    @classmethod
+    def _siret(cls, value: str) -> str:
+        """A SIRET is 14 digits; "123 456 789 00012" is read without its spaces."""
+        digits = re.sub(r"\s", "", value)
+        if digits and not re.fullmatch(r"\d{14}", digits):
+            raise ValueError("ORGANISATION_SIRET must be 14 digits, such as 12345678900012")
+        return digits
+
+    @field_validator("organisation_phone")
+    @classmethod
+    def _e164(cls, value: str) -> str:
+        """The public phone number as E.164 ("03 87 00 00 00" is +33387000000)."""
+        if not value.strip():
+            return ""
+        number = normalise_phone(value)
+        if number is None:
+            raise ValueError("ORGANISATION_PHONE is not a phone number, such as +33387000000")
+        return number
+
+    @field_validator("organisation_website")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """A web address people can open: http:// or https://."""
+        value = value.strip()
+        if value and not re.fullmatch(r"https?://\S+", value):
+            raise ValueError("ORGANISATION_WEBSITE must begin with https://")
         return value
 
     @field_validator("timezone")
