@@ -39,11 +39,14 @@ class Table:
 
 
 class UnreadableFile(ValueError):
-    """The file is not a schedule this module can read (``key`` says why)."""
+    """The file is not a schedule this module can read: ``key`` says why (a message key,
+    filled in with ``values``), ``line`` where."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, line: int = 1, **values: object) -> None:
         super().__init__(key)
         self.key = key
+        self.line = line
+        self.values = values
 
 
 def read_table(data: bytes | str) -> Table:
@@ -66,12 +69,42 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_line(data)
+    if mixed is not None:
+        raise UnreadableFile("mixed_encoding", line=mixed)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         # Five bytes have no Windows-1252 letter; Latin-1 reads them as control characters,
         # which the importer then reports on their line.
         return data.decode("latin-1")
+
+
+UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]|\xc2[\xa0-\xbf]|\xe2\x80[\x80-\xbf]")
+"""A UTF-8 accented letter, « », ° or a curly apostrophe: in Windows-1252 they would read
+"Ã©", "Â«", "â€™", which French text never has."""
+
+
+def _mixed_line(data: bytes) -> int | None:
+    """The first line of a file that is not UTF-8 whose letters are written in two ways:
+    lines in UTF-8 among Windows-1252 ones (or the reverse). Read as one, the others would
+    turn into "CafÃ©"; the line named is one of the fewer kind."""
+    utf8: list[int] = []
+    other: list[int] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+            if UTF8_LETTER.search(line) and not utf8:
+                utf8.append(number)  # both ways on one line
+            continue
+        utf8.append(number)
+    if not utf8 or not other:
+        return None
+    return other[0] if len(other) <= len(utf8) else utf8[0]
 
 
 def sniff_delimiter(header_line: str) -> str:

@@ -265,7 +265,7 @@ def parse_schedule(content: str | bytes, zone: ZoneInfo) -> tuple[list[SessionRo
     try:
         table = read_table(content)
     except UnreadableFile as error:
-        return [], [RowError(1, french()(f"import.error.{error.key}"))]
+        return [], [RowError(error.line, french()(f"import.error.{error.key}", **error.values))]
     if not table.header:
         if table.problem is not None:
             return [], [RowError(table.problem[0], french()(f"import.error.{table.problem[1]}"))]
