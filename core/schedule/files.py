@@ -19,6 +19,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.schedule.sheet_bounds import MAX_CELLS, Malformed, TooBig, check_sheet_file
+
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls
@@ -42,7 +44,7 @@ class UnreadableFile(ValueError):
     """The file is not a schedule this module can read: ``key`` says why (a message key,
     filled in with ``values``), ``line`` where."""
 
-    def __init__(self, key: str, line: int = 1, **values: object) -> None:
+    def __init__(self, key: str, *, line: int = 1, **values: object) -> None:
         super().__init__(key)
         self.key = key
         self.line = line
@@ -137,6 +139,7 @@ def _csv_table(text: str) -> Table:
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
     header: list[str] | None = None
     table = Table(header=[])
+    cells_read = 0
     while True:
         start = counter[0] + 1
         try:
@@ -154,13 +157,32 @@ def _csv_table(text: str) -> Table:
         if all(not cell.strip() for cell in cells) and len(cells) in (0, 1, len(header)):
             continue  # a blank line, or an empty row as spreadsheets save it (";;;;")
         table.rows.append((start, list(cells)))
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise UnreadableFile("too_many_cells", line=start, limit=MAX_CELLS)
         if counter[0] > MAX_LINES:
             table.problem = (start, "too_many_rows")
             break
     return table
 
 
+def _check_bounds(data: bytes) -> None:
+    """Refuse a sheet that declares too much, before a reader makes room for it."""
+    if not data.startswith(ZIP_MAGIC):
+        return  # the old .xls: its reader runs under the worker's memory limit
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_sheet_file(archive)
+    except TooBig as error:
+        refused = UnreadableFile(error.key)
+        refused.values = error.values
+        raise refused from None
+    except (Malformed, zipfile.BadZipFile, OSError, EOFError):
+        raise UnreadableFile("unreadable") from None
+
+
 def _sheet_table(data: bytes) -> Table:
+    _check_bounds(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:

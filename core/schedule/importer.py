@@ -34,6 +34,7 @@ from core.schedule.values import (  # parse_local_start is used by the forms too
     parse_time,
     parse_when,
 )
+from core.schedule.worker import Limits, TooHeavy, TooSlow, run_apart
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import (
     AUDIENCE_LENGTH,
@@ -63,6 +64,8 @@ T = TypeVar("T")
 WHOLE_DECIMAL = re.compile(r"(?<=\d)[.,]0+$")
 REQUIRED = ("title", "audience", "duration_minutes", "capacity", "venue", "address")
 MAX_ROWS = 5_000
+MAX_FILE_BYTES = 20 * 2**20
+"""The largest file an import reads (the dashboard takes 2 MB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,12 +389,35 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
     return report
 
 
+async def read_schedule(
+    content: str | bytes,
+    zone: ZoneInfo,
+    limits: Limits = Limits(),  # noqa: B008
+) -> tuple[list[SessionRow], list[RowError]]:
+    """:func:`parse_schedule` in a worker process, within ``limits``: the event loop goes
+    on answering, and a file that needs too much memory or time is refused."""
+    if len(content) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        return [], [RowError(1, french()("import.error.file_too_big", limit=limit))]
+    try:
+        return await run_apart(parse_schedule, content, zone, limits=limits)
+    except TooHeavy:
+        limit = limits.memory_bytes // 2**20
+        return [], [RowError(1, french()("import.error.too_heavy", limit=limit))]
+    except TooSlow:
+        limit = round(limits.seconds)
+        return [], [RowError(1, french()("import.error.too_slow", limit=limit))]
+
+
 async def import_schedule(
-    session: AsyncSession, content: str | bytes, zone: ZoneInfo
+    session: AsyncSession,
+    content: str | bytes,
+    zone: ZoneInfo,
+    limits: Limits = Limits(),  # noqa: B008
 ) -> ImportReport:
-    """Validate ``content`` (CSV text, or a file's bytes); import it whole if every row is
-    valid, else nothing."""
-    rows, errors = parse_schedule(content, zone)
+    """Validate ``content`` (CSV text, or a file's bytes) in a worker process; import it
+    whole if every row is valid, else nothing."""
+    rows, errors = await read_schedule(content, zone, limits)
     if errors:
         return ImportReport(errors=errors)
     return await import_rows(session, rows)
