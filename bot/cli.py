@@ -101,6 +101,8 @@ async def _import(settings: Settings, path: Path) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    for kept in report.capacity_kept:
+        print(f"  {kept}")
     return 0
 
 
