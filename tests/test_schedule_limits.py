@@ -179,7 +179,7 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size() -> None:
     assert len(content) < 200_000
     _, errors = parse_schedule(content, PARIS)
     assert [e.message for e in errors] == [
-        "Une fois ouvert, ce fichier ferait plus de 100 Mo. C'est trop. "
+        "Une fois ouvert, ce fichier ferait plus de 50 Mo. C'est trop. "
         "Gardez seulement la feuille du planning."
     ]
 
