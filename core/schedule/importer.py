@@ -3,6 +3,8 @@
 Files are read by :mod:`core.schedule.files` (CSV, .xlsx, .ods), cells by
 :mod:`core.schedule.values` (French or English headers, dates and times); the limits of
 each field are :mod:`core.seats.field_limits`'. Messages are in French, from the catalogs.
+:func:`import_schedule` reads the file in a worker process (:mod:`core.schedule.worker`),
+never on the event loop; :func:`parse_schedule` is the same reading, in the caller.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ fails aborts the whole process) or take seconds of CPU: neither may happen in th
 process, whose event loop answers everyone. The work runs in a child forked from a
 ``forkserver`` (started once, with the importer loaded), under ``RLIMIT_AS``; the caller
 awaits its answer on a pipe, and the child is killed when the time is up.
+
+As with any ``multiprocessing`` start method but ``fork``, a script run as ``python
+script.py`` that imports schedules must keep its top level under
+``if __name__ == "__main__":`` (``atelier``, ``python -m bot`` and pytest do).
 """
 
 from __future__ import annotations
