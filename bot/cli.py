@@ -102,10 +102,15 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    from core.schedule.importer import import_schedule
+    from core.schedule.importer import MAX_FILE_BYTES, import_schedule
+
+    def read_head() -> bytes:
+        """The file, or enough of it to see it is too big (never a whole huge file)."""
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
 
     try:
-        content = await asyncio.to_thread(path.read_bytes)
+        content = await asyncio.to_thread(read_head)
     except OSError as error:
         print(f"Cannot read {path}: {error.strerror}.", file=sys.stderr)
         return 1
@@ -117,6 +122,8 @@ async def _import(settings: Settings, path: Path) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    for kept in report.capacity_kept:
+        print(f"  {kept}")
     return 0
 
 

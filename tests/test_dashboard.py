@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import re
 import secrets
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
@@ -447,6 +452,68 @@ async def test_a_good_schedule_is_imported_once(organiser: Dashboard) -> None:
     again = await organiser.get("/sessions")
     assert f"0 séance(s) créée(s), 0 modifiée(s), {rows} inchangée(s)" in again.text
     assert await organiser.count(WorkshopSession) == rows
+
+
+BOOKED_CSV = (
+    "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+    "Les bases,Allumer et appeler,seniors,2027-02-01T14:00,{minutes},{seats},Boutique,{address}\n"
+    "Sans inscrit,Texte,jeunes,2027-02-03T10:00,60,10,Boutique,{address}\n"
+)
+
+
+def booked_csv(minutes: int = 120, seats: int = 8, address: str = "1 rue Haute Metz") -> bytes:
+    return BOOKED_CSV.format(minutes=minutes, seats=seats, address=address).encode()
+
+
+async def test_a_new_schedule_cannot_change_a_session_under_the_people_on_it(
+    organiser: Dashboard,
+) -> None:
+    assert (await upload(organiser, "planning.csv", booked_csv())).status_code == 303
+    async with organiser.db.transaction() as session:
+        query = select(WorkshopSession.id).where(WorkshopSession.title == "Les bases")
+        booked_id = (await session.execute(query)).scalar_one()
+    for name in ("Marie", "Karim", "Léa"):
+        await walk_in(organiser, booked_id, name)
+    queued = await outbox_kinds(organiser)
+    # Another address, another length: refused line by line, nothing changes.
+    for changed in (booked_csv(address="9 place Saint-Louis Metz"), booked_csv(minutes=90)):
+        response = await upload(organiser, "planning.csv", changed)
+        assert response.status_code == 400
+        text = flat(response.text)
+        assert "Ligne 2 : Cette séance a déjà 3 inscrit(s)." in text
+        assert "Un import ne change pas son adresse ni sa durée." in text
+        assert "Ligne 3" not in text
+    stored = await workshop(organiser, booked_id)
+    assert (stored.address, stored.duration_minutes) == ("1 rue Haute Metz", 120)
+    assert await outbox_kinds(organiser) == queued
+    # Fewer seats than people hold: the import goes through, and says what it kept.
+    response = await upload(organiser, "planning.csv", booked_csv(seats=2))
+    assert response.status_code == 303
+    listing = flat((await organiser.get("/sessions")).text)
+    assert "Ligne 2 : « Les bases » garde 8 places, pas 2. 3 places sont déjà prises." in listing
+    assert (await workshop(organiser, booked_id)).capacity == 8
+    # A session nobody is on still takes the new values.
+    freed = booked_csv(seats=3, address="9 place Saint-Louis Metz").replace(b"Les bases", b"Autre")
+    assert (await upload(organiser, "planning.csv", freed)).status_code == 303
+
+
+def test_atelier_import_lists_the_capacities_it_kept(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    path = tmp_path / "planning.csv"
+    path.write_bytes(booked_csv())
+    command = [sys.executable, "-m", "bot", "import", str(path)]
+    assert subprocess.run(command, env=env, capture_output=True, timeout=120).returncode == 0
+    connection = sqlite3.connect(tmp_path / "cli.db")
+    with connection:
+        connection.execute("UPDATE sessions SET seats_taken = 5 WHERE title = 'Les bases'")
+    connection.close()
+    path.write_bytes(booked_csv(seats=4))
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "0 created, 0 updated, 2 unchanged.",
+        "  Ligne 2 : « Les bases » garde 8 places, pas 4. 5 places sont déjà prises.",
+    ]
 
 
 # --- roster ----------------------------------------------------------------------------

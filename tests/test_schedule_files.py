@@ -23,6 +23,7 @@ from sqlalchemy import select
 from core.clock import FixedClock
 from core.schedule.exports import schedule_template
 from core.schedule.importer import import_schedule, parse_schedule
+from core.schedule.values import plain
 from models import Database, WorkshopSession
 from tests.support.dashboard import Dashboard, dashboard_settings, running_dashboard
 
@@ -371,3 +372,74 @@ def test_excel_separator_line_is_honoured() -> None:
     rows, errors = parse_schedule(content, PARIS)
     assert [row.line for row in rows] == [3]
     assert [error.line for error in errors] == [4]
+
+
+def test_a_time_the_clocks_skip_is_refused_with_its_line() -> None:
+    """2027-03-28: in Paris, clocks go from 02:00 to 03:00; 02:30 does not exist."""
+    skipped = ["A", "", "tous", "28/03/2027", "02:30", "90", "8", "Lieu", "Adresse"]
+    iso = "title,audience,starts_at,duration_minutes,capacity,venue,address\n" + (
+        "B,tous,2027-03-28T02:30,90,8,Lieu,Adresse\n"
+    )
+    _, errors = parse_schedule(csv_bytes([FRENCH, ROWS[0], skipped], ";", "utf-8"), PARIS)
+    assert [(e.line, e.message) for e in errors] == [
+        (3, "L'heure « 28/03/2027 02:30 » n'existe pas : ce jour-là, on passe à l'heure d'été. "
+            "Choisissez une autre heure.")
+    ]  # fmt: skip
+    _, errors = parse_schedule(iso, PARIS)
+    assert [e.line for e in errors] == [2]
+    # The hour after is read as written.
+    fine, none = parse_schedule(iso.replace("T02:30", "T03:30"), PARIS)
+    assert none == []
+    assert fine[0].starts_at.astimezone(PARIS).hour == 3
+
+
+def mixed_utf8(cp1252_line: int) -> bytes:
+    """A UTF-8 file in which one line was saved in Windows-1252 (pasted from elsewhere);
+    its header has no accent, so that nothing else gives the mix away."""
+    plain_header = [plain(name) for name in FRENCH]
+    lines = [
+        csv_bytes([row], ";", "cp1252" if number == cp1252_line else "utf-8")
+        for number, row in enumerate(
+            [plain_header, *ROWS, ["Café numérique", *ROWS[1][1:]]], start=1
+        )
+    ]
+    return b"".join(lines)
+
+
+async def test_a_file_in_two_encodings_is_refused_and_the_fixed_file_imports_once(
+    db: Database,
+) -> None:
+    mixed = mixed_utf8(cp1252_line=4)
+    async with db.transaction() as session:
+        report = await import_schedule(session, mixed, PARIS)
+    assert [(e.line, e.message) for e in report.errors] == [
+        (4, "Les lettres de cette ligne ne sont pas écrites comme le reste du fichier. "
+            "Les accents seraient abîmés. "
+            "Enregistrez le fichier en « CSV UTF-8 », puis importez-le à nouveau.")
+    ]  # fmt: skip
+    fixed = mixed_utf8(cp1252_line=0)
+    for created in (3, 0):
+        async with db.transaction() as session:
+            report = await import_schedule(session, fixed, PARIS)
+        assert (report.errors, report.created) == ([], created)
+    async with db.transaction() as session:
+        titles = sorted((await session.execute(select(WorkshopSession.title))).scalars())
+    assert titles == ["Café numérique", "Les réseaux sociaux", "Écrire un e-mail"]
+
+
+def test_a_windows_1252_file_with_a_utf8_line_names_that_line() -> None:
+    """The reverse: a French Excel file with one line pasted in UTF-8."""
+    lines = [
+        csv_bytes([row], ";", "utf-8" if number == 3 else "cp1252")
+        for number, row in enumerate([FRENCH, *ROWS, ["Café numérique", *ROWS[0][1:]]], start=1)
+    ]
+    _, errors = parse_schedule(b"".join(lines), PARIS)
+    assert [e.line for e in errors] == [3]
+    # One line holding both ways is named too.
+    both = (
+        csv_bytes([FRENCH], ";", "utf-8")
+        + "Café;".encode()
+        + csv_bytes([["numérique", *ROWS[0][2:]]], ";", "cp1252")
+    )
+    _, errors = parse_schedule(both, PARIS)
+    assert [e.line for e in errors] == [2]

@@ -19,6 +19,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.schedule.sheet_bounds import MAX_CELLS, Malformed, TooBig, check_sheet_file
+
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls
@@ -39,11 +41,14 @@ class Table:
 
 
 class UnreadableFile(ValueError):
-    """The file is not a schedule this module can read (``key`` says why)."""
+    """The file is not a schedule this module can read: ``key`` says why (a message key,
+    filled in with ``values``), ``line`` where."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, line: int = 1, **values: object) -> None:
         super().__init__(key)
         self.key = key
+        self.line = line
+        self.values = values
 
 
 def read_table(data: bytes | str) -> Table:
@@ -66,12 +71,42 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_line(data)
+    if mixed is not None:
+        raise UnreadableFile("mixed_encoding", line=mixed)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         # Five bytes have no Windows-1252 letter; Latin-1 reads them as control characters,
         # which the importer then reports on their line.
         return data.decode("latin-1")
+
+
+UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]|\xc2[\xa0-\xbf]|\xe2\x80[\x80-\xbf]")
+"""A UTF-8 accented letter, « », ° or a curly apostrophe: in Windows-1252 they would read
+"Ã©", "Â«", "â€™", which French text never has."""
+
+
+def _mixed_line(data: bytes) -> int | None:
+    """The first line of a file that is not UTF-8 whose letters are written in two ways:
+    lines in UTF-8 among Windows-1252 ones (or the reverse). Read as one, the others would
+    turn into "CafÃ©"; the line named is one of the fewer kind."""
+    utf8: list[int] = []
+    other: list[int] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+            if UTF8_LETTER.search(line) and not utf8:
+                utf8.append(number)  # both ways on one line
+            continue
+        utf8.append(number)
+    if not utf8 or not other:
+        return None
+    return other[0] if len(other) <= len(utf8) else utf8[0]
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -104,6 +139,7 @@ def _csv_table(text: str) -> Table:
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
     header: list[str] | None = None
     table = Table(header=[])
+    cells_read = 0
     while True:
         start = counter[0] + 1
         try:
@@ -121,13 +157,32 @@ def _csv_table(text: str) -> Table:
         if all(not cell.strip() for cell in cells) and len(cells) in (0, 1, len(header)):
             continue  # a blank line, or an empty row as spreadsheets save it (";;;;")
         table.rows.append((start, list(cells)))
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise UnreadableFile("too_many_cells", line=start, limit=MAX_CELLS)
         if counter[0] > MAX_LINES:
             table.problem = (start, "too_many_rows")
             break
     return table
 
 
+def _check_bounds(data: bytes) -> None:
+    """Refuse a sheet that declares too much, before a reader makes room for it."""
+    if not data.startswith(ZIP_MAGIC):
+        return  # the old .xls: its reader runs under the worker's memory limit
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_sheet_file(archive)
+    except TooBig as error:
+        refused = UnreadableFile(error.key)
+        refused.values = error.values
+        raise refused from None
+    except (Malformed, zipfile.BadZipFile, OSError, EOFError):
+        raise UnreadableFile("unreadable") from None
+
+
 def _sheet_table(data: bytes) -> Table:
+    _check_bounds(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:

@@ -3,6 +3,8 @@
 Files are read by :mod:`core.schedule.files` (CSV, .xlsx, .ods), cells by
 :mod:`core.schedule.values` (French or English headers, dates and times); the limits of
 each field are :mod:`core.seats.field_limits`'. Messages are in French, from the catalogs.
+:func:`import_schedule` reads the file in a worker process (:mod:`core.schedule.worker`),
+never on the event loop; :func:`parse_schedule` is the same reading, in the caller.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Translator
@@ -34,6 +36,7 @@ from core.schedule.values import (  # parse_local_start is used by the forms too
     parse_time,
     parse_when,
 )
+from core.schedule.worker import Limits, TooHeavy, TooSlow, run_apart
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import (
     AUDIENCE_LENGTH,
@@ -45,7 +48,7 @@ from core.seats.field_limits import (
     one_line_end,
     text_problem,
 )
-from models import WorkshopSession
+from models import ACTIVE_STATUSES, Booking, WorkshopSession
 from models.inserts import insert_ignore_statement
 
 COLUMNS = (
@@ -63,6 +66,8 @@ T = TypeVar("T")
 WHOLE_DECIMAL = re.compile(r"(?<=\d)[.,]0+$")
 REQUIRED = ("title", "audience", "duration_minutes", "capacity", "venue", "address")
 MAX_ROWS = 5_000
+MAX_FILE_BYTES = 20 * 2**20
+"""The largest file an import reads (the dashboard takes 2 MB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +106,37 @@ class RowError:
         return french()("import.error.line", line=self.line, problem=self.message)
 
 
+@dataclass(frozen=True, slots=True)
+class CapacityKept:
+    """A line asked for fewer seats than people already hold: the capacity stays."""
+
+    line: int
+    title: str
+    asked: int
+    kept: int
+    taken: int
+
+    def __str__(self) -> str:
+        return french()(
+            "import.capacity_kept",
+            line=self.line,
+            title=self.title,
+            asked=self.asked,
+            capacity=self.kept,
+            taken=self.taken,
+        )
+
+
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did, or why it did nothing."""
+    """What an import did, or why it did nothing; ``capacity_kept`` is for the organiser
+    to read even when the import went through."""
 
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    capacity_kept: list[CapacityKept] = field(default_factory=list)
 
 
 @functools.cache
@@ -265,7 +293,7 @@ def parse_schedule(content: str | bytes, zone: ZoneInfo) -> tuple[list[SessionRo
     try:
         table = read_table(content)
     except UnreadableFile as error:
-        return [], [RowError(1, french()(f"import.error.{error.key}"))]
+        return [], [RowError(error.line, french()(f"import.error.{error.key}", **error.values))]
     if not table.header:
         if table.problem is not None:
             return [], [RowError(table.problem[0], french()(f"import.error.{table.problem[1]}"))]
@@ -327,6 +355,8 @@ REFRESHED = (
 )
 """What a new import changes on a session it already has (title, start and venue are its
 identity; the capacity changes only when it stays above the seats taken)."""
+TOLD = ("address", "duration_minutes")
+"""What people booked or waiting rely on: an import may not change it under them."""
 KEYS_PER_QUERY = 500
 
 
@@ -359,10 +389,50 @@ async def _existing(session: AsyncSession, keys: list[str]) -> dict[str, Worksho
     return found
 
 
+async def _people_on(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    """How many people are booked or waiting, by session id (sessions with none left out)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), KEYS_PER_QUERY):
+        query = (
+            select(Booking.session_id, func.count())
+            .where(
+                Booking.session_id.in_(ids[start : start + KEYS_PER_QUERY]),
+                Booking.status.in_(ACTIVE_STATUSES),
+            )
+            .group_by(Booking.session_id)
+        )
+        found.update({key: int(count) for key, count in (await session.execute(query)).all()})
+    return found
+
+
+def _told_changes(
+    rows: list[SessionRow], existing: dict[str, WorkshopSession], people: dict[int, int]
+) -> list[RowError]:
+    """Lines that would change the address or length of a session people are on.
+
+    Moving a session tells everyone and sends a new calendar file; an import does neither,
+    so it is refused, line by line (the organiser cancels, or keeps the values)."""
+    errors: list[RowError] = []
+    for row in rows:
+        workshop = existing.get(row.import_key)
+        if workshop is None or not people.get(workshop.id):
+            continue
+        values = _values(row)
+        if any(getattr(workshop, name) != values[name] for name in TOLD):
+            count = people[workshop.id]
+            errors.append(RowError(row.line, french()("import.error.booked_change", count=count)))
+    return errors
+
+
 async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportReport:
-    """Insert new sessions and refresh changed ones, inside the caller's transaction."""
-    report = ImportReport()
+    """Insert new sessions and refresh changed ones, inside the caller's transaction; or
+    nothing, with the lines that would change a session under the people on it."""
     existing = await _existing(session, [row.import_key for row in rows])
+    people = await _people_on(session, [workshop.id for workshop in existing.values()])
+    errors = _told_changes(rows, existing, people)
+    if errors:
+        return ImportReport(errors=errors)
+    report = ImportReport()
     fresh = [_values(row) for row in rows if row.import_key not in existing]
     if fresh:
         # One statement for all new sessions; a key another import just added is skipped.
@@ -378,20 +448,49 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
             if getattr(workshop, name) != values[name]:
                 setattr(workshop, name, values[name])
                 changed = True
-        if workshop.capacity != row.capacity and row.capacity >= workshop.seats_taken:
-            workshop.capacity = row.capacity
-            changed = True
+        if workshop.capacity != row.capacity:
+            if row.capacity >= workshop.seats_taken:
+                workshop.capacity = row.capacity
+                changed = True
+            else:
+                kept = CapacityKept(
+                    row.line, row.title, row.capacity, workshop.capacity, workshop.seats_taken
+                )
+                report.capacity_kept.append(kept)
         report.updated += changed
         report.unchanged += not changed
     return report
 
 
+async def read_schedule(
+    content: str | bytes,
+    zone: ZoneInfo,
+    limits: Limits = Limits(),  # noqa: B008
+) -> tuple[list[SessionRow], list[RowError]]:
+    """:func:`parse_schedule` in a worker process, within ``limits``: the event loop goes
+    on answering, and a file that needs too much memory or time is refused."""
+    if len(content) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        return [], [RowError(1, french()("import.error.file_too_big", limit=limit))]
+    try:
+        return await run_apart(parse_schedule, content, zone, limits=limits)
+    except TooHeavy:
+        limit = limits.memory_bytes // 2**20
+        return [], [RowError(1, french()("import.error.too_heavy", limit=limit))]
+    except TooSlow:
+        limit = round(limits.seconds)
+        return [], [RowError(1, french()("import.error.too_slow", limit=limit))]
+
+
 async def import_schedule(
-    session: AsyncSession, content: str | bytes, zone: ZoneInfo
+    session: AsyncSession,
+    content: str | bytes,
+    zone: ZoneInfo,
+    limits: Limits = Limits(),  # noqa: B008
 ) -> ImportReport:
-    """Validate ``content`` (CSV text, or a file's bytes); import it whole if every row is
-    valid, else nothing."""
-    rows, errors = parse_schedule(content, zone)
+    """Validate ``content`` (CSV text, or a file's bytes) in a worker process; import it
+    whole if every row is valid, else nothing."""
+    rows, errors = await read_schedule(content, zone, limits)
     if errors:
         return ImportReport(errors=errors)
     return await import_rows(session, rows)

@@ -226,9 +226,18 @@ def parse_local_start(value: str, zone: ZoneInfo) -> datetime:
         raise CellError("import.error.starts_at", column="starts_at", value=value.strip()) from None
     if not 2000 <= local.year <= 2100:
         raise CellError("import.error.year", value=value.strip())
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    return _in_utc(local.replace(tzinfo=zone))
 
 
 def local_start(day: date, at: time, zone: ZoneInfo) -> datetime:
     """A local day and time, in UTC."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    return _in_utc(datetime.combine(day, at, tzinfo=zone))
+
+
+def _in_utc(local: datetime) -> datetime:
+    """``local`` in UTC; a time the clocks skip (spring forward: 02:30 in Paris on the last
+    Sunday of March) does not exist and is refused, rather than shifted by an hour."""
+    moment = local.astimezone(UTC)
+    if moment.astimezone(local.tzinfo).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise CellError("import.error.skipped_time", value=local.strftime("%d/%m/%Y %H:%M"))
+    return moment

@@ -18,6 +18,8 @@ from core.schedule.exports import schedule_template
 from core.schedule.importer import import_schedule
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+KEPT_SHOWN = 4
+"""Capacities kept that the page lists (the flash holds five messages, the summary last)."""
 
 
 @page
@@ -60,6 +62,17 @@ async def import_action(request: Request, form: FormData) -> Response:
             "import.html",
             {"problem": "bad_rows", "errors": report.errors, "filename": upload.filename},
             400,
+        )
+    for kept in report.capacity_kept[:KEPT_SHOWN]:
+        flash(
+            request,
+            "import.capacity_kept",
+            "error",
+            line=kept.line,
+            title=kept.title,
+            asked=kept.asked,
+            capacity=kept.kept,
+            taken=kept.taken,
         )
     flash(
         request,
