@@ -20,7 +20,7 @@ from core.config import Settings
 from core.delivery.tick import Engine
 from core.delivery.wakeup import Heartbeat
 from core.dialog import SMS, WHATSAPP, Reply
-from core.health import database_reachable
+from core.health import database_writable
 from core.outbox.metrics import refresh_outbox
 from handlers.machinery.turns import Conversations
 from handlers.renderers.notice_texts import remember_notice, render_notice
@@ -127,7 +127,7 @@ class Runtime:
         app = build_app(
             webhooks,
             mounts,
-            ready=lambda: database_reachable(self.db),
+            ready=lambda: database_writable(self.db),
             metrics_token=token.get_secret_value() if token is not None else None,
             refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),
         )

@@ -32,7 +32,7 @@ async def _nothing() -> None:
 
 
 def health_page(ready: Check) -> Endpoint:
-    """``GET /healthz``: 200 "ok" when the database answers, else 503 (the container is
+    """``GET /healthz``: 200 "ok" when the database takes a write, else 503 (the container is
     then unhealthy and its orchestrator can act)."""
 
     async def healthz(_: Request) -> Response:
