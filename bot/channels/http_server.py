@@ -10,10 +10,12 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.unavailable import DatabaseUnavailable
 from core.outbox.metrics import exposition
 
 log = logging.getLogger(__name__)
@@ -74,14 +76,15 @@ def build_app(
     refresh_metrics: Refresh = _nothing,
 ) -> Starlette:
     """``/healthz``, ``/metrics``, one POST route per webhook path, and ``mounts``
-    (the dashboard under ``/admin``)."""
+    (the dashboard under ``/admin``); any of them answers 503 with Retry-After when the
+    database cannot be used."""
     routes: list[BaseRoute] = [
         Route("/healthz", health_page(ready), methods=["GET"]),
         Route("/metrics", metrics_page(metrics_token, refresh_metrics), methods=["GET"]),
     ]
     routes += [Route(path, endpoint, methods=["POST"]) for path, endpoint in webhooks.items()]
     routes += mounts
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(DatabaseUnavailable)])
 
 
 class HttpServer:

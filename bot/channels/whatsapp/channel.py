@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.channels.pacing import Pacer
+from bot.channels.unavailable import try_again_later
 from bot.channels.whatsapp import limits, render, templates
 from bot.channels.whatsapp.graph import GraphClient, WindowClosed
 from bot.channels.whatsapp.signature import HEADER, is_signed
@@ -135,7 +136,7 @@ class WhatsAppChannel:
                 await self._note(status)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while taking a WhatsApp webhook; Meta retries")
-            return PlainTextResponse("try again", status_code=503)
+            return try_again_later()
         if messages or statuses:
             self.wake()
         return PlainTextResponse("ok")
