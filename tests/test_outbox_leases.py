@@ -61,23 +61,29 @@ def sender(db: Database, clock: FixedClock, provider: Provider) -> OutboxSender:
     )
 
 
-async def queue_replies(db: Database, now: datetime, people: int) -> None:
-    """One reply due now to each of ``people`` SMS people."""
+async def queue_to(db: Database, now: datetime, people: list[tuple[str, str]]) -> None:
+    """One reply due now to each person (channel, address)."""
     async with db.transaction() as session:
-        for n in range(people):
+        for channel, address in people:
             person = Person(
-                channel=SMS,
-                external_id=f"+3361234560{n}",
-                name="Marie",
-                created_at=now,
-                last_seen_at=now,
+                channel=channel, external_id=address, name="Marie", created_at=now, last_seen_at=now
             )
             session.add(person)
             await session.flush()
-            payload = reply_to_payload(Reply(f"Message {n}"))
+            payload = reply_to_payload(Reply(f"Message pour {person.id}"))
             await enqueue(
-                session, key=f"r{n}", person_id=person.id, kind=REPLY, due_at=now, payload=payload
+                session,
+                key=f"reply:{person.id}",
+                person_id=person.id,
+                kind=REPLY,
+                due_at=now,
+                payload=payload,
             )
+
+
+async def queue_replies(db: Database, now: datetime, people: int) -> None:
+    """One reply due now to each of ``people`` SMS people."""
+    await queue_to(db, now, [(SMS, f"+3361234560{n}") for n in range(people)])
 
 
 async def statuses(db: Database) -> Counter[str]:

@@ -13,11 +13,18 @@ import pytest
 from aiosmtpd.smtp import SMTP  # type: ignore[import-untyped]
 from twilio.request_validator import RequestValidator
 
+from bot.channels.email import CHANNEL as EMAIL
+from bot.channels.email import EmailChannel
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from core.delivery.sender import OutboxSender
+from core.dialog import SMS
 from core.seats.alerts import SESSION_FULL, queue_alert
+from handlers.renderers.notice_texts import render_notice
+from models import Database, OutboxStatus
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
+from tests.test_outbox_leases import Provider, queue_to, statuses, until
 from tests.test_sms import SID, TOKEN, sms_settings
 
 PAUL = "+33612345679"
@@ -100,3 +107,43 @@ async def test_an_sms_reply_is_not_held_up_by_a_stalled_smtp_server(
             mailbox.release.set()
             await runtime.stop()
     assert mailbox.stalled == 2  # the organisers' e-mails went out in the end, once each
+
+
+async def test_a_channel_with_half_a_batch_stuck_leaves_room_for_the_others(
+    stalled_smtp: tuple[StalledMailbox, int], db: Database, clock: FixedClock
+) -> None:
+    mailbox, port = stalled_smtp
+    settings = make_settings(
+        db.url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        smtp_from="atelier@example.org",
+        smtp_timeout_seconds=60,
+    )
+    texts = Provider()
+    sender = OutboxSender(
+        db,
+        clock,
+        lambda session, row, person, now: render_notice(session, row, person, settings, now),
+        {EMAIL: EmailChannel(settings).deliver, SMS: texts.deliver},
+        batch=4,
+    )
+    await queue_to(db, clock.now(), [(EMAIL, f"orga{n}@example.org") for n in range(5)])
+    sending = asyncio.create_task(sender.run_once())
+    try:
+        await until(lambda: mailbox.stalled == 4)  # a batch of e-mails, all stuck
+        await queue_to(db, clock.now(), [(SMS, PAUL)])
+        sender.poke()  # what the channels do when they queue a reply
+        await until(lambda: texts.sent[PAUL] == 1, within=5)
+        # The fifth e-mail waits for room among its own channel's rows.
+        assert await statuses(db) == {
+            OutboxStatus.SENDING: 4,
+            OutboxStatus.PENDING: 1,
+            OutboxStatus.SENT: 1,
+        }
+    finally:
+        mailbox.release.set()
+    assert await asyncio.wait_for(sending, 30) == 6
+    assert await statuses(db) == {OutboxStatus.SENT: 6}
+    assert mailbox.stalled == 5
