@@ -112,4 +112,4 @@ async def test_every_route_answers_503_with_retry_after(
     statuses = {name: answer.status_code for name, answer in answers.items()}
     assert statuses == dict.fromkeys(answers, 503)
     waits = {name: answer.headers.get("Retry-After") for name, answer in answers.items()}
-    assert all(waits[name] for name in ("telegram", "sms", "whatsapp", "dashboard")), waits
+    assert all(waits.values()), waits

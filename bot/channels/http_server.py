@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.unavailable import DatabaseUnavailable
+from bot.channels.unavailable import HEADERS, DatabaseUnavailable
 from core.outbox.metrics import exposition
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def health_page(ready: Check) -> Endpoint:
     async def healthz(_: Request) -> Response:
         if await ready():
             return PlainTextResponse("ok")
-        return PlainTextResponse("database unreachable", status_code=503)
+        return PlainTextResponse("database unreachable", status_code=503, headers=HEADERS)
 
     return healthz
 
