@@ -25,7 +25,7 @@ from core.config import Settings
 from core.delivery.tick import Engine
 from core.delivery.wakeup import Heartbeat
 from core.dialog import Reply
-from core.health import database_reachable
+from core.health import database_writable
 from core.outbox.metrics import refresh_outbox
 from handlers.machinery.turns import Conversations
 from handlers.renderers.notice_texts import remember_notice, render_notice
@@ -108,7 +108,7 @@ class Runtime:
         )
         app = build_app(
             [*routes, *published.routes()],
-            ready=lambda: database_reachable(self.db),
+            ready=lambda: database_writable(self.db),
             metrics_token=token.get_secret_value() if token is not None else None,
             refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),
         )

@@ -11,7 +11,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,6 +60,34 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _connect_errors_as_database_errors(engine: AsyncEngine) -> None:
+    """A connection that cannot be opened raises OperationalError, as a lost one does.
+
+    The drivers raise what they meet at connect time as it is (asyncpg a refused
+    connection as ConnectionRefusedError, a server that goes away as OSError), which no
+    caller expects from the database; as OperationalError it is asked to try again.
+    """
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def on_connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        dbapi = dialect.loaded_dbapi
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as error:
+            if isinstance(error, dbapi.Error):
+                raise
+            raise dbapi.OperationalError(f"cannot connect ({type(error).__name__})") from error
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be used now (refused, cut, locked, full,
+    read-only: OperationalError, InterfaceError, a driver's bare error, OSError), rather
+    than that a statement or its data is wrong: the request may be tried again."""
+    if isinstance(error, DBAPIError):
+        return not isinstance(error, IntegrityError | ProgrammingError | DataError)
+    return isinstance(error, OSError)
+
+
 def is_sqlite(url: str) -> bool:
     """Whether a database URL names SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -70,12 +104,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
+        _connect_errors_as_database_errors(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "handle_error", _hide_details)
+    _connect_errors_as_database_errors(engine)
     return engine
 
 

@@ -10,10 +10,12 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.unavailable import HEADERS, DatabaseUnavailable
 from core.outbox.metrics import exposition
 
 log = logging.getLogger(__name__)
@@ -32,13 +34,13 @@ async def _nothing() -> None:
 
 
 def health_page(ready: Check) -> Endpoint:
-    """``GET /healthz``: 200 "ok" when the database answers, else 503 (the container is
+    """``GET /healthz``: 200 "ok" when the database takes a write, else 503 (the container is
     then unhealthy and its orchestrator can act)."""
 
     async def healthz(_: Request) -> Response:
         if await ready():
             return PlainTextResponse("ok")
-        return PlainTextResponse("database unreachable", status_code=503)
+        return PlainTextResponse("database unreachable", status_code=503, headers=HEADERS)
 
     return healthz
 
@@ -73,13 +75,14 @@ def build_app(
     refresh_metrics: Refresh = _nothing,
 ) -> Starlette:
     """``/healthz``, ``/metrics``, and the channels' routes (their webhooks, the dashboard
-    under ``/admin``)."""
+    under ``/admin``); any of them answers 503 with Retry-After when the database cannot be
+    used."""
     routes: list[BaseRoute] = [
         Route("/healthz", health_page(ready), methods=["GET"]),
         Route("/metrics", metrics_page(metrics_token, refresh_metrics), methods=["GET"]),
     ]
     routes += channel_routes
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(DatabaseUnavailable)])
 
 
 class HttpServer:

@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.channels.unavailable import HEADERS as RETRY_HEADERS
 from bot.web.context import DashboardContext
 from bot.web.headers import HEADERS, SecurityHeaders
 from bot.web.rendering import error_page, t
@@ -29,6 +30,7 @@ from bot.web.views import (
     sessions,
     unread,
 )
+from models.db import is_unavailable
 
 MOUNT_PATH = "/admin"
 COOKIE = "atelier_admin"
@@ -47,14 +49,19 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return error_page(request, status)
 
 
-async def _server_error(request: Request, _: Exception) -> Response:
+async def _server_error(request: Request, error: Exception) -> Response:
     """An unexpected failure: the French error page, with the security headers all the same
-    (this runs outside the middleware that adds them)."""
+    (this runs outside the middleware that adds them); 503 with Retry-After when the
+    database could not be used (refused, away, locked)."""
     headers = {**HEADERS, "Cache-Control": "no-store"}
+    status = 500
+    if is_unavailable(error):
+        status = 503
+        headers.update(RETRY_HEADERS)
     try:
-        return error_page(request, 500, headers)
+        return error_page(request, status, headers)
     except Exception:  # the page itself could not be drawn
-        return PlainTextResponse(t("dashboard.error_page.title.other"), 500, headers)
+        return PlainTextResponse(t("dashboard.error_page.title.other"), status, headers)
 
 
 def routes() -> list[Route | Mount]:

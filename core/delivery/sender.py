@@ -1,29 +1,41 @@
 """The outbox sender: claims due rows, renders them, hands them to a channel, marks them.
 
 APScheduler only wakes it up; all it knows is in the database, so a restart loses nothing.
-Rows are delivered concurrently (the channel's deliverer paces them) and each row is marked
-as soon as its own delivery ends, so one slow or failing row never holds up the others.
+Rows are delivered concurrently, one task per person (the channel's deliverer paces them),
+and each row is marked as soon as its own delivery ends, so one slow or failing row never
+holds up the others. A slow or dead provider never holds up another channel either: while
+deliveries are out, the pass claims again as soon as rows are queued (:meth:`poke`) and
+every ``RECHECK_SECONDS``, and a channel with more than half a batch in hand is left out
+of the claims until it has room, so that its rows never take the others' places.
+
+A row in hand keeps its lease (renewed every ``RENEW_SECONDS``). A mark the database
+refuses is tried again until it is back, so a row sent while the database was away is
+not sent a second time; a row whose delivery ended without a mark goes back to the queue
+when its lease lapses, and this sender takes it again like any other.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.dialog import Reply
 from core.outbox import metrics
-from core.outbox.queue import FAREWELL_ADDRESS, REPLY, claim_due, mark, release
+from core.outbox.queue import FAREWELL_ADDRESS, LEASE, REPLY, claim_due, mark, release, renew
 from core.redact import redact
 from core.seats.alerts import ORGANISERS, Organisers, alert_undelivered, fan_out
 from models import Database, OutboxMessage, OutboxStatus, Person
+from models.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +46,21 @@ MAX_RATE_LIMITED = 5
 """429 answers in a row for one row before it is put back in the queue for later."""
 
 FIRST_BACKOFF = timedelta(seconds=5)
+
+RECHECK_SECONDS = 1.0
+"""While deliveries are out, how often the pass looks for rows that fell due meanwhile."""
+
+RENEW_SECONDS = LEASE.total_seconds() / 4
+"""How often the lease of the rows in hand is renewed."""
+
+MARK_RETRY_SECONDS = (0.2, 10.0)
+"""The first and the longest wait before a mark the database refused is tried again."""
+
+MARK_GRACE_SECONDS = 2.0
+"""How long a delivery cancelled while its send is out, or while its outcome is being
+recorded, waits for them (a message out but not marked would go out again)."""
+
+_T = TypeVar("_T")
 
 
 class Unreachable(Exception):
@@ -76,11 +103,16 @@ class _Work:
     row_id: int
     kind: str
     attempts: int
+    """Also the number of this claim of the row (see :mod:`core.outbox.queue`)."""
     person: Person
     reply: Reply | None
     kept_payload: dict[str, Any] | None = None
     """For a farewell after erasure: the payload to keep once it is done, without the
     address it went to (the last trace of the person)."""
+
+
+Write = Callable[[AsyncSession], Awaitable[bool]]
+"""A mark, in its transaction; False when the row was no longer held."""
 
 
 class OutboxSender:
@@ -96,6 +128,8 @@ class OutboxSender:
         batch: int = 60,
         remember: Remember | None = None,
         organisers: Organisers | None = None,
+        recheck_seconds: float = RECHECK_SECONDS,
+        renew_seconds: float = RENEW_SECONDS,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -104,14 +138,28 @@ class OutboxSender:
         self.organisers = organisers or Organisers()
         self.deliverers = deliverers
         self.batch = batch
+        self.recheck_seconds = recheck_seconds
+        self.renew_seconds = renew_seconds
         self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
-        self._in_hand: set[int] = set()
-        """Rows claimed by this sender and not marked yet."""
+        self._in_hand: dict[int, _Work] = {}
+        """Rows claimed by this sender whose delivery is running or not yet marked."""
+        self._abandoned: dict[int, int] = {}
+        """Rows whose delivery was cut (the sender stops), with their claim: put back in
+        the queue by :meth:`release` unless claimed again meanwhile."""
+        self._poked = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._keeper: asyncio.Task[None] | None = None
+        self._cut_short: set[asyncio.Task[Any]] = set()
+        """Deliveries cancelled while a send was out: they record it, then stop."""
 
     def stop(self) -> None:
         """Claim nothing more; the rows in hand are still delivered."""
         self._stopping = True
+
+    def poke(self) -> None:
+        """Rows were queued: the running pass claims them now, whatever is out."""
+        self._poked.set()
 
     async def drain(self) -> None:
         """Return once every delivery this sender started has ended (marked, or abandoned)."""
@@ -121,60 +169,128 @@ class OutboxSender:
     def cancel(self) -> None:
         """Abandon the deliveries still running (their rows are then released)."""
         for task in self._tasks:
-            task.cancel()
+            if not task.cancelling():
+                task.cancel()
 
     async def release(self) -> int:
         """Put the rows claimed and not marked back in the queue; return how many."""
-        in_hand, self._in_hand = self._in_hand, set()
+        claims = self._abandoned | {row_id: work.attempts for row_id, work in self._in_hand.items()}
+        self._abandoned = {}
+        self._in_hand.clear()
+        self._idle.set()
         async with self.db.transaction() as session:
-            return await release(session, in_hand)
+            return await release(session, claims)
 
     async def run_once(self) -> int:
-        """Send what is due now, until nothing is; return how many rows were claimed.
+        """Send what is due now, until nothing is and this pass's deliveries have ended;
+        return how many rows were claimed.
 
-        New rows are claimed whenever half the claimed ones are done, so the channel's
-        pacing, not the claiming, sets the pace.
+        Rows queued or fallen due while deliveries are out are claimed at once, except
+        for a channel with more than half a batch in hand: its rows wait until it has
+        room, so the channel's pacing, not the claiming, sets the pace.
         """
         handled = 0
-        in_flight: set[asyncio.Task[None]] = set()
+        running: set[asyncio.Task[None]] = set()
+        poked: asyncio.Task[bool] | None = None
+        claim, starved = True, set[str]()
         try:
             while True:
-                room = self.batch - len(in_flight)
-                if room * 2 >= self.batch:
-                    claimed = [] if self._stopping else await self._claim(room)
+                if claim and not self._stopping:
+                    self._poked.clear()
+                    starved = self._full_channels()
+                    try:
+                        claimed = await self._claim(self.batch, starved)
+                    except Exception as error:  # deliveries out go on; claim again later
+                        running = {task for task in running if not task.done()}
+                        if not running or not is_unavailable(error):
+                            raise
+                        log.warning("outbox: no claim now (%s)", type(error).__name__)
+                        claimed = []
                     handled += len(claimed)
-                    self._in_hand.update(work.row_id for work in claimed)
-                    for works in _by_person(claimed):
-                        task = asyncio.create_task(self._deliver_in_order(works))
-                        self._tasks.add(task)
-                        task.add_done_callback(self._tasks.discard)
-                        in_flight.add(task)
-                    if not in_flight:
-                        return handled
-                    if not claimed:  # nothing more is due: let what is in hand finish
-                        _check(await asyncio.wait(in_flight))
-                        in_flight.clear()
-                        continue
-                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                _check((done, in_flight))
+                    running |= self._start(claimed)
+                    if len(claimed) >= self.batch:
+                        continue  # more may be due
+                running = {task for task in running if not task.done()}
+                if not running and (self._stopping or not self._poked.is_set()):
+                    return handled
+                if poked is None or poked.done():
+                    poked = asyncio.create_task(self._poked.wait())
+                done, _ = await asyncio.wait(
+                    running | {poked},
+                    timeout=self.recheck_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                claim = not done or poked in done or any(map(self._has_room, starved))
         finally:
-            for task in in_flight:
-                task.cancel()
-            await asyncio.gather(*in_flight, return_exceptions=True)
+            if poked is not None:
+                poked.cancel()
+            for task in running:
+                if not task.cancelling():  # a second cancel would cut its grace short
+                    task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
-    async def _claim(self, limit: int) -> list[_Work]:
+    def _channels_in_hand(self) -> Counter[str]:
+        return Counter(work.person.channel for work in self._in_hand.values())
+
+    def _full_channels(self) -> set[str]:
+        """Channels with more than half a batch in hand: no more rows for them now."""
+        return {c for c, rows in self._channels_in_hand().items() if rows * 2 > self.batch}
+
+    def _has_room(self, channel: str) -> bool:
+        return self._channels_in_hand()[channel] * 2 <= self.batch
+
+    def _start(self, claimed: list[_Work]) -> set[asyncio.Task[None]]:
+        """One delivery task per person; the leases kept while rows are in hand."""
+        for work in claimed:
+            self._in_hand[work.row_id] = work
+            self._abandoned.pop(work.row_id, None)
+        started = set()
+        for works in _by_person(claimed):
+            task = asyncio.create_task(self._deliver_in_order(works))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(_check)
+            started.add(task)
+        if self._in_hand:
+            self._idle.clear()
+            if self._keeper is None or self._keeper.done():
+                self._keeper = asyncio.create_task(self._keep_leases())
+        return started
+
+    def _let_go(self, row_id: int) -> None:
+        """The row is no longer in hand (marked, or its delivery ended without a mark)."""
+        self._in_hand.pop(row_id, None)
+        if not self._in_hand:
+            self._idle.set()
+
+    async def _keep_leases(self) -> None:
+        """Renew the lease of the rows in hand until there are none."""
+        while self._in_hand:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.renew_seconds):
+                    await self._idle.wait()
+                continue  # nothing in hand, unless rows came just after
+            claims = {row_id: work.attempts for row_id, work in self._in_hand.items()}
+            try:
+                async with self.db.transaction() as session:
+                    await renew(session, claims, self.clock.now())
+            except Exception as error:  # the rows stay in hand; their marks are retried
+                log.warning("the outbox leases could not be renewed (%s)", type(error).__name__)
+
+    async def _claim(self, limit: int, skip_channels: set[str]) -> list[_Work]:
         """Claim due rows and render them; alerts fanned out are claimed again at once."""
         while True:
-            work, fanned = await self._claim_round(limit)
+            work, fanned = await self._claim_round(limit, skip_channels)
             if work or not fanned:
                 return work
 
-    async def _claim_round(self, limit: int) -> tuple[list[_Work], int]:
+    async def _claim_round(self, limit: int, skip_channels: set[str]) -> tuple[list[_Work], int]:
         now = self.clock.now()
         work: list[_Work] = []
         fanned = 0
         async with self.db.transaction() as session:
-            for row in await claim_due(session, now, limit, exclude=self._in_hand):
+            claimed = await claim_due(session, now, limit, list(self._in_hand), skip_channels)
+            for row in claimed:
                 person = await session.get(Person, row.person_id)
                 assert person is not None
                 if person.channel == ORGANISERS:  # copied to each organiser, sent next round
@@ -215,14 +331,47 @@ class OutboxSender:
         return work, fanned
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
-        """One person's rows, one after the other; none more once they are unreachable."""
-        reachable = True
-        for work in works:
-            if reachable:
-                reachable = await self._deliver(work)
-            else:
-                await self._mark(work, OutboxStatus.DROPPED, error="unreachable")
-                metrics.OUTBOX_DROPPED.labels(work.kind, "unreachable").inc()
+        """One person's rows, one after the other; none more once they are unreachable.
+
+        A delivery cut short (the sender stops) leaves its rows to :meth:`release`; one
+        that failed unexpectedly leaves them to their lease."""
+        this = asyncio.current_task()
+        try:
+            reachable = True
+            for work in works:
+                if this in self._cut_short:
+                    raise asyncio.CancelledError
+                if reachable:
+                    reachable = await self._deliver(work)
+                else:
+                    await self._mark(work, OutboxStatus.DROPPED, error="unreachable")
+                    metrics.OUTBOX_DROPPED.labels(work.kind, "unreachable").inc()
+        except asyncio.CancelledError:
+            for work in works:
+                if work.row_id in self._in_hand:
+                    self._abandoned[work.row_id] = work.attempts
+            raise
+        finally:
+            self._cut_short.discard(this)
+            for work in works:
+                self._let_go(work.row_id)
+
+    async def _hear(self, sending: Awaitable[_T]) -> _T:
+        """The outcome of a send. When the delivery is cancelled meanwhile (the sender
+        stops), the send may be out already: it is given ``MARK_GRACE_SECONDS`` to end,
+        and its outcome is recorded before the cancellation goes on."""
+        send = asyncio.ensure_future(sending)
+        try:
+            return await asyncio.shield(send)
+        except asyncio.CancelledError:
+            _, late = await asyncio.wait({send}, timeout=MARK_GRACE_SECONDS)
+            this = asyncio.current_task()
+            if late or this is None:
+                send.cancel()
+                raise
+            this.uncancel()
+            self._cut_short.add(this)
+            return send.result()
 
     async def _deliver(self, work: _Work) -> bool:
         """Deliver one row and mark it; False when the person turned out unreachable."""
@@ -235,10 +384,12 @@ class OutboxSender:
         started = time.monotonic()
         for _ in range(MAX_RATE_LIMITED):
             try:
-                outcome = await deliver(work.person, work.reply)
+                outcome = await self._hear(deliver(work.person, work.reply))
             except RetryLater as error:
                 log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
                 last_wait = error.seconds
+                if asyncio.current_task() in self._cut_short:
+                    break
                 continue
             except Unreachable as error:
                 await self._unreachable(work, error)
@@ -263,28 +414,32 @@ class OutboxSender:
     async def _unreachable(self, work: _Work, error: Exception) -> None:
         log.info("outbox row %d: person %d is unreachable", work.row_id, work.person.id)
         metrics.OUTBOX_FAILED.labels(work.kind).inc()
-        async with self.db.transaction() as session:
-            stored = await session.get(Person, work.person.id)
-            if stored is not None:
-                stored.unreachable = True
-            await mark(
+
+        async def write(session: AsyncSession) -> bool:
+            now = self.clock.now()
+            if not await mark(
                 session,
                 work.row_id,
                 OutboxStatus.FAILED,
-                self.clock.now(),
+                now,
                 error=_text(error),
                 payload=work.kept_payload,
-            )
-            await alert_undelivered(session, work.row_id, self.clock.now())
-        self._in_hand.discard(work.row_id)
+                claim=work.attempts,
+            ):
+                return False
+            stored = await session.get(Person, work.person.id)
+            if stored is not None:
+                stored.unreachable = True
+            await alert_undelivered(session, work.row_id, now)
+            return True
+
+        await self._record(work, write)
 
     async def _failed_attempt(self, work: _Work, error: Exception) -> None:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
-            await self._mark(work, OutboxStatus.FAILED, error=_text(error))
-            async with self.db.transaction() as session:
-                await alert_undelivered(session, work.row_id, self.clock.now())
+            await self._mark(work, OutboxStatus.FAILED, error=_text(error), alert=True)
             return
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
@@ -298,22 +453,74 @@ class OutboxSender:
         retry_at: datetime | None = None,
         segments: int | None = None,
         provider_message_id: str | None = None,
+        alert: bool = False,
     ) -> None:
-        """Record the outcome; a farewell that is done forgets where it went."""
+        """Record the outcome (and, with ``alert``, tell the organisers it failed); a
+        farewell that is done forgets where it went."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
-        async with self.db.transaction() as session:
-            await mark(
+
+        async def write(session: AsyncSession) -> bool:
+            now = self.clock.now()
+            held = await mark(
                 session,
                 work.row_id,
                 status,
-                self.clock.now(),
+                now,
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
                 payload=work.kept_payload if done else None,
                 provider_message_id=provider_message_id,
+                claim=work.attempts,
             )
-        self._in_hand.discard(work.row_id)
+            if held and alert:
+                await alert_undelivered(session, work.row_id, now)
+            return held
+
+        await self._record(work, write)
+
+    async def _record(self, work: _Work, write: Write) -> None:
+        """Record an outcome; a delivery cancelled meanwhile (the sender stops) still
+        gives its mark ``MARK_GRACE_SECONDS`` to land: the message went out, and a row
+        put back in the queue would go out again."""
+        marking = asyncio.ensure_future(self._write(work, write))
+        try:
+            await asyncio.shield(marking)
+        except asyncio.CancelledError:
+            _, late = await asyncio.wait({marking}, timeout=MARK_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            raise
+
+    async def _write(self, work: _Work, write: Write) -> None:
+        """Run ``write`` in a transaction, again and again while the database is
+        unavailable: the outcome is known and must not be lost (the row would go out
+        again). A row claimed again elsewhere meanwhile keeps the other outcome."""
+        wait, longest = MARK_RETRY_SECONDS
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    held = await write(session)
+            except Exception as error:
+                if not is_unavailable(error):
+                    raise
+                log.warning(
+                    "outbox row %d: the database is unavailable (%s); its outcome is kept"
+                    " and recorded once it is back",
+                    work.row_id,
+                    type(error).__name__,
+                )
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, longest)
+                continue
+            self._let_go(work.row_id)
+            if not held:
+                log.warning(
+                    "outbox row %d: its claim lapsed and it was taken again; this outcome"
+                    " is not recorded",
+                    work.row_id,
+                )
+            return
 
 
 def _by_person(works: list[_Work]) -> list[list[_Work]]:
@@ -324,11 +531,10 @@ def _by_person(works: list[_Work]) -> list[list[_Work]]:
     return list(groups.values())
 
 
-def _check(waited: tuple[set[asyncio.Task[None]], set[asyncio.Task[None]]]) -> None:
-    """Log the deliveries that ended in an unexpected error (the database went away)."""
-    for task in waited[0]:
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("an outbox delivery failed unexpectedly", exc_info=error)
+def _check(task: asyncio.Task[None]) -> None:
+    """Log a delivery that ended in an unexpected error (its rows wait for their lease)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("an outbox delivery failed unexpectedly", exc_info=error)
 
 
 def _text(error: Exception) -> str:

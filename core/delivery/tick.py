@@ -32,6 +32,8 @@ FULL_PLAN_EVERY = timedelta(hours=1)
 """Reminders are planned from every booking this often; ticks in between plan changes."""
 PLAN_OVERLAP = timedelta(minutes=5)
 """Ticks overlap by this much, for bookings committed while the last one ran."""
+SEND_WAIT_SECONDS = 30.0
+"""How long a tick waits for the sender's pass before going on without it."""
 
 
 class Engine:
@@ -57,14 +59,14 @@ class Engine:
             remember=remember,
             organisers=Organisers.of(settings),
         )
-        self._sending = asyncio.Lock()
+        self._pass: asyncio.Task[int] | None = None
+        """The sender's running pass, if any."""
         self._ticking = asyncio.Lock()
         self._stopping = False
         self._last_retention: datetime | None = None
         self._last_plan: datetime | None = None
         self._last_full_plan: datetime | None = None
         self._digest_day: date | None = None
-        self._woken: set[asyncio.Task[None]] = set()
         self._backup_warned = False
 
     async def tick(self) -> None:
@@ -165,23 +167,32 @@ class Engine:
         except (OSError, sqlite3.Error, NotABackup) as error:
             log.error("backup: the daily copy failed (%s)", type(error).__name__)
 
-    async def send_due(self) -> None:
-        """One pass of the sender, unless one is running (it picks up new rows itself)."""
-        if self._sending.locked():
-            return
-        async with self._sending:
-            await self.sender.run_once()
+    async def send_due(self, within: float = SEND_WAIT_SECONDS) -> None:
+        """Send what is due: start a pass of the sender, or have the running one claim at
+        once; wait for that pass to end, ``within`` seconds at most (it goes on after, so
+        that a slow provider never holds the scheduled work up for long)."""
+        running = self._start_pass()
+        if running is not None:
+            await asyncio.wait({running}, timeout=within)
 
     def wake(self) -> None:
         """Send what was just queued now rather than at the next tick."""
-        task = asyncio.get_running_loop().create_task(self.send_due())
-        self._woken.add(task)
-        task.add_done_callback(self._woken.discard)
+        self._start_pass()
+
+    def _start_pass(self) -> asyncio.Task[int] | None:
+        if self._pass is not None and not self._pass.done():
+            self.sender.poke()
+            return self._pass
+        if self._stopping:
+            return None
+        self._pass = asyncio.get_running_loop().create_task(self.sender.run_once())
+        self._pass.add_done_callback(_log_failure)
+        return self._pass
 
     async def settle(self) -> None:
-        """Let woken sends finish."""
-        if self._woken:
-            await asyncio.gather(*self._woken, return_exceptions=True)
+        """Let the running pass of the sender, and the deliveries it started, finish."""
+        if self._pass is not None:
+            await asyncio.wait({self._pass})  # not cancelled if this wait is
 
     async def stop(self, grace_seconds: float) -> int:
         """Claim nothing more; let deliveries in hand finish for up to ``grace_seconds``,
@@ -194,6 +205,8 @@ class Engine:
             await asyncio.wait_for(self._drained(), grace_seconds)
         except TimeoutError:
             self.sender.cancel()
+            if self._pass is not None:
+                self._pass.cancel()
             await self._drained()
         await self.settle()
         released = await self.sender.release()
@@ -206,9 +219,14 @@ class Engine:
     async def _drained(self) -> None:
         """Return once no pass of the sender runs and no delivery it started is running.
 
-        The deliveries are waited for on their own: the scheduler's stop may cancel the pass
-        that started them while they are still out, and a row that was sent but not yet
-        marked must not go back in the queue (it would go out twice)."""
-        async with self._sending:
-            pass
+        The deliveries are waited for on their own: a pass cut short leaves them out, and a
+        row that was sent but not yet marked must not go back in the queue (it would go
+        out twice)."""
+        await self.settle()
         await self.sender.drain()
+
+
+def _log_failure(task: asyncio.Task[int]) -> None:
+    """Log a pass of the sender that failed (the database away): the next tick tries again."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("the outbox pass failed (%s); the next tick tries again", type(error).__name__)

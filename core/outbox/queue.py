@@ -4,18 +4,23 @@ Delivery is at-least-once towards the channel and exactly-once in the database: 
 is claimed (status ``sending`` with a lease) before it is sent and marked ``sent`` after.
 A crash between the send and the mark leaves a claimed row whose lease runs out; it is
 then sent again. A duplicate reminder is a small harm; a lost one is a missed workshop.
+
+Each claim of a row has its number, the row's ``attempts`` once claimed. The claimer
+renews its lease while it holds the row, and its mark counts only while the row is
+still ``sending`` under that number: a claimer whose lease lapsed and whose row was
+claimed again elsewhere cannot overwrite the later outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import ColumnElement, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus, Person
 from models.inserts import insert_ignore
 
 LEASE = timedelta(minutes=2)
@@ -54,19 +59,26 @@ async def enqueue(
 
 
 async def claim_due(
-    session: AsyncSession, now: datetime, limit: int, exclude: Collection[int] = ()
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    exclude: Collection[int] = (),
+    skip_channels: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due rows (pending, or sending with a lapsed lease), except the
-    rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed).
+    rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed)
+    and the rows of people on ``skip_channels`` (channels with enough in hand already).
 
     On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
     the same row; SQLite serialises the whole transaction.
     """
+    skipped = select(Person.id).where(Person.channel.in_(skip_channels))
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.due_at <= now,
             OutboxMessage.id.not_in(exclude) if exclude else true(),
+            OutboxMessage.person_id.not_in(skipped) if skip_channels else true(),
             or_(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 (OutboxMessage.status == OutboxStatus.SENDING)
@@ -97,9 +109,11 @@ async def mark(
     segments: int | None = None,
     payload: dict[str, Any] | None = None,
     provider_message_id: str | None = None,
-) -> None:
+    claim: int | None = None,
+) -> bool:
     """Record the outcome of one delivery attempt (and the SMS segments it took);
-    ``payload`` replaces the row's."""
+    ``payload`` replaces the row's. With ``claim`` (the claim's number), only while the
+    row is still held under that claim; return whether the outcome was recorded."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
     if payload is not None:
         values["payload"] = payload
@@ -110,9 +124,36 @@ async def mark(
             values["provider_message_id"] = provider_message_id
     if retry_at is not None:
         values["due_at"] = retry_at
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+    held = _held(claim) if claim is not None else true()
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, held).values(**values)
     )
+    return _count(result) > 0
+
+
+def _held(claim: int) -> ColumnElement[bool]:
+    """A row still held under the claim numbered ``claim``."""
+    return (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.attempts == claim)
+
+
+def _count(result: object) -> int:
+    """The rows an UPDATE changed."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def renew(session: AsyncSession, claims: Mapping[int, int], now: datetime) -> int:
+    """Extend the lease of the rows still held under ``claims`` (row id: claim number);
+    return how many."""
+    renewed = 0
+    for claim in set(claims.values()):
+        ids = [row_id for row_id, number in claims.items() if number == claim]
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _held(claim))
+            .values(claimed_until=now + LEASE)
+        )
+        renewed += _count(result)
+    return renewed
 
 
 DELIVERY_ORDER = ("sent", "delivered", "read")
@@ -195,23 +236,26 @@ async def drop_pending(session: AsyncSession, key_prefix: str) -> None:
     )
 
 
-async def release(session: AsyncSession, message_ids: set[int]) -> int:
+async def release(session: AsyncSession, claims: Mapping[int, int]) -> int:
     """Put claimed rows back in the queue at once (the sender stops); return how many.
 
-    The attempt is not counted: nothing was sent, or its outcome was not heard.
+    ``claims``: row id to claim number; a row claimed again elsewhere meanwhile is left
+    alone. The attempt is not counted: nothing was sent, or its outcome was not heard.
     """
-    if not message_ids:
-        return 0
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
-        .values(
-            status=OutboxStatus.PENDING,
-            claimed_until=None,
-            attempts=OutboxMessage.attempts - 1,
+    released = 0
+    for claim in set(claims.values()):
+        ids = [row_id for row_id, number in claims.items() if number == claim]
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _held(claim))
+            .values(
+                status=OutboxStatus.PENDING,
+                claimed_until=None,
+                attempts=OutboxMessage.attempts - 1,
+            )
         )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+        released += _count(result)
+    return released
 
 
 async def due_backlog(session: AsyncSession, now: datetime) -> tuple[int, float]:

@@ -15,6 +15,7 @@ from bot.channels.pacing import Pacer
 from bot.channels.sms.providers import SmsProvider
 from bot.channels.sms.render import sms_body
 from bot.channels.sms.text import MAX_SEPTETS, segments
+from bot.channels.unavailable import try_again_later
 from core.config import Settings
 from core.delivery.sender import Deliver
 from core.dialog import SMS, Incoming, Kind, Reply, Sender
@@ -87,7 +88,7 @@ class SmsChannel(QuietLife):
             await self.conversations.handle(incoming, queue=True, wait=DATABASE_WAIT)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while taking a text; the provider will retry")
-            return Response("try again", status_code=503)
+            return try_again_later()
         self.wake()
         return self.provider.acknowledge()
 

@@ -39,6 +39,7 @@ from bot.channels.bodies import (
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.chat_order import ChatOrder
 from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
+from bot.channels.unavailable import try_again_later
 from core.config import Settings
 from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply
@@ -46,6 +47,7 @@ from core.i18n import LANGUAGES, Translator
 from core.understanding.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from handlers.machinery.turns import Conversations
 from models import Person
+from models.db import is_unavailable
 
 # Durations from python-telegram-bot as timedelta: its coming default, and no warning.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -281,8 +283,9 @@ def webhook_endpoint(
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
     nothing. The update goes on the Application's queue, as in polling, and the request waits
     for its outcome. When the database cannot be reached, the person is asked to try again
-    in a minute and the answer is 500, so that Telegram delivers the update again; a
-    redelivered update that was handled already is recognised by its id and changes nothing.
+    in a minute and the answer is 503 with Retry-After (500 for any other failure), so
+    that Telegram delivers the update again; a redelivered update that was handled already
+    is recognised by its id and changes nothing.
     """
 
     async def endpoint(request: Request) -> Response:
@@ -309,6 +312,8 @@ def webhook_endpoint(
             await asyncio.wait_for(outcome, WEBHOOK_WAIT_SECONDS)
         except Exception as error:
             log.warning("a webhook update failed (%s); Telegram will retry", type(error).__name__)
+            if is_unavailable(error):
+                return try_again_later()
             return Response("try again", status_code=500)
         finally:
             outcomes.forget(update)

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from bot.channels.bodies import BodyTooLarge, read_body, too_large
 from bot.channels.channel import QuietLife, Shows, Wiring
 from bot.channels.pacing import Pacer
+from bot.channels.unavailable import try_again_later
 from bot.channels.whatsapp import limits, render, templates
 from bot.channels.whatsapp.graph import GraphClient, WindowClosed
 from bot.channels.whatsapp.signature import HEADER, is_signed
@@ -124,7 +125,7 @@ class WhatsAppChannel(QuietLife):
                 await self._note(status)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while taking a WhatsApp webhook; Meta retries")
-            return PlainTextResponse("try again", status_code=503)
+            return try_again_later()
         if messages or statuses:
             self.wake()
         return PlainTextResponse("ok")
