@@ -10,6 +10,7 @@ UTF-16 pair (no database can store one): a person is still answered, whatever th
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 from core.dialog import SMS, WHATSAPP, Incoming, Sender
@@ -42,13 +43,26 @@ def taken_in(text: str, limit: int | None = None) -> str:
     return text
 
 
+BREAKING = frozenset({"Cc", "Zl", "Zp"})
+"""Unicode categories of control characters (CR, LF, NEL U+0085, ESC...) and of the line
+and paragraph separators (U+2028, U+2029)."""
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` on one line: each control character or line or paragraph separator a space,
+    each run of spaces one, none at the ends; at most ``limit`` characters."""
+    flat = "".join(" " if unicodedata.category(char) in BREAKING else char for char in text)
+    return " ".join(flat.split())[:limit]
+
+
 def message_limit(channel: str) -> int:
     """The longest message ``channel`` carries."""
     return MESSAGE_LIMITS.get(channel, MESSAGE_LIMIT)
 
 
 def incoming_taken_in(incoming: Incoming) -> Incoming:
-    """The event with its text cut at its channel's limit and every field taken in."""
+    """The event with its text cut at its channel's limit and every field taken in; the
+    sender's name on one line (it goes into alerts and their e-mail subjects)."""
     sender = incoming.sender
     short = FIELD_LIMIT
     return replace(
@@ -56,7 +70,7 @@ def incoming_taken_in(incoming: Incoming) -> Incoming:
         sender=Sender(
             taken_in(sender.channel, short),
             taken_in(sender.external_id, short),
-            taken_in(sender.name, short),
+            one_line(taken_in(sender.name, short)),
             None if sender.language is None else taken_in(sender.language, short),
         ),
         text=taken_in(incoming.text, message_limit(sender.channel)),
