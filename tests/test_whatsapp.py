@@ -593,3 +593,30 @@ async def test_an_undeliverable_status_ahead_of_its_row_still_marks_the_person(
     assert (await phone.status("wamid.NOT_YET_RECORDED", "failed", undeliverable)).is_success
     async with bot.db.transaction() as session:
         assert (await session.execute(select(Person))).scalar_one().unreachable
+
+
+def nested(raw: bytes, depth: int) -> bytes:
+    """The JSON object ``raw`` with one more field: arrays nested ``depth`` deep."""
+    return raw[:-1] + b', "deep": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+async def test_a_signed_body_nested_too_deep_is_refused_and_changes_nothing(
+    bot: WhatsAppBot,
+) -> None:
+    from bot.channels.whatsapp.signature import signature_of
+
+    phone = bot.phone()
+    payload = phone.message_payload({"type": "text", "text": {"body": "Bonjour"}})
+    for depth in (100_000, 65):
+        raw = nested(json.dumps(payload).encode(), depth)
+        headers = {"X-Hub-Signature-256": signature_of(SECRET, raw)}
+        response = await bot.client.post(bot.url, content=raw, headers=headers)
+        assert response.status_code == 400
+        assert "nested too deep" in response.text
+    assert await count(bot.db, Person) == 0
+    assert await count(bot.db, ProcessedUpdate) == 0
+    within: list[object] = []
+    for _ in range(20):  # still well within the bound: read as ever
+        within = [within]
+    assert (await phone.post(payload | {"deep": within})).status_code == 200
+    await bot.fake.wait_for(MARIE, 1)

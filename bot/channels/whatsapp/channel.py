@@ -4,7 +4,6 @@ same flows, replies and notices out through the outbox and the Graph API."""
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,6 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.channels.bodies import JsonTooDeep, parse_json, too_deep
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp import limits, render, templates
 from bot.channels.whatsapp.graph import GraphClient, WindowClosed
@@ -109,8 +109,9 @@ class WhatsAppChannel:
     async def webhook(self, request: Request) -> Response:
         """Check the signature on the raw body, then record what it says and answer 200.
 
-        Forged or unsigned: 403, nothing written. Over 1 MiB: 413, not even read. Database
-        down: 503, and Meta delivers the webhook again (message ids make that harmless).
+        Forged or unsigned: 403, nothing written. Over 1 MiB: 413, not even read. JSON
+        nested too deep: 400, nothing written. Database down: 503, and Meta delivers the
+        webhook again (message ids make that harmless).
         """
         try:
             body = await read_bounded(request)
@@ -123,7 +124,10 @@ class WhatsAppChannel:
             log.warning("a WhatsApp webhook with a missing or wrong signature was refused")
             return PlainTextResponse("invalid signature", status_code=403)
         try:
-            payload = json.loads(body)
+            payload = parse_json(body)
+        except JsonTooDeep:
+            log.warning("a signed WhatsApp webhook nested too deep was refused")
+            return too_deep()
         except ValueError:
             log.warning("a signed WhatsApp webhook was not JSON; ignored")
             return PlainTextResponse("ok")
