@@ -107,3 +107,16 @@ async def test_a_megabyte_message_is_answered_and_kept_cut(
         kept = list((await session.execute(select(UnreadMessage.text))).scalars())
     assert kept
     assert all(0 < len(text) <= MAX_LENGTH for text in kept)
+
+
+async def test_a_nul_in_a_message_or_a_name_is_dropped(db: Database, clock: FixedClock) -> None:
+    """PostgreSQL cannot store a NUL: it is dropped as the event comes in, on any channel."""
+    conversations = Conversations(db, make_settings(db.url), clock)
+    person = Chat(conversations, "7", channel="telegram", name="Pa\x00ul")
+    await person.say("bonjour")
+    assert person.text.startswith("Bonjour Paul !")
+    await person.say("blabla\x00 truc")
+    assert person.text.startswith("Je n'ai pas compris.")
+    async with db.transaction() as session:
+        kept = list((await session.execute(select(UnreadMessage.text))).scalars())
+    assert kept == ["blabla truc"]

@@ -620,3 +620,33 @@ async def test_a_signed_body_nested_too_deep_is_refused_and_changes_nothing(
         within = [within]
     assert (await phone.post(payload | {"deep": within})).status_code == 200
     await bot.fake.wait_for(MARIE, 1)
+
+
+@pytest.mark.postgres
+async def test_a_nul_from_whatsapp_is_dropped_and_answered_on_postgresql(
+    postgres_url: str, fake: FakeGraphApi, clock: FixedClock
+) -> None:
+    """A NUL in a profile name, a text, a message id or a status (PostgreSQL cannot store
+    one) was a 503 that Meta delivered again and again: it is dropped, the person answered."""
+    runtime = await running(postgres_url, fake, clock)
+    try:
+        async with httpx.AsyncClient() as client:
+            bot = WhatsAppBot(runtime, fake, client)
+            phone = bot.phone(name="Ma\x00rie")
+            payload = phone.message_payload(
+                {"type": "text", "text": {"body": "Bon\x00jour"}}, "wamid.\x00NUL"
+            )
+            assert (await phone.post(payload)).status_code == 200
+            welcome = (await fake.wait_for(MARIE, 1))[0]
+            assert welcome.body.startswith("Bonjour Marie !")
+            await settled(bot.db)
+            failed = [{"code": 131026, "title": "Message\x00 undeliverable"}]
+            answer = await phone.status(welcome.wamid + "\x00", "failed", failed)
+            assert answer.status_code == 200
+            assert (await phone.status("wamid.\x00", "delivered")).status_code == 200
+            async with bot.db.transaction() as session:
+                person = (await session.execute(select(Person))).scalar_one()
+            assert person.name == "Marie"
+            assert await count(bot.db, ProcessedUpdate) == 1
+    finally:
+        await runtime.stop()
