@@ -1243,3 +1243,26 @@ async def test_figures_show_freed_seats_taken_again_from_the_waiting_list(
     assert table_row(page.text, "Parents") == [
         "1", "2", "1", "0", "0", NO_RATE, "2", "1", "50 %"
     ]  # fmt: skip
+
+
+async def test_a_nul_in_a_form_or_a_schedule_is_dropped_where_it_enters(
+    organiser: Dashboard,
+) -> None:
+    """NUL, which PostgreSQL cannot store (a 500 before), is dropped from every form field
+    and every cell of a schedule file: what was meant is kept."""
+    session_id = await add_session(organiser.db)
+    roster = f"/sessions/{session_id}"
+    typed = {"first_name": "Ali\x00", "phone": "06 12 34\x00 56 78"}
+    assert (await organiser.post(f"{roster}/walk-in", typed)).status_code == 303
+    message = await organiser.post(f"{roster}/message", {"text": "Au 1er\x00 étage."})
+    assert message.status_code == 303
+    content = (DATA / "metz-workshops.csv").read_bytes()
+    spoilt = content.replace(b"Faire ses d", b"Faire\x00 ses d", 1)
+    assert (await upload(organiser, "planning.csv", spoilt)).status_code == 303
+    async with organiser.db.transaction() as session:
+        names = list((await session.execute(select(Person.name))).scalars())
+        payloads = list((await session.execute(select(OutboxMessage.payload))).scalars())
+        titles = list((await session.execute(select(WorkshopSession.title))).scalars())
+    assert names == ["Ali"]
+    assert [p["text"] for p in payloads if "text" in p] == ["Au 1er étage."]
+    assert "Faire ses démarches en ligne" in titles

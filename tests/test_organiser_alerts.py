@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import SMTP  # type: ignore[import-untyped]
 
+from bot.channels.email import SUBJECT_LENGTH, EmailChannel
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.delivery.sender import PermanentFailure
@@ -255,3 +256,42 @@ async def test_telegram_organisers_are_told_once(
         assert sum("Annulation tardive" in text for text in texts) == 1
     finally:
         await runtime.stop()
+
+
+@pytest.mark.parametrize(
+    "breaker", ["\r", "\n", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x1c", "\x1b"]
+)
+async def test_a_name_with_a_line_break_stays_in_the_subject(
+    mailed: tuple[Runtime, Mailbox], clock: FixedClock, breaker: str
+) -> None:
+    """A name comes from the person: whatever it holds, the subject stays one line and no
+    header is added to the e-mail."""
+    runtime, mailbox = mailed
+    session_id = await add_session(runtime.db, capacity=5)
+    ali = chat(runtime, clock, "2", f"Ali{breaker}Bcc: pirate@example.net{breaker}")
+    await ali.say("bonjour")
+    await ali.pick(f"by:{session_id}")
+    clock.set(START - timedelta(hours=5))
+    await ali.say("annuler")
+    await ali.say("oui")
+    await tick(runtime, 3)
+    assert len(mailbox.messages) == 2
+    for message in mailbox.messages:
+        assert message["Bcc"] is None
+        assert "pirate" not in str(message["X-Envelope-To"])
+        assert str(message["Subject"]) == (
+            "Annulation tardive : Ali Bcc: pirate@example.net ne viendra pas."
+        )
+        assert "Places libres : 5." in str(message.get_content())
+
+
+def test_a_subject_is_one_bounded_line() -> None:
+    channel = EmailChannel(make_settings("sqlite+aiosqlite://", smtp_from="atelier@example.org"))
+    text = "Alerte\u2028Bcc: a@example.net\x85Cc: b@example.net\r\x1b[2J" + "x" * 500 + "\nSuite"
+    message = channel.message(Person(external_id="orga@example.org"), Reply(text))
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Bcc"] is None
+    assert parsed["Cc"] is None
+    subject = str(parsed["Subject"])
+    assert subject.startswith("Alerte Bcc: a@example.net Cc: b@example.net [2Jxxx")
+    assert len(subject) == SUBJECT_LENGTH

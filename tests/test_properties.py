@@ -1161,11 +1161,17 @@ def test_a_start_at_the_edge_of_the_calendar_is_reported_not_raised() -> None:
 
 
 @pytest.mark.postgres
-async def test_a_nul_character_in_a_schedule_is_reported_on_postgresql(postgres_url: str) -> None:
-    """The importer never raises: a cell PostgreSQL cannot store is a reported error."""
+async def test_a_nul_character_in_a_schedule_is_dropped_on_postgresql(postgres_url: str) -> None:
+    """The importer never raises: a NUL (PostgreSQL cannot store one) is dropped as the
+    file is read, and the cell is what was meant; other control characters are reported."""
     content = ",".join(COLUMNS) + "\nA\x00,D,tous,2027-03-01T14:00,90,8,Boutique,Metz\n"
     async with opened(postgres_url) as db:
         async with db.transaction() as session:
             report = await import_schedule(session, content, PARIS)
+        assert report.errors == []
+        assert await session_count(db) == 1
+    content = ",".join(COLUMNS) + "\nA\x1b,D,tous,2027-03-01T14:00,90,8,Boutique,Metz\n"
+    async with opened(postgres_url) as db:
+        async with db.transaction() as session:
+            report = await import_schedule(session, content, PARIS)
         assert [error.line for error in report.errors] == [2]
-        assert await session_count(db) == 0

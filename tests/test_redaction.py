@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -24,6 +25,7 @@ from core.clock import FixedClock
 from core.redact import RedactingFilter, redact
 from models import Database, OutboxMessage, OutboxStatus, Person
 from tests.support.factories import NOW, make_settings
+from tests.support.hostile_texts import hostile_texts
 from tests.support.sms_providers import FakeTwilio
 from tests.test_sms import MARIE, SID, TOKEN, SmsBot, sms_settings
 
@@ -171,3 +173,12 @@ def test_the_log_filter_redacts_messages_and_tracebacks() -> None:
 )
 def test_what_is_not_an_address_is_kept(kept: str) -> None:
     assert redact(kept) == kept
+
+
+def test_a_megabyte_of_hostile_text_is_redacted_at_once() -> None:
+    """What is logged is never cut: an address after a megabyte is still found, quickly."""
+    started = time.perf_counter()
+    for name, hostile in hostile_texts().items():
+        redacted = redact(f"{hostile} {EMAIL} {MARIE}")
+        assert redacted.endswith(" [e-mail] [number]"), name
+    assert time.perf_counter() - started < 60  # a few seconds at most; it was hours

@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+import time as time_module
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -443,3 +444,14 @@ def test_a_windows_1252_file_with_a_utf8_line_names_that_line() -> None:
     )
     _, errors = parse_schedule(both, PARIS)
     assert [e.line for e in errors] == [2]
+
+
+def test_a_huge_date_cell_is_refused_at_once() -> None:
+    """A cell of spaces between a date and a letter cost cubic time (1,000 spaces: 16 s)."""
+    started = time_module.perf_counter()
+    for cell in ("06/01/2027" + " " * 20_000 + "x", "1 1:" * 5_000 + "\n1"):
+        row = ["Atelier", "", "tous", cell, "", "90", "8", "Lieu", "Adresse"]
+        _, errors = parse_schedule(csv_bytes([FRENCH, row], ";", "utf-8"), PARIS)
+        assert [e.line for e in errors] == [2]
+        assert "La date" in errors[0].message
+    assert time_module.perf_counter() - started < 60  # milliseconds now; it was hours

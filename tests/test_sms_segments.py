@@ -8,6 +8,8 @@ ending on an escape byte or a high surrogate), as the phone network does.
 
 from __future__ import annotations
 
+import time
+
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 import pytest
 from hypothesis import given, settings
@@ -24,6 +26,7 @@ from bot.channels.sms.text import (
     fit_unicode,
     segments,
     septets,
+    to_gsm7,
 )
 from core.dialog import Choice, Reply
 
@@ -128,3 +131,13 @@ def test_an_sms_reply_never_takes_more_than_two_segments(text: str, labels: list
 def test_an_arabic_reply_never_takes_more_than_four_segments(text: str, labels: list[str]) -> None:
     reply = Reply(text * 2, tuple((Choice(label, f"c{i}"),) for i, label in enumerate(labels)))
     assert len(reference_parts(sms_body(reply, "ar"))) <= MAX_UNICODE_SEGMENTS
+
+
+def test_guillemets_become_quotes_in_linear_time() -> None:
+    assert to_gsm7("Atelier « Bonjour » ici") == 'Atelier "Bonjour" ici'
+    assert to_gsm7("«\u00a0Oui\u00a0»") == '"Oui"'
+    assert to_gsm7("« »") == '""'
+    started = time.perf_counter()
+    spaces = to_gsm7("Bonjour" + " " * 1_000_000 + "x »")
+    assert spaces == 'Bonjour x"'
+    assert time.perf_counter() - started < 30  # a fraction of a second; it was hours

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import re
 import sys
+import time
 from datetime import timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main
 from core.clock import FixedClock
-from core.seats.unread import forget_old, remember
+from core.seats.unread import MAX_LENGTH, forget_old, remember, scrub
+from handlers.machinery.turns import Conversations
 from models import Database, UnreadMessage
+from tests.support.chat import Chat
 from tests.support.dashboard import dashboard_settings, running_dashboard
-from tests.support.factories import NOW
+from tests.support.factories import NOW, make_settings
+from tests.support.hostile_texts import hostile_texts
 
 
 async def test_organisers_see_the_last_30_days_and_old_ones_are_erased(
@@ -66,3 +73,50 @@ def test_atelier_understand_prints_one_reading_per_line(
     readings = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["intent"] for r in readings] == ["menu", "number", "unknown", "no", "cancel"]
     assert readings[1]["number"] == 3
+
+
+def test_a_megabyte_of_hostile_text_is_scrubbed_at_once() -> None:
+    started = time.perf_counter()
+    for name, text in hostile_texts().items():
+        clean = scrub("paul@mail.fr " + text, "Paul Martin")
+        assert clean.startswith("[e-mail]"), name
+        assert len(clean) <= MAX_LENGTH, name
+    assert time.perf_counter() - started < 60  # a few seconds at most; it was hours
+
+
+async def test_a_megabyte_message_is_answered_and_kept_cut(
+    db: Database, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hostile message through a whole turn: cut at its channel's limit before anything
+    reads it, answered, and kept (scrubbed) like any message not understood."""
+    conversations = Conversations(db, make_settings(db.url), clock)
+    started = time.perf_counter()
+    for channel, limit in (("telegram", 4096), ("sms", 1600), ("whatsapp", 4096)):
+        person = Chat(conversations, "+33612345678", channel=channel, name="Paul")
+        await person.say("bonjour")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="handlers.machinery.router"):
+            for name, text in hostile_texts().items():
+                await person.say(text)
+                assert person.text, (channel, name)  # answered
+        lengths = re.findall(r"text not understood \((\d+) characters\)", caplog.text)
+        assert len(lengths) >= 8, channel
+        assert set(lengths) == {str(limit)}, channel
+    assert time.perf_counter() - started < 120  # a second or two; it was hours
+    async with db.transaction() as session:
+        kept = list((await session.execute(select(UnreadMessage.text))).scalars())
+    assert kept
+    assert all(0 < len(text) <= MAX_LENGTH for text in kept)
+
+
+async def test_a_nul_in_a_message_or_a_name_is_dropped(db: Database, clock: FixedClock) -> None:
+    """PostgreSQL cannot store a NUL: it is dropped as the event comes in, on any channel."""
+    conversations = Conversations(db, make_settings(db.url), clock)
+    person = Chat(conversations, "7", channel="telegram", name="Pa\x00ul")
+    await person.say("bonjour")
+    assert person.text.startswith("Bonjour Paul !")
+    await person.say("blabla\x00 truc")
+    assert person.text.startswith("Je n'ai pas compris.")
+    async with db.transaction() as session:
+        kept = list((await session.execute(select(UnreadMessage.text))).scalars())
+    assert kept == ["blabla truc"]

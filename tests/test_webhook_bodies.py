@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from bot.channels.bodies import SMS_WEBHOOK_LIMIT, TELEGRAM_WEBHOOK_LIMIT
 from bot.channels.sms.android import signature_of
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from models import Person, ProcessedUpdate
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import make_settings
 from tests.support.huge_posts import MB, post_huge_async, rss
@@ -164,5 +166,61 @@ async def test_a_200_mb_telegram_post_is_refused_early(sqlite_url: str, clock: F
                 assert status == 413
                 assert sent < TELEGRAM_WEBHOOK_LIMIT + 40 * MB
             assert rss() - before < 50 * MB
+        finally:
+            await runtime.stop()
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+async def rows_of(runtime: Runtime) -> int:
+    """How many people and handled updates the database holds."""
+    async with runtime.db.transaction() as session:
+        people = await session.scalar(select(func.count()).select_from(Person))
+        updates = await session.scalar(select(func.count()).select_from(ProcessedUpdate))
+    return int(people or 0) + int(updates or 0)
+
+
+async def test_an_android_event_nested_too_deep_is_refused(android_bot: SmsBot) -> None:
+    event = {"event": "sms:received", "id": "evt-deep", "payload": {"phoneNumber": MARIE}}
+    raw = json.dumps(event).encode()[:-1] + b', "deep": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Timestamp": timestamp,
+        "X-Signature": signature_of(ANDROID_KEY, raw, timestamp),  # properly signed
+    }
+    answer = await android_bot.client.post(android_bot.url, content=raw, headers=headers)
+    assert answer.status_code == 400
+    assert "nested too deep" in answer.text
+    assert await rows_of(android_bot.runtime) == 0
+
+
+async def test_a_telegram_update_nested_too_deep_is_refused(
+    sqlite_url: str, clock: FixedClock
+) -> None:
+    async with FakeBotApi() as api:
+        settings = make_settings(
+            sqlite_url,
+            telegram_bot_token=api.token,
+            telegram_api_base_url=api.base_url,
+            webhook_url="https://atelier.example.org/telegram/webhook",
+            webhook_secret="secret-token",
+            http_port=0,
+        )
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "text": "x"}}
+            raw = json.dumps(update).encode()[:-1] + b', "deep": ' + DEEP + b"}"
+            async with httpx.AsyncClient() as client:
+                answer = await client.post(
+                    f"http://127.0.0.1:{port_of(runtime)}/telegram/webhook",
+                    content=raw,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "secret-token"},
+                )
+            assert answer.status_code == 400
+            assert "nested too deep" in answer.text
+            assert await rows_of(runtime) == 0
         finally:
             await runtime.stop()

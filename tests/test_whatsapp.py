@@ -595,3 +595,60 @@ async def test_an_undeliverable_status_ahead_of_its_row_still_marks_the_person(
     assert (await phone.status("wamid.NOT_YET_RECORDED", "failed", undeliverable)).is_success
     async with bot.db.transaction() as session:
         assert (await session.execute(select(Person))).scalar_one().unreachable
+
+
+def nested(raw: bytes, depth: int) -> bytes:
+    """The JSON object ``raw`` with one more field: arrays nested ``depth`` deep."""
+    return raw[:-1] + b', "deep": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+async def test_a_signed_body_nested_too_deep_is_refused_and_changes_nothing(
+    bot: WhatsAppBot,
+) -> None:
+    from bot.channels.whatsapp.signature import signature_of
+
+    phone = bot.phone()
+    payload = phone.message_payload({"type": "text", "text": {"body": "Bonjour"}})
+    for depth in (100_000, 65):
+        raw = nested(json.dumps(payload).encode(), depth)
+        headers = {"X-Hub-Signature-256": signature_of(SECRET, raw)}
+        response = await bot.client.post(bot.url, content=raw, headers=headers)
+        assert response.status_code == 400
+        assert "nested too deep" in response.text
+    assert await count(bot.db, Person) == 0
+    assert await count(bot.db, ProcessedUpdate) == 0
+    within: list[object] = []
+    for _ in range(20):  # still well within the bound: read as ever
+        within = [within]
+    assert (await phone.post(payload | {"deep": within})).status_code == 200
+    await bot.fake.wait_for(MARIE, 1)
+
+
+@pytest.mark.postgres
+async def test_a_nul_from_whatsapp_is_dropped_and_answered_on_postgresql(
+    postgres_url: str, fake: FakeGraphApi, clock: FixedClock
+) -> None:
+    """A NUL in a profile name, a text, a message id or a status (PostgreSQL cannot store
+    one) was a 503 that Meta delivered again and again: it is dropped, the person answered."""
+    runtime = await running(postgres_url, fake, clock)
+    try:
+        async with httpx.AsyncClient() as client:
+            bot = WhatsAppBot(runtime, fake, client)
+            phone = bot.phone(name="Ma\x00rie")
+            payload = phone.message_payload(
+                {"type": "text", "text": {"body": "Bon\x00jour"}}, "wamid.\x00NUL"
+            )
+            assert (await phone.post(payload)).status_code == 200
+            welcome = (await fake.wait_for(MARIE, 1))[0]
+            assert welcome.body.startswith("Bonjour Marie !")
+            await settled(bot.db)
+            failed = [{"code": 131026, "title": "Message\x00 undeliverable"}]
+            answer = await phone.status(welcome.wamid + "\x00", "failed", failed)
+            assert answer.status_code == 200
+            assert (await phone.status("wamid.\x00", "delivered")).status_code == 200
+            async with bot.db.transaction() as session:
+                person = (await session.execute(select(Person))).scalar_one()
+            assert person.name == "Marie"
+            assert await count(bot.db, ProcessedUpdate) == 1
+    finally:
+        await runtime.stop()

@@ -18,11 +18,19 @@ from bot.channels.channel import QuietLife, Shows, Wiring
 from core.config import Settings
 from core.delivery.sender import Deliver, PermanentFailure
 from core.dialog import Reply
+from core.intake import one_line
 from core.seats.alerts import EMAIL
 from models import Person
 
 CHANNEL = EMAIL
 SUBJECT_LENGTH = 120
+
+
+def subject_of(text: str) -> str:
+    """The first line of ``text`` as a subject: one line whatever the names in it hold (a
+    CR, LF, U+2028 or U+0085 would fail the e-mail or spill into its headers), bounded."""
+    first_line = text.strip().split("\n", 1)[0][: SUBJECT_LENGTH * 4]
+    return one_line(first_line, SUBJECT_LENGTH)
 
 
 SHOWS = Shows(buttons=False, max_length=100_000, markup="plain", documents=False)
@@ -50,11 +58,10 @@ class EmailChannel(QuietLife):
         """The e-mail a reply becomes."""
         settings = self.settings
         sender = settings.smtp_from or settings.smtp_username
-        first_line = reply.text.strip().split("\n", 1)[0]
         message = EmailMessage()
         message["From"] = sender
         message["To"] = person.external_id
-        message["Subject"] = first_line[:SUBJECT_LENGTH]
+        message["Subject"] = subject_of(reply.text)
         message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
         message.set_content(reply.text)
         return message

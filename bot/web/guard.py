@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.web.logins import verify_login
 from bot.web.rendering import error_page
 from bot.web.state import base_path, csrf_ok
+from core.intake import taken_in
 
 CSRF_FIELD = "csrf_token"
 MAX_FORM_FIELDS = 50
@@ -34,10 +35,22 @@ def page(handler: Page) -> Page:
     return guarded
 
 
+def taken_in_form(form: FormData) -> FormData:
+    """The form with each text field taken in as all outside text is
+    (:func:`core.intake.taken_in`: no NUL); files as they came."""
+    return FormData(
+        [
+            (name, taken_in(value) if isinstance(value, str) else value)
+            for name, value in form.multi_items()
+        ]
+    )
+
+
 def checked_form(max_files: int = 0) -> Callable[[Action], Page]:
     """A POST whose form carries this session's CSRF token; else 403 and nothing done.
 
     Anyone may post to such a form (the login): it takes no file unless ``max_files`` says.
+    Its text fields are taken in (:func:`taken_in_form`) before the handler reads them.
     """
 
     def decorate(handler: Action) -> Page:
@@ -46,7 +59,7 @@ def checked_form(max_files: int = 0) -> Callable[[Action], Page]:
             async with request.form(max_files=max_files, max_fields=MAX_FORM_FIELDS) as form:
                 if not csrf_ok(request, form.get(CSRF_FIELD)):
                     return error_page(request, 403)
-                return await handler(request, form)
+                return await handler(request, taken_in_form(form))
 
         return guarded
 

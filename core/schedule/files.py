@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.intake import taken_in
 from core.schedule.sheet_bounds import MAX_CELLS, Malformed, TooBig, check_sheet_file
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
@@ -52,7 +53,8 @@ class UnreadableFile(ValueError):
 
 
 def read_table(data: bytes | str) -> Table:
-    """Read a schedule file's bytes (or already decoded CSV text) into a table."""
+    """Read a schedule file's bytes (or already decoded CSV text) into a table; each cell
+    is taken in as all outside text is (:func:`core.intake.taken_in`: no NUL)."""
     if isinstance(data, str):
         return _csv_table(data)
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
@@ -126,7 +128,7 @@ def _lines(text: str, counter: list[int]) -> Iterator[str]:
 
 
 def _csv_table(text: str) -> Table:
-    text = text.lstrip("\ufeff")
+    text = taken_in(text.lstrip("\ufeff"))
     first = next((line for line in text.splitlines() if line.strip()), "")
     counter = [0]
     lines = _lines(text, counter)
@@ -189,7 +191,9 @@ def _sheet_table(data: bytes) -> Table:
             raise UnreadableFile("empty")
         sheet = workbook.get_sheet_by_index(0)
         read = sheet.to_python(skip_empty_area=False, nrows=MAX_LINES + 1)
-        values: list[list[Cell]] = [list(row) for row in read]
+        values: list[list[Cell]] = [
+            [taken_in(cell) if isinstance(cell, str) else cell for cell in row] for row in read
+        ]
     except (CalamineError, ValueError, OSError) as error:
         if isinstance(error, UnreadableFile):
             raise
@@ -249,7 +253,8 @@ def _ods_text_rows(data: bytes) -> list[list[Cell]]:
                     continue
                 row: list[Cell] = []
                 for cell in element.iter(f"{{{TABLE}}}table-cell"):
-                    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{{{TEXT}}}p"))
+                    paragraphs = cell.iter(f"{{{TEXT}}}p")
+                    text = taken_in("\n".join("".join(p.itertext()) for p in paragraphs))
                     repeat = int(cell.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
                     row += [text] * (min(repeat, 1_000) if text else min(repeat, 1))
                 rows.append(row)

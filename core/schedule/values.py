@@ -167,12 +167,19 @@ def parse_date(text: str) -> date:
     raise CellError("import.error.date", value=value)
 
 
-WHEN = re.compile(r"(.+?)(?:\s*(?:,|\s|T|\sà\s|\sa\s)\s*)(\d{1,2}\s*[:hH].*)")
+WHEN = re.compile(r"(.+?)(?<!\s)(?:\s*+,\s*+|\s*+T\s*+|\s++(?:[àa]\s++)?)(\d{1,2}\s*+[:hH].*)")
+"""The separator starts where a run of spaces starts and takes the whole run: the old
+``\\s*(?:\\s|...)\\s*`` shared each run among three parts in every way (1,000 spaces in a
+cell took 16 s)."""
+LONGEST_WHEN = 64
+"""A date and a time, with room for spaces: a longer cell is never one (and is never read)."""
 
 
 def parse_when(text: str) -> tuple[date, time | None]:
     """A date, maybe followed by a time: ``06/01/2027 14:30``, ``06/01/2027 à 14h30``."""
     value = text.strip()
+    if len(value) > LONGEST_WHEN:
+        raise CellError("import.error.date", value=value[:LONGEST_WHEN] + "…")
     found = WHEN.fullmatch(value)
     if found is None:
         return parse_date(value), None

@@ -1,7 +1,9 @@
 """Messages not understood, kept so the team learns what people write.
 
 Only the text is kept, scrubbed of phone numbers, e-mail addresses, runs of digits and
-the writer's own name; no person is linked to it. Erased after 30 days.
+the writer's own name; no person is linked to it. Erased after 30 days. Every pattern
+here costs time in proportion to the text (see ``core.redact.EMAIL``), and only the
+start of a long text is scrubbed at all.
 """
 
 from __future__ import annotations
@@ -13,25 +15,38 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.redact import EMAIL
 from models import Database, UnreadMessage
 
 MEMORY = timedelta(days=30)
 MAX_LENGTH = 300
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+SCRUBBED = 4096
+"""How much of a text is scrubbed (the longest message a channel carries): what is kept,
+300 characters, always comes from it."""
 _PHONE = re.compile(r"\+?\d[\d .\-/()]{6,}\d")
+"""Linear: a try that fails ends on a run with no digit seven places on, and at most
+seven tries can end on the same run."""
+NAME_SCRUBBED = 128
+"""A person's name is kept to 128 characters: its parts are looked for in the text."""
 _DIGITS = re.compile(r"\d{3,}")
 _URL = re.compile(r"(https?://|www\.)\S+")
 
 
 def scrub(text: str, name: str = "") -> str:
     """The text without what could say who wrote it."""
-    clean = _EMAIL.sub("[e-mail]", text)
+    if len(text) > SCRUBBED:
+        head = text[:SCRUBBED]
+        if not text[SCRUBBED].isspace():  # the word cut in two could be half an address
+            head = head.rsplit(maxsplit=1)[0] if len(head.split(maxsplit=1)) > 1 else head
+        text = head
+    clean = EMAIL.sub("[e-mail]", text)
     clean = _URL.sub("[lien]", clean)
     clean = _PHONE.sub("[numéro]", clean)
     clean = _DIGITS.sub("[nombre]", clean)
-    for part in name.split():
-        if len(part) >= 2:
-            clean = re.sub(rf"\b{re.escape(part)}\b", "[nom]", clean, flags=re.IGNORECASE)
+    parts = sorted({part for part in name[:NAME_SCRUBBED].split() if len(part) >= 2}, key=len)
+    if parts:  # one pass for every part of the name, the longest tried first
+        names = "|".join(re.escape(part) for part in reversed(parts))
+        clean = re.sub(rf"\b(?:{names})\b", "[nom]", clean, flags=re.IGNORECASE)
     return " ".join(clean.split())[:MAX_LENGTH]
 
 

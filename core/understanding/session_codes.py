@@ -10,7 +10,11 @@ import re
 import unicodedata
 
 WORD = "ATELIER"
-_CODE = re.compile(r"^\s*atelier\s*[-#n°:]?\s*(\d{1,9})\s*[.!]?\s*$", re.IGNORECASE)
+_CODE = re.compile(r"^\s*+atelier\s*+(?:[-#n°:]\s*+)?(\d{1,9})\s*+(?:[.!]\s*+)?$", re.IGNORECASE)
+"""No two runs of spaces side by side (``\\s*[.!]?\\s*`` shared each run between them in
+every way, a cubic cost: "ATELIER", 65,536 spaces and a letter took over two minutes)."""
+LONGEST = 64
+"""A code with room for spaces around it: a longer text is never one."""
 
 
 def code_for(session_id: int) -> str:
@@ -20,6 +24,8 @@ def code_for(session_id: int) -> str:
 
 def session_id_in(text: str) -> int | None:
     """The session whose code ``text`` is, if it is one."""
+    if len(text) > LONGEST:
+        return None
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     match = _CODE.match(plain)
     return int(match.group(1)) if match else None

@@ -18,6 +18,7 @@ from core.clock import Clock
 from core.config import Settings
 from core.dialog import Incoming, Reply, reply_to_payload, text_variant
 from core.i18n import Translator, normalise_language
+from core.intake import incoming_taken_in
 from core.outbox import metrics
 from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
 from core.seats.people import find_person, get_or_create_person
@@ -53,8 +54,10 @@ class Conversations:
         Database errors become an apology, or propagate with ``raise_database_errors`` (or
         ``queue``) so that the caller can have the event delivered again. ``wait`` bounds
         the wait for the database's write lock (a webhook answers before its provider
-        gives up).
+        gives up). The event is taken in first (:func:`core.intake.incoming_taken_in`): its
+        text cut at its channel's limit, before anything reads it.
         """
+        incoming = incoming_taken_in(incoming)
         for attempt in range(3):
             try:
                 async with self.db.transaction(wait=wait) as session:
@@ -80,6 +83,7 @@ class Conversations:
 
     async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
         """Put replies that could not be sent directly in the outbox, to be sent again."""
+        incoming = incoming_taken_in(incoming)
         async with self.db.transaction() as session:
             sender = incoming.sender
             person = await find_person(session, sender.channel, sender.external_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import time
 
@@ -20,8 +19,11 @@ from starlette.responses import JSONResponse, Response
 from bot.channels.bodies import (
     SMS_WEBHOOK_LIMIT,
     BodyTooLarge,
+    JsonTooDeep,
     declared_too_large,
+    parse_json,
     read_body,
+    too_deep,
     too_large,
 )
 from bot.channels.sms.http_errors import raise_for_status
@@ -79,7 +81,9 @@ class AndroidGatewayProvider:
         if abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW:
             return Response("stale timestamp", status_code=403)
         try:
-            event = json.loads(body)
+            event = parse_json(body)
+        except JsonTooDeep:
+            return too_deep()
         except ValueError:
             return None
         if not isinstance(event, dict) or event.get("event") != RECEIVED:

@@ -55,9 +55,15 @@ def _transliterate(char: str) -> str:
     return "".join(c for c in base if c in GSM7_BASIC or c in GSM7_EXTENSION)
 
 
+_GUILLEMETS = re.compile("\u00ab\\s*+|(?<!\\s)\\s++\u00bb|\u00bb")
+"""A guillemet with its inner spaces. The closing one's spaces are tried from where their
+run starts only: tried from each space, a long run without a guillemet cost its length
+squared (10,000 spaces: a second)."""
+
+
 def to_gsm7(text: str) -> str:
     """``text`` in GSM-7 characters only: accents GSM-7 lacks removed, emoji dropped."""
-    text = re.sub("\u00ab\\s*|\\s*\u00bb", '"', text)  # « guillemets » as "quotes"
+    text = _GUILLEMETS.sub('"', text)  # « guillemets » as "quotes"
     converted = "".join(_transliterate(char) for char in text)
     converted = re.sub(r"[ \t]{2,}", " ", converted)
     return "\n".join(line.strip() for line in converted.split("\n"))

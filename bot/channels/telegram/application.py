@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -32,8 +31,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels.bodies import (
     TELEGRAM_WEBHOOK_LIMIT,
     BodyTooLarge,
+    JsonTooDeep,
     declared_too_large,
+    parse_json,
     read_body,
+    too_deep,
     too_large,
 )
 from bot.channels.pacing import Pacer
@@ -281,7 +283,8 @@ def webhook_endpoint(
     """``POST /telegram/webhook``: updates pushed by Telegram, checked by their secret token.
 
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
-    nothing. The update goes on the Application's queue, as in polling, and the request waits
+    nothing; a body nested deeper than ``bodies.JSON_DEPTH`` gets 400 and changes nothing
+    either. The update goes on the Application's queue, as in polling, and the request waits
     for its outcome. When the database cannot be reached, the person is asked to try again
     in a minute and the answer is 503 with Retry-After (500 for any other failure), so
     that Telegram delivers the update again; a redelivered update that was handled already
@@ -300,7 +303,10 @@ def webhook_endpoint(
         except BodyTooLarge:
             return too_large()
         try:
-            update = parse_update(json.loads(body), app.bot)
+            update = parse_update(parse_json(body), app.bot)
+        except JsonTooDeep:
+            log.warning("a webhook update nested too deep was refused")
+            return too_deep()
         except Exception as error:  # a body that is not JSON
             log.info("an unreadable webhook request was ignored: %s", type(error).__name__)
             return Response("unreadable update", status_code=400)

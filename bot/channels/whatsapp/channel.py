@@ -4,7 +4,6 @@ same flows, replies and notices out through the outbox and the Graph API."""
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -14,7 +13,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.bodies import BodyTooLarge, read_body, too_large
+from bot.channels.bodies import (
+    BodyTooLarge,
+    JsonTooDeep,
+    parse_json,
+    read_body,
+    too_deep,
+    too_large,
+)
 from bot.channels.channel import QuietLife, Shows, Wiring
 from bot.channels.pacing import Pacer
 from bot.channels.unavailable import try_again_later
@@ -99,8 +105,9 @@ class WhatsAppChannel(QuietLife):
     async def webhook(self, request: Request) -> Response:
         """Check the signature on the raw body, then record what it says and answer 200.
 
-        Forged or unsigned: 403, nothing written. Over 1 MiB: 413, not even read. Database
-        down: 503, and Meta delivers the webhook again (message ids make that harmless).
+        Forged or unsigned: 403, nothing written. Over 1 MiB: 413, not even read. JSON
+        nested too deep: 400, nothing written. Database down: 503, and Meta delivers the
+        webhook again (message ids make that harmless).
         """
         try:
             body = await read_body(request, limits.MAX_WEBHOOK_BYTES)
@@ -113,7 +120,10 @@ class WhatsAppChannel(QuietLife):
             log.warning("a WhatsApp webhook with a missing or wrong signature was refused")
             return PlainTextResponse("invalid signature", status_code=403)
         try:
-            payload = json.loads(body)
+            payload = parse_json(body)
+        except JsonTooDeep:
+            log.warning("a signed WhatsApp webhook nested too deep was refused")
+            return too_deep()
         except ValueError:
             log.warning("a signed WhatsApp webhook was not JSON; ignored")
             return PlainTextResponse("ok")

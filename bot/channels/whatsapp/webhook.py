@@ -2,7 +2,8 @@
 
 The format (``whatsapp_business_account`` object, ``entry[].changes[].value``) is the one of
 developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components. Anything else in a
-payload is ignored, never an error: Meta adds fields over time.
+payload is ignored, never an error: Meta adds fields over time. Every string read is
+taken in (:mod:`core.intake`): no NUL reaches the database, a text is cut at 4,096.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.dialog import Kind
+from core.dialog import WHATSAPP, Kind
+from core.intake import FIELD_LIMIT, message_limit, taken_in
 
 IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral"})
 """An emoji put on one of our messages, a number change notice: nothing to answer."""
@@ -43,6 +45,16 @@ class StatusUpdate:
     error_title: str = ""
 
 
+def _field(value: object) -> str:
+    """A short string of the payload (an id, a name, a status), taken in."""
+    return taken_in(str(value or ""), FIELD_LIMIT)
+
+
+def _text(value: object) -> str:
+    """What a person wrote, taken in and cut at WhatsApp's limit."""
+    return taken_in(str(value or ""), message_limit(WHATSAPP))
+
+
 def _dicts(value: object) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -66,16 +78,16 @@ def _values(payload: object, phone_number_id: str) -> list[dict[str, Any]]:
 
 
 def _message(raw: dict[str, Any], names: dict[str, str]) -> InboundMessage | None:
-    message_id, sender = str(raw.get("id") or ""), str(raw.get("from") or "")
+    message_id, sender = _field(raw.get("id")), _field(raw.get("from"))
     if not message_id or not sender:
         return None
     name = names.get(sender, "")
-    kind = str(raw.get("type") or "")
+    kind = _field(raw.get("type"))
     if kind in IGNORED_TYPES:
         return None
     if kind == "text":
         body = raw.get("text")
-        text = str(body.get("body") or "") if isinstance(body, dict) else ""
+        text = _text(body.get("body")) if isinstance(body, dict) else ""
         return InboundMessage(message_id, sender, name, Kind.TEXT, text=text)
     if kind == "interactive":
         interactive = raw.get("interactive")
@@ -83,30 +95,30 @@ def _message(raw: dict[str, Any], names: dict[str, str]) -> InboundMessage | Non
             picked = interactive.get(str(interactive.get("type") or ""))
             if isinstance(picked, dict) and picked.get("id"):
                 return InboundMessage(
-                    message_id, sender, name, Kind.CHOICE, choice=str(picked["id"])
+                    message_id, sender, name, Kind.CHOICE, choice=_field(picked["id"])
                 )
     if kind == "button":  # a template's quick-reply button
         button = raw.get("button")
         if isinstance(button, dict) and button.get("payload"):
             return InboundMessage(
-                message_id, sender, name, Kind.CHOICE, choice=str(button["payload"])
+                message_id, sender, name, Kind.CHOICE, choice=_field(button["payload"])
             )
         if isinstance(button, dict) and button.get("text"):
-            return InboundMessage(message_id, sender, name, Kind.TEXT, text=str(button["text"]))
+            return InboundMessage(message_id, sender, name, Kind.TEXT, text=_text(button["text"]))
     return InboundMessage(message_id, sender, name, Kind.OTHER, media=MEDIA_NAMES.get(kind, kind))
 
 
 def _status(raw: dict[str, Any]) -> StatusUpdate | None:
-    message_id, status = str(raw.get("id") or ""), str(raw.get("status") or "")
+    message_id, status = _field(raw.get("id")), _field(raw.get("status"))
     if not message_id or status not in ("sent", "delivered", "read", "failed"):
         return None
     errors = _dicts(raw.get("errors"))
     code = errors[0].get("code") if errors else None
-    title = str(errors[0].get("title") or "") if errors else ""
+    title = _field(errors[0].get("title")) if errors else ""
     return StatusUpdate(
         message_id,
         status,
-        str(raw.get("recipient_id") or ""),
+        _field(raw.get("recipient_id")),
         code if isinstance(code, int) else None,
         title[:200],
     )
@@ -123,7 +135,7 @@ def read_payload(
         for contact in _dicts(value.get("contacts")):
             profile = contact.get("profile")
             if isinstance(profile, dict) and contact.get("wa_id"):
-                names[str(contact["wa_id"])] = str(profile.get("name") or "")
+                names[_field(contact["wa_id"])] = _field(profile.get("name"))
         messages += [m for raw in _dicts(value.get("messages")) if (m := _message(raw, names))]
         statuses += [s for raw in _dicts(value.get("statuses")) if (s := _status(raw))]
     return messages, statuses
