@@ -11,7 +11,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.channels import telegram
+from bot.channels.telegram import application as telegram
 from bot.channels.whatsapp.signature import HEADER, signature_of
 from bot.runtime import Runtime
 from core.clock import FixedClock
