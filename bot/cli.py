@@ -102,7 +102,7 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    from core.schedule.importer import MAX_FILE_BYTES, import_schedule
+    from core.schedule.importer import MAX_FILE_BYTES, ImportReport, import_rows, read_schedule
 
     def read_head() -> bytes:
         """The file, or enough of it to see it is too big (never a whole huge file)."""
@@ -114,8 +114,12 @@ async def _import(settings: Settings, path: Path) -> int:
     except OSError as error:
         print(f"Cannot read {path}: {error.strerror}.", file=sys.stderr)
         return 1
-    async with _transaction(settings) as session:
-        report = await import_schedule(session, content, settings.zone)
+    rows, errors = await read_schedule(content, settings.zone)  # no transaction held meanwhile
+    if errors:
+        report = ImportReport(errors=errors)
+    else:
+        async with _transaction(settings) as session:
+            report = await import_rows(session, rows)
     if report.errors:
         print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
         for problem in report.errors:

@@ -269,12 +269,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _voice_needs_twilio(self) -> Settings:
-        """The phone line is refused without Twilio's account and its token."""
+        """The phone line is refused without Twilio's account, its token and the public address."""
         if self.twilio_voice_number and (
             not self.twilio_account_sid or self.twilio_auth_token is None
         ):
             raise ValueError(
                 "TWILIO_VOICE_NUMBER is set: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN too"
+            )
+        if self.twilio_voice_number and not self.public_base_url:
+            raise ValueError(
+                "TWILIO_VOICE_NUMBER is set: set PUBLIC_BASE_URL too (Twilio signs, and calls"
+                " back, the public address of the phone line)"
             )
         return self
 

@@ -58,10 +58,19 @@ def example_mobile(region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-def can_receive_sms(number: str) -> bool:
-    """Whether an E.164 number is a mobile one (a fixed line cannot take a text)."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
+CALLABLE_TYPES = TEXTABLE_TYPES | {PhoneNumberType.FIXED_LINE}
+"""Numbers a reminder call may ring: fixed lines and mobiles (never premium-rate or shared)."""
+
+
+def may_text(number: str, allowed_regions: Collection[str]) -> bool:
+    """Whether the bot may text an E.164 ``number``: a mobile of ``allowed_regions``."""
+    return textable_number(number, "FR", allowed_regions) is not None
+
+
+def may_call(number: str, allowed_regions: Collection[str]) -> bool:
+    """Whether the bot may call an E.164 ``number``: a fixed line or a mobile of
+    ``allowed_regions`` (a caller's number can be faked: a premium-rate one earns money)."""
+    parsed = _parsed(number, "FR")
+    if parsed is None or phonenumbers.region_code_for_number(parsed) not in allowed_regions:
         return False
-    return phonenumbers.number_type(parsed) in TEXTABLE_TYPES
+    return phonenumbers.number_type(parsed) in CALLABLE_TYPES

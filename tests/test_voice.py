@@ -530,3 +530,97 @@ async def test_a_call_counts_as_being_seen(
         person = await find_person(session, "voice", MARIE)
         assert person is not None
         assert person.last_seen_at == clock.now()  # not erased as silent for months
+
+
+PREMIUM = "+33899123456"  # a premium-rate number: a faked caller id earns its owner money
+FAR_MOBILE = "+2250707123456"  # a mobile far from the allowed regions
+
+
+async def reminder_status(db: Database) -> str:
+    async with db.transaction() as session:
+        query = select(OutboxMessage.status).where(OutboxMessage.kind == "reminder")
+        return str((await session.execute(query)).scalar_one())
+
+
+@pytest.mark.parametrize("number", [PREMIUM, FAR_MOBILE])
+async def test_a_faked_caller_number_is_never_texted_nor_called(
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    twilio: FakeTwilioVoice,
+    clock: FixedClock,
+    number: str,
+) -> None:
+    await add_session(runtime.db)
+    call = caller(runtime, client, number)
+    await call.dial()
+    await call.press("1")
+    await call.press("1")
+    done = await call.press("1")
+    assert "C'est réservé." in done.text
+    assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
+    clock.set(DUE)
+    runtime.engine.wake()
+    async with asyncio.timeout(10):  # polled until the sender has given it up
+        while True:
+            if await reminder_status(runtime.db) == OutboxStatus.FAILED:
+                break
+            await asyncio.sleep(0.05)
+    assert twilio.calls == []
+    assert twilio.to(number) == []
+
+
+async def test_a_fixed_line_not_reached_by_a_notice_alerts_the_organisers(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice
+) -> None:
+    from core.seats.session_changes import cancel_session
+
+    session_id = await add_session(runtime.db)
+    await book_by_keys(caller(runtime, client, LANDLINE))
+    async with runtime.db.transaction() as session:
+        await cancel_session(session, session_id, runtime.services.clock.now())
+    runtime.engine.wake()
+    async with asyncio.timeout(10):
+        while True:
+            async with runtime.db.transaction() as session:
+                query = select(OutboxMessage.kind, OutboxMessage.status)
+                rows = {kind: status for kind, status in await session.execute(query)}
+            if rows.get("session_cancelled") == OutboxStatus.FAILED:
+                break
+            await asyncio.sleep(0.05)
+    assert twilio.calls == []  # never marked "sent" while nobody was told
+
+
+async def test_an_opted_out_caller_gets_no_text(
+    runtime: Runtime, client: httpx.AsyncClient, twilio: FakeTwilioVoice
+) -> None:
+    await add_session(runtime.db)
+    first = caller(runtime, client)
+    await first.dial()  # the person is known by their number; then STOP, by text
+    await first.hang_up()
+    async with runtime.db.transaction() as session:
+        person = await session.scalar(select(Person).where(Person.external_id == MARIE))
+        assert person is not None
+        person.opted_out = True
+    again = caller(runtime, client)
+    await again.dial()
+    await again.press("1")
+    await again.press("1")
+    done = await again.press("1")
+    assert "C'est réservé." in done.text
+    assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
+    runtime.engine.wake()
+    await asyncio.sleep(0.3)
+    assert twilio.to(MARIE) == []
+
+
+def test_characters_xml_cannot_hold_are_never_said() -> None:
+    from xml.etree import ElementTree
+
+    from bot.channels.voice.twiml import twiml
+    from core.seats.field_limits import has_control_character
+    from handlers.voice.prompts import Prompt
+
+    title = "Atelier\ufffe numérique\x01"
+    assert has_control_character(title)  # refused at the import and in the form
+    prompt = Prompt(sentences=(f"{title}.",), hints=(title,), language="fr", listen=True)
+    ElementTree.fromstring(twiml(prompt, "https://line.example.org/voice/twilio/step"))

@@ -4,6 +4,7 @@ served, public and read-only, at ``GET /api/data-inclusion/services.json``."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -118,16 +119,19 @@ class PublishedFeed:
     clock: Clock
     telegram_username: Callable[[], str | None] = lambda: None
     _cached: tuple[datetime, Document] | None = field(default=None, init=False)
+    _building: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     async def document(self) -> Document:
-        """The published document, from the cache while it is fresh."""
-        now = self.clock.now()
-        if self._cached is not None and now < self._cached[0]:
-            return self._cached[1]
-        username = self.settings.telegram_bot_username or self.telegram_username()
-        built = await published_document(self.db, self.settings, now, username)
-        self._cached = (now + CACHE_FOR, built)
-        return built
+        """The published document, from the cache while it is fresh; built by one request at
+        a time, so a burst of requests when it expires costs one query, not one each."""
+        async with self._building:
+            now = self.clock.now()
+            if self._cached is not None and now < self._cached[0]:
+                return self._cached[1]
+            username = self.settings.telegram_bot_username or self.telegram_username()
+            built = await published_document(self.db, self.settings, now, username)
+            self._cached = (now + CACHE_FOR, built)
+            return built
 
     async def services(self, _: Request) -> Response:
         """``GET /api/data-inclusion/services.json``: the services, a JSON array."""

@@ -58,8 +58,19 @@ def one_line_end(text: str) -> str:
 
 def has_control_character(text: str) -> bool:
     """Whether ``text`` holds a NUL, an escape or another control character (tab and line
-    break aside): they would reach Telegram, the calendar file and the database as they are."""
-    return any(unicodedata.category(char) == "Cc" and char not in CONTROL_ALLOWED for char in text)
+    break aside), a lone surrogate or a noncharacter (U+FFFE): they would reach Telegram, the
+    calendar file, the phone line's XML and the database as they are."""
+    return any(
+        (unicodedata.category(char) in ("Cc", "Cs") and char not in CONTROL_ALLOWED)
+        or _noncharacter(char)
+        for char in text
+    )
+
+
+def _noncharacter(char: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane: never text."""
+    point = ord(char)
+    return 0xFDD0 <= point <= 0xFDEF or (point & 0xFFFE) == 0xFFFE
 
 
 def text_problem(name: str, text: str) -> str | None:

@@ -28,7 +28,7 @@ from core.errors import AlreadyBooked, BookingError
 from core.formatting import day_in_words, local
 from core.i18n import Translator
 from core.outbox.queue import REPLY, enqueue
-from core.phones import can_receive_sms
+from core.phones import may_text
 from core.seats.alerts import alert_call_back
 from core.seats.booking import book_seat, cancel_booking, own_booking
 from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
@@ -655,7 +655,9 @@ class PhoneLine:
 
     def _writes_to(self, person: Person) -> bool:
         """Whether a booking made by phone is also sent in writing to this person."""
-        if not can_receive_sms(person.external_id):
+        if person.opted_out:  # STOP (or NON) said by text: no more texts
+            return False
+        if not may_text(person.external_id, self.settings.sms_allowed_regions):
             return False
         return person.channel != VOICE or self.writes_sms
 

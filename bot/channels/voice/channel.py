@@ -40,10 +40,10 @@ from bot.channels.voice.calls import CallPlacer, wait_for_hours
 from bot.channels.voice.twiml import twiml
 from core.clock import Clock
 from core.config import Settings
-from core.delivery.sender import Deliver, Delivered, RetryLater
+from core.delivery.sender import Deliver, Delivered, PermanentFailure, RetryLater
 from core.dialog import VOICE, Reply
 from core.i18n import Translator
-from core.phones import can_receive_sms, normalise_phone
+from core.phones import may_call, may_text, normalise_phone
 from handlers.machinery.choices import ChoiceData, WillCome
 from handlers.voice.line import PhoneLine
 from handlers.voice.prompts import Prompt
@@ -237,19 +237,23 @@ class VoiceChannel:
     # Outbound.
 
     def deliverer(self) -> Deliver:
-        """A message to a person of the phone line: a text to a mobile when SMS is set up,
-        a call for a reminder otherwise (within calling hours); anything else is let go."""
+        """A message to a person of the phone line: a text to a mobile of the allowed regions
+        when SMS is set up, a call for a reminder otherwise (within calling hours); anything
+        else fails for good, so that the organisers are alerted and can phone the person."""
 
         async def deliver(person: Person, reply: Reply) -> int | Delivered | None:
             number = person.external_id
-            if self.sms is not None and can_receive_sms(number):
+            allowed = self.settings.sms_allowed_regions
+            if self.sms is not None and may_text(number, allowed):
                 body = sms_body(reply, person.language)
                 await self.pacer.wait_turn()
                 await self.sms.send(number, body)
                 return segments(body)
             booking = _reminded_booking(reply)
-            if booking is None:
-                return None  # nothing to say on the phone: a fixed line cannot read it
+            if booking is None:  # a fixed line cannot read it: the organisers are alerted
+                raise PermanentFailure("a message the phone line cannot say")
+            if not may_call(number, allowed):
+                raise PermanentFailure("a number outside the regions the bot may call")
             wait = wait_for_hours(self.clock.now(), self.settings)
             if wait:
                 raise RetryLater(wait)

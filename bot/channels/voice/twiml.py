@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from handlers.voice.prompts import Prompt
@@ -29,10 +31,18 @@ MAX_HINT_LENGTH = 100
 
 SLOW = "85%"
 
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold (a U+FFFE in a title would make every answer unreadable)."""
+
+
+def speakable(text: str) -> str:
+    """``text`` with the characters XML cannot hold taken out."""
+    return _NOT_IN_XML.sub("", text)
+
 
 def hints_of(prompt: Prompt) -> str:
     """The words a spoken answer is likely to hold, as Twilio's comma-separated list."""
-    cleaned = (hint.replace(",", " ").strip()[:MAX_HINT_LENGTH] for hint in prompt.hints)
+    cleaned = (speakable(hint).replace(",", " ").strip()[:MAX_HINT_LENGTH] for hint in prompt.hints)
     return ", ".join(dict.fromkeys(hint for hint in cleaned if hint))
 
 
@@ -61,7 +71,8 @@ def twiml(prompt: Prompt, action: str) -> str:
 
 def _say(verb: VoiceResponse | Gather, prompt: Prompt) -> None:
     language, voice = SAY.get(prompt.language, SAY["fr"])
-    for sentence in prompt.sentences:
+    for said in prompt.sentences:
+        sentence = speakable(said)
         if prompt.slow:
             verb.say(voice=voice, language=language).prosody(sentence, rate=SLOW)
             verb.pause(length=1)

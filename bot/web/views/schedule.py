@@ -15,7 +15,7 @@ from bot.web.state import context_of, flash
 from bot.web.views.common import go
 from bot.web.views.exports import XLSX
 from core.schedule.exports import schedule_template
-from core.schedule.importer import import_schedule
+from core.schedule.importer import ImportReport, import_rows, read_schedule
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 KEPT_SHOWN = 4
@@ -54,8 +54,13 @@ async def import_action(request: Request, form: FormData) -> Response:
     if len(raw) > MAX_FILE_BYTES:
         return _problem(request, "too_big")
     context = context_of(request)
-    async with context.db.transaction() as session:
-        report = await import_schedule(session, raw, context.settings.zone)
+    # Read in the worker first: no transaction (and no SQLite write lock) is held meanwhile.
+    rows, errors = await read_schedule(raw, context.settings.zone)
+    if errors:
+        report = ImportReport(errors=errors)
+    else:
+        async with context.db.transaction() as session:
+            report = await import_rows(session, rows)
     if report.errors:
         return render(
             request,
