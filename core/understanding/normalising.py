@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_ANALYSED = 300
-"""Only the start of a very long message is read."""
+from core.understanding.thresholds import MAX_ANALYSED
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTERS = str.maketrans(

@@ -8,6 +8,7 @@ A number counts only when it clearly is a choice: alone, or with words that anno
 from __future__ import annotations
 
 from core.understanding.normalising import bare
+from core.understanding.thresholds import MAX_CHOICE
 
 CARDINALS: dict[str, int] = {
     # French
@@ -96,7 +97,6 @@ ANNOUNCERS = frozenset(bare(word) for word in ANNOUNCERS)
 SOFTENERS = frozenset(bare(word) for word in SOFTENERS)
 NOT_A_CHOICE_AFTER = frozenset(bare(word) for word in NOT_A_CHOICE_AFTER)
 
-MAX_CHOICE = 20
 
 DARIJA_LATIN = frozenset(
     {"wahed", "wa7ed", "wahd", "wa7d", "jouj", "zouj", "joj", "tnin", "tlata", "tleta", "reb3a",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 
+from core.understanding.thresholds import OWN_BOOKING_WORDS
+
 POSSESSIVES = frozenset({"mon", "ma", "mes", "my"})
 BOOKING_NOUNS = (
     "atelier", "cours", "cour", "rdv", "rendez", "reservation", "inscription", "horaire",
@@ -95,8 +97,6 @@ def names_own_booking(words: list[str]) -> bool:
     return any(w.startswith(ARABIC_MINE) or w.startswith(TURKISH_MINE) for w in words)
 
 
-SHORT = 4
-"""'mes ateliers', 'my next class': naming one's own bookings alone asks to see them."""
 WHERE = frozenset({"where", "fin", "فين", "nereye", "nerede", "ou", "اين", "وين", "fine"})
 """Where: about one's own workshop ("yarınki kursum nerede"), or else about the shop."""
 ELSEWHERE = frozenset(
@@ -124,7 +124,7 @@ def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
     if _has(text, STATUS):
         return True
     timed = bool(TIME_WORDS & set(words))
-    if names_own_booking(words) and (timed or question_mark or len(words) <= SHORT):
+    if names_own_booking(words) and (timed or question_mark or len(words) <= OWN_BOOKING_WORDS):
         return True
     asking = question_mark or bool(ASKING_TIME & set(words))
     return asking and _has(text, COMING)

@@ -8,8 +8,8 @@ negated messages are left to the classifier and the safety policy.
 from __future__ import annotations
 
 from core.understanding.negation import negated
+from core.understanding.thresholds import SHORT_ANSWER_WORDS
 
-MOST_WORDS = 4
 PLAIN_YES = frozenset(
     {"oui", "ouais", "ouai", "ouep", "wi", "ui", "ok", "yes", "yep", "yup", "sure", "okay",
      "evet", "evt", "tamam", "tamamdir", "olur", "tabii", "tabi", "elbette", "kesinlikle",
@@ -40,7 +40,7 @@ THANKS = frozenset(
 
 def short_answer(words: list[str], question_mark: bool) -> str | None:
     """'yes' or 'no' for a short answer made only of such words; otherwise None."""
-    if question_mark or not words or len(words) > MOST_WORDS:
+    if question_mark or not words or len(words) > SHORT_ANSWER_WORDS:
         return None
     text = " ".join(words)
     pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
