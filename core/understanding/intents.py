@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
-from core.understanding.pipeline import COMPONENTS, read
+from core.understanding.pipeline import COMPONENTS, Readings, read, read_both
 from core.understanding.reading import Reading, TextIntent
 from core.understanding.thresholds import TITLE_MIN_CHARS, TITLE_SCORE
 
@@ -32,12 +32,17 @@ def number_of(text: str, language: str | None = None) -> int | None:
     return choice_number(normalise(text, language).split())
 
 
-def opt_out_of(text: str, language: str | None = None) -> bool | None:
-    """True for STOP and its everyday forms, False for START, else None."""
+def opt_out_of(
+    text: str, language: str | None = None, reading: Reading | None = None
+) -> bool | None:
+    """True for STOP and its everyday forms, False for START, else None.
+
+    ``reading`` is the message's reading in ``language`` when it was already read.
+    """
     command = command_of(text)
     if command is not None:
         return {"stop": True, "start": False}.get(command[0]) if not command[1] else None
-    intent = read(text, language).intent
+    intent = (reading or read(text, language)).intent
     if intent == TextIntent.STOP:
         return True
     if intent == TextIntent.START:
@@ -59,6 +64,7 @@ __all__ = [
     "COMMANDS",
     "COMPONENTS",
     "Reading",
+    "Readings",
     "TextIntent",
     "best_title",
     "command_of",
@@ -67,4 +73,5 @@ __all__ = [
     "number_of",
     "opt_out_of",
     "read",
+    "read_both",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.understanding import classifier
 from core.understanding.commands import COMMANDS, command_of
@@ -108,9 +109,37 @@ def read(
 
     ``model`` is the shipped classifier unless another is given (cross-validation).
     """
-    message = Message(text, language, model)
+    return _through(Message(text, language, model))
+
+
+def _through(message: Message) -> Reading:
+    """The message through every component, in order."""
     for step in FIRST:
         reading = step.run(message)
         if reading is not None:
             return reading.decided_by(step.name)
     return corrected(judge(propose(message)), message)
+
+
+class Readings(NamedTuple):
+    """One message read without a language and in the person's language."""
+
+    neutral: Reading
+    """Read without a language: the opt-out words are the same in every language."""
+    own: Reading
+    """Read in the person's language."""
+
+
+def read_both(text: str, language: str | None) -> Readings:
+    """The neutral reading and the reading in ``language``, each what ``read`` gives.
+
+    The language changes only how words are normalised: when the normalised words are the
+    same, the message goes through the pipeline once.
+    """
+    neutral = Message(text)
+    reading = _through(neutral)
+    if language:
+        own = Message(text, language)
+        if own.words != neutral.words:
+            return Readings(reading, _through(own))
+    return Readings(reading, reading)

@@ -9,7 +9,7 @@ from core.dialog import Reply, Rows
 from core.errors import AlreadyBooked, BookingError
 from core.seats.for_others import NotAMobileNumber, book_for_other, first_name_of
 from core.seats.reminders import ReminderRule
-from core.understanding.intents import intent_of, number_of
+from core.understanding.intents import Reading, TextIntent, number_of, read
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
@@ -61,12 +61,15 @@ def _phone_question(flow: Flow, session_id: int, name: str, key: str) -> Reply:
     return _ask(flow, flow.t(key, name=name), rows, what="phone", session=session_id, name=name)
 
 
-async def typed(flow: Flow, text: str) -> Reply | None:
-    """A first name or a number written in answer; None when nothing is awaited."""
+async def typed(flow: Flow, text: str, reading: Reading | None = None) -> Reply | None:
+    """A first name or a number written in answer; None when nothing is awaited.
+
+    ``reading`` is the message's language-free reading when it was already read."""
     waiting = _expecting(flow)
     if waiting is None:
         return None
-    if intent_of(text) is not None or number_of(text) is not None:
+    understood = (reading or read(text)).intent != TextIntent.UNKNOWN
+    if understood or number_of(text) is not None:
         return None  # "menu", "annuler", a choice's number: not an answer
     session_id = int(waiting["session"])
     if waiting["what"] == "name":
