@@ -6,68 +6,27 @@ never from thanks, a goodbye, a message sent to the wrong chat or who comes alon
 
 from __future__ import annotations
 
-from core.understanding.short_answers import THANKS as THANK_WORDS
+from core.understanding import word_lists
 
-THANKS = frozenset(
-    {"merci", "beaucoup", "bien", "thanks", "thank", "you", "so", "much", "tesekkurler",
-     "tesekkur", "ederim", "sagol", "sagolun", "شكرا", "جزيلا", "choukran", "chokran",
-     "shukran", "baraka", "allah", "lah", "ykhlik", "bzaf", "mille", "fois", "a", "vous",
-     "toi", "encore", "bcp", "tres", "very", "ok", "cok", "bravo", "super", "top", "nickel",
-     "parfait", "cool", "great", "perfect", "harika", "ممتاز"}
-)  # fmt: skip
+THANK_WORDS = word_lists.word_set("thank")
+"""Words that thank: with "ok" alone they close a talk."""
+THANKS = word_lists.word_set("thank", "said_with_thanks")
 """A message made only of these words thanks; it is never consent."""
-FAREWELLS = frozenset(
-    {"bye", "goodbye", "revoir", "bientot", "gorusuruz", "hoscakal", "bslama", "السلامه",
-     "journee", "soiree", "night", "nuit", "nharek", "nharak", "نهارك", "mabrouk", "mbrouk",
-     "مبروك"}
-)  # fmt: skip
+FAREWELLS = word_lists.word_set("farewell")
 """A message that says goodbye does not consent to anything."""
 
-MISSENT = (
-    "meant for", "wrong person", "wrong number", "wrong chat", "ignore", "pas pour vous",
-    "ignorez", "mauvais numero", "mauvaise personne", "trompe de", "yanlis kisi",
-    "yanlis numara", "dikkate almayin", "ghalat", "machi lik", "ماشي ليك", "تجاهل",
-)  # fmt: skip
+MISSENT = word_lists.words("sent_to_wrong_chat")
 """A yes sent to the wrong chat, or to be ignored, is not consent."""
 
-YES_WORDS = frozenset(
-    {"oui", "ouais", "ouai", "ouep", "oue", "wi", "ui", "ok", "daccord", "dakor", "daccor",
-     "dacc", "confirme", "confirmer", "confirmez", "confirmed", "confirm", "valide", "valider",
-     "sur", "evidemment", "absolument", "exactement", "volontiers", "plaisir", "parfait",
-     "carrement", "viens", "viendrai", "serai", "present", "presente", "partante", "partant",
-     "entendu", "affirmatif", "si", "yes", "yeah", "yep", "yup",
-     "sure", "course", "absolutely", "definitely", "fine", "alright", "right", "correct",
-     "good", "great", "coming", "ahead", "evet", "evt", "tamam",
-     "tamamdir", "olur", "tabii", "tabi", "elbette", "peki", "kesinlikle", "onayliyorum",
-     "onayla", "onay", "uygun", "gelirim", "gelecegim", "geliyorum", "olacagim", "aynen",
-     "نعم", "ايوه", "اه", "اكيد", "طبعا", "موافق", "حسنا", "تمام", "طيب", "اوكي",
-     "واخا", "وخا", "ايه", "اؤكد", "تاكيد", "ساحضر", "ساكون", "نجي", "جاي", "wakha", "wakhha",
-     "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "mzyan", "nji", "ghanji", "marche",
-     "roule", "va", "convient", "بالتاكيد", "kaydet", "kaydedin", "anlastik",
-     "dak", "sounds", "accord", "fait", "vas", "ouii", "oki", "okk", "k", "go",
-     "acc", "yess", "okie", "dokie", "ya", "wah", "ih", "saha", "sahha", "reserve",
-     "reservez", "prends",
-     "works", "accepte", "accepter",
-     "accept", "agree", "kabul", "katiliyorum", "memnuniyetle", "pleasure", "nkoun", "نكون",
-     "اوك", "ايوا", "مزيان", "اوكد", "اقبل", "aye", "vi", "safi", "ewa", "iwa", "come"}
-)  # fmt: skip
+YES_WORDS = word_lists.word_set("yes", "yes_in_a_sentence")
 """A yes is read only when one of these words is written: "ouistiti" or "okapi" are not."""
 
-YES_PHRASES = (
-    "c est bon", "tout bon", "be there", "pas de probleme", "pas de souci", "no problem", "why not",
-    "sorun yok", "sorun degil", "ma kayn mouchkil", "bla mochkil", "بلا مشكل", "ماشي مشكل",
-    "ما كاين مشكل", "no worries", "pourquoi pas", "c bon", "veux bien", "do it", "count me in",
-    "book it",
-    "machi mochkil", "machi mouchkil", "mashi mochkil",
-)  # fmt: skip
+YES_PHRASES = word_lists.words("yes_phrase")
 
-COMING_ONLY = frozenset(
-    {"viens", "viendrai", "serai", "coming", "come", "gelirim", "gelecegim", "geliyorum",
-     "olacagim", "nji", "ghanji", "نجي", "جاي", "ساحضر", "ساكون", "nkoun", "نكون"}
-)  # fmt: skip
-COMPANY = frozenset({"avec", "with", "m3a", "مع", "ile", "beraber", "birlikte", "ensemble"})
+COMING_ONLY = word_lists.word_set("coming")
+COMPANY = word_lists.word_set("company")
 
-AWAY = ("absen", "empech", "imprevu", "unable", "unavailable")
+AWAY = word_lists.words("away")
 """Words that say one will be away: never a yes, even beside "je serai"."""
 
 

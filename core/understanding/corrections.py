@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.understanding import word_lists
 from core.understanding.data_questions import asks_about_data
 from core.understanding.done_elsewhere import done_elsewhere, names_ours
 from core.understanding.message import Message
@@ -61,22 +62,15 @@ ABOUT_ANYTHING = frozenset(
 )  # fmt: skip
 """Readings that a question about one's own booking overrides (never an act, yes or no)."""
 
-UNDERSTANDING = (
-    "compren", "compri", "capt", "saisi", "understand", "understood", "follow", "get", "got",
-    "fhm", "fham", "fhem", "فهم", "anla", "dunno",
-)  # fmt: skip
+UNDERSTANDING = word_lists.words("understanding")
 """Verbs of understanding: "je comprends pas", "don't get it", "ma fhmtch", "anlamadım"."""
-LANGUAGE_NAMES = frozenset(
-    {"francais", "french", "fransizca", "الفرنسيه", "فرنسيه", "الفرونسي", "fransawiya",
-     "anglais", "english", "ingilizce", "الانجليزيه", "الانجليزية", "arabe", "arabic", "arapca",
-     "العربيه", "عربيه", "l3arbiya", "turc", "turkish", "turkce", "التركيه"}
-)  # fmt: skip
-HOW = frozenset({"comment", "how", "kifach", "كيفاش", "nasil", "كيف", "kif"})
-MEANING = ("t9sad", "t9sd", "tqsad", "tqsd", "تقصد", "تقصدي", "ta3ni", "تعني", "demek", "kastin")
+LANGUAGE_NAMES = word_lists.word_set("language_name")
+HOW = word_lists.word_set("how")
+MEANING = word_lists.words("what_do_you_mean")
 """"What do you mean": asked alone, the screen was not understood."""
-GETTING = frozenset({"get", "got", "getting", "follow", "following"})
-GOT_WHAT = frozenset({"it", "that", "this", "you", "what", "anything", "ca", "meaning"})
-THANKED_FOR = ("تفهمكم", "لتفهمكم", "تفهمك", "لتفهمك", "anlayisiniz", "anlayisin")
+GETTING = word_lists.word_set("getting")
+GOT_WHAT = word_lists.word_set("got_what")
+THANKED_FOR = word_lists.words("thanked_for_understanding")
 """'Thank you for your understanding': no word of not understanding."""
 
 

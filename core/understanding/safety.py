@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.understanding import consent
+from core.understanding import consent, word_lists
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -39,26 +39,19 @@ class Rule:
     run: Callable[[Proposal], Verdict]
 
 
-APOLOGIES = ("desole", "sorry", "excuse", "pardon", "ozur", "affedersin", "smeh", "سمح", "اسف")
+APOLOGIES = word_lists.words("apology")
 
-MEMORY = (
-    "souvien", "rappelle", "rapelle", "remember", "recall", "hatirlami", "hatirlayami",
-    "hatirlamiyorum", "تذكر", "نسيت", "nsit", "3a9el",
-)  # fmt: skip
+MEMORY = word_lists.words("remembering")
 """Not remembering one's booking asks to see it; it does not cancel it. ("Rappel" and
 "hatırlatma" are the reminder: "suite à votre rappel, je ne pourrai pas venir" cancels.)"""
 
-ELSE_THAN_COMING = (
-    "talk", "speak", "parl", "konus", "nhder", "nhdr", "hder", "repond", "answer", "reflechi",
-    "think", "dusun", "nfker", "simpl", "explain", "expliq", "figur", "manag", "writ", "typ",
-    "ecri", "tap", "sors", "servir", "use", "using",
-)  # fmt: skip
+ELSE_THAN_COMING = word_lists.words("else_than_coming")
 """Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
 
-ACCEPTING = ("kabul", "accept", "agree", "onay", "موافق", "daccord", "d accord")
+ACCEPTING = word_lists.words("accepting")
 """Verbs of agreeing: negated, they refuse what was asked; they never cancel a seat."""
 
-LATE = ("retard", "tard", "late", "later", "gec", "m3ttal", "متاخر", "مطول")
+LATE = word_lists.words("late")
 """'Je ne pourrai pas venir à l'heure, je serai en retard': late, still coming."""
 
 
