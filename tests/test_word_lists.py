@@ -9,7 +9,7 @@ import pytest
 
 from core.understanding import word_lists
 from core.understanding.intents import read
-from core.understanding.normalising import bare, squeeze
+from core.understanding.normalising import bare, normalise, squeeze
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +61,14 @@ def test_the_package_ships_the_word_lists() -> None:
     with (ROOT / "pyproject.toml").open("rb") as handle:
         package_data = tomllib.load(handle)["tool"]["setuptools"]["package-data"]
     assert "understanding/words/*.toml" in package_data["core"]
+
+
+def test_spellings_are_written_out_in_every_language_or_only_in_their_own() -> None:
+    assert normalise("jveu annuler") == "je veux annuler"  # a French spelling, for everyone
+    assert normalise("slm", "fr") == "selam"  # a Turkish one, even for a French speaker
+    assert normalise("g compris", "fr") == "j ai compris"  # French only
+    assert normalise("g compris", "en") == "g compris"
+    shared = word_lists.spellings("spelling")
+    assert len(shared) == sum(
+        len(word_lists.SPELLINGS[language].get("spelling", {})) for language in word_lists.LANGUAGES
+    )  # no form is written out in two languages
