@@ -70,5 +70,18 @@ def test_spellings_are_written_out_in_every_language_or_only_in_their_own() -> N
     assert normalise("g compris", "en") == "g compris"
     shared = word_lists.spellings("spelling")
     assert len(shared) == sum(
-        len(word_lists.SPELLINGS[language].get("spelling", {})) for language in word_lists.LANGUAGES
+        len(word_lists.TABLES[language].get("spelling", {})) for language in word_lists.LANGUAGES
     )  # no form is written out in two languages
+
+
+CHOICES = [
+    ("la deuxième", "fr"),
+    ("two please", "en"),
+    ("ucuncu", "tr"),
+    ("جوج", "ar"),
+    ("lowel", "ar"),
+]
+
+
+def test_number_words_are_read_in_every_language() -> None:
+    assert [read(text, language).number for text, language in CHOICES] == [2, 2, 3, 2, 1]

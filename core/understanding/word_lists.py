@@ -2,8 +2,9 @@
 
 Each file is read once, at import. An idea's list is its words in every language together:
 a person is understood in any language whatever language they chose. Words are written in
-their normalised form (``core.understanding.normalising``). Each file ends with tables of
-spellings (``[spelling]``, ``[spelling_in_this_language]``) that normalisation writes out.
+their normalised form (``core.understanding.normalising``). Each file ends with tables: the
+spellings that normalisation writes out (``[spelling]``, ``[spelling_in_this_language]``) and
+the number words of choices (``[cardinal]``, ``[ordinal]``).
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ BY_LANGUAGE: dict[str, dict[str, list[str]]] = {
     for language, table in FILES.items()
 }
 """Each language's ideas and their words."""
-SPELLINGS: dict[str, dict[str, dict[str, str]]] = {
+TABLES: dict[str, dict[str, dict[str, object]]] = {
     language: {name: value for name, value in table.items() if isinstance(value, dict)}
     for language, table in FILES.items()
 }
-"""Each language's spelling tables: written form -> plain form."""
+"""Each language's tables: spellings (written form -> plain form), numbers (word -> value)."""
 IDEAS = frozenset(idea for table in BY_LANGUAGE.values() for idea in table)
 """Every idea named in at least one language."""
 
@@ -52,13 +53,23 @@ def word_set(*ideas: str) -> frozenset[str]:
     return frozenset(word for idea in ideas for word in words(idea))
 
 
-def spellings(table: str, language: str | None = None) -> dict[str, str]:
-    """A spelling table of one language, or of every language together (no form in two)."""
+def _table(name: str, language: str | None) -> dict[str, object]:
+    """A table of one language, or of every language together (no key with two values)."""
     if language is not None:
-        return dict(SPELLINGS[language].get(table, {}))
-    merged: dict[str, str] = {}
+        return dict(TABLES[language].get(name, {}))
+    merged: dict[str, object] = {}
     for each in LANGUAGES:
-        for written, plain in SPELLINGS[each].get(table, {}).items():
-            if merged.setdefault(written, plain) != plain:
-                raise ValueError(f"{written!r} is written out two ways in {table!r}")
+        for key, value in TABLES[each].get(name, {}).items():
+            if merged.setdefault(key, value) != value:
+                raise ValueError(f"{key!r} has two values in the tables {name!r}")
     return merged
+
+
+def spellings(name: str, language: str | None = None) -> dict[str, str]:
+    """A spelling table (written form -> plain form) of one language, or of all of them."""
+    return {key: str(value) for key, value in _table(name, language).items()}
+
+
+def numbers(name: str) -> dict[str, int]:
+    """A table of number words (word -> value), every language together."""
+    return {key: int(str(value)) for key, value in _table(name, None).items()}
