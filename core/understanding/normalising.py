@@ -74,10 +74,8 @@ def normalise(text: str, language: str | None = None) -> str:
     return " ".join(" ".join(_asking_ma(_curriculum(words))).split())
 
 
-ARTICLES = frozenset(
-    {"le", "un", "mon", "ton", "son", "du", "de", "d", "l", "my", "a", "the", "your", "ce",
-     "votre", "faire", "atelier", "write", "sur"}
-)  # fmt: skip
+ARTICLES = word_lists.word_set("cv_article")
+"""Words before "cv" that make it a curriculum vitae, not "ça va"."""
 
 
 def _curriculum(words: list[str]) -> list[str]:
@@ -88,10 +86,7 @@ def _curriculum(words: list[str]) -> list[str]:
     ]
 
 
-ASKED_AFTER_MA = frozenset(
-    {"هو", "هي", "هذا", "هذه", "هاد", "هادا", "هادي", "الذي", "التي", "اللي", "معنى", "المقصود",
-     "المعنى", "اسم", "سبب", "نوع", "الفرق", "الهدف", "الغرض", "ذا", "ذلك", "تلك"}
-)  # fmt: skip
+ASKED_AFTER_MA = word_lists.word_set("asked_after_ma")
 """Words after which Arabic "ما" asks "what" ("ما هذا؟", "ما هي الورشات"): no negation."""
 
 

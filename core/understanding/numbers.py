@@ -27,37 +27,15 @@ SOFTENERS = frozenset(bare(word) for word in SOFTENERS)
 NOT_A_CHOICE_AFTER = frozenset(bare(word) for word in NOT_A_CHOICE_AFTER)
 
 
-DARIJA_LATIN = frozenset(
-    {"wahed", "wa7ed", "wahd", "wa7d", "jouj", "zouj", "joj", "tnin", "tlata", "tleta", "reb3a",
-     "arba3a", "khamsa", "setta", "sab3a", "rb3a", "tlta", "khmsa", "khemsa", "talet", "talta",
-     "tani", "tania", "khames", "rabe3", "rab3"}
-)  # fmt: skip
+DARIJA_LATIN = word_lists.word_set("darija_number_word")
 """Darija number words in Latin letters, which take the article "l" ("lkhamsa")."""
 
-QUALIFIERS = frozenset(
-    bare(word)
-    for word in (
-        "matin", "apres", "midi", "soir", "morning", "afternoon", "evening", "sabah", "ogleden",
-        "sonra", "aksam", "الصباح", "صباح", "العشيه", "sbah", "l3chiya", "lundi", "mardi",
-        "mercredi", "jeudi", "vendredi", "samedi", "monday", "tuesday", "wednesday", "thursday",
-        "friday", "saturday", "pazartesi", "sali", "carsamba", "persembe", "cuma", "cumartesi",
-        "du", "olan", "olani", "ديال", "dyal", "one", "celui", "celle",
-    )
-)  # fmt: skip
+QUALIFIERS = frozenset(bare(word) for word in word_lists.words("which_one"))
 """Words that say which one beside an ordinal or a digit: "celui du mardi", "the morning one"."""
 
-NOT_WORDS = frozenset(
-    bare(word) for word in ("pas", "not", "non", "mashi", "machi", "ماشي", "ليس", "mich", "no")
-)
-AFTER_NOT = frozenset({"degil"})
-CORRECTING = frozenset(
-    bare(word)
-    for word in (
-        "voulais", "voulu", "dire", "meant", "mean", "typo", "sorry", "desole", "pardon",
-        "erreur", "oups", "oops", "yanlislikla", "yazdim", "yanlis", "ghalat", "qsdt", "9sdt",
-        "بغيت", "نقول", "قصدت", "خطا", "i", "je", "j", "ai", "tape", "typed", "wrote", "ecrit",
-    )
-)  # fmt: skip
+NOT_WORDS = frozenset(bare(word) for word in word_lists.words("not_this_number"))
+AFTER_NOT = word_lists.word_set("not_this_number_after")
+CORRECTING = frozenset(bare(word) for word in word_lists.words("correcting"))
 """Words of a correction: "je voulais pas dire 3, je voulais dire 4", "2 değil 3"."""
 
 
