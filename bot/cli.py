@@ -378,14 +378,16 @@ def _why(error: Exception) -> str:
     return reasons.get(type(error), str(error))
 
 
-def _understand(language: str | None) -> int:
-    """One JSON reading per line of standard input, in the same order."""
+def _understand(language: str | None, explain: bool = False) -> int:
+    """One JSON reading per line of standard input, in the same order; with ``explain``, the
+    component that decided it (``by``) and every one that proposed or changed it (``trail``)."""
     from core.understanding.intents import read
 
     out = sys.stdout
     for line in sys.stdin:
         reading = read(line.rstrip("\r\n"), language)
-        out.write(json.dumps(reading.as_json(), ensure_ascii=False) + "\n")
+        shown = reading.explained() if explain else reading.as_json()
+        out.write(json.dumps(shown, ensure_ascii=False) + "\n")
     out.flush()
     return 0
 
@@ -456,6 +458,11 @@ def parser() -> argparse.ArgumentParser:
         "understand", help="read messages on standard input, print what the bot reads (JSON)"
     )
     understand.add_argument("--language", choices=["fr", "en", "ar", "tr"], default=None)
+    understand.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the component that decided each reading (by) and the ones before it (trail)",
+    )
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -470,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "whatsapp-templates":
         return _whatsapp_templates()
     if args.command == "understand":
-        return _understand(args.language)
+        return _understand(args.language, args.explain)
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)

@@ -12,6 +12,7 @@ import enum
 import re
 
 from core.i18n import FALLBACK, LANGUAGES
+from core.understanding.reading import TextIntent
 
 
 class Command(enum.StrEnum):
@@ -122,3 +123,34 @@ INTENT_OF_NAME: dict[str, str] = {
     if command not in (Command.START, Command.ORGANISER)
 }
 """Command name -> value of the recogniser's intent (``/start`` and the organiser's aside)."""
+
+
+COMMANDS: dict[str, TextIntent] = {
+    "start": TextIntent.MENU,
+    "menu": TextIntent.MENU,
+    "annuler": TextIntent.CANCEL,
+    "cancel": TextIntent.CANCEL,
+    "inscriptions": TextIntent.MY_BOOKINGS,
+    "mybookings": TextIntent.MY_BOOKINGS,
+    "ateliers": TextIntent.WORKSHOPS,
+    "workshops": TextIntent.WORKSHOPS,
+    "aide": TextIntent.HELP,
+    "help": TextIntent.HELP,
+    "donnees": TextIntent.PRIVACY,
+    "privacy": TextIntent.PRIVACY,
+    "oubli": TextIntent.FORGET,
+    "forget": TextIntent.FORGET,
+    "langue": TextIntent.LANGUAGE,
+    "language": TextIntent.LANGUAGE,
+    "stop": TextIntent.STOP,
+}
+COMMANDS.update({name: TextIntent(intent) for name, intent in INTENT_OF_NAME.items()})
+"""Command name (without its slash, lower case) -> what it asks for."""
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """('start', 's12') for '/start s12'; None when the text is not a command."""
+    match = re.match(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", text.strip(), re.DOTALL)
+    if not match:
+        return None
+    return match.group(1).lower(), (match.group(2) or "").strip()

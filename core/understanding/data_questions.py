@@ -5,40 +5,19 @@ they never erase.
 
 from __future__ import annotations
 
+from core.understanding import word_lists
 from core.understanding.negation import asks, erases_personal
 
-DATA_WORDS = (
-    "donnee", "coordonnee", "data", "veri", "bilgi", "m3lomat", "ma3lomat", "بيانات",
-    "معلومات", "معطيات", "البيانات", "المعلومات", "المعطيات", "privacy", "confidential",
-    "vie privee", "gizlilik", "خصوصيه", "rgpd", "gdpr", "kvkk",
-)  # fmt: skip
-MY_NUMBER = (
-    "mon numero", "mon numero de telephone", "my number", "my phone number", "my details",
-    "numeram", "numaram", "telefon numaram", "numarami", "رقمي", "رقم هاتفي",
-    "numero dyali", "ra9m dyali", "nimero dyali", "mes infos", "my info", "mon nom", "my name",
-    "ismimi", "ismim", "adimi", "adim", "smiti", "اسمي", "سميتي",
-)  # fmt: skip
-HANDLING = (
-    "garde", "conserv", "stock", "utilis", "sert", "fait", "voit", "voir", "partag", "vend",
-    "protege", "securis", "keep", "store", "use", "share", "sell", "see", "protect", "safe",
-    "saklan", "kullan", "paylas", "gor", "koru", "guvende", "satil", "تحتفظ", "تستعمل",
-    "تستخدم", "يستخدم", "محمي", "محميه", "تشارك", "يشوف", "kat7tafdo", "katst3mlo",
-    "ydir", "tdir", "dirtu", "supprim", "effac", "delete", "erase", "sil", "حذف", "مسح",
-    "ms7", "nms7", "kaldir", "where", "go", "ou", "qui", "who", "kim", "شكون", "من", "تفعل",
-    "تدير", "ديرو", "كديرو", "katdiro", "besoin", "need", "demand", "ask", "why", "pourquoi",
-    "neden", "niye", "علاش", "لماذا", "3lach",
-)  # fmt: skip
+DATA_WORDS = word_lists.words("data")
+MY_NUMBER = word_lists.words("my_details")
+HANDLING = word_lists.words("data_handling")
 
 
-QUESTION_WORDS = frozenset(
-    {"comment", "pourquoi", "quoi", "qui", "how", "why", "what", "who", "nasil", "neden", "ne",
-     "kim", "nicin", "niye", "كيف", "لماذا", "شكون", "kifach", "3lach", "chkoun", "علاش",
-     "ماذا", "اش", "شنو", "chno", "chnou", "wach", "هل"}
-)  # fmt: skip
+QUESTION_WORDS = word_lists.word_set("question_word")
 """Question words anywhere in a message: "verilerimi nasil sildirebilirim"."""
 
 
-ARABIC_MY_NUMBER = ("رقم هاتفي", "رقمي", "نمرتي", "النمره ديالي", "الرقم ديالي")
+ARABIC_MY_NUMBER = word_lists.words("my_number_particles")
 
 
 def asks_about_data(words: list[str], question_mark: bool) -> bool:

@@ -5,22 +5,11 @@ bot: never a cancel.
 
 from __future__ import annotations
 
+from core.understanding import word_lists
 from core.understanding.negation import SEAT, begins_with
 
-DONE = (
-    "j ai annule", "j ai du annuler", "i cancelled", "i canceled", "i had to cancel",
-    "iptal ettim", "iptal ettik", "iptal etmek zorunda kaldim", "الغيت", "لغيت", "lghit",
-    "alghit", "j ai supprime", "i deleted", "sildim", "i unsubscribed", "je me suis desabonne",
-    "je me suis desinscrit",
-)  # fmt: skip
-ELSEWHERE = (
-    "medecin", "docteur", "dentiste", "kine", "hopital", "coiffeur", "banque", "abonnement",
-    "netflix", "train", "vol", "avion", "voyage", "restaurant", "doctor", "dentist",
-    "hospital", "hairdresser", "bank", "subscription", "flight", "gym",
-    "membership", "doktor", "dis", "hastane",
-    "kuafor", "banka", "abonelik", "ucak", "bilet", "طبيب", "الطبيب", "طبيبه", "المستشفى",
-    "سبيطار", "البنك", "الاشتراك", "tbib", "sbitar", "tbiba", "lbanka",
-)  # fmt: skip
+DONE = word_lists.words("done_before")
+ELSEWHERE = word_lists.words("elsewhere")
 
 
 OURS = (

@@ -9,44 +9,22 @@ from __future__ import annotations
 
 import re
 
-ACTING_STEMS = (
-    # cancel
-    "annul", "desinscri", "desist", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lghi", "lghit",
-    "lghaw", "l8", "nlgh", "tlgh", "vazgec", "durdur", "حيد",
-    # erase
-    "effac", "supprim", "oubli", "delete", "erase", "remove", "wipe", "forget", "sil", "unut",
-    "امسح", "مسح", "احذف", "حذف", "تمسح", "تحذف", "انسى", "انس", "ms7", "mse7", "mss7", "tms7",
-    "nms7", "hdf", "7dhf", "7dif", "7ayed", "stop", "arret", "7bs", "7bes", "حبس", "وقف", "m7i",
-    "nm7i", "امحي",
-    # other ways to give a seat back
-    "enlev", "retir", "unbook", "unregist", "drop", "remove", "cikar", "rayez",
-)  # fmt: skip
+from core.understanding import word_lists
+
+ACTING_STEMS = word_lists.words("acting")
 """Beginnings of the words that cancel a seat or erase data (and stop messages)."""
 
-EUROPEAN_STEMS = (
-    "annul", "desinscri", "desist", "cancel", "effac", "supprim", "oubli", "delete", "erase",
-    "remove", "wipe", "forget", "stop", "arret", "iptal", "sil", "unut",
-)  # fmt: skip
+EUROPEAN_STEMS = word_lists.words("acting_european")
 
-CLAUSE_ENDS = frozenset(
-    {"mais", "but", "ama", "fakat", "lakin", "لكن", "بس", "bas", "donc", "alors", "so", "then",
-     "puis", "ensuite", "sinon", "otherwise", "yoksa", "walakin", "ولكن", "par", "et", "and",
-     "please", "plait", "lutfen", "3afak", "عافاك", "فضلك"}
-)  # fmt: skip
+CLAUSE_ENDS = word_lists.word_set("clause_end")
 """Words that close a clause: a negation before them does not reach past them."""
 
-FRENCH_CLOSERS = frozenset({"pas", "plus", "jamais", "rien", "point"})
-FILLERS = frozenset(
-    {"besoin", "de", "d", "la", "le", "les", "l", "ma", "mon", "mes", "me", "m", "mi", "svp",
-     "stp", "s", "il", "vous", "te", "plait", "encore", "du", "tout", "want", "to", "my",
-     "the", "please", "need", "your"}
-)  # fmt: skip
-ENGLISH_CUES = frozenset({"not", "never", "dont", "nobody"})
-AUXILIARIES = frozenset(
-    {"don", "won", "didn", "doesn", "shouldn", "wouldn", "isn", "aren", "can", "couldn", "wasn"}
-)
-ARABIC_CUES = frozenset({"لا", "ما", "مش", "مو", "لن", "لم", "ليس", "بلاش", "ماشي", "مابغيتش"})
-DARIJA_CUES = frozenset({"ma", "mat", "mach", "machi", "mashi", "mich", "mouch", "mch", "blach"})
+FRENCH_CLOSERS = word_lists.word_set("french_closer")
+FILLERS = word_lists.word_set("filler")
+ENGLISH_CUES = word_lists.word_set("english_negation")
+AUXILIARIES = word_lists.word_set("auxiliary")
+ARABIC_CUES = word_lists.word_set("arabic_negation")
+DARIJA_CUES = word_lists.word_set("darija_negation")
 DARIJA_NEGATED = re.compile(r"^ma\w{2,}(ch|sh|ech|ich)$")
 ARABIC_NEGATED = re.compile(r"^(ما|م)\w{2,}ش$")
 DARIJA_NEGATED_SHORT = re.compile(r"^m\w{3,}(ch|sh)$")
@@ -58,25 +36,19 @@ TURKISH_UNABLE = re.compile(
 TURKISH_NEGATED = re.compile(
     r"^\w*(m[iu]yor\w*|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*|mayacak\w*)$"
 )
-TURKISH_NEGATIVE_WORDS = frozenset({"degil", "yok", "istemiyorum", "istemem", "istemiyoruz"})
+TURKISH_NEGATIVE_WORDS = word_lists.word_set("turkish_negative")
 TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|cikar)")
 
-QUESTION_STARTS = (
-    "comment", "pourquoi", "quand", "combien", "est ce", "est ce que", "ou est", "ou", "qu est",
-    "quel", "quelle", "peut on", "puis je", "how", "why", "when", "where", "what", "can i",
-    "could i", "is it", "do i", "should i", "nasil", "neden", "ne zaman", "nerede", "kac", "hangi",
-    "كيف", "هل", "متى", "لماذا", "واش", "كيفاش", "wach", "wesh wach", "kifach", "kifash",
-    "kif", "3lach", "imta", "fin",
-)  # fmt: skip
+QUESTION_STARTS = word_lists.words("question_start")
 TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
-CONDITIONAL_WORDS = frozenset({"if", "eger", "اذا", "لو", "ila", "ida", "idha", "law", "ken"})
-SUBJECTS = frozenset({"je", "j", "on", "vous", "tu", "il", "elle", "jamais", "ma", "mon"})
+CONDITIONAL_WORDS = word_lists.word_set("conditional")
+SUBJECTS = word_lists.word_set("subject")
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
 
 
-REPORTING = frozenset({"dit", "demande", "voulu", "parle", "pense", "souhaite", "cru", "ecrit"})
+REPORTING = word_lists.word_set("reporting")
 """'Pas dit annuler': a verb of saying or wanting lets the negation reach the next verb."""
-LINKS = frozenset({"de", "d", "l", "le", "la", "les", "mon", "ma", "mes", "du", "que", "qu"})
+LINKS = word_lists.word_set("link")
 """Words between a verb and its object: "pas demandé l'annulation", "pas envie d'annuler"."""
 
 
@@ -152,7 +124,7 @@ def _scope_before(words: list[str], index: int) -> bool:
     return False
 
 
-NECESSITY = frozenset({"lazim", "gerek", "gerekiyor", "gerekli", "sart", "lazimdi"})
+NECESSITY = word_lists.word_set("necessity")
 """'iptal etmem lazım' is 'I must cancel': the verb before these is a noun, not a negation."""
 
 
@@ -191,10 +163,7 @@ def acting_word_negated(words: list[str]) -> bool:
     )
 
 
-CANCEL_STEMS = (
-    "annul", "desinscri", "cancel", "iptal", "الغ", "لغ", "نلغ", "تلغ", "lghi", "nlgh", "tlgh",
-    "7ayed", "حيد", "unbook", "unregist", "skip",
-)  # fmt: skip
+CANCEL_STEMS = word_lists.words("cancel")
 """Verbs that cancel a seat and nothing else."""
 
 
@@ -209,7 +178,7 @@ def erases_seat(words: list[str]) -> bool:
     return verbs and not any(w.startswith(DATA) or w.startswith(WHOLE_PERSON) for w in words)
 
 
-WHOLE_PERSON = ("tout", "hepsi", "moi", "me", "beni")
+WHOLE_PERSON = word_lists.words("whole_person")
 """Besides the data words: "supprimez tout", "effacez-moi" erase the person, not a seat."""
 
 
@@ -218,11 +187,8 @@ def has_acting_word(words: list[str]) -> bool:
     return any(_acting(word) for word in words)
 
 
-NEGATION_WORDS = frozenset(
-    {"ne", "pas", "jamais", "not", "never", "no", "non", "nan", "hayir", "degil", "yok",
-     "لا", "ما", "مش", "لن", "لم", "ليس", "mashi", "machi", "mach", "nope"}
-)  # fmt: skip
-IDIOMS = (
+NEGATION_WORDS = word_lists.word_set("negation")
+IDIOMS = (  # in code: they are taken out in this order ("souci" before "soucis")
     "pas de probleme", "pas de souci", "pas de soucis", "pas de pb", "pas grave", "no problem",
     "no worries", "sorun yok", "sorun degil", "problem yok", "pourquoi pas", "why not",
     "ma kayn mouchkil", "mafi mouchkil", "ما كاين مشكل", "لا مشكلة", "لا باس", "la bas",
@@ -262,37 +228,14 @@ def cannot(words: list[str]) -> bool:
     return False
 
 
-CANNOT_WORDS = frozenset(
-    {"plus", "unable", "impossible", "cant", "cannot", "nope", "indisponible", "indispo",
-     "absent", "absente", "empechement", "imprevu", "contretemps", "malade", "sick", "ill",
-     "unwell", "busy", "emergency", "urgence", "hasta", "hastayim", "rahatsizim", "mrid",
-     "mrida", "مريض", "مريضه", "لن", "hospital", "hopital", "hospitalisee", "hospitalise",
-     "sbitar", "vazgectim", "renonce", "desiste", "out", "came", "baskasina", "else", "autre",
-     "off"}
-)  # fmt: skip
+CANNOT_WORDS = word_lists.word_set("cannot")
 """Words that say one will not come, without a negation."""
 
-COMING = (
-    "vien", "venir", "viendr", "serai", "serais", "come", "coming", "attend", "gel", "katil",
-    "nji", "ghanji", "نجي", "احضر", "حضر", "اجي", "جاي", "ساحضر", "particip", "present",
-    "there",
-)  # fmt: skip
+COMING = word_lists.words("coming_stem")
 """Beginnings of words that say one comes: without a negation they never cancel."""
 
 
-GIVING_BACK = (
-    "liber",
-    "free",
-    "donne",
-    "give",
-    "verin",
-    "laisse",
-    "leave",
-    "اعطي",
-    "عطي",
-    "3ti",
-    "a3ti",
-)
+GIVING_BACK = word_lists.words("giving_back")
 """Beginnings of words that give a seat back: "libérez ma place", "give my seat away"."""
 
 
@@ -306,33 +249,15 @@ def says_coming(words: list[str]) -> bool:
     return any(word.startswith(COMING) for word in words)
 
 
-ERASE_STEMS = (
-    "effac", "supprim", "suppression", "supr", "oubli", "forget", "forgot", "delete", "erase",
-    "wipe", "sil", "unut", "ms7", "mse7", "mss7", "tms7", "7ayed", "detrui", "remove", "retir",
-    "kaldir", "disparai", "cikar", "enlev", "kapat", "ferm", "close", "m7i", "m7a", "nm7i",
-    "امحي", "محي",
-)  # fmt: skip
-ARABIC_ERASE = ("مسح", "حذف", "انس", "حيد")
-PERSONAL = (
-    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
-    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "kolchi",
-    "tout", "everything", "all", "hepsi", "her", "fichier", "file", "trace", "sistem", "liste",
-    "list", "moi", "me", "beni", "etre", "be", "oubli", "droit", "right",
-)  # fmt: skip
-ARABIC_PERSONAL = ("بيانات", "معلومات", "معطيات", "رقم", "حساب", "كل", "نمره", "نمرتي")
-AMBIGUOUS_ERASE = ("remove", "retir", "kaldir", "cikar", "enlev", "kapat", "ferm", "close")
+ERASE_STEMS = word_lists.words("erase")
+ARABIC_ERASE = word_lists.words("arabic_erase")
+PERSONAL = word_lists.words("personal")
+ARABIC_PERSONAL = word_lists.words("arabic_personal")
+AMBIGUOUS_ERASE = word_lists.words("ambiguous_erase")
 """Verbs that take a seat away as well as data: they erase only with a data word."""
-DATA = (
-    "donnee", "info", "coordonnee", "numero", "compte", "profil", "data", "detail", "number",
-    "account", "record", "veri", "bilgi", "hesab", "numara", "ra9m", "m3lomat", "fichier",
-    "database", "databas", "systeme", "system", "registre", "everything", "kolchi", "hepsini",
-)  # fmt: skip
-MESSAGES = (
-    "sms", "message", "texto", "text", "abonne", "subscri", "abonelik", "aboneli", "mesaj",
-    "الاشتراك", "الرسائل", "رسائل", "ميساج", "notification", "bildirim",
-)  # fmt: skip
-SEAT = ("place", "seat", "spot", "inscription", "reservation", "booking", "yer", "kayd", "kayit",
-        "rezervasyon", "حجز", "blasa", "بلاص", "atelier", "workshop", "atolye", "ورش")  # fmt: skip
+DATA = word_lists.words("data_noun")
+MESSAGES = word_lists.words("messages")
+SEAT = word_lists.words("seat")
 
 
 def about_messages(words: list[str]) -> bool:
@@ -389,12 +314,7 @@ def conditional(words: list[str]) -> bool:
     return False
 
 
-REQUESTS = (
-    "pouvez vous", "vous pouvez", "tu peux", "peux tu", "pourriez vous", "vous pourriez",
-    "can you", "could you", "would you", "will you", "please", "s il vous plait",
-    "s il te plait", "lutfen", "edebilir misiniz", "eder misiniz", "edebilir misin",
-    "eder misin", "ممكن ت", "من فضلك", "momkin t", "3afak", "afak",
-)  # fmt: skip
+REQUESTS = word_lists.words("request")
 
 
 def polite_request(words: list[str]) -> bool:

@@ -10,63 +10,26 @@ from __future__ import annotations
 
 import itertools
 
-POSSESSIVES = frozenset({"mon", "ma", "mes", "my"})
-BOOKING_NOUNS = (
-    "atelier", "cours", "cour", "rdv", "rendez", "reservation", "inscription", "horaire",
-    "seance", "formation", "place", "session", "class", "workshop", "booking", "appointment",
-    "seat", "course", "registration", "spot", "lesson",
-)  # fmt: skip
-DARIJA_MINE = frozenset({"ديالي", "dyali", "diali", "dialy", "dyaly"})
+from core.understanding import word_lists
+from core.understanding.thresholds import OWN_BOOKING_WORDS
+
+POSSESSIVES = word_lists.word_set("possessive")
+BOOKING_NOUNS = word_lists.words("booking_noun")
+DARIJA_MINE = word_lists.word_set("darija_mine")
 """Mine: "dyali". ("dyal" alone is "of": "atelier dyal smartphone" names a workshop.)"""
-DARIJA_NOUNS = (
-    "ورش", "الورش", "حجز", "الحجز", "تسجيل", "التسجيل", "بلاص", "البلاص", "موعد", "الموعد",
-    "atelier", "formation", "inscription", "reservation", "blas", "lblas", "maw3id", "lmaw3id",
-    "wa9t", "lwa9t", "cours",
-)  # fmt: skip
-ARABIC_MINE = ("حجزي", "موعدي", "تسجيلي", "ورشتي", "بلاصتي", "blasti")
-TURKISH_MINE = (
-    "kaydim", "kayitlarim", "kaydimi", "randevum", "rezervasyonum", "atolyem", "kursum",
-    "yerim", "kayitli", "kaydoldum", "kaydettiniz", "yazildigim", "kaydoldugum",
-)  # fmt: skip
-STATUS = (
-    "suis inscrit", "suis inscrite", "suis bien inscrit", "m avez inscrit", "m avez bien inscrit",
-    "suis note", "suis bien note", "suis sur la liste", "suis prevu", "j ai reserve",
-    "ai une place", "suis enregistre", "m avez enregistre", "m a inscrit", "m a bien inscrit",
-    "am i registered", "am i booked", "am i signed", "am i on", "am i down", "am i in",
-    "did i book", "have i got a place", "signed up for", "i signed up", "ai combien",
-    "combien d ateliers", "what i booked", "do i have a booking", "do i have a place",
-    "what did i book", "what did i sign", "i booked", "have i booked", "what have i booked",
-    "msjel", "msajal", "tsjlt", "tsajalt", "sjeltouni", "tsjjlt", "t9iyadt", "مسجل",
-    "تسجلت", "سجلتوني", "تم تسجيلي", "تقيدت", "kayitli miyim", "kaydim var",
-)  # fmt: skip
-TIME_WORDS = frozenset(
-    {"quand", "heure", "date", "jour", "horaire", "when", "time", "day", "imta", "fo9ach",
-     "fou9ach", "foqach", "fuqash", "فوقاش", "امتى", "متى", "وقت", "الوقت", "wa9t", "lwa9t",
-     "sa3a", "ساعه", "الساعه", "نهار", "nhar", "zaman", "saat", "gun", "hangi", "still",
-     "toujours", "valable", "confirme", "confirmed", "gecerli", "mzyan", "مزيان", "next",
-     "prochain", "prochaine"}
-)  # fmt: skip
-ASKING_TIME = frozenset(
-    {"quand", "heure", "when", "time", "imta", "fo9ach", "fou9ach", "foqach", "فوقاش", "امتى",
-     "متى", "zaman", "kac", "kacta", "saat"}
-)  # fmt: skip
-COMING = (
-    "je dois venir", "dois je venir", "faut venir", "je dois etre", "je viens a", "i come",
-    "should i come", "do i come", "need to come", "have to come", "i be there", "to be there",
-    "khasni nji", "khassni nji", "خاصني نجي", "نجي", "nji", "nkoun", "نكون", "gelmem",
-    "gelmeliyim", "gelecegim", "olmaliyim", "olmam",
-)  # fmt: skip
+DARIJA_NOUNS = word_lists.words("darija_booking_noun")
+MY_BOOKING_ONE_WORD = word_lists.words("my_booking_one_word")
+
+STATUS = word_lists.words("booked_status")
+TIME_WORDS = word_lists.word_set("time_word")
+ASKING_TIME = word_lists.word_set("asking_time")
+COMING = word_lists.words("when_to_come")
 
 
-OTHER_APPOINTMENTS = (
-    "medecin", "docteur", "dentiste", "hopital", "coiffeur", "doctor", "dentist", "hospital",
-    "mediatheque", "bibliotheque", "library", "pole emploi", "france travail", "club", "ecole",
-    "school", "gym", "universite", "university", "fac",
-    "doktor", "hastane", "kuafor", "طبيب", "الطبيب", "المستشفى", "tbib", "sbitar",
-)  # fmt: skip
+OTHER_APPOINTMENTS = word_lists.words("other_appointment")
 
 
-FOR_ME = ("pour moi", "for me", "benim icin", "liya", "ليا")
+FOR_ME = word_lists.words("for_me")
 
 
 def _dated(words: list[str]) -> bool:
@@ -74,11 +37,7 @@ def _dated(words: list[str]) -> bool:
     return any(any(c.isdigit() for c in w) or w in TIME_WORDS or w in DAYS for w in words)
 
 
-DAYS = frozenset(
-    {"demain", "tomorrow", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-     "dimanche", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-     "yarin", "ghda", "غدا", "غدوه"}
-)  # fmt: skip
+DAYS = word_lists.word_set("day")
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
@@ -92,19 +51,12 @@ def names_own_booking(words: list[str]) -> bool:
             return True
     if DARIJA_MINE & set(words) and any(w.startswith(DARIJA_NOUNS) for w in words):
         return True
-    return any(w.startswith(ARABIC_MINE) or w.startswith(TURKISH_MINE) for w in words)
+    return any(w.startswith(MY_BOOKING_ONE_WORD) for w in words)
 
 
-SHORT = 4
-"""'mes ateliers', 'my next class': naming one's own bookings alone asks to see them."""
-WHERE = frozenset({"where", "fin", "فين", "nereye", "nerede", "ou", "اين", "وين", "fine"})
+WHERE = word_lists.word_set("where")
 """Where: about one's own workshop ("yarınki kursum nerede"), or else about the shop."""
-ELSEWHERE = frozenset(
-    {"adresse", "address", "peux", "peut",
-     "can", "could", "n9der", "nqder", "نقدر", "يمكنني", "يمكن", "si", "if", "ila", "اذا",
-     "الا", "ممكن", "لو",
-     "comment", "how", "kifach", "كيفاش", "كيف", "nasil", "sans", "without", "bla", "بلا"}
-)  # fmt: skip
+ELSEWHERE = word_lists.word_set("may_or_how")
 """Where, whether one may, how or if: a question of help, not about one's own booking."""
 
 
@@ -124,16 +76,13 @@ def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
     if _has(text, STATUS):
         return True
     timed = bool(TIME_WORDS & set(words))
-    if names_own_booking(words) and (timed or question_mark or len(words) <= SHORT):
+    if names_own_booking(words) and (timed or question_mark or len(words) <= OWN_BOOKING_WORDS):
         return True
     asking = question_mark or bool(ASKING_TIME & set(words))
     return asking and _has(text, COMING)
 
 
-KNOWING = (
-    "savoir", "connaitre", "verifi", "know", "check", "ogren", "bilmek", "bileyim", "n3ref",
-    "n3rf", "نعرف", "اعرف", "أعرف", "معرفه",
-)  # fmt: skip
+KNOWING = word_lists.words("knowing")
 """Verbs of wanting to know: beside a negated cancel, the person asks about their booking."""
 
 

@@ -7,36 +7,16 @@ whether it is free. They ask for help.
 
 from __future__ import annotations
 
+from core.understanding import word_lists
 from core.understanding.data_questions import QUESTION_WORDS
 from core.understanding.negation import asks
 
-CONTACT = (
-    "numero", "num", "tel", "phone", "number", "numara", "telefon", "رقم", "هاتف", "nimero",
-    "horaire", "adres", "address", "hours",
-)  # fmt: skip
-SHOP = (
-    "boutique", "magasin", "shop", "store", "magaza", "dukkan", "متجر", "محل", "المتجر",
-    "المحل", "hanout", "7anout", "centre", "center", "merkez", "accueil", "orange",
-)  # fmt: skip
-OPENING = (
-    "ouvr", "ouvert", "ferm", "open", "clos", "acik", "aciyor", "acilis", "kapan", "kat7l",
-    "t7lo", "7lou", "تفتح", "يفتح", "تفتحو", "كتحلو", "تحلو", "مفتوح",
-)  # fmt: skip
-WHEN = (
-    "heure", "quand", "horaire", "hours", "when", "time", "kacta", "saat", "wa9tach",
-    "wa9t", "imta", "fo9ach", "فوقاش", "امتى", "متى", "وقت", "samedi", "dimanche", "lundi",
-    "saturday", "sunday", "monday", "cumartesi", "pazar", "السبت", "الاحد", "sbt", "l7ed",
-)  # fmt: skip
-BRINGING = (
-    "ramen", "apport", "amen", "bring", "getir", "نجيب", "نجيبو", "njib", "jib", "احضر",
-    "prete", "lend", "odunc",
-)  # fmt: skip
-FREE = (
-    "c est gratuit", "est ce gratuit", "c est payant", "faut payer", "ca coute", "is it free",
-    "is this free", "is it paid", "have to pay", "need to pay", "does it cost", "ucretli mi",
-    "ucretsiz mi", "para var mi", "para odu", "الورشات مجانيه", "هي مجانيه", "بالفلوس",
-    "خاص نخلص", "khas nkhles", "b flous", "bel flous", "c gratuit",
-)  # fmt: skip
+CONTACT = word_lists.words("contact")
+SHOP = word_lists.words("shop")
+OPENING = word_lists.words("opening")
+WHEN = word_lists.words("when")
+BRINGING = word_lists.words("bringing")
+FREE = word_lists.words("cost_question")
 """Whether it costs anything, asked of the workshops ("c'est gratuit ?"), not "free
 workshops?" which asks for the list."""
 

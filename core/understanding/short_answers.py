@@ -7,40 +7,21 @@ negated messages are left to the classifier and the safety policy.
 
 from __future__ import annotations
 
+from core.understanding import word_lists
 from core.understanding.negation import negated
+from core.understanding.thresholds import SHORT_ANSWER_WORDS
 
-MOST_WORDS = 4
-PLAIN_YES = frozenset(
-    {"oui", "ouais", "ouai", "ouep", "wi", "ui", "ok", "yes", "yep", "yup", "sure", "okay",
-     "evet", "evt", "tamam", "tamamdir", "olur", "tabii", "tabi", "elbette", "kesinlikle",
-     "peki", "aynen", "نعم", "اه", "ايوا", "ايوه", "واخا", "وخا", "ايه", "اكيد", "طبعا", "موافق",
-     "حسنا", "تمام", "wakha", "waxa", "iyeh", "eyh", "na3am", "n3am", "akid", "daccord",
-     "absolument", "evidemment", "carrement", "volontiers", "affirmatif", "absolutely",
-     "definitely", "alright", "certainly", "bien sur", "of course", "d accord", "tout a fait",
-     "we", "wai", "okok", "okey", "okay okay", "oke", "iyi", "tabiki", "tabiiki", "ya", "wah",
-     "ih", "saha", "sahha", "ah ih", "ih saha", "wah saha", "okie", "dokie", "okidoki",
-     "okie dokie"}
-)  # fmt: skip
-PLAIN_NO = frozenset(
-    {"non", "no", "nope", "nan", "hayir", "لا", "nop", "non non", "la2", "lla", "nah", "naan",
-     "nn", "sans facon", "no thanks", "yok", "niet", "nein", "nada"}
-)  # fmt: skip
-POLITE = frozenset(
-    {"merci", "thanks", "thank", "you", "please", "lutfen", "3afak", "عافاك", "tesekkurler",
-     "tesekkur", "sagol", "sagolun", "chokran", "شكرا", "s", "il", "vous", "te", "plait", "bien",
-     "sur", "super", "parfait", "top", "cool", "great", "perfect", "fine", "harika", "mzyan",
-     "مزيان", "ممتاز", "oui", "yes", "evet", "ok", "of", "course", "a", "tout", "fait", "d",
-     "accord", "madame", "monsieur", "bcp", "beaucoup", "very", "much", "so", "cok"}
-)  # fmt: skip
+PLAIN_YES = word_lists.word_set("yes", "yes_alone")
+"""Words (and pairs) that make a short yes: the plain yes words and the forms read only alone."""
+PLAIN_NO = word_lists.word_set("no")
+POLITE = word_lists.word_set("polite")
 
-THANKS = frozenset(
-    {"merci", "thanks", "thank", "tesekkurler", "tesekkur", "sagol", "chokran", "شكرا"}
-)
+THANKS = word_lists.word_set("thank")
 
 
 def short_answer(words: list[str], question_mark: bool) -> str | None:
     """'yes' or 'no' for a short answer made only of such words; otherwise None."""
-    if question_mark or not words or len(words) > MOST_WORDS:
+    if question_mark or not words or len(words) > SHORT_ANSWER_WORDS:
         return None
     text = " ".join(words)
     pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}

@@ -19,7 +19,7 @@ from core.seats.for_others import (
     refuse_seats_for,
 )
 from core.seats.reminders import ReminderRule
-from core.understanding.intents import intent_of, number_of
+from core.understanding.intents import Reading, TextIntent, number_of, read
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
@@ -87,12 +87,15 @@ def _not_textable(flow: Flow, session_id: int, name: str) -> Reply:
     return _phone_question(flow, session_id, name, "book.other_not_mobile", example=example)
 
 
-async def typed(flow: Flow, text: str) -> Reply | None:
-    """A first name or a number written in answer; None when nothing is awaited."""
+async def typed(flow: Flow, text: str, reading: Reading | None = None) -> Reply | None:
+    """A first name or a number written in answer; None when nothing is awaited.
+
+    ``reading`` is the message's language-free reading when it was already read."""
     waiting = _expecting(flow)
     if waiting is None:
         return None
-    if intent_of(text) is not None or number_of(text) is not None:
+    understood = (reading or read(text)).intent != TextIntent.UNKNOWN
+    if understood or number_of(text) is not None:
         return None  # "menu", "annuler", a choice's number: not an answer
     session_id = int(waiting["session"])
     if waiting["what"] == "name":

@@ -10,7 +10,7 @@ from typing import Any
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.seats import unread
 from core.understanding.commands import Command, command_named
-from core.understanding.intents import Reading, TextIntent, command_of, opt_out_of, read
+from core.understanding.intents import Reading, TextIntent, command_of, opt_out_of, read_both
 from core.understanding.session_codes import session_id_in
 from handlers import flows
 from handlers.flows import admin as organiser
@@ -108,8 +108,9 @@ def _asks_yes_no(flow: Flow) -> bool:
 
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written."""
-    stop = opt_out_of(text)  # the same in every language, as the SMS provider's rules are
-    reading = read(text, flow.person.language)
+    readings = read_both(text, flow.person.language)  # each message goes through once
+    # STOP is read the same in every language, as the SMS provider's rules are
+    stop = opt_out_of(text, reading=readings.neutral)
     if stop is not None and (stop or flow.person.opted_out):
         return await on_opt_out(flow, stop)
     if flow.person.opted_out:
@@ -133,10 +134,10 @@ async def on_text(flow: Flow, text: str) -> list[Reply]:
         return [await browse.session_card(flow, coded)]
     if flow.first_contact:
         return [menu.welcome(flow)]
-    answer = await for_other.typed(flow, text)  # a first name or a number asked for
+    answer = await for_other.typed(flow, text, readings.neutral)  # a first name or a number
     if answer is not None:
         return [answer]
-    return await _in_context(flow, text, reading)
+    return await _in_context(flow, text, readings.own)
 
 
 async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:

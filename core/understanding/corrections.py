@@ -1,0 +1,256 @@
+"""The corrections: the judged reading, changed by what the words clearly say around it.
+
+Each correction is one named component. It looks at the reading and the message and either
+lets the reading stand (None) or gives another one. They are tried in the order of
+``CORRECTIONS`` below; the first that gives a reading decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.understanding import word_lists
+from core.understanding.data_questions import asks_about_data
+from core.understanding.done_elsewhere import done_elsewhere, names_ours
+from core.understanding.message import Message
+from core.understanding.negation import (
+    acting_word_negated,
+    cancel_word,
+    erases_seat,
+    gives_back,
+    has_acting_word,
+    negated,
+    says_coming,
+)
+from core.understanding.own_booking import asks_about_own_booking, wants_to_know
+from core.understanding.practical_questions import asks_practical
+from core.understanding.reading import ACTING, Reading, TextIntent
+from core.understanding.safety import LATE, asked_or_conditional
+from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
+from core.understanding.topics import names_a_topic
+
+Correct = Callable[[Reading, Message], Reading | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One named correction."""
+
+    name: str
+    run: Correct
+
+
+PRACTICAL_OVERRIDES = frozenset(
+    {TextIntent.PRIVACY, TextIntent.UNKNOWN, TextIntent.MY_BOOKINGS, TextIntent.WORKSHOPS,
+     TextIntent.SESSION, TextIntent.MENU, TextIntent.EXPLAIN}
+)  # fmt: skip
+"""Readings that a practical question (the shop's number or hours, what to bring, the cost)
+turns into help."""
+CANCEL_OVERRIDES = frozenset(
+    {TextIntent.SESSION, TextIntent.UNKNOWN, TextIntent.WORKSHOPS, TextIntent.MY_BOOKINGS,
+     TextIntent.EXPLAIN, TextIntent.MENU}
+)  # fmt: skip
+"""Readings that a clear cancel of one's seat turns into a cancel (its confirmation screen)."""
+TOPIC_OVERRIDES = frozenset(
+    {TextIntent.WORKSHOPS, TextIntent.UNKNOWN, TextIntent.HELP, TextIntent.MENU}
+)
+"""Readings that naming a workshop's topic turns into that workshop."""
+ABOUT_ANYTHING = frozenset(
+    {TextIntent.HELP, TextIntent.WORKSHOPS, TextIntent.UNKNOWN, TextIntent.EXPLAIN,
+     TextIntent.MENU, TextIntent.SESSION}
+)  # fmt: skip
+"""Readings that a question about one's own booking overrides (never an act, yes or no)."""
+
+UNDERSTANDING = word_lists.words("understanding")
+"""Verbs of understanding: "je comprends pas", "don't get it", "ma fhmtch", "anlamadım"."""
+LANGUAGE_NAMES = word_lists.word_set("language_name")
+HOW = word_lists.word_set("how")
+MEANING = word_lists.words("what_do_you_mean")
+""""What do you mean": asked alone, the screen was not understood."""
+GETTING = word_lists.word_set("getting")
+GOT_WHAT = word_lists.word_set("got_what")
+THANKED_FOR = word_lists.words("thanked_for_understanding")
+"""'Thank you for your understanding': no word of not understanding."""
+
+
+def cancels_our_booking(words: list[str], mark: bool) -> bool:
+    """A cancel verb on a seat, a booking or a workshop ("désinscrivez-moi de l'atelier
+    WhatsApp"), a negated coming ("je vais pas pouvoir venir") or a seat given away ("3tiw
+    blasti l chi wa7ed"); neither asked about, set as a condition, nor done elsewhere."""
+    if asked_or_conditional(words, mark):
+        return False
+    if done_elsewhere(words):
+        return False
+    ours = names_ours(words)
+    erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
+    explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
+    not_coming = (
+        negated(words) and says_coming(words) and not any(w.startswith(LATE) for w in words)
+    )
+    given = gives_back(words) and ours
+    return explicit or not_coming or given
+
+
+def not_understood(words: list[str]) -> bool:
+    """Whether the message says the person did not understand (a negated verb of understanding)."""
+    if "dunno" in words:
+        return True
+    if len(words) <= MEANING_WORDS and any(w.startswith(MEANING) for w in words):
+        return True  # "wach t9sad ?", "ne demek", "tu veux dire quoi"
+    at = [
+        i
+        for i, w in enumerate(words)
+        if (w.startswith(UNDERSTANDING) or "فهم" in w or "فاهم" in w) and _understands(words, i)
+    ]
+    if not at:
+        return False
+    return negated(words) or any(
+        words[i].startswith(("anlama", "anlayama")) or "fhmt" in words[i] for i in at
+    )
+
+
+def _understands(words: list[str], index: int) -> bool:
+    """'Get' and 'follow' are verbs of understanding only with what is understood after them
+    ("i don't get it") or at the end: "my shift got moved" is not about understanding."""
+    if any(w.endswith(("dan", "den", "tan", "ten")) for w in words[max(0, index - 2) : index]):
+        return False  # "bilgisayardan pek anlamam": about computers, not this screen
+    if words[index].startswith(THANKED_FOR):
+        return False
+    if words[index].startswith(("get", "got", "follow")) and words[index] not in GETTING:
+        return False  # "getirmem", "gotta": other words
+    if words[index] not in GETTING:
+        return True
+    return index + 1 == len(words) or words[index + 1] in GOT_WHAT
+
+
+def _sure(of: TextIntent, message: Message) -> Reading:
+    """A corrected reading, as sure as the classifier saw it, and at least ENOUGH."""
+    return Reading(of, max(message.probabilities[of.value], ENOUGH))
+
+
+def _lost(message: Message) -> bool:
+    """The message says it did not understand, and asks for no act."""
+    return not_understood(message.words) and not has_acting_word(message.words)
+
+
+# The corrections, each a component named in ``CORRECTIONS``.
+
+
+def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
+    """'j'ai annulé chez le médecin': an act done elsewhere asks nothing of us."""
+    if reading.intent in ACTING and done_elsewhere(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    return None
+
+
+def _cancels_our_booking(reading: Reading, message: Message) -> Reading | None:
+    """'désinscrivez-moi de l'atelier WhatsApp': the topic named is the seat given up."""
+    if reading.intent not in CANCEL_OVERRIDES or not cancels_our_booking(
+        message.words, message.mark
+    ):
+        return None
+    cancel = message.probabilities[TextIntent.CANCEL.value]
+    return Reading(TextIntent.CANCEL, max(cancel, SURE)) if cancel >= ASIDE else None
+
+
+def _other_language(reading: Reading, message: Message) -> Reading | None:
+    """'ما كنفهمش الفرنسية': not understood, in another language: the language screen."""
+    if _lost(message) and any(w in LANGUAGE_NAMES for w in message.words):
+        return _sure(TextIntent.LANGUAGE, message)
+    return None
+
+
+def _topic_not_understood(reading: Reading, message: Message) -> Reading | None:
+    """'france connect, je comprends pas': not understood, a topic named: that workshop."""
+    if _lost(message) and names_a_topic(message.words):
+        return _sure(TextIntent.SESSION, message)
+    return None
+
+
+def _how_not_understood(reading: Reading, message: Message) -> Reading | None:
+    """'je comprends pas comment réserver': how to, the help screen."""
+    if _lost(message) and HOW & set(message.words):
+        return _sure(TextIntent.HELP, message)
+    return None
+
+
+def _not_understood(reading: Reading, message: Message) -> Reading | None:
+    """'je comprends pas', 'ma fhmtch': the screen is explained again."""
+    if _lost(message) and reading.intent != TextIntent.EXPLAIN:
+        return _sure(TextIntent.EXPLAIN, message)
+    return None
+
+
+def _just_wants_to_know(reading: Reading, message: Message) -> Reading | None:
+    """'n'annulez pas, je veux juste savoir l'heure': a no that asks to see one's bookings."""
+    words = message.words
+    if reading.intent == TextIntent.NO and acting_word_negated(words) and wants_to_know(words):
+        return _sure(TextIntent.MY_BOOKINGS, message)
+    return None
+
+
+def _about_data(reading: Reading, message: Message) -> Reading | None:
+    """'qu'est-ce que vous gardez sur moi ?': a question about one's data, the privacy notice."""
+    if reading.intent in ABOUT_ANYTHING and asks_about_data(message.words, message.mark):
+        return _sure(TextIntent.PRIVACY, message)
+    return None
+
+
+def _practical_question(reading: Reading, message: Message) -> Reading | None:
+    """The shop's number or hours, what to bring, the cost: the help screen."""
+    words, mark = message.words, message.mark
+    if (
+        reading.intent in PRACTICAL_OVERRIDES
+        and not asks_about_data(words, mark)
+        and asks_practical(words, mark)
+    ):
+        return _sure(TextIntent.HELP, message)
+    return None
+
+
+def _own_booking(reading: Reading, message: Message) -> Reading | None:
+    """'c'est à quelle heure mon atelier ?': a question about one's own booking."""
+    words = message.words
+    own = asks_about_own_booking(words, message.mark) and not has_acting_word(words)
+    if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
+        return _sure(TextIntent.MY_BOOKINGS, message)
+    return None
+
+
+def _names_topic(reading: Reading, message: Message) -> Reading | None:
+    """'le truc sur le CV', 'the Canva one': a workshop's topic named, that workshop."""
+    words = message.words
+    if (
+        reading.intent in TOPIC_OVERRIDES
+        and reading.topic is None
+        and not has_acting_word(words)
+        and names_a_topic(words)
+    ):
+        return _sure(TextIntent.SESSION, message)
+    return None
+
+
+CORRECTIONS: tuple[Correction, ...] = (
+    Correction("done_elsewhere", _done_elsewhere),
+    Correction("cancels_our_booking", _cancels_our_booking),
+    Correction("other_language", _other_language),
+    Correction("topic_not_understood", _topic_not_understood),
+    Correction("how_not_understood", _how_not_understood),
+    Correction("not_understood", _not_understood),
+    Correction("just_wants_to_know", _just_wants_to_know),
+    Correction("about_data", _about_data),
+    Correction("practical_question", _practical_question),
+    Correction("own_booking", _own_booking),
+    Correction("names_topic", _names_topic),
+)
+"""The corrections, in the order they are tried."""
+
+
+def corrected(reading: Reading, message: Message) -> Reading:
+    """The reading after the first correction that applies (the reading itself if none)."""
+    for correction in CORRECTIONS:
+        other = correction.run(reading, message)
+        if other is not None:
+            return other.decided_by(correction.name, reading.trail)
+    return reading

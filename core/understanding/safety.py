@@ -1,0 +1,285 @@
+"""The safety rules: what the classifier proposes is read only when it may be acted on.
+
+Each rule is one named component. It looks at the proposal and either lets it pass (None),
+renames its intent (a ``Proposal``), rules it out for the runner-up (``RunnerUp``) or decides
+the reading (a ``Reading``). Their order is the order of ``SAFETY`` below and it matters: a
+cancel about the messages is a stop before a stop's own checks apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from core.understanding import consent, word_lists
+from core.understanding.message import Proposal, RunnerUp
+from core.understanding.negation import (
+    about_messages,
+    acting_word_negated,
+    asks,
+    cannot,
+    conditional,
+    erases_personal,
+    gives_back,
+    has_acting_word,
+    polite_request,
+    says_coming,
+)
+from core.understanding.reading import ACTING, Reading, TextIntent
+from core.understanding.thresholds import BARE_CANCEL, ENOUGH, SURE, SURE_YES
+
+Verdict = Proposal | RunnerUp | Reading | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named safety rule."""
+
+    name: str
+    run: Callable[[Proposal], Verdict]
+
+
+APOLOGIES = word_lists.words("apology")
+
+MEMORY = word_lists.words("remembering")
+"""Not remembering one's booking asks to see it; it does not cancel it. ("Rappel" and
+"hatırlatma" are the reminder: "suite à votre rappel, je ne pourrai pas venir" cancels.)"""
+
+ELSE_THAN_COMING = word_lists.words("else_than_coming")
+"""Verbs whose "cannot" or "not" is about something else than coming to the workshop."""
+
+ACCEPTING = word_lists.words("accepting")
+"""Verbs of agreeing: negated, they refuse what was asked; they never cancel a seat."""
+
+LATE = word_lists.words("late")
+"""'Je ne pourrai pas venir à l'heure, je serai en retard': late, still coming."""
+
+
+def asked_or_conditional(words: list[str], mark: bool) -> bool:
+    """'comment annuler ?', 'si je ne viens pas...': asked about or set as a condition."""
+    return conditional(words) or (asks(words, mark) and not polite_request(words))
+
+
+def disturbed(words: list[str]) -> bool:
+    """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat.
+
+    "Sorry to bother you", "désolée de vous déranger" apologise: they ask nothing."""
+    stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
+    return any(
+        w.startswith(stems) and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        for i, w in enumerate(words)
+    )
+
+
+def remembers(words: list[str]) -> bool:
+    """'je ne me souviens plus', 'nsit': about remembering one's booking."""
+    return any(w.startswith(MEMORY) for w in words)
+
+
+def forgets_person(words: list[str]) -> bool:
+    """'beni unut', 'oubliez-moi', 'forget me': the person, not a seat."""
+    forgets = any(w.startswith(("unut", "forget", "oubli")) for w in words)
+    return forgets and erases_personal(words) and not acting_word_negated(words)
+
+
+def erases_data(words: list[str]) -> bool:
+    """'remove my details', 'supprimez mes données': data, not a seat."""
+    data_stems = ("donnee", "data", "veri", "bilgi", "detail", "info", "fichier", "system")
+    data = any(w.startswith(data_stems) for w in words)
+    return data and erases_personal(words) and not acting_word_negated(words)
+
+
+def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
+    """Whether the words can carry the acting reading at all.
+
+    A cancel without a cancel word must say that one cannot come ("je ne peux pas venir",
+    "gelemiyorum", "ma nqderch nji"): "je viens", "geleceğim" or "ma place" never cancel.
+    An erase must bear on data or on the person: "forget it" does not erase.
+    """
+    if intent == TextIntent.CANCEL and not has_acting_word(words):
+        if any(w.startswith(ELSE_THAN_COMING) for w in words):
+            return False  # "i can't talk now", "je vais réfléchir": not about coming
+        if any(w.startswith(ACCEPTING) for w in words):
+            return False  # "kabul etmiyorum", "i don't agree": a refusal, not a cancel
+        if any(w.startswith(LATE) for w in words):
+            return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
+        if cannot(words) or gives_back(words):
+            return True
+        return not says_coming(words) and confidence >= BARE_CANCEL
+    if intent == TextIntent.FORGET:
+        return erases_personal(words)
+    return True
+
+
+# The rules, each a component named in ``SAFETY``.
+
+
+def _too_unsure(p: Proposal) -> Verdict:
+    """The classifier's best guess is unknown, or below ENOUGH: nothing is read."""
+    if p.confidence < ENOUGH or p.intent == TextIntent.UNKNOWN:
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _stop_messages(p: Proposal) -> Verdict:
+    """'désinscription des sms', 'ne plus être dérangé': a cancel of the messages is a stop."""
+    if p.intent == TextIntent.CANCEL and (about_messages(p.words) or disturbed(p.words)):
+        return p.renamed(TextIntent.STOP)
+    return None
+
+
+def _forgot_booking(p: Proposal) -> Verdict:
+    """'je ne me souviens plus de l'heure': a cancel that asks to see one's bookings."""
+    if p.intent == TextIntent.CANCEL and not has_acting_word(p.words) and remembers(p.words):
+        return p.read_as(TextIntent.MY_BOOKINGS)
+    return None
+
+
+def _erase_data(p: Proposal) -> Verdict:
+    """'remove my details', 'oubliez-moi': a cancel of one's data or person is an erase."""
+    if p.intent == TextIntent.CANCEL and (erases_data(p.words) or forgets_person(p.words)):
+        return p.renamed(TextIntent.FORGET)
+    return None
+
+
+def _number_by_rules_only(p: Proposal) -> Verdict:
+    """A choice number is read by the number rules only, never by the classifier."""
+    return p.read_as(TextIntent.UNKNOWN) if p.intent == TextIntent.NUMBER else None
+
+
+def _negation(p: Proposal) -> Verdict:
+    """'n'annulez pas', 'iptal etmeyin': an act whose own word is negated is a no."""
+    if p.intent in ACTING and has_acting_word(p.words) and acting_word_negated(p.words):
+        return p.read_as(TextIntent.NO)
+    return None
+
+
+def _question_or_condition(p: Proposal) -> Verdict:
+    """'comment annuler ?', 'si j'annule...': help (privacy for an erase) about the act."""
+    if p.intent in ACTING and asked_or_conditional(p.words, p.mark):
+        about = TextIntent.PRIVACY if p.intent == TextIntent.FORGET else TextIntent.HELP
+        return p.read_as(about, topic=p.intent)
+    return None
+
+
+def _unsure_act(p: Proposal) -> Verdict:
+    """An act below SURE is not read."""
+    return p.read_as(TextIntent.UNKNOWN) if p.intent in ACTING and p.confidence < SURE else None
+
+
+def _implausible_act(p: Proposal) -> Verdict:
+    """'je viens', 'i can't talk now', 'forget it': words that cannot carry the act."""
+    if p.intent in ACTING and not plausible(p.intent, p.words, p.confidence):
+        return RunnerUp()
+    return None
+
+
+def _thanks_only(p: Proposal) -> Verdict:
+    """'merci beaucoup', 'ok merci': thanks close a talk; never a yes."""
+    return (
+        p.read_as(TextIntent.UNKNOWN)
+        if p.intent == TextIntent.YES and consent.thanks_only(p.words)
+        else None
+    )
+
+
+def _farewell(p: Proposal) -> Verdict:
+    """'bonne journée': a goodbye is never a yes."""
+    if p.intent == TextIntent.YES and consent.says_farewell(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _no_yes_word(p: Proposal) -> Verdict:
+    """A yes is read only from a yes word or phrase: "ouistiti" is not one."""
+    if p.intent == TextIntent.YES and not consent.says_yes(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _not_for_us(p: Proposal) -> Verdict:
+    """'oui, wrong number sorry': a yes sent to the wrong chat is no consent."""
+    if p.intent == TextIntent.YES and consent.not_for_us(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _brings_company(p: Proposal) -> Verdict:
+    """'je viendrai avec mes enfants': who comes along, not a yes."""
+    if p.intent == TextIntent.YES and consent.brings_company(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _not_coming(p: Proposal) -> Verdict:
+    """'je ne serai pas présente', 'je serai absente': not a yes; the runner-up, else a no."""
+    words = p.words
+    if p.intent == TextIntent.YES and (
+        cannot(words) or consent.away(words) or consent.darija_not(words)
+    ):
+        return RunnerUp(TextIntent.NO)
+    return None
+
+
+def _unsure_yes(p: Proposal) -> Verdict:
+    """A yes below SURE_YES is not read."""
+    if p.intent == TextIntent.YES and p.confidence < SURE_YES:
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+def _asked_yes(p: Proposal) -> Verdict:
+    """'oui ?': a yes asked is no consent."""
+    return p.read_as(TextIntent.UNKNOWN) if p.intent == TextIntent.YES and p.mark else None
+
+
+SAFETY: tuple[Rule, ...] = (
+    Rule("too_unsure", _too_unsure),
+    Rule("stop_messages", _stop_messages),
+    Rule("forgot_booking", _forgot_booking),
+    Rule("erase_data", _erase_data),
+    Rule("number_by_rules_only", _number_by_rules_only),
+    Rule("negation", _negation),
+    Rule("question_or_condition", _question_or_condition),
+    Rule("unsure_act", _unsure_act),
+    Rule("implausible_act", _implausible_act),
+    Rule("thanks_only", _thanks_only),
+    Rule("farewell", _farewell),
+    Rule("no_yes_word", _no_yes_word),
+    Rule("not_for_us", _not_for_us),
+    Rule("brings_company", _brings_company),
+    Rule("not_coming", _not_coming),
+    Rule("unsure_yes", _unsure_yes),
+    Rule("asked_yes", _asked_yes),
+)
+"""The safety rules, in the order they are tried."""
+
+
+def judge(proposal: Proposal) -> Reading:
+    """The proposal through the safety rules: the first rule that decides gives the reading;
+    a rule that rules the intent out starts the rules again on the runner-up."""
+    while True:
+        for rule in SAFETY:
+            verdict = rule.run(proposal)
+            if verdict is None:
+                continue
+            trail = (*proposal.trail, rule.name)
+            if isinstance(verdict, Reading):
+                return verdict.decided_by(rule.name, proposal.trail)
+            if isinstance(verdict, Proposal):
+                proposal = replace(verdict, trail=trail)
+                continue
+            rest = {k: v for k, v in proposal.probabilities.items() if k != proposal.intent.value}
+            runner_up = max(rest, key=rest.__getitem__)
+            if rest[runner_up] < ENOUGH:
+                fallback = verdict.fallback
+                reading = Reading(fallback, proposal.probabilities.get(fallback.value, 0.0))
+                return reading.decided_by(rule.name, proposal.trail)
+            proposal = Proposal(
+                TextIntent(runner_up), rest[runner_up], rest, proposal.message, trail
+            )
+            break
+        else:
+            return proposal.read_as(proposal.intent).decided_by(
+                proposal.trail[-1], proposal.trail[:-1]
+            )

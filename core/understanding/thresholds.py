@@ -1,0 +1,44 @@
+"""Every number the reading of a message turns on, in one place.
+
+Probabilities are the classifier's (``core.understanding.classifier``), between 0 and 1.
+Sizes are counts of words or characters of the normalised message.
+"""
+
+from __future__ import annotations
+
+ENOUGH = 0.35
+"""Below this probability, the classifier's best guess is not read at all (unknown)."""
+
+SURE = 0.55
+"""Below this probability, cancel, erase and stop are not acted on (unknown)."""
+
+SURE_YES = 0.65
+"""A yes confirms a booking or a cancellation: it needs a wider margin than SURE."""
+
+BARE_CANCEL = 0.85
+"""A cancel with neither a cancel word nor a negation ("empêchement") needs this much."""
+
+ASIDE = 0.1
+"""A clear cancel of one's seat is read only if the classifier sees a cancel this likely."""
+
+SHORT_ANSWER_WORDS = 4
+"""A short answer ("ok super", "non merci") has at most this many words."""
+
+OWN_BOOKING_WORDS = 4
+"""'mes ateliers', 'my next class': naming one's own bookings in at most this many words asks
+to see them."""
+
+MEANING_WORDS = 4
+"""'wach t9sad ?', 'ne demek': "what do you mean" in at most this many words is not understood."""
+
+MAX_CHOICE = 20
+"""The largest choice number read from digits: a longer list is never shown."""
+
+MAX_ANALYSED = 300
+"""Only the first this many characters of a very long message are read."""
+
+TITLE_SCORE = 86
+"""How close (rapidfuzz WRatio, 0-100) a message must be to a workshop title to name it."""
+
+TITLE_MIN_CHARS = 5
+"""A normalised message shorter than this never names a workshop title."""

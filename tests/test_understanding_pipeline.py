@@ -1,0 +1,176 @@
+"""The reading as a named pipeline: each component decides what it is named for, and says so.
+
+The safety rules and corrections are tried with a classifier of fixed probabilities, so that
+each one is shown deciding whatever the shipped model would have proposed; the first steps
+and the shipped classifier itself are tried as they ship. ``atelier understand --explain``
+prints the name of the component that decided each reading.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+
+import pytest
+
+from bot.cli import main
+from core.understanding import classifier
+from core.understanding.intents import COMPONENTS, read
+from core.understanding.pipeline import CLASSIFIER, FIRST
+from core.understanding.thresholds import ENOUGH, SURE, SURE_YES
+
+SHIPPED = classifier.shipped()
+
+
+def fixed(probabilities: dict[str, float], extra: tuple[str, ...] = ()) -> classifier.LinearModel:
+    """A classifier that sees these probabilities in every message (the rest shared out)."""
+    classes = (*SHIPPED.classes, *extra)
+    rest = (1 - sum(probabilities.values())) / (len(classes) - len(probabilities))
+    logits = tuple(math.log(probabilities.get(name, rest)) for name in classes)
+    return classifier.LinearModel(classes, logits, {})
+
+
+FIRST_STEPS = [
+    # (component, message, intent, number)
+    ("empty", "   ", "unknown", None),
+    ("question_marks", "؟ ?", "explain", None),
+    ("command", "/annuler", "cancel", None),
+    ("normalise", "😂", "unknown", None),
+    ("number", "la deuxième", "number", 2),
+    ("short_answer", "ok super", "yes", None),
+    (CLASSIFIER, "bonjour", "menu", None),
+]
+
+RULES = [
+    # (component, message, what the classifier proposes, the reading's intent)
+    ("too_unsure", "annuler", {"cancel": ENOUGH - 0.05}, "unknown"),
+    ("stop_messages", "désinscrivez-moi des sms", {"cancel": 0.9}, "stop"),
+    ("forgot_booking", "je ne me souviens plus de l'heure", {"cancel": 0.9}, "my_bookings"),
+    ("erase_data", "supprimez mes données", {"cancel": 0.9}, "forget"),
+    ("negation", "n'annulez pas", {"cancel": 0.9}, "no"),
+    ("question_or_condition", "comment annuler ?", {"cancel": 0.9}, "help"),
+    ("unsure_act", "annuler", {"cancel": SURE - 0.05}, "unknown"),
+    ("implausible_act", "je viens", {"cancel": 0.9}, "unknown"),
+    ("thanks_only", "merci beaucoup", {"yes": 0.9}, "unknown"),
+    ("farewell", "oui bonne journée", {"yes": 0.9}, "unknown"),
+    ("no_yes_word", "ouistiti", {"yes": 0.9}, "unknown"),
+    ("not_for_us", "oui désolé wrong number", {"yes": 0.9}, "unknown"),
+    ("brings_company", "je viendrai avec mes enfants", {"yes": 0.9}, "unknown"),
+    ("not_coming", "je serai absente", {"yes": 0.9}, "no"),
+    ("unsure_yes", "d'accord je viendrai", {"yes": SURE_YES - 0.05}, "unknown"),
+    ("asked_yes", "d'accord je viendrai ?", {"yes": 0.9}, "unknown"),
+    ("done_elsewhere", "j'ai annulé chez le médecin", {"cancel": 0.9}, "unknown"),
+    (
+        "cancels_our_booking",
+        "désinscrivez-moi de l'atelier whatsapp",
+        {"session": 0.6, "cancel": 0.2},
+        "cancel",
+    ),
+    ("other_language", "je comprends pas le français", {"menu": 0.9}, "language"),
+    (
+        "topic_not_understood",
+        "france connect je comprends pas, c'est un atelier ?",
+        {"menu": 0.9},
+        "session",
+    ),
+    ("how_not_understood", "je comprends pas comment réserver", {"menu": 0.9}, "help"),
+    ("not_understood", "je comprends pas", {"menu": 0.9}, "explain"),
+    (
+        "just_wants_to_know",
+        "n'annulez pas, je veux juste savoir l'heure",
+        {"no": 0.9},
+        "my_bookings",
+    ),
+    ("about_data", "vous gardez mes données ?", {"menu": 0.9}, "privacy"),
+    ("practical_question", "c'est gratuit ?", {"menu": 0.9}, "help"),
+    ("own_booking", "c'est à quelle heure mon atelier ?", {"menu": 0.9}, "my_bookings"),
+    ("names_topic", "le truc sur le CV", {"menu": 0.9}, "session"),
+]
+
+
+@pytest.mark.parametrize(("component", "text", "intent", "number"), FIRST_STEPS)
+def test_each_first_step_decides_what_it_is_named_for(
+    component: str, text: str, intent: str, number: int | None
+) -> None:
+    reading = read(text, "fr")
+    assert (reading.intent.value, reading.number, reading.by) == (intent, number, component)
+
+
+@pytest.mark.parametrize(("component", "text", "proposed", "intent"), RULES)
+def test_each_rule_decides_what_it_is_named_for(
+    component: str, text: str, proposed: dict[str, float], intent: str
+) -> None:
+    reading = read(text, "fr", fixed(proposed))
+    assert (reading.intent.value, reading.by) == (intent, component)
+    assert reading.trail[0] == CLASSIFIER
+    assert reading.trail[-1] == component
+
+
+def test_a_number_is_never_the_classifiers_guess() -> None:
+    reading = read("bonjour", "fr", fixed({"number": 0.9}, extra=("number",)))
+    assert (reading.intent.value, reading.by) == ("unknown", "number_by_rules_only")
+
+
+def test_a_question_about_cancelling_keeps_what_it_is_about() -> None:
+    reading = read("comment annuler ?", "fr", fixed({"cancel": 0.9}))
+    assert reading.topic == "cancel"
+
+
+def test_a_yes_ruled_out_leaves_the_runner_up_or_a_no() -> None:
+    reading = read("je serai absente", "fr", fixed({"yes": 0.5, "help": 0.45}))
+    assert (reading.intent.value, reading.by) == ("help", "not_coming")
+    assert reading.trail == (CLASSIFIER, "not_coming")
+    unsure = read("je serai absente", "fr", fixed({"yes": 0.5, "cancel": 0.45}))
+    assert (unsure.intent.value, unsure.trail) == (
+        "unknown",
+        (CLASSIFIER, "not_coming", "unsure_act"),
+    )
+    nothing_else = read("je serai absente", "fr", fixed({"yes": 0.9}))
+    assert (nothing_else.intent.value, nothing_else.by) == ("no", "not_coming")
+
+
+def test_every_component_is_tried_here_in_the_pipelines_order() -> None:
+    tried = [c for c, *_ in FIRST_STEPS] + [c for c, *_ in RULES] + ["number_by_rules_only"]
+    assert sorted(tried) == sorted(COMPONENTS)
+    assert COMPONENTS[: len(FIRST)] == tuple(step.name for step in FIRST)
+    assert COMPONENTS[len(FIRST)] == CLASSIFIER
+    assert len(set(COMPONENTS)) == len(COMPONENTS)
+
+
+def _understand(
+    argv: list[str],
+    lines: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> list[dict[str, object]]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["understand", *argv]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_understand_explain_names_the_deciding_component(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["2", "/aide", "oui ?", "je comprends pas le français", "bonjour"]
+    readings = _understand(["--language", "fr", "--explain"], lines, monkeypatch, capsys)
+    assert [r["by"] for r in readings] == [
+        "number",
+        "command",
+        "asked_yes",
+        "other_language",
+        "classifier",
+    ]
+    assert readings[2]["trail"] == ["classifier", "asked_yes"]
+    assert [r["intent"] for r in readings] == ["number", "help", "unknown", "language", "menu"]
+
+
+def test_understand_without_explain_prints_the_reading_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readings = _understand(["--language", "fr"], ["oui ?", "2"], monkeypatch, capsys)
+    assert readings == [
+        {"intent": "unknown", "confidence": readings[0]["confidence"]},
+        {"intent": "number", "number": 2, "confidence": 1.0},
+    ]
