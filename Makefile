@@ -2,6 +2,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist), each with its own databases; `make test TEST_WORKERS=0` runs serially.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint demo bench model
 
@@ -12,7 +14,7 @@ demo: $(STAMP)
 	$(VENV)/bin/atelier demo
 
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run
