@@ -25,6 +25,7 @@ import asyncio
 import itertools
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Self
@@ -365,6 +366,8 @@ class WhatsAppPhone:
     fake: FakeGraphApi
     client: httpx.AsyncClient
     phone_number_id: str
+    settled: Callable[[], Awaitable[None]] | None = None
+    """Returns once the bot has sent all it had to; without it, a fixed 0.3 s wait."""
 
     def message_payload(
         self, content: dict[str, Any], message_id: str | None = None
@@ -399,7 +402,10 @@ class WhatsAppPhone:
         response = await self.post(self.message_payload(content))
         assert response.status_code == 200, response.text
         await self.fake.wait_for(self.number, before + 1)
-        await asyncio.sleep(0.3)  # a file and a place may follow the reply
+        if self.settled is not None:
+            await self.settled()
+        else:
+            await asyncio.sleep(0.3)  # a file and a place may follow the reply
         return self.fake.to(self.number)[before:]
 
     async def write(self, text: str) -> list[SentMessage]:
