@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # Test processes (pytest-xdist), each with its own databases; `make test TEST_WORKERS=0` runs serially.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint demo bench model
+.PHONY: run test lint demo bench bench-docs model
 
 run: $(STAMP)
 	$(VENV)/bin/atelier run
@@ -18,6 +18,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run
+
+# The tables of docs/benchmarks.md, written from bench/published.json (never typed by hand).
+bench-docs: $(STAMP)
+	$(VENV)/bin/python -m bench.report
 
 model: $(STAMP)
 	$(VENV)/bin/python -m tools.train_intents

@@ -31,7 +31,7 @@ from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, table
 from core.clock import SystemClock
 from core.dialog import Incoming, Kind, Reply, Sender
-from handlers.machinery import actions
+from handlers.machinery.choices import ConfirmBooking, JoinLine
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from testkit.factories import add_session
@@ -136,7 +136,7 @@ async def warm_up(flows: Conversations, people: int) -> None:
 
 async def rush(flows: Conversations, session_id: int, people: int, label: str) -> Round:
     """``people`` people press "Yes, book it" for ``session_id`` at the same instant."""
-    choice = actions.encode(actions.CONFIRM, session_id)
+    choice = ConfirmBooking(session_id).pack()
     started = time.perf_counter()
     done_after = [0.0] * people
 
@@ -155,7 +155,7 @@ async def rush(flows: Conversations, session_id: int, people: int, label: str) -
 async def check(db: Database, session_id: int, outcome: Round) -> Outcome:
     """Count winners, the waiting-list offers, apologies; compare with the database."""
     texts = outcome.texts
-    join_line = actions.encode(actions.WAIT, session_id)
+    join_line = JoinLine(session_id).pack()
     offered = sum(
         FULL_TEXT in text and join_line in {c.data for r in replies for c in r.flat_choices()}
         for replies, text in zip(outcome.answers, texts, strict=True)

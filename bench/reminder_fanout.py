@@ -310,16 +310,16 @@ async def send_all(runtime: Runtime, clock: FixedClock, deadline: float) -> int:
     The clock stands still during a pass and then moves on by the time the pass took, so
     rows put back for later (after repeated 429s) come due for the next pass.
     """
-    core = runtime.services
+    services = runtime.services
     passes = 0
     while time.monotonic() < deadline:
         started = time.monotonic()
-        claimed = await core.delivery.tick.sender.run_once()
+        claimed = await services.engine.sender.run_once()
         passes += 1
         clock.advance(timedelta(seconds=time.monotonic() - started))
         if claimed:
             continue
-        async with core.db.transaction() as session:
+        async with services.db.transaction() as session:
             counts = await status_counts(session)
         if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
             break
@@ -335,7 +335,7 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
     """
     clock = FixedClock(seeded.due_at)
     runtime = Runtime(_settings(url, api), clock)
-    app, core = runtime.app, runtime.services
+    app, services = runtime.app, runtime.services
     assert app is not None, "no Telegram application: is the token set?"
     await app.initialize()
     reminders = sum(seeded.expected.values())
@@ -346,7 +346,7 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
         with _counting_warnings() as warnings:
             passes = await send_all(runtime, clock, started + reminders * MAX_SECONDS_PER_REMINDER)
         seconds = time.monotonic() - started
-        async with core.db.transaction() as session:
+        async with services.db.transaction() as session:
             statuses = await status_counts(session)
             attempts = await session.execute(
                 select(OutboxMessage.attempts, func.count()).group_by(OutboxMessage.attempts)
@@ -355,13 +355,13 @@ async def send(url: str, api: FakeBotApiProcess, seeded: Seeded) -> Sending:
     finally:
         progress.cancel()
         await app.shutdown()
-        await core.close()
+        await services.close()
     return Sending(
         seconds=seconds,
         passes=passes,
-        rate_per_second=core.settings.send_rate_per_second,
-        rate_per_chat=core.settings.send_rate_per_chat,
-        batch=core.delivery.tick.sender.batch,
+        rate_per_second=services.settings.send_rate_per_second,
+        rate_per_chat=services.settings.send_rate_per_chat,
+        batch=services.engine.sender.batch,
         statuses=statuses,
         attempts=tries,
         warnings=warnings.count,

@@ -38,7 +38,7 @@ def _configure_logging(level: str, log_format: str = "text") -> None:
 
 
 async def _demo(settings: Settings, db_path: str) -> None:
-    from bot.channels.console import CHANNEL, Console
+    from bot.channels.console import Console
     from bot.demo_data import sample_rows
     from bot.runtime import Services
     from core.schedule.importer import import_rows
@@ -52,7 +52,7 @@ async def _demo(settings: Settings, db_path: str) -> None:
     console = Console(
         services.conversations.handle, services.engine.tick, language=settings.default_language
     )
-    services.engine.deliverers[CHANNEL] = console.deliver
+    services.engine.deliverers[console.name] = console.deliverer()
     try:
         await console.run()
     finally:
@@ -145,6 +145,15 @@ async def _roster(
     return 0
 
 
+PERSONAL_COPIES = (
+    "Copies hold personal data (names, chat ids, phone numbers, messages). "
+    "Each day, the bot erases in its own copies everyone erased since: the daily copies in "
+    "BACKUP_DIR and the .before-restore file; both are deleted after BACKUP_DAYS days, and "
+    "an interrupted copy's temporary file after an hour. Any other copy is yours to keep "
+    "safe and delete."
+)
+
+
 def _backup(settings: Settings, target: Path) -> int:
     from core.schedule.backup import NotABackup, backup, sqlite_file
 
@@ -164,12 +173,17 @@ def _backup(settings: Settings, target: Path) -> int:
         print(f"No backup written: {error}.", file=sys.stderr)
         return 1
     print(f"Backup of {source} written to {target}.")
+    print(
+        f"It holds personal data: keep it safe, delete it within {settings.backup_days} days. "
+        "People erased later are not erased in it."
+    )
     return 0
 
 
 def _restore(settings: Settings, backup_file: Path) -> int:
+    from core.clock import SystemClock
     from core.schedule.backup import NotABackup, restore, sqlite_file
-    from models.migrate import upgrade
+    from core.schedule.backup_erasure import erase_in_copy, erased_in
 
     database = sqlite_file(settings.database_url)
     if database is None:
@@ -178,18 +192,38 @@ def _restore(settings: Settings, backup_file: Path) -> int:
             file=sys.stderr,
         )
         return 1
+    now, offer = SystemClock().now(), settings.offer_expiry_minutes
+
+    def keep_erasures(ready: Path) -> None:
+        """Whoever was erased in the database being replaced stays erased."""
+        if not database.is_file():
+            return
+        try:
+            erased = erased_in(database)
+        except sqlite3.DatabaseError:
+            print(
+                f"{database} cannot be read: check that nobody erased since this backup "
+                "is back in it.",
+                file=sys.stderr,
+            )
+            return
+        if erase_in_copy(erased, ready, now, offer):
+            print("People erased since this backup are erased in it too.")
+
     try:
-        kept = restore(backup_file, database)
+        kept = restore(backup_file, database, prepare=keep_erasures)
     except NotABackup as error:
         print(f"Nothing restored: {error}.", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as error:
         print(f"Nothing restored: {error}.", file=sys.stderr)
         return 1
-    upgrade(settings.database_url)
     print(f"{backup_file} restored to {database}.")
     if kept is not None:
-        print(f"The database it replaced is kept as {kept}.")
+        print(
+            f"The database it replaced is kept as {kept}. It holds personal data; "
+            f"atelier deletes it after {settings.backup_days} days."
+        )
     return 0
 
 
@@ -328,10 +362,20 @@ def parser() -> argparse.ArgumentParser:
         "hash-password",
         help="print the hash of the dashboard password, for DASHBOARD_PASSWORD_HASH",
     )
-    backup = commands.add_parser("backup", help="copy the SQLite database, even while it runs")
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database, even while it runs",
+        description=f"Copy the SQLite database, even while the bot runs. {PERSONAL_COPIES}",
+    )
     backup.add_argument("file", type=Path)
     restore = commands.add_parser(
-        "restore", help="put a backup back as the SQLite database (stop the bot first)"
+        "restore",
+        help="put a backup back as the SQLite database (stop the bot first)",
+        description=(
+            "Put a backup back as the SQLite database (stop the bot first). The backup is "
+            "brought up to date and checked beside the database, which is replaced only "
+            "then; people erased in the database stay erased. " + PERSONAL_COPIES
+        ),
     )
     restore.add_argument("file", type=Path)
     commands.add_parser(

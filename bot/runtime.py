@@ -6,20 +6,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute, Mount
 
-from bot.channels import telegram
-from bot.channels.http_server import Endpoint, HttpServer, build_app
-from bot.channels.sms.channel import SmsChannel
-from bot.channels.sms.providers import SmsProvider
+from bot.channels import email
+from bot.channels.channel import Channel, Wiring
+from bot.channels.http_server import HttpServer, build_app
+from bot.channels.sms import channel as sms
+from bot.channels.telegram import channel as telegram
+from bot.channels.whatsapp import channel as whatsapp
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.delivery.tick import Engine
 from core.delivery.wakeup import Heartbeat
-from core.dialog import SMS, WHATSAPP, Reply
+from core.dialog import Reply
 from core.health import database_reachable
 from core.outbox.metrics import refresh_outbox
 from handlers.machinery.turns import Conversations
@@ -28,6 +31,14 @@ from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+CHANNELS: tuple[Callable[[Wiring], Channel | None], ...] = (
+    sms.from_settings,
+    whatsapp.from_settings,
+    email.from_settings,
+)
+"""Every channel but Telegram (made apart: tests run the bot without it), in the order they
+are started; each is None when it is not set up. A new channel is one more line here."""
 
 
 class Services:
@@ -56,22 +67,9 @@ class Services:
         await self.db.dispose()
 
 
-def sms_provider(settings: Settings) -> SmsProvider | None:
-    """The configured SMS provider, if any."""
-    if settings.sms_provider == "twilio":
-        from bot.channels.sms.twilio import TwilioProvider
-
-        return TwilioProvider(settings)
-    if settings.sms_provider == "android":
-        from bot.channels.sms.android import AndroidGatewayProvider
-
-        return AndroidGatewayProvider(settings)
-    return None
-
-
 class Runtime:
-    """The running bot: Telegram when there is a token, the HTTP server when SMS is set up,
-    and the scheduler that wakes the outbox sender."""
+    """The running bot: every channel that is set up, the HTTP server when one of them (or the
+    dashboard) needs it, and the scheduler that wakes the outbox sender."""
 
     def __init__(
         self,
@@ -85,64 +83,40 @@ class Runtime:
         self.services = Services(settings, clock)
         self.db = self.services.db
         self.engine = self.services.engine
-        self.poll_timeout = poll_timeout
-        self.app: telegram.Application | None = None
-        webhooks: dict[str, Endpoint] = {}
-        if telegram_enabled and settings.telegram_bot_token is not None:
-            pacer = telegram.pacer_for(settings)
-            flows = self.services.conversations
-            outcomes = telegram.Outcomes()
-            self.app = telegram.build_application(settings, flows, pacer, outcomes)
-            self.engine.deliverers[telegram.CHANNEL] = telegram.make_deliverer(self.app.bot, pacer)
-            if settings.webhook_url and settings.webhook_secret is not None:
-                secret = settings.webhook_secret.get_secret_value()
-                webhooks[telegram.WEBHOOK_PATH] = telegram.webhook_endpoint(
-                    self.app, outcomes, secret
-                )
-        self.provider = sms_provider(settings)
-        if self.provider is not None:
-            sms = SmsChannel(settings, self.services.conversations, self.provider, self.engine.wake)
-            self.engine.deliverers[SMS] = sms.deliverer()
-            webhooks[f"/sms/{self.provider.name}"] = sms.webhook
-        mounts: list[BaseRoute] = [self._dashboard()] if settings.dashboard_enabled else []
-        self.whatsapp = None
-        if settings.whatsapp_enabled:
-            from bot.channels.whatsapp.channel import WhatsAppChannel
-
-            self.whatsapp = WhatsAppChannel(
-                settings,
-                self.db,
-                self.services.conversations,
-                self.services.clock,
-                self.engine.wake,
-            )
-            self.engine.deliverers[WHATSAPP] = self.whatsapp.deliverer()
-            mounts.append(self.whatsapp.route())
-        if settings.smtp_host and settings.organiser_emails:
-            from bot.channels.email import CHANNEL as EMAIL
-            from bot.channels.email import EmailChannel
-
-            self.engine.deliverers[EMAIL] = EmailChannel(settings).deliver
+        wiring = Wiring(
+            settings, self.db, self.services.conversations, self.services.clock, self.engine.wake
+        )
+        self.telegram = (
+            telegram.from_settings(wiring, poll_timeout=poll_timeout) if telegram_enabled else None
+        )
+        made = [self.telegram, *(make(wiring) for make in CHANNELS)]
+        self.channels: list[Channel] = [channel for channel in made if channel is not None]
+        routes: list[BaseRoute] = []
+        for channel in self.channels:
+            deliver = channel.deliverer()
+            if deliver is not None:
+                self.engine.deliverers[channel.name] = deliver
+            routes += channel.routes()
+        if settings.dashboard_enabled:
+            routes.append(self._dashboard())
         token = settings.metrics_token
         app = build_app(
-            webhooks,
-            mounts,
+            routes,
             ready=lambda: database_reachable(self.db),
             metrics_token=token.get_secret_value() if token is not None else None,
             refresh_metrics=lambda: refresh_outbox(self.db, self.services.clock.now()),
         )
         self.http = (
-            HttpServer(
-                app,
-                settings.http_host,
-                settings.http_port,
-                settings.trusted_proxies,
-            )
-            if webhooks or mounts or settings.http_enabled
+            HttpServer(app, settings.http_host, settings.http_port, settings.trusted_proxies)
+            if routes or settings.http_enabled
             else None
         )
         self.heartbeat = Heartbeat(self.engine.tick, settings.outbox_poll_seconds)
-        self._telegram_up = False
+
+    @property
+    def app(self) -> telegram.Application | None:
+        """The Telegram Application, when Telegram is on."""
+        return self.telegram.app if self.telegram is not None else None
 
     def _dashboard(self) -> Mount:
         """The organisers' web dashboard, under /admin."""
@@ -159,59 +133,36 @@ class Runtime:
 
     def _telegram_username(self) -> str | None:
         """The bot's username, as getMe told it at start-up (None without Telegram)."""
-        if self.app is None or not self._telegram_up:
-            return None
-        return self.app.bot.username
+        return self.telegram.username() if self.telegram is not None else None
 
     async def start(self) -> None:
-        """Migrate, start the channels and the scheduler."""
+        """Migrate, start the HTTP server, the channels and the scheduler."""
         await self.services.migrate()
         if self.http is not None:
             await self.http.start()
-        if self.app is not None:
-            await telegram.connect(self.app.bot)
-            await self.app.initialize()
-            self._telegram_up = True
-            await telegram.set_profile(self.app.bot, self.settings)
-            if self.settings.webhook_url:
-                await self.app.start()  # takes updates from its queue; no updater
-                await telegram.register_webhook(self.app.bot, self.settings)
-                mode = "webhook"
-            else:
-                assert self.app.updater is not None
-                await self.app.updater.start_polling(
-                    poll_interval=0.0,
-                    timeout=self.poll_timeout,
-                    allowed_updates=telegram.ALLOWED_UPDATES,
-                )
-                await self.app.start()
-                mode = "long polling"
-            log.info("the bot is running on Telegram (@%s, %s)", self.app.bot.username, mode)
+        for channel in self.channels:
+            await channel.start()
         self.heartbeat.start()
         log.info("the bot is running")
 
     async def stop(self) -> None:
         """Stop cleanly: take no more updates, answer those in hand, let the messages being
         sent finish (or put them back in the queue), close the database."""
-        if self.app is not None and self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()  # no more polling
+        for channel in self.channels:
+            await channel.stop_taking()  # no more polling
         if self.http is not None:
             await self.http.stop()  # no more requests; those in hand are answered
         # No new tick; the running one is not cancelled: that would cut its send pass's
         # deliveries between sending and marking, and they would go out again.
         self.heartbeat.pause()
-        if self.app is not None and self.app.running:
-            await self.app.stop()  # handles the updates already taken
+        for channel in self.channels:
+            await channel.finish()  # handles the updates already taken
         # The sends in hand finish (or go back in the queue) while the channels still work.
         released = await self.engine.stop(self.settings.shutdown_grace_seconds)
         self.heartbeat.stop()
-        if self.app is not None and self.app._initialized:
-            await self.app.shutdown()
-        if self.provider is not None:
-            await self.provider.close()
+        for channel in self.channels:
+            await channel.close()
         await self.services.close()
-        if self.whatsapp is not None:
-            await self.whatsapp.close()
         log.info("the bot has stopped (%d messages in hand put back in the queue)", released)
 
     async def run_forever(self) -> None:

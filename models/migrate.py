@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -33,3 +35,20 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str = "base") -> None:
     """Bring the database at ``url`` down to ``revision``. Blocking: run it in a thread."""
     command.downgrade(alembic_config(url), revision)
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this code's migrations know."""
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+def head_revision() -> str:
+    """The latest schema revision."""
+    head = _scripts().get_current_head()
+    assert head is not None, "no migrations"
+    return head

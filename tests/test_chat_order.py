@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from telegram import Chat, Message, Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.channels.chat_order import ChatOrder, chat_key
+from bot.channels.telegram.chat_order import ChatOrder, chat_key
 
 FLOOD = 40
 WORK_SECONDS = 0.01

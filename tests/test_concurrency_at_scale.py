@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Reply, Sender
-from handlers.machinery import actions
+from handlers.machinery.choices import ConfirmBooking, JoinLine
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
 from tests.support.factories import add_session, make_settings
@@ -46,7 +46,7 @@ async def rush(flows: Conversations, session_id: int, people: int) -> Rush:
         Incoming(
             Sender("test", f"rush-{n}", f"Personne {n}", "fr"),
             Kind.CHOICE,
-            choice=actions.encode(actions.CONFIRM, session_id),
+            choice=ConfirmBooking(session_id).pack(),
             update_key=f"rush-update-{n}",
         )
         for n in range(people)
@@ -80,7 +80,7 @@ def assert_fair_outcome(outcome: Rush, session_id: int, seats: int, people: int)
         replies for replies, text in zip(outcome.answers, texts, strict=True) if FULL_TEXT in text
     ]
     assert len(losers) == people - seats
-    join_line = actions.encode(actions.WAIT, session_id)
+    join_line = JoinLine(session_id).pack()
     for replies in losers:
         offered = [choice.data for reply in replies for choice in reply.flat_choices()]
         assert join_line in offered, offered

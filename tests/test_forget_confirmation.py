@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from handlers.machinery import actions
+from handlers.machinery.choices import ConfirmForget
 from models import Booking, BookingStatus, Database, Person
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings
@@ -60,7 +60,7 @@ async def test_a_forged_yes_button_shows_the_confirmation_and_erases_nothing(
     confirmation = marie.last
     assert confirmation is not None
     since = len(api.calls)
-    api.user_press(marie.user_id, confirmation.message_id, actions.FORGET_CONFIRM)
+    api.user_press(marie.user_id, confirmation.message_id, ConfirmForget.prefix)
     calls = await api.wait_for_replies(marie.chat_id, since=since)
     texts = [str(call.params.get("text", "")) for call in calls]
     assert any(PROMPT in text for text in texts), texts
@@ -85,7 +85,7 @@ async def test_a_yes_after_another_screen_does_not_erase(
     assert PROMPT in prompt.text
     await marie.say("menu")  # she goes elsewhere; the old button stays on screen
     since = len(api.calls)
-    api.user_press(marie.user_id, prompt.message_id, actions.FORGET_CONFIRM)
+    api.user_press(marie.user_id, prompt.message_id, ConfirmForget.prefix)
     calls = await api.wait_for_replies(marie.chat_id, since=since)
     assert any(PROMPT in str(call.params.get("text", "")) for call in calls)
     assert [person.name for person in await people(runtime.db)] == ["Marie"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.channels.sms.render import sms_body
-from bot.channels.sms_text import segments
+from bot.channels.sms.text import segments
 from core.clock import FixedClock
 from core.dialog import Reply
 from core.i18n import LANGUAGES, Translator

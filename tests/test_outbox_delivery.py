@@ -17,7 +17,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.channels.pacing import Pacer
-from bot.channels.telegram import CHANNEL, make_deliverer
+from bot.channels.telegram.application import CHANNEL, make_deliverer
 from core.clock import FixedClock
 from core.delivery.sender import MAX_ATTEMPTS, OutboxSender
 from core.seats.session_changes import move_session

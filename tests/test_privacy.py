@@ -85,19 +85,19 @@ async def test_oubli_erases_after_a_yes_and_passes_the_seat_on(
 async def test_people_silent_for_the_retention_time_are_erased(
     db: Database, clock: FixedClock
 ) -> None:
-    core = Services(make_settings(db.url, retention_months=24), clock)
+    services = Services(make_settings(db.url, retention_months=24), clock)
     try:
         future = await add_session(db, starts_at=clock.now() + timedelta(days=800))
         for who in ("silent", "booked", "recent"):
-            chat = Chat(core.conversations, who, name=who)
+            chat = Chat(services.conversations, who, name=who)
             await chat.say("bonjour")
             if who == "booked":
                 await chat.pick(f"by:{future}")
         clock.advance(timedelta(days=760))  # 25 months later
-        await Chat(core.conversations, "recent", name="recent").say("menu")
-        assert await core.delivery.tick.apply_retention(clock.now()) == 1
+        await Chat(services.conversations, "recent", name="recent").say("menu")
+        assert await services.engine.apply_retention(clock.now()) == 1
     finally:
-        await core.close()
+        await services.close()
     names = [person.name for person in await people(db)]
     assert names == ["", "booked", "recent"]
 

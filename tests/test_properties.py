@@ -42,7 +42,24 @@ from core.schedule.importer import COLUMNS, import_schedule, parse_schedule
 from core.seats.catalog import AUDIENCES
 from core.seats.offers import expire_due_offers
 from core.understanding.intents import opt_out_of
-from handlers.machinery import actions
+from handlers.machinery.choices import (
+    AcceptOffer,
+    AskToBook,
+    AskToCancel,
+    AudienceFilter,
+    ChoiceData,
+    ConfirmBooking,
+    ConfirmCancel,
+    DeclineOffer,
+    Help,
+    JoinLine,
+    Keep,
+    Menu,
+    MyBookings,
+    SessionCard,
+    SessionList,
+    WillCome,
+)
 from handlers.machinery.turns import Conversations
 from models import (
     Booking,
@@ -138,7 +155,7 @@ def assert_proper_answer(replies: list[Reply], silent: bool | None) -> None:
         for choice in reply.flat_choices():
             assert choice.label.strip(), reply
             assert len(choice.data.encode()) <= 64, choice
-            assert actions.decode(choice.data) is not None, choice
+            assert ChoiceData.parse(choice.data) is not None, choice
 
 
 async def assert_invariants(db: Database) -> None:
@@ -282,30 +299,30 @@ texts = st.one_of(
 """Anything a person may write (but the known deep-link crash)."""
 
 PREFIXES = [
-    actions.MENU,
-    actions.HELP,
-    actions.LIST,
-    actions.AUDIENCE,
-    actions.SESSION,
-    actions.BOOK,
-    actions.CONFIRM,
-    actions.WAIT,
-    actions.MINE,
-    actions.CANCEL_ASK,
-    actions.CANCEL_CONFIRM,
-    actions.OFFER_ACCEPT,
-    actions.OFFER_DECLINE,
-    actions.KEEP,
-    actions.THERE,
+    Menu.prefix,
+    Help.prefix,
+    SessionList.prefix,
+    AudienceFilter.prefix,
+    SessionCard.prefix,
+    AskToBook.prefix,
+    ConfirmBooking.prefix,
+    JoinLine.prefix,
+    MyBookings.prefix,
+    AskToCancel.prefix,
+    ConfirmCancel.prefix,
+    AcceptOffer.prefix,
+    DeclineOffer.prefix,
+    Keep.prefix,
+    WillCome.prefix,
 ]
 BOOKING_PREFIXES = [
-    actions.CANCEL_ASK,
-    actions.CANCEL_CONFIRM,
-    actions.OFFER_ACCEPT,
-    actions.OFFER_DECLINE,
-    actions.THERE,
+    AskToCancel.prefix,
+    ConfirmCancel.prefix,
+    AcceptOffer.prefix,
+    DeclineOffer.prefix,
+    WillCome.prefix,
 ]
-SESSION_PREFIXES = [actions.SESSION, actions.BOOK, actions.CONFIRM, actions.WAIT]
+SESSION_PREFIXES = [SessionCard.prefix, AskToBook.prefix, ConfirmBooking.prefix, JoinLine.prefix]
 ids = st.one_of(
     st.integers(-2, 12),
     st.sampled_from([MAX_ID, MAX_ID + 1, 2**63, 10**30]),
@@ -320,7 +337,7 @@ forged_data = st.one_of(
     st.sampled_from(PREFIXES),
     st.builds(lambda p, n: f"{p}:{n}", st.sampled_from(PREFIXES), id_text),
     st.builds(
-        lambda n, a: f"{actions.LIST}:{n}:{a}",
+        lambda n, a: f"{SessionList.prefix}:{n}:{a}",
         id_text,
         st.sampled_from([*AUDIENCES, "martiens", "", "TOUS"]),
     ),
@@ -451,7 +468,7 @@ def test_forged_button_data_never_changes_someone_elses_booking(
             for number, item in enumerate(sent):
                 if isinstance(item, tuple):
                     prefix, index = item
-                    data = actions.encode(prefix, others.booking_ids[index])
+                    data = f"{prefix}:{others.booking_ids[index]}"
                 else:
                     data = item
                 incoming = Incoming(bruno, Kind.CHOICE, choice=data, update_key=f"b{number}")
@@ -528,9 +545,11 @@ PEOPLE = [
 who = st.integers(0, len(PEOPLE) - 1)
 mostly_the_first = st.sampled_from([0, 0, 0, 1, 2, 3])
 """Which session or booking an action is about: crowding one makes lines and offers."""
-booking_on_a_session = st.sampled_from([actions.CONFIRM, actions.CONFIRM, actions.WAIT])
+booking_on_a_session = st.sampled_from(
+    [ConfirmBooking.prefix, ConfirmBooking.prefix, JoinLine.prefix]
+)
 on_my_booking = st.sampled_from(
-    [*BOOKING_PREFIXES, actions.CANCEL_CONFIRM, actions.OFFER_ACCEPT, actions.OFFER_DECLINE]
+    [*BOOKING_PREFIXES, ConfirmCancel.prefix, AcceptOffer.prefix, DeclineOffer.prefix]
 )
 steps = st.one_of(
     st.builds(Write, who, texts),
@@ -554,12 +573,12 @@ steps = st.one_of(
 """Steps mixing the last screen's choices, well-formed actions, text and forgeries."""
 
 CROWDED: list[Step] = [
-    Act(0, actions.CONFIRM, 0, own=True),
-    Act(1, actions.CONFIRM, 1, own=True),
-    Act(2, actions.CONFIRM, 1, own=True),
-    Act(1, actions.WAIT, 0, own=True),
-    Act(2, actions.WAIT, 0, own=True),
-    Act(0, actions.WAIT, 1, own=True),
+    Act(0, ConfirmBooking.prefix, 0, own=True),
+    Act(1, ConfirmBooking.prefix, 1, own=True),
+    Act(2, ConfirmBooking.prefix, 1, own=True),
+    Act(1, JoinLine.prefix, 0, own=True),
+    Act(2, JoinLine.prefix, 0, own=True),
+    Act(0, JoinLine.prefix, 1, own=True),
 ]
 """The first session: 0 booked, 1 then 2 in line; the second: 1 and 2 booked, 0 in line."""
 
@@ -584,7 +603,7 @@ class Stage:
     async def data_for(self, step: Act) -> str:
         """The action data of ``step``, resolved against the bookings as they are now."""
         if step.prefix in SESSION_PREFIXES:
-            return actions.encode(step.prefix, self.session_ids[step.index % len(self.session_ids)])
+            return f"{step.prefix}:{self.session_ids[step.index % len(self.session_ids)]}"
         me = await person_id_of(self.db, PEOPLE[step.who])
         bookings = sorted(
             (
@@ -595,7 +614,7 @@ class Stage:
             key=lambda row: row.id,
         )
         target = bookings[step.index % len(bookings)].id if bookings else step.index + 1
-        return actions.encode(step.prefix, target)
+        return f"{step.prefix}:{target}"
 
     async def play(self, step: Step) -> None:
         """Play one step and check everything that must hold after it."""

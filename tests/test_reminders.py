@@ -204,18 +204,18 @@ async def test_ticks_between_full_plans_see_new_bookings_and_sessions_coming_clo
     soon = await add_session(db, starts_at=day - timedelta(minutes=10))
     later = await add_session(db, title="Envoyer un e-mail", starts_at=day + timedelta(minutes=20))
     clock.set(day - timedelta(days=2) + timedelta(minutes=1))  # only the first is within 2 days
-    core = Services(make_settings(db.url), clock)
+    services = Services(make_settings(db.url), clock)
     try:
-        await core.delivery.tick.tick()
+        await services.engine.tick()
         assert await reminders(db) == []
         # A walk-in written straight into the roster, and a booking from long ago.
         await book_directly(db, "walk-in", soon, clock.now())
         await book_directly(db, "early", later, clock.now() - timedelta(days=20))
         clock.advance(timedelta(minutes=29))  # the second session comes within two days
-        await core.delivery.tick.tick()
+        await services.engine.tick()
         assert await reminders(db) == ["early", "walk-in"]
     finally:
-        await core.close()
+        await services.close()
 
 
 async def book_directly(db: Database, who: str, session_id: int, when: datetime) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms.android import signature_of
-from bot.channels.sms_text import GSM7_BASIC, GSM7_EXTENSION, segments
+from bot.channels.sms.text import GSM7_BASIC, GSM7_EXTENSION, segments
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.outbox.queue import status_counts

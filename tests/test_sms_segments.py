@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.sms.render import sms_body
-from bot.channels.sms_text import (
+from bot.channels.sms.text import (
     GSM7_BASIC,
     GSM7_EXTENSION,
     MAX_SEGMENTS,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TextIO
 
+from starlette.routing import BaseRoute
+
+from bot.channels.channel import QuietLife, Shows
+from core.delivery.sender import Deliver
 from core.dialog import Incoming, Kind, Reply, Sender
 from core.i18n import Translator
 from core.understanding.intents import normalise
@@ -28,8 +32,14 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-class Console:
+SHOWS = Shows(buttons=False, max_length=100_000, markup="plain", documents=False)
+
+
+class Console(QuietLife):
     """A chat in the terminal for one local person."""
+
+    name = CHANNEL
+    shows = SHOWS
 
     def __init__(
         self,
@@ -52,6 +62,14 @@ class Console:
         """Print one bot message."""
         self.stdout.write("\n" + render(reply) + "\n")
         self.stdout.flush()
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Nothing: the terminal is read directly."""
+        return []
+
+    def deliverer(self) -> Deliver:
+        """Outbox rows printed in the terminal."""
+        return self.deliver
 
     async def deliver(self, person: Person, reply: Reply) -> None:
         """Outbox delivery to the terminal person."""

@@ -7,13 +7,16 @@ logged and stored with the outbox row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 import aiosmtplib
+from starlette.routing import BaseRoute
 
+from bot.channels.channel import QuietLife, Shows, Wiring
 from core.config import Settings
-from core.delivery.sender import PermanentFailure
+from core.delivery.sender import Deliver, PermanentFailure
 from core.dialog import Reply
 from core.seats.alerts import EMAIL
 from models import Person
@@ -22,11 +25,26 @@ CHANNEL = EMAIL
 SUBJECT_LENGTH = 120
 
 
-class EmailChannel:
-    """Deliver replies as plain-text e-mails through the configured SMTP server."""
+SHOWS = Shows(buttons=False, max_length=100_000, markup="plain", documents=False)
+
+
+class EmailChannel(QuietLife):
+    """Deliver replies as plain-text e-mails through the configured SMTP server (to the
+    organisers: nothing comes in this way)."""
+
+    name = CHANNEL
+    shows = SHOWS
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Nothing: e-mail only goes out."""
+        return []
+
+    def deliverer(self) -> Deliver:
+        """Outbox rows as e-mails."""
+        return self.deliver
 
     def message(self, person: Person, reply: Reply) -> EmailMessage:
         """The e-mail a reply becomes."""
@@ -63,3 +81,10 @@ class EmailChannel:
             raise RuntimeError(f"SMTP {error.code}") from None
         except (aiosmtplib.SMTPException, OSError) as error:
             raise RuntimeError(type(error).__name__) from None
+
+
+def from_settings(wiring: Wiring) -> EmailChannel | None:
+    """The e-mail channel when an SMTP server and organisers' addresses are set."""
+    if not (wiring.settings.smtp_host and wiring.settings.organiser_emails):
+        return None
+    return EmailChannel(wiring.settings)

@@ -66,21 +66,19 @@ def metrics_page(token: str | None, refresh: Refresh) -> Endpoint:
 
 
 def build_app(
-    webhooks: dict[str, Endpoint],
-    mounts: Sequence[BaseRoute] = (),
+    channel_routes: Sequence[BaseRoute] = (),
     *,
     ready: Check = _always,
     metrics_token: str | None = None,
     refresh_metrics: Refresh = _nothing,
 ) -> Starlette:
-    """``/healthz``, ``/metrics``, one POST route per webhook path, and ``mounts``
-    (the dashboard under ``/admin``)."""
+    """``/healthz``, ``/metrics``, and the channels' routes (their webhooks, the dashboard
+    under ``/admin``)."""
     routes: list[BaseRoute] = [
         Route("/healthz", health_page(ready), methods=["GET"]),
         Route("/metrics", metrics_page(metrics_token, refresh_metrics), methods=["GET"]),
     ]
-    routes += [Route(path, endpoint, methods=["POST"]) for path, endpoint in webhooks.items()]
-    routes += mounts
+    routes += channel_routes
     return Starlette(routes=routes)
 
 

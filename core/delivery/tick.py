@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from datetime import date, datetime, timedelta
 
 from core.clock import Clock
 from core.config import Settings
 from core.delivery.sender import Deliver, OutboxSender, Remember, Render
 from core.schedule.backup import NotABackup, daily_backup, sqlite_file
+from core.schedule.backup_erasure import tidy_copies
 from core.seats.alerts import Organisers, digest_day, keep_inbox, plan_digest
 from core.seats.housekeeping import forget_old_messages, forget_old_updates
 from core.seats.offers import expire_due_offers
@@ -130,23 +132,33 @@ class Engine:
 
     async def daily_backup(self, now: datetime) -> None:
         """Today's copy of the SQLite database in BACKUP_DIR, older ones past BACKUP_DAYS
-        deleted; a failure is logged and never stops the rest of the tick."""
+        deleted, leftovers removed, erasures applied to the kept copies; a failure is
+        logged and never stops the rest of the tick."""
         settings = self.settings
-        if settings.backup_dir is None:
-            return
-        if sqlite_file(settings.database_url) is None:
-            if not self._backup_warned:
+        database = sqlite_file(settings.database_url)
+        if database is None:
+            if settings.backup_dir is not None and not self._backup_warned:
                 log.warning("backup: BACKUP_DIR is for SQLite; back PostgreSQL up with pg_dump")
                 self._backup_warned = True
             return
-        today = now.astimezone(settings.zone).date()
         try:
+            await asyncio.to_thread(
+                tidy_copies,
+                database,
+                settings.backup_dir,
+                settings.backup_days,
+                time.time(),
+                now,
+                settings.offer_expiry_minutes,
+            )
+            if settings.backup_dir is None:
+                return
             await asyncio.to_thread(
                 daily_backup,
                 settings.database_url,
                 settings.backup_dir,
                 settings.backup_days,
-                today,
+                now.astimezone(settings.zone).date(),
             )
         except (OSError, sqlite3.Error, NotABackup) as error:
             log.error("backup: the daily copy failed (%s)", type(error).__name__)

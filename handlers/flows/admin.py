@@ -30,8 +30,23 @@ from core.seats.session_changes import cancel_session, move_session
 from handlers.flows import describe
 from handlers.flows.browse import refusal
 from handlers.flows.menu import stale_choice
-from handlers.machinery import actions
+from handlers.machinery.choices import (
+    AdminConfirm,
+    AdminHome,
+    AdminRoster,
+    AdminSession,
+    AskCancelSeat,
+    AskCancelSession,
+    AskMessage,
+    AskMove,
+    AskWalkIn,
+    ConfirmCancelSeat,
+    ConfirmCancelSession,
+    MarkAbsent,
+    MarkPresent,
+)
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 TELEGRAM = "telegram"
@@ -49,7 +64,7 @@ def is_organiser(flow: Flow) -> bool:
 
 
 def _back(flow: Flow, session_id: int | None = None) -> tuple[Choice, ...]:
-    target = actions.encode(actions.ADMIN_SESSION, session_id) if session_id else actions.ADMIN
+    target = AdminSession(session_id).pack() if session_id else AdminHome().pack()
     return (flow.choice("organiser.back", target), *flow.menu_row())
 
 
@@ -67,7 +82,7 @@ async def home(flow: Flow) -> Reply:
             capacity=workshop.capacity,
             waiting=waiting,
         )
-        rows.append((Choice(label, actions.encode(actions.ADMIN_SESSION, workshop.id)),))
+        rows.append((Choice(label, AdminSession(workshop.id).pack()),))
     text = flow.t("organiser.home" if rows else "organiser.home_empty")
     return Reply(text, (*rows, flow.menu_row()))
 
@@ -88,11 +103,11 @@ async def session_screen(flow: Flow, session_id: int) -> Reply:
     )
     ids = workshop.id
     rows: Rows = (
-        (flow.choice("organiser.roster", actions.encode(actions.ADMIN_ROSTER, ids)),),
-        (flow.choice("organiser.walk_in", actions.encode(actions.ADMIN_WALK_IN, ids)),),
-        (flow.choice("organiser.message", actions.encode(actions.ADMIN_MESSAGE, ids)),),
-        (flow.choice("organiser.move", actions.encode(actions.ADMIN_MOVE, ids)),),
-        (flow.choice("organiser.cancel", actions.encode(actions.ADMIN_CANCEL, ids)),),
+        (flow.choice("organiser.roster", AdminRoster(ids).pack()),),
+        (flow.choice("organiser.walk_in", AskWalkIn(ids).pack()),),
+        (flow.choice("organiser.message", AskMessage(ids).pack()),),
+        (flow.choice("organiser.move", AskMove(ids).pack()),),
+        (flow.choice("organiser.cancel", AskCancelSession(ids).pack()),),
         _back(flow),
     )
     return Reply(text, rows)
@@ -121,18 +136,18 @@ async def roster(flow: Flow, session_id: int) -> Reply:
                 (
                     flow.choice(
                         "organiser.present",
-                        actions.encode(actions.ADMIN_PRESENT, booking_id),
+                        MarkPresent(booking_id).pack(),
                         name=name,
                     ),
                     flow.choice(
                         "organiser.absent",
-                        actions.encode(actions.ADMIN_ABSENT, booking_id),
+                        MarkAbsent(booking_id).pack(),
                         name=name,
                     ),
                 )
             )
             if to_come and row["status"] == BookingStatus.BOOKED:
-                cancel = actions.encode(actions.ADMIN_SEAT_CANCEL, booking_id)
+                cancel = AskCancelSeat(booking_id).pack()
                 buttons.append((flow.choice("organiser.cancel_seat", cancel, name=name),))
     body = "\n".join(lines) if lines else flow.t("organiser.roster_empty")
     text = flow.t("organiser.roster_header") + "\n" + body
@@ -213,7 +228,7 @@ def ask_cancel(flow: Flow, session_id: int) -> Reply:
         (
             flow.choice(
                 "organiser.cancel_yes",
-                actions.encode(actions.ADMIN_CANCEL_CONFIRM, session_id),
+                ConfirmCancelSession(session_id).pack(),
                 Intent.YES,
             ),
         ),
@@ -237,7 +252,7 @@ async def ask_cancel_seat(flow: Flow, booking_id: int) -> Reply:
     if seat is None:
         return stale_choice(flow)  # a forged id, or a seat cancelled or started since
     workshop, name = seat
-    confirm = actions.encode(actions.ADMIN_SEAT_CANCEL_CONFIRM, booking_id)
+    confirm = ConfirmCancelSeat(booking_id).pack()
     rows: Rows = (
         (flow.choice("organiser.cancel_seat_yes", confirm, Intent.YES),),
         _back(flow, workshop.id),
@@ -257,7 +272,7 @@ async def cancel_one_seat(flow: Flow, booking_id: int) -> Reply:
     except BookingError:
         return stale_choice(flow)
     rows: Rows = (
-        (flow.choice("organiser.roster", actions.encode(actions.ADMIN_ROSTER, workshop.id)),),
+        (flow.choice("organiser.roster", AdminRoster(workshop.id).pack()),),
         _back(flow, workshop.id),
     )
     return Reply(flow.t("organiser.seat_cancelled", name=name), rows)
@@ -303,7 +318,7 @@ async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
 
 def _confirm(flow: Flow, key: str, session_id: int, **values: object) -> Reply:
     rows: Rows = (
-        (flow.choice("organiser.yes", actions.ADMIN_CONFIRM, Intent.YES),),
+        (flow.choice("organiser.yes", AdminConfirm().pack(), Intent.YES),),
         _back(flow, session_id),
     )
     return Reply(flow.t(key, **values), rows)
@@ -319,3 +334,71 @@ def _as_iso(text: str, year: int) -> str:
     day_part, _, time_part = cleaned.replace("t", " ").partition(" ")
     hour, _, minute = time_part.strip().partition(":")
     return f"{day_part}T{int(hour):02d}:{int(minute or 0):02d}"
+
+
+# The choices this flow answers.
+
+
+@answers(AdminHome)
+async def _on_admin_home(flow: Flow, choice: AdminHome) -> Reply:
+    return await home(flow)
+
+
+@answers(AdminSession)
+async def _on_admin_session(flow: Flow, choice: AdminSession) -> Reply:
+    return await session_screen(flow, choice.session_id)
+
+
+@answers(AdminRoster)
+async def _on_admin_roster(flow: Flow, choice: AdminRoster) -> Reply:
+    return await roster(flow, choice.session_id)
+
+
+@answers(MarkPresent)
+async def _on_mark_present(flow: Flow, choice: MarkPresent) -> Reply:
+    return await attendance(flow, choice.booking_id, True)
+
+
+@answers(MarkAbsent)
+async def _on_mark_absent(flow: Flow, choice: MarkAbsent) -> Reply:
+    return await attendance(flow, choice.booking_id, False)
+
+
+@answers(AskWalkIn)
+async def _on_ask_walk_in(flow: Flow, choice: AskWalkIn) -> Reply:
+    return ask(flow, "walk_in_name", choice.session_id, "organiser.walk_in_name")
+
+
+@answers(AskMessage)
+async def _on_ask_message(flow: Flow, choice: AskMessage) -> Reply:
+    return ask(flow, "message", choice.session_id, "organiser.message_prompt")
+
+
+@answers(AskMove)
+async def _on_ask_move(flow: Flow, choice: AskMove) -> Reply:
+    return ask(flow, "move", choice.session_id, "organiser.move_prompt")
+
+
+@answers(AskCancelSession)
+async def _on_ask_cancel_session(flow: Flow, choice: AskCancelSession) -> Reply:
+    return ask_cancel(flow, choice.session_id)
+
+
+@answers(ConfirmCancelSession)
+async def _on_confirm_cancel_session(flow: Flow, choice: ConfirmCancelSession) -> Reply:
+    return await cancel(flow, choice.session_id)
+
+
+@answers(AskCancelSeat)
+async def _on_ask_cancel_seat(flow: Flow, choice: AskCancelSeat) -> Reply:
+    return await ask_cancel_seat(flow, choice.booking_id)
+
+
+@answers(ConfirmCancelSeat)
+async def _on_confirm_cancel_seat(flow: Flow, choice: ConfirmCancelSeat) -> Reply:
+    return await cancel_one_seat(flow, choice.booking_id)
+
+
+@answers(AdminConfirm)
+async def _on_admin_confirm(flow: Flow, choice: AdminConfirm) -> Reply:
+    return await confirmed(flow)

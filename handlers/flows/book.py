@@ -9,21 +9,22 @@ from core.seats.reminders import ReminderRule
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices
-from handlers.machinery import actions
+from handlers.machinery.choices import AskToBook, ConfirmBooking, JoinLine, Keep, MyBookings
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 from models import Booking, BookingStatus, WorkshopSession
 
 
 def _yes_no(flow: Flow, yes_key: str, yes_data: str) -> Rows:
     return (
         (flow.choice(yes_key, yes_data, Intent.YES),),
-        (flow.choice("button.no", actions.KEEP, Intent.NO),),
+        (flow.choice("button.no", Keep().pack(), Intent.NO),),
     )
 
 
 def _offer_line(flow: Flow, workshop: WorkshopSession) -> Reply:
     text = flow.t("book.full_offer_line", summary=describe.summary(flow, workshop))
-    return Reply(text, _yes_no(flow, "button.join_line", actions.encode(actions.WAIT, workshop.id)))
+    return Reply(text, _yes_no(flow, "button.join_line", JoinLine(workshop.id).pack()))
 
 
 async def ask(flow: Flow, session_id: int) -> Reply:
@@ -35,9 +36,7 @@ async def ask(flow: Flow, session_id: int) -> Reply:
     if workshop.seats_left <= 0:
         return _offer_line(flow, workshop)
     text = flow.t("book.confirm_prompt", summary=describe.summary(flow, workshop))
-    return Reply(
-        text, _yes_no(flow, "button.yes_book", actions.encode(actions.CONFIRM, session_id))
-    )
+    return Reply(text, _yes_no(flow, "button.yes_book", ConfirmBooking(session_id).pack()))
 
 
 async def confirm(flow: Flow, session_id: int) -> Reply:
@@ -89,4 +88,22 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
 
 
 def _mine_row(flow: Flow) -> Rows:
-    return ((flow.choice("button.my_bookings", actions.MINE),), flow.menu_row())
+    return ((flow.choice("button.my_bookings", MyBookings().pack()),), flow.menu_row())
+
+
+# The choices this flow answers.
+
+
+@answers(AskToBook)
+async def _on_ask_to_book(flow: Flow, choice: AskToBook) -> Reply:
+    return await ask(flow, choice.session_id)
+
+
+@answers(ConfirmBooking)
+async def _on_confirm_booking(flow: Flow, choice: ConfirmBooking) -> Reply:
+    return await confirm(flow, choice.session_id)
+
+
+@answers(JoinLine)
+async def _on_join_line(flow: Flow, choice: JoinLine) -> Reply:
+    return await join_line(flow, choice.session_id)

@@ -8,8 +8,18 @@ from core.seats.booking import active_booking, bookable_session
 from core.seats.catalog import upcoming_audiences, upcoming_sessions
 from core.understanding.intents import best_title
 from handlers.flows import describe
-from handlers.machinery import actions
+from handlers.machinery.choices import (
+    AskToBook,
+    AskToCancel,
+    AudienceFilter,
+    BookForOther,
+    ConfirmBooking,
+    JoinLine,
+    SessionCard,
+    SessionList,
+)
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 from models import BookingStatus, WorkshopSession
 
 
@@ -31,20 +41,19 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
         else flow.t("browse.header_single")
     )
     rows: list[tuple[Choice, ...]] = [
-        (Choice(describe.button_label(flow, s), actions.encode(actions.SESSION, s.id)),)
-        for s in sessions
+        (Choice(describe.button_label(flow, s), SessionCard(s.id).pack()),) for s in sessions
     ]
     nav: list[Choice] = []
     if page > 0:
-        nav.append(flow.choice("button.previous", actions.encode(actions.LIST, page - 1, audience)))
+        nav.append(flow.choice("button.previous", SessionList(page - 1, audience).pack()))
     if page + 1 < pages:
-        nav.append(flow.choice("button.next", actions.encode(actions.LIST, page + 1, audience)))
+        nav.append(flow.choice("button.next", SessionList(page + 1, audience).pack()))
     if nav:
         rows.append(tuple(nav))
     if flow.compact:  # short: the numbered choices are the list, no filter
         return Reply(header, (*rows, flow.menu_row()))
     if len(await upcoming_audiences(flow.db, flow.now)) > 1:
-        rows.append((flow.choice("button.filter", actions.AUDIENCE),))
+        rows.append((flow.choice("button.filter", AudienceFilter().pack()),))
     rows.append(flow.menu_row())
     return Reply("\n\n".join([header, *lines, flow.t("browse.pick")]), tuple(rows))
 
@@ -52,11 +61,11 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
 async def audience_filter(flow: Flow) -> Reply:
     """Choose who the workshops are for."""
     rows: list[tuple[Choice, ...]] = [
-        (flow.choice(f"audience.{audience}", actions.encode(actions.LIST, 0, audience)),)
+        (flow.choice(f"audience.{audience}", SessionList(0, audience).pack()),)
         for audience in await upcoming_audiences(flow.db, flow.now)
         if audience != "tous"
     ]
-    rows.append((flow.choice("button.all_audiences", actions.encode(actions.LIST, 0)),))
+    rows.append((flow.choice("button.all_audiences", SessionList(0).pack()),))
     rows.append(flow.menu_row())
     return Reply(flow.t("browse.audience_prompt"), tuple(rows))
 
@@ -77,26 +86,22 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
     text = describe.card(flow, workshop)
     if mine is not None and mine.status == BookingStatus.BOOKED:
         text += "\n\n" + flow.t("session.you_are_booked")
-        rows.append(
-            (flow.choice("button.cancel_seat", actions.encode(actions.CANCEL_ASK, mine.id)),)
-        )
+        rows.append((flow.choice("button.cancel_seat", AskToCancel(mine.id).pack()),))
     elif mine is not None:
         text += "\n\n" + flow.t("session.you_are_waiting")
-        rows.append(
-            (flow.choice("button.leave_line", actions.encode(actions.CANCEL_ASK, mine.id)),)
-        )
+        rows.append((flow.choice("button.leave_line", AskToCancel(mine.id).pack()),))
     elif workshop.seats_left > 0 and flow.compact:
         # By SMS the card names the workshop, the date and the place: OUI books at once.
         text += "\n" + flow.t("session.reply_yes")
-        confirm = actions.encode(actions.CONFIRM, workshop.id)
+        confirm = ConfirmBooking(workshop.id).pack()
         rows.append((flow.choice("button.book", confirm, Intent.YES),))
     elif workshop.seats_left > 0:
-        rows.append((flow.choice("button.book", actions.encode(actions.BOOK, workshop.id)),))
+        rows.append((flow.choice("button.book", AskToBook(workshop.id).pack()),))
     else:
-        rows.append((flow.choice("button.join_line", actions.encode(actions.WAIT, workshop.id)),))
-    rows.append((flow.choice("button.back_to_list", actions.encode(actions.LIST, 0)),))
+        rows.append((flow.choice("button.join_line", JoinLine(workshop.id).pack()),))
+    rows.append((flow.choice("button.back_to_list", SessionList(0).pack()),))
     if workshop.seats_left > 0:  # a relative or a helper books for a person
-        other = actions.encode(actions.FOR_OTHER, workshop.id)
+        other = BookForOther(workshop.id).pack()
         rows.append((flow.choice("button.for_other", other),))
     rows.append(flow.menu_row())
     return Reply(text, tuple(rows))
@@ -105,7 +110,7 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
 def refusal(flow: Flow, error: BookingError) -> Reply:
     """A polite refusal that changes nothing, with a way on."""
     rows = (
-        (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
+        (flow.choice("button.workshops", SessionList(0).pack()),),
         flow.menu_row(),
     )
     return Reply(flow.t(error.key), rows)
@@ -116,3 +121,21 @@ async def session_named(flow: Flow, text: str) -> int | None:
     sessions, _ = await upcoming_sessions(flow.db, flow.now, audience=None, offset=0, limit=50)
     index = best_title(text, [workshop.title for workshop in sessions])
     return None if index is None else sessions[index].id
+
+
+# The choices this flow answers.
+
+
+@answers(SessionList)
+async def _on_session_list(flow: Flow, choice: SessionList) -> Reply:
+    return await session_list(flow, choice.page, choice.audience)
+
+
+@answers(AudienceFilter)
+async def _on_audience_filter(flow: Flow, choice: AudienceFilter) -> Reply:
+    return await audience_filter(flow)
+
+
+@answers(SessionCard)
+async def _on_session_card(flow: Flow, choice: SessionCard) -> Reply:
+    return await session_card(flow, choice.session_id)

@@ -9,8 +9,9 @@ from core.seats.catalog import MyBooking, my_upcoming_bookings
 from handlers.flows import describe
 from handlers.flows.browse import refusal
 from handlers.flows.menu import menu_choices
-from handlers.machinery import actions
+from handlers.machinery.choices import AskToCancel, ConfirmCancel, Keep, MyBookings, SessionList
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 from models import BookingStatus, WorkshopSession
 
 
@@ -19,7 +20,7 @@ async def my_bookings(flow: Flow) -> Reply:
     mine = await my_upcoming_bookings(flow.db, flow.person.id, flow.now)
     if not mine:
         nothing: Rows = (
-            (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
+            (flow.choice("button.workshops", SessionList(0).pack()),),
             flow.menu_row(),
         )
         return Reply(flow.t("mine.none"), nothing)
@@ -52,7 +53,7 @@ async def my_bookings(flow: Flow) -> Reply:
                 )
             )
         label = flow.t("button.cancel_numbered", number=number)
-        rows.append((Choice(label, actions.encode(actions.CANCEL_ASK, item.booking.id)),))
+        rows.append((Choice(label, AskToCancel(item.booking.id).pack()),))
     rows.append(flow.menu_row())
     return Reply("\n\n".join(lines), tuple(rows))
 
@@ -65,8 +66,7 @@ async def start(flow: Flow) -> Reply:
     if len(mine) == 1:
         return await ask(flow, mine[0].booking.id)
     rows: list[tuple[Choice, ...]] = [
-        (Choice(_label(flow, item), actions.encode(actions.CANCEL_ASK, item.booking.id)),)
-        for item in mine
+        (Choice(_label(flow, item), AskToCancel(item.booking.id).pack()),) for item in mine
     ]
     rows.append(flow.menu_row())
     return Reply(flow.t("cancel.which"), tuple(rows))
@@ -97,12 +97,8 @@ async def ask(flow: Flow, booking_id: int) -> Reply:
     )
     text = flow.t(key, summary=describe.summary(flow, workshop))
     rows = (
-        (
-            flow.choice(
-                "button.yes_cancel", actions.encode(actions.CANCEL_CONFIRM, booking_id), Intent.YES
-            ),
-        ),
-        (flow.choice("button.no_keep", actions.KEEP, Intent.NO),),
+        (flow.choice("button.yes_cancel", ConfirmCancel(booking_id).pack(), Intent.YES),),
+        (flow.choice("button.no_keep", Keep().pack(), Intent.NO),),
     )
     return Reply(text, rows)
 
@@ -129,3 +125,21 @@ async def confirm(flow: Flow, booking_id: int) -> Reply:
         else None
     )
     return Reply(text, menu_choices(flow), file)
+
+
+# The choices this flow answers.
+
+
+@answers(MyBookings)
+async def _on_my_bookings(flow: Flow, choice: MyBookings) -> Reply:
+    return await my_bookings(flow)
+
+
+@answers(AskToCancel)
+async def _on_ask_to_cancel(flow: Flow, choice: AskToCancel) -> Reply:
+    return await ask(flow, choice.booking_id)
+
+
+@answers(ConfirmCancel)
+async def _on_confirm_cancel(flow: Flow, choice: ConfirmCancel) -> Reply:
+    return await confirm(flow, choice.booking_id)

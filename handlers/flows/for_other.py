@@ -13,8 +13,9 @@ from core.understanding.intents import intent_of, number_of
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
-from handlers.machinery import actions
+from handlers.machinery.choices import BookForOther, OtherWithoutPhone, SessionCard
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 
 AWAIT = "for_other"
 """The state key while the first name or the number is awaited."""
@@ -46,7 +47,7 @@ async def ask_name(flow: Flow, session_id: int) -> Reply:
     if workshop.seats_left <= 0:
         return Reply(flow.t("book.other_full"), menu_choices(flow))
     rows: Rows = (
-        (flow.choice("button.back_to_workshop", actions.encode(actions.SESSION, session_id)),),
+        (flow.choice("button.back_to_workshop", SessionCard(session_id).pack()),),
         flow.menu_row(),
     )
     text = flow.t("book.other_name_prompt", summary=describe.summary(flow, workshop))
@@ -55,7 +56,7 @@ async def ask_name(flow: Flow, session_id: int) -> Reply:
 
 def _phone_question(flow: Flow, session_id: int, name: str, key: str) -> Reply:
     rows: Rows = (
-        (flow.choice("button.no_phone", actions.encode(actions.OTHER_NO_PHONE, session_id)),),
+        (flow.choice("button.no_phone", OtherWithoutPhone(session_id).pack()),),
         flow.menu_row(),
     )
     return _ask(flow, flow.t(key, name=name), rows, what="phone", session=session_id, name=name)
@@ -113,3 +114,16 @@ async def _book(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
     if phone.strip():
         text += "\n\n" + flow.t("book.other_sms", name=name)
     return Reply(text, menu_choices(flow))
+
+
+# The choices this flow answers.
+
+
+@answers(BookForOther)
+async def _on_book_for_other(flow: Flow, choice: BookForOther) -> Reply:
+    return await ask_name(flow, choice.session_id)
+
+
+@answers(OtherWithoutPhone)
+async def _on_other_without_phone(flow: Flow, choice: OtherWithoutPhone) -> Reply:
+    return await no_phone(flow, choice.session_id)

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from core.dialog import Choice, Intent, Reply, Rows
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, LATIN_LANGUAGE_NAMES, Translator
-from handlers.machinery import actions
+from handlers.machinery.choices import (
+    AskToBook,
+    ChoiceData,
+    Help,
+    Keep,
+    Languages,
+    Menu,
+    MyBookings,
+    PrivacyNotice,
+    SessionCard,
+    SessionList,
+    SpeakLanguage,
+)
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 
 MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
 
@@ -13,13 +26,13 @@ MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
 def menu_choices(flow: Flow) -> Rows:
     """The three main choices (and the language, where there are buttons)."""
     rows: Rows = (
-        (flow.choice("button.workshops", actions.encode(actions.LIST, 0)),),
-        (flow.choice("button.my_bookings", actions.MINE),),
-        (flow.choice("button.help", actions.HELP),),
+        (flow.choice("button.workshops", SessionList(0).pack()),),
+        (flow.choice("button.my_bookings", MyBookings().pack()),),
+        (flow.choice("button.help", Help().pack()),),
     )
     if flow.compact:  # SMS: "1, 2 or 3"; LANGUE changes the language
         return rows
-    return (*rows, (flow.choice("button.language", actions.LANGUAGES),))
+    return (*rows, (flow.choice("button.language", Languages().pack()),))
 
 
 def _welcome_text(flow: Flow) -> str:
@@ -54,7 +67,7 @@ def main_menu(flow: Flow) -> Reply:
 
 def help_screen(flow: Flow) -> Reply:
     """How the bot works, in a few short sentences; the way to the privacy notice."""
-    privacy = (flow.choice("button.privacy", actions.PRIVACY),)
+    privacy = (flow.choice("button.privacy", PrivacyNotice().pack()),)
     return Reply(flow.t("menu.help"), (*menu_choices(flow), privacy))
 
 
@@ -75,10 +88,7 @@ NOT_TEXT = {"voice": "menu.not_text_voice", "sticker": "menu.not_text_sticker"}
 def languages(flow: Flow) -> Reply:
     """The choice of language, each name written in its own language."""
     names = LATIN_LANGUAGE_NAMES if flow.compact else LANGUAGE_NAMES
-    rows = tuple(
-        (Choice(names[code], actions.encode(actions.LANGUAGE, audience=code)),)
-        for code in LANGUAGES
-    )
+    rows = tuple((Choice(names[code], SpeakLanguage(code).pack()),) for code in LANGUAGES)
     return Reply(flow.t("language.prompt"), (*rows, flow.menu_row()))
 
 
@@ -106,14 +116,14 @@ def explain(flow: Flow) -> Reply:
         Choice(str(entry[2]) if len(entry) > 2 else "", str(entry[0]), _intent(entry[1]))
         for entry in remembered
     ]
-    datas = [choice.data for choice in choices]
+    kinds = {type(ChoiceData.parse(choice.data)) for choice in choices}
     if any(choice.intent == Intent.YES for choice in choices):
         step = "confirm"
-    elif any(data.startswith(f"{actions.SESSION}:") for data in datas):
+    elif SessionCard in kinds:
         step = "list"
-    elif any(data.startswith(f"{actions.BOOK}:") for data in datas):
+    elif AskToBook in kinds:
         step = "card"
-    elif actions.MINE in datas:
+    elif MyBookings in kinds:
         step = "menu"
     else:
         step = ""
@@ -141,3 +151,31 @@ def stale_choice(flow: Flow) -> Reply:
 def kept(flow: Flow) -> Reply:
     """The answer to 'no' on a confirmation: nothing changed."""
     return Reply(flow.t("menu.nothing_changed"), menu_choices(flow))
+
+
+# The choices this flow answers.
+
+
+@answers(Menu)
+async def _on_menu(flow: Flow, choice: Menu) -> Reply:
+    return main_menu(flow)
+
+
+@answers(Help)
+async def _on_help(flow: Flow, choice: Help) -> Reply:
+    return help_screen(flow)
+
+
+@answers(Keep)
+async def _on_keep(flow: Flow, choice: Keep) -> Reply:
+    return kept(flow)
+
+
+@answers(Languages)
+async def _on_languages(flow: Flow, choice: Languages) -> Reply:
+    return languages(flow)
+
+
+@answers(SpeakLanguage)
+async def _on_speak_language(flow: Flow, choice: SpeakLanguage) -> Reply:
+    return set_language(flow, choice.code)

@@ -9,7 +9,9 @@ from core.seats.reminders import ReminderRule
 from handlers.flows.book import booked
 from handlers.flows.browse import refusal
 from handlers.flows.menu import menu_choices
+from handlers.machinery.choices import AcceptOffer, DeclineOffer
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 
 
 async def accept(flow: Flow, booking_id: int) -> Reply:
@@ -32,3 +34,16 @@ async def decline(flow: Flow, booking_id: int) -> Reply:
     except BookingError as error:
         return refusal(flow, error)
     return Reply(flow.t("offer.declined"), menu_choices(flow))
+
+
+# The choices this flow answers.
+
+
+@answers(AcceptOffer)
+async def _on_accept_offer(flow: Flow, choice: AcceptOffer) -> Reply:
+    return await accept(flow, choice.booking_id)
+
+
+@answers(DeclineOffer)
+async def _on_decline_offer(flow: Flow, choice: DeclineOffer) -> Reply:
+    return await decline(flow, choice.booking_id)

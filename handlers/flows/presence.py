@@ -7,7 +7,9 @@ from core.errors import BookingError, BookingNotActive
 from core.seats.booking import own_booking
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices
+from handlers.machinery.choices import WillCome
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import answers
 from models import BookingStatus
 
 
@@ -23,3 +25,11 @@ async def there(flow: Flow, booking_id: int) -> Reply:
     if booking.confirmed_at is None:
         booking.confirmed_at = flow.now
     return Reply(flow.t("reminder.thanks"), menu_choices(flow))
+
+
+# The choices this flow answers.
+
+
+@answers(WillCome)
+async def _on_will_come(flow: Flow, choice: WillCome) -> Reply:
+    return await there(flow, choice.booking_id)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.config import Settings
 from core.dialog import SMS, Choice, Intent, Reply
 from core.i18n import Translator
+from handlers.machinery.choices import Menu
 from models import Conversation, Person
 
 
@@ -38,7 +39,7 @@ class Flow:
 
     def menu_row(self) -> tuple[Choice, ...]:
         """The way back to the menu that every screen offers."""
-        return (self.choice("button.menu", "menu", Intent.MENU),)
+        return (self.choice("button.menu", Menu().pack(), Intent.MENU),)
 
 
 def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Awaitable, Callable
+import pkgutil
 from typing import Any
 
 from core.dialog import Incoming, Intent, Kind, Reply
@@ -11,210 +12,40 @@ from core.seats import unread
 from core.understanding.commands import Command, command_named
 from core.understanding.intents import Reading, TextIntent, command_of, opt_out_of, read
 from core.understanding.session_codes import session_id_in
+from handlers import flows
 from handlers.flows import admin as organiser
-from handlers.flows import book, browse, cancel, for_other, menu, offers, presence
+from handlers.flows import browse, cancel, for_other, menu
 from handlers.flows import my_data as privacy
-from handlers.machinery import actions
+from handlers.machinery.choices import (
+    AcceptOffer,
+    ChoiceData,
+    DeclineOffer,
+    SessionCard,
+    WillCome,
+)
 from handlers.machinery.context import Flow
+from handlers.machinery.steps import step_for
 
 log = logging.getLogger(__name__)
 
-Step = Callable[[Flow, actions.Action], Awaitable[Reply]]
 
+def _load_flows() -> None:
+    """Import every flow module, so that each registers the choices it answers."""
+    for info in pkgutil.iter_modules(flows.__path__):
+        importlib.import_module(f"{flows.__name__}.{info.name}")
 
-async def _menu(flow: Flow, action: actions.Action) -> Reply:
-    return menu.main_menu(flow)
 
-
-async def _help(flow: Flow, action: actions.Action) -> Reply:
-    return menu.help_screen(flow)
-
-
-async def _keep(flow: Flow, action: actions.Action) -> Reply:
-    return menu.kept(flow)
-
-
-async def _list(flow: Flow, action: actions.Action) -> Reply:
-    return await browse.session_list(flow, action.number, action.audience)
-
-
-async def _audience(flow: Flow, action: actions.Action) -> Reply:
-    return await browse.audience_filter(flow)
-
-
-async def _session(flow: Flow, action: actions.Action) -> Reply:
-    return await browse.session_card(flow, action.number)
-
-
-async def _book(flow: Flow, action: actions.Action) -> Reply:
-    return await book.ask(flow, action.number)
-
-
-async def _confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await book.confirm(flow, action.number)
-
-
-async def _wait(flow: Flow, action: actions.Action) -> Reply:
-    return await book.join_line(flow, action.number)
-
-
-async def _mine(flow: Flow, action: actions.Action) -> Reply:
-    return await cancel.my_bookings(flow)
-
-
-async def _cancel_ask(flow: Flow, action: actions.Action) -> Reply:
-    return await cancel.ask(flow, action.number)
-
-
-async def _cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await cancel.confirm(flow, action.number)
-
-
-async def _offer_accept(flow: Flow, action: actions.Action) -> Reply:
-    return await offers.accept(flow, action.number)
-
-
-async def _offer_decline(flow: Flow, action: actions.Action) -> Reply:
-    return await offers.decline(flow, action.number)
-
-
-async def _there(flow: Flow, action: actions.Action) -> Reply:
-    return await presence.there(flow, action.number)
-
-
-async def _privacy(flow: Flow, action: actions.Action) -> Reply:
-    return privacy.notice(flow)
-
-
-async def _forget(flow: Flow, action: actions.Action) -> Reply:
-    return privacy.ask(flow)
-
-
-async def _forget_confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await privacy.forget(flow)
-
-
-async def _languages(flow: Flow, action: actions.Action) -> Reply:
-    return menu.languages(flow)
-
-
-async def _language(flow: Flow, action: actions.Action) -> Reply:
-    return menu.set_language(flow, action.audience)
-
-
-async def _admin(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.home(flow)
-
-
-async def _admin_session(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.session_screen(flow, action.number)
-
-
-async def _admin_roster(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.roster(flow, action.number)
-
-
-async def _admin_present(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.attendance(flow, action.number, True)
-
-
-async def _admin_absent(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.attendance(flow, action.number, False)
-
-
-async def _admin_walk_in(flow: Flow, action: actions.Action) -> Reply:
-    return organiser.ask(flow, "walk_in_name", action.number, "organiser.walk_in_name")
-
-
-async def _admin_message(flow: Flow, action: actions.Action) -> Reply:
-    return organiser.ask(flow, "message", action.number, "organiser.message_prompt")
-
-
-async def _admin_move(flow: Flow, action: actions.Action) -> Reply:
-    return organiser.ask(flow, "move", action.number, "organiser.move_prompt")
-
-
-async def _admin_cancel(flow: Flow, action: actions.Action) -> Reply:
-    return organiser.ask_cancel(flow, action.number)
-
-
-async def _admin_cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.cancel(flow, action.number)
-
-
-async def _admin_seat_cancel(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.ask_cancel_seat(flow, action.number)
-
-
-async def _admin_seat_cancel_confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.cancel_one_seat(flow, action.number)
-
-
-async def _admin_confirm(flow: Flow, action: actions.Action) -> Reply:
-    return await organiser.confirmed(flow)
-
-
-async def _for_other(flow: Flow, action: actions.Action) -> Reply:
-    return await for_other.ask_name(flow, action.number)
-
-
-async def _other_no_phone(flow: Flow, action: actions.Action) -> Reply:
-    return await for_other.no_phone(flow, action.number)
-
-
-STEPS: dict[str, Step] = {
-    # A person's way through: menu, list, card, book, confirm; their bookings and cancelling.
-    actions.MENU: _menu,
-    actions.HELP: _help,
-    actions.KEEP: _keep,
-    actions.LIST: _list,
-    actions.AUDIENCE: _audience,
-    actions.SESSION: _session,
-    actions.BOOK: _book,
-    actions.CONFIRM: _confirm,
-    actions.WAIT: _wait,
-    actions.MINE: _mine,
-    actions.CANCEL_ASK: _cancel_ask,
-    actions.CANCEL_CONFIRM: _cancel_confirm,
-    # Booking for someone else: their first name, then their number or none.
-    actions.FOR_OTHER: _for_other,
-    actions.OTHER_NO_PHONE: _other_no_phone,
-    # Answers to queued notices: a freed seat offered, the reminder's "I'll be there".
-    actions.OFFER_ACCEPT: _offer_accept,
-    actions.OFFER_DECLINE: _offer_decline,
-    actions.THERE: _there,
-    # Their data and their language.
-    actions.PRIVACY: _privacy,
-    actions.FORGET: _forget,
-    actions.FORGET_CONFIRM: _forget_confirm,
-    actions.LANGUAGES: _languages,
-    actions.LANGUAGE: _language,
-    # Organisers only (checked in on_choice).
-    actions.ADMIN: _admin,
-    actions.ADMIN_SESSION: _admin_session,
-    actions.ADMIN_ROSTER: _admin_roster,
-    actions.ADMIN_PRESENT: _admin_present,
-    actions.ADMIN_ABSENT: _admin_absent,
-    actions.ADMIN_WALK_IN: _admin_walk_in,
-    actions.ADMIN_MESSAGE: _admin_message,
-    actions.ADMIN_MOVE: _admin_move,
-    actions.ADMIN_CANCEL: _admin_cancel,
-    actions.ADMIN_CANCEL_CONFIRM: _admin_cancel_confirm,
-    actions.ADMIN_SEAT_CANCEL: _admin_seat_cancel,
-    actions.ADMIN_SEAT_CANCEL_CONFIRM: _admin_seat_cancel_confirm,
-    actions.ADMIN_CONFIRM: _admin_confirm,
-}
-"""Each choice a person can pick, and the step that answers it."""
+_load_flows()
 
 
 async def on_choice(flow: Flow, data: str) -> list[Reply]:
-    """A button or numbered line was picked."""
-    action = actions.decode(data)
-    if action is None:
+    """A button or numbered line was picked: the step its flow registered answers it."""
+    choice = ChoiceData.parse(data)
+    if choice is None:
         return [menu.stale_choice(flow)]
-    if action.name in actions.ADMIN_ACTIONS and not organiser.is_organiser(flow):
+    if choice.organisers_only and not organiser.is_organiser(flow):
         return [menu.stale_choice(flow)]  # the same answer as any unknown button
-    return [await STEPS[action.name](flow, action)]
+    return [await step_for(choice)(flow, choice)]
 
 
 def _remembered(flow: Flow, *, number: int) -> str | None:
@@ -227,9 +58,11 @@ def _remembered(flow: Flow, *, number: int) -> str | None:
 
 async def on_start(flow: Flow, payload: str) -> list[Reply]:
     """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
-    action = actions.decode(f"{actions.SESSION}:{payload[1:]}") if payload[:1] == "s" else None
-    if action is not None:
-        card = await browse.session_card(flow, action.number)
+    card_of = (
+        ChoiceData.parse(f"{SessionCard.prefix}:{payload[1:]}") if payload[:1] == "s" else None
+    )
+    if isinstance(card_of, SessionCard):
+        card = await browse.session_card(flow, card_of.session_id)
         return [menu.welcome_text(flow), card]
     return [menu.welcome(flow)]
 
@@ -248,8 +81,8 @@ TITLE_LAST = frozenset(
 """Intents read before a workshop title: the screens they open are what was asked for."""
 
 
-YES_CHOICES = (actions.THERE, actions.OFFER_ACCEPT)
-NO_CHOICES = (actions.OFFER_DECLINE,)
+YES_CHOICES: tuple[type[ChoiceData], ...] = (WillCome, AcceptOffer)
+NO_CHOICES: tuple[type[ChoiceData], ...] = (DeclineOffer,)
 """Notices that ask a question without yes/no buttons: "I'll be there", a freed seat offered."""
 
 
@@ -261,7 +94,7 @@ def _answer(flow: Flow, yes: bool) -> str | None:
         if entry[1] == wanted:
             return str(entry[0])
     for entry in choices:
-        if str(entry[0]).split(":")[0] in names:
+        if isinstance(ChoiceData.parse(str(entry[0])), names):
             return str(entry[0])
     return None
 

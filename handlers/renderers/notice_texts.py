@@ -24,7 +24,7 @@ from core.seats.reminders import REMINDER, ReminderRule
 from core.seats.session_changes import SESSION_CANCELLED, SESSION_MOVED
 from handlers.flows import describe
 from handlers.flows.menu import menu_choices
-from handlers.machinery import actions
+from handlers.machinery.choices import AcceptOffer, AskToCancel, DeclineOffer, WillCome
 from handlers.machinery.context import Flow, remember_choices
 from handlers.renderers.alert_texts import render_alert
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
@@ -84,17 +84,13 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             "offer",
             (title, when, until),
             (
-                actions.encode(actions.OFFER_ACCEPT, booking.id),
-                actions.encode(actions.OFFER_DECLINE, booking.id),
+                AcceptOffer(booking.id).pack(),
+                DeclineOffer(booking.id).pack(),
             ),
         )
         rows = (
-            (flow.choice("button.offer_accept", actions.encode(actions.OFFER_ACCEPT, booking.id)),),
-            (
-                flow.choice(
-                    "button.offer_decline", actions.encode(actions.OFFER_DECLINE, booking.id)
-                ),
-            ),
+            (flow.choice("button.offer_accept", AcceptOffer(booking.id).pack()),),
+            (flow.choice("button.offer_decline", DeclineOffer(booking.id).pack()),),
         )
         return Reply(text, rows, notice=offer)
     if message.kind == REMINDER:
@@ -109,8 +105,8 @@ async def _notice(flow: Flow, message: OutboxMessage) -> Reply | None:
             return Reply(_short_reminder(flow, workshop, days))
         key = "reminder.notice" if days == 1 else "reminder.notice_days"
         text = flow.t(key, summary=describe.details(flow, workshop), days=days)
-        there = actions.encode(actions.THERE, booking.id)
-        cancel = actions.encode(actions.CANCEL_ASK, booking.id)
+        there = WillCome(booking.id).pack()
+        cancel = AskToCancel(booking.id).pack()
         rows = (
             (flow.choice("button.there", there),),
             (flow.choice("button.cancel_seat", cancel),),
@@ -183,7 +179,7 @@ def _moved(
     if workshop.status != SessionStatus.SCHEDULED or workshop.starts_at <= flow.now:
         return None
     summary = describe.summary(flow, workshop)
-    cancel = actions.encode(actions.CANCEL_ASK, booking.id)
+    cancel = AskToCancel(booking.id).pack()
     notice = Notice("moved", _notice_values(flow, workshop), (cancel,))
     if booking.status == BookingStatus.WAITING:
         text = flow.t("change.moved_waiting", summary=summary)

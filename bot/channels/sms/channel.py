@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
+from bot.channels.channel import QuietLife, Shows, Wiring
 from bot.channels.pacing import Pacer
 from bot.channels.sms.providers import SmsProvider
 from bot.channels.sms.render import sms_body
-from bot.channels.sms_text import segments
+from bot.channels.sms.text import MAX_SEPTETS, segments
 from core.config import Settings
 from core.delivery.sender import Deliver
 from core.dialog import SMS, Incoming, Kind, Reply, Sender
@@ -29,8 +31,14 @@ DATABASE_WAIT = 4.0
 15 s and delivers again; an answer well within lets that retry be the one that counts."""
 
 
-class SmsChannel:
+SHOWS = Shows(buttons=False, max_length=MAX_SEPTETS, markup="plain", documents=False)
+
+
+class SmsChannel(QuietLife):
     """Inbound texts through ``provider``'s webhook; outbound ones paced, through its API."""
+
+    name = CHANNEL
+    shows = SHOWS
 
     def __init__(
         self,
@@ -44,6 +52,14 @@ class SmsChannel:
         self.provider = provider
         self.wake = wake
         self.pacer = Pacer(settings.sms_rate_per_second)
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """``POST /sms/<provider>``."""
+        return [Route(f"/sms/{self.provider.name}", self.webhook, methods=["POST"])]
+
+    async def close(self) -> None:
+        """Release the provider's HTTP client."""
+        await self.provider.close()
 
     async def webhook(self, request: Request) -> Response:
         """Take one inbound text; answer at once (the replies go through the outbox).
@@ -85,3 +101,24 @@ class SmsChannel:
             return segments(body)
 
         return deliver
+
+
+def provider_for(settings: Settings) -> SmsProvider | None:
+    """The configured SMS provider, if any."""
+    if settings.sms_provider == "twilio":
+        from bot.channels.sms.twilio import TwilioProvider
+
+        return TwilioProvider(settings)
+    if settings.sms_provider == "android":
+        from bot.channels.sms.android import AndroidGatewayProvider
+
+        return AndroidGatewayProvider(settings)
+    return None
+
+
+def from_settings(wiring: Wiring) -> SmsChannel | None:
+    """The SMS channel when ``SMS_PROVIDER`` names a provider."""
+    provider = provider_for(wiring.settings)
+    if provider is None:
+        return None
+    return SmsChannel(wiring.settings, wiring.conversations, provider, wiring.wake)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.channels.sms_text import (
+from bot.channels.sms.text import (
     MAX_SEGMENTS,
     MAX_SEPTETS,
     MAX_UNICODE,

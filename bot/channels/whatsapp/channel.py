@@ -6,14 +6,16 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from bot.channels.bodies import BodyTooLarge, read_body, too_large
+from bot.channels.channel import QuietLife, Shows, Wiring
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp import limits, render, templates
 from bot.channels.whatsapp.graph import GraphClient, WindowClosed
@@ -41,27 +43,14 @@ WINDOW = timedelta(hours=limits.WINDOW_HOURS) - SEEN_PRECISION
 SEEN_PRECISION, so an hour is kept in hand (and Meta's 131047 is the last word)."""
 
 
-class TooLarge(Exception):
-    """The webhook body is over limits.MAX_WEBHOOK_BYTES."""
+SHOWS = Shows(buttons=True, max_length=limits.TEXT_BODY, markup="whatsapp", documents=True)
 
 
-async def read_bounded(request: Request, limit: int = limits.MAX_WEBHOOK_BYTES) -> bytes:
-    """The raw body, refusing to read more than ``limit`` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-class WhatsAppChannel:
+class WhatsAppChannel(QuietLife):
     """Meta's webhook (GET handshake, signed POSTs) and the deliverer of outbox rows."""
+
+    name = WHATSAPP
+    shows = SHOWS
 
     def __init__(
         self,
@@ -82,9 +71,9 @@ class WhatsAppChannel:
         self.app_secret = settings.whatsapp_app_secret.get_secret_value()
         self.pacer = Pacer(settings.whatsapp_rate_per_second)
 
-    def route(self) -> Route:
+    def routes(self) -> Sequence[BaseRoute]:
         """``GET`` and ``POST /whatsapp/webhook``."""
-        return Route(WEBHOOK_PATH, self.endpoint, methods=["GET", "POST"])
+        return [Route(WEBHOOK_PATH, self.endpoint, methods=["GET", "POST"])]
 
     async def endpoint(self, request: Request) -> Response:
         """The handshake for GET, the webhook for POST."""
@@ -113,10 +102,10 @@ class WhatsAppChannel:
         down: 503, and Meta delivers the webhook again (message ids make that harmless).
         """
         try:
-            body = await read_bounded(request)
-        except TooLarge:
+            body = await read_body(request, limits.MAX_WEBHOOK_BYTES)
+        except BodyTooLarge:
             log.warning("a WhatsApp webhook over %d bytes was refused", limits.MAX_WEBHOOK_BYTES)
-            return PlainTextResponse("too large", status_code=413)
+            return too_large()
         except ClientDisconnect:
             return PlainTextResponse("gone", status_code=400)
         if not is_signed(self.app_secret, body, request.headers.get(HEADER)):
@@ -245,3 +234,12 @@ class WhatsAppChannel:
     async def close(self) -> None:
         """Release the HTTP client."""
         await self.graph.close()
+
+
+def from_settings(wiring: Wiring) -> WhatsAppChannel | None:
+    """The WhatsApp channel when ``WHATSAPP_ACCESS_TOKEN`` is set."""
+    if not wiring.settings.whatsapp_enabled:
+        return None
+    return WhatsAppChannel(
+        wiring.settings, wiring.db, wiring.conversations, wiring.clock, wiring.wake
+    )

@@ -1,4 +1,4 @@
-"""The Telegram channel: python-telegram-bot in, channel-neutral flows, replies out."""
+"""The Telegram Application, its webhook, its profile and its deliverer: the Bot API side."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ from bot.channels.bodies import (
     read_body,
     too_large,
 )
-from bot.channels.chat_order import ChatOrder
 from bot.channels.pacing import Pacer
-from bot.channels.telegram_updates import TolerantUpdatesRequest, incoming_from, parse_update
+from bot.channels.telegram.chat_order import ChatOrder
+from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
 from core.config import Settings
 from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply

@@ -1,0 +1,1 @@
+"""The Telegram channel: python-telegram-bot in, channel-neutral flows, replies out."""
