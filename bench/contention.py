@@ -34,8 +34,8 @@ from core.dialog import Incoming, Kind, Reply, Sender
 from handlers.machinery.choices import ConfirmBooking, JoinLine
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
-from tests.support.factories import add_session
-from tests.support.invariants import invariant_violations
+from testkit.factories import add_session
+from testkit.invariants import invariant_violations
 
 NAME = "booking_contention"
 SEATS = 10

@@ -41,7 +41,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bench.results import peak_rss_kib
-from tests.support.bot_api import MESSAGE_METHODS, REPLY_METHODS, Call, FakeBotApi
+from testkit.bot_api import MESSAGE_METHODS, REPLY_METHODS, Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND = "sendMessage"

@@ -31,8 +31,8 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from models import Booking, BookingStatus
 from models.migrate import upgrade
-from tests.support.factories import NOW, add_session, make_settings
-from tests.support.graph_api import FakeGraphApi, SentMessage, WhatsAppPhone
+from testkit.factories import NOW, add_session, make_settings
+from testkit.graph_api import FakeGraphApi, SentMessage, WhatsAppPhone
 
 NAME = "whatsapp"
 PEOPLE, QUICK_PEOPLE = 100, 10

@@ -1,5 +1,7 @@
 """Shared fixtures: real SQLite files and a real PostgreSQL database, migrated by Alembic.
 
+The migrations run once per test process (each xdist worker is one) into a template;
+each test gets a fresh copy of it (see ``tests/support/databases.py``).
 Helpers that tests import live in ``tests/support/``; this file only declares fixtures.
 """
 
@@ -14,8 +16,16 @@ import pytest
 
 from core.clock import FixedClock
 from models import Database
-from models.migrate import upgrade
-from tests.support.databases import POSTGRES_URL, drop_database, reset_postgres
+from tests.support.databases import (
+    POSTGRES_TEMPLATE_URL,
+    POSTGRES_URL,
+    copy_postgres_template,
+    copy_sqlite_template,
+    drop_database,
+    in_own_thread,
+    migrate_postgres_template,
+    migrate_sqlite_template,
+)
 from tests.support.factories import NOW
 
 # python-telegram-bot 22 warns on every RetryAfter unless told to use timedelta values.
@@ -23,10 +33,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Drop this run's PostgreSQL database (when the run created one)."""
-    if "TEST_POSTGRES_URL" in os.environ:
-        return
-    asyncio.run(drop_database(POSTGRES_URL))
+    """Drop this process's PostgreSQL databases (those it created)."""
+    urls = [POSTGRES_TEMPLATE_URL]
+    if os.environ.get("TEST_POSTGRES_URL") != POSTGRES_URL:
+        urls.append(POSTGRES_URL)
+    for url in urls:
+        asyncio.run(drop_database(url))
 
 
 @pytest.fixture
@@ -35,32 +47,42 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once for this process; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "atelier.db"
+    return migrate_sqlite_template(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> str:
+    """A PostgreSQL database migrated to head once for this process; tests get copies."""
+    in_own_thread(lambda: asyncio.run(migrate_postgres_template()))
+    return POSTGRES_TEMPLATE_URL
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database: a SQLite file, then the PostgreSQL server."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'atelier.db'}"
-    else:
-        url = POSTGRES_URL
-        await reset_postgres(url)
-    await asyncio.to_thread(upgrade, url)
-    return url
-
-
-@pytest.fixture
-async def postgres_url() -> str:
-    """The migrated, empty PostgreSQL test database."""
-    await reset_postgres(POSTGRES_URL)
-    await asyncio.to_thread(upgrade, POSTGRES_URL)
+        template: Path = request.getfixturevalue("sqlite_template")
+        return copy_sqlite_template(template, tmp_path / "atelier.db")
+    request.getfixturevalue("postgres_template")
+    await copy_postgres_template()
     return POSTGRES_URL
 
 
 @pytest.fixture
-async def sqlite_url(tmp_path: Path) -> str:
+async def postgres_url(postgres_template: str) -> str:
+    """The migrated, empty PostgreSQL test database."""
+    await copy_postgres_template()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A migrated, empty SQLite file."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'atelier.db'}"
-    await asyncio.to_thread(upgrade, url)
-    return url
+    return copy_sqlite_template(sqlite_template, tmp_path / "atelier.db")
 
 
 @pytest.fixture

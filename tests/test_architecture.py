@@ -52,3 +52,27 @@ def test_a_broken_layer_is_caught(tmp_path: Path, where: str, line: str) -> None
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def imports_of_tests(root: Path) -> list[str]:
+    """Modules outside tests/ that import from tests/, and bot modules that import testkit/."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {"tests", ".venv", "build"} or relative.parts[0].startswith("."):
+            continue
+        shipped = relative.parts[0] in PACKAGES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            words = line.split()
+            if len(words) < 2 or words[0] not in {"import", "from"}:
+                continue
+            top = words[1].split(".")[0]
+            if top == "tests" or (shipped and top == "testkit"):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    return found
+
+
+def test_nothing_outside_the_tests_imports_them() -> None:
+    """bench/ and tools/ take the fakes and sample data from testkit/, never from tests/;
+    the bot itself imports neither."""
+    assert imports_of_tests(ROOT) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import os
@@ -20,6 +19,7 @@ import httpx
 import pytest
 import zxingcpp
 from argon2 import PasswordHasher
+from itsdangerous import TimestampSigner
 from PIL import Image
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
@@ -270,9 +270,25 @@ async def test_the_login_expires(sqlite_url: str, clock: FixedClock) -> None:
         response = await dashboard.login()
         assert "max-age=1;" in response.headers["set-cookie"].lower()
         value = dashboard.client.cookies["atelier_admin"]
-        await asyncio.sleep(2.1)
-        async with httpx.AsyncClient(cookies={"atelier_admin": value}) as client:
+        # The cookie's age is real time: the same login, as signed two seconds earlier.
+        signer = TimestampSigner(SECRET_KEY)
+        payload, signed_at = signer.unsign(value, return_timestamp=True)
+        at = int(signed_at.timestamp())
+        assert SignedAt(SECRET_KEY, at).sign(payload).decode() == value  # the same cookie
+        earlier = SignedAt(SECRET_KEY, at - 2).sign(payload).decode()
+        async with httpx.AsyncClient(cookies={"atelier_admin": earlier}) as client:
             assert (await client.get(dashboard.url("/sessions"))).status_code == 303
+
+
+class SignedAt(TimestampSigner):
+    """Signs as the session cookie is signed, at a chosen time."""
+
+    def __init__(self, secret_key: str, at: int) -> None:
+        super().__init__(secret_key)
+        self.at = at
+
+    def get_timestamp(self) -> int:
+        return self.at
 
 
 async def test_a_new_password_logs_everyone_out(dashboard: Dashboard) -> None:

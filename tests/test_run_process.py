@@ -63,9 +63,7 @@ async def stop_bot(process: asyncio.subprocess.Process) -> str:
 
 async def test_the_reminder_goes_out_once_across_restarts(tmp_path: Path) -> None:
     """As an organiser tries it: a session tomorrow, REMINDER_TIME just ahead, a restart."""
-    zone = ZoneInfo("Europe/Paris")
-    if datetime.now(zone).strftime("%H:%M") >= "23:58":  # the reminder must fall the day before
-        await asyncio.sleep(150)
+    zone = zone_far_from_midnight()
     tomorrow = (datetime.now(zone) + timedelta(days=1)).strftime("%Y-%m-%dT14:00")
     schedule = tmp_path / "tomorrow.csv"
     schedule.write_text(
@@ -81,6 +79,7 @@ async def test_the_reminder_goes_out_once_across_restarts(tmp_path: Path) -> Non
             "TELEGRAM_API_BASE_URL": api.base_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
             "OUTBOX_POLL_SECONDS": "0.5",
+            "TIMEZONE": zone.key,
         }
         imported = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "import", str(schedule), env=env, cwd=tmp_path
@@ -210,9 +209,7 @@ async def test_two_webhook_processes_share_one_postgresql_database(
 ) -> None:
     """Two `atelier run` in webhook mode: one conversation served alternately, no seat
     oversold, every reminder sent once."""
-    zone = ZoneInfo("Europe/Paris")
-    if datetime.now(zone).strftime("%H:%M") >= "23:58":
-        await asyncio.sleep(150)
+    zone = zone_far_from_midnight()
     tomorrow = (datetime.now(zone) + timedelta(days=1)).strftime("%Y-%m-%dT14:00")
     schedule = tmp_path / "s.csv"
     schedule.write_text(
@@ -222,7 +219,7 @@ async def test_two_webhook_processes_share_one_postgresql_database(
     )
     async with FakeBotApi() as api, httpx.AsyncClient() as client:
         ports = [free_port(), free_port()]
-        base_env = {
+        env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": api.token,
             "TELEGRAM_API_BASE_URL": api.base_url,
@@ -230,26 +227,18 @@ async def test_two_webhook_processes_share_one_postgresql_database(
             "WEBHOOK_URL": "https://atelier.example.org/telegram/webhook",
             "WEBHOOK_SECRET": "shared-secret",
             "OUTBOX_POLL_SECONDS": "0.5",
-            "REMINDER_TIME": (datetime.now(zone) + timedelta(seconds=25)).strftime("%H:%M:%S"),
+            "TIMEZONE": zone.key,
+            # Queued at booking for later today; moved to a few seconds ahead below.
+            "REMINDER_TIME": (datetime.now(zone) + timedelta(hours=1)).strftime("%H:%M:%S"),
         }
         imported = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "import", str(schedule), env=base_env, cwd=tmp_path
+            sys.executable, "-m", "bot", "import", str(schedule), env=env, cwd=tmp_path
         )
         assert await imported.wait() == 0
-        processes = [
-            await start_bot({**base_env, "HTTP_PORT": str(port)}, tmp_path) for port in ports
-        ]
         urls = [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
         headers = {"X-Telegram-Bot-Api-Secret-Token": "shared-secret"}
+        processes = await start_webhook_bots(client, env, ports, tmp_path)
         try:
-            async with asyncio.timeout(40):
-                for url in urls:
-                    while True:
-                        with contextlib.suppress(httpx.TransportError):
-                            health = url.replace("/telegram/webhook", "/healthz")
-                            if (await client.get(health)).is_success:
-                                break
-                        await asyncio.sleep(0.2)
 
             async def push(turn: int, update: dict[str, object]) -> None:
                 response = await client.post(urls[turn % 2], json=update, headers=headers)
@@ -273,21 +262,67 @@ async def test_two_webhook_processes_share_one_postgresql_database(
                 press(1, 902, "Oui, je réserve"),
                 press(0, 903, "Oui, je réserve"),
             )
-            texts = {
-                user: " ".join(str(c.params.get("text", "")) for c in api.calls_for(user))
-                for user in (901, 902, 903)
-            }
-            assert sum("C'est réservé" in text for text in texts.values()) == 2
-            assert sum("complet" in text for text in texts.values()) == 1
-            # Both senders run; each reminder goes once.
-            await asyncio.sleep(32)
         finally:
             logs = [await stop_bot(process) for process in processes]
-        reminders = [
-            call.chat_id
-            for call in api.calls
-            if call.ok and call.method == "sendMessage" and "demain" in str(call.params)
-        ]
-        assert sorted(reminders) == sorted(
-            user for user, text in texts.items() if "C'est réservé" in text
-        ), logs
+        texts = {
+            user: " ".join(str(c.params.get("text", "")) for c in api.calls_for(user))
+            for user in (901, 902, 903)
+        }
+        assert sum("C'est réservé" in text for text in texts.values()) == 2
+        assert sum("complet" in text for text in texts.values()) == 1
+        booked = sorted(user for user, text in texts.items() if "C'est réservé" in text)
+        # The organiser moves REMINDER_TIME to now and restarts both: both senders run,
+        # each reminder goes once.
+        env["REMINDER_TIME"] = (datetime.now(zone) + timedelta(seconds=2)).strftime("%H:%M:%S")
+        processes = await start_webhook_bots(client, env, ports, tmp_path)
+        try:
+            deadline = asyncio.get_running_loop().time() + 30
+            while len(reminders_sent(api)) < len(booked):
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    break
+                with contextlib.suppress(AssertionError):  # no call within the time left
+                    await api.wait_for_call("sendMessage", since=len(api.calls), timeout=left)
+            # Four more ticks of each sender: a reminder sent twice would show by then.
+            await asyncio.sleep(2)
+        finally:
+            logs = [await stop_bot(process) for process in processes]
+        assert sorted(reminders_sent(api)) == booked, logs
+
+
+async def start_webhook_bots(
+    client: httpx.AsyncClient, env: dict[str, str], ports: list[int], cwd: Path
+) -> list[asyncio.subprocess.Process]:
+    """Start one `atelier run` in webhook mode on each port; return once all are healthy."""
+    processes = [await start_bot({**env, "HTTP_PORT": str(port)}, cwd) for port in ports]
+    try:
+        async with asyncio.timeout(40):
+            for port in ports:
+                while True:
+                    with contextlib.suppress(httpx.TransportError):
+                        if (await client.get(f"http://127.0.0.1:{port}/healthz")).is_success:
+                            break
+                    await asyncio.sleep(0.2)
+    except BaseException:
+        for process in processes:
+            await stop_bot(process)
+        raise
+    return processes
+
+
+def reminders_sent(api: FakeBotApi) -> list[int | None]:
+    """The chats each reminder went to, once per reminder sent."""
+    return [
+        call.chat_id
+        for call in api.calls
+        if call.ok and call.method == "sendMessage" and "demain" in str(call.params)
+    ]
+
+
+def zone_far_from_midnight() -> ZoneInfo:
+    """Paris, or a zone six hours behind when Paris nears midnight: the reminder, due the
+    day before the session at a time a few seconds ahead, must not fall past midnight."""
+    paris = ZoneInfo("Europe/Paris")
+    if datetime.now(paris).hour < 22:
+        return paris
+    return ZoneInfo("America/New_York")

@@ -37,6 +37,7 @@ from models import (
 from tests.support.factories import add_session, make_settings
 from tests.support.graph_api import FakeGraphApi, SentMessage, WhatsAppPhone
 from tests.support.huge_posts import MB, post_huge_async
+from tests.support.settling import sends_settled
 
 PHONE_ID = "106540352242922"
 TOKEN = "graph-access-token"
@@ -81,7 +82,16 @@ class WhatsAppBot:
 
     def phone(self, number: str = MARIE, name: str = "Marie") -> WhatsAppPhone:
         self.fake.on_whatsapp.add(number)
-        return WhatsAppPhone(number, name, self.url, SECRET, self.fake, self.client, PHONE_ID)
+        return WhatsAppPhone(
+            number,
+            name,
+            self.url,
+            SECRET,
+            self.fake,
+            self.client,
+            PHONE_ID,
+            settled=lambda: sends_settled(self.runtime),
+        )
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.support.bot_api.records import Signal
-from tests.support.bot_api.wire import (
+from testkit.bot_api.records import Signal
+from testkit.bot_api.wire import (
     DEFAULT_DESCRIPTIONS,
     MESSAGE_METHODS,
     ApiError,

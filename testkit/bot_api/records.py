@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.bot_api.wire import JSON, ChatId, shorten
+from testkit.bot_api.wire import JSON, ChatId, shorten
 
 
 @dataclass

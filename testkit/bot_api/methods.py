@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.bot_api.store import MessageStore, caption_of, formatted
-from tests.support.bot_api.updates import Updates
-from tests.support.bot_api.wire import (
+from testkit.bot_api.store import MessageStore, caption_of, formatted
+from testkit.bot_api.updates import Updates
+from testkit.bot_api.wire import (
     JSON,
     ApiError,
     UploadedFile,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.support.bot_api.records import Call, Signal
-from tests.support.bot_api.updates import Updates
-from tests.support.bot_api.wire import REPLY_METHODS, ChatId, chat_key
+from testkit.bot_api.records import Call, Signal
+from testkit.bot_api.updates import Updates
+from testkit.bot_api.wire import REPLY_METHODS, ChatId, chat_key
 
 
 class Waiting:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.support.bot_api.wire import JSON, ApiError, utf16_len
+from testkit.bot_api.wire import JSON, ApiError, utf16_len
 
 _TAG_RE = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tests.support.bot_api.records import BotMessage
-from tests.support.bot_api.wire import JSON, MESSAGE_METHODS
+from testkit.bot_api.records import BotMessage
+from testkit.bot_api.wire import JSON, MESSAGE_METHODS
 
 if TYPE_CHECKING:
-    from tests.support.bot_api.server import FakeBotApi
+    from testkit.bot_api.server import FakeBotApi
 
 
 class FakeUser:

@@ -6,9 +6,9 @@ import copy
 import time
 from typing import Any
 
-from tests.support.bot_api.html_text import parse_html
-from tests.support.bot_api.records import BotMessage
-from tests.support.bot_api.wire import (
+from testkit.bot_api.html_text import parse_html
+from testkit.bot_api.records import BotMessage
+from testkit.bot_api.wire import (
     JSON,
     ApiError,
     ChatId,

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.support.bot_api.records import Signal
-from tests.support.bot_api.store import MessageStore
-from tests.support.bot_api.wire import JSON, ApiError, ChatId, number, utf16_len
+from testkit.bot_api.records import Signal
+from testkit.bot_api.store import MessageStore
+from testkit.bot_api.wire import JSON, ApiError, ChatId, number, utf16_len
 
 # Update types delivered when allowed_updates was never given (as documented).
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})

@@ -16,13 +16,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.support.bot_api.faults import Faults
-from tests.support.bot_api.methods import Methods
-from tests.support.bot_api.records import BotMessage, Call, Signal
-from tests.support.bot_api.store import MessageStore
-from tests.support.bot_api.updates import Updates
-from tests.support.bot_api.waiting import Waiting
-from tests.support.bot_api.wire import (
+from testkit.bot_api.faults import Faults
+from testkit.bot_api.methods import Methods
+from testkit.bot_api.records import BotMessage, Call, Signal
+from testkit.bot_api.store import MessageStore
+from testkit.bot_api.updates import Updates
+from testkit.bot_api.waiting import Waiting
+from testkit.bot_api.wire import (
     DEFAULT_DESCRIPTIONS,
     JSON,
     MESSAGE_METHODS,
@@ -34,7 +34,7 @@ from tests.support.bot_api.wire import (
 )
 
 if TYPE_CHECKING:
-    from tests.support.bot_api.fake_user import FakeUser
+    from testkit.bot_api.fake_user import FakeUser
 
 CallListener = Callable[[Call], None]
 RequestListener = Callable[[str, float], None]
@@ -283,7 +283,7 @@ class FakeBotApi(Waiting):
 
     def user(self, user_id: int, first_name: str = "Marie", language_code: str = "fr") -> FakeUser:
         """A person in a private chat with the bot, for scenario tests."""
-        from tests.support.bot_api.fake_user import FakeUser
+        from testkit.bot_api.fake_user import FakeUser
 
         return FakeUser(self, user_id, first_name, language_code)
 
