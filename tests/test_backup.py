@@ -23,6 +23,7 @@ from core.seats.organiser import register_walk_in
 from core.seats.privacy import erase_person
 from core.seats.reminders import ReminderRule
 from models import Booking, BookingStatus, Database, Person, WorkshopSession
+from models.migrate import head_revision
 from tests.support.dashboard import dashboard_settings, running_dashboard
 from tests.support.factories import NOW, add_session, make_settings
 
@@ -257,7 +258,7 @@ async def test_a_newer_or_hollow_backup_is_refused_and_the_live_file_kept(
     connection = sqlite3.connect(hollow)
     for table in ("alembic_version", "sessions", "bookings", "people", "outbox"):
         connection.execute(f"CREATE TABLE {table} (version_num VARCHAR(32))")
-    connection.execute("INSERT INTO alembic_version VALUES ('0011')")
+    connection.execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
     connection.commit()
     connection.close()
     before, beside = live.read_bytes(), files_in(tmp_path)
@@ -305,7 +306,8 @@ async def test_an_older_backup_is_brought_up_to_date_before_it_replaces_the_data
     check(live)
     connection = sqlite3.connect(live)
     try:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0011",)
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        assert revision == (head_revision(),)
     finally:
         connection.close()
     kept = tmp_path / "atelier.db.before-restore"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import core.seats.people
@@ -101,7 +101,10 @@ async def test_control_without_the_index_the_same_race_makes_two_people(
     try:
         async with instances[0].transaction() as session:
             await session.execute(text("DROP INDEX uq_people_phone_number"))
-        await first_contacts(instances)
+        try:
+            await first_contacts(instances)
+        except MultipleResultsFound:
+            return  # a lookup after both inserts met the two rows of one number: the race
         assert len(await people_of(instances[0], NUMBER)) == 2
     finally:
         for db in instances:
