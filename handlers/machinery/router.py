@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-from typing import Any
 
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.seats import unread
@@ -51,9 +50,9 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
 
 def _remembered(flow: Flow, *, number: int) -> str | None:
     """The data of the choice numbered ``number`` on the last screen."""
-    choices: list[list[Any]] = flow.state.get("choices", [])
+    choices = flow.state.choices
     if 1 <= number <= len(choices):
-        return str(choices[number - 1][0])
+        return choices[number - 1].data
     return None
 
 
@@ -90,14 +89,14 @@ NO_CHOICES: tuple[type[ChoiceData], ...] = (DeclineOffer, RefuseSeat)
 
 def _answer(flow: Flow, yes: bool) -> str | None:
     """The data of the choice that answers yes (or no) on the last screen, if it asks."""
-    choices: list[list[Any]] = flow.state.get("choices", [])
+    choices = flow.state.choices
     wanted, names = (Intent.YES, YES_CHOICES) if yes else (Intent.NO, NO_CHOICES)
     for entry in choices:
-        if entry[1] == wanted:
-            return str(entry[0])
+        if entry.intent == wanted:
+            return entry.data
     for entry in choices:
-        if isinstance(ChoiceData.parse(str(entry[0])), names):
-            return str(entry[0])
+        if isinstance(ChoiceData.parse(entry.data), names):
+            return entry.data
     return None
 
 
