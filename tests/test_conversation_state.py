@@ -271,3 +271,46 @@ async def test_a_malformed_confirmation_waiting_is_no_error(
     await organiser.say("oui")
     assert "Désolé" not in organiser.text
     assert "organiser" not in await _stored(db, "990")
+
+
+# The order in which a written message is tried (router.TEXT_READERS), as people notice it.
+
+
+async def test_an_organisers_message_is_taken_as_typed_even_if_it_looks_like_a_code(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=4)
+    settings = make_settings(db.url, admin_telegram_ids=[990])
+    organiser = Chat(Conversations(db, settings, clock), "990", name="Nadia", channel="telegram")
+    await organiser.say("/admin")
+    await organiser.pick(f"am:{session_id}")
+    assert "Écrivez le message pour les inscrits." in organiser.text
+    await organiser.say(f"Atelier {session_id}")
+    assert "J'envoie ce message à chaque inscrit :" in organiser.text
+    assert f"Atelier {session_id}" in organiser.text
+
+
+async def test_stop_is_obeyed_while_a_first_name_is_awaited(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=4)
+    helper = Chat(Conversations(db, make_settings(db.url), clock), "1", name="Karim")
+    await helper.say("bonjour")
+    await helper.pick(f"s:{session_id}")
+    await helper.press("Je réserve pour quelqu'un")
+    await helper.say("STOP")
+    assert "vous ne recevrez plus de messages" in helper.text
+    assert await helper.say("Rose") == []  # silence until START
+
+
+async def test_a_poster_code_opens_its_session_while_a_first_name_is_awaited(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=4, title="Tablette pour débuter")
+    helper = Chat(Conversations(db, make_settings(db.url), clock), "1", name="Karim")
+    await helper.say("bonjour")
+    await helper.pick(f"s:{session_id}")
+    await helper.press("Je réserve pour quelqu'un")
+    await helper.say(f"ATELIER {session_id}")
+    assert "Tablette pour débuter" in helper.text
+    assert "Quel est le numéro" not in helper.text
