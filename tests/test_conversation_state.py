@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from core.clock import FixedClock
@@ -128,6 +130,7 @@ MALFORMED_WAITING = [
     ["what", "message"],
     {},
     {"what": "dance", "session": 12},  # unknown
+    {"what": ["message"], "session": 12},
     {"what": "message"},  # no session
     {"what": "message", "session": "12"},
     {"what": "message", "session": 0},
@@ -184,6 +187,23 @@ def test_malformed_remembered_choices_are_all_forgotten(raw: object) -> None:
     state = ConversationState.from_json(raw)
     assert state.choices == ()
     assert state.awaiting is None
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+KNOWN = st.sampled_from(["choices", "organiser", "for_other", "what", "session", "shown"])
+
+
+@given(
+    st.dictionaries(KNOWN, JSON | st.dictionaries(KNOWN, JSON), max_size=4)
+    | JSON.filter(lambda x: not isinstance(x, dict))
+)
+def test_any_stored_json_reads_without_error_and_saves_back_readable(stored: object) -> None:
+    state = ConversationState.from_json(stored)
+    assert ConversationState.from_json(state.to_json()) == state
 
 
 async def _stored(db: Database, external_id: str) -> dict[str, Any]:

@@ -251,7 +251,8 @@ def _awaiting_to_json(awaiting: Awaiting) -> dict[str, Any]:
 def _awaiting_from_json(key: str, raw: object) -> Awaiting:
     if not isinstance(raw, dict):
         raise Unreadable("not an object")
-    kind = _KINDS.get((key, raw.get("what")))  # type: ignore[arg-type]
+    what = raw.get("what")
+    kind = _KINDS.get((key, what)) if isinstance(what, str) else None
     if kind is None:
         raise Unreadable("unknown 'what'")
     hints = get_type_hints(kind)
