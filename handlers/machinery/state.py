@@ -138,6 +138,8 @@ typed answers were always tried first), then booking for someone else."""
 
 _KINDS = {(kind.KEY, kind.WHAT): kind for kind in WAITING_STATES}
 assert len(_KINDS) == len(WAITING_STATES), "two waiting states share a key and a 'what'"
+_HINTS = {kind: get_type_hints(kind) for kind in WAITING_STATES}
+_INTENTS = frozenset(intent.value for intent in Intent)
 _KEYS = tuple(dict.fromkeys(kind.KEY for kind in WAITING_STATES))
 _JSON_NAMES = {"session_id": "session"}
 """Fields stored under another name than their own (the stored shape predates them)."""
@@ -231,7 +233,7 @@ def _choices_from_json(raw: object) -> tuple[Remembered, ...]:
         label = entry[2] if len(entry) > 2 else ""
         if not isinstance(data, str) or not isinstance(label, str):
             raise Unreadable("data or label is not text")
-        known = Intent(intent) if isinstance(intent, str) and intent in set(Intent) else None
+        known = Intent(intent) if isinstance(intent, str) and intent in _INTENTS else None
         choices.append(Remembered(data, known, label))
     return tuple(choices)
 
@@ -255,7 +257,7 @@ def _awaiting_from_json(key: str, raw: object) -> Awaiting:
     kind = _KINDS.get((key, what)) if isinstance(what, str) else None
     if kind is None:
         raise Unreadable("unknown 'what'")
-    hints = get_type_hints(kind)
+    hints = _HINTS[kind]
     values: dict[str, Any] = {}
     for spec in fields(kind):
         name = _JSON_NAMES.get(spec.name, spec.name)
