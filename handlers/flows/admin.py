@@ -8,9 +8,6 @@ date) waits in the conversation state until it is confirmed.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError
 from core.formatting import when_in_words
@@ -46,13 +43,20 @@ from handlers.machinery.choices import (
     MarkPresent,
 )
 from handlers.machinery.context import Flow
+from handlers.machinery.state import (
+    AwaitingMessage,
+    AwaitingMoveDate,
+    AwaitingWalkInName,
+    AwaitingWalkInPhone,
+    MessageReady,
+    MoveReady,
+    OrganiserAwaiting,
+)
 from handlers.machinery.steps import answers
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 TELEGRAM = "telegram"
 STATES = {"scheduled": "organiser.state.scheduled", "cancelled": "organiser.state.cancelled"}
-AWAIT = "organiser"
-"""State key of what the organiser is being asked to type."""
 
 
 def is_organiser(flow: Flow) -> bool:
@@ -63,6 +67,12 @@ def is_organiser(flow: Flow) -> bool:
     return int(person.external_id) in flow.settings.admin_telegram_ids
 
 
+def _stop_waiting(flow: Flow) -> None:
+    """Whatever the organiser was asked to type is no longer awaited."""
+    if isinstance(flow.state.awaiting, OrganiserAwaiting):
+        flow.state.awaiting = None
+
+
 def _back(flow: Flow, session_id: int | None = None) -> tuple[Choice, ...]:
     target = AdminSession(session_id).pack() if session_id else AdminHome().pack()
     return (flow.choice("organiser.back", target), *flow.menu_row())
@@ -70,7 +80,7 @@ def _back(flow: Flow, session_id: int | None = None) -> tuple[Choice, ...]:
 
 async def home(flow: Flow) -> Reply:
     """Today's and the next fortnight's sessions: seats taken / capacity, and the line."""
-    flow.state.pop(AWAIT, None)
+    _stop_waiting(flow)
     start, end = today_bounds(flow.now, flow.settings.zone)
     rows: list[tuple[Choice, ...]] = []
     for workshop, waiting in await sessions_between(flow.db, start, end):
@@ -89,7 +99,7 @@ async def home(flow: Flow) -> Reply:
 
 async def session_screen(flow: Flow, session_id: int) -> Reply:
     """One session and what can be done with it."""
-    flow.state.pop(AWAIT, None)
+    _stop_waiting(flow)
     workshop = await flow.db.get(WorkshopSession, session_id)
     if workshop is None:
         return await home(flow)
@@ -163,52 +173,50 @@ async def attendance(flow: Flow, booking_id: int, present: bool) -> Reply:
     return await roster(flow, booking.session_id)
 
 
-def ask(flow: Flow, what: str, session_id: int, key: str) -> Reply:
+def ask(flow: Flow, waiting: OrganiserAwaiting, key: str) -> Reply:
     """Ask the organiser to type something for a session."""
-    flow.state[AWAIT] = {"what": what, "session": session_id}
-    return Reply(flow.t(key), (_back(flow, session_id),))
+    flow.state.awaiting = waiting
+    return Reply(flow.t(key), (_back(flow, waiting.session_id),))
 
 
 async def typed(flow: Flow, text: str) -> Reply | None:
     """What the organiser typed after being asked; None when nothing was asked."""
-    waiting: dict[str, Any] | None = flow.state.get(AWAIT)
-    if not waiting:
-        return None
-    what, session_id = waiting.get("what"), int(waiting.get("session", 0))
-    if what == "walk_in_name":
-        flow.state[AWAIT] = {"what": "walk_in_phone", "session": session_id, "name": text}
-        return Reply(flow.t("organiser.walk_in_phone"), (_back(flow, session_id),))
-    if what == "walk_in_phone":
-        return await _walk_in(flow, session_id, str(waiting.get("name", "")), text)
-    if what == "message":
-        flow.state[AWAIT] = {"what": "message_ready", "session": session_id, "text": text}
-        return _confirm(flow, "organiser.message_confirm", session_id, text=text[:500])
-    if what == "move":
-        try:
-            start = parse_local_start(_as_iso(text, flow.now.year), flow.settings.zone)
-        except ValueError:
-            return Reply(flow.t("organiser.move_bad_date"), (_back(flow, session_id),))
-        flow.state[AWAIT] = {"what": "move_ready", "session": session_id, "at": start.isoformat()}
-        when = when_in_words(start, flow.settings.zone, flow.t)
-        return _confirm(flow, "organiser.move_confirm", session_id, when=when)
-    return None
+    waiting = flow.state.awaiting
+    match waiting:
+        case AwaitingWalkInName(session_id=session_id):
+            flow.state.awaiting = AwaitingWalkInPhone(session_id, name=text)
+            return Reply(flow.t("organiser.walk_in_phone"), (_back(flow, session_id),))
+        case AwaitingWalkInPhone(session_id=session_id, name=name):
+            return await _walk_in(flow, session_id, name, text)
+        case AwaitingMessage(session_id=session_id):
+            flow.state.awaiting = MessageReady(session_id, text=text)
+            return _confirm(flow, "organiser.message_confirm", session_id, text=text[:500])
+        case AwaitingMoveDate(session_id=session_id):
+            try:
+                start = parse_local_start(_as_iso(text, flow.now.year), flow.settings.zone)
+            except ValueError:
+                return Reply(flow.t("organiser.move_bad_date"), (_back(flow, session_id),))
+            flow.state.awaiting = MoveReady(session_id, at=start)
+            when = when_in_words(start, flow.settings.zone, flow.t)
+            return _confirm(flow, "organiser.move_confirm", session_id, when=when)
+    return None  # nothing asked, or a confirmation awaited (a yes, not text)
 
 
 async def confirmed(flow: Flow) -> Reply:
     """Carry out the message or the move the organiser just confirmed."""
-    waiting: dict[str, Any] = flow.state.pop(AWAIT, None) or {}
-    session_id = int(waiting.get("session", 0))
+    waiting = flow.state.awaiting
+    _stop_waiting(flow)
     settings = flow.settings
+    session_id = waiting.session_id if isinstance(waiting, OrganiserAwaiting) else 0
     try:
-        if waiting.get("what") == "message_ready":
-            count = await message_session(flow.db, session_id, str(waiting["text"]), flow.now)
+        if isinstance(waiting, MessageReady):
+            count = await message_session(flow.db, session_id, waiting.text, flow.now)
             return Reply(flow.t("organiser.message_sent", count=count), (_back(flow, session_id),))
-        if waiting.get("what") == "move_ready":
-            start = datetime.fromisoformat(str(waiting["at"]))
+        if isinstance(waiting, MoveReady):
             told = await move_session(
                 flow.db,
                 session_id,
-                start,
+                waiting.at,
                 flow.now,
                 zone=settings.zone,
                 at=settings.reminder_time,
@@ -296,7 +304,7 @@ def _to_come(flow: Flow, workshop: WorkshopSession) -> bool:
 
 
 async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
-    flow.state.pop(AWAIT, None)
+    _stop_waiting(flow)
     number = "" if phone.strip().casefold() in {"non", "no", "-", "0"} else phone
     try:
         booking = await register_walk_in(
@@ -367,17 +375,17 @@ async def _on_mark_absent(flow: Flow, choice: MarkAbsent) -> Reply:
 
 @answers(AskWalkIn)
 async def _on_ask_walk_in(flow: Flow, choice: AskWalkIn) -> Reply:
-    return ask(flow, "walk_in_name", choice.session_id, "organiser.walk_in_name")
+    return ask(flow, AwaitingWalkInName(choice.session_id), "organiser.walk_in_name")
 
 
 @answers(AskMessage)
 async def _on_ask_message(flow: Flow, choice: AskMessage) -> Reply:
-    return ask(flow, "message", choice.session_id, "organiser.message_prompt")
+    return ask(flow, AwaitingMessage(choice.session_id), "organiser.message_prompt")
 
 
 @answers(AskMove)
 async def _on_ask_move(flow: Flow, choice: AskMove) -> Reply:
-    return ask(flow, "move", choice.session_id, "organiser.move_prompt")
+    return ask(flow, AwaitingMoveDate(choice.session_id), "organiser.move_prompt")
 
 
 @answers(AskCancelSession)

@@ -3,8 +3,6 @@ number for the person's own SMS reminders, or none."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.dialog import Reply, Rows
 from core.errors import AlreadyBooked, BookingError
 from core.phones import example_mobile
@@ -25,27 +23,29 @@ from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
 from handlers.machinery.choices import BookForOther, OtherWithoutPhone, RefuseSeat, SessionCard
 from handlers.machinery.context import Flow
+from handlers.machinery.state import AwaitingOtherName, AwaitingOtherPhone, ForOtherAwaiting
 from handlers.machinery.steps import answers
 from models import Booking
 
-AWAIT = "for_other"
-"""The state key while the first name or the number is awaited."""
 
-
-def _expecting(flow: Flow) -> dict[str, Any] | None:
+def _expecting(flow: Flow) -> ForOtherAwaiting | None:
     """What is awaited, if the last screen was the question (not any screen since)."""
-    waiting: dict[str, Any] | None = flow.state.get(AWAIT)
-    if waiting is None:
+    waiting = flow.state.awaiting
+    if not isinstance(waiting, ForOtherAwaiting):
         return None
-    shown = [entry[0] for entry in flow.state.get("choices", [])]
-    if shown != waiting.get("shown"):
-        flow.state.pop(AWAIT, None)
+    if flow.state.shown() != list(waiting.shown):
+        flow.state.awaiting = None
         return None
     return waiting
 
 
-def _ask(flow: Flow, text: str, rows: Rows, **waiting: Any) -> Reply:
-    flow.state[AWAIT] = {**waiting, "shown": [c.data for row in rows for c in row]}
+def _shown(rows: Rows) -> tuple[str, ...]:
+    """The data of the question's choices, to tell later whether it is still on screen."""
+    return tuple(c.data for row in rows for c in row)
+
+
+def _ask_name(flow: Flow, text: str, rows: Rows, session_id: int) -> Reply:
+    flow.state.awaiting = AwaitingOtherName(session_id, shown=_shown(rows))
     return Reply(text, rows)
 
 
@@ -68,7 +68,7 @@ async def ask_name(flow: Flow, session_id: int) -> Reply:
         flow.menu_row(),
     )
     text = flow.t("book.other_name_prompt", summary=describe.summary(flow, workshop))
-    return _ask(flow, text, rows, what="name", session=session_id)
+    return _ask_name(flow, text, rows, session_id)
 
 
 def _phone_question(flow: Flow, session_id: int, name: str, key: str, **values: object) -> Reply:
@@ -76,8 +76,8 @@ def _phone_question(flow: Flow, session_id: int, name: str, key: str, **values: 
         (flow.choice("button.no_phone", OtherWithoutPhone(session_id).pack()),),
         flow.menu_row(),
     )
-    text = flow.t(key, name=name, **values)
-    return _ask(flow, text, rows, what="phone", session=session_id, name=name)
+    flow.state.awaiting = AwaitingOtherPhone(session_id, shown=_shown(rows), name=name)
+    return Reply(flow.t(key, name=name, **values), rows)
 
 
 def _not_textable(flow: Flow, session_id: int, name: str) -> Reply:
@@ -97,23 +97,24 @@ async def typed(flow: Flow, text: str, reading: Reading | None = None) -> Reply 
     understood = (reading or read(text)).intent != TextIntent.UNKNOWN
     if understood or number_of(text) is not None:
         return None  # "menu", "annuler", a choice's number: not an answer
-    session_id = int(waiting["session"])
-    if waiting["what"] == "name":
-        try:
-            name = first_name_of(text)
-        except BookingError as error:
-            rows = (flow.menu_row(),)
-            return _ask(flow, flow.t(error.key), rows, what="name", session=session_id)
-        return _phone_question(flow, session_id, name, "book.other_phone_prompt")
-    return await _book(flow, session_id, str(waiting["name"]), text)
+    match waiting:
+        case AwaitingOtherName(session_id=session_id):
+            try:
+                name = first_name_of(text)
+            except BookingError as error:
+                return _ask_name(flow, flow.t(error.key), (flow.menu_row(),), session_id)
+            return _phone_question(flow, session_id, name, "book.other_phone_prompt")
+        case AwaitingOtherPhone(session_id=session_id, name=name):
+            return await _book(flow, session_id, name, text)
+    return None
 
 
 async def no_phone(flow: Flow, session_id: int) -> Reply:
     """'Pas de numéro': book with the first name alone."""
-    waiting = flow.state.get(AWAIT) or {}
-    if waiting.get("what") != "phone" or waiting.get("session") != session_id:
+    waiting = flow.state.awaiting
+    if not isinstance(waiting, AwaitingOtherPhone) or waiting.session_id != session_id:
         return stale_choice(flow)
-    return await _book(flow, session_id, str(waiting["name"]), "")
+    return await _book(flow, session_id, waiting.name, "")
 
 
 async def _book(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
@@ -133,15 +134,15 @@ async def _book(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
     except NotTextable:
         return _not_textable(flow, session_id, name)
     except TooManyForOthers:
-        flow.state.pop(AWAIT, None)
+        flow.state.awaiting = None
         return Reply(flow.t("book.other_too_many"), menu_choices(flow))
     except AlreadyBooked:
-        flow.state.pop(AWAIT, None)
+        flow.state.awaiting = None
         return Reply(flow.t("book.other_already", name=name), menu_choices(flow))
     except BookingError as error:
-        flow.state.pop(AWAIT, None)
+        flow.state.awaiting = None
         return refusal(flow, error)
-    flow.state.pop(AWAIT, None)
+    flow.state.awaiting = None
     workshop = await visible_session(flow, session_id)
     text = flow.t("book.other_confirmed", name=name, summary=describe.details(flow, workshop))
     if phone.strip():

@@ -109,13 +109,10 @@ EXPLANATIONS = {
 
 def explain(flow: Flow) -> Reply:
     """The last screen again, explained more simply ("?", "je ne sais pas")."""
-    remembered = flow.state.get("choices", [])
+    remembered = flow.state.choices
     if not remembered:
         return help_screen(flow)
-    choices = [
-        Choice(str(entry[2]) if len(entry) > 2 else "", str(entry[0]), _intent(entry[1]))
-        for entry in remembered
-    ]
+    choices = [Choice(entry.label, entry.data, entry.intent) for entry in remembered]
     kinds = {type(ChoiceData.parse(choice.data)) for choice in choices}
     if any(choice.intent == Intent.YES for choice in choices):
         step = "confirm"
@@ -133,14 +130,10 @@ def explain(flow: Flow) -> Reply:
 
 def ask_again(flow: Flow) -> Reply:
     """Not understood: the current step's question again, more simply, with its choices."""
-    if not flow.state.get("choices"):
+    if not flow.state.choices:
         return not_understood(flow)
     again = explain(flow)
     return Reply(f"{flow.t('understand.again')}\n{again.text}", again.choices)
-
-
-def _intent(value: object) -> Intent | None:
-    return Intent(value) if isinstance(value, str) and value in set(Intent) else None
 
 
 def stale_choice(flow: Flow) -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.dialog import Intent, Reply
 from core.seats.privacy import erase_person
 from handlers.machinery.choices import AskToForget, ConfirmForget, Keep, PrivacyNotice
-from handlers.machinery.context import Flow, offered
+from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
 
 
@@ -31,7 +31,7 @@ async def forget(flow: Flow) -> Reply:
     Only right after the confirmation screen: a "yes" from anywhere else (an old button,
     forged data) shows that screen instead.
     """
-    if not offered(flow.state, ConfirmForget().pack()):
+    if not flow.state.offered(ConfirmForget().pack()):
         return ask(flow)
     await erase_person(flow.db, flow.person, flow.now, flow.settings.offer_expiry_minutes)
     flow.state.clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +12,7 @@ from core.config import Settings
 from core.dialog import SMS, Choice, Intent, Reply
 from core.i18n import Translator
 from handlers.machinery.choices import Menu
+from handlers.machinery.state import ConversationState, remember
 from models import Conversation, Person
 
 
@@ -22,7 +22,7 @@ class Flow:
 
     db: AsyncSession
     person: Person
-    state: dict[str, Any]
+    state: ConversationState
     t: Translator
     settings: Settings
     now: datetime
@@ -42,27 +42,8 @@ class Flow:
         return (self.choice("button.menu", Menu().pack(), Intent.MENU),)
 
 
-def remember(state: dict[str, Any], replies: list[Reply]) -> dict[str, Any]:
-    """Keep the choices of the last screen so a written number or 'oui' can pick one."""
-    for reply in reversed(replies):
-        if reply.choices:
-            choices = [[c.data, c.intent, c.label] for c in reply.flat_choices()]
-            return {**state, "choices": choices}
-    return state
-
-
 ANSWERING = timedelta(minutes=10)
 """A question shown this recently is still being answered; a notice does not replace it."""
-
-
-def asks_yes_no(state: dict[str, Any]) -> bool:
-    """Whether the last screen remembered in ``state`` asks a yes/no question."""
-    return any(entry[1] in (Intent.YES, Intent.NO) for entry in state.get("choices", []))
-
-
-def offered(state: dict[str, Any], data: str) -> bool:
-    """Whether the last screen shown to the person offered the choice ``data``."""
-    return any(entry[0] == data for entry in state.get("choices", []))
 
 
 async def remember_choices(
@@ -74,11 +55,12 @@ async def remember_choices(
     query = select(Conversation).where(Conversation.person_id == person.id).with_for_update()
     conversation = (await session.execute(query)).scalar_one_or_none()
     if conversation is None:
-        session.add(Conversation(person_id=person.id, state=remember({}, [reply]), updated_at=now))
+        state = remember(ConversationState(), [reply]).to_json()
+        session.add(Conversation(person_id=person.id, state=state, updated_at=now))
         return
-    state = dict(conversation.state or {})
+    stored = ConversationState.from_json(conversation.state)
     answering = conversation.updated_at is not None and now - conversation.updated_at < ANSWERING
-    if answering and asks_yes_no(state):
+    if answering and stored.asks_yes_no():
         return
-    conversation.state = remember(state, [reply])
+    conversation.state = remember(stored, [reply]).to_json()
     conversation.updated_at = now

@@ -5,12 +5,19 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from core.dialog import Incoming, Intent, Kind, Reply
 from core.seats import unread
 from core.understanding.commands import Command, command_named
-from core.understanding.intents import Reading, TextIntent, command_of, opt_out_of, read_both
+from core.understanding.intents import (
+    Reading,
+    Readings,
+    TextIntent,
+    command_of,
+    opt_out_of,
+    read_both,
+)
 from core.understanding.session_codes import session_id_in
 from handlers import flows
 from handlers.flows import admin as organiser
@@ -51,9 +58,9 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
 
 def _remembered(flow: Flow, *, number: int) -> str | None:
     """The data of the choice numbered ``number`` on the last screen."""
-    choices: list[list[Any]] = flow.state.get("choices", [])
+    choices = flow.state.choices
     if 1 <= number <= len(choices):
-        return str(choices[number - 1][0])
+        return choices[number - 1].data
     return None
 
 
@@ -90,14 +97,14 @@ NO_CHOICES: tuple[type[ChoiceData], ...] = (DeclineOffer, RefuseSeat)
 
 def _answer(flow: Flow, yes: bool) -> str | None:
     """The data of the choice that answers yes (or no) on the last screen, if it asks."""
-    choices: list[list[Any]] = flow.state.get("choices", [])
+    choices = flow.state.choices
     wanted, names = (Intent.YES, YES_CHOICES) if yes else (Intent.NO, NO_CHOICES)
     for entry in choices:
-        if entry[1] == wanted:
-            return str(entry[0])
+        if entry.intent == wanted:
+            return entry.data
     for entry in choices:
-        if isinstance(ChoiceData.parse(str(entry[0])), names):
-            return str(entry[0])
+        if isinstance(ChoiceData.parse(entry.data), names):
+            return entry.data
     return None
 
 
@@ -107,41 +114,80 @@ def _asks_yes_no(flow: Flow) -> bool:
 
 
 async def on_text(flow: Flow, text: str) -> list[Reply]:
-    """Something written."""
+    """Something written: read once, then each reader of TEXT_READERS in turn, until one
+    answers."""
     readings = read_both(text, flow.person.language)  # each message goes through once
-    # STOP is read the same in every language, as the SMS provider's rules are
-    stop = opt_out_of(text, reading=readings.neutral)
-    if stop is not None and (stop or flow.person.opted_out):
-        return await on_opt_out(flow, stop)
-    if flow.person.opted_out:
-        return []  # after STOP, only START gets an answer
-    command = command_of(text)
-    named = command_named(command[0]) if command is not None else None
-    if command is not None and named == Command.START:
-        return await on_start(flow, command[1])
-    if stop is False:  # START while messages are on: nothing to resume, here is the menu
-        return [menu.welcome(flow)] if flow.first_contact else [menu.main_menu(flow)]
-    if organiser.is_organiser(flow):
-        if named == Command.ORGANISER:
-            return [await organiser.home(flow)]
-        answer = await organiser.typed(flow, text)
+    for reader in TEXT_READERS:
+        answer = await reader(flow, text, readings)
         if answer is not None:
-            return [answer]
+            return answer
+    return [menu.ask_again(flow)]  # not reached: the last reader always answers
+
+
+async def _stop_or_start(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """STOP stops everything; START resumes, or is the menu when nothing was stopped."""
+    stop = opt_out_of(text, reading=readings.neutral)  # the same in every language
+    if stop is None:
+        return None
+    if stop or flow.person.opted_out:
+        return await on_opt_out(flow, stop)
+    if command_of(text) is not None:  # "/start": the welcome, as when the chat opened
+        return await on_start(flow, "")
+    return [menu.welcome(flow)] if flow.first_contact else [menu.main_menu(flow)]
+
+
+async def _silent_after_stop(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """After STOP, only START gets an answer."""
+    return [] if flow.person.opted_out else None
+
+
+async def _start_command(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """'/start s12': Telegram's link from a poster, or /start written by hand."""
+    command = command_of(text)
+    if command is None or command_named(command[0]) != Command.START:
+        return None
+    return await on_start(flow, command[1])
+
+
+async def _organiser_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """/admin, or what an organiser was just asked to type (a name, a message, a date)."""
+    if not organiser.is_organiser(flow):
+        return None
+    command = command_of(text)
+    if command is not None and command_named(command[0]) == Command.ORGANISER:
+        return [await organiser.home(flow)]
+    answer = await organiser.typed(flow, text)
+    return [answer] if answer is not None else None
+
+
+async def _poster_code(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """'ATELIER 12', a poster's code, written on any channel."""
     coded = session_id_in(text)
-    if coded is not None:  # a poster's code, written on any channel
-        if flow.first_contact:  # the welcome first, as after the Telegram deep link
-            return await on_start(flow, f"s{coded}")
-        return [await browse.session_card(flow, coded)]
-    if flow.first_contact:
-        return [menu.welcome(flow)]
-    answer = await for_other.typed(flow, text, readings.neutral)  # a first name or a number
-    if answer is not None:
-        return [answer]
-    return await _in_context(flow, text, readings.own)
+    if coded is None:
+        return None
+    if flow.first_contact:  # the welcome first, as after the Telegram deep link
+        return await on_start(flow, f"s{coded}")
+    return [await browse.session_card(flow, coded)]
 
 
-async def _in_context(flow: Flow, text: str, reading: Reading) -> list[Reply]:
-    """A reading on the screen the person is looking at."""
+async def _first_contact(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """A first message, whatever it says: the welcome, which says what the bot does."""
+    return [menu.welcome(flow)] if flow.first_contact else None
+
+
+async def _other_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """The first name or the number of the person a seat is booked for, when asked."""
+    answer = await for_other.typed(flow, text, readings.neutral)
+    return [answer] if answer is not None else None
+
+
+Reader = Callable[[Flow, str, Readings], Awaitable[list[Reply] | None]]
+"""Reads a written message: the replies, or None when the message is not for it."""
+
+
+async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
+    """A reading, in the person's language, on the screen the person is looking at."""
+    reading = readings.own
     intent = reading.intent
     if intent == TextIntent.NUMBER and reading.number is not None:
         data = _remembered(flow, number=reading.number)
@@ -190,6 +236,37 @@ async def _screen(flow: Flow, reading: Reading) -> Reply | None:
     }
     step = simple.get(intent)
     return step(flow) if step is not None else None
+
+
+TEXT_READERS: tuple[Reader, ...] = (
+    # STOP and START first, in every language and in any state of the conversation: the
+    # SMS providers' rules (and the law on texts) say a STOP is always obeyed and START
+    # always resumes, even halfway through a question or before any welcome.
+    _stop_or_start,
+    # Then silence: after STOP nothing else may get an answer, not even a poster code.
+    _silent_after_stop,
+    # A command means itself: "/start s12" (a poster's Telegram link) opens that session
+    # even while a first name or a message is awaited.
+    _start_command,
+    # An organiser's typed answers before anything that reads the words: the message to
+    # send or the walk-in's name is taken as typed, even "Atelier 3" or "annuler", which
+    # would otherwise open a session card or a cancellation.
+    _organiser_typed,
+    # Poster codes before the first-contact welcome: a code as the very first message
+    # gets the welcome and that session's card, as the Telegram deep link does.
+    _poster_code,
+    # Any other first message gets the welcome: the person cannot yet know what to write,
+    # and nothing can be awaited from them.
+    _first_contact,
+    # A first name or a number asked for, before the words are read in context: a name
+    # such as "Rose" or "Ali" could be read as a workshop's title or a request. (It lets
+    # "menu", "annuler" and a choice's number through itself.)
+    _other_typed,
+    # Last, the message read against the screen on show: a number, yes/no, a workshop's
+    # title, an intent; it always answers, with the question again when not understood.
+    _in_context,
+)
+"""The order in which a written message is tried: the first reader that answers wins."""
 
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:

@@ -23,8 +23,9 @@ from core.outbox import metrics
 from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
 from core.seats.people import find_person, get_or_create_person
 from core.seats.privacy import is_erased
-from handlers.machinery.context import Flow, remember
+from handlers.machinery.context import Flow
 from handlers.machinery.router import route
+from handlers.machinery.state import ConversationState, remember
 from models import Conversation, Database, Person, ProcessedUpdate
 from models.inserts import insert_ignore
 
@@ -153,7 +154,7 @@ class Conversations:
         flow = Flow(
             db=session,
             person=person,
-            state=dict(conversation.state or {}),
+            state=ConversationState.from_json(conversation.state),
             t=Translator(person.language, text_variant(person.channel)),
             settings=self.settings,
             now=now,
@@ -163,6 +164,6 @@ class Conversations:
         if is_erased(person):  # the conversation went with the rest of the data
             session.expunge(conversation)
             return replies, person
-        conversation.state = remember(flow.state, replies)
+        conversation.state = remember(flow.state, replies).to_json()
         conversation.updated_at = now
         return replies, person

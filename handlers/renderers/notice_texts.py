@@ -28,6 +28,7 @@ from handlers.flows import describe
 from handlers.flows.menu import menu_choices
 from handlers.machinery.choices import AcceptOffer, AskToCancel, DeclineOffer, RefuseSeat, WillCome
 from handlers.machinery.context import Flow, remember_choices
+from handlers.machinery.state import ConversationState
 from handlers.renderers.alert_texts import render_alert
 from models import Booking, BookingStatus, OutboxMessage, Person, SessionStatus, WorkshopSession
 
@@ -43,7 +44,7 @@ async def render_notice(
     if message.kind == REPLY:
         return reply_from_payload(message.payload)
     t = Translator(person.language, text_variant(person.channel))
-    flow = Flow(session, person, {}, t, settings, now)
+    flow = Flow(session, person, ConversationState(), t, settings, now)
     if message.kind in ALERT_KINDS:
         return await render_alert(flow, message)
     reply = await _notice(flow, message)
