@@ -193,3 +193,16 @@ async def test_retention_cancels_the_seats_a_silent_person_booked_for_others(
         seats = list(await session.execute(select(Booking.status)))
         assert [status for (status,) in seats] == ["cancelled"]
     assert "Josiane" not in await everything_stored(db)
+
+
+def test_the_daily_jobs_are_those_the_rooms_registered_in_order() -> None:
+    from core.delivery import tick  # noqa: F401  (imports the modules that own jobs)
+    from core.jobs import daily_jobs, tick_jobs
+
+    assert [job.name.rsplit(".", 1)[1] for job in daily_jobs()] == [
+        "erase_inactive",  # people first: their rows then age out with the rest
+        "forget_old_messages_job",
+        "forget_old_job",
+        "forget_old_calls_job",
+    ]
+    assert [job.name.rsplit(".", 1)[1] for job in tick_jobs()] == ["forget_old_updates_job"]

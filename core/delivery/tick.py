@@ -15,17 +15,19 @@ from datetime import date, datetime, timedelta
 from core.clock import Clock
 from core.config import Settings
 from core.delivery.sender import Deliver, OutboxSender, Remember, Render
+from core.jobs import daily_jobs, tick_jobs
 from core.schedule.backup import NotABackup, daily_backup, sqlite_file
 from core.schedule.backup_erasure import tidy_copies
+from core.seats import housekeeping, privacy, unread
 from core.seats.alerts import Organisers, digest_day, keep_inbox, plan_digest
-from core.seats.housekeeping import forget_old_calls, forget_old_messages, forget_old_updates
 from core.seats.offers import expire_due_offers
-from core.seats.privacy import forget_inactive
 from core.seats.reminders import plan_reminders
-from core.seats.unread import forget_old as forget_old_unread
 from models import Database
 
 log = logging.getLogger(__name__)
+
+JOB_OWNERS = (housekeeping, privacy, unread)
+"""The modules whose scheduled jobs the tick runs (imported, they register themselves)."""
 
 RETENTION_EVERY = timedelta(days=1)
 FULL_PLAN_EVERY = timedelta(hours=1)
@@ -106,7 +108,8 @@ class Engine:
         await self.send_due()
         if self._stopping:
             return
-        await forget_old_updates(self.db, now)
+        for job in tick_jobs():
+            await job.run(self.db, settings, now)
         if self._last_retention is None or now - self._last_retention >= RETENTION_EVERY:
             await self.apply_retention(now)
 
@@ -118,21 +121,13 @@ class Engine:
         return last - PLAN_OVERLAP
 
     async def apply_retention(self, now: datetime) -> int:
-        """Daily: erase people silent for RETENTION_MONTHS; drop month-old outbox rows and
-        calls of the phone line older than a replay could be."""
-        settings = self.settings
-        async with self.db.transaction() as session:
-            erased = await forget_inactive(
-                session, now, settings.retention_months, settings.offer_expiry_minutes
-            )
-        await forget_old_messages(self.db, now)
-        await forget_old_unread(self.db, now)
-        await forget_old_calls(self.db, now)
+        """The daily jobs the rooms registered (people silent for RETENTION_MONTHS erased,
+        month-old outbox rows, old calls and unread messages deleted), then the day's backup;
+        return how many people were erased."""
+        done = {job.run: await job.run(self.db, self.settings, now) for job in daily_jobs()}
         self._last_retention = now
-        if erased:
-            log.info("retention: the data of %d inactive people was erased", erased)
         await self.daily_backup(now)
-        return erased
+        return done.get(privacy.erase_inactive) or 0
 
     async def daily_backup(self, now: datetime) -> None:
         """Today's copy of the SQLite database in BACKUP_DIR, older ones past BACKUP_DAYS

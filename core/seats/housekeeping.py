@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_
 
+from core.config import Settings
+from core.jobs import daily, every_tick
 from models import Database, OutboxMessage, OutboxStatus, ProcessedUpdate, VoiceCall
 
 TELEGRAM = "telegram"
@@ -23,6 +25,12 @@ the URL and the form but no time, so a captured request stays valid for ever: it
 what makes a replay harmless. 400 days outlasts any retention period and a year of logs
 that might have leaked one; after that a replay would be one old text, answered again."""
 OUTBOX_MEMORY = timedelta(days=31)
+
+
+@every_tick(order=10)
+async def forget_old_updates_job(db: Database, settings: Settings, now: datetime) -> int:
+    """Every tick: the record of updates no retry can bring again goes."""
+    return await forget_old_updates(db, now)
 
 
 async def forget_old_updates(db: Database, now: datetime) -> int:
@@ -40,6 +48,12 @@ async def forget_old_updates(db: Database, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+@daily(order=20)
+async def forget_old_messages_job(db: Database, settings: Settings, now: datetime) -> int:
+    """Daily: outbox rows done for a month go (they hold message texts)."""
+    return await forget_old_messages(db, now)
+
+
 async def forget_old_messages(db: Database, now: datetime) -> int:
     """Delete outbox rows sent, failed or dropped more than a month ago."""
     done = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
@@ -50,6 +64,12 @@ async def forget_old_messages(db: Database, now: datetime) -> int:
             )
         )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@daily(order=40)
+async def forget_old_calls_job(db: Database, settings: Settings, now: datetime) -> int:
+    """Daily: the phone line's calls no replay can find any more go."""
+    return await forget_old_calls(db, now)
 
 
 async def forget_old_calls(db: Database, now: datetime) -> int:

@@ -9,21 +9,27 @@ erased with them, as nobody else could ever see or cancel it.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.config import Settings
+from core.jobs import daily
 from core.seats.booking import cancel_booking
 from core.seats.people import GUEST
 from models import (
     ACTIVE_STATUSES,
     Booking,
     Conversation,
+    Database,
     OutboxMessage,
     Person,
     WorkshopSession,
 )
+
+log = logging.getLogger(__name__)
 
 ERASED_PREFIX = "erased:"
 
@@ -83,6 +89,18 @@ async def _erase_guests_of(session: AsyncSession, booker: Person) -> None:
         guest.external_id = f"{ERASED_PREFIX}{guest.id}"
         guest.unreachable = True
         guest.opted_out = True
+
+
+@daily(order=10)
+async def erase_inactive(db: Database, settings: Settings, now: datetime) -> int:
+    """Daily: people silent for RETENTION_MONTHS with nothing to come are erased."""
+    async with db.transaction() as session:
+        erased = await forget_inactive(
+            session, now, settings.retention_months, settings.offer_expiry_minutes
+        )
+    if erased:
+        log.info("retention: the data of %d inactive people was erased", erased)
+    return erased
 
 
 async def forget_inactive(

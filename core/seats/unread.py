@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.config import Settings
+from core.jobs import daily
 from core.redact import EMAIL
 from models import Database, UnreadMessage
 
@@ -78,6 +80,12 @@ async def recent(session: AsyncSession, now: datetime, limit: int = 500) -> list
     )
     rows = (await session.execute(query)).scalars()
     return [Unread(row.text, row.language, row.received_at) for row in rows]
+
+
+@daily(order=30)
+async def forget_old_job(db: Database, settings: Settings, now: datetime) -> int:
+    """Daily: messages not understood older than 30 days go."""
+    return await forget_old(db, now)
 
 
 async def forget_old(db: Database, now: datetime) -> int:
