@@ -105,7 +105,9 @@ async def test_a_refused_calendar_file_does_not_send_the_message_twice(
     async with runtime.db.transaction() as session:  # too long for a caption: two messages
         workshop = await session.get(WorkshopSession, session_id)
         assert workshop is not None
-        workshop.access = "Entrez par la cour, prenez l'escalier B au deuxième étage. " * 20
+        workshop.access = ("Entrez par la cour, prenez l'escalier B au deuxième étage. " * 6)[:300]
+        workshop.bring = ("Votre téléphone chargé, son code et vos mots de passe. " * 6)[:300]
+        workshop.address = ("Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz. " * 6)[:300]
     marie = api.user(922, "Marie")
     await marie.say(f"/start s{session_id}", min_replies=2)
     await marie.press("Réserver")

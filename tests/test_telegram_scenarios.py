@@ -518,12 +518,12 @@ async def test_a_confirmation_too_long_for_a_caption_comes_whole_with_its_file_a
     api: FakeBotApi, harness: Harness
 ) -> None:
     session_id = await add_session(harness.db, capacity=4)
-    access = "Entrez par la cour, puis prenez l'escalier B jusqu'au deuxième étage. " * 8
-    async with harness.db.transaction() as session:
+    async with harness.db.transaction() as session:  # every field as long as it may be
         workshop = await session.get(WorkshopSession, session_id)
         assert workshop is not None
-        workshop.access = access.strip()
-        workshop.bring = "Votre téléphone chargé, son code et vos mots de passe. " * 4
+        workshop.access = ("Entrez par la cour, puis prenez l'escalier B. " * 7)[:300]
+        workshop.bring = ("Votre téléphone chargé, son code et vos mots de passe. " * 6)[:300]
+        workshop.address = ("Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz. " * 6)[:300]
     marie = api.user(513, "Marie")
     await book(marie, session_id)
     welcome, confirmation, document = marie.messages[-3:]
