@@ -80,7 +80,8 @@ Rows = tuple[tuple[Choice, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file sent after a message's text, such as a calendar file."""
+    """A file that goes with a message, such as a calendar file: the message as its caption
+    where the channel allows it, else sent after the message with its own short caption."""
 
     filename: str
     content: bytes
@@ -120,7 +121,8 @@ class Reply:
     keyboard: tuple[str, ...] = ()
     """Labels of a keyboard that stays on screen, for channels that have one."""
     keyboard_note: str = ""
-    """The short message that brings that keyboard, sent after this one."""
+    """The short message that brings that keyboard, sent before this one (so that this one,
+    the screen later edits change, is the last in the chat)."""
     notice: Notice | None = None
     """For a queued notice: its template form (see :class:`Notice`)."""
 

@@ -110,6 +110,18 @@ async def test_send_message_rejects_empty_and_too_long_text(api: FakeBotApi, bot
     assert [c.status for c in api.calls_for(CHAT)] == [400, 400, 200]
 
 
+async def test_edit_message_reply_markup_takes_the_buttons_away(api: FakeBotApi, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "Venir ?", reply_markup=keyboard(("Oui", "y")))
+
+    edited = await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=None)
+
+    assert edited.text == "Venir ?"  # type: ignore[union-attr]
+    assert edited.reply_markup is None  # type: ignore[union-attr]
+    assert "reply_markup" not in api.message(CHAT, sent.message_id)  # type: ignore[operator]
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=None)
+
+
 async def test_edit_message_text_changes_the_message(api: FakeBotApi, bot: Bot) -> None:
     sent = await bot.send_message(CHAT, "Avant", reply_markup=keyboard(("A", "a")))
 

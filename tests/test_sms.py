@@ -25,7 +25,15 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.outbox.queue import status_counts
 from core.phones import normalise_phone
-from models import Booking, BookingStatus, Database, OutboxMessage, OutboxStatus, Person
+from models import (
+    Booking,
+    BookingStatus,
+    Database,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    WorkshopSession,
+)
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
@@ -180,7 +188,11 @@ async def test_book_be_reminded_and_cancel_by_sms(
     sms_bot: SmsBot, twilio: FakeTwilio, clock: FixedClock
 ) -> None:
     db = sms_bot.runtime.db
-    await add_session(db, capacity=4)
+    session_id = await add_session(db, capacity=4)
+    async with db.transaction() as session:  # a place on a map: no link by SMS all the same
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.latitude, workshop.longitude = 49.1196, 6.1757
     welcome = await sms_bot.text("06 12 34 56 78", "Bonjour", twilio)
     assert welcome.startswith("Bonjour !")
     assert "1 Voir les ateliers\n2 Mes inscriptions\n3 Aide" in welcome
@@ -192,8 +204,10 @@ async def test_book_be_reminded_and_cancel_by_sms(
     assert "1 Réserver une place" in card
     done = await sms_bot.text(MARIE, "OUI", twilio)  # the fourth message books the seat
     assert "C'est réservé !" in done
+    assert "openstreetmap" not in done  # no map link: an SMS keeps the address only
     assert await count(db, Booking, Booking.status == BookingStatus.BOOKED) == 1
     assert all(segments(body) <= 2 for body in twilio.to(MARIE))
+    assert len(twilio.to(MARIE)) == 4  # one SMS per step, no file, no pin: a booking in four
 
     # The reminder, the day before: one segment.
     clock.set(DUE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -77,10 +78,10 @@ async def book(user: FakeUser, session_id: int) -> None:
 async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> None:
     session_id = await add_session(harness.db, capacity=4)
     marie = api.user(501, "Marie")
-    welcome = await marie.say("coucou")
-    assert welcome[0].text.startswith("Bonjour Marie !")
-    assert "Je garde votre prénom et vos inscriptions" in welcome[0].text
-    assert welcome[0].labels == [
+    welcome = await marie.say("coucou", min_replies=2)  # the keyboard's note, then the welcome
+    assert welcome[-1].text.startswith("Bonjour Marie !")
+    assert "Je garde votre prénom et vos inscriptions" in welcome[-1].text
+    assert welcome[-1].labels == [
         "📅 Voir les ateliers",
         "🎟️ Mes inscriptions",
         "❓ Aide",
@@ -111,9 +112,9 @@ async def test_book_a_seat_with_buttons(api: FakeBotApi, harness: Harness) -> No
 
 async def test_english_speakers_get_english(api: FakeBotApi, harness: Harness) -> None:
     john = api.user(502, "John", language_code="en")
-    replies = await john.say("hi")
-    assert replies[0].text.startswith("Hello John!")
-    assert "📅 See the workshops" in replies[0].labels
+    replies = await john.say("hi", min_replies=2)
+    assert replies[-1].text.startswith("Hello John!")
+    assert "📅 See the workshops" in replies[-1].labels
 
 
 async def test_full_waiting_list_and_promotion(api: FakeBotApi, harness: Harness) -> None:
@@ -334,10 +335,11 @@ async def test_the_confirmation_comes_with_a_calendar_file(
     await marie.press("Prendre en main son smartphone")
     await marie.press("Réserver")
     done = await marie.press("Oui, je réserve")
-    assert "C'est réservé" in done[0].text
+    # One message: the file, with the confirmation as its caption.
+    assert "C'est réservé" in done[-1].text
     document = done[-1].raw["document"]
     assert document["file_name"] == "atelier-2027-01-06.ics"
-    assert done[-1].raw["caption"] == "Pour ajouter l'atelier à votre agenda, touchez ce fichier."
+    assert done[-1].raw["caption"].startswith("C'est réservé ! Votre place vous attend.")
     calendar = Calendar.from_ical(api.files[document["file_id"]].content)
     [event] = calendar.events
     assert str(event["SUMMARY"]) == "Prendre en main son smartphone"
@@ -370,7 +372,7 @@ async def test_a_keyboard_with_the_three_choices_stays_on_screen(
     await add_session(harness.db)
     marie = api.user(910, "Marie")
     replies = await marie.say("bonjour", min_replies=2)
-    assert replies[-1].keyboard == [["📅 Voir les ateliers"], ["🎟️ Mes inscriptions"], ["❓ Aide"]]
+    assert replies[0].keyboard == [["📅 Voir les ateliers"], ["🎟️ Mes inscriptions"], ["❓ Aide"]]
     [note] = [c for c in api.calls_for(910) if "keyboard" in c.params.get("reply_markup", {})]
     assert note.params["reply_markup"]["is_persistent"] is True
     listing = await marie.say("📅 Voir les ateliers")
@@ -387,10 +389,12 @@ async def test_the_confirmation_shows_the_place_on_a_map(api: FakeBotApi, harnes
         workshop.latitude, workshop.longitude = 49.1196, 6.1757
     marie = api.user(911, "Marie")
     await book(marie, session_id)
-    [venue] = [c for c in api.calls_for(911) if c.method == "sendVenue"]
-    assert float(venue.params["latitude"]) == 49.1196
-    assert venue.params["title"] == "Boutique Orange Metz"
-    assert "Angle rue Serpenoise" in str(venue.params["address"])
+    # A link in the confirmation rather than one more message (a pin).
+    assert not [c for c in api.calls_for(911) if c.method == "sendVenue"]
+    confirmation = api.sent_to(911)[-1]
+    assert "Boutique Orange Metz, Angle rue Serpenoise" in confirmation.text
+    link = "https://www.openstreetmap.org/?mlat=49.1196&mlon=6.1757#map=18/49.1196/6.1757"
+    assert f"Le lieu sur une carte : {link}" in confirmation.text
 
 
 async def test_the_language_can_be_changed_and_is_remembered(
@@ -460,3 +464,72 @@ async def test_answers_in_own_words_on_telegram(
     datas = [data or "" for reply in answer for row in reply.buttons for _, data in row]
     assert not [data for data in datas if data.startswith("cy:")]  # no "really cancel?"
     assert await harness.bookings(BookingStatus.BOOKED) == 1
+
+
+COUNTED = ("sendMessage", "sendDocument", "sendVenue", "editMessageText", "editMessageReplyMarkup")
+
+
+async def test_a_booking_from_start_takes_few_messages_and_keeps_what_matters(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    session_id = await add_session(harness.db, capacity=4)
+    async with harness.db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.latitude, workshop.longitude = 49.1196, 6.1757
+    marie = api.user(512, "Marie")
+    since = len(api.calls)
+    await marie.say("/start", min_replies=2)
+    # The hint that brings the keyboard comes first: later screens change at the bottom.
+    hint, welcome = marie.messages
+    assert "Les trois boutons en bas de l'écran" in hint.text
+    assert hint.keyboard
+    assert welcome.text.startswith("Bonjour Marie !")
+    await marie.press("Voir les ateliers")
+    await marie.press("Prendre en main son smartphone")
+    await marie.press("Réserver")
+    await marie.press("Oui, je réserve")
+    assert "C'est bien ça ?" in marie.messages[1].text
+    assert not marie.messages[1].buttons  # the question answered keeps no buttons
+
+    # One message: the calendar file, the confirmation as its caption, the menu under it.
+    confirmation = marie.messages[-1]
+    assert confirmation.raw["document"]["file_name"].endswith(".ics")
+    assert "C'est réservé" in confirmation.text
+    assert "Boutique Orange Metz" in confirmation.text  # the place and its address
+    assert "openstreetmap.org/?mlat=49.1196&mlon=6.1757" in confirmation.text  # the map
+    assert "Mes inscriptions" in " ".join(confirmation.labels)
+    assert len(marie.messages) == 3
+    calls = [c.method for c in api.calls[since:] if c.ok and c.method in COUNTED]
+    # Before: 2 sendMessage, 4 editMessageText, 1 sendDocument, 1 sendVenue (4 new messages).
+    assert Counter(calls) == {
+        "sendMessage": 2,
+        "editMessageText": 3,
+        "editMessageReplyMarkup": 1,
+        "sendDocument": 1,
+    }
+
+    await marie.say("/start", min_replies=1)  # seen once: the hint does not come again
+    assert len(marie.messages) == 4
+    assert marie.messages[-1].text.startswith("Bonjour Marie !")
+
+
+async def test_a_confirmation_too_long_for_a_caption_comes_whole_with_its_file_after(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    session_id = await add_session(harness.db, capacity=4)
+    async with harness.db.transaction() as session:  # every field as long as it may be
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.access = ("Entrez par la cour, puis prenez l'escalier B. " * 7)[:300]
+        workshop.bring = ("Votre téléphone chargé, son code et vos mots de passe. " * 6)[:300]
+        workshop.address = ("Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz. " * 6)[:300]
+    marie = api.user(513, "Marie")
+    await book(marie, session_id)
+    welcome, confirmation, document = marie.messages[-3:]
+    assert "C'est réservé" in confirmation.text
+    assert "Entrez par la cour" in confirmation.text  # nothing cut
+    assert len(confirmation.text) > 1024
+    assert document.raw["document"]["file_name"].endswith(".ics")
+    assert document.text == "Pour ajouter l'atelier à votre agenda, touchez ce fichier."
+    assert "Bonjour Marie" in welcome.text

@@ -141,7 +141,7 @@ async def book_by_taps(bot: WhatsAppBot, phone: WhatsAppPhone) -> list[SentMessa
     return await phone.tap(prompt, "Oui")
 
 
-async def test_a_whole_booking_by_taps_with_the_calendar_file_and_the_place(
+async def test_a_whole_booking_by_taps_in_six_messages_with_the_calendar_file_and_the_place(
     database_url: str, fake: FakeGraphApi, clock: FixedClock
 ) -> None:
     runtime = await running(database_url, fake, clock)
@@ -158,12 +158,17 @@ async def test_a_whole_booking_by_taps_with_the_calendar_file_and_the_place(
             assert filename.endswith(".ics")
             assert media_type == "text/plain"
             assert b"BEGIN:VEVENT" in content
-            place = only(done, "location")
-            assert place.message["location"]["name"] == "Boutique Orange Metz"
+            # The place: its address, and a map link rather than one more message.
+            assert "Boutique Orange Metz, Angle rue Serpenoise" in confirmation.body
+            link = "https://www.openstreetmap.org/?mlat=49.1196&mlon=6.1757#map=18/49.1196/6.1757"
+            assert f"Le lieu sur une carte : {link}" in confirmation.body
+            assert not [m for m in done if m.type == "location"]
             assert await count(bot.db, Booking, Booking.status == BookingStatus.BOOKED) == 1
             # Five messages from the person: "Bonjour" and four taps.
             assert len(fake.refused) == 0
             assert len([m for m in fake.to(MARIE) if m.type == "interactive"]) == 5
+            # Six messages for a booking (seven before: the place came as a location pin).
+            assert len(fake.to(MARIE)) == 6
     finally:
         await runtime.stop()
 

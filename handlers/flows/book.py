@@ -75,16 +75,16 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
 
 
 async def booked(flow: Flow, booking: Booking) -> Reply:
-    """The confirmation of a seat (the service queued its reminders)."""
+    """The confirmation of a seat (the service queued its reminders), with its calendar file
+    and, where the place is known and the channel is not SMS, a link to it on a map."""
     workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
-    text = flow.t("book.confirmed", summary=describe.details(flow, workshop))
-    return Reply(
-        text,
-        menu_choices(flow),
-        attachment=describe.calendar(flow, workshop, booking.id),
-        venue=describe.venue(flow, workshop),
-    )
+    summary = describe.details(flow, workshop)
+    place = describe.venue(flow, workshop)
+    if place is not None and not flow.compact:  # a link, not one more message
+        summary += "\n" + flow.t("session.map", url=describe.map_link(place))
+    text = flow.t("book.confirmed", summary=summary)
+    return Reply(text, menu_choices(flow), attachment=describe.calendar(flow, workshop, booking.id))
 
 
 def _mine_row(flow: Flow) -> Rows:

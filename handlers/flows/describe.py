@@ -120,3 +120,9 @@ def venue(flow: Flow, workshop: WorkshopSession) -> Venue | None:
     if latitude is None or longitude is None:
         return None
     return Venue(workshop.venue, workshop.address, latitude, longitude)
+
+
+def map_link(place: Venue) -> str:
+    """A link that opens the place on a map, pinned, in any browser (OpenStreetMap)."""
+    lat, lon = f"{place.latitude:.5f}".rstrip("0"), f"{place.longitude:.5f}".rstrip("0")
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"

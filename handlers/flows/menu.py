@@ -22,6 +22,9 @@ from handlers.machinery.steps import answers
 
 MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
 
+KEYBOARD_SHOWN = "keyboard"
+"""The state's mark that the keyboard and its note were sent once: not sent again."""
+
 
 def menu_choices(flow: Flow) -> Rows:
     """The three main choices (and the language, where there are buttons)."""
@@ -45,8 +48,12 @@ def welcome(flow: Flow) -> Reply:
     """The first message a person gets: what this is, what is kept, and the menu.
 
     Where the channel has one, a keyboard with the three main choices stays on screen,
-    for people who do not see the buttons under a message.
+    for people who do not see the buttons under a message. Its note comes once: the
+    keyboard stays, and a second note would only push the welcome up.
     """
+    if flow.state.get(KEYBOARD_SHOWN):
+        return Reply(_welcome_text(flow), menu_choices(flow))
+    flow.state[KEYBOARD_SHOWN] = True
     return Reply(
         _welcome_text(flow),
         menu_choices(flow),

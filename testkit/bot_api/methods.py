@@ -1,8 +1,9 @@
 """The Bot API methods the bot calls, with the checks Telegram makes.
 
 Only what ``bot/`` uses exists (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
-editMessageText, answerCallbackQuery, sendDocument, sendVenue, setMyCommands,
-setMyDescription, setMyShortDescription); any other method answers 404, as an unknown one does.
+editMessageText, editMessageReplyMarkup, answerCallbackQuery, sendDocument, sendVenue,
+setMyCommands, setMyDescription, setMyShortDescription); any other method answers 404, as an
+unknown one does.
 """
 
 from __future__ import annotations
@@ -161,6 +162,19 @@ class Methods:
         stored.pop("entities", None)
         if entities:
             stored["entities"] = entities
+        stored.pop("reply_markup", None)
+        if inline is not None:
+            stored["reply_markup"] = inline
+        stored["edit_date"] = int(time.time())
+        return copy.deepcopy(stored)
+
+    async def m_editMessageReplyMarkup(self, params: JSON) -> JSON:
+        stored = self.store.stored(params, missing="message to edit not found")
+        if not stored["from"]["is_bot"]:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        inline, _ = inline_markup(params.get("reply_markup"))
+        if stored.get("reply_markup") == inline:
+            raise ApiError(400, _NOT_MODIFIED)
         stored.pop("reply_markup", None)
         if inline is not None:
             stored["reply_markup"] = inline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import logging
 import os
@@ -115,9 +116,59 @@ async def send_extra(
     log.warning("the %s was not sent: rate limited three times", what)
 
 
+CAPTION_LIMIT = 1024
+"""Telegram's longest caption, in UTF-16 code units (as it counts them)."""
+
+
+def as_caption(reply: Reply) -> bool:
+    """Whether ``reply`` goes as one message: its file, with its text as the caption."""
+    units = len(reply.text.encode("utf-16-le")) // 2
+    return reply.attachment is not None and 0 < units <= CAPTION_LIMIT
+
+
+def without_keyboard(reply: Reply) -> Reply:
+    """``reply`` once its keyboard has been sent."""
+    return dataclasses.replace(reply, keyboard=(), keyboard_note="")
+
+
+def keyboard_of(reply: Reply) -> ReplyKeyboardMarkup:
+    """The keyboard that stays on screen, one main choice per row."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label)] for label in reply.keyboard],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+async def send_keyboard(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
+    """The short note that brings the keyboard that stays on screen, if ``reply`` has one
+    (after a message: a failure is logged)."""
+    if not (reply.keyboard and reply.keyboard_note):
+        return
+    note, keyboard = reply.keyboard_note, keyboard_of(reply)
+    await send_extra(
+        pacer, chat_id, "keyboard", lambda: bot.send_message(chat_id, note, reply_markup=keyboard)
+    )
+
+
+async def deliver_at(
+    bot: Bot, pacer: Pacer, chat_id: int, replies: list[Reply], index: int, edit: Message | None
+) -> None:
+    """Send ``replies[index]``: a new message's keyboard note first, so that the message later
+    edits change is the last in the chat. Once the note has gone, ``replies[index]`` loses
+    it: a second try, or the outbox, does not send it again."""
+    reply = replies[index]
+    if edit is None and reply.keyboard and reply.keyboard_note:
+        await pacer.wait_overall(str(chat_id))
+        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard_of(reply))
+        reply = replies[index] = without_keyboard(reply)
+    await deliver(bot, pacer, chat_id, [reply], edit=edit)
+
+
 async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
-    """What follows a message: its file, its place on a map, the keyboard that stays."""
-    if reply.attachment is not None:
+    """What follows a message: its file (unless it carried the message), its place on a map,
+    the keyboard that stays (after an edited message only: a new one comes after it)."""
+    if reply.attachment is not None and not as_caption(reply):
         attachment = reply.attachment
         document = InputFile(attachment.content, filename=attachment.filename)
         await send_extra(
@@ -136,19 +187,33 @@ async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> Non
                 chat_id, venue.latitude, venue.longitude, venue.title, venue.address
             ),
         )
-    if reply.keyboard and reply.keyboard_note:
-        keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(label)] for label in reply.keyboard],
-            resize_keyboard=True,
-            is_persistent=True,
-        )
-        note = reply.keyboard_note
-        await send_extra(
-            pacer,
-            chat_id,
-            "keyboard",
-            lambda: bot.send_message(chat_id, note, reply_markup=keyboard),
-        )
+    await send_keyboard(bot, pacer, chat_id, reply)
+
+
+async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | None) -> None:
+    """The message itself: the file with the text as its caption where it fits (the screen
+    whose button was pressed loses its buttons, answered), else the text, in place of that
+    screen when there is one."""
+    if as_caption(reply):
+        assert reply.attachment is not None
+        if edit is not None:
+            try:
+                await edit.edit_reply_markup(None)
+            except BadRequest as error:  # no buttons left (a second try): nothing to do
+                log.info("the answered message kept its buttons (%s)", error)
+        document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
+        markup = markup_of(reply)
+        await bot.send_document(chat_id, document, caption=reply.text, reply_markup=markup)
+        return
+    if edit is not None:
+        try:
+            await edit.edit_text(reply.text, reply_markup=markup_of(reply))
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                log.info("could not edit the message (%s); sending a new one", error)
+                await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        return
+    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
 
 
 async def deliver(
@@ -163,19 +228,11 @@ async def deliver(
 
     Answers count towards the overall ceiling but skip the per-chat one: a person who
     just wrote expects the answer now, and Telegram tolerates such short bursts. What
-    follows a message (a file, a map pin) keeps the chat's pace.
+    follows a message (a file too long to carry it, a map pin) keeps the chat's pace.
     """
     for index, reply in enumerate(replies):
         await pacer.wait_overall(str(chat_id))
-        if index == 0 and edit is not None:
-            try:
-                await edit.edit_text(reply.text, reply_markup=markup_of(reply))
-            except BadRequest as error:
-                if "not modified" not in str(error).lower():
-                    log.info("could not edit the message (%s); sending a new one", error)
-                    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-        else:
-            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+        await send_message(bot, chat_id, reply, edit if index == 0 else None)
         await send_extras(bot, pacer, chat_id, reply)
 
 
@@ -210,18 +267,18 @@ async def answer_update(
         if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)
             return
-        for index, reply in enumerate(replies):
+        for index in range(len(replies)):
             edit = message if index == 0 else None
             try:
                 try:
-                    await deliver(bot, pacer, chat_id, [reply], edit=edit)
+                    await deliver_at(bot, pacer, chat_id, replies, index, edit)
                 except RetryAfter as error:
                     seconds = _seconds(error.retry_after)
                     pacer.refused(chat, seconds)  # this chat, or everyone, waits
                     if seconds > INLINE_RETRY_SECONDS or pacer.held_back(chat):
                         raise
                     await pacer.wait_turn(chat)
-                    await deliver(bot, pacer, chat_id, [reply], edit=edit)
+                    await deliver_at(bot, pacer, chat_id, replies, index, edit)
             except BadRequest as error:
                 log.warning("a reply was refused by Telegram: %s", error)
             except (NetworkError, RetryAfter) as error:
@@ -484,7 +541,10 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
         chat_id = int(person.external_id)
         try:
             await pacer.wait_turn(person.external_id)
-            await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+            if reply.keyboard and reply.keyboard_note:  # before the message, as in a chat
+                keyboard = keyboard_of(reply)
+                await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+            await send_message(bot, chat_id, without_keyboard(reply), None)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             pacer.refused(person.external_id, seconds)
@@ -493,6 +553,6 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
             raise Unreachable(str(error)) from error
         except BadRequest as error:
             raise PermanentFailure(str(error)) from error
-        await send_extras(bot, pacer, chat_id, reply)
+        await send_extras(bot, pacer, chat_id, without_keyboard(reply))
 
     return deliver_to
