@@ -22,7 +22,6 @@ from handlers.machinery.steps import answers
 
 MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
 
-KEYBOARD_SHOWN = "keyboard"
 """The state's mark that the keyboard and its note were sent once: not sent again."""
 
 
@@ -51,9 +50,9 @@ def welcome(flow: Flow) -> Reply:
     for people who do not see the buttons under a message. Its note comes once: the
     keyboard stays, and a second note would only push the welcome up.
     """
-    if flow.state.get(KEYBOARD_SHOWN):
+    if flow.state.keyboard_shown:
         return Reply(_welcome_text(flow), menu_choices(flow))
-    flow.state[KEYBOARD_SHOWN] = True
+    flow.state.keyboard_shown = True
     return Reply(
         _welcome_text(flow),
         menu_choices(flow),

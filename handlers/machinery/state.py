@@ -25,6 +25,8 @@ from core.dialog import Intent, Reply
 log = logging.getLogger(__name__)
 
 CHOICES = "choices"
+KEYBOARD = "keyboard"
+"""Stored true once the keyboard that stays at the bottom of the chat was installed."""
 ORGANISER = "organiser"
 FOR_OTHER = "for_other"
 
@@ -155,12 +157,14 @@ class ConversationState:
 
     choices: tuple[Remembered, ...] = ()
     awaiting: Awaiting | None = None
+    keyboard_shown: bool = False
+    """Whether the person has the keyboard (and has read its note): it is sent once."""
     other: dict[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
 
     def clear(self) -> None:
         """Forget everything."""
-        self.choices, self.awaiting, self.other = (), None, {}
+        self.choices, self.awaiting, self.keyboard_shown, self.other = (), None, False, {}
 
     def shown(self) -> list[str]:
         """The data of the last screen's choices, in order."""
@@ -184,6 +188,8 @@ class ConversationState:
             ]
         if self.awaiting is not None:
             stored[self.awaiting.KEY] = _awaiting_to_json(self.awaiting)
+        if self.keyboard_shown:
+            stored[KEYBOARD] = True
         return stored
 
     @classmethod
@@ -193,7 +199,8 @@ class ConversationState:
             if stored is not None:
                 log.warning("conversation state is not an object, ignored")
             return cls()
-        other = {k: v for k, v in stored.items() if k != CHOICES and k not in _KEYS}
+        known = {CHOICES, KEYBOARD, *_KEYS}
+        other = {k: v for k, v in stored.items() if k not in known}
         try:
             choices = _choices_from_json(stored.get(CHOICES, []))
         except Unreadable as error:
@@ -208,7 +215,7 @@ class ConversationState:
                 break
             except Unreadable as error:
                 log.warning("awaited %s unreadable, ignored: %s", key, error)
-        return cls(choices, awaiting, other)
+        return cls(choices, awaiting, stored.get(KEYBOARD) is True, other)
 
 
 def remember(state: ConversationState, replies: list[Reply]) -> ConversationState:
