@@ -87,7 +87,8 @@ async def test_a_webhook_update_is_retried_by_telegram_once_the_database_is_back
             assert failed.headers["Retry-After"]
             texts = [str(c.params["text"]) for c in api.calls_for(701) if c.ok]
             assert "Réessayez dans une minute" in texts[0]
-            assert texts[1].startswith("Bonjour Marie !")
+            assert texts[1].startswith("Les trois boutons")  # the keyboard's note, then
+            assert texts[2].startswith("Bonjour Marie !")  # the welcome, once
         finally:
             await runtime.stop()
 

@@ -22,8 +22,6 @@ from handlers.machinery.steps import answers
 
 MAIN_BUTTONS = ("button.workshops", "button.my_bookings", "button.help")
 
-"""The state's mark that the keyboard and its note were sent once: not sent again."""
-
 
 def menu_choices(flow: Flow) -> Rows:
     """The three main choices (and the language, where there are buttons)."""
