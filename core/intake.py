@@ -10,6 +10,7 @@ UTF-16 pair (no database can store one): a person is still answered, whatever th
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import replace
 
@@ -55,6 +56,16 @@ def one_line(text: str, limit: int | None = None) -> str:
     return " ".join(flat.split())[:limit]
 
 
+def key_taken_in(key: str) -> str:
+    """A provider's id for a message as it is stored: itself when it is plain and short;
+    else a digest of it, so that two odd ids never become one (a redelivery is recognised
+    by its id: two messages taken for one would lose the second)."""
+    if len(key) <= FIELD_LIMIT and taken_in(key) == key:
+        return key
+    raw = key.encode("utf-8", "surrogatepass")
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
 def message_limit(channel: str) -> int:
     """The longest message ``channel`` carries."""
     return MESSAGE_LIMITS.get(channel, MESSAGE_LIMIT)
@@ -75,6 +86,6 @@ def incoming_taken_in(incoming: Incoming) -> Incoming:
         ),
         text=taken_in(incoming.text, message_limit(sender.channel)),
         choice=taken_in(incoming.choice, short),
-        update_key=None if incoming.update_key is None else taken_in(incoming.update_key, short),
+        update_key=None if incoming.update_key is None else key_taken_in(incoming.update_key),
         media=taken_in(incoming.media, short),
     )

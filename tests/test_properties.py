@@ -37,6 +37,7 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.dialog import SMS, Incoming, Kind, Reply, Sender
 from core.i18n import Translator
+from core.intake import key_taken_in
 from core.phones import normalise_phone
 from core.schedule.importer import COLUMNS, import_schedule, parse_schedule
 from core.seats.catalog import AUDIENCES
@@ -1082,7 +1083,8 @@ def test_sms_webhooks_answer_genuine_texts_and_refuse_forged_ones(
                 kind = Kind.TEXT if text.body.strip() else Kind.OTHER
                 incoming = Incoming(Sender(SMS, number), kind, text=text.body)
                 silent = expected_silence(number in stopped, incoming)
-                prefix = f"reply:{SMS}:{provider}:{text.message_id}:"
+                update_key = key_taken_in(f"{provider}:{text.message_id}")
+                prefix = f"reply:{SMS}:{update_key}:"
                 assert all(key.startswith(prefix) for key in new_keys), new_keys
                 assert bool(new_keys) != silent, (text, new_keys)
                 event("genuine: silent after STOP" if silent else "genuine: answered")
