@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import os
 import socket
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +28,9 @@ import httpx
 from bench.bot_process import status_kib
 from bench.results import Metric, Options, Result, machine, table, write_json
 from core.config import Settings
+from testkit.huge_posts import MB, post_huge
 
 NAME = "webhook_bodies"
-MB = 1024 * 1024
-CHUNK = b"x" * (64 * 1024)
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 MEMORY_CEILING_MB = 20
 ANSWER_WITHIN_S = 1.0
@@ -76,49 +73,6 @@ def environment(provider: str, port: int, directory: Path) -> dict[str, str]:
     else:
         env |= {"ANDROID_SMS_SIGNING_KEY": "bench-key", "ANDROID_SMS_API_URL": "http://127.0.0.1:9"}
     return env
-
-
-def post_huge(
-    port: int, path: str, headers: dict[str, str], total: int, *, chunked: bool = False
-) -> tuple[int, int, float]:
-    """POST ``total`` bytes (declared, or chunked) over a plain socket; return the status,
-    the bytes sent and the seconds to the answer (status 0: no answer came).
-
-    One thread sends while this one reads, so an answer that comes early is read even
-    when the server closes the connection on the rest of the body.
-    """
-    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
-    head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {total}")
-    frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n" if chunked else CHUNK
-    connection = socket.create_connection(("127.0.0.1", port))
-    started = time.monotonic()
-    sent = 0
-
-    def send() -> None:
-        nonlocal sent
-        with contextlib.suppress(OSError):
-            connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
-            while sent < total:
-                connection.sendall(frame)
-                sent += len(CHUNK)
-
-    sender = threading.Thread(target=send, daemon=True)
-    sender.start()
-    answer = b""
-    connection.settimeout(30)
-    with contextlib.suppress(OSError):
-        while b"\r\n" not in answer:
-            received = connection.recv(4096)
-            if not received:
-                break
-            answer += received
-    seconds = time.monotonic() - started
-    with contextlib.suppress(OSError):
-        connection.shutdown(socket.SHUT_RDWR)
-    sender.join()
-    connection.close()
-    status = int(answer.split()[1]) if answer.startswith(b"HTTP/") else 0
-    return status, sent, seconds
 
 
 def cases(provider: str, size: int) -> list[tuple[str, str, dict[str, str], int, bool]]:

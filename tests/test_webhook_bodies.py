@@ -20,9 +20,9 @@ from bot.channels.sms.android import signature_of
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from models import Person, ProcessedUpdate
+from testkit.huge_posts import MB, post_huge_async, rss
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import make_settings
-from tests.support.huge_posts import MB, post_huge_async, rss
 from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
 from tests.test_sms import ANDROID_KEY, MARIE, SID, TOKEN, SmsBot, sms_settings
 

@@ -34,9 +34,9 @@ from models import (
     Person,
     ProcessedUpdate,
 )
+from testkit.huge_posts import MB, post_huge_async
 from tests.support.factories import add_session, make_settings
 from tests.support.graph_api import FakeGraphApi, SentMessage, WhatsAppPhone
-from tests.support.huge_posts import MB, post_huge_async
 from tests.support.settling import sends_settled
 
 PHONE_ID = "106540352242922"
