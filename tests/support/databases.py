@@ -2,7 +2,7 @@
 
 Alembic's whole chain runs once per test process (per xdist worker): into a SQLite file,
 and into a PostgreSQL template database. Each test then gets a copy: ``shutil.copyfile``
-of the file, or ``CREATE DATABASE ... TEMPLATE``. ``tests/test_migrations.py`` still runs
+of the file, or ``CREATE DATABASE ... TEMPLATE``. ``tests/models/test_migrations.py`` still runs
 the real upgrade and downgrade.
 """
 

@@ -11,7 +11,7 @@ from core.understanding import word_lists
 from core.understanding.intents import read
 from core.understanding.normalising import bare, normalise, squeeze
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_each_language_has_its_own_file_of_word_lists() -> None:

@@ -19,9 +19,9 @@ from core.clock import FixedClock
 from core.outbox.queue import FAREWELL_ADDRESS
 from models import Database, OutboxMessage, OutboxStatus
 from models.base import Base
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
 DIGITS = "612345678"
 

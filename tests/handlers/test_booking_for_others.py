@@ -488,8 +488,16 @@ async def test_by_sms_the_person_learns_who_booked_and_non_ends_it_all(
 ) -> None:
     """Real webhooks in, a loopback Twilio out: the first text names the booker, "NON"
     cancels the seat (the next in line is offered it) and nothing is texted after."""
+    from tests.bot.channels.test_sms import (
+        DUE,
+        MARIE,
+        SID,
+        TOKEN,
+        SmsBot,
+        assert_sendable,
+        sms_settings,
+    )
     from tests.support.sms_providers import FakeTwilio
-    from tests.test_sms import DUE, MARIE, SID, TOKEN, SmsBot, assert_sendable, sms_settings
 
     async with FakeTwilio(SID, TOKEN) as twilio:
         settings = make_settings(

@@ -21,12 +21,12 @@ from core.dialog import Attachment
 from core.seats.session_changes import cancel_session, move_session
 from handlers.machinery.turns import Conversations
 from models import Database
+from tests.bot.channels.test_telegram_scenarios import book
+from tests.core.seats.test_reminders import DUE, Inbox, sender_for
+from tests.core.seats.test_schedule_changes import two_booked_one_waiting
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
-from tests.test_reminders import DUE, Inbox, sender_for
-from tests.test_schedule_changes import two_booked_one_waiting
-from tests.test_telegram_scenarios import book
 
 
 def parsed(attachment: Attachment | bytes) -> tuple[Calendar, dict[str, object]]:

@@ -20,9 +20,9 @@ from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Sender
 from core.seats.housekeeping import PROVIDER_ID_MEMORY, UPDATE_MEMORY, forget_old_updates
 from models import ProcessedUpdate
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 from tests.support.factories import make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
 
 @pytest.fixture

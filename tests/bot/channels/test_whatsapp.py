@@ -419,8 +419,8 @@ async def test_a_choice_that_is_not_the_bots_gets_a_polite_answer(bot: WhatsAppB
 async def test_one_person_on_sms_then_whatsapp_sees_the_same_booking_and_one_reminder(
     sqlite_url: str, fake: FakeGraphApi, clock: FixedClock
 ) -> None:
+    from tests.bot.channels.test_sms import SID, SmsBot, sms_settings
     from tests.support.sms_providers import FakeTwilio
-    from tests.test_sms import SID, SmsBot, sms_settings
 
     async with FakeTwilio(SID, "twilio-auth-token") as twilio:
         more = sms_settings(sqlite_url, "twilio", twilio.base_url)

@@ -10,7 +10,7 @@ import pytest
 
 from core.i18n import LANGUAGES, Translator, catalog_keys, normalise_language
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 TEMPLATE_KEY = re.compile(r"""\btn?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 """A key passed to the dashboard's ``t()`` or ``tn()`` in a template."""

@@ -22,10 +22,10 @@ from core.dialog import SMS
 from core.seats.alerts import SESSION_FULL, queue_alert
 from handlers.renderers.notice_texts import render_notice
 from models import Database, OutboxStatus
+from tests.bot.channels.test_sms import SID, TOKEN, sms_settings
+from tests.core.delivery.test_outbox_leases import Provider, queue_to, statuses, until
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_outbox_leases import Provider, queue_to, statuses, until
-from tests.test_sms import SID, TOKEN, sms_settings
 
 PAUL = "+33612345679"
 

@@ -21,10 +21,10 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from models import Person, ProcessedUpdate
 from testkit.huge_posts import MB, post_huge_async, rss
+from tests.bot.channels.test_sms import ANDROID_KEY, MARIE, SID, TOKEN, SmsBot, sms_settings
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import make_settings
 from tests.support.sms_providers import FakeAndroidGateway, FakeTwilio
-from tests.test_sms import ANDROID_KEY, MARIE, SID, TOKEN, SmsBot, sms_settings
 
 
 @pytest.fixture

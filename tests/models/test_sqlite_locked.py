@@ -21,9 +21,9 @@ from bot.channels.sms.channel import DATABASE_WAIT
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from models import Person, ProcessedUpdate
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 from tests.support.factories import make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
 TWILIO_TIMEOUT = 15.0
 

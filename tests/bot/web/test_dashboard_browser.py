@@ -19,7 +19,7 @@ from tests.support.dashboard import PASSWORD, dashboard_settings, running_dashbo
 from tests.support.factories import DATA
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts" / "dashboard"
+ARTIFACTS = Path(__file__).parents[2] / "artifacts" / "dashboard"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

@@ -15,12 +15,12 @@ from core.clock import FixedClock
 from core.seats.roster import roster_rows
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Conversation, Database, OutboxMessage, Person
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
+from tests.core.seats.test_erasure_traces import everything_stored
+from tests.handlers.test_booking_for_others import book_for
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_booking_for_others import book_for
-from tests.test_erasure_traces import everything_stored
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, settled, sms_settings
 
 
 async def people(db: Database) -> list[Person]:

@@ -13,9 +13,9 @@ from core.errors import SessionCancelled, SessionPast
 from core.seats.session_changes import cancel_session, move_session
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, WorkshopSession
+from tests.core.seats.test_reminders import DUE, Inbox, sender_for
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
-from tests.test_reminders import DUE, Inbox, sender_for
 
 FRIDAY = datetime(2027, 1, 8, 13, 0, tzinfo=UTC)  # Friday 8 January, 14 h in Metz
 FRIDAY_DUE = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)  # Thursday, 10 h in Metz

@@ -24,10 +24,10 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.redact import RedactingFilter, redact
 from models import Database, OutboxMessage, OutboxStatus, Person
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, sms_settings
 from tests.support.factories import NOW, make_settings
 from tests.support.hostile_texts import hostile_texts
 from tests.support.sms_providers import FakeTwilio
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, sms_settings
 
 DIGITS = "12345678"  # what every spelling of MARIE's number contains
 EMAIL = "marie.dupont@example.org"

@@ -15,9 +15,9 @@ from core.seats.privacy import erase_person
 from core.seats.reminders import ReminderRule
 from handlers.machinery.turns import Conversations
 from models import Booking, Database, OutboxMessage, Person
+from tests.core.seats.test_reminders import Inbox, sender_for
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
-from tests.test_reminders import Inbox, sender_for
 
 
 async def outbox(db: Database) -> list[tuple[str, int]]:

@@ -13,11 +13,11 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from handlers.machinery.choices import ConfirmForget
 from models import Booking, BookingStatus, Database, Person
+from tests.bot.channels.test_sms import MARIE, SID, TOKEN, SmsBot, sms_settings
+from tests.bot.channels.test_telegram_scenarios import book
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings
 from tests.support.sms_providers import FakeTwilio
-from tests.test_sms import MARIE, SID, TOKEN, SmsBot, sms_settings
-from tests.test_telegram_scenarios import book
 
 PROMPT = "Voulez-vous vraiment effacer vos données ?"
 ERASED = "vos données sont effacées"

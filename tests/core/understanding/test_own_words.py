@@ -9,9 +9,9 @@ from core.clock import FixedClock
 from core.i18n import Translator
 from handlers.machinery.turns import Conversations
 from models import Booking, BookingStatus, Database, UnreadMessage
+from tests.core.seats.test_reminders import DUE, Inbox, booked_chat, sender_for
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
-from tests.test_reminders import DUE, Inbox, booked_chat, sender_for
 
 
 async def _booked(db: Database) -> int:

@@ -19,8 +19,8 @@ from python_calamine import CalamineWorkbook
 from core.clock import FixedClock
 from core.schedule.importer import import_schedule, parse_schedule
 from models import Database, WorkshopSession
+from tests.core.schedule.test_schedule_files import FRENCH, upload
 from tests.support.dashboard import dashboard_settings, running_dashboard
-from tests.test_schedule_files import FRENCH, upload
 
 PARIS = ZoneInfo("Europe/Paris")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -15,12 +15,12 @@ from bot.channels.telegram import application as telegram
 from bot.channels.whatsapp.signature import HEADER, signature_of
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from tests.bot.channels.test_sms import SID, sms_settings
+from tests.bot.channels.test_sms import TOKEN as TWILIO_TOKEN
+from tests.bot.channels.test_whatsapp import PHONE_ID, SECRET, whatsapp_settings
 from tests.support.bot_api import FakeBotApi
 from tests.support.dashboard import PASSWORD, TOKEN, dashboard_settings
 from tests.support.graph_api import envelope
-from tests.test_sms import SID, sms_settings
-from tests.test_sms import TOKEN as TWILIO_TOKEN
-from tests.test_whatsapp import PHONE_ID, SECRET, whatsapp_settings
 
 
 def closed_port() -> int:

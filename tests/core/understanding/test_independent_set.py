@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parent / "data" / "intents_independent.csv"
+DATA = Path(__file__).parents[2] / "data" / "intents_independent.csv"
 TARGET = 0.95
 # Reading one of these where it was not meant starts something the person did not ask for.
 DANGEROUS = {"yes", "cancel", "forget"}
