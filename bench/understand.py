@@ -26,7 +26,7 @@ from core.understanding.classifier import MODEL_PATH
 NAME = "understand"
 MESSAGES = 1000
 RUNS = 3
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data" / "intents"
 HELD_OUT = ("intents_heldout11.csv",)
 LOAD = (
     "import time; started = time.perf_counter(); "

@@ -19,7 +19,9 @@ from pathlib import Path
 from core.understanding.classifier import MODEL_PATH, LinearModel, features
 from core.understanding.normalising import normalise
 
-TRAINING = Path(__file__).resolve().parent.parent / "tests" / "data" / "intents_train.csv"
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "intents"
+"""The corpus: the training part and the held-out sets, each a CSV text,language,intent,number."""
+TRAINING = CORPUS / "intents_train.csv"
 PRUNE_BELOW = 0.1
 """Weights smaller than this change no reading and are not shipped."""
 

@@ -18,7 +18,8 @@ from core.understanding.intents import read, read_both
 from handlers.machinery.turns import Conversations
 from models import Database
 from tests.support.chat import Chat
-from tests.support.factories import DATA, add_session, make_settings
+from tests.support.factories import add_session, make_settings
+from tools.train_intents import CORPUS
 
 
 def count_classifier_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -61,7 +62,7 @@ async def test_a_first_name_for_someone_else_is_read_once(
 
 
 def corpus() -> list[tuple[str, str]]:
-    with (DATA / "intents_heldout11.csv").open(encoding="utf-8", newline="") as handle:
+    with (CORPUS / "intents_heldout11.csv").open(encoding="utf-8", newline="") as handle:
         return [(row["text"], row["language"]) for row in csv.DictReader(handle)]
 
 

@@ -1,8 +1,8 @@
 """Understanding people in their own words: the held-out corpus, the rules, the safety policy.
 
-The held-out part (tests/data/intents_heldout11.csv, 400 messages written fresh by a writer who
+The held-out part (data/intents/intents_heldout11.csv, 400 messages written fresh by a writer who
 read neither the code nor the other files) is never used to build the recogniser:
-``tools.train_intents`` reads only tests/data/intents_train.csv, and no rule was written after
+``tools.train_intents`` reads only data/intents/intents_train.csv, and no rule was written after
 reading it. Earlier held-out parts, once measured blind and studied, were folded into the
 training part.
 """
@@ -20,7 +20,7 @@ from core.understanding.intents import TextIntent, read
 from core.understanding.negation import acting_word_negated, conditional
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
-from tests.support.factories import DATA
+from tools.train_intents import CORPUS as DATA
 from tools.train_intents import TRAINING, fingerprint
 
 TARGET = 0.95
