@@ -61,8 +61,11 @@ ENDED = "ended"
 REPEAT = "9"
 CALL_BACK = "0"
 
-BUSY_WINDOW = timedelta(minutes=2)
-"""Another call of the same number answered this recently is taken to be still on."""
+BUSY_WINDOW = timedelta(seconds=45)
+"""Another call of the same number heard from this recently is taken to be still on. A call
+that is on posts at least once per question (the longest prompt said slowly, then the 9 s a
+Gather waits: well under 45 s); a caller cut off mid-menu who calls straight back is thus
+answered after 45 s at most, even when Twilio's status callback is not set up."""
 
 LISTED = 40
 """Workshops read out at most (one at a time)."""

@@ -624,3 +624,17 @@ def test_characters_xml_cannot_hold_are_never_said() -> None:
     assert has_control_character(title)  # refused at the import and in the form
     prompt = Prompt(sentences=(f"{title}.",), hints=(title,), language="fr", listen=True)
     ElementTree.fromstring(twiml(prompt, "https://line.example.org/voice/twilio/step"))
+
+
+async def test_a_caller_cut_off_mid_menu_who_calls_back_is_answered(
+    runtime: Runtime, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    first = caller(runtime, client)
+    await first.dial()  # then the line drops, and no status callback says so
+    again = caller(runtime, client)
+    assert (await again.dial()).hung_up  # at once: taken for a call still on
+    clock.advance(timedelta(seconds=46))  # a call that is on would have posted by now
+    later = caller(runtime, client)
+    welcome = await later.dial()
+    assert not welcome.hung_up
+    assert welcome.sentences[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
