@@ -35,7 +35,7 @@ from models import (
     VoiceCall,
 )
 from tests.support.factories import add_session, make_settings
-from tests.support.phone import Caller, FakeTwilioVoice, parse
+from tests.support.phone import Caller, FakeTwilioVoice, Heard, parse
 
 SID = "AC" + "0" * 32
 TOKEN = "twilio-auth-token"
@@ -107,12 +107,14 @@ async def bookings(db: Database, status: str) -> int:
         return int((await session.execute(query)).scalar_one())
 
 
-async def book_by_keys(call: Caller) -> None:
+async def book_by_keys(call: Caller) -> Heard:
+    """Welcome, 1 (the workshops), 1 (this one), 1 (confirm): what the booked caller hears."""
     await call.dial()
     await call.press("1")
     await call.press("1")
     done = await call.press("1")
     assert "C'est réservé." in done.text
+    return done
 
 
 async def test_book_then_cancel_by_keys_alone(
@@ -356,10 +358,7 @@ async def test_a_fixed_line_is_reminded_by_one_call_and_cancels_on_it(
 ) -> None:
     await add_session(runtime.db)
     home = caller(runtime, client, LANDLINE)
-    await home.dial()
-    await home.press("1")
-    await home.press("1")
-    done = await home.press("1")
+    done = await book_by_keys(home)
     assert "C'est réservé. Votre place vous attend." in done.sentences
     assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
 
@@ -552,11 +551,7 @@ async def test_a_faked_caller_number_is_never_texted_nor_called(
 ) -> None:
     await add_session(runtime.db)
     call = caller(runtime, client, number)
-    await call.dial()
-    await call.press("1")
-    await call.press("1")
-    done = await call.press("1")
-    assert "C'est réservé." in done.text
+    done = await book_by_keys(call)
     assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
     clock.set(DUE)
     runtime.engine.wake()
@@ -602,11 +597,7 @@ async def test_an_opted_out_caller_gets_no_text(
         assert person is not None
         person.opted_out = True
     again = caller(runtime, client)
-    await again.dial()
-    await again.press("1")
-    await again.press("1")
-    done = await again.press("1")
-    assert "C'est réservé." in done.text
+    done = await book_by_keys(again)
     assert "Vous allez recevoir un SMS avec ces informations." not in done.sentences
     runtime.engine.wake()
     await asyncio.sleep(0.3)
