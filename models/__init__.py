@@ -4,6 +4,7 @@ from models.base import Base, UTCDateTime
 from models.bookings import ACTIVE_STATUSES, Booking, BookingStatus
 from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
+from models.labels import LearnedExample, WeeklyReadings
 from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
@@ -19,6 +20,7 @@ __all__ = [
     "Conversation",
     "DashboardLogin",
     "Database",
+    "LearnedExample",
     "OutboxMessage",
     "OutboxStatus",
     "Person",
@@ -27,6 +29,7 @@ __all__ = [
     "UTCDateTime",
     "UnreadMessage",
     "VoiceCall",
+    "WeeklyReadings",
     "WorkshopSession",
     "create_engine",
     "is_sqlite",

@@ -101,6 +101,7 @@ def routes() -> list[Route | Mount]:
         Route("/outbox", outbox.outbox_page, methods=get),
         Route(f"{SESSION}/remind", outbox.remind_now_action, methods=post),
         Route("/not-understood", unread.unread_page, methods=get),
+        Route("/not-understood/label", unread.label_action, methods=post),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

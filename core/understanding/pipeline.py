@@ -1,7 +1,8 @@
 """Reading a message: an ordered list of named components.
 
 1. The first steps (``FIRST``) each may decide alone: an empty message, question marks only,
-   a slash command, nothing left once normalised, a choice number, a short yes or no.
+   a slash command, nothing left once normalised, a choice number, a short yes or no, an
+   example learned from the organisers (``core.understanding.learned``).
 2. The classifier proposes an intent with a probability.
 3. The safety rules (``core.understanding.safety.SAFETY``) let it pass, rename it, rule it out
    for the runner-up, or decide.
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import classifier
+from core.understanding import classifier, learned
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.message import Message, Proposal
@@ -80,6 +81,7 @@ FIRST: tuple[Step, ...] = (
     Step("normalise", _normalise),
     Step("number", _number),
     Step("short_answer", _short_answer),
+    Step("learned", learned.step),
 )
 """The first steps, in order; the first that gives a reading decides."""
 

@@ -8,7 +8,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable
 
 from core.dialog import Incoming, Intent, Kind, Reply
-from core.seats import unread
+from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
 from core.understanding.intents import (
     Reading,
@@ -18,6 +18,7 @@ from core.understanding.intents import (
     opt_out_of,
     read_both,
 )
+from core.understanding.learned import using
 from core.understanding.session_codes import session_id_in
 from handlers import flows
 from handlers.flows import admin as organiser
@@ -116,11 +117,14 @@ def _asks_yes_no(flow: Flow) -> bool:
 async def on_text(flow: Flow, text: str) -> list[Reply]:
     """Something written: read once, then each reader of TEXT_READERS in turn, until one
     answers."""
-    readings = read_both(text, flow.person.language)  # each message goes through once
-    for reader in TEXT_READERS:
-        answer = await reader(flow, text, readings)
-        if answer is not None:
-            return answer
+    language = flow.person.language or ""
+    await weekly.count_read(flow.db, language, flow.now)
+    with using(await labels.learned(flow.db, flow.now)):  # what the organisers taught
+        readings = read_both(text, flow.person.language)  # each message goes through once
+        for reader in TEXT_READERS:
+            answer = await reader(flow, text, readings)
+            if answer is not None:
+                return answer
     return [menu.ask_again(flow)]  # not reached: the last reader always answers
 
 

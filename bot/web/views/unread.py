@@ -1,20 +1,82 @@
-"""Messages the bot did not understand in the last 30 days (text only)."""
+"""Messages the bot did not understand in the last 30 days (text only), grouped; an
+organiser says in one tap what a group meant, and the bot learns it if the gate accepts.
+The weekly shares of messages understood, clarified and not understood, per language."""
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.guard import page
-from bot.web.rendering import render
-from bot.web.state import context_of
-from core.seats.unread import recent
+from bot.web.guard import action, page
+from bot.web.rendering import render, t
+from bot.web.state import context_of, flash
+from bot.web.views.common import go
+from core.seats.labels import ORGANISER, teach
+from core.seats.unread import forget_group, grouped
+from core.seats.weekly import weekly_shares
+from core.understanding.gate import Verdict
+from core.understanding.learned import LEARNABLE
+from core.understanding.reading import TextIntent
+
+PAGE = "/not-understood"
+MAX_KEY = 300
 
 
 @page
 async def unread_page(request: Request) -> Response:
-    """What people wrote that the bot did not understand, newest first."""
+    """Similar messages together, the most written first, each with its one-tap labels."""
     context = context_of(request)
+    now = context.clock.now()
     async with context.db.transaction() as session:
-        messages = await recent(session, context.clock.now())
-    return render(request, "unread.html", {"messages": messages})
+        groups = await grouped(session, now)
+        weeks = await weekly_shares(session, now)
+    return render(
+        request,
+        "unread.html",
+        {"groups": groups, "weeks": weeks, "intents": [intent.value for intent in LEARNABLE]},
+    )
+
+
+def _intent_of(form: FormData) -> TextIntent | None:
+    """The meaning picked, if it is one an organiser may teach."""
+    value = str(form.get("intent", ""))
+    return next((intent for intent in LEARNABLE if intent.value == value), None)
+
+
+@action
+async def label_action(request: Request, form: FormData) -> Response:
+    """'It meant…': learn the group's messages as that, or say why the gate refused."""
+    context = context_of(request)
+    now = context.clock.now()
+    key, intent = str(form.get("key", ""))[:MAX_KEY], _intent_of(form)
+    if intent is None:
+        flash(request, "dashboard.labels.not_learnable", "error")
+        return go(request, PAGE)
+    async with context.db.transaction() as session:
+        group = next((found for found in await grouped(session, now) if found.key == key), None)
+        if group is None:
+            flash(request, "dashboard.labels.gone", "error")
+            return go(request, PAGE)
+        verdict = await teach(session, group.texts, intent, ORGANISER, now)
+        if verdict.accepted:
+            await forget_group(session, group.ids)
+    _say(request, verdict, intent)
+    return go(request, PAGE)
+
+
+def _say(request: Request, verdict: Verdict, intent: TextIntent) -> None:
+    """Tell the organiser what became of the label, in plain French."""
+    if verdict.accepted:
+        flash(request, "dashboard.labels.learned", intent=t(f"dashboard.intent.{intent.value}"))
+    elif verdict.dangerous:
+        read, meant = verdict.dangerous[0]
+        flash(
+            request,
+            "dashboard.labels.refused_dangerous",
+            "error",
+            read=t(f"dashboard.intent.{read.value}"),
+            meant=t(f"dashboard.intent.{meant.value}"),
+        )
+    else:
+        flash(request, "dashboard.labels.refused_worse", "error", count=verdict.lost)

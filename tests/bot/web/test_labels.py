@@ -1,0 +1,219 @@
+"""Learning from the organisers, over real HTTP against the running bot (SQLite, PostgreSQL):
+similar messages grouped, a one-tap label checked by the gate, then understood in a
+conversation; a harmful label refused with its reason; the weekly shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from core.clock import FixedClock
+from core.seats import labels
+from core.seats.labels import LearnedCache, keep_clarified
+from core.seats.unread import forget_old, remember
+from handlers.machinery.turns import Conversations
+from models import LearnedExample, UnreadMessage, WeeklyReadings
+from tests.support.chat import Chat
+from tests.support.dashboard import Dashboard, dashboard_settings, running_dashboard
+from tests.support.factories import NOW, make_settings
+
+NOT_UNDERSTOOD = "Je n'ai pas compris."
+NO_BOOKING = "Vous n'avez pas d'inscription pour le moment."
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's process starts with nothing learned."""
+    monkeypatch.setattr(labels, "CACHE", LearnedCache())
+
+
+@pytest.fixture
+async def organiser(database_url: str, clock: FixedClock) -> AsyncIterator[Dashboard]:
+    """The bot running with the dashboard, logged in."""
+    async with running_dashboard(dashboard_settings(database_url), clock) as dashboard:
+        assert (await dashboard.login()).status_code == 303
+        yield dashboard
+
+
+def chat(dashboard: Dashboard, clock: FixedClock, name: str = "Marie") -> Chat:
+    """A person writing to the same running bot."""
+    conversations = Conversations(dashboard.db, make_settings(dashboard.db.url), clock)
+    return Chat(conversations, "+33612345678", channel="sms", name=name)
+
+
+def page_text(html: str) -> str:
+    """The page's words, tags removed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").split())
+
+
+def group_key(html: str, text: str) -> str:
+    """The hidden key of the group whose text is ``text``."""
+    found = re.search(
+        rf">{re.escape(text)}</strong>.*?name=\"key\" value=\"([^\"]*)\"", unescape(html), re.S
+    )
+    assert found is not None, f"no group {text!r}"
+    return found.group(1)
+
+
+async def label(dashboard: Dashboard, key: str, intent: str) -> str:
+    """Tap "C'était : …" on a group; the page shown after."""
+    posted = await dashboard.post("/not-understood/label", {"key": key, "intent": intent})
+    assert posted.status_code == 303
+    return page_text((await dashboard.get("/not-understood")).text)
+
+
+async def learned_rows(dashboard: Dashboard) -> list[tuple[str, str, str, str]]:
+    """Every learned example as stored."""
+    async with dashboard.db.transaction() as session:
+        rows = await session.execute(
+            select(
+                LearnedExample.text,
+                LearnedExample.language,
+                LearnedExample.intent,
+                LearnedExample.source,
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def test_a_group_labelled_in_one_tap_is_then_understood(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    person = chat(organiser, clock, name="Paul Martin")
+    await person.say("bonjour")
+    for text in ("mes plans stp", "mes plans stp", "mes plan stp"):
+        await person.say(text)
+        assert person.text.startswith(NOT_UNDERSTOOD)
+    async with organiser.db.transaction() as session:
+        await remember(session, "blabla truc", "fr", NOW)
+
+    html = (await organiser.get("/not-understood")).text
+    shown = page_text(html)
+    assert "mes plans stp (3 fois, fr" in shown  # the near-duplicate is in the same group
+    assert "blabla truc (1 fois" in shown
+    assert "C'était : voir les ateliers mes inscriptions annuler une place" in shown
+    assert "Paul" not in shown
+
+    after = await label(organiser, group_key(html, "mes plans stp"), "my_bookings")
+    assert "C'est noté. Ces messages seront compris comme « mes inscriptions »." in after
+    assert "mes plans stp" not in after  # understood now: no longer listed
+    assert "blabla truc" in after
+
+    await person.say("mes plans stp")
+    assert person.text == NO_BOOKING
+    await person.say("mes plans stp !!")  # nearly the same words
+    assert person.text == NO_BOOKING
+    await person.say("pas mes plans stp")  # a negation the label did not have
+    assert person.text != NO_BOOKING
+
+    stored = await learned_rows(organiser)
+    assert {row[0] for row in stored} == {"mes plans stp", "mes plan stp"}
+    assert {row[1:] for row in stored} == {("fr", "my_bookings", "organiser")}
+
+
+async def test_a_harmful_label_is_refused_with_its_reason_and_nothing_changes(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    async with organiser.db.transaction() as session:
+        await remember(session, "merci beaucoup", "fr", NOW)
+        await remember(session, "mes plans stp", "fr", NOW)
+    html = (await organiser.get("/not-understood")).text
+
+    refused = await label(organiser, group_key(html, "merci beaucoup"), "cancel")
+    assert (
+        "Ce choix est refusé. Un message de contrôle serait lu « annuler une place » "
+        "au lieu de « rien de clair ». C'est trop risqué. Rien n'a changé." in refused
+    )
+    assert "merci beaucoup (1 fois" in refused  # still there, still to label
+    assert await learned_rows(organiser) == []
+    person = chat(organiser, clock)
+    await person.say("bonjour")
+    await person.say("merci beaucoup")
+    assert "annuler" not in person.text.casefold()
+
+    for forbidden in ("yes", "stop", "number", "unknown", "nonsense"):
+        answer = await label(organiser, group_key(html, "mes plans stp"), forbidden)
+        assert "Ce choix ne peut pas être appris. Rien n'a changé." in answer
+    gone = await label(organiser, "plus rien ici", "help")
+    assert "Ces messages ne sont plus dans la liste." in gone
+    no_token = await organiser.post(
+        "/not-understood/label",
+        {"key": group_key(html, "mes plans stp"), "intent": "my_bookings"},
+        token=None,
+    )
+    assert no_token.status_code == 403
+    assert await learned_rows(organiser) == []
+    assert await organiser.count(UnreadMessage) == 3  # and the person's own, still not understood
+
+
+async def test_a_label_learned_on_one_instance_reaches_the_other(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    other = LearnedCache()  # the second instance's memory of what was learned
+    async with organiser.db.transaction() as session:
+        assert not await other.current(session, clock.now())
+        await remember(session, "mes plans stp", "fr", NOW)
+    await label(
+        organiser,
+        group_key((await organiser.get("/not-understood")).text, "mes plans stp"),
+        "my_bookings",
+    )
+    async with organiser.db.transaction() as session:
+        clock.advance(timedelta(seconds=5))
+        assert not await other.current(session, clock.now())  # checked a moment ago
+        clock.advance(labels.CHECK_EVERY)
+        assert len(await other.current(session, clock.now())) >= 1
+
+
+async def test_each_week_shows_the_shares_understood_clarified_and_not_understood(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    person = chat(organiser, clock)
+    for text in ("bonjour", "les ateliers", "blabla truc", "mes inscriptions"):
+        await person.say(text)
+    async with organiser.db.transaction() as session:
+        verdict = await keep_clarified(session, "mon planing stp", "fr", "my_bookings", NOW)
+        assert verdict.accepted
+        refused = await keep_clarified(session, "ok ok ok", "fr", "yes", NOW)
+        assert not refused.accepted
+    clock.advance(timedelta(weeks=1))
+    english = Chat(
+        Conversations(organiser.db, make_settings(organiser.db.url), clock),
+        "+447700900123",
+        channel="sms",
+        language="en",
+    )
+    await english.say("hello")
+    await english.say("mon planing stp")  # learned from the clarified answer
+
+    shown = page_text((await organiser.get("/not-understood")).text)
+    assert "Messages compris, chaque semaine" in shown
+    last_week = NOW.date() - timedelta(days=NOW.weekday())
+    this_week = last_week + timedelta(weeks=1)
+    # 4 read: 1 not understood, 2 clarified (the lead's clarifying question), 1 at once
+    assert f"{last_week:%d/%m/%Y} fr 4 25 % 50 % 25 %" in shown
+    assert f"{this_week:%d/%m/%Y} en 2 100 % 0 % 0 %" in shown
+    async with organiser.db.transaction() as session:
+        columns = set(WeeklyReadings.__table__.columns.keys())
+        assert columns == {"id", "week", "language", "outcome", "count"}  # no text
+        stored = await learned_rows(organiser)
+    assert ("mon planing stp", "fr", "my_bookings", "clarified") in stored
+
+
+async def test_labelling_keeps_the_30_day_expiry_and_no_person(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    async with organiser.db.transaction() as session:
+        await remember(session, "mes plans stp", "fr", NOW - timedelta(days=40))
+        await remember(session, "Rose Dupont au 0612345678 mes plans", "fr", NOW, "Rose Dupont")
+    html = (await organiser.get("/not-understood")).text
+    await label(organiser, group_key(html, "[nom] [nom] au [numéro] mes plans"), "my_bookings")
+    await forget_old(organiser.db, NOW)  # the daily housekeeping may have run already
+    assert await organiser.count(UnreadMessage) == 0
+    stored = await learned_rows(organiser)
+    assert stored == [("[nom] [nom] au [numéro] mes plans", "fr", "my_bookings", "organiser")]
