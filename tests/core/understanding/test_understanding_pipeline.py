@@ -133,6 +133,7 @@ def test_a_yes_ruled_out_leaves_the_runner_up_or_a_no() -> None:
 
 def test_every_component_is_tried_here_in_the_pipelines_order() -> None:
     tried = [c for c, *_ in FIRST_STEPS] + [c for c, *_ in RULES] + ["number_by_rules_only"]
+    tried.append("learned")  # tests/core/understanding/test_learned.py
     assert sorted(tried) == sorted(COMPONENTS)
     assert COMPONENTS[: len(FIRST)] == tuple(step.name for step in FIRST)
     assert COMPONENTS[len(FIRST)] == CLASSIFIER
