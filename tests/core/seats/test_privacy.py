@@ -203,6 +203,7 @@ def test_the_daily_jobs_are_those_the_rooms_registered_in_order() -> None:
         "erase_inactive",  # people first: their rows then age out with the rest
         "forget_old_messages_job",
         "forget_old_job",
+        "forget_old_weeks_job",
         "forget_old_calls_job",
     ]
     assert [job.name.rsplit(".", 1)[1] for job in tick_jobs()] == ["forget_old_updates_job"]
