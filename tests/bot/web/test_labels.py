@@ -14,13 +14,15 @@ from sqlalchemy import select
 
 from core.clock import FixedClock
 from core.seats import labels
+from core.seats.booking import book_seat
 from core.seats.labels import LearnedCache, keep_clarified
+from core.seats.reminders import ReminderRule
 from core.seats.unread import forget_old, remember
 from handlers.machinery.turns import Conversations
-from models import LearnedExample, UnreadMessage, WeeklyReadings
+from models import Booking, LearnedExample, Person, UnreadMessage, WeeklyReadings
 from tests.support.chat import Chat
 from tests.support.dashboard import Dashboard, dashboard_settings, running_dashboard
-from tests.support.factories import NOW, make_settings
+from tests.support.factories import NOW, add_session, make_settings
 
 NOT_UNDERSTOOD = "Je n'ai pas compris."
 NO_BOOKING = "Vous n'avez pas d'inscription pour le moment."
@@ -217,3 +219,28 @@ async def test_labelling_keeps_the_30_day_expiry_and_no_person(
     assert await organiser.count(UnreadMessage) == 0
     stored = await learned_rows(organiser)
     assert stored == [("[nom] [nom] au [numéro] mes plans", "fr", "my_bookings", "organiser")]
+
+
+async def test_a_learned_cancel_only_opens_the_confirmation(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    session_id = await add_session(organiser.db)
+    person = chat(organiser, clock)
+    await person.say("bonjour")
+    async with organiser.db.transaction() as session:
+        marie = (
+            await session.execute(select(Person).where(Person.external_id == "+33612345678"))
+        ).scalar_one()
+        rule = ReminderRule.of(make_settings(organiser.db.url))
+        await book_seat(session, marie, session_id, NOW, rule)
+    await person.say("chui coincé jeudi dsl")
+    assert person.text.startswith(NOT_UNDERSTOOD)
+    html = (await organiser.get("/not-understood")).text
+    learned = await label(organiser, group_key(html, "chui coincé jeudi dsl"), "cancel")
+    assert "compris comme « annuler une place »" in learned
+
+    await person.say("chui coincé jeudi dsl")
+    assert person.text.startswith("Voulez-vous vraiment annuler votre place ?")
+    async with organiser.db.transaction() as session:
+        statuses = list((await session.execute(select(Booking.status))).scalars())
+    assert statuses == ["booked"]  # asked, not done
