@@ -102,6 +102,7 @@ def routes() -> list[Route | Mount]:
         Route(f"{SESSION}/remind", outbox.remind_now_action, methods=post),
         Route("/not-understood", unread.unread_page, methods=get),
         Route("/not-understood/label", unread.label_action, methods=post),
+        Route("/not-understood/unlearn", unread.unlearn_action, methods=post),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import Pool
@@ -36,7 +37,8 @@ NOT_LEARNABLE = Verdict(lost=1)
 
 
 async def _version(session: AsyncSession) -> tuple[int, int]:
-    """How many examples are learned, and the newest one's id."""
+    """How many examples are learned, and the newest one's id: ids are never used twice, so
+    any example learned or removed changes it."""
     query = select(func.count(LearnedExample.id), func.coalesce(func.max(LearnedExample.id), 0))
     count, newest = (await session.execute(query)).one()
     return int(count), int(newest)
@@ -91,6 +93,11 @@ CACHE = LearnedCache()
 """This process's learned examples."""
 
 
+def _stale_after_commit(session: AsyncSession) -> None:
+    """Once the session commits, this process reads the examples again at its next message."""
+    event.listen(session.sync_session, "after_commit", lambda _: CACHE.stale(), once=True)
+
+
 async def learned(session: AsyncSession, now: datetime) -> LearnedExamples:
     """The examples messages are read with (``core.understanding.learned.using``)."""
     return await CACHE.current(session, now)
@@ -122,7 +129,7 @@ async def teach(
                 text=text, language=language, intent=intent.value, source=source, learned_at=now
             )
         )
-    CACHE.stale()
+    _stale_after_commit(session)
     log.info("label learned (%s, %d texts, %s)", intent.value, len(kept), source)
     return verdict
 
@@ -147,3 +154,33 @@ async def keep_clarified(
     except ValueError:
         return NOT_LEARNABLE
     return await teach(session, [(text, language)], meant, CLARIFIED, now, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """A learned example, as the dashboard lists it."""
+
+    id: int
+    text: str
+    language: str
+    intent: str
+    source: str
+    learned_at: datetime
+
+
+async def learned_list(session: AsyncSession, limit: int = 200) -> list[Learned]:
+    """The examples learned, newest first."""
+    rows = await session.execute(
+        select(LearnedExample).order_by(LearnedExample.id.desc()).limit(limit)
+    )
+    return [
+        Learned(row.id, row.text, row.language, row.intent, row.source, row.learned_at)
+        for row in rows.scalars()
+    ]
+
+
+async def unlearn(session: AsyncSession, example_id: int) -> bool:
+    """Forget one learned example (it was wrong); whether there was one."""
+    result = await session.execute(delete(LearnedExample).where(LearnedExample.id == example_id))
+    _stale_after_commit(session)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

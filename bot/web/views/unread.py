@@ -11,8 +11,8 @@ from starlette.responses import Response
 from bot.web.guard import action, page
 from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
-from bot.web.views.common import go
-from core.seats.labels import ORGANISER, teach
+from bot.web.views.common import checked_id, go
+from core.seats.labels import ORGANISER, learned_list, teach, unlearn
 from core.seats.unread import forget_group, grouped
 from core.seats.weekly import weekly_shares
 from core.understanding.gate import Verdict
@@ -31,10 +31,16 @@ async def unread_page(request: Request) -> Response:
     async with context.db.transaction() as session:
         groups = await grouped(session, now)
         weeks = await weekly_shares(session, now)
+        learned = await learned_list(session)
     return render(
         request,
         "unread.html",
-        {"groups": groups, "weeks": weeks, "intents": [intent.value for intent in LEARNABLE]},
+        {
+            "groups": groups,
+            "weeks": weeks,
+            "learned": learned,
+            "intents": [intent.value for intent in LEARNABLE],
+        },
     )
 
 
@@ -62,6 +68,17 @@ async def label_action(request: Request, form: FormData) -> Response:
         if verdict.accepted:
             await forget_group(session, group.ids)
     _say(request, verdict, intent)
+    return go(request, PAGE)
+
+
+@action
+async def unlearn_action(request: Request, form: FormData) -> Response:
+    """'Remove': a learned example was wrong; the bot forgets it at once."""
+    context = context_of(request)
+    example_id = checked_id(form.get("id", ""))
+    async with context.db.transaction() as session:
+        removed = await unlearn(session, example_id)
+    flash(request, "dashboard.learned.removed" if removed else "dashboard.labels.gone")
     return go(request, PAGE)
 
 

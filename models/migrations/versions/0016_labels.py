@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(20), nullable=False),
         sa.Column("learned_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_learned_examples")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "weekly_readings",

@@ -103,7 +103,7 @@ async def test_a_group_labelled_in_one_tap_is_then_understood(
 
     after = await label(organiser, group_key(html, "mes plans stp"), "my_bookings")
     assert "C'est noté. Ces messages seront compris comme « mes inscriptions »." in after
-    assert "mes plans stp" not in after  # understood now: no longer listed
+    assert "mes plans stp (3 fois" not in after  # understood now: no longer to label
     assert "blabla truc" in after
 
     await person.say("mes plans stp")
@@ -244,3 +244,30 @@ async def test_a_learned_cancel_only_opens_the_confirmation(
     async with organiser.db.transaction() as session:
         statuses = list((await session.execute(select(Booking.status))).scalars())
     assert statuses == ["booked"]  # asked, not done
+
+
+async def test_a_wrong_example_is_removed_and_forgotten_at_once(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    async with organiser.db.transaction() as session:
+        await remember(session, "mes plans stp", "fr", NOW)
+    html = (await organiser.get("/not-understood")).text
+    shown = await label(organiser, group_key(html, "mes plans stp"), "workshops")
+    assert "Message Compris comme Appris de Jour Retirer mes plans stp voir les ateliers" in shown
+    person = chat(organiser, clock)
+    await person.say("bonjour")
+    await person.say("mes plans stp")
+    assert not person.text.startswith(NOT_UNDERSTOOD)
+
+    page = (await organiser.get("/not-understood")).text
+    example_id = re.search(r'name="id" value="(\d+)"', page)
+    assert example_id is not None
+    removed = await organiser.post("/not-understood/unlearn", {"id": example_id.group(1)})
+    assert removed.status_code == 303
+    after = page_text((await organiser.get("/not-understood")).text)
+    assert "Exemple retiré. Le bot ne le lit plus ainsi." in after
+    assert "Le bot n'a encore rien appris ici." in after
+    await person.say("mes plans stp")
+    assert person.text.startswith(NOT_UNDERSTOOD)
+    forged = await organiser.post("/not-understood/unlearn", {"id": "x"})
+    assert forged.status_code == 404

@@ -49,7 +49,9 @@ def test_the_gate_refuses_a_label_that_reads_worse_or_dangerously() -> None:
     assert not worse.accepted
     assert worse.lost >= 1
     assert not worse.dangerous
-    dangerous = judge_label(LearnedExamples(), [("je ne veux pas annuler", "fr", TextIntent.CANCEL)])
+    dangerous = judge_label(
+        LearnedExamples(), [("je ne veux pas annuler", "fr", TextIntent.CANCEL)]
+    )
     assert not dangerous.accepted
     assert (TextIntent.CANCEL, TextIntent.NO) in dangerous.dangerous
     already = PLANS.plus([("je ne veux pas annuler", "fr", TextIntent.NO)])
