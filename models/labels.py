@@ -19,7 +19,7 @@ class LearnedExample(Base):
     accepted by the gate; the text alone, scrubbed."""
 
     __tablename__ = "learned_examples"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     """Ids never come back: (how many, the newest id) is the examples' version."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
