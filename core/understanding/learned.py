@@ -7,7 +7,8 @@ outside, such as ``atelier understand``, reads as the shipped recogniser alone.
 A message is matched when its normalised words are an example's, or nearly (a typo or two),
 with the same question mark and no negation, condition or reported speech that the example
 lacks (or the other way round). Cancel and erase learned here only open their confirmation
-screens, as every other reading of them does; yes, stop and start are never learned.
+screens, as every other reading of them does; yes, stop and start are never learned, and a
+message that reads as STOP or START without the examples stays so.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def _sensitive(words: list[str]) -> frozenset[str]:
 
 
 NONE = LearnedExamples()
+OPT_OUT = frozenset({TextIntent.STOP, TextIntent.START})
 _CURRENT: ContextVar[LearnedExamples] = ContextVar("learned_examples", default=NONE)
 
 
@@ -148,4 +150,15 @@ def step(message: Message) -> Reading | None:
     if not examples:
         return None
     example = examples.match(message.words, message.mark)
-    return None if example is None else Reading(example.intent, CONFIDENCE)
+    if example is None or _opts_out(message):
+        return None
+    return Reading(example.intent, CONFIDENCE)
+
+
+def _opts_out(message: Message) -> bool:
+    """Whether the message, read without the examples, is STOP or START: those are always
+    obeyed, whatever was learned."""
+    from core.understanding.pipeline import read  # the pipeline holds this step
+
+    with using(NONE):
+        return read(message.text, message.language, message.model).intent in OPT_OUT

@@ -39,6 +39,12 @@ def test_yes_stop_and_numbers_are_never_learned() -> None:
     assert len(never) == 0
 
 
+def test_stop_and_start_are_obeyed_whatever_was_learned() -> None:
+    wrong = LearnedExamples([("stop les sms svp", "fr", TextIntent.HELP)])
+    with using(wrong):
+        assert read("stop les sms svp", "fr").intent == TextIntent.STOP
+
+
 def test_the_gate_accepts_a_harmless_label() -> None:
     verdict = judge_label(LearnedExamples(), [("mes plans stp", "fr", TextIntent.MY_BOOKINGS)])
     assert verdict.accepted
