@@ -10,6 +10,7 @@ instance is read by every instance within that time.
 from __future__ import annotations
 
 import logging
+import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 ORGANISER = "organiser"
 CLARIFIED = "clarified"
 CHECK_EVERY = timedelta(seconds=30)
-NOT_LEARNABLE = Verdict(lost=1)
+_PLACEHOLDERS = re.compile(r"\[(?:nom|numéro|nombre|e-mail|lien)\]")
+"""What scrubbing writes in place of a name, a number, an address: no words of a person."""
+NOT_LEARNABLE = Verdict(learnable=False)
 """The verdict on a label the bot may not learn (yes, stop, a number, nothing left)."""
 
 
@@ -113,10 +116,15 @@ async def teach(
 ) -> Verdict:
     """Learn that these messages (text, language) meant ``intent``, if the gate accepts.
 
-    The texts are scrubbed first (``core.seats.unread.scrub``, ``name`` the writer's); nothing
-    is stored when the gate refuses.
+    The texts are scrubbed first (``core.seats.unread.scrub``, ``name`` the writer's); one
+    with nothing else than what scrubbing put in is not learned; nothing is stored when the
+    gate refuses.
     """
-    kept = [(clean, language[:8]) for text, language in texts if (clean := scrub(text, name))]
+    kept = [
+        (clean, language[:8])
+        for text, language in texts
+        if _PLACEHOLDERS.sub("", clean := scrub(text, name)).strip()
+    ]
     if intent not in LEARNABLE or not kept:
         return NOT_LEARNABLE
     verdict = judge_label(await _load(session), [(t, lang or None, intent) for t, lang in kept])

@@ -79,10 +79,13 @@ class Verdict:
     dangerous: tuple[tuple[TextIntent, TextIntent], ...] = ()
     """Each act it would read on a gate message: (read, meant)."""
 
+    learnable: bool = True
+    """False for what is never learned (yes, stop, a number, a text with nothing left)."""
+
     @property
     def accepted(self) -> bool:
         """Whether the label may be learned."""
-        return self.lost <= 0 and not self.dangerous
+        return self.learnable and self.lost <= 0 and not self.dangerous
 
 
 def judge_label(

@@ -86,6 +86,8 @@ def _say(request: Request, verdict: Verdict, intent: TextIntent) -> None:
     """Tell the organiser what became of the label, in plain French."""
     if verdict.accepted:
         flash(request, "dashboard.labels.learned", intent=t(f"dashboard.intent.{intent.value}"))
+    elif not verdict.learnable:
+        flash(request, "dashboard.labels.not_learnable", "error")
     elif verdict.dangerous:
         read, meant = verdict.dangerous[0]
         flash(

@@ -18,6 +18,7 @@ from core.seats.booking import book_seat
 from core.seats.labels import LearnedCache, keep_clarified
 from core.seats.reminders import ReminderRule
 from core.seats.unread import forget_old, remember
+from core.understanding.reading import TextIntent
 from handlers.machinery.turns import Conversations
 from models import Booking, LearnedExample, Person, UnreadMessage, WeeklyReadings
 from tests.support.chat import Chat
@@ -271,3 +272,17 @@ async def test_a_wrong_example_is_removed_and_forgotten_at_once(
     assert person.text.startswith(NOT_UNDERSTOOD)
     forged = await organiser.post("/not-understood/unlearn", {"id": "x"})
     assert forged.status_code == 404
+
+
+async def test_a_group_with_nothing_left_once_scrubbed_is_not_learned(
+    organiser: Dashboard, clock: FixedClock
+) -> None:
+    async with organiser.db.transaction() as session:
+        await remember(session, "0612345678", "fr", NOW)
+        verdict = await labels.teach(session, [("  ", "fr")], TextIntent.HELP, "organiser", NOW)
+    assert not verdict.learnable
+    assert not verdict.accepted
+    html = (await organiser.get("/not-understood")).text
+    shown = await label(organiser, group_key(html, "[numéro]"), "help")
+    assert "Ce choix ne peut pas être appris. Rien n'a changé." in shown
+    assert await learned_rows(organiser) == []

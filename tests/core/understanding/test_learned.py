@@ -54,6 +54,7 @@ def test_the_gate_refuses_a_label_that_reads_worse_or_dangerously() -> None:
     worse = judge_label(LearnedExamples(), [("bonjour", "fr", TextIntent.HELP)])
     assert not worse.accepted
     assert worse.lost >= 1
+    assert worse.learnable
     assert not worse.dangerous
     dangerous = judge_label(
         LearnedExamples(), [("je ne veux pas annuler", "fr", TextIntent.CANCEL)]
