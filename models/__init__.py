@@ -8,6 +8,7 @@ from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.unread import UnreadMessage
+from models.venues import Venue
 from models.voice_calls import VoiceCall
 from models.workshops import SessionStatus, WorkshopSession
 
@@ -26,6 +27,7 @@ __all__ = [
     "SessionStatus",
     "UTCDateTime",
     "UnreadMessage",
+    "Venue",
     "VoiceCall",
     "WorkshopSession",
     "create_engine",

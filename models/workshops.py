@@ -50,6 +50,10 @@ class WorkshopSession(Base):
     """How to find the place once there ("à l'accueil, demandez l'atelier numérique")."""
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    venue_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    """The venue row (town, postcode, point), in ``venues``; no foreign key, so that adding
+    it did not copy the table on SQLite. ``venue``, ``address`` and the coordinates above
+    stay on the session as the schedule wrote them, for every screen that shows them."""
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped each time the session is moved, so calendar files replace older ones."""
 
