@@ -40,6 +40,8 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "address": TextLimit(300),
     "bring": TextLimit(300, required=False),
     "access": TextLimit(300, required=False),
+    "town": TextLimit(100, required=False),
+    "postcode": TextLimit(10, required=False),
 }
 AUDIENCE_LENGTH = 32
 DURATION_MINUTES = NumberRange(1, 24 * 60)
