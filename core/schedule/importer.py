@@ -36,6 +36,7 @@ from core.schedule.values import (  # parse_local_start is used by the forms too
     parse_time,
     parse_when,
 )
+from core.schedule.venues import VenueFacts, venue_ids
 from core.schedule.worker import Limits, TooHeavy, TooSlow, run_apart
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import (
@@ -49,7 +50,6 @@ from core.seats.field_limits import (
     text_problem,
 )
 from models import ACTIVE_STATUSES, Booking, WorkshopSession
-from core.schedule.venues import VenueFacts, venue_ids
 from models.inserts import insert_ignore_statement
 
 COLUMNS = (

@@ -79,8 +79,13 @@ def test_the_town_and_postcode_at_the_end_of_an_address() -> None:
 
 @pytest.mark.parametrize(
     ("said", "asks"),
-    [("changer de ville", True), ("Changer de ville svp", True), ("autre ville", True),
-     ("Metz", False), ("annuler", False)],
+    [
+        ("changer de ville", True),
+        ("Changer de ville svp", True),
+        ("autre ville", True),
+        ("Metz", False),
+        ("annuler", False),
+    ],
 )
 def test_asking_to_change_town(said: str, asks: bool) -> None:
     assert asks_to_change_town(said) is asks
