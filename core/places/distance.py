@@ -20,5 +20,5 @@ def in_words(km: float, t: Translator) -> str:
     """ "tout près" under 2 km, else the distance rounded, "à 12 km"."""
     if km < 2:
         return t("place.distance_near")
-    rounded = round(km) if km < 20 else round(km / 5) * 5
+    rounded = round(km) if km < 30 else round(km / 5) * 5
     return t("place.distance_km", km=rounded)

@@ -85,7 +85,7 @@ def read_place(text: str, known: Sequence[str] = ()) -> Place | None:
     name = without_fillers(folded(text))
     by_postcode = _by_postcode(text, name)
     if by_postcode is not None:
-        return by_postcode or None
+        return by_postcode if isinstance(by_postcode, Place) else None
     if not name:
         return None
     if name in abroad():

@@ -66,7 +66,8 @@ def test_distances_in_km_and_in_words() -> None:
     km = distance_km(metz.latitude, metz.longitude, thionville.latitude, thionville.longitude)
     assert 25 < km < 30
     t = Translator("fr")
-    assert in_words(km, t) == "à 25 km"
+    assert in_words(km, t) == "à 27 km"
+    assert in_words(41.2, t) == "à 40 km"
     assert in_words(0.5, t) == "tout près"
     assert in_words(7.4, t) == "à 7 km"
 
