@@ -5,6 +5,7 @@ Pure: text or coordinates in, a :class:`Place` out, from the French communes shi
 """
 
 from core.places.addresses import town_and_postcode
+from core.places.communes import ready
 from core.places.distance import distance_km, in_words
 from core.places.reading import Place, asks_to_change_town, place_at, read_place
 
@@ -15,5 +16,6 @@ __all__ = [
     "in_words",
     "place_at",
     "read_place",
+    "ready",
     "town_and_postcode",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import gzip
 import io
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -51,9 +53,24 @@ def _by_size(found: list[Commune]) -> tuple[Commune, ...]:
     return tuple(sorted(found, key=lambda c: -c.population))
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def communes() -> Communes:
-    """The table, read once per process (about 35,000 rows, under a second)."""
+    """The table, read once per process (about 35,000 rows, under a second; the first call
+    from async code goes through :func:`ready`, so the event loop is not held)."""
+    with _LOADING:
+        return _load()
+
+
+async def ready() -> None:
+    """Load the table in a worker thread, once; at once when it is loaded already."""
+    if _load.cache_info().currsize == 0:
+        await asyncio.to_thread(communes)
+
+
+@cache
+def _load() -> Communes:
     text = gzip.decompress(DATA.read_bytes()).decode("utf-8")
     by_name: dict[str, list[Commune]] = defaultdict(list)
     by_postcode: dict[str, list[Commune]] = defaultdict(list)

@@ -36,19 +36,19 @@ from core.schedule.values import (  # parse_local_start is used by the forms too
     parse_time,
     parse_when,
 )
-from core.schedule.venues import VenueFacts, venue_ids
 from core.schedule.worker import Limits, TooHeavy, TooSlow, run_apart
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import (
     AUDIENCE_LENGTH,
     DURATION_MINUTES,
     NUMBER_RANGES,
-    TEXT_LIMITS,
     has_control_character,
     number_problem,
     one_line_end,
+    text_limit,
     text_problem,
 )
+from core.seats.venues import VenueFacts, venue_ids
 from models import ACTIVE_STATUSES, Booking, WorkshopSession
 from models.inserts import insert_ignore_statement
 
@@ -179,7 +179,7 @@ class _Row:
         text = (raw or "").strip()
         problem = text_problem(column, text)
         if problem is not None:
-            limit = TEXT_LIMITS[column].length
+            limit = text_limit(column).length
             raise CellError(f"import.error.{problem}", column=self.names[column], limit=limit)
         return text
 

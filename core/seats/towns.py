@@ -106,10 +106,14 @@ async def sessions_near(
     audience: str | None,
     offset: int,
     limit: int,
+    towns: list[Town] | None = None,
 ) -> tuple[list[NearbySession], int]:
     """A page of upcoming sessions: the chosen town's, soonest first, then each other town's
-    by distance, then those of no known town; and how many there are in all."""
-    towns = nearest_first(await upcoming_towns(session, now, audience), latitude, longitude, town)
+    by distance, then those of no known town; and how many there are in all. ``towns``, when
+    given, are :func:`upcoming_towns` for the same audience (asked once per screen)."""
+    if towns is None:
+        towns = await upcoming_towns(session, now, audience)
+    towns = nearest_first(towns, latitude, longitude, town)
     conditions = upcoming_conditions(now, audience)
     total = int(
         (

@@ -8,7 +8,7 @@ choice is kept on the person (``place_town`` and its point) until they change it
 from __future__ import annotations
 
 from core.dialog import Choice, Reply
-from core.places import in_words, place_at, read_place
+from core.places import in_words, place_at, read_place, ready
 from core.places.names import folded
 from core.seats.catalog import upcoming_audiences
 from core.seats.towns import Town, nearest_first, sessions_near, upcoming_towns
@@ -63,10 +63,14 @@ def _same_town(towns: list[Town], name: str) -> Town | None:
     return next((town for town in towns if folded(town.name) == key), None)
 
 
-async def near_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
-    """One page: the chosen town's sessions first, then the nearest others, with how far."""
+async def near_list(
+    flow: Flow, page: int = 0, audience: str = "", towns: list[Town] | None = None
+) -> Reply:
+    """One page: the chosen town's sessions first, then the nearest others, with how far.
+    ``towns`` are those of every upcoming session, when the caller has them already."""
     person, size = flow.person, flow.settings.sessions_per_page
-    towns = await upcoming_towns(flow.db, flow.now)
+    if towns is None:
+        towns = await upcoming_towns(flow.db, flow.now)
     items, total = await sessions_near(
         flow.db,
         flow.now,
@@ -76,9 +80,10 @@ async def near_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
         audience=audience or None,
         offset=page * size,
         limit=size,
+        towns=None if audience else towns,
     )
     if not items and page > 0:
-        return await near_list(flow, 0, audience)
+        return await near_list(flow, 0, audience, towns)
     change = (flow.choice("button.change_town", ChangeTown().pack()),)
     if not items:
         return Reply(flow.t("browse.none"), (change, flow.menu_row()))
@@ -122,30 +127,32 @@ async def list_or_question(flow: Flow, page: int = 0, audience: str = "") -> Rep
         return None
     if not flow.person.place_town:
         return question(flow, towns)
-    return await near_list(flow, page, audience)
+    return await near_list(flow, page, audience, towns)
 
 
 async def typed(flow: Flow, text: str) -> Reply:
     """A town or a postcode written as the answer; a kind answer with the towns when it
     names no place in France."""
     towns = await upcoming_towns(flow.db, flow.now)
+    await ready()
     place = read_place(text, [town.name for town in towns])
     if place is None:
         return question(flow, towns, unknown=True)
     known = _same_town(towns, place.name)
     _remember(flow, known.name if known else place.name, place.latitude, place.longitude)
-    return await near_list(flow)
+    return await near_list(flow, towns=towns)
 
 
 async def located(flow: Flow, latitude: float, longitude: float) -> Reply:
     """A shared location: the sessions near it, or a kind answer when it is not in France."""
     towns = await upcoming_towns(flow.db, flow.now)
+    await ready()
     place = place_at(latitude, longitude)
     if place is None:
         return question(flow, towns, unknown=True)
     known = _same_town(towns, place.name)
     _remember(flow, known.name if known else place.name, latitude, longitude)
-    return await near_list(flow)
+    return await near_list(flow, towns=towns)
 
 
 async def change(flow: Flow) -> Reply | None:
@@ -164,7 +171,7 @@ async def _on_pick_town(flow: Flow, choice: PickTown) -> Reply:
     if town is None:  # no session to come there any more: ask again
         return question(flow, towns)
     _remember(flow, town.name, town.latitude, town.longitude)
-    return await near_list(flow)
+    return await near_list(flow, towns=towns)
 
 
 @answers(ChangeTown)

@@ -4,6 +4,7 @@ location) shows that town's sessions first, then the others with how far they ar
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,10 +12,11 @@ from sqlalchemy import select
 from core.clock import FixedClock
 from core.dialog import Incoming, Kind, Reply
 from core.schedule.importer import import_schedule
+from core.seats.organiser import SessionFields, create_session
 from handlers.machinery.turns import Conversations
 from models import Database, Person
 from tests.support.chat import Chat
-from tests.support.factories import make_settings
+from tests.support.factories import NOW, make_settings
 
 PARIS = ZoneInfo("Europe/Paris")
 HEADER = "titre;date;heure;durée;places;lieu;adresse;public\n"
@@ -175,5 +177,51 @@ async def test_by_sms_a_number_per_town(database_url: str, clock: FixedClock) ->
         ]
         await chat.say("3")
         assert "Les ateliers à Woippy" in chat.text
+    finally:
+        await db.dispose()
+
+
+async def test_the_chosen_town_is_erased_with_the_persons_data(
+    database_url: str, clock: FixedClock
+) -> None:
+    db, chat = await chat_with(database_url, clock, METZ, WOIPPY, THIONVILLE)
+    try:
+        await chat.say("ateliers")
+        await chat.say("57100")
+        async with db.transaction() as session:
+            person = (await session.execute(select(Person))).scalar_one()
+        assert person.place_town == "Thionville"
+        await chat.say("oubli")
+        await chat.say("oui")
+        assert "vos données sont effacées" in chat.text
+        async with db.transaction() as session:
+            person = (await session.execute(select(Person))).scalar_one()
+        assert (person.place_town, person.place_latitude, person.place_longitude) == (
+            "",
+            None,
+            None,
+        )
+    finally:
+        await db.dispose()
+
+
+async def test_a_session_typed_in_by_an_organiser_has_its_town(
+    database_url: str, clock: FixedClock
+) -> None:
+    db, chat = await chat_with(database_url, clock, METZ, WOIPPY)
+    try:
+        fields = SessionFields(
+            "Tablette à Thionville",
+            NOW + timedelta(days=3),
+            90,
+            8,
+            "Mairie",
+            "Place Anne Grommerch, 57100 Thionville",
+        )
+        async with db.transaction() as session:
+            await create_session(session, fields)
+        await chat.say("ateliers")
+        labels = [c.label for r in chat.last for c in r.flat_choices()]
+        assert labels[:3] == ["Metz", "Thionville", "Woippy"]
     finally:
         await db.dispose()

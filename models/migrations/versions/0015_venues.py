@@ -26,7 +26,7 @@ _POSTCODE_TOWN = re.compile(r"\b(\d{5})\s+([^\d,;]+?)\s*(?:,?\s*france)?\s*$", r
 
 
 def _key(name: str, address: str) -> str:
-    """The same as core.schedule.venues.venue_key, frozen here as it was."""
+    """The same as core.seats.venues.venue_key, frozen here as it was."""
     raw = f"{' '.join(name.casefold().split())}|{' '.join(address.casefold().split())}"
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.places import read_place, town_and_postcode
+from core.places import read_place, ready, town_and_postcode
 from models import Venue
 
 
@@ -71,7 +71,10 @@ async def venue_ids(session: AsyncSession, facts: Iterable[VenueFacts]) -> dict[
     for start in range(0, len(keys), 500):
         query = select(Venue.key, Venue.id).where(Venue.key.in_(keys[start : start + 500]))
         found.update({key: id for key, id in (await session.execute(query)).all()})
-    fresh = [placed(wanted[key]) for key in keys if key not in found]
+    new = [wanted[key] for key in keys if key not in found]
+    if new:
+        await ready()
+    fresh = [placed(facts) for facts in new]
     if fresh:
         session.add_all(fresh)
         await session.flush()
