@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _WORDS = Path(__file__).parent / "words.toml"
@@ -13,6 +13,7 @@ _SEPARATORS = re.compile(r"[\s'’`\-_.,;:!?()/\"]+")
 _SAINT = re.compile(r"\b(st|ste)\b")
 
 
+@lru_cache(maxsize=4096)
 def folded(text: str) -> str:
     """``"Saint-Julien-lès-Metz"`` -> ``"saint julien les metz"``; "St" reads as "saint"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

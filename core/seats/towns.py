@@ -1,9 +1,9 @@
 """Read-only questions about where the upcoming sessions are: their towns, and a page of
 sessions with one town's first, then the nearest others.
 
-Sized for a region (1,000 venues, 20,000 sessions): one grouped count per town, then one
-query per town that falls on the page; distances are computed over the towns, not the
-sessions.
+Sized for a region (1,000 venues, 20,000 sessions): the towns come from the venues (an
+index seek each), a page reads the towns that fall on it, nearest first, and counts only
+those it skips; distances are computed over the towns, not the sessions.
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ from models import Venue, WorkshopSession
 @dataclass(frozen=True, slots=True)
 class Town:
     """A town with upcoming sessions: its name, a venue of it (for a button's data), its
-    point (the mean of its venues') and how many sessions are to come there."""
+    point (the mean of its venues')."""
 
     name: str
     venue_id: int
     latitude: float | None
     longitude: float | None
-    sessions: int
-    venue_ids: tuple[int, ...] = ()
 
     def km_from(self, latitude: float | None, longitude: float | None) -> float | None:
         """The distance from a point, when both are known."""
@@ -53,33 +51,38 @@ class NearbySession:
 async def upcoming_towns(
     session: AsyncSession, now: datetime, audience: str | None = None
 ) -> list[Town]:
-    """The towns of upcoming sessions, by name; sessions of no known town are left out."""
-    rows = await session.execute(
-        select(
-            Venue.town,
-            Venue.id,
-            Venue.latitude,
-            Venue.longitude,
-            func.count(WorkshopSession.id),
-        )
-        .join(Venue, Venue.id == WorkshopSession.venue_id)
-        .where(*upcoming_conditions(now, audience), Venue.town != "")
-        .group_by(Venue.id)
+    """The towns of upcoming sessions, by name; sessions of no known town are left out.
+
+    One query over the venues, each asking its index (venue, start) whether a session is to
+    come: it does not read every session to come. Venues' towns are spelt as the commune is
+    when they are created, so the same town is the same string."""
+    to_come = (
+        select(WorkshopSession.id)
+        .where(WorkshopSession.venue_id == Venue.id, *upcoming_conditions(now, audience))
+        .exists()
     )
-    grouped: dict[str, list[tuple[int, float | None, float | None, int]]] = {}
-    names: dict[str, str] = {}
-    for town, venue_id, latitude, longitude, count in rows:
-        key = folded(town)
-        names.setdefault(key, town)
-        grouped.setdefault(key, []).append((venue_id, latitude, longitude, int(count)))
-    towns = []
-    for key, venues in grouped.items():
-        placed = [(lat, lon) for _, lat, lon, _ in venues if lat is not None and lon is not None]
-        lat = sum(p[0] for p in placed) / len(placed) if placed else None
-        lon = sum(p[1] for p in placed) / len(placed) if placed else None
-        ids = tuple(sorted(v[0] for v in venues))
-        towns.append(Town(names[key], ids[0], lat, lon, sum(v[3] for v in venues), ids))
+    rows = await session.execute(
+        select(Venue.town, func.min(Venue.id), func.avg(Venue.latitude), func.avg(Venue.longitude))
+        .where(Venue.town != "", to_come)
+        .group_by(Venue.town)
+    )
+    towns = [
+        Town(town, int(venue_id), _float(lat), _float(lon)) for town, venue_id, lat, lon in rows
+    ]
     return sorted(towns, key=lambda town: folded(town.name))
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _in_group(group: Town | None) -> ColumnElement[bool]:
+    """Sessions held in the town ``group``, or (None) in no known town."""
+    if group is not None:
+        of_town = select(Venue.id).where(Venue.town == group.name).scalar_subquery()
+        return WorkshopSession.venue_id.in_(of_town)
+    placed = select(Venue.id).where(Venue.town != "").scalar_subquery()
+    return WorkshopSession.venue_id.is_(None) | WorkshopSession.venue_id.not_in(placed)
 
 
 def nearest_first(
@@ -122,27 +125,23 @@ async def sessions_near(
             )
         ).scalar_one()
     )
-    placed = sum(t.sessions for t in towns)
-    groups: list[tuple[Town | None, int]] = [(t, t.sessions) for t in towns]
-    groups.append((None, total - placed))
-    page: list[NearbySession] = []
-    start = 0
     chosen = folded(town)
-    for group, size in groups:
+    groups: list[Town | None] = [*towns, None]  # None: the sessions of no known town
+    page: list[NearbySession] = []
+    skip = offset
+    for group in groups:
         if len(page) >= limit:
             break
-        if offset + len(page) >= start + size:
-            start += size
-            continue
-        skip = max(offset + len(page) - start, 0)
-        where: list[ColumnElement[bool]] = list(conditions)
-        if group is not None:
-            where.append(WorkshopSession.venue_id.in_(group.venue_ids))
-        else:
-            known = [i for t in towns for i in t.venue_ids]
-            where.append(
-                WorkshopSession.venue_id.is_(None) | WorkshopSession.venue_id.not_in(known)
-            )
+        where = [*conditions, _in_group(group)]
+        if skip:  # a later page: whole towns before it are counted, not read
+            size = (
+                await session.execute(
+                    select(func.count()).select_from(WorkshopSession).where(*where)
+                )
+            ).scalar_one()
+            if size <= skip:
+                skip -= int(size)
+                continue
         found = await session.execute(
             select(WorkshopSession)
             .where(*where)
@@ -150,6 +149,7 @@ async def sessions_near(
             .offset(skip)
             .limit(limit - len(page))
         )
+        skip = 0
         for workshop in found.scalars():
             if group is None:
                 page.append(NearbySession(workshop, "", None))
@@ -157,5 +157,4 @@ async def sessions_near(
                 here = folded(group.name) == chosen
                 km = None if here else group.km_from(latitude, longitude)
                 page.append(NearbySession(workshop, group.name, km))
-        start += size
     return page, total

@@ -23,6 +23,7 @@ from handlers.machinery.choices import (
 )
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
+from models import Venue
 
 TOWN_CHOICES = 8
 """Towns offered as buttons; more are reached by writing a town or a postcode."""
@@ -167,7 +168,8 @@ async def change(flow: Flow) -> Reply | None:
 @answers(PickTown)
 async def _on_pick_town(flow: Flow, choice: PickTown) -> Reply:
     towns = await upcoming_towns(flow.db, flow.now)
-    town = next((t for t in towns if choice.venue_id in t.venue_ids), None)
+    venue = await flow.db.get(Venue, choice.venue_id)
+    town = _same_town(towns, venue.town) if venue is not None else None
     if town is None:  # no session to come there any more: ask again
         return question(flow, towns)
     _remember(flow, town.name, town.latitude, town.longitude)

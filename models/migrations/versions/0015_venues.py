@@ -60,7 +60,9 @@ def upgrade() -> None:
     # the old one, and with foreign keys on, that drop deletes every booking (ON DELETE
     # CASCADE). The importer is the only writer of venue_id and never deletes a venue.
     op.add_column("sessions", sa.Column("venue_id", sa.Integer(), nullable=True))
-    op.create_index(op.f("ix_sessions_venue_id"), "sessions", ["venue_id"])
+    # A venue's sessions to come, soonest first: the town question asks, for each venue,
+    # whether one is to come (one index seek), and the list reads a town's in order.
+    op.create_index("ix_sessions_venue_id_starts_at", "sessions", ["venue_id", "starts_at"])
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("place_town", sa.String(100), nullable=False, server_default="")
@@ -117,7 +119,7 @@ def downgrade() -> None:
     """Revert this revision."""
     for column in ("place_longitude", "place_latitude", "place_town"):  # in place, no copy
         op.execute(f"ALTER TABLE people DROP COLUMN {column}")
-    op.drop_index(op.f("ix_sessions_venue_id"), table_name="sessions")
+    op.drop_index("ix_sessions_venue_id_starts_at", table_name="sessions")
     op.execute("ALTER TABLE sessions DROP COLUMN venue_id")  # in place, as it was added
     op.drop_index("ix_venues_town", table_name="venues")
     op.drop_table("venues")
