@@ -156,6 +156,16 @@ async def located(flow: Flow, latitude: float, longitude: float) -> Reply:
     return await near_list(flow, towns=towns)
 
 
+async def at_venue(flow: Flow, venue_id: int) -> Reply | None:
+    """A venue's poster was scanned: its town is the person's, and its sessions come first
+    (None for a venue that does not exist, or is in no known town)."""
+    venue = await flow.db.get(Venue, venue_id)
+    if venue is None or not venue.town:
+        return None
+    _remember(flow, venue.town, venue.latitude, venue.longitude)
+    return await near_list(flow)
+
+
 async def change(flow: Flow) -> Reply | None:
     """ "Changer de ville": the question again (None with fewer than two towns)."""
     towns = await upcoming_towns(flow.db, flow.now)

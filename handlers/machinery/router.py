@@ -67,13 +67,19 @@ def _remembered(flow: Flow, *, number: int) -> str | None:
 
 
 async def on_start(flow: Flow, payload: str) -> list[Reply]:
-    """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
+    """/start, maybe with a poster's deep link payload: 's<SESSION_ID>' opens a session,
+    'v<VENUE_ID>' the sessions of that venue's town first."""
     card_of = (
         ChoiceData.parse(f"{SessionCard.prefix}:{payload[1:]}") if payload[:1] == "s" else None
     )
     if isinstance(card_of, SessionCard):
         card = await browse.session_card(flow, card_of.session_id)
         return [menu.welcome_text(flow), card]
+    venue_id = int(payload[1:]) if payload[:1] == "v" and payload[1:].isdigit() else None
+    if venue_id is not None and 0 < venue_id < 2**31:  # a venue's poster: its sessions first
+        near = await towns.at_venue(flow, venue_id)
+        if near is not None:
+            return [menu.welcome_text(flow), near]
     return [menu.welcome(flow)]
 
 

@@ -14,7 +14,7 @@ from core.dialog import Incoming, Kind, Reply
 from core.schedule.importer import import_schedule
 from core.seats.organiser import SessionFields, create_session
 from handlers.machinery.turns import Conversations
-from models import Database, Person
+from models import Database, Person, Venue
 from tests.support.chat import Chat
 from tests.support.factories import NOW, make_settings
 
@@ -223,5 +223,24 @@ async def test_a_session_typed_in_by_an_organiser_has_its_town(
         await chat.say("ateliers")
         labels = [c.label for r in chat.last for c in r.flat_choices()]
         assert labels[:3] == ["Metz", "Thionville", "Woippy"]
+    finally:
+        await db.dispose()
+
+
+async def test_a_venues_poster_link_opens_on_its_towns_sessions(
+    database_url: str, clock: FixedClock
+) -> None:
+    db, chat = await chat_with(database_url, clock, METZ, WOIPPY, THIONVILLE)
+    try:
+        async with db.transaction() as session:
+            woippy = (
+                await session.execute(select(Venue.id).where(Venue.town == "Woippy"))
+            ).scalar_one()
+        await chat.say(f"/start v{woippy}")
+        assert "Les ateliers à Woippy" in chat.text
+        assert order(chat)[0] == "Woippy"
+        await chat.say("/start v999999")  # no such venue: the welcome, as a plain /start
+        assert "Dans quelle ville" not in chat.text
+        assert "Les ateliers à" not in chat.text
     finally:
         await db.dispose()
