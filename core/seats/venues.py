@@ -64,19 +64,26 @@ def placed(facts: VenueFacts) -> Venue:
 
 
 async def venue_ids(session: AsyncSession, facts: Iterable[VenueFacts]) -> dict[str, int]:
-    """The id of each row's venue, by key, creating the venues not yet known."""
+    """The id of each row's venue, by key, creating the venues not yet known, and placing
+    those known without a town or a point (made by the upgrade from the address alone)."""
     wanted = {f.key: f for f in facts}
-    found: dict[str, int] = {}
+    known: dict[str, Venue] = {}
     keys = list(wanted)
     for start in range(0, len(keys), 500):
-        query = select(Venue.key, Venue.id).where(Venue.key.in_(keys[start : start + 500]))
-        found.update({key: id for key, id in (await session.execute(query)).all()})
-    new = [wanted[key] for key in keys if key not in found]
-    if new:
+        query = select(Venue).where(Venue.key.in_(keys[start : start + 500]))
+        known.update({venue.key: venue for venue in (await session.execute(query)).scalars()})
+    unplaced = [v for v in known.values() if not v.town or v.latitude is None]
+    new = [wanted[key] for key in keys if key not in known]
+    if new or unplaced:
         await ready()
-    fresh = [placed(facts) for facts in new]
-    if fresh:
-        session.add_all(fresh)
+    for venue in unplaced:
+        fresh = placed(wanted[venue.key])
+        venue.town = venue.town or fresh.town
+        venue.postcode = venue.postcode or fresh.postcode
+        if venue.latitude is None or venue.longitude is None:
+            venue.latitude, venue.longitude = fresh.latitude, fresh.longitude
+    created = [placed(facts) for facts in new]
+    if created:
+        session.add_all(created)
         await session.flush()
-        found.update({venue.key: venue.id for venue in fresh})
-    return found
+    return {key: venue.id for key, venue in {**known, **{v.key: v for v in created}}.items()}

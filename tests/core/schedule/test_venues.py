@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core.schedule.importer import import_schedule
+from core.seats.venues import venue_key
 from models import Database, Venue, WorkshopSession
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -68,3 +69,24 @@ async def test_importing_twice_keeps_one_venue(db: Database) -> None:
     venues, sessions = await venues_and_sessions(db)
     assert len(venues) == 1
     assert [s.venue_id for s in sessions] == [venues[0].id]
+
+
+async def test_a_venue_known_without_its_point_is_placed_at_the_next_import(
+    db: Database,
+) -> None:
+    """A venue made by the upgrade from the address alone (no point) gets its commune's
+    point when the schedule is imported again."""
+    name, address = "Boutique", "1 rue X, 57000 Metz"
+    async with db.transaction() as session:
+        session.add(Venue(key=venue_key(name, address), name=name, address=address, town="Metz"))
+    content = (
+        "title,description,audience,starts_at,duration_minutes,capacity,venue,address\n"
+        f'A,D,tous,2027-03-01T14:00,90,8,{name},"{address}"\n'
+    )
+    async with db.transaction() as session:
+        await import_schedule(session, content, PARIS)
+    venues, sessions = await venues_and_sessions(db)
+    assert len(venues) == 1
+    assert round(venues[0].latitude or 0, 1) == 49.1
+    assert venues[0].postcode == "57000"
+    assert sessions[0].venue_id == venues[0].id
