@@ -32,6 +32,7 @@ from bench import (
     rush,
     scale,
     startup,
+    towns,
     understand,
     webhook_bodies,
     whatsapp,
@@ -64,6 +65,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(dashboard_pages.NAME, dashboard_pages.benchmark, BOTH),
     Benchmark(understand.NAME, understand.benchmark),
     Benchmark(rush.NAME, rush.benchmark),
+    Benchmark(towns.NAME, towns.benchmark, BOTH),
 ]
 
 

@@ -64,6 +64,9 @@ class Incoming:
     update_key: str | None = None
     media: str = ""
     """For OTHER: what was sent instead of text ("voice", "sticker", "photo"...)."""
+    latitude: float | None = None
+    longitude: float | None = None
+    """For OTHER with media "location": the point the person shared."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from models.logins import DashboardLogin
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.unread import UnreadMessage
+from models.venues import Venue
 from models.voice_calls import VoiceCall
 from models.workshops import SessionStatus, WorkshopSession
 
@@ -28,6 +29,7 @@ __all__ = [
     "SessionStatus",
     "UTCDateTime",
     "UnreadMessage",
+    "Venue",
     "VoiceCall",
     "WeeklyReadings",
     "WorkshopSession",

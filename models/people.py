@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, false, text
+from sqlalchemy import Boolean, Float, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -47,3 +47,8 @@ class Person(Base):
     """The person wrote STOP: nothing is sent to them until they write START."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place_town: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """The town the person chose for the workshops ("" until asked); erased with them."""
+    place_latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    place_longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """Where the person said they are (a town's point, a postcode's or a shared location)."""

@@ -31,6 +31,7 @@ class WorkshopSession(Base):
         CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_in_range"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         Index("ix_sessions_status_starts_at", "status", "starts_at"),
+        Index("ix_sessions_venue_id_starts_at", "venue_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,6 +51,10 @@ class WorkshopSession(Base):
     """How to find the place once there ("à l'accueil, demandez l'atelier numérique")."""
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    venue_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The venue row (town, postcode, point), in ``venues``; no foreign key, so that adding
+    it did not copy the table on SQLite. ``venue``, ``address`` and the coordinates above
+    stay on the session as the schedule wrote them, for every screen that shows them."""
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped each time the session is moved, so calendar files replace older ones."""
 

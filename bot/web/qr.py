@@ -16,6 +16,12 @@ def deep_link(bot_username: str, session_id: int) -> str:
     return f"https://t.me/{bot_username}?start=s{session_id}"
 
 
+def venue_link(bot_username: str, venue_id: int) -> str:
+    """https://t.me/<bot>?start=v<ID>: Telegram opens the bot on that venue's town's sessions,
+    for a poster that stays on the venue's wall."""
+    return f"https://t.me/{bot_username}?start=v{venue_id}"
+
+
 def qr_code(text: str) -> qrcode.QRCode[Any]:
     """The QR code of ``text`` (medium error correction: survives a crease or a stain)."""
     code: qrcode.QRCode[Any] = qrcode.QRCode(

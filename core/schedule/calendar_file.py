@@ -62,8 +62,10 @@ def calendar_file(
     event.add("dtend", start + timedelta(minutes=workshop.duration_minutes))
     event.add("summary", workshop.title)
     event.add("location", f"{workshop.venue}, {workshop.address}")
-    details = [workshop.description, workshop.bring]
+    details = [workshop.description, workshop.bring, workshop.access]
     event.add("description", "\n".join(part for part in details if part))
+    if workshop.latitude is not None and workshop.longitude is not None:
+        event.add("geo", (workshop.latitude, workshop.longitude))  # the pin in map apps
     if not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

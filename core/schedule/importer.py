@@ -42,12 +42,13 @@ from core.seats.field_limits import (
     AUDIENCE_LENGTH,
     DURATION_MINUTES,
     NUMBER_RANGES,
-    TEXT_LIMITS,
     has_control_character,
     number_problem,
     one_line_end,
+    text_limit,
     text_problem,
 )
+from core.seats.venues import VenueFacts, venue_ids
 from models import ACTIVE_STATUSES, Booking, WorkshopSession
 from models.inserts import insert_ignore_statement
 
@@ -87,6 +88,21 @@ class SessionRow:
     access: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    town: str = ""
+    postcode: str = ""
+
+    @property
+    def venue_facts(self) -> VenueFacts:
+        """What the row says of its venue."""
+        return VenueFacts(
+            self.venue,
+            self.address,
+            self.town,
+            self.postcode,
+            self.latitude,
+            self.longitude,
+            self.access,
+        )
 
     @property
     def import_key(self) -> str:
@@ -163,7 +179,7 @@ class _Row:
         text = (raw or "").strip()
         problem = text_problem(column, text)
         if problem is not None:
-            limit = TEXT_LIMITS[column].length
+            limit = text_limit(column).length
             raise CellError(f"import.error.{problem}", column=self.names[column], limit=limit)
         return text
 
@@ -253,6 +269,8 @@ def _parse_row(row: _Row, line: int, zone: ZoneInfo) -> SessionRow:
         access=row.text("access", allow_missing=True),
         latitude=row.coordinate("latitude", 90),
         longitude=row.coordinate("longitude", 180),
+        town=row.text("town", allow_missing=True),
+        postcode=row.text("postcode", allow_missing=True),
     )
 
 
@@ -352,6 +370,7 @@ REFRESHED = (
     "access",
     "latitude",
     "longitude",
+    "venue_id",
 )
 """What a new import changes on a session it already has (title, start and venue are its
 identity; the capacity changes only when it stays above the seats taken)."""
@@ -360,8 +379,9 @@ TOLD = ("address", "duration_minutes")
 KEYS_PER_QUERY = 500
 
 
-def _values(row: SessionRow) -> dict[str, object]:
+def _values(row: SessionRow, venues: dict[str, int] | None = None) -> dict[str, object]:
     return {
+        "venue_id": (venues or {}).get(row.venue_facts.key),
         "import_key": row.import_key,
         "title": row.title,
         "description": row.description,
@@ -433,7 +453,8 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
     if errors:
         return ImportReport(errors=errors)
     report = ImportReport()
-    fresh = [_values(row) for row in rows if row.import_key not in existing]
+    venues = await venue_ids(session, [row.venue_facts for row in rows])
+    fresh = [_values(row, venues) for row in rows if row.import_key not in existing]
     if fresh:
         # One statement for all new sessions; a key another import just added is skipped.
         await session.execute(insert_ignore_statement(session, WorkshopSession), fresh)
@@ -442,7 +463,7 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
         workshop = existing.get(row.import_key)
         if workshop is None:
             continue
-        values = _values(row)
+        values = _values(row, venues)
         changed = False
         for name in REFRESHED:
             if getattr(workshop, name) != values[name]:

@@ -33,6 +33,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "address": ("address", "adresse"),
     "bring": ("bring", "apporter", "a apporter", "materiel"),
     "access": ("access", "acces"),
+    "town": ("ville", "town", "commune"),
+    "postcode": ("code_postal", "code postal", "postcode", "cp"),
     "latitude": ("latitude", "lat"),
     "longitude": ("longitude", "lon", "lng"),
 }

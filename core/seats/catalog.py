@@ -21,7 +21,8 @@ from models import (
 AUDIENCES = ("seniors", "jeunes", "parents", "entrepreneurs", "tous")
 
 
-def _upcoming(now: datetime, audience: str | None = None) -> list[ColumnElement[bool]]:
+def upcoming_conditions(now: datetime, audience: str | None = None) -> list[ColumnElement[bool]]:
+    """What makes a session one to come (and for ``audience``, when given)."""
     conditions: list[ColumnElement[bool]] = [
         WorkshopSession.status == SessionStatus.SCHEDULED,
         WorkshopSession.starts_at > now,
@@ -35,7 +36,7 @@ async def upcoming_sessions(
     session: AsyncSession, now: datetime, *, audience: str | None, offset: int, limit: int
 ) -> tuple[list[WorkshopSession], int]:
     """One page of upcoming sessions, soonest first, and how many there are in all."""
-    conditions = _upcoming(now, audience)
+    conditions = upcoming_conditions(now, audience)
     total = (
         await session.execute(select(func.count()).select_from(WorkshopSession).where(*conditions))
     ).scalar_one()
@@ -53,7 +54,9 @@ async def upcoming_sessions(
 
 async def upcoming_audiences(session: AsyncSession, now: datetime) -> list[str]:
     """The audiences of upcoming sessions, in the order of AUDIENCES."""
-    rows = await session.execute(select(WorkshopSession.audience).where(*_upcoming(now)).distinct())
+    rows = await session.execute(
+        select(WorkshopSession.audience).where(*upcoming_conditions(now)).distinct()
+    )
     found = {row[0] for row in rows}
     return [audience for audience in AUDIENCES if audience in found] + sorted(
         found - set(AUDIENCES)
@@ -73,7 +76,7 @@ async def upcoming_with_waiting(
     rows = await session.execute(
         select(WorkshopSession, func.coalesce(waiting.c.waiting, 0))
         .outerjoin(waiting, waiting.c.session_id == WorkshopSession.id)
-        .where(*_upcoming(now))
+        .where(*upcoming_conditions(now))
         .order_by(WorkshopSession.starts_at, WorkshopSession.id)
     )
     return [(workshop, int(count)) for workshop, count in rows]

@@ -41,6 +41,11 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "bring": TextLimit(300, required=False),
     "access": TextLimit(300, required=False),
 }
+PLACE_LIMITS: dict[str, TextLimit] = {
+    "town": TextLimit(100, required=False),
+    "postcode": TextLimit(10, required=False),
+}
+"""The schedule file's place columns, kept on the venue (the session form has none)."""
 AUDIENCE_LENGTH = 32
 DURATION_MINUTES = NumberRange(1, 24 * 60)
 CAPACITY = NumberRange(1, 10_000)
@@ -73,9 +78,14 @@ def _noncharacter(char: str) -> bool:
     return 0xFDD0 <= point <= 0xFDEF or (point & 0xFFFE) == 0xFFFE
 
 
+def text_limit(name: str) -> TextLimit:
+    """The limit of a text field of a session or of its venue."""
+    return TEXT_LIMITS[name] if name in TEXT_LIMITS else PLACE_LIMITS[name]
+
+
 def text_problem(name: str, text: str) -> str | None:
     """What is wrong with the (already stripped) text of field ``name``, or None."""
-    limit = TEXT_LIMITS[name]
+    limit = text_limit(name)
     if has_control_character(text):
         return "control_character"
     if limit.required and not text:

@@ -30,6 +30,7 @@ from core.seats.field_limits import (
 )
 from core.seats.people import find_or_add_person, recipient_of
 from core.seats.reminders import ReminderRule
+from core.seats.venues import VenueFacts, venue_ids
 from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
 
 BROADCAST = "broadcast"
@@ -179,11 +180,13 @@ class SessionFields:
 
 async def create_session(session: AsyncSession, fields: SessionFields) -> WorkshopSession:
     """Add a session typed in by an organiser."""
+    values = _checked(fields)
     workshop = WorkshopSession(
         import_key=f"manual:{secrets.token_hex(12)}",
         seats_taken=0,
         status=SessionStatus.SCHEDULED,
-        **_checked(fields),
+        venue_id=await _venue_of(session, values),
+        **values,
     )
     session.add(workshop)
     await session.flush()
@@ -204,10 +207,17 @@ async def edit_session(
             "dashboard.field.below_taken",
         )
     values.pop("starts_at")
+    values["venue_id"] = await _venue_of(session, values)
     for name, value in values.items():
         setattr(workshop, name, value)
     await session.flush()
     return workshop
+
+
+async def _venue_of(session: AsyncSession, values: dict[str, object]) -> int:
+    """The venue of a session typed in: found by name and address, or created."""
+    facts = VenueFacts(str(values["venue"]), str(values["address"]))
+    return (await venue_ids(session, [facts]))[facts.key]
 
 
 def _checked(fields: SessionFields) -> dict[str, object]:

@@ -62,6 +62,7 @@ async def erase_person(
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person.id))
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
     person.name = ""
+    person.place_town, person.place_latitude, person.place_longitude = "", None, None
     person.external_id = f"{ERASED_PREFIX}{person.id}"
     person.unreachable = True
     person.opted_out = True

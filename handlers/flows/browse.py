@@ -7,7 +7,7 @@ from core.errors import BookingError
 from core.seats.booking import active_booking, bookable_session
 from core.seats.catalog import upcoming_audiences, upcoming_sessions
 from core.understanding.intents import best_title
-from handlers.flows import describe
+from handlers.flows import describe, towns
 from handlers.machinery.choices import (
     AskToBook,
     AskToCancel,
@@ -24,7 +24,11 @@ from models import BookingStatus, WorkshopSession
 
 
 async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
-    """One page of upcoming sessions, soonest first."""
+    """One page of upcoming sessions, soonest first; in several towns, the town question
+    first, then the chosen town's sessions first."""
+    near = await towns.list_or_question(flow, page, audience)
+    if near is not None:
+        return near
     size = flow.settings.sessions_per_page
     sessions, total = await upcoming_sessions(
         flow.db, flow.now, audience=audience or None, offset=page * size, limit=size

@@ -186,6 +186,19 @@ class AudienceFilter(ChoiceData, prefix="aud"):
     """The choice of audience."""
 
 
+# Where: the town question (handlers/flows/towns.py).
+@dataclass(frozen=True)
+class PickTown(ChoiceData, prefix="tw"):
+    """The sessions near this venue's town, that town first."""
+
+    venue_id: Id
+
+
+@dataclass(frozen=True)
+class ChangeTown(ChoiceData, prefix="twc"):
+    """Ask the town again."""
+
+
 @dataclass(frozen=True)
 class SessionCard(ChoiceData, prefix="s"):
     """One session's card."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable
 
 from core.dialog import Incoming, Intent, Kind, Reply
+from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
 from core.understanding.intents import (
@@ -22,7 +24,7 @@ from core.understanding.learned import using
 from core.understanding.session_codes import session_id_in
 from handlers import flows
 from handlers.flows import admin as organiser
-from handlers.flows import browse, cancel, for_other, menu
+from handlers.flows import browse, cancel, for_other, menu, towns
 from handlers.flows import my_data as privacy
 from handlers.machinery.choices import (
     AcceptOffer,
@@ -66,13 +68,19 @@ def _remembered(flow: Flow, *, number: int) -> str | None:
 
 
 async def on_start(flow: Flow, payload: str) -> list[Reply]:
-    """/start, maybe with a poster's deep link payload 's<SESSION_ID>'."""
+    """/start, maybe with a poster's deep link payload: 's<SESSION_ID>' opens a session,
+    'v<VENUE_ID>' the sessions of that venue's town first."""
     card_of = (
         ChoiceData.parse(f"{SessionCard.prefix}:{payload[1:]}") if payload[:1] == "s" else None
     )
     if isinstance(card_of, SessionCard):
         card = await browse.session_card(flow, card_of.session_id)
         return [menu.welcome_text(flow), card]
+    venue_id = int(payload[1:]) if payload[:1] == "v" and payload[1:].isdigit() else None
+    if venue_id is not None and 0 < venue_id < 2**31:  # a venue's poster: its sessions first
+        near = await towns.at_venue(flow, venue_id)
+        if near is not None:
+            return [menu.welcome_text(flow), near]
     return [menu.welcome(flow)]
 
 
@@ -185,6 +193,39 @@ async def _other_typed(flow: Flow, text: str, readings: Readings) -> list[Reply]
     return [answer] if answer is not None else None
 
 
+NOT_A_PLACE = frozenset(
+    {
+        TextIntent.MENU,
+        TextIntent.CANCEL,
+        TextIntent.HELP,
+        TextIntent.EXPLAIN,
+        TextIntent.STOP,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.FORGET,
+        TextIntent.PRIVACY,
+        TextIntent.LANGUAGE,
+        TextIntent.WORKSHOPS,
+        TextIntent.YES,
+        TextIntent.NO,
+    }
+)
+"""Intents that keep their meaning on the town question: "menu" is not a town."""
+_POSTCODE = re.compile(r"\b\d{5}\b")
+
+
+async def _town_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
+    """ "Changer de ville" anywhere; on the town question, a town or a postcode written."""
+    if asks_to_change_town(text):
+        answer = await towns.change(flow)
+        return [answer] if answer is not None else None
+    if not towns.asked(flow):
+        return None
+    intent = readings.own.intent
+    if intent in NOT_A_PLACE or (intent == TextIntent.NUMBER and not _POSTCODE.search(text)):
+        return None
+    return [await towns.typed(flow, text)]
+
+
 Reader = Callable[[Flow, str, Readings], Awaitable[list[Reply] | None]]
 """Reads a written message: the replies, or None when the message is not for it."""
 
@@ -266,6 +307,9 @@ TEXT_READERS: tuple[Reader, ...] = (
     # such as "Rose" or "Ali" could be read as a workshop's title or a request. (It lets
     # "menu", "annuler" and a choice's number through itself.)
     _other_typed,
+    # On the town question, a town or a postcode is read as the answer before the words'
+    # other meanings ("Metz" is no workshop title); "menu" or a choice's number pass.
+    _town_typed,
     # Last, the message read against the screen on show: a number, yes/no, a workshop's
     # title, an intent; it always answers, with the question again when not understood.
     _in_context,
@@ -279,6 +323,8 @@ async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
         return []  # after STOP, only START gets an answer
     if incoming.kind == Kind.CHOICE:
         return await on_choice(flow, incoming.choice)
+    if incoming.latitude is not None and incoming.longitude is not None:
+        return [await towns.located(flow, incoming.latitude, incoming.longitude)]
     if incoming.kind == Kind.OTHER or not incoming.text.strip():
         if flow.first_contact:
             return [menu.welcome(flow)]

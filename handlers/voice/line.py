@@ -29,11 +29,14 @@ from core.formatting import day_in_words, local
 from core.i18n import Translator
 from core.outbox.queue import REPLY, enqueue
 from core.phones import may_text
+from core.places import read_place, ready
+from core.places.names import folded
 from core.seats.alerts import alert_call_back
 from core.seats.booking import book_seat, cancel_booking, own_booking
 from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
 from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
+from core.seats.towns import Town, sessions_near, upcoming_towns
 from core.understanding.intents import TextIntent, best_title, read
 from handlers.voice.prompts import Prompt
 from models import (
@@ -57,6 +60,23 @@ CANCEL = "cancel"
 AFTER = "after"
 REMIND = "remind"
 ENDED = "ended"
+
+TOWN = "town"
+TOWN_KEYS = 8
+"""Towns offered by their key (1 to 8; 9 repeats, 0 asks to be called back); a town or a
+postcode can also be said."""
+TOWN_LABEL = "town:"
+NOT_A_TOWN = frozenset(
+    {
+        TextIntent.NUMBER,
+        TextIntent.MENU,
+        TextIntent.HELP,
+        TextIntent.EXPLAIN,
+        TextIntent.CANCEL,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.WORKSHOPS,
+    }
+)
 
 REPEAT = "9"
 CALL_BACK = "0"
@@ -280,12 +300,14 @@ class PhoneLine:
         if not speech:
             return None
         if call.step == WORKSHOP:
-            titles = [w.title for w in await self._bookable(session)]
+            titles = [w.title for w in await self._bookable(session, call)]
             found = best_title(speech, titles)
             if found is not None:
                 return f"title:{found}"
         reading = read(speech, language)
         intent = reading.intent
+        if call.step == TOWN and intent not in NOT_A_TOWN:
+            return f"said:{speech}"
         if intent == TextIntent.NUMBER and reading.number is not None:
             number = str(reading.number)
             return number if number in asked.keys else None
@@ -338,7 +360,12 @@ class PhoneLine:
         ):
             return self._to(call, MENU, {})
         if key == "workshops" or (key == "1" and step == MENU):
-            return await self._to_workshop(session, call, t, 0)
+            return await self._to_town_or_workshop(session, call, person, t)
+        if step == TOWN:
+            return await self._town_chosen(session, call, person, t, key)
+        if step == WORKSHOP and key == "4" and data.get("towns"):
+            towns = await upcoming_towns(session, self.clock.now())
+            return self._to_town(call, towns, [])
         if key == "mine" or (key == "2" and step == MENU):
             return await self._to_mine(session, call, person, t, 0)
         if key == "cancel":
@@ -350,7 +377,7 @@ class PhoneLine:
                 return await self._to_workshop(session, call, t, int(data["i"]) + 1)
             if key.startswith("title:"):
                 index = int(key.removeprefix("title:"))
-                workshops = await self._bookable(session)
+                workshops = await self._bookable(session, call)
                 chosen = workshops[index].id
                 return self._to(call, BOOK, {"session": chosen, "i": index})
         if step == BOOK:
@@ -378,17 +405,25 @@ class PhoneLine:
         return None
 
     @staticmethod
+    def _action(t: Translator, label: str) -> str:
+        """What a key does, said: a catalog key, or a town's name."""
+        if label.startswith(TOWN_LABEL):
+            return t("voice.option.town", town=label.removeprefix(TOWN_LABEL))
+        return t(label)
+
+    @staticmethod
     def _to(call: VoiceCall, step: str, data: dict[str, Any]) -> None:
         call.step, call.data = step, data
 
     async def _to_workshop(
         self, session: AsyncSession, call: VoiceCall, t: Translator, index: int
     ) -> None:
-        workshops = await self._bookable(session)
+        workshops = await self._bookable(session, call)
         if not workshops:
             return self._to(call, MENU, {"preface": [t("voice.no_workshops")]})
         preface = [t("voice.first_again")] if index >= len(workshops) and index > 0 else []
         index %= len(workshops)
+        several = len(await upcoming_towns(session, self.clock.now())) > 1
         self._to(
             call,
             WORKSHOP,
@@ -397,6 +432,7 @@ class PhoneLine:
                 "session": workshops[index].id,
                 "total": len(workshops),
                 "preface": preface,
+                "towns": several,
             },
         )
         return None
@@ -526,10 +562,16 @@ class PhoneLine:
         if call.step == ENDED or not call.open:
             return self._farewell(t, preface, call.turn)
         body, options = await self._step(session, call, t)
-        spoken = [(key, t("voice.press", action=t(label), key=key)) for key, label in options]
+        spoken = [
+            (key, t("voice.press", action=self._action(t, label), key=key))
+            for key, label in options
+        ]
         keys = (*tuple(key for key, _ in options), REPEAT, CALL_BACK)
-        hints = tuple(w.title for w in await self._bookable(session)) + tuple(
-            word.strip() for word in t("voice.hints").split(",") if word.strip()
+        towns = tuple(str(name) for name in data.get("towns", [])) if call.step == TOWN else ()
+        hints = (
+            towns
+            + tuple(w.title for w in await self._bookable(session, call))
+            + tuple(word.strip() for word in t("voice.hints").split(",") if word.strip())
         )
         if call.misses >= 2:  # the second silence: be called back, hear again, or goodbye
             sentences = [
@@ -569,7 +611,14 @@ class PhoneLine:
             options = [("1", "voice.option.book_this")]
             if total > 1:
                 options.append(("2", "voice.option.next"))
-            return body, [*options, ("3", "voice.option.menu"), repeat]
+            options.append(("3", "voice.option.menu"))
+            if data.get("towns"):
+                options.append(("4", "voice.option.change_town"))
+            return body, [*options, repeat]
+        if call.step == TOWN:
+            names = [str(name) for name in data.get("towns", [])]
+            towns = [(str(key), f"{TOWN_LABEL}{name}") for key, name in enumerate(names, 1)]
+            return [t("voice.town_ask")], [*towns, repeat]
         if call.step == BOOK:
             workshop = await session.get(Workshop, int(data["session"]))
             assert workshop is not None
@@ -649,12 +698,65 @@ class PhoneLine:
             return t("voice.one_seat")
         return t("voice.seats", count=left)
 
-    async def _bookable(self, session: AsyncSession) -> list[Workshop]:
-        """Upcoming workshops with a seat left, soonest first."""
+    async def _bookable(self, session: AsyncSession, call: VoiceCall) -> list[Workshop]:
+        """Upcoming workshops with a seat left: the caller's town's first, then the nearest
+        others, when the caller chose a town; else soonest first."""
+        person = await session.get(Person, call.person_id)
+        if person is not None and person.place_town:
+            near, _ = await sessions_near(
+                session,
+                self.clock.now(),
+                town=person.place_town,
+                latitude=person.place_latitude,
+                longitude=person.place_longitude,
+                audience=None,
+                offset=0,
+                limit=LISTED,
+            )
+            return [item.session for item in near if item.session.seats_left > 0]
         page, _ = await upcoming_sessions(
             session, self.clock.now(), audience=None, offset=0, limit=LISTED
         )
         return [workshop for workshop in page if workshop.seats_left > 0]
+
+    # Where: the town, when the workshops are in several.
+
+    async def _to_town_or_workshop(
+        self, session: AsyncSession, call: VoiceCall, person: Person, t: Translator
+    ) -> None:
+        """The workshops; first the town, by its number, when they are in several towns
+        and the caller has not said theirs yet."""
+        towns = await upcoming_towns(session, self.clock.now())
+        if len(towns) > 1 and not person.place_town:
+            return self._to_town(call, towns, [])
+        return await self._to_workshop(session, call, t, 0)
+
+    def _to_town(self, call: VoiceCall, towns: list[Town], preface: list[str]) -> None:
+        names = [town.name for town in towns[:TOWN_KEYS]]
+        return self._to(call, TOWN, {"towns": names, "preface": preface})
+
+    async def _town_chosen(
+        self, session: AsyncSession, call: VoiceCall, person: Person, t: Translator, key: str
+    ) -> None:
+        """A town's key, or a town or postcode said: its workshops first; else the towns again."""
+        towns = await upcoming_towns(session, self.clock.now())
+        names = [str(name) for name in (call.data or {}).get("towns", [])]
+        if key.isdigit() and 1 <= int(key) <= len(names):
+            town = next((x for x in towns if x.name == names[int(key) - 1]), None)
+            if town is not None:
+                person.place_town = town.name
+                person.place_latitude, person.place_longitude = town.latitude, town.longitude
+                return await self._to_workshop(session, call, t, 0)
+        if key.startswith("said:"):
+            await ready()
+            place = read_place(key.removeprefix("said:"), [town.name for town in towns])
+            if place is not None:
+                said = folded(place.name)
+                known = next((x.name for x in towns if folded(x.name) == said), place.name)
+                person.place_town = known[:100]
+                person.place_latitude, person.place_longitude = place.latitude, place.longitude
+                return await self._to_workshop(session, call, t, 0)
+        return self._to_town(call, towns, [t("voice.town_unknown")])
 
     def _writes_to(self, person: Person) -> bool:
         """Whether a booking made by phone is also sent in writing to this person."""

@@ -79,6 +79,14 @@ class FakeUser:
         """Send a sticker and return the replies."""
         return await self._act(lambda: self.api.user_sticker(self.user_id), min_replies)
 
+    async def share_location(
+        self, latitude: float, longitude: float, *, min_replies: int = 1
+    ) -> list[BotMessage]:
+        """Share a location and return the replies."""
+        return await self._act(
+            lambda: self.api.user_location(self.user_id, latitude, longitude), min_replies
+        )
+
     async def send_voice(self, *, min_replies: int = 1) -> list[BotMessage]:
         """Send a voice note and return the replies."""
         return await self._act(lambda: self.api.user_voice(self.user_id), min_replies)

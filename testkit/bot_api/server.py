@@ -313,6 +313,10 @@ class FakeBotApi(Waiting):
         """The user sends a sticker."""
         return self.updates.sticker(user_id, emoji=emoji)
 
+    def user_location(self, user_id: int, latitude: float, longitude: float) -> JSON:
+        """The user shares a location."""
+        return self.updates.location(user_id, latitude, longitude)
+
     def user_voice(self, user_id: int, *, duration: int = 3) -> JSON:
         """The user sends a voice note."""
         return self.updates.voice(user_id, duration=duration)

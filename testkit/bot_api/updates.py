@@ -174,6 +174,10 @@ class Updates:
         }
         return self._message(user_id, {"sticker": sticker})
 
+    def location(self, user_id: int, latitude: float, longitude: float) -> JSON:
+        """The user shares a location (the paperclip, then "Location")."""
+        return self._message(user_id, {"location": {"latitude": latitude, "longitude": longitude}})
+
     def voice(self, user_id: int, *, duration: int = 3) -> JSON:
         """The user sends a voice note."""
         file_id, unique = self.store.file_ids("voice")

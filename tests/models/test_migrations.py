@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
+from sqlalchemy import MetaData, Table, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Booking,
@@ -19,11 +20,12 @@ from models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    Venue,
     WorkshopSession,
 )
 from models.migrate import alembic_config, downgrade, upgrade
 from tests.support.databases import reset_postgres
-from tests.support.factories import NOW, add_session
+from tests.support.factories import NOW
 
 
 async def tables(url: str) -> set[str]:
@@ -96,18 +98,65 @@ async def test_two_instances_migrating_at_once_both_succeed(postgres_url: str) -
 NUMBER = "+33612345678"
 
 
-def person(channel: str, number: str, name: str, *, created: int, seen: int) -> Person:
-    """A person first seen ``created`` days and last seen ``seen`` hours before NOW."""
-    return Person(
-        channel=channel,
-        external_id=number,
-        name=name,
-        language="fr",
-        unreachable=False,
-        opted_out=False,
-        created_at=NOW - timedelta(days=created),
-        last_seen_at=NOW - timedelta(hours=seen),
-    )
+async def old_table(session: AsyncSession, name: str) -> Table:
+    """A table as it is in the database now (an older schema than the models')."""
+    connection = await session.connection()
+    return await connection.run_sync(lambda c: Table(name, MetaData(), autoload_with=c))
+
+
+def naive(at: datetime) -> datetime:
+    """A time as stored: naive UTC (a reflected column has no UTC type to do it)."""
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+async def old_person(
+    session: AsyncSession, channel: str, number: str, name: str, *, created: int, seen: int
+) -> int:
+    """A person first seen ``created`` days and last seen ``seen`` hours before NOW, written
+    with the columns of the older schema only."""
+    people = await old_table(session, "people")
+    values = {
+        "channel": channel,
+        "external_id": number,
+        "name": name,
+        "language": "fr",
+        "unreachable": False,
+        "opted_out": False,
+        "created_at": naive(NOW - timedelta(days=created)),
+        "last_seen_at": naive(NOW - timedelta(hours=seen)),
+    }
+    inserted = await session.execute(people.insert().values(values).returning(people.c.id))
+    return int(inserted.scalar_one())
+
+
+async def old_session(session: AsyncSession, title: str, seats_taken: int = 0) -> int:
+    """A scheduled session of four seats, written with the older schema's columns."""
+    sessions = await old_table(session, "sessions")
+    values = {
+        "import_key": title,
+        "title": title,
+        "description": "",
+        "audience": "tous",
+        "starts_at": naive(NOW + timedelta(days=2)),
+        "duration_minutes": 120,
+        "capacity": 4,
+        "seats_taken": seats_taken,
+        "venue": "Boutique Orange Metz",
+        "address": "Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz",
+        "status": "scheduled",
+        "bring": "",
+        "access": "",
+        "revision": 0,
+    }
+    inserted = await session.execute(sessions.insert().values(values).returning(sessions.c.id))
+    return int(inserted.scalar_one())
+
+
+class Ids:
+    """A row's id, standing for the row."""
+
+    def __init__(self, id: int) -> None:
+        self.id = id
 
 
 def booking(person_id: int, session_id: int, status: str, **extra: object) -> Booking:
@@ -127,21 +176,24 @@ async def test_upgrading_merges_the_two_people_of_one_number(database_url: str) 
     await asyncio.to_thread(downgrade, database_url, "0010")
     db = Database(database_url)
     try:
-        alone, only_sms, only_wa, both, sms_seat_wa_line = [
-            await add_session(db, title=title, capacity=4)
-            for title in ("Alone", "By SMS", "On WhatsApp", "Twice", "Seat and line")
-        ]
         async with db.transaction() as session:
-            by_sms = person("sms", NUMBER, "Marie", created=30, seen=48)
-            on_wa = person("whatsapp", NUMBER, "", created=1, seen=1)
-            other = person("sms", "+33699999999", "Paul", created=5, seen=5)
-            on_telegram = person("telegram", NUMBER, "Tel", created=5, seen=5)
-            by_sms.opted_out = True  # wrote STOP by SMS: still so on WhatsApp
-            session.add_all([by_sms, on_wa, other, on_telegram])
-            await session.flush()
-            guest = person("guest", f"guest:{by_sms.id}:lea", "Léa", created=2, seen=2)
-            session.add(guest)
-            await session.flush()
+            taken = {"Alone": 0, "By SMS": 1, "On WhatsApp": 1, "Twice": 2, "Seat and line": 1}
+            alone, only_sms, only_wa, both, sms_seat_wa_line = [
+                await old_session(session, title, seats) for title, seats in taken.items()
+            ]
+            by_sms_id = await old_person(session, "sms", NUMBER, "Marie", created=30, seen=48)
+            on_wa_id = await old_person(session, "whatsapp", NUMBER, "", created=1, seen=1)
+            other_id = await old_person(session, "sms", "+33699999999", "Paul", created=5, seen=5)
+            telegram_id = await old_person(session, "telegram", NUMBER, "Tel", created=5, seen=5)
+            people = await old_table(session, "people")
+            await session.execute(  # wrote STOP by SMS: still so on WhatsApp
+                people.update().where(people.c.id == by_sms_id).values(opted_out=True)
+            )
+            guest_id = await old_person(
+                session, "guest", f"guest:{by_sms_id}:lea", "Léa", created=2, seen=2
+            )
+            by_sms, on_wa, other = (Ids(by_sms_id), Ids(on_wa_id), Ids(other_id))
+            guest = Ids(guest_id)
             twice = booking(by_sms.id, both, BookingStatus.BOOKED)
             session.add_all(
                 [
@@ -167,16 +219,7 @@ async def test_upgrading_merges_the_two_people_of_one_number(database_url: str) 
                     ("reply:sms:u1:0", "reply", OutboxStatus.SENT),
                 )
             )
-            for session_id, taken in (
-                (only_sms, 1),
-                (only_wa, 1),
-                (both, 2),
-                (sms_seat_wa_line, 1),
-            ):
-                workshop = await session.get(WorkshopSession, session_id)
-                assert workshop is not None
-                workshop.seats_taken = taken
-            ids = (by_sms.id, on_wa.id, other.id, on_telegram.id, guest.id)
+            ids = (by_sms_id, on_wa_id, other_id, telegram_id, guest_id)
         await asyncio.to_thread(upgrade, database_url, "head")
 
         async with db.transaction() as session:
@@ -221,5 +264,32 @@ async def test_upgrading_merges_the_two_people_of_one_number(database_url: str) 
             assert {row.person_id for row in queued} == {kept.id}
             assert queued[0].status == OutboxStatus.DROPPED  # the reminder of a seat given back
             assert queued[1].status == OutboxStatus.SENT
+    finally:
+        await db.dispose()
+
+
+async def test_upgrading_gives_existing_sessions_their_venue(database_url: str) -> None:
+    """Sessions from before 0015 keep their venue and address, and point to a venue row
+    whose town and postcode are read from the address; their bookings stay."""
+    await asyncio.to_thread(downgrade, database_url, "0012")
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            first = await old_session(session, "Smartphone", 1)
+            second = await old_session(session, "Tablette")
+            guest = await old_person(session, "sms", NUMBER, "Marie", created=1, seen=1)
+            session.add(booking(guest, first, BookingStatus.BOOKED))
+        await asyncio.to_thread(upgrade, database_url, "head")
+        async with db.transaction() as session:
+            venues = (await session.execute(select(Venue))).scalars().all()
+            assert [(v.name, v.town, v.postcode) for v in venues] == [
+                ("Boutique Orange Metz", "Metz", "57000")
+            ]
+            pointed = (
+                await session.execute(select(WorkshopSession.venue_id).order_by(WorkshopSession.id))
+            ).scalars()
+            assert list(pointed) == [venues[0].id, venues[0].id]
+            assert (await session.execute(select(Booking.session_id))).scalars().all() == [first]
+            assert second != first
     finally:
         await db.dispose()

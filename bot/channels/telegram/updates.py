@@ -129,7 +129,29 @@ def incoming_from(update: Update) -> Incoming | None:
     text = _text(message.text)
     if text is not None:
         return Incoming(sender, Kind.TEXT, text=text, update_key=key)
+    point = _point(message)
+    if point is not None:  # a shared location (or a venue picked on the map): where they are
+        latitude, longitude = point
+        return Incoming(
+            sender,
+            Kind.OTHER,
+            update_key=key,
+            media="location",
+            latitude=latitude,
+            longitude=longitude,
+        )
     return Incoming(sender, Kind.OTHER, update_key=key, media=_media_of(message))
+
+
+def _point(message: Message) -> tuple[float, float] | None:
+    """The point of a location message, when it is one that can be read."""
+    location = message.location or (message.venue.location if message.venue else None)
+    if location is None:
+        return None
+    latitude, longitude = location.latitude, location.longitude
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return float(latitude), float(longitude)
 
 
 def _media_of(message: Message) -> str:

@@ -152,6 +152,8 @@ class WhatsAppChannel(QuietLife):
             choice=message.choice,
             update_key=f"wa:{message.message_id}"[:100],  # room for the outbox key around it
             media=message.media,
+            latitude=message.latitude,
+            longitude=message.longitude,
         )
         await self.conversations.handle(incoming, queue=True)
 

@@ -32,6 +32,8 @@ class InboundMessage:
     text: str = ""
     choice: str = ""
     media: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,34 @@ def _message(raw: dict[str, Any], names: dict[str, str]) -> InboundMessage | Non
             )
         if isinstance(button, dict) and button.get("text"):
             return InboundMessage(message_id, sender, name, Kind.TEXT, text=_text(button["text"]))
+    if kind == "location":
+        point = _point(raw.get("location"))
+        if point is not None:
+            latitude, longitude = point
+            return InboundMessage(
+                message_id,
+                sender,
+                name,
+                Kind.OTHER,
+                media="location",
+                latitude=latitude,
+                longitude=longitude,
+            )
     return InboundMessage(message_id, sender, name, Kind.OTHER, media=MEDIA_NAMES.get(kind, kind))
+
+
+def _point(raw: object) -> tuple[float, float] | None:
+    """A location message's point: {"latitude": 49.1, "longitude": 6.2, ...}."""
+    if not isinstance(raw, dict):
+        return None
+    latitude, longitude = raw.get("latitude"), raw.get("longitude")
+    if not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
+        return None
+    if isinstance(latitude, bool) or isinstance(longitude, bool):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return float(latitude), float(longitude)
 
 
 def _status(raw: dict[str, Any]) -> StatusUpdate | None:

@@ -12,6 +12,7 @@ import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from bot.channels.voice.terminal import play
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from core.schedule.importer import import_schedule
 from core.seats.alerts import CALL_BACK, ORGANISERS
 from core.seats.housekeeping import PROVIDER_ID_MEMORY, forget_old_calls
 from core.seats.people import find_person
@@ -629,3 +631,41 @@ async def test_a_caller_cut_off_mid_menu_who_calls_back_is_answered(
     welcome = await later.dial()
     assert not welcome.hung_up
     assert welcome.sentences[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
+
+
+THREE_TOWNS = (
+    "titre;date;heure;durée;places;lieu;adresse;public\n"
+    "Smartphone à Metz;05/01/2027;14h;90;8;Boutique Orange;Rue Serpenoise, 57000 Metz;tous\n"
+    "Tablette à Woippy;06/01/2027;10h;90;8;Médiathèque;2 rue de Metz, 57140 Woippy;tous\n"
+    "Mails à Thionville;07/01/2027;9h;90;8;Centre social;1 place, 57100 Thionville;tous\n"
+)
+
+
+async def test_the_line_asks_the_town_by_number_or_by_name(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    async with runtime.db.transaction() as session:
+        await import_schedule(session, THREE_TOWNS, ZoneInfo("Europe/Paris"))
+    call = caller(runtime, client)
+    await call.dial()
+    asked = await call.press("1")
+    assert asked.sentences[0].startswith("Dans quelle ville cherchez-vous un atelier ?")
+    assert "Pour Metz, tapez 1." in asked.sentences
+    assert "Pour Thionville, tapez 2." in asked.sentences
+    assert "Pour Woippy, tapez 3." in asked.sentences
+    assert "Thionville" in asked.hints
+    first = await call.press("2")
+    assert first.sentences[:2] == ["Atelier 1 sur 3.", "Mails à Thionville."]
+    assert "Pour changer de ville, tapez 4." in first.sentences
+    again = await call.press("4")
+    assert "Pour Woippy, tapez 3." in again.sentences
+    unknown = await call.say("Bruxelles")
+    assert unknown.sentences[0] == "Désolé, je n'ai pas trouvé ce lieu."
+    said = await call.say("à côté de Woippy")
+    assert said.sentences[:2] == ["Atelier 1 sur 3.", "Tablette à Woippy."]
+    # Remembered: the next call goes straight to Woippy's workshops.
+    await call.hang_up()
+    second = caller(runtime, client)
+    await second.dial()
+    straight = await second.press("1")
+    assert straight.sentences[:2] == ["Atelier 1 sur 3.", "Tablette à Woippy."]

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from bot.channels.whatsapp.templates import all_definitions
 from bot.runtime import Runtime
 from core.clock import FixedClock, SystemClock
+from core.schedule.importer import import_schedule
 from models import (
     Booking,
     BookingStatus,
@@ -672,3 +673,23 @@ async def test_a_nul_from_whatsapp_is_dropped_and_answered_on_postgresql(
             assert await count(bot.db, ProcessedUpdate) == 1
     finally:
         await runtime.stop()
+
+
+async def test_a_shared_location_answers_the_town_question(bot: WhatsAppBot) -> None:
+    schedule = (
+        "titre;date;heure;durée;places;lieu;adresse;public\n"
+        "Smartphone à Metz;05/01/2027;14h;90;8;Boutique;Rue Serpenoise, 57000 Metz;tous\n"
+        "Mails à Thionville;07/01/2027;9h;90;8;Centre;1 place, 57100 Thionville;tous\n"
+    )
+    async with bot.db.transaction() as session:
+        await import_schedule(session, schedule, ZoneInfo("Europe/Paris"))
+    phone = bot.phone()
+    await phone.write("Bonjour")
+    asked = (await phone.write("ateliers"))[0]
+    assert "Dans quelle ville" in asked.body
+    shared = {"type": "location", "location": {"latitude": 49.36, "longitude": 6.16}}
+    listed = (await phone._exchange(shared))[0]
+    assert "Les ateliers à Thionville" in listed.body
+    at_sea = {"type": "location", "location": {"latitude": 47.0, "longitude": -5.0}}
+    kind = (await phone._exchange(at_sea))[0]
+    assert "je ne trouve pas ce lieu" in kind.body

@@ -25,6 +25,7 @@ def workshop(starts_at: datetime) -> WorkshopSession:
         revision=0,
         description="",
         bring="",
+        access="",
     )
 
 
@@ -52,3 +53,14 @@ def test_the_time_zone_in_the_file_gives_the_right_local_time(
     local = event.start.replace(tzinfo=None)
     assert zone.utcoffset(local).total_seconds() == offset_hours * 3600
     assert len(attachment.content) < 1500  # quick to receive on a weak connection
+
+
+def test_the_file_says_how_to_find_the_place_and_pins_it() -> None:
+    session = workshop(datetime(2027, 1, 6, 13, 0, tzinfo=UTC))
+    session.access = "À l'accueil, demandez l'atelier numérique."
+    session.latitude, session.longitude = 49.1191, 6.1727
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    attachment = calendar_file(session, 7, PARIS, now, caption="Agenda", alarm_text="Atelier")
+    [event] = Calendar.from_ical(attachment.content).events
+    assert "demandez l'atelier numérique" in str(event["description"])
+    assert (event["geo"].latitude, event["geo"].longitude) == (49.1191, 6.1727)
