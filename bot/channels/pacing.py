@@ -11,7 +11,9 @@ person just did before a calendar file, a reminder or a broadcast; see
 :mod:`core.outbox.priority`), aged so that nothing waits for ever: a waiter's place is the
 moment it could go (it came, and its chat's spacing had passed) plus its class's ``AGING``,
 and the earliest place is served first. A chat that sends a lot takes its places a second
-apart, so a flooder goes behind everyone who came meanwhile and costs the others nothing.
+apart (an answer, which may go at once in the short burst Telegram tolerates, too), so a
+flooder goes behind everyone who came meanwhile and costs the others nothing, and when
+others wait a chat's second message goes once its own ceiling allows it, not into a 429.
 
 A small scheduler rather than a generic limiter (aiolimiter was tried): the rules must
 share one clock, and a leaky bucket knows neither the chat, nor the pause, nor who is first.
@@ -113,7 +115,11 @@ class Pacer:
 
     async def _wait(self, turn: _Chat | None, chat: _Chat | None, priority: Priority) -> None:
         now = _now()
-        could_go = max(now, turn.next_at) if turn is not None else now
+        could_go = now
+        if turn is not None:
+            could_go = max(now, turn.next_at)
+        elif chat is not None:  # an answer goes at once, but not before the others' turn
+            could_go = max(now, chat.last_at + self._chat_interval)
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(could_go + AGING[priority], next(self._order), now, turn, chat, granted)
         self._waiting.append(waiter)
