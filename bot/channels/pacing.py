@@ -119,7 +119,7 @@ class Pacer:
         if turn is not None:
             could_go = max(now, turn.next_at)
         elif chat is not None:  # an answer goes at once, but not before the others' turn
-            could_go = max(now, chat.last_at + self._chat_interval)
+            could_go = max(now, chat.last_at + self._chat_interval + CHAT_MARGIN)
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(could_go + AGING[priority], next(self._order), now, turn, chat, granted)
         self._waiting.append(waiter)
