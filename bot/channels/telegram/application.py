@@ -98,8 +98,8 @@ async def send_extra(
 ) -> None:
     """Send what follows a message (its file, its map pin, a keyboard, buttons taken away).
 
-    It goes at the chat's pace, after the answers waiting (a follow-up, see
-    :mod:`core.outbox.priority`). A 429 holds back that chat (or every chat, see
+    It goes after the answers waiting (a follow-up, see :mod:`core.outbox.priority`), a
+    full spacing after the chat's previous paced send. A 429 holds back that chat (or every chat, see
     :meth:`Pacer.refused`) and the extra is tried again, twice at most. The message has
     gone already, so a failure here is logged, not raised: retrying the whole reply would
     send that message twice.
