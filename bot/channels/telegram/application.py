@@ -99,9 +99,9 @@ async def send_extra(
     """Send what follows a message (its file, its map pin, a keyboard, buttons taken away).
 
     It goes after the answers waiting (a follow-up, see :mod:`core.outbox.priority`), a
-    full spacing after the chat's previous paced send. A 429 holds back that chat (or every chat, see
-    :meth:`Pacer.refused`) and the extra is tried again, twice at most. The message has
-    gone already, so a failure here is logged, not raised: retrying the whole reply would
+    full spacing after the chat's previous paced send. A 429 holds back that chat (or every
+    chat, see :meth:`Pacer.refused`) and the extra is tried again, twice at most. The message
+    has gone already, so a failure here is logged, not raised: retrying the whole reply would
     send that message twice.
     """
     chat = str(chat_id)
