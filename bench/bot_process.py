@@ -39,8 +39,11 @@ class BotProcess:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def bot_environment(url: str, api: FakeBotApiProcess) -> dict[str, str]:
-    """The process environment without any of the bot's settings, then the ones wanted."""
+def bot_environment(
+    url: str, api: FakeBotApiProcess, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The process environment without any of the bot's settings, then the ones wanted
+    (``extra``: more settings, by their environment name)."""
     env = {key: value for key, value in os.environ.items() if key.upper() not in SETTING_NAMES}
     env.update(
         DATABASE_URL=url,
@@ -48,10 +51,13 @@ def bot_environment(url: str, api: FakeBotApiProcess) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=api.base_url,
         LOG_LEVEL="WARNING",
     )
+    env.update(extra or {})
     return env
 
 
-async def start_bot(url: str, api: FakeBotApiProcess, directory: Path) -> BotProcess:
+async def start_bot(
+    url: str, api: FakeBotApiProcess, directory: Path, extra: dict[str, str] | None = None
+) -> BotProcess:
     """``python -m bot run`` against the fake, in ``directory`` (which holds no `.env`)."""
     log = directory / f"atelier-run-{time.monotonic_ns()}.log"
     with log.open("wb") as output:
@@ -62,7 +68,7 @@ async def start_bot(url: str, api: FakeBotApiProcess, directory: Path) -> BotPro
             "bot",
             "run",
             cwd=directory,
-            env=bot_environment(url, api),
+            env=bot_environment(url, api, extra),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=output,
             stderr=output,

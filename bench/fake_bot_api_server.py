@@ -41,7 +41,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bench.results import peak_rss_kib
-from testkit.bot_api import MESSAGE_METHODS, REPLY_METHODS, Call, FakeBotApi
+from testkit.bot_api import LIMITED_METHODS, REPLY_METHODS, Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND = "sendMessage"
@@ -67,7 +67,9 @@ class ServerStats:
     server_errors: int
     peak_rss_kib: int
     delivered_per_chat: dict[int, int] = field(default_factory=dict)
-    """Successful sends and edits (every message method) per chat."""
+    """Successful sends and edits (every call Telegram's limits count) per chat."""
+    methods_per_chat: dict[int, dict[str, int]] = field(default_factory=dict)
+    """The same, method by method."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ServerStats:
@@ -76,7 +78,17 @@ class ServerStats:
         delivered = {
             int(chat): int(count) for chat, count in data.get("delivered_per_chat", {}).items()
         }
-        return cls(**{**data, "sent_per_chat": sent, "delivered_per_chat": delivered})
+        methods = {
+            int(chat): dict(counts) for chat, counts in data.get("methods_per_chat", {}).items()
+        }
+        return cls(
+            **{
+                **data,
+                "sent_per_chat": sent,
+                "delivered_per_chat": delivered,
+                "methods_per_chat": methods,
+            }
+        )
 
     def to_json(self) -> str:
         """One JSON line."""
@@ -417,7 +429,7 @@ class _Window:
 
 def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: float) -> ServerStats:
     """Sum up the calls; a 429 is put down to each window that was full when it came."""
-    sends = sorted((c for c in api.calls if c.method in MESSAGE_METHODS), key=lambda c: c.at)
+    sends = sorted((c for c in api.calls if c.method in LIMITED_METHODS), key=lambda c: c.at)
     overall = _Window(global_per_second or 1e9)
     chats: dict[Any, _Window] = {}
     by_chat = by_overall = 0
@@ -440,6 +452,10 @@ def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: floa
                 ok_sends.append(call)
     per_chat = Counter(int(c.chat_id) for c in ok_sends if isinstance(c.chat_id, int))
     delivered = Counter(int(c.chat_id) for c in sends if c.ok and isinstance(c.chat_id, int))
+    methods: dict[int, Counter[str]] = {}
+    for call in sends:
+        if call.ok and isinstance(call.chat_id, int):
+            methods.setdefault(int(call.chat_id), Counter())[call.method] += 1
     return ServerStats(
         calls=len(api.calls),
         methods=dict(Counter(c.method for c in api.calls)),
@@ -454,6 +470,7 @@ def collect(api: FakeBotApi, global_per_second: float, per_chat_per_second: floa
         server_errors=len(api.errors),
         peak_rss_kib=peak_rss_kib(),
         delivered_per_chat=dict(delivered),
+        methods_per_chat={chat: dict(counts) for chat, counts in methods.items()},
     )
 
 

@@ -64,7 +64,8 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(whatsapp.NAME, whatsapp.benchmark),
     Benchmark(dashboard_pages.NAME, dashboard_pages.benchmark, BOTH),
     Benchmark(understand.NAME, understand.benchmark),
-    Benchmark(rush.NAME, rush.benchmark),
+    Benchmark(rush.NAME, rush.benchmark, BOTH),
+    Benchmark(rush.TWO_INSTANCES, rush.benchmark_two_instances, ("postgresql",)),
     Benchmark(towns.NAME, towns.benchmark, BOTH),
 ]
 

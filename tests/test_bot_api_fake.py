@@ -395,6 +395,16 @@ async def test_rate_limits_answer_429(api: FakeBotApi, bot: Bot) -> None:
     assert api.rejected_429 == 1
 
 
+async def test_edits_and_documents_count_against_the_limits(api: FakeBotApi, bot: Bot) -> None:
+    api.limits(global_per_second=None, per_chat_per_second=1)
+    question = await bot.send_message(CHAT, "C'est bien ça ?")
+    with pytest.raises(RetryAfter):  # taking the buttons away is an edit Telegram counts
+        await bot.edit_message_reply_markup(CHAT, question.message_id, reply_markup=None)
+    with pytest.raises(RetryAfter):
+        await bot.send_document(CHAT, b"BEGIN:VCALENDAR", filename="atelier.ics")
+    assert api.rejected_429 == 2
+
+
 async def test_webhook_blocks_get_updates(api: FakeBotApi, bot: Bot) -> None:
     with pytest.raises(BadRequest, match=r"(?i)HTTPS URL"):
         await bot.set_webhook("http://example.org/hook")

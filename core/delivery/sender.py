@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.dialog import Reply
 from core.outbox import metrics
+from core.outbox.priority import priority_of, sending_as
 from core.outbox.queue import FAREWELL_ADDRESS, LEASE, REPLY, claim_due, mark, release, renew
 from core.redact import redact
 from core.seats.alerts import ORGANISERS, Organisers, alert_undelivered, fan_out
@@ -380,6 +381,7 @@ class OutboxSender:
             metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
             return True
         deliver = self.deliverers[work.person.channel]
+        sending_as(priority_of(work.kind))  # the channel's pacer puts it in its place
         last_wait = 0.0
         started = time.monotonic()
         for _ in range(MAX_RATE_LIMITED):

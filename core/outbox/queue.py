@@ -17,15 +17,22 @@ from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true, update
+from sqlalchemy import ColumnElement, case, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.outbox.priority import (
+    BROADCAST_KINDS,
+    REMINDER_KINDS,
+    REPLY_KIND,
+    Priority,
+    aging,
+)
 from models import OutboxMessage, OutboxStatus, Person
 from models.inserts import insert_ignore
 
 LEASE = timedelta(minutes=2)
 
-REPLY = "reply"
+REPLY = REPLY_KIND
 """An answer to a person's message, for channels that answer through the outbox (SMS)."""
 
 FAREWELL_ADDRESS = "to"
@@ -69,6 +76,10 @@ async def claim_due(
     rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed)
     and the rows of people on ``skip_channels`` (channels with enough in hand already).
 
+    The most urgent first (see :mod:`core.outbox.priority`): answers, then follow-ups and
+    notices, then reminders, then broadcasts, each in due order; a row due for longer than
+    its class's aging is claimed with the answers, so none is starved.
+
     On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
     the same row; SQLite serialises the whole transaction.
     """
@@ -85,7 +96,7 @@ async def claim_due(
                 & (OutboxMessage.claimed_until <= now),
             ),
         )
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .order_by(urgency(now), OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -96,6 +107,26 @@ async def claim_due(
         row.attempts += 1
     await session.flush()
     return rows
+
+
+def urgency(now: datetime) -> ColumnElement[int]:
+    """A row's class (:class:`Priority`) while it is younger than its class's aging, then
+    that of an answer."""
+
+    def young(priority: Priority) -> ColumnElement[bool]:
+        return OutboxMessage.due_at > now - aging(priority)
+
+    kind = OutboxMessage.kind
+    return case(
+        (kind == REPLY_KIND, int(Priority.ANSWER)),
+        (kind.in_(BROADCAST_KINDS) & young(Priority.BROADCAST), int(Priority.BROADCAST)),
+        (kind.in_(REMINDER_KINDS) & young(Priority.REMINDER), int(Priority.REMINDER)),
+        (
+            kind.not_in(BROADCAST_KINDS | REMINDER_KINDS) & young(Priority.FOLLOW_UP),
+            int(Priority.FOLLOW_UP),
+        ),
+        else_=int(Priority.ANSWER),
+    )
 
 
 async def mark(

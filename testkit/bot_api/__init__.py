@@ -24,13 +24,20 @@ from testkit.bot_api.methods import (
 )
 from testkit.bot_api.records import BotMessage, Call
 from testkit.bot_api.server import FakeBotApi
-from testkit.bot_api.wire import JSON, MESSAGE_METHODS, REPLY_METHODS, UploadedFile
+from testkit.bot_api.wire import (
+    JSON,
+    LIMITED_METHODS,
+    MESSAGE_METHODS,
+    REPLY_METHODS,
+    UploadedFile,
+)
 
 __all__ = [
     "COMMAND_DESCRIPTION_MAX",
     "COMMAND_NAME",
     "DESCRIPTION_MAX",
     "JSON",
+    "LIMITED_METHODS",
     "MESSAGE_METHODS",
     "REPLY_METHODS",
     "SHORT_DESCRIPTION_MAX",

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from testkit.bot_api.records import Signal
 from testkit.bot_api.wire import (
     DEFAULT_DESCRIPTIONS,
-    MESSAGE_METHODS,
+    LIMITED_METHODS,
     ApiError,
     ChatId,
     chat_key,
 )
 
 # Calls refused when the user blocked the bot.
-_CHAT_METHODS = MESSAGE_METHODS
+_CHAT_METHODS = LIMITED_METHODS
 
 
 @dataclass
@@ -141,7 +141,7 @@ class Faults:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
 
     def _apply_limits(self, method: str, chat_id: ChatId | None) -> None:
-        if method not in MESSAGE_METHODS:
+        if method not in LIMITED_METHODS:
             return
         now = time.monotonic()
         windows: list[_Window] = []

@@ -21,6 +21,9 @@ ChatId = int | str
 
 # Methods whose successful result is a Message the bot sent or edited.
 MESSAGE_METHODS = frozenset(["sendMessage", "editMessageText", "sendDocument", "sendVenue"])
+LIMITED_METHODS = MESSAGE_METHODS | {"editMessageReplyMarkup"}
+"""Calls Telegram counts against its flood limits: every message sent and every edit, the
+one that only takes a message's buttons away included."""
 # Calls that count as the bot answering a chat (for wait_for_replies).
 REPLY_METHODS = MESSAGE_METHODS | {"answerCallbackQuery"}
 

@@ -47,6 +47,7 @@ from core.config import Settings
 from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply
 from core.i18n import LANGUAGES, Translator
+from core.outbox.priority import Priority
 from core.understanding.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from handlers.machinery.turns import Conversations
 from models import Person
@@ -95,16 +96,17 @@ def _seconds(wait: int | timedelta) -> float:
 async def send_extra(
     pacer: Pacer, chat_id: int, what: str, send: Callable[[], Awaitable[object]]
 ) -> None:
-    """Send what follows a message (its file, its map pin, a keyboard).
+    """Send what follows a message (its file, its map pin, a keyboard, buttons taken away).
 
-    It goes at once, in the short burst Telegram tolerates in a chat. A 429 holds back that
-    chat (or every chat, see :meth:`Pacer.refused`) and the extra is tried again at the
-    chat's pace, twice at most. The message has gone already, so a failure here is logged,
-    not raised: retrying the whole reply would send that message twice.
+    It goes after the answers waiting (a follow-up, see :mod:`core.outbox.priority`), a
+    full spacing after the chat's previous paced send. A 429 holds back that chat (or every
+    chat, see :meth:`Pacer.refused`) and the extra is tried again, twice at most. The message
+    has gone already, so a failure here is logged, not raised: retrying the whole reply would
+    send that message twice.
     """
     chat = str(chat_id)
-    for attempt in range(3):
-        await (pacer.wait_turn(chat) if attempt else pacer.wait_overall(chat))
+    for _ in range(3):
+        await pacer.wait_turn(chat, Priority.FOLLOW_UP)
         try:
             await send()
         except RetryAfter as error:
@@ -152,22 +154,33 @@ async def send_keyboard(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> N
 
 
 async def deliver_at(
-    bot: Bot, pacer: Pacer, chat_id: int, replies: list[Reply], index: int, edit: Message | None
+    bot: Bot,
+    pacer: Pacer,
+    chat_id: int,
+    replies: list[Reply],
+    index: int,
+    edit: Message | None,
+    priority: Priority = Priority.ANSWER,
 ) -> None:
     """Send ``replies[index]``: a new message's keyboard note first, so that the message later
     edits change is the last in the chat. Once the note has gone, ``replies[index]`` loses
     it: a second try, or the outbox, does not send it again."""
     reply = replies[index]
     if edit is None and reply.keyboard and reply.keyboard_note:
-        await pacer.wait_overall(str(chat_id))
+        await pacer.wait_overall(str(chat_id), priority)
         await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard_of(reply))
         reply = replies[index] = without_keyboard(reply)
-    await deliver(bot, pacer, chat_id, [reply], edit=edit)
+    await deliver(bot, pacer, chat_id, [reply], edit=edit, priority=priority)
 
 
-async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
-    """What follows a message: its file (unless it carried the message), its place on a map,
-    the keyboard that stays (after an edited message only: a new one comes after it)."""
+async def send_extras(
+    bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, answered: Message | None = None
+) -> None:
+    """What follows a message: the buttons of the screen it ``answered`` taken away (when
+    it went as a new message), its file (unless it carried the message), its place on a
+    map, the keyboard that stays (after an edited message only: a new one comes after it)."""
+    if answered is not None:
+        await send_extra(pacer, chat_id, "buttons taken away", lambda: _take_buttons_away(answered))
     if reply.attachment is not None and not as_caption(reply):
         attachment = reply.attachment
         document = InputFile(attachment.content, filename=attachment.filename)
@@ -190,21 +203,24 @@ async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> Non
     await send_keyboard(bot, pacer, chat_id, reply)
 
 
-async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | None) -> None:
-    """The message itself: the file with the text as its caption where it fits (the screen
-    whose button was pressed loses its buttons, answered), else the text, in place of that
-    screen when there is one."""
+async def _take_buttons_away(answered: Message) -> None:
+    try:
+        await answered.edit_reply_markup(None)
+    except BadRequest as error:  # no buttons left (a second try): nothing to do
+        log.info("the answered message kept its buttons (%s)", error)
+
+
+async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | None) -> bool:
+    """The message itself: the file with the text as its caption where it fits, else the
+    text, in place of the screen whose button was pressed when there is one. Return whether
+    that screen still shows its buttons (the answer went as a new message): they are taken
+    away afterwards, a follow-up, so that the answer goes first."""
     if as_caption(reply):
         assert reply.attachment is not None
-        if edit is not None:
-            try:
-                await edit.edit_reply_markup(None)
-            except BadRequest as error:  # no buttons left (a second try): nothing to do
-                log.info("the answered message kept its buttons (%s)", error)
         document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
         markup = markup_of(reply)
         await bot.send_document(chat_id, document, caption=reply.text, reply_markup=markup)
-        return
+        return edit is not None
     if edit is not None:
         try:
             await edit.edit_text(reply.text, reply_markup=markup_of(reply))
@@ -212,8 +228,9 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
             if "not modified" not in str(error).lower():
                 log.info("could not edit the message (%s); sending a new one", error)
                 await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
-        return
+        return False
     await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+    return False
 
 
 async def deliver(
@@ -223,17 +240,21 @@ async def deliver(
     replies: list[Reply],
     *,
     edit: Message | None = None,
+    priority: Priority = Priority.ANSWER,
 ) -> None:
-    """Answer a person at once; the first reply replaces the screen whose button was pressed.
+    """Answer a person first; the first reply replaces the screen whose button was pressed.
 
-    Answers count towards the overall ceiling but skip the per-chat one: a person who
-    just wrote expects the answer now, and Telegram tolerates such short bursts. What
-    follows a message (a file too long to carry it, a map pin) keeps the chat's pace.
+    Answers go before everything else waiting (``priority``: a newcomer's first answer
+    lets the others' answers pass for a moment). They count towards the overall ceiling
+    but skip the per-chat one: a person who just wrote expects the answer now, and Telegram
+    tolerates such short bursts. What follows a message (the buttons of the screen it
+    answered, a file too long to carry it, a map pin) keeps the chat's pace, as a follow-up.
     """
     for index, reply in enumerate(replies):
-        await pacer.wait_overall(str(chat_id))
-        await send_message(bot, chat_id, reply, edit if index == 0 else None)
-        await send_extras(bot, pacer, chat_id, reply)
+        await pacer.wait_overall(str(chat_id), priority)
+        pressed = edit if index == 0 else None
+        stale = await send_message(bot, chat_id, reply, pressed)
+        await send_extras(bot, pacer, chat_id, reply, pressed if stale else None)
 
 
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
@@ -260,6 +281,7 @@ async def answer_update(
         return
     replies = await handle(incoming)
     query = update.callback_query
+    priority = Priority.FIRST if incoming.text.startswith("/start") else Priority.ANSWER
     chat_id = int(incoming.sender.external_id)
     chat = str(chat_id)
     message = query.message if query is not None and isinstance(query.message, Message) else None
@@ -271,14 +293,14 @@ async def answer_update(
             edit = message if index == 0 else None
             try:
                 try:
-                    await deliver_at(bot, pacer, chat_id, replies, index, edit)
+                    await deliver_at(bot, pacer, chat_id, replies, index, edit, priority)
                 except RetryAfter as error:
                     seconds = _seconds(error.retry_after)
                     pacer.refused(chat, seconds)  # this chat, or everyone, waits
                     if seconds > INLINE_RETRY_SECONDS or pacer.held_back(chat):
                         raise
-                    await pacer.wait_turn(chat)
-                    await deliver_at(bot, pacer, chat_id, replies, index, edit)
+                    await pacer.wait_turn(chat, priority)
+                    await deliver_at(bot, pacer, chat_id, replies, index, edit, priority)
             except BadRequest as error:
                 log.warning("a reply was refused by Telegram: %s", error)
             except (NetworkError, RetryAfter) as error:
@@ -540,10 +562,11 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
     async def deliver_to(person: Person, reply: Reply) -> None:
         chat_id = int(person.external_id)
         try:
-            await pacer.wait_turn(person.external_id)
             if reply.keyboard and reply.keyboard_note:  # before the message, as in a chat
                 keyboard = keyboard_of(reply)
+                await pacer.wait_turn(person.external_id)
                 await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+            await pacer.wait_turn(person.external_id)
             await send_message(bot, chat_id, without_keyboard(reply), None)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)

@@ -1,0 +1,87 @@
+"""Which message goes first when more are waiting than a channel may send: priorities.
+
+A person who just did something waits for the answer; a calendar file, a reminder for
+tomorrow or a message to everyone can wait a little. The order, first to last:
+
+1. ``ANSWER``: an answer to what a person just did;
+2. ``FIRST``: the first answer to a newcomer;
+3. ``FOLLOW_UP``: what follows an answer (a calendar file, a map pin, the keyboard, buttons
+   taken away) and the notices of a change (a session moved, a seat offered);
+4. ``REMINDER``: reminders;
+5. ``BROADCAST``: a message to everyone booked.
+
+Nothing is starved: a message waits behind higher ones for its class's ``AGING`` at most;
+past it, it takes its turn among them in the order they came. A message of class ``p``
+queued at ``t`` goes before every message queued after ``t + AGING[p]``, so its wait is
+``AGING[p]`` plus the time to send what was queued before it.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import timedelta
+from enum import IntEnum
+
+
+class Priority(IntEnum):
+    """A message's place in the queue; lower goes first."""
+
+    ANSWER = 0
+    FIRST = 1
+    FOLLOW_UP = 2
+    REMINDER = 3
+    BROADCAST = 4
+
+
+AGING: dict[Priority, float] = {
+    Priority.ANSWER: 0.0,
+    Priority.FIRST: 0.5,
+    Priority.FOLLOW_UP: 5.0,
+    Priority.REMINDER: 30.0,
+    Priority.BROADCAST: 60.0,
+}
+"""Seconds a message of each class lets later, higher ones pass it, at most.
+
+``FIRST`` 0.5 s: a newcomer is not kept waiting for more than a moment by the answers of
+people already talking; both are waited for. ``FOLLOW_UP`` 5 s: the person has the answer
+already and reads it; 5 s is the longest a later answer may take (the rush's target), so a
+calendar file or a map pin is never later than the next answer would be. ``REMINDER`` 30 s:
+a reminder is about tomorrow; half a minute changes nothing for it, and a rush never holds
+the day's reminders back for longer. ``BROADCAST`` 60 s: a message to every booked person
+(often a thousand messages at once) must not take the channel for a minute of answers; a
+minute later it goes along with them.
+"""
+
+REPLY_KIND = "reply"
+REMINDER_KINDS = frozenset({"reminder"})
+BROADCAST_KINDS = frozenset({"broadcast"})
+"""The outbox kinds of each class (the names :mod:`core.seats` gives its rows); every other
+kind but a reply (notices, offers, alerts) is a follow-up."""
+
+_SENDING: ContextVar[Priority] = ContextVar("sending_priority", default=Priority.FOLLOW_UP)
+
+
+def priority_of(kind: str) -> Priority:
+    """The class of an outbox row of ``kind``."""
+    if kind == REPLY_KIND:
+        return Priority.ANSWER
+    if kind in REMINDER_KINDS:
+        return Priority.REMINDER
+    if kind in BROADCAST_KINDS:
+        return Priority.BROADCAST
+    return Priority.FOLLOW_UP
+
+
+def aging(priority: Priority) -> timedelta:
+    """``AGING`` of ``priority`` as a duration."""
+    return timedelta(seconds=AGING[priority])
+
+
+def sending() -> Priority:
+    """The class of the outbox row being delivered in this task (``FOLLOW_UP`` outside)."""
+    return _SENDING.get()
+
+
+def sending_as(priority: Priority) -> None:
+    """Note the class of the outbox row this task delivers now (read by the channel's pacer)."""
+    _SENDING.set(priority)
