@@ -3,7 +3,8 @@
 Lower case, no accents, no Arabic vowel marks, one form for each Arabic letter, letters
 said three times said once ("ouiiii"), apostrophes split ("j'peux" is "j peux"), and SMS
 spellings and abbreviations written out per language ("jveu" is "je veux", "slm" is
-"selam"), misspelt key words as they should be ("anunler" is "annuler", ``typos``). Digits inside words stay (Arabizi writes letters with them: "3afak", "ma7ad").
+"selam"), misspelt key words as they should be ("anunler" is "annuler", ``typos``). Digits
+inside words stay (Arabizi writes letters with them: "3afak", "ma7ad").
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 import unicodedata
 
 from core.understanding import word_lists
-from core.understanding.typos import corrected
 from core.understanding.thresholds import MAX_ANALYSED
+from core.understanding.typos import corrected
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTERS = str.maketrans(

@@ -32,8 +32,8 @@ from core.understanding.negation import has_acting_word
 from core.understanding.numbers import choice_number
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
-from core.understanding.thresholds import ASK_AT_LEAST, CLOSE, HIGH, LOW
 from core.understanding.short_answers import short_answer
+from core.understanding.thresholds import ASK_AT_LEAST, CLOSE, HIGH, LOW
 
 
 @dataclass(frozen=True, slots=True)

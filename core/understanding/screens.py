@@ -82,9 +82,12 @@ ARTICLE_ONE = frozenset({"un", "une", "bir", "one", "a"})
 """Number words that are an article more often than a choice."""
 
 
-def read_on(text: str, screen: Screen, language: str | None = None) -> Reading:
-    """What a message means on ``screen``: the screen's reading, else the context-free one."""
-    floor = read(text, language)
+def read_on(
+    text: str, screen: Screen, language: str | None = None, floor: Reading | None = None
+) -> Reading:
+    """What a message means on ``screen``: the screen's reading, else the context-free one
+    (``floor``, when the message was already read so)."""
+    floor = floor or read(text, language)
     if floor.by == "command" or floor.intent in FLOOR_KEPT:
         return floor
     words = Message(text, language).words

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import handlers.machinery.router  # noqa: F401  (imports every flow, which registers its steps)
 from handlers.machinery.choices import (
+    Clarified,
     MAX_BYTES,
     AdminHome,
     AskToBook,
@@ -98,5 +99,7 @@ def test_every_kind_round_trips_at_its_largest(kind: type[ChoiceData]) -> None:
         values["code"] = "tr"
     if kind is SessionList:
         values = {"page": 10_000, "audience": "seniors"}
+    if kind is Clarified:
+        values["intent"] = "my_bookings"
     choice = kind(**values)
     assert ChoiceData.parse(choice.pack()) == choice
