@@ -128,6 +128,7 @@ def number_in_sentence(words: list[str], size: int = 0) -> int | None:
         between = words[first_index + 1 : last_index]
         if not CORRECTION & set(between):
             return None  # "le 2 ou le 3": not one choice
+        return last  # "le deux non le trois": the correction's number
     if any(w in NOT_WORDS for w in words[max(0, last_index - 2) : last_index]):
         return None  # "pas le 3"
     if words[last_index + 1 : last_index + 2] == ["degil"]:

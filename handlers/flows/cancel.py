@@ -10,6 +10,7 @@ from handlers.flows import describe
 from handlers.flows.browse import refusal
 from handlers.flows.menu import menu_choices
 from handlers.machinery.choices import AskToCancel, ConfirmCancel, Keep, MyBookings, SessionList
+from core.understanding.screens import Expects
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
 from models import BookingStatus, WorkshopSession
@@ -69,7 +70,7 @@ async def start(flow: Flow) -> Reply:
         (Choice(_label(flow, item), AskToCancel(item.booking.id).pack()),) for item in mine
     ]
     rows.append(flow.menu_row())
-    return Reply(flow.t("cancel.which"), tuple(rows))
+    return Reply(flow.t("cancel.which"), tuple(rows), expects=Expects.LIST.value)
 
 
 def _label(flow: Flow, item: MyBooking) -> str:
