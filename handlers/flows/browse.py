@@ -7,6 +7,7 @@ from core.errors import BookingError
 from core.seats.booking import active_booking, bookable_session
 from core.seats.catalog import upcoming_audiences, upcoming_sessions
 from core.understanding.intents import best_title
+from core.understanding.screens import Expects
 from handlers.flows import describe
 from handlers.machinery.choices import (
     AskToBook,
@@ -18,7 +19,6 @@ from handlers.machinery.choices import (
     SessionCard,
     SessionList,
 )
-from core.understanding.screens import Expects
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
 from models import BookingStatus, WorkshopSession

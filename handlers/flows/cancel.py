@@ -6,11 +6,11 @@ from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError, BookingNotActive
 from core.seats.booking import cancel_booking, own_booking
 from core.seats.catalog import MyBooking, my_upcoming_bookings
+from core.understanding.screens import Expects
 from handlers.flows import describe
 from handlers.flows.browse import refusal
 from handlers.flows.menu import menu_choices
 from handlers.machinery.choices import AskToCancel, ConfirmCancel, Keep, MyBookings, SessionList
-from core.understanding.screens import Expects
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
 from models import BookingStatus, WorkshopSession

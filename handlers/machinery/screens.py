@@ -49,11 +49,13 @@ def screen_of(state: ConversationState) -> Screen:
     labels = tuple(entry.label for entry in state.choices)
     parsed = [ChoiceData.parse(entry.data) for entry in state.choices]
     declared = Expects(state.screen) if state.screen in KNOWN else None
+    yes_no = _yes_no_labels(state, parsed)
+    if declared is None and yes_no is not None and yes_no[1]:  # "Oui, je réserve" / "Non"
+        return Screen(Expects.YES_NO, yes_no)
     if declared == Expects.CARD or (declared is None and main_action(state) is not None):
         action = main_action(state)
         label = next((e.label for e in state.choices if e.data == action), "")
         return Screen(Expects.CARD, (label,)) if action is not None else Screen()
-    yes_no = _yes_no_labels(state, parsed)
     if declared == Expects.YES_NO or (declared is None and yes_no is not None):
         return Screen(Expects.YES_NO, yes_no or ())
     listed = sum(isinstance(choice, LISTED) for choice in parsed)

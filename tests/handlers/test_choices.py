@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 import handlers.machinery.router  # noqa: F401  (imports every flow, which registers its steps)
 from handlers.machinery.choices import (
-    Clarified,
     MAX_BYTES,
     AdminHome,
     AskToBook,
     ChoiceData,
+    Clarified,
     SessionList,
     SpeakLanguage,
     kinds,
