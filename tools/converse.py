@@ -11,7 +11,8 @@ A goals file is a JSON list of people with a goal, each::
 ``goal`` is one of book, cancel, my_bookings, privacy, forget, workshops. ``replies`` gives,
 for each kind of screen, what the person writes on it, tried in order: the n-th time that
 kind of screen is shown, the n-th message (a person out of words gives up). The kinds of
-screen (``SCREENS``): start (nothing shown yet; without it, the menu's replies), menu (no question asked: the main menu, a
+screen (``SCREENS``): start (nothing shown yet; without it, the chat is opened first,
+unsaid, and the person starts on the menu), menu (no question asked: the main menu, a
 notice, "not understood"), list (numbered choices: workshops, bookings, a clarifying
 question), yesno (a confirmation), card (a workshop's card: one main action), name and
 phone (a first name or a number asked for), text (anything typed for an organiser).
@@ -177,8 +178,10 @@ async def play(
             return replies
 
         mine = Translator(language, text_variant(channel))("mine.header")
-        if goal["goal"] in BOOKED_FIRST:
+        opened = goal["goal"] in BOOKED_FIRST or not goal.get("replies", {}).get(START)
+        if opened:  # the chat opened already (a poster's link): not counted
             await send(Incoming(sender, Kind.TEXT, text="/start"))
+        if goal["goal"] in BOOKED_FIRST:
             await send(Incoming(sender, Kind.CHOICE, choice=ConfirmBooking(sessions[0]).pack()))
         written = 0
         used: Counter[str] = Counter()
@@ -186,9 +189,7 @@ async def play(
         replies_by_kind: dict[str, list[str]] = goal.get("replies", {})
         first = True
         while written < turns:
-            kind = START if first and goal["goal"] not in BOOKED_FIRST else screen_kind(state)
-            if kind == START and not replies_by_kind.get(START):
-                kind = Expects.ANYTHING.value  # straight to what they want
+            kind = START if first and not opened else screen_kind(state)
             first = False
             options = replies_by_kind.get(kind, [])
             if used[kind] >= len(options):
@@ -248,8 +249,14 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
 
     return {
         "all": part(outcomes),
-        "language": {k: part([o for o in outcomes if o.language == k]) for k in sorted({o.language for o in outcomes})},
-        "goal": {k: part([o for o in outcomes if o.goal == k]) for k in sorted({o.goal for o in outcomes})},
+        "language": {
+            k: part([o for o in outcomes if o.language == k])
+            for k in sorted({o.language for o in outcomes})
+        },
+        "goal": {
+            k: part([o for o in outcomes if o.goal == k])
+            for k in sorted({o.goal for o in outcomes})
+        },
         "missed": [o.id for o in outcomes if not o.reached],
     }
 

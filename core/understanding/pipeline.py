@@ -94,8 +94,6 @@ CLASSIFIER = "classifier"
 """The name of the component that proposes an intent (``core.understanding.classifier``)."""
 
 
-
-
 def propose(message: Message) -> Proposal:
     """The classifier's most likely intent (the first one listed on a tie)."""
     probabilities = message.probabilities

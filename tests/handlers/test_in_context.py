@@ -58,7 +58,9 @@ async def test_a_person_who_only_writes_books_from_the_list_and_the_card(
         assert "smartphone" in chat.text  # the card
         await chat.say(agree)
         assert asks_to_book(chat)
-        await chat.say("oui" if language == "fr" else {"en": "yes", "ar": "نعم", "tr": "evet"}[language])
+        await chat.say(
+            "oui" if language == "fr" else {"en": "yes", "ar": "نعم", "tr": "evet"}[language]
+        )
         assert await booked(db) == 1
     finally:
         await db.dispose()
@@ -75,10 +77,12 @@ async def test_an_ordinal_or_a_spoken_correction_picks_on_a_list(
         await chat.say("merhaba")
         await chat.pick("l:0")
         await chat.say("dördüncüsü")
-        assert "Atelier 4" in chat.text and "Atelier 3" not in chat.text
+        assert "Atelier 4" in chat.text
+        assert "Atelier 3" not in chat.text
         await chat.pick("l:0")
         await chat.say("euh le deux non le trois")
-        assert "Atelier 3" in chat.text and "Atelier 2" not in chat.text
+        assert "Atelier 3" in chat.text
+        assert "Atelier 2" not in chat.text
     finally:
         await db.dispose()
 

@@ -93,9 +93,19 @@ RULES = [
 
 CLAUSES = [
     # (component, message, language, the reading's intent), read by the shipped classifier
-    ("clause_request", "le tram ne marche pas aujourd'hui, je préfère annuler ma place", "fr", "cancel"),
+    (
+        "clause_request",
+        "le tram ne marche pas aujourd'hui, je préfère annuler ma place",
+        "fr",
+        "cancel",
+    ),
     ("clause_request", "please stop the texts, i don't need them", "en", "stop"),
-    ("clause_request", "conformément au RGPD, je vous demande de supprimer mes données", "fr", "forget"),
+    (
+        "clause_request",
+        "conformément au RGPD, je vous demande de supprimer mes données",
+        "fr",
+        "forget",
+    ),
     ("reported", "my neighbour told me to cancel but i will come anyway", "en", "unknown"),
     ("hedged_yes", "inchallah je viens", "fr", "unknown"),
     ("hedged_yes", "belki gelirim", "tr", "unknown"),
