@@ -629,3 +629,22 @@ async def test_a_caller_cut_off_mid_menu_who_calls_back_is_answered(
     welcome = await later.dial()
     assert not welcome.hung_up
     assert welcome.sentences[0] == "Bonjour. Ici la ligne des ateliers numériques gratuits."
+
+
+async def test_an_unsure_spoken_cancel_is_asked_about_with_keys_first(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(first := caller(runtime, client))
+    await first.hang_up()
+    call = caller(runtime, client)
+    await call.dial()
+    asked = await call.say("euh le tram marche pas virgule je préfère annuler")
+    assert asked.sentences[:3] == [
+        "Je ne suis pas sûr d'avoir compris.\nVous voulez :",
+        "Pour annuler votre place, tapez 1.",
+        "Pour écouter ou annuler vos inscriptions, tapez 2.",
+    ]
+    confirm = await call.press("1")
+    assert confirm.sentences[0] == "Vous voulez annuler votre place."
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
