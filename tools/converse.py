@@ -13,9 +13,11 @@ for each kind of screen, what the person writes on it, tried in order: the n-th 
 kind of screen is shown, the n-th message (a person out of words gives up). The kinds of
 screen (``SCREENS``): start (nothing shown yet; without it, the chat is opened first,
 unsaid, and the person starts on the menu), menu (no question asked: the main menu, a
-notice, "not understood"), list (numbered choices: workshops, bookings, a clarifying
-question), yesno (a confirmation), card (a workshop's card: one main action), name and
-phone (a first name or a number asked for), text (anything typed for an organiser).
+notice, "not understood"), list (numbered choices: workshops, bookings), clarify (the bot
+asks which of two things was meant; without replies for it, the person types the number of
+the offer that leads to their goal), yesno (a confirmation), card (a workshop's card: one
+main action), name and phone (a first name or a number asked for), text (anything typed
+for an organiser).
 
 Each person talks on a fresh database with four upcoming workshops; for cancel, forget and
 my_bookings, the person has one seat booked first (not counted). The bot is driven through
@@ -48,6 +50,7 @@ from core.understanding.screens import Expects
 from handlers.machinery.choices import (
     AskToForget,
     ChoiceData,
+    Clarified,
     ConfirmBooking,
     SessionCard,
 )
@@ -59,7 +62,8 @@ from models.migrate import upgrade
 
 GOALS = ("book", "cancel", "my_bookings", "privacy", "forget", "workshops")
 START = "start"
-SCREENS = (START, *(kind.value for kind in Expects))
+CLARIFY = "clarify"
+SCREENS = (START, CLARIFY, *(kind.value for kind in Expects))
 """The kinds of screen a goals file gives replies for ("menu" is a screen that asks nothing)."""
 TURNS = 8
 """A person who has not reached their goal after this many messages gives up."""
@@ -94,9 +98,33 @@ def load(path: Path) -> list[dict[str, Any]]:
     return goals
 
 
+LEADS_TO = {
+    "book": ("workshops",),
+    "workshops": ("workshops",),
+    "cancel": ("cancel", "my_bookings"),
+    "my_bookings": ("my_bookings",),
+    "privacy": ("privacy",),
+    "forget": ("forget", "privacy"),
+}
+"""On a clarifying question, the offers that lead to each goal, best first."""
+
+
 def screen_kind(state: ConversationState) -> str:
     """The kind of screen the person is looking at, as a goals file names it."""
+    if any(isinstance(ChoiceData.parse(entry.data), Clarified) for entry in state.choices):
+        return CLARIFY
     return screen_of(state).expects.value
+
+
+def clarified_pick(state: ConversationState, goal: str) -> str | None:
+    """What a person with ``goal`` answers a clarifying question: the number of the offer
+    that leads to their goal, or None when neither does."""
+    offers = [ChoiceData.parse(entry.data) for entry in state.choices]
+    for wanted in LEADS_TO[goal]:
+        for number, offer in enumerate(offers, start=1):
+            if isinstance(offer, Clarified) and offer.intent == wanted:
+                return str(number)
+    return None
 
 
 def _shows(replies: list[Reply], kind: type[ChoiceData]) -> bool:
@@ -192,6 +220,9 @@ async def play(
             kind = START if first and not opened else screen_kind(state)
             first = False
             options = replies_by_kind.get(kind, [])
+            if kind == CLARIFY and not options:  # the person picks the offer of their goal
+                picked = clarified_pick(state, goal["goal"])
+                options = [picked] * (used[kind] + 1) if picked else []
             if used[kind] >= len(options):
                 break  # out of words on this screen: the person gives up
             text = options[used[kind]]

@@ -229,6 +229,11 @@ def _with_runner_up(reading: Reading, message: Message) -> Reading:
         (TextIntent(name) for name in probabilities if TextIntent(name) in OFFERED),
         key=lambda intent: -probabilities[intent.value],
     )
+    if reading.intent == TextIntent.UNKNOWN:  # two guesses, each likely enough, or none
+        likely = [i for i in ranked[:2] if probabilities[i.value] >= ASK_AT_LEAST]
+        if reading.by != "too_unsure" or len(likely) < 2:
+            return reading
+        return reading.with_runner_up(likely[1], probabilities[likely[1].value], likely[0])
     others = [intent for intent in ranked if intent != reading.intent]
     paired = PAIRED.get(reading.intent)
     runner_up = paired if paired is not None else (others[0] if others else None)
@@ -239,7 +244,8 @@ def _with_runner_up(reading: Reading, message: Message) -> Reading:
 
 def unsure(reading: Reading) -> tuple[TextIntent, TextIntent] | None:
     """The two intents to ask about ("Vous voulez : 1. ... 2. ..."), when the reading is
-    unsure: a cancel or an erase below HIGH, two close readings, or a low confidence."""
+    unsure: a cancel or an erase below HIGH, two close readings, a low confidence, or a
+    message not understood of which two readings are each at least ASK_AT_LEAST likely."""
     second = reading.runner_up
     if second is None or reading.by == "screen":
         return None
@@ -250,6 +256,8 @@ def unsure(reading: Reading) -> tuple[TextIntent, TextIntent] | None:
         if close or reading.confidence < LOW:
             return reading.intent, second
         return None
+    if reading.intent == TextIntent.UNKNOWN and reading.guess is not None:
+        return reading.guess, second  # not understood, but two readings are likely
     return None
 
 

@@ -47,6 +47,9 @@ class Reading:
     runner_up: TextIntent | None = field(default=None, compare=False)
     """The intent the person may have meant instead, offered when the reading is unsure."""
     runner_up_confidence: float = field(default=0.0, compare=False)
+    guess: TextIntent | None = field(default=None, compare=False)
+    """For a message not understood: the likeliest intent a question may offer, with the
+    runner-up."""
 
     def as_json(self) -> dict[str, object]:
         """The reading as printed by ``atelier understand``."""
@@ -66,6 +69,9 @@ class Reading:
         """This reading, marked as decided by the component ``name`` after ``before``."""
         return Reading(self.intent, self.confidence, self.number, self.topic, name, (*before, name))
 
-    def with_runner_up(self, intent: TextIntent, confidence: float) -> Reading:
-        """This reading, with the intent the person may have meant instead."""
-        return replace(self, runner_up=intent, runner_up_confidence=confidence)
+    def with_runner_up(
+        self, intent: TextIntent, confidence: float, guess: TextIntent | None = None
+    ) -> Reading:
+        """This reading, with the intent the person may have meant instead (and, when it is
+        not understood, its likeliest guess)."""
+        return replace(self, runner_up=intent, runner_up_confidence=confidence, guess=guess)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from core.understanding import word_lists
-from core.understanding.clauses import hedged, reported
+from core.understanding.clauses import BUT, call_opening, hedged, reported
 from core.understanding.message import Message
 from core.understanding.negation import negated
 from core.understanding.normalising import bare, normalise
@@ -74,6 +74,17 @@ class Screen:
 
 
 FLOOR_KEPT = frozenset({TextIntent.STOP, TextIntent.START, TextIntent.FORGET})
+NOT_AGREEING = frozenset(
+    {
+        TextIntent.CANCEL,
+        TextIntent.NO,
+        TextIntent.NUMBER,
+        TextIntent.LANGUAGE,
+        TextIntent.PRIVACY,
+        TextIntent.EXPLAIN,
+    }
+)
+"""Readings a card never takes as agreeing: they ask for something else."""
 """Readings a screen never changes: the opt-out words and an erase mean themselves."""
 
 BOOKING_ACTION = tuple(bare(w) for w in word_lists.words("booking_action"))
@@ -153,7 +164,11 @@ def _label_score(words: list[str], label: str, language: str | None) -> float:
 
 def _on_yes_no(words: list[str], screen: Screen, floor: Reading, language: str | None) -> Reading:
     """The screen's own button words, even misspelt ("oui anuler"), answer the question."""
-    if floor.intent in (TextIntent.YES, TextIntent.NO) or len(screen.labels) != 2:
+    if floor.intent in (TextIntent.YES, TextIntent.NO):
+        return floor
+    if _plain_yes(words, floor):  # "oui annulez" on "Voulez-vous vraiment annuler ?"
+        return _screen_reading(TextIntent.YES, floor)
+    if len(screen.labels) != 2:
         return floor
     yes, no = (_label_score(words, label, language) for label in screen.labels)
     if no >= LABEL_SCORE and no > yes:
@@ -161,6 +176,16 @@ def _on_yes_no(words: list[str], screen: Screen, floor: Reading, language: str |
     if yes >= LABEL_SCORE and yes > no and not (negated(words) or hedged(words)):
         return _screen_reading(TextIntent.YES, floor)
     return floor
+
+
+def _plain_yes(words: list[str], floor: Reading) -> bool:
+    """A message that opens with a yes word and neither takes it back nor asks: "oui
+    annulez", "evet onaylıyorum"; not "oui mais...", "oui ?", "oui allô", "yes she said"."""
+    if not words or words[0] not in PLAIN_YES or floor.intent in FLOOR_KEPT:
+        return False
+    if BUT & set(words) or negated(words) or hedged(words) or reported(words):
+        return False
+    return not call_opening(words) and floor.trail[-1:] != ("asked_yes",)
 
 
 def names_booking(words: list[str]) -> bool:
@@ -173,16 +198,7 @@ def names_booking(words: list[str]) -> bool:
 
 def _on_card(words: list[str], screen: Screen, floor: Reading) -> Reading:
     """Agreeing, or naming the main action, takes it ("ouais je prends", "واخا نحجز")."""
-    if floor.intent not in (
-        TextIntent.YES,
-        TextIntent.UNKNOWN,
-        TextIntent.WORKSHOPS,
-        TextIntent.SESSION,
-        TextIntent.NUMBER,
-        TextIntent.MENU,
-    ):
-        return floor
-    if floor.intent == TextIntent.NUMBER:
+    if floor.intent in NOT_AGREEING:
         return floor
     if negated(words) or hedged(words) or reported(words):
         return floor

@@ -202,7 +202,9 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     if intent == TextIntent.YES and action is not None:  # "ouais je prends" on a card
         return await on_choice(flow, action)
     offered = unsure(reading)
-    if offered is not None:  # "Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions"
+    if offered is not None and (
+        intent != TextIntent.UNKNOWN or screen.expects == Expects.ANYTHING
+    ):  # "Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions"
         return [clarify.ask(flow, text, offered)]
     if intent in (TextIntent.YES, TextIntent.NO):
         data = _answer(flow, intent == TextIntent.YES)

@@ -84,6 +84,26 @@ def test_on_a_yes_no_screen_its_own_button_words_answer_it() -> None:
     assert read_on("non", YES_NO, "fr").intent.value == "no"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("oui annulez", "yes"),
+        ("oui je confirme", "yes"),
+        ("oui ?", "unknown"),
+        ("oui mais non", "no"),
+        ("oui allô", "unknown"),
+        ("yes she told me", "unknown"),
+    ],
+)
+def test_on_a_yes_no_screen_a_yes_that_opens_the_message_answers_it(text: str, intent: str) -> None:
+    assert read_on(text, Screen.parse("yesno"), "fr").intent.value == intent
+
+
+def test_on_a_card_a_booking_word_takes_it_whatever_the_floor_guessed() -> None:
+    assert read_on("tamam kayıt olayım", CARD, "tr").intent.value == "yes"
+    assert read_on("je veux annuler", CARD, "fr").intent.value == "cancel"
+
+
 def test_the_floor_is_kept_for_stop_an_erase_and_commands() -> None:
     for text in ("STOP", "effacez mes données", "/annuler"):
         assert read_on(text, LIST, "fr").intent == read(text, "fr").intent

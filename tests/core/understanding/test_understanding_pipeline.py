@@ -170,6 +170,11 @@ def test_an_unsure_cancel_or_erase_is_asked_about_with_a_way_to_look_first() -> 
     clear = read("mes ateliers", "fr", fixed({"my_bookings": 0.8, "workshops": 0.05}))
     assert unsure(clear) is None
     assert unsure(read("2", "fr")) is None
+    guessing = read("euh", "fr", fixed({"unknown": 0.3, "workshops": 0.25, "help": 0.22}))
+    assert guessing.intent.value == "unknown"
+    assert unsure(guessing) == ("workshops", "help")
+    one_guess = read("euh", "fr", fixed({"unknown": 0.5, "workshops": 0.25}))
+    assert unsure(one_guess) is None
 
 
 def test_a_number_is_never_the_classifiers_guess() -> None:
