@@ -8,6 +8,7 @@ followed by "yes" keeps the seat; a cancel read without high confidence is asked
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -155,6 +156,26 @@ async def test_the_screens_own_button_words_answer_it_even_misspelt(
         await chat.pick(f"b:{session_id}")
         assert asks_to_book(chat)
         await chat.say("oui je reserv")
+        assert await booked(db) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
+    database_url: str, clock: FixedClock
+) -> None:
+    db = Database(database_url)
+    try:
+        session_id = await add_session(db)
+        chat = Chat(Conversations(db, make_settings(database_url), clock), "+33612345678")
+        chat.sender = replace(chat.sender, channel="sms")
+        await chat.say("bonjour")
+        await chat.pick(f"by:{session_id}")
+        assert await booked(db) == 1
+        await chat.say("le tram ne marche pas virgule je préfère annuler")
+        assert "Vous voulez :" in chat.text
+        await chat.say("2")  # see my bookings: nothing is cancelled
+        assert "smartphone" in chat.text
         assert await booked(db) == 1
     finally:
         await db.dispose()
