@@ -22,6 +22,7 @@ JOINTS = frozenset(bare(w) for w in word_lists.words("clause_joint"))
 HEDGES = tuple(bare(w) for w in word_lists.words("hedge"))
 REPORTED = tuple(bare(w) for w in word_lists.words("reported"))
 CALL_OPENING = frozenset(bare(w) for w in word_lists.words("call_opening"))
+SESSION_STATE = tuple(bare(w) for w in word_lists.words("session_state"))
 NO_STARTS = frozenset(bare(w) for w in word_lists.words("no"))
 BUT = frozenset({"mais", "but", "ama", "fakat", "ancak", "بس", "لكن", "ولكن", "walakin"})
 """Joints that turn what follows against what came before."""
@@ -70,6 +71,11 @@ def hedged(words: list[str]) -> bool:
 def reported(words: list[str]) -> bool:
     """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi': someone else's words."""
     return _has(words, REPORTED)
+
+
+def about_session_state(words: list[str]) -> bool:
+    """'l'atelier de jeudi a été annulé', 'is my class still on', 'kurs iptal mi oldu'."""
+    return _has(words, SESSION_STATE)
 
 
 def call_opening(words: list[str]) -> bool:

@@ -24,11 +24,19 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from core.understanding import classifier
-from core.understanding.clauses import BUT, call_opening, clauses, hedged, reported, starts_with_no
+from core.understanding.clauses import (
+    BUT,
+    about_session_state,
+    call_opening,
+    clauses,
+    hedged,
+    reported,
+    starts_with_no,
+)
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.message import Message, Proposal
-from core.understanding.negation import has_acting_word
+from core.understanding.negation import asks, conditional, has_acting_word
 from core.understanding.numbers import choice_number
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
@@ -196,11 +204,32 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+def _session_state(reading: Reading, message: Message) -> Reading | None:
+    """'l'atelier de jeudi a été annulé ?', 'is my class still on?': asks to see one's
+    bookings (with their state), never to act."""
+    words = message.words
+    asking = message.mark or asks(words, message.mark)
+    supposing = conditional(words) or words[:1] in IF  # "si l'atelier est annulé, ..."
+    if asking and not supposing and about_session_state(words) and reading.intent in STATE_READINGS:
+        return Reading(TextIntent.MY_BOOKINGS, reading.confidence)
+    return None
+
+
+IF = (["si"], ["if"], ["eger"], ["اذا"], ["ila"])
+"""A message that opens with "if" supposes; it does not ask about a session's state."""
+
+STATE_READINGS = frozenset(
+    {TextIntent.HELP, TextIntent.CANCEL, TextIntent.NO, TextIntent.UNKNOWN, TextIntent.SESSION}
+)
+"""Readings a question about a session's state is often mistaken for."""
+
+
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("clause_request", _clause_request),
     ClauseStep("reported", _reported),
     ClauseStep("hedged_yes", _hedged_yes),
     ClauseStep("taken_back", _taken_back),
+    ClauseStep("session_state", _session_state),
 )
 """The clause steps, in order; each may change the reading of the steps before."""
 

@@ -36,6 +36,7 @@ from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.understanding.intents import TextIntent, best_title, read
 from core.understanding.pipeline import unsure
+from core.understanding.screens import Expects, Screen, read_on
 from handlers.voice.prompts import Prompt
 from models import (
     Booking,
@@ -299,6 +300,10 @@ class PhoneLine:
             if found is not None:
                 return f"title:{found}"
         reading = read(speech, language)
+        if call.step in (BOOK, CANCEL, REMIND):  # "oui annulez", "yes go ahead": the question
+            reading = read_on(speech, Screen(Expects.YES_NO), language, reading)
+        elif call.step == WORKSHOP:  # "ouais je prends": this one
+            reading = read_on(speech, Screen(Expects.CARD), language, reading)
         intent = reading.intent
         offered = unsure(reading) if call.step == MENU else None
         if offered is not None and all(wish in SPOKEN_WISHES for wish in offered):

@@ -648,3 +648,23 @@ async def test_an_unsure_spoken_cancel_is_asked_about_with_keys_first(
     confirm = await call.press("1")
     assert confirm.sentences[0] == "Vous voulez annuler votre place."
     assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+
+
+async def test_a_spoken_yes_with_the_act_named_answers_the_question_on_the_line(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    call = caller(runtime, client)
+    await call.dial()
+    await call.press("1")
+    confirm = await call.say("ouais je prends")
+    assert confirm.sentences[0] == "Vous avez choisi cet atelier."
+    done = await call.press("1")
+    assert "C'est réservé." in done.text
+    await call.hang_up()
+    again = caller(runtime, client)
+    await again.dial()
+    ask = await again.say("je veux annuler")
+    assert ask.sentences[0] == "Vous voulez annuler votre place."
+    await again.say("oui annulez")
+    assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1

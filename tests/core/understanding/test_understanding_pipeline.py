@@ -112,6 +112,8 @@ CLAUSES = [
     ("hedged_yes", "yes but not friday", "en", "unknown"),
     ("hedged_yes", "oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
+    ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
+    ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
 ]
 
 
@@ -150,6 +152,8 @@ def test_each_clause_step_decides_what_it_is_named_for(
         ("je serai en retard, je ne pourrai pas venir à l'heure", "fr", "unknown"),
         ("annulez ma place, non je rigole", "fr", "no"),
         ("conforme à ce qui était prévu", "fr", "unknown"),
+        ("is my class still on?", "en", "my_bookings"),
+        ("si l'atelier est annulé, je peux venir un autre jour ?", "fr", "help"),
     ],
 )
 def test_misspelt_key_words_and_clauses_that_take_back(
