@@ -378,14 +378,18 @@ def _why(error: Exception) -> str:
     return reasons.get(type(error), str(error))
 
 
-def _understand(language: str | None, explain: bool = False) -> int:
+def _understand(language: str | None, explain: bool = False, screen: str | None = None) -> int:
     """One JSON reading per line of standard input, in the same order; with ``explain``, the
-    component that decided it (``by``) and every one that proposed or changed it (``trail``)."""
+    component that decided it (``by``) and every one that proposed or changed it (``trail``);
+    with ``screen`` ("list:5", "yesno", "card"...), as read on such a screen."""
     from core.understanding.intents import read
+    from core.understanding.screens import Screen, read_on
 
+    shown_on = Screen.parse(screen) if screen else None
     out = sys.stdout
     for line in sys.stdin:
-        reading = read(line.rstrip("\r\n"), language)
+        text = line.rstrip("\r\n")
+        reading = read(text, language) if shown_on is None else read_on(text, shown_on, language)
         shown = reading.explained() if explain else reading.as_json()
         out.write(json.dumps(shown, ensure_ascii=False) + "\n")
     out.flush()
@@ -463,6 +467,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the component that decided each reading (by) and the ones before it (trail)",
     )
+    understand.add_argument(
+        "--screen",
+        default=None,
+        metavar="KIND",
+        help="read as on a screen that expects KIND: list:N, yesno, card, name, phone, text",
+    )
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -477,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "whatsapp-templates":
         return _whatsapp_templates()
     if args.command == "understand":
-        return _understand(args.language, args.explain)
+        return _understand(args.language, args.explain, args.screen)
     settings = Settings()
     level = settings.log_level if args.command in ("run", "serve") else "WARNING"
     _configure_logging(level, settings.log_format)

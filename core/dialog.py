@@ -128,6 +128,9 @@ class Reply:
     the screen later edits change, is the last in the chat)."""
     notice: Notice | None = None
     """For a queued notice: its template form (see :class:`Notice`)."""
+    expects: str = ""
+    """What the screen waits for, as ``core.understanding.screens.Expects`` names it ("list",
+    "yesno", "card", "name", "phone", "text"); empty: worked out from its choices."""
 
     def flat_choices(self) -> list[Choice]:
         """Every choice, in reading order (the numbering of numbered menus)."""

@@ -3,7 +3,8 @@
 Lower case, no accents, no Arabic vowel marks, one form for each Arabic letter, letters
 said three times said once ("ouiiii"), apostrophes split ("j'peux" is "j peux"), and SMS
 spellings and abbreviations written out per language ("jveu" is "je veux", "slm" is
-"selam"). Digits inside words stay (Arabizi writes letters with them: "3afak", "ma7ad").
+"selam"), misspelt key words as they should be ("anunler" is "annuler", ``typos``). Digits
+inside words stay (Arabizi writes letters with them: "3afak", "ma7ad").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 
 from core.understanding import word_lists
 from core.understanding.thresholds import MAX_ANALYSED
+from core.understanding.typos import corrected
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTERS = str.maketrans(
@@ -70,7 +72,7 @@ def normalise(text: str, language: str | None = None) -> str:
         word = squeeze(word)
         if _OUAIS.match(word):
             word = "ouais"
-        words.append(table.get(word) or SHARED.get(word) or word)
+        words.append(table.get(word) or SHARED.get(word) or corrected(word))
     return " ".join(" ".join(_asking_ma(_curriculum(words))).split())
 
 

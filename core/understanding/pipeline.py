@@ -8,6 +8,10 @@
    for the runner-up, or decide.
 4. The corrections (``core.understanding.corrections.CORRECTIONS``) may change the judged
    reading by what the words clearly say around it.
+5. The clause steps (``CLAUSE_STEPS``, ``core.understanding.clauses``): a request in its own
+   clause is read beside a reason that says no; reported speech and hedged yeses never act.
+6. The runner-up (``Reading.runner_up``): the second most likely intent the person may have
+   meant, for the question asked when the reading is unsure (``unsure``).
 
 The reading carries the name of the component that decided it (``Reading.by``) and every
 component that proposed or changed it (``Reading.trail``). Nothing is ever booked or
@@ -21,13 +25,24 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from core.understanding import classifier, learned
+from core.understanding.clauses import (
+    BUT,
+    about_session_state,
+    call_opening,
+    clauses,
+    hedged,
+    reported,
+    starts_with_no,
+)
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.message import Message, Proposal
+from core.understanding.negation import asks, conditional, has_acting_word
 from core.understanding.numbers import choice_number
-from core.understanding.reading import Reading, TextIntent
+from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import short_answer
+from core.understanding.thresholds import ASK_AT_LEAST, CLOSE, HIGH, LOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +103,6 @@ FIRST: tuple[Step, ...] = (
 CLASSIFIER = "classifier"
 """The name of the component that proposes an intent (``core.understanding.classifier``)."""
 
-COMPONENTS: tuple[str, ...] = (
-    *(step.name for step in FIRST),
-    CLASSIFIER,
-    *(rule.name for rule in SAFETY),
-    *(correction.name for correction in CORRECTIONS),
-)
-"""Every component's name, in the order a message meets them."""
-
 
 def propose(message: Message) -> Proposal:
     """The classifier's most likely intent (the first one listed on a tie)."""
@@ -114,13 +121,185 @@ def read(
     return _through(Message(text, language, model))
 
 
-def _through(message: Message) -> Reading:
-    """The message through every component, in order."""
+def _through(message: Message, whole: bool = True) -> Reading:
+    """The message through every component, in order (``whole``: with the clause steps,
+    which read each clause of it through the others)."""
     for step in FIRST:
         reading = step.run(message)
         if reading is not None:
             return reading.decided_by(step.name)
-    return corrected(judge(propose(message)), message)
+    reading = corrected(judge(propose(message)), message)
+    if whole:
+        for clause_step in CLAUSE_STEPS:
+            changed = clause_step.run(reading, message)
+            if changed is not None:
+                reading = changed.decided_by(clause_step.name, reading.trail)
+    return _with_runner_up(reading, message)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseStep:
+    """One named step on the judged reading: a new reading, or None to keep it."""
+
+    name: str
+    run: Callable[[Reading, Message], Reading | None]
+
+
+REQUESTS = frozenset(
+    {
+        TextIntent.CANCEL,
+        TextIntent.FORGET,
+        TextIntent.STOP,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.WORKSHOPS,
+    }
+)
+"""What a clause may ask beside a reason: "le tram ne marche pas, je préfère annuler"."""
+
+
+def _clause_request(reading: Reading, message: Message) -> Reading | None:
+    """A no (or nothing understood) made of several clauses, one of which asks for something
+    and is not taken back after it ("annulez, non je rigole"): that request."""
+    if reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN) or reported(message.words):
+        return None
+    parts = clauses(message.stripped, message.language)
+    if len(parts) < 2:
+        return None
+    found: Reading | None = None
+    for words in parts:
+        clause = _through(Message(" ".join(words), message.language, message.model), False)
+        if clause.intent in REQUESTS and (clause.intent not in ACTING or has_acting_word(words)):
+            found = clause  # an act only from its own word: "je serai en retard" cancels nothing
+        elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
+            found = None  # taken back: "..., non je rigole", "... but i will come"
+    return found
+
+
+def _reported(reading: Reading, message: Message) -> Reading | None:
+    """'ma voisine m'a dit d'annuler', 'my neighbour told me to cancel': not the person's act."""
+    if (reading.intent in ACTING or reading.intent == TextIntent.YES) and reported(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    return None
+
+
+def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
+    """'inchallah je viens', 'yes but not friday', 'belki gelirim', 'oui allô': no yes."""
+    words = message.words
+    if reading.intent == TextIntent.YES and (hedged(words) or call_opening(words)):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent == TextIntent.CANCEL and hedged(words) and not has_acting_word(words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "yes but not friday"
+    return None
+
+
+def _taken_back(reading: Reading, message: Message) -> Reading | None:
+    """'je voulais annuler mais finalement je viens': the clause after "mais" wins."""
+    if reading.intent not in ACTING:
+        return None
+    words = message.words
+    last = max((i for i, w in enumerate(words) if w in BUT), default=None)
+    if last is None or not words[last + 1 :]:
+        return None
+    after = _through(Message(" ".join(words[last + 1 :]), message.language, message.model), False)
+    if after.intent in (TextIntent.YES, TextIntent.NO):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    return None
+
+
+def _session_state(reading: Reading, message: Message) -> Reading | None:
+    """'l'atelier de jeudi a été annulé ?', 'is my class still on?': asks to see one's
+    bookings (with their state), never to act."""
+    words = message.words
+    asking = message.mark or asks(words, message.mark)
+    supposing = conditional(words) or words[:1] in IF  # "si l'atelier est annulé, ..."
+    if asking and not supposing and about_session_state(words) and reading.intent in STATE_READINGS:
+        return Reading(TextIntent.MY_BOOKINGS, reading.confidence)
+    return None
+
+
+IF = (["si"], ["if"], ["eger"], ["اذا"], ["ila"])
+"""A message that opens with "if" supposes; it does not ask about a session's state."""
+
+STATE_READINGS = frozenset(
+    {TextIntent.HELP, TextIntent.CANCEL, TextIntent.NO, TextIntent.UNKNOWN, TextIntent.SESSION}
+)
+"""Readings a question about a session's state is often mistaken for."""
+
+
+CLAUSE_STEPS: tuple[ClauseStep, ...] = (
+    ClauseStep("clause_request", _clause_request),
+    ClauseStep("reported", _reported),
+    ClauseStep("hedged_yes", _hedged_yes),
+    ClauseStep("taken_back", _taken_back),
+    ClauseStep("session_state", _session_state),
+)
+"""The clause steps, in order; each may change the reading of the steps before."""
+
+OFFERED = frozenset(
+    {
+        TextIntent.CANCEL,
+        TextIntent.FORGET,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.WORKSHOPS,
+        TextIntent.PRIVACY,
+        TextIntent.HELP,
+    }
+)
+"""Intents a clarifying question may offer: each opens a screen, none acts at once."""
+
+PAIRED = {TextIntent.CANCEL: TextIntent.MY_BOOKINGS, TextIntent.FORGET: TextIntent.PRIVACY}
+"""The second choice offered beside an unsure cancel or erase: seeing before acting."""
+
+
+def _with_runner_up(reading: Reading, message: Message) -> Reading:
+    """The reading with the runner-up a clarifying question would offer beside it."""
+    if reading.by not in COMPONENTS[len(FIRST) :] or not message.words:
+        return reading
+    probabilities = message.probabilities
+    ranked = sorted(
+        (TextIntent(name) for name in probabilities if TextIntent(name) in OFFERED),
+        key=lambda intent: -probabilities[intent.value],
+    )
+    if reading.intent == TextIntent.UNKNOWN:  # two guesses, each likely enough, or none
+        likely = [i for i in ranked[:2] if probabilities[i.value] >= ASK_AT_LEAST]
+        if reading.by != "too_unsure" or len(likely) < 2:
+            return reading
+        return reading.with_runner_up(likely[1], probabilities[likely[1].value], likely[0])
+    others = [intent for intent in ranked if intent != reading.intent]
+    paired = PAIRED.get(reading.intent)
+    runner_up = paired if paired is not None else (others[0] if others else None)
+    if runner_up is None or (paired is None and probabilities[runner_up.value] < ASK_AT_LEAST):
+        return reading
+    return reading.with_runner_up(runner_up, probabilities[runner_up.value])
+
+
+def unsure(reading: Reading) -> tuple[TextIntent, TextIntent] | None:
+    """The two intents to ask about ("Vous voulez : 1. ... 2. ..."), when the reading is
+    unsure: a cancel or an erase below HIGH, two close readings, a low confidence, or a
+    message not understood of which two readings are each at least ASK_AT_LEAST likely."""
+    second = reading.runner_up
+    if second is None or reading.by == "screen":
+        return None
+    if reading.intent in PAIRED:
+        return (reading.intent, second) if reading.confidence < HIGH else None
+    if reading.intent in OFFERED:
+        close = reading.confidence - reading.runner_up_confidence < CLOSE
+        if close or reading.confidence < LOW:
+            return reading.intent, second
+        return None
+    if reading.intent == TextIntent.UNKNOWN and reading.guess is not None:
+        return reading.guess, second  # not understood, but two readings are likely
+    return None
+
+
+COMPONENTS: tuple[str, ...] = (
+    *(step.name for step in FIRST),
+    CLASSIFIER,
+    *(rule.name for rule in SAFETY),
+    *(correction.name for correction in CORRECTIONS),
+    *(step.name for step in CLAUSE_STEPS),
+)
+"""Every component's name, in the order a message meets them."""
 
 
 class Readings(NamedTuple):

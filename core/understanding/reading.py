@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class TextIntent(enum.StrEnum):
@@ -44,6 +44,12 @@ class Reading:
     """The name of the pipeline component that decided this reading."""
     trail: tuple[str, ...] = field(default=(), compare=False)
     """Every component that proposed or changed the reading, in order; the last is ``by``."""
+    runner_up: TextIntent | None = field(default=None, compare=False)
+    """The intent the person may have meant instead, offered when the reading is unsure."""
+    runner_up_confidence: float = field(default=0.0, compare=False)
+    guess: TextIntent | None = field(default=None, compare=False)
+    """For a message not understood: the likeliest intent a question may offer, with the
+    runner-up."""
 
     def as_json(self) -> dict[str, object]:
         """The reading as printed by ``atelier understand``."""
@@ -62,3 +68,10 @@ class Reading:
     def decided_by(self, name: str, before: tuple[str, ...] = ()) -> Reading:
         """This reading, marked as decided by the component ``name`` after ``before``."""
         return Reading(self.intent, self.confidence, self.number, self.topic, name, (*before, name))
+
+    def with_runner_up(
+        self, intent: TextIntent, confidence: float, guess: TextIntent | None = None
+    ) -> Reading:
+        """This reading, with the intent the person may have meant instead (and, when it is
+        not understood, its likeliest guess)."""
+        return replace(self, runner_up=intent, runner_up_confidence=confidence, guess=guess)

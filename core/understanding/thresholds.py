@@ -42,3 +42,24 @@ TITLE_SCORE = 86
 
 TITLE_MIN_CHARS = 5
 """A normalised message shorter than this never names a workshop title."""
+
+TYPO_MIN_LETTERS = 6
+"""A word shorter than this is never read as a misspelt key word ("anunler", "confrime")."""
+
+LIST_SENTENCE_WORDS = 10
+"""On a list, a number anywhere in a sentence of at most this many words picks a line."""
+
+LABEL_SCORE = 85
+"""How close (rapidfuzz ratio, 0-100) a message must be to a button's own words to press it."""
+
+CLOSE = 0.15
+"""When the classifier's two best intents are closer than this, the person is asked which."""
+
+LOW = 0.5
+"""Below this probability, the person is asked which of the two best they meant."""
+
+HIGH = 0.85
+"""A cancel or an erase read below this is always asked about first ("Vous voulez : ...")."""
+
+ASK_AT_LEAST = 0.2
+"""A reading is never offered as a choice below this probability."""

@@ -7,6 +7,7 @@ from core.errors import BookingError
 from core.seats.booking import active_booking, bookable_session
 from core.seats.catalog import upcoming_audiences, upcoming_sessions
 from core.understanding.intents import best_title
+from core.understanding.screens import Expects
 from handlers.flows import describe, towns
 from handlers.machinery.choices import (
     AskToBook,
@@ -55,11 +56,12 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
     if nav:
         rows.append(tuple(nav))
     if flow.compact:  # short: the numbered choices are the list, no filter
-        return Reply(header, (*rows, flow.menu_row()))
+        return Reply(header, (*rows, flow.menu_row()), expects=Expects.LIST.value)
     if len(await upcoming_audiences(flow.db, flow.now)) > 1:
         rows.append((flow.choice("button.filter", AudienceFilter().pack()),))
     rows.append(flow.menu_row())
-    return Reply("\n\n".join([header, *lines, flow.t("browse.pick")]), tuple(rows))
+    text = "\n\n".join([header, *lines, flow.t("browse.pick")])
+    return Reply(text, tuple(rows), expects=Expects.LIST.value)
 
 
 async def audience_filter(flow: Flow) -> Reply:
@@ -108,7 +110,7 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
         other = BookForOther(workshop.id).pack()
         rows.append((flow.choice("button.for_other", other),))
     rows.append(flow.menu_row())
-    return Reply(text, tuple(rows))
+    return Reply(text, tuple(rows), expects=Expects.CARD.value)
 
 
 def refusal(flow: Flow, error: BookingError) -> Reply:

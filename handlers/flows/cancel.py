@@ -6,6 +6,7 @@ from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError, BookingNotActive
 from core.seats.booking import cancel_booking, own_booking
 from core.seats.catalog import MyBooking, my_upcoming_bookings
+from core.understanding.screens import Expects
 from handlers.flows import describe
 from handlers.flows.browse import refusal
 from handlers.flows.menu import menu_choices
@@ -69,7 +70,7 @@ async def start(flow: Flow) -> Reply:
         (Choice(_label(flow, item), AskToCancel(item.booking.id).pack()),) for item in mine
     ]
     rows.append(flow.menu_row())
-    return Reply(flow.t("cancel.which"), tuple(rows))
+    return Reply(flow.t("cancel.which"), tuple(rows), expects=Expects.LIST.value)
 
 
 def _label(flow: Flow, item: MyBooking) -> str:

@@ -308,6 +308,21 @@ class ConfirmForget(ChoiceData, prefix="forgety"):
     """Erasing confirmed."""
 
 
+# A clarifying question (handlers/flows/clarify.py).
+ClarifiedIntent = Annotated[
+    str,
+    OneOf(frozenset({"cancel", "forget", "my_bookings", "workshops", "privacy", "help"})),
+]
+"""What a clarifying question may offer (``core.understanding.pipeline.OFFERED``)."""
+
+
+@dataclass(frozen=True)
+class Clarified(ChoiceData, prefix="cl"):
+    """One of the two readings a clarifying question offered, picked."""
+
+    intent: ClarifiedIntent
+
+
 # Organisers only: ADMIN_TELEGRAM_IDS (handlers/flows/admin.py).
 @dataclass(frozen=True)
 class AdminHome(ChoiceData, prefix="adm", organisers_only=True):

@@ -13,7 +13,6 @@ from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
 from core.understanding.intents import (
-    Reading,
     Readings,
     TextIntent,
     command_of,
@@ -21,11 +20,12 @@ from core.understanding.intents import (
     read_both,
 )
 from core.understanding.learned import using
+from core.understanding.pipeline import unsure
+from core.understanding.screens import Expects, read_on
 from core.understanding.session_codes import session_id_in
 from handlers import flows
 from handlers.flows import admin as organiser
-from handlers.flows import browse, cancel, for_other, menu, towns
-from handlers.flows import my_data as privacy
+from handlers.flows import browse, clarify, for_other, menu, towns
 from handlers.machinery.choices import (
     AcceptOffer,
     ChoiceData,
@@ -35,6 +35,7 @@ from handlers.machinery.choices import (
     WillCome,
 )
 from handlers.machinery.context import Flow
+from handlers.machinery.screens import main_action, screen_of
 from handlers.machinery.steps import step_for
 
 log = logging.getLogger(__name__)
@@ -231,12 +232,25 @@ Reader = Callable[[Flow, str, Readings], Awaitable[list[Reply] | None]]
 
 
 async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
-    """A reading, in the person's language, on the screen the person is looking at."""
+    """A reading, in the person's language, on the screen the person is looking at
+    (``core.understanding.screens``: the screen's expectation, the context-free reading as
+    the floor); an unsure reading is asked about (``handlers.flows.clarify``)."""
+    screen = screen_of(flow.state)
     reading = readings.own
+    if screen.expects != Expects.ANYTHING:
+        reading = read_on(text, screen, flow.person.language, reading)
     intent = reading.intent
     if intent == TextIntent.NUMBER and reading.number is not None:
         data = _remembered(flow, number=reading.number)
         return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
+    action = main_action(flow.state) if screen.expects == Expects.CARD else None
+    if intent == TextIntent.YES and action is not None:  # "ouais je prends" on a card
+        return await on_choice(flow, action)
+    offered = unsure(reading)
+    if offered is not None and (
+        intent != TextIntent.UNKNOWN or screen.expects == Expects.ANYTHING
+    ):  # "Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions"
+        return [clarify.ask(flow, text, offered)]
     if intent in (TextIntent.YES, TextIntent.NO):
         data = _answer(flow, intent == TextIntent.YES)
         if data is not None and _asks_yes_no(flow):
@@ -248,7 +262,7 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
-    answer = await _screen(flow, reading)
+    answer = await clarify.open_screen(flow, reading)
     if answer is not None:
         return [answer]
     session_id = await browse.session_named(flow, text)
@@ -259,28 +273,6 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     await unread.remember(flow.db, text, flow.person.language or "", flow.now, flow.person.name)
     log.info("text not understood (%d characters)", len(text))
     return [menu.ask_again(flow)]
-
-
-async def _screen(flow: Flow, reading: Reading) -> Reply | None:
-    """The screen an intent opens; None when the intent opens none."""
-    intent, topic = reading.intent, reading.topic
-    if intent == TextIntent.CANCEL or (intent == TextIntent.HELP and topic == TextIntent.CANCEL):
-        return await cancel.start(flow)  # a screen that asks to confirm, never an act
-    if intent == TextIntent.FORGET:
-        return privacy.ask(flow)
-    if intent == TextIntent.MY_BOOKINGS:
-        return await cancel.my_bookings(flow)
-    if intent == TextIntent.WORKSHOPS:
-        return await browse.session_list(flow)
-    simple = {
-        TextIntent.MENU: menu.main_menu,
-        TextIntent.HELP: menu.help_screen,
-        TextIntent.PRIVACY: privacy.notice,
-        TextIntent.LANGUAGE: menu.languages,
-        TextIntent.EXPLAIN: menu.explain,
-    }
-    step = simple.get(intent)
-    return step(flow) if step is not None else None
 
 
 TEXT_READERS: tuple[Reader, ...] = (
@@ -319,6 +311,8 @@ TEXT_READERS: tuple[Reader, ...] = (
 
 async def route(flow: Flow, incoming: Incoming) -> list[Reply]:
     """Send an event to the step that handles it."""
+    # A clarifying question waits one message only: its answer sees what it was about.
+    flow.state.answering, flow.state.asked = flow.state.asked, ""
     if flow.person.opted_out and (incoming.kind != Kind.TEXT or not incoming.text.strip()):
         return []  # after STOP, only START gets an answer
     if incoming.kind == Kind.CHOICE:

@@ -7,7 +7,9 @@ conversations saved by an earlier version read back unchanged:
 
     {"choices": [[data, intent, label], ...],
      "organiser": {"what": "walk_in_name", "session": 12, ...},
-     "for_other": {"what": "name", "session": 12, "shown": [data, ...]}}
+     "for_other": {"what": "name", "session": 12, "shown": [data, ...]},
+     "screen": "list",
+     "asked": "the message a clarifying question was asked about"}
 
 What cannot be read back (a wrong type, an unknown "what", no session) is dropped, and
 logged without its content: the person is then simply not waiting for anything.
@@ -29,6 +31,10 @@ KEYBOARD = "keyboard"
 """Stored true once the keyboard that stays at the bottom of the chat was installed."""
 ORGANISER = "organiser"
 FOR_OTHER = "for_other"
+SCREEN = "screen"
+"""What the last screen expects (``core.understanding.screens.Expects``), when it said."""
+ASKED = "asked"
+"""The message the last clarifying question was asked about, until it is answered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +167,19 @@ class ConversationState:
     """Whether the person has the keyboard (and has read its note): it is sent once."""
     other: dict[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
+    screen: str = ""
+    """What the last screen expects, as it declared it (``Reply.expects``)."""
+    asked: str = ""
+    """The message a clarifying question on show was asked about (not logged, never kept
+    past the next message)."""
+    answering: str = field(default="", compare=False)
+    """While a message or a choice is handled: the message the question on show was asked
+    about (``asked`` is cleared as the turn begins). Not stored."""
 
     def clear(self) -> None:
         """Forget everything."""
         self.choices, self.awaiting, self.keyboard_shown, self.other = (), None, False, {}
+        self.screen, self.asked = "", ""
 
     def shown(self) -> list[str]:
         """The data of the last screen's choices, in order."""
@@ -190,6 +205,10 @@ class ConversationState:
             stored[self.awaiting.KEY] = _awaiting_to_json(self.awaiting)
         if self.keyboard_shown:
             stored[KEYBOARD] = True
+        if self.screen:
+            stored[SCREEN] = self.screen
+        if self.asked:
+            stored[ASKED] = self.asked
         return stored
 
     @classmethod
@@ -199,7 +218,7 @@ class ConversationState:
             if stored is not None:
                 log.warning("conversation state is not an object, ignored")
             return cls()
-        known = {CHOICES, KEYBOARD, *_KEYS}
+        known = {CHOICES, KEYBOARD, SCREEN, ASKED, *_KEYS}
         other = {k: v for k, v in stored.items() if k not in known}
         try:
             choices = _choices_from_json(stored.get(CHOICES, []))
@@ -215,15 +234,24 @@ class ConversationState:
                 break
             except Unreadable as error:
                 log.warning("awaited %s unreadable, ignored: %s", key, error)
-        return cls(choices, awaiting, stored.get(KEYBOARD) is True, other)
+        screen, asked = stored.get(SCREEN), stored.get(ASKED)
+        return cls(
+            choices,
+            awaiting,
+            stored.get(KEYBOARD) is True,
+            other,
+            screen if isinstance(screen, str) else "",
+            asked if isinstance(asked, str) else "",
+        )
 
 
 def remember(state: ConversationState, replies: list[Reply]) -> ConversationState:
-    """Keep the choices of the last screen so a written number or 'oui' can pick one."""
+    """Keep the choices of the last screen, and what it expects, so a written number or
+    'oui' can pick one."""
     for reply in reversed(replies):
         if reply.choices:
             choices = tuple(Remembered(c.data, c.intent, c.label) for c in reply.flat_choices())
-            return replace(state, choices=choices, other=dict(state.other))
+            return replace(state, choices=choices, other=dict(state.other), screen=reply.expects)
     return state
 
 

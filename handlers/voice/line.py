@@ -38,6 +38,8 @@ from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.seats.towns import Town, sessions_near, upcoming_towns
 from core.understanding.intents import TextIntent, best_title, read
+from core.understanding.pipeline import unsure
+from core.understanding.screens import Expects, Screen, read_on
 from handlers.voice.prompts import Prompt
 from models import (
     Booking,
@@ -60,6 +62,8 @@ CANCEL = "cancel"
 AFTER = "after"
 REMIND = "remind"
 ENDED = "ended"
+CLARIFY = "clarify"
+"""An unsure spoken wish: "Vous voulez : pour annuler votre place, tapez 1 ..."."""
 
 TOWN = "town"
 TOWN_KEYS = 8
@@ -79,6 +83,17 @@ NOT_A_TOWN = frozenset(
 )
 
 REPEAT = "9"
+SPOKEN_WISHES = {
+    TextIntent.CANCEL: "cancel",
+    TextIntent.MY_BOOKINGS: "mine",
+    TextIntent.WORKSHOPS: "workshops",
+}
+"""What an unsure spoken wish may be asked about on the line (it has no privacy step)."""
+WISH_OPTIONS = {
+    "cancel": "voice.option.cancel_seat",
+    "mine": "voice.option.mine",
+    "workshops": "voice.option.book",
+}
 CALL_BACK = "0"
 
 BUSY_WINDOW = timedelta(seconds=45)
@@ -305,9 +320,16 @@ class PhoneLine:
             if found is not None:
                 return f"title:{found}"
         reading = read(speech, language)
+        if call.step in (BOOK, CANCEL, REMIND):  # "oui annulez", "yes go ahead": the question
+            reading = read_on(speech, Screen(Expects.YES_NO), language, reading)
+        elif call.step == WORKSHOP:  # "ouais je prends": this one
+            reading = read_on(speech, Screen(Expects.CARD), language, reading)
         intent = reading.intent
         if call.step == TOWN and intent not in NOT_A_TOWN:
             return f"said:{speech}"
+        offered = unsure(reading) if call.step == MENU else None
+        if offered is not None and all(wish in SPOKEN_WISHES for wish in offered):
+            return f"{CLARIFY}:{SPOKEN_WISHES[offered[0]]}:{SPOKEN_WISHES[offered[1]]}"
         if intent == TextIntent.NUMBER and reading.number is not None:
             number = str(reading.number)
             return number if number in asked.keys else None
@@ -353,6 +375,11 @@ class PhoneLine:
             return None
         if key == CALL_BACK:
             return await self._call_back(session, call, person, t)
+        if key.startswith(f"{CLARIFY}:"):  # the two wishes, as keys 1 and 2
+            return self._to(call, CLARIFY, {"offer": key.split(":")[1:]})
+        if step == CLARIFY and key in ("1", "2"):
+            call.step = MENU  # the wish picked is then taken as if said on the menu
+            return await self._go(session, call, person, t, data["offer"][int(key) - 1])
         if (
             key == "menu"
             or (key == "3" and step in (WORKSHOP, MINE))
@@ -656,6 +683,10 @@ class PhoneLine:
             return body, [("1", "voice.option.coming"), ("2", "voice.option.cancel_seat"), repeat]
         if call.step == AFTER:
             return [], [("1", "voice.option.menu")]
+        if call.step == CLARIFY:
+            offer = [str(wish) for wish in data.get("offer", [])]
+            options = [(str(i), WISH_OPTIONS[wish]) for i, wish in enumerate(offer, start=1)]
+            return [t("clarify.ask")], [*options, repeat]
         return [t("voice.menu")], [
             ("1", "voice.option.book"),
             ("2", "voice.option.mine"),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from core.clock import FixedClock
-from core.dialog import Intent
+from core.dialog import Choice, Intent, Reply
 from handlers.machinery.state import (
     WAITING_STATES,
     Awaiting,
@@ -26,6 +26,7 @@ from handlers.machinery.state import (
     MessageReady,
     MoveReady,
     Remembered,
+    remember,
 )
 from handlers.machinery.turns import Conversations
 from models import Conversation, Database, Person
@@ -334,3 +335,18 @@ async def test_a_poster_code_opens_its_session_while_a_first_name_is_awaited(
     await helper.say(f"ATELIER {session_id}")
     assert "Tablette pour débuter" in helper.text
     assert "Quel est le numéro" not in helper.text
+
+
+def test_what_the_screen_expects_and_the_message_asked_about_read_back() -> None:
+    state = ConversationState(screen="card", asked="annuler ?")
+    stored = state.to_json()
+    assert stored["screen"] == "card"
+    back = ConversationState.from_json(stored)
+    assert (back.screen, back.asked) == ("card", "annuler ?")
+    assert ConversationState.from_json({"screen": 3, "asked": ["x"]}).screen == ""
+    assert "screen" not in ConversationState().to_json()
+
+
+def test_a_reply_says_what_it_expects_and_it_is_remembered() -> None:
+    reply = Reply("Les ateliers", ((Choice("Atelier", "s:1"),),), expects="list")
+    assert remember(ConversationState(), [reply]).screen == "list"

@@ -669,3 +669,42 @@ async def test_the_line_asks_the_town_by_number_or_by_name(
     await second.dial()
     straight = await second.press("1")
     assert straight.sentences[:2] == ["Atelier 1 sur 3.", "Tablette à Woippy."]
+
+
+async def test_an_unsure_spoken_cancel_is_asked_about_with_keys_first(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    await book_by_keys(first := caller(runtime, client))
+    await first.hang_up()
+    call = caller(runtime, client)
+    await call.dial()
+    asked = await call.say("euh le tram marche pas virgule je préfère annuler")
+    assert asked.sentences[:3] == [
+        "Je ne suis pas sûr d'avoir compris.\nVous voulez :",
+        "Pour annuler votre place, tapez 1.",
+        "Pour écouter ou annuler vos inscriptions, tapez 2.",
+    ]
+    confirm = await call.press("1")
+    assert confirm.sentences[0] == "Vous voulez annuler votre place."
+    assert await bookings(runtime.db, BookingStatus.BOOKED) == 1
+
+
+async def test_a_spoken_yes_with_the_act_named_answers_the_question_on_the_line(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await add_session(runtime.db)
+    call = caller(runtime, client)
+    await call.dial()
+    await call.press("1")
+    confirm = await call.say("ouais je prends")
+    assert confirm.sentences[0] == "Vous avez choisi cet atelier."
+    done = await call.press("1")
+    assert "C'est réservé." in done.text
+    await call.hang_up()
+    again = caller(runtime, client)
+    await again.dial()
+    ask = await again.say("je veux annuler")
+    assert ask.sentences[0] == "Vous voulez annuler votre place."
+    await again.say("oui annulez")
+    assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1

@@ -18,7 +18,7 @@ import pytest
 from bot.cli import main
 from core.understanding import classifier
 from core.understanding.intents import COMPONENTS, read
-from core.understanding.pipeline import CLASSIFIER, FIRST
+from core.understanding.pipeline import CLASSIFIER, FIRST, unsure
 from core.understanding.thresholds import ENOUGH, SURE, SURE_YES
 
 SHIPPED = classifier.shipped()
@@ -87,6 +87,33 @@ RULES = [
     ("practical_question", "c'est gratuit ?", {"menu": 0.9}, "help"),
     ("own_booking", "c'est à quelle heure mon atelier ?", {"menu": 0.9}, "my_bookings"),
     ("names_topic", "le truc sur le CV", {"menu": 0.9}, "session"),
+    ("reported", "ma voisine m'a dit d'annuler", {"cancel": 0.9}, "unknown"),
+    ("hedged_yes", "oui inchallah", {"yes": 0.9}, "unknown"),
+]
+
+CLAUSES = [
+    # (component, message, language, the reading's intent), read by the shipped classifier
+    (
+        "clause_request",
+        "le tram ne marche pas aujourd'hui, je préfère annuler ma place",
+        "fr",
+        "cancel",
+    ),
+    ("clause_request", "please stop the texts, i don't need them", "en", "stop"),
+    (
+        "clause_request",
+        "conformément au RGPD, je vous demande de supprimer mes données",
+        "fr",
+        "forget",
+    ),
+    ("reported", "my neighbour told me to cancel but i will come anyway", "en", "unknown"),
+    ("hedged_yes", "inchallah je viens", "fr", "unknown"),
+    ("hedged_yes", "belki gelirim", "tr", "unknown"),
+    ("hedged_yes", "yes but not friday", "en", "unknown"),
+    ("hedged_yes", "oui allô", "fr", "unknown"),
+    ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
+    ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
+    ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
 ]
 
 
@@ -106,6 +133,52 @@ def test_each_rule_decides_what_it_is_named_for(
     assert (reading.intent.value, reading.by) == (intent, component)
     assert reading.trail[0] == CLASSIFIER
     assert reading.trail[-1] == component
+
+
+@pytest.mark.parametrize(("component", "text", "language", "intent"), CLAUSES)
+def test_each_clause_step_decides_what_it_is_named_for(
+    component: str, text: str, language: str, intent: str
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent.value, reading.by) == (intent, component)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("je confrime", "fr", "yes"),
+        ("anunler", "fr", "cancel"),
+        ("suprimer mes donné", "fr", "forget"),
+        ("je serai en retard, je ne pourrai pas venir à l'heure", "fr", "unknown"),
+        ("annulez ma place, non je rigole", "fr", "no"),
+        ("conforme à ce qui était prévu", "fr", "unknown"),
+        ("is my class still on?", "en", "my_bookings"),
+        ("si l'atelier est annulé, je peux venir un autre jour ?", "fr", "help"),
+    ],
+)
+def test_misspelt_key_words_and_clauses_that_take_back(
+    text: str, language: str, intent: str
+) -> None:
+    assert read(text, language).intent.value == intent
+
+
+def test_an_unsure_cancel_or_erase_is_asked_about_with_a_way_to_look_first() -> None:
+    unsure_cancel = read("annuler", "fr", fixed({"cancel": 0.7, "my_bookings": 0.1}))
+    assert unsure(unsure_cancel) == ("cancel", "my_bookings")
+    sure_cancel = read("annuler", "fr", fixed({"cancel": 0.95}))
+    assert unsure(sure_cancel) is None
+    unsure_erase = read("supprimez mes données", "fr", fixed({"forget": 0.6}))
+    assert unsure(unsure_erase) == ("forget", "privacy")
+    close = read("mes ateliers", "fr", fixed({"my_bookings": 0.4, "workshops": 0.35}))
+    assert unsure(close) == ("my_bookings", "workshops")
+    clear = read("mes ateliers", "fr", fixed({"my_bookings": 0.8, "workshops": 0.05}))
+    assert unsure(clear) is None
+    assert unsure(read("2", "fr")) is None
+    guessing = read("euh", "fr", fixed({"unknown": 0.3, "workshops": 0.25, "help": 0.22}))
+    assert guessing.intent.value == "unknown"
+    assert unsure(guessing) == ("workshops", "help")
+    one_guess = read("euh", "fr", fixed({"unknown": 0.5, "workshops": 0.25}))
+    assert unsure(one_guess) is None
 
 
 def test_a_number_is_never_the_classifiers_guess() -> None:
@@ -134,6 +207,7 @@ def test_a_yes_ruled_out_leaves_the_runner_up_or_a_no() -> None:
 def test_every_component_is_tried_here_in_the_pipelines_order() -> None:
     tried = [c for c, *_ in FIRST_STEPS] + [c for c, *_ in RULES] + ["number_by_rules_only"]
     tried.append("learned")  # tests/core/understanding/test_learned.py
+    tried += sorted({c for c, *_ in CLAUSES} - set(tried))
     assert sorted(tried) == sorted(COMPONENTS)
     assert COMPONENTS[: len(FIRST)] == tuple(step.name for step in FIRST)
     assert COMPONENTS[len(FIRST)] == CLASSIFIER

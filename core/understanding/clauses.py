@@ -1,0 +1,97 @@
+"""Clauses: a negation, a question or a condition bears on its own clause only.
+
+A message is cut into clauses at punctuation (",", ".", ";", "!", "?"), at dictated
+punctuation ("virgule", "point", "comma") and at words that join two clauses ("mais",
+"but", "ama", "بس", "bon"). "Le tram ne marche pas aujourd'hui, je préfère annuler ma place"
+is a reason, then a request: the reason's negation does not reach the request.
+
+Reported speech ("ma voisine m'a dit d'annuler", "my neighbour told me to cancel") and
+hedged or conditional yeses ("inchallah je viens", "yes but not friday", "belki gelirim")
+never act. "Oui allô" answers the phone; it agrees to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.understanding import word_lists
+from core.understanding.normalising import bare, normalise
+
+JOINTS = frozenset(bare(w) for w in word_lists.words("clause_joint"))
+"""Words that join two clauses (one or two words each)."""
+HEDGES = tuple(bare(w) for w in word_lists.words("hedge"))
+REPORTED = tuple(bare(w) for w in word_lists.words("reported"))
+CALL_OPENING = frozenset(bare(w) for w in word_lists.words("call_opening"))
+SESSION_STATE = tuple(bare(w) for w in word_lists.words("session_state"))
+NO_STARTS = frozenset(bare(w) for w in word_lists.words("no"))
+BUT = frozenset({"mais", "but", "ama", "fakat", "ancak", "بس", "لكن", "ولكن", "walakin"})
+"""Joints that turn what follows against what came before."""
+NEGATING_AFTER_BUT = frozenset({"pas", "not", "no", "non", "degil", "la", "لا", "ما", "mais"})
+
+_PUNCTUATION = re.compile(r"[,.;:!?¿؟،؛\n]+")
+
+
+def clauses(text: str, language: str | None = None) -> list[list[str]]:
+    """The message's clauses, each as its normalised words (none empty)."""
+    found: list[list[str]] = []
+    for piece in _PUNCTUATION.split(text):
+        words = normalise(piece, language).split()
+        current: list[str] = []
+        i = 0
+        while i < len(words):
+            pair = " ".join(words[i : i + 2])
+            if pair in JOINTS or words[i] in JOINTS:
+                if current:
+                    found.append(current)
+                current = []
+                i += 2 if pair in JOINTS else 1
+                continue
+            current.append(words[i])
+            i += 1
+        if current:
+            found.append(current)
+    return found
+
+
+def _has(words: list[str], phrases: tuple[str, ...]) -> bool:
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
+def hedged(words: list[str]) -> bool:
+    """'inchallah je viens', 'peut-être', 'yes but not friday': an unsure or partial yes."""
+    if _has(words, HEDGES):
+        return True
+    for i, word in enumerate(words[:-1]):
+        if word in BUT and NEGATING_AFTER_BUT & set(words[i + 1 : i + 3]):
+            return True
+    return False
+
+
+def reported(words: list[str]) -> bool:
+    """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi': someone else's words."""
+    return _has(words, REPORTED)
+
+
+def about_session_state(words: list[str]) -> bool:
+    """'l'atelier de jeudi a été annulé', 'is my class still on', 'kurs iptal mi oldu'."""
+    return _has(words, SESSION_STATE)
+
+
+def call_opening(words: list[str]) -> bool:
+    """'oui allô', 'alo evet': the phone answered, nothing agreed."""
+    return bool(CALL_OPENING & set(words[:3]))
+
+
+def turned_after_but(text: str, language: str | None = None) -> list[list[str]]:
+    """The clauses after the last 'mais' / 'but' / 'ama' / 'بس' (empty when there is none)."""
+    words = normalise(text, language).split()
+    last = max((i for i, w in enumerate(words) if w in BUT), default=None)
+    if last is None:
+        return []
+    return [words[last + 1 :]] if words[last + 1 :] else []
+
+
+def starts_with_no(words: list[str]) -> bool:
+    """'non je rigole', 'no wait': a clause that takes back what came before."""
+    return bool(words) and words[0] in NO_STARTS
