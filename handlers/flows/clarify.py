@@ -8,6 +8,7 @@ cancel or an erase is still its confirmation question: nothing acts from the ans
 from __future__ import annotations
 
 from core.dialog import Choice, Reply
+from core.seats import labels
 from core.understanding.intents import Reading, TextIntent
 from core.understanding.screens import Expects
 from handlers.flows import browse, cancel, menu
@@ -52,7 +53,14 @@ async def open_screen(flow: Flow, reading: Reading) -> Reply | None:
 @answers(Clarified)
 async def _on_clarified(flow: Flow, choice: Clarified) -> Reply:
     """The reading the person picked: its screen (a confirmation for an act)."""
-    # flow.state.answering is the message the question was about: with the picked intent
-    # and flow.person.language, this is where a clarified answer becomes a labelled example.
+    if flow.state.answering:  # the message asked about: now a labelled example, if the gate agrees
+        await labels.keep_clarified(
+            flow.db,
+            flow.state.answering,
+            flow.person.language,
+            choice.intent,
+            flow.now,
+            name=flow.person.name,
+        )
     opened = await open_screen(flow, Reading(TextIntent(choice.intent)))
     return opened if opened is not None else menu.main_menu(flow)

@@ -31,6 +31,7 @@ from core.outbox.queue import REPLY, enqueue
 from core.phones import may_text
 from core.places import read_place, ready
 from core.places.names import folded
+from core.seats import labels
 from core.seats.alerts import alert_call_back
 from core.seats.booking import book_seat, cancel_booking, own_booking
 from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
@@ -38,6 +39,7 @@ from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.seats.towns import Town, sessions_near, upcoming_towns
 from core.understanding.intents import TextIntent, best_title, read
+from core.understanding.learned import using
 from core.understanding.pipeline import unsure
 from core.understanding.screens import Expects, Screen, read_on
 from handlers.voice.prompts import Prompt
@@ -319,7 +321,8 @@ class PhoneLine:
             found = best_title(speech, titles)
             if found is not None:
                 return f"title:{found}"
-        reading = read(speech, language)
+        with using(await labels.learned(session, self.clock.now())):  # what organisers taught
+            reading = read(speech, language)
         if call.step in (BOOK, CANCEL, REMIND):  # "oui annulez", "yes go ahead": the question
             reading = read_on(speech, Screen(Expects.YES_NO), language, reading)
         elif call.step == WORKSHOP:  # "ouais je prends": this one
