@@ -5,6 +5,7 @@ from models.bookings import ACTIVE_STATUSES, Booking, BookingStatus
 from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
 from models.logins import DashboardLogin
+from models.organisations import Organisation, Organiser, OrganiserAction
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.unread import UnreadMessage
@@ -19,6 +20,9 @@ __all__ = [
     "Conversation",
     "DashboardLogin",
     "Database",
+    "Organisation",
+    "Organiser",
+    "OrganiserAction",
     "OutboxMessage",
     "OutboxStatus",
     "Person",

@@ -48,6 +48,7 @@ from core.seats.field_limits import (
     one_line_end,
     text_problem,
 )
+from core.seats.organisations import NETWORK, Scope, organisations_by_name, same_name
 from models import ACTIVE_STATUSES, Booking, WorkshopSession
 from models.inserts import insert_ignore_statement
 
@@ -66,6 +67,7 @@ T = TypeVar("T")
 WHOLE_DECIMAL = re.compile(r"(?<=\d)[.,]0+$")
 REQUIRED = ("title", "audience", "duration_minutes", "capacity", "venue", "address")
 MAX_ROWS = 5_000
+ORGANISATION_NAME = 200
 MAX_FILE_BYTES = 20 * 2**20
 """The largest file an import reads (the dashboard takes 2 MB)."""
 
@@ -87,6 +89,8 @@ class SessionRow:
     access: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    organisation: str = ""
+    """The organisation that runs it, as the file names it ("": the importer's own)."""
 
     @property
     def import_key(self) -> str:
@@ -253,6 +257,7 @@ def _parse_row(row: _Row, line: int, zone: ZoneInfo) -> SessionRow:
         access=row.text("access", allow_missing=True),
         latitude=row.coordinate("latitude", 90),
         longitude=row.coordinate("longitude", 180),
+        organisation=" ".join(row.cells.get("organisation", "").split())[:ORGANISATION_NAME],
     )
 
 
@@ -360,8 +365,9 @@ TOLD = ("address", "duration_minutes")
 KEYS_PER_QUERY = 500
 
 
-def _values(row: SessionRow) -> dict[str, object]:
+def _values(row: SessionRow, organisation_id: int | None = None) -> dict[str, object]:
     return {
+        "organisation_id": organisation_id,
         "import_key": row.import_key,
         "title": row.title,
         "description": row.description,
@@ -424,16 +430,55 @@ def _told_changes(
     return errors
 
 
-async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportReport:
+async def _organisations_of(
+    session: AsyncSession,
+    rows: list[SessionRow],
+    existing: dict[str, WorkshopSession],
+    scope: Scope,
+) -> tuple[dict[int, int | None], list[RowError]]:
+    """Each line's organisation id (None: the install's own), and the lines that name an
+    unknown organisation, another than the importer's, or another's session."""
+    known = await organisations_by_name(session) if any(row.organisation for row in rows) else {}
+    found: dict[int, int | None] = {}
+    errors: list[RowError] = []
+    for row in rows:
+        organisation_id = scope.new_session_organisation()
+        if row.organisation:
+            organisation = known.get(same_name(row.organisation))
+            if organisation is None:
+                key, values = "import.error.unknown_organisation", {"name": row.organisation}
+                errors.append(RowError(row.line, french()(key, **values)))
+                continue
+            if not scope.everything and organisation.id != scope.organisation_id:
+                errors.append(RowError(row.line, french()("import.error.other_organisation")))
+                continue
+            organisation_id = organisation.id
+        workshop = existing.get(row.import_key)
+        if workshop is not None and not scope.covers(workshop):
+            errors.append(RowError(row.line, french()("import.error.other_organisation")))
+            continue
+        if workshop is not None and not row.organisation:
+            organisation_id = workshop.organisation_id  # a file without the column keeps it
+        found[row.line] = organisation_id
+    return found, errors
+
+
+async def import_rows(
+    session: AsyncSession, rows: list[SessionRow], scope: Scope = NETWORK
+) -> ImportReport:
     """Insert new sessions and refresh changed ones, inside the caller's transaction; or
-    nothing, with the lines that would change a session under the people on it."""
+    nothing, with the lines that would change a session under the people on it, or that
+    name an unknown organisation or one the importer (``scope``) may not change."""
     existing = await _existing(session, [row.import_key for row in rows])
+    organisation_of, refused = await _organisations_of(session, rows, existing, scope)
     people = await _people_on(session, [workshop.id for workshop in existing.values()])
-    errors = _told_changes(rows, existing, people)
+    errors = sorted(refused + _told_changes(rows, existing, people), key=lambda e: e.line)
     if errors:
         return ImportReport(errors=errors)
     report = ImportReport()
-    fresh = [_values(row) for row in rows if row.import_key not in existing]
+    fresh = [
+        _values(row, organisation_of[row.line]) for row in rows if row.import_key not in existing
+    ]
     if fresh:
         # One statement for all new sessions; a key another import just added is skipped.
         await session.execute(insert_ignore_statement(session, WorkshopSession), fresh)
@@ -442,9 +487,9 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
         workshop = existing.get(row.import_key)
         if workshop is None:
             continue
-        values = _values(row)
+        values = _values(row, organisation_of[row.line])
         changed = False
-        for name in REFRESHED:
+        for name in (*REFRESHED, "organisation_id"):
             if getattr(workshop, name) != values[name]:
                 setattr(workshop, name, values[name])
                 changed = True
@@ -487,10 +532,11 @@ async def import_schedule(
     content: str | bytes,
     zone: ZoneInfo,
     limits: Limits = Limits(),  # noqa: B008
+    scope: Scope = NETWORK,
 ) -> ImportReport:
     """Validate ``content`` (CSV text, or a file's bytes) in a worker process; import it
     whole if every row is valid, else nothing."""
     rows, errors = await read_schedule(content, zone, limits)
     if errors:
         return ImportReport(errors=errors)
-    return await import_rows(session, rows)
+    return await import_rows(session, rows, scope)

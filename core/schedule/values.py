@@ -35,6 +35,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "access": ("access", "acces"),
     "latitude": ("latitude", "lat"),
     "longitude": ("longitude", "lon", "lng"),
+    "organisation": ("organisation", "structure", "organization"),
 }
 COLUMN_OF = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
 FIRST_WORDS = {

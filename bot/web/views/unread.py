@@ -5,13 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.guard import page
+from bot.web.guard import network_page
 from bot.web.rendering import render
 from bot.web.state import context_of
 from core.seats.unread import recent
 
 
-@page
+@network_page
 async def unread_page(request: Request) -> Response:
     """What people wrote that the bot did not understand, newest first."""
     context = context_of(request)
