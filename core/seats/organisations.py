@@ -186,4 +186,4 @@ async def organisers_with_organisation(
         .join(Organisation, Organisation.id == Organiser.organisation_id)
         .order_by(Organisation.name, Organiser.email)
     )
-    return [(organiser, organisation) for organiser, organisation in rows.tuples()]
+    return [(organiser, organisation) for organiser, organisation in rows.all()]

@@ -37,7 +37,7 @@ async def login_form(request: Request) -> Response:
 async def _by_email(request: Request) -> dict[str, object]:
     """Whether the form asks for an e-mail address (organisers have their own logins)."""
     async with context_of(request).db.transaction() as session:
-        return {"by_email": await any_organiser(session)}
+        return {"by_email": await any_organiser(session), "email": ""}
 
 
 async def _organiser_for(request: Request, email: str, password: str) -> Organiser | bool | None:
@@ -78,7 +78,7 @@ async def login_action(request: Request, form: FormData) -> Response:
     email = str(form.get("email", ""))[:MAX_EMAIL]
     opened = await _organiser_for(request, email, password) if password else None
     if opened is None:
-        values = {"next": target, "error": "wrong", "email": email} | await _by_email(request)
+        values = await _by_email(request) | {"next": target, "error": "wrong", "email": email}
         return render(request, "login.html", values, 401)
     context.login_limiter.reset(address)
     await start_login(request, opened if isinstance(opened, Organiser) else None)
