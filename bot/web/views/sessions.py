@@ -12,11 +12,12 @@ from bot.web.forms import SessionForm
 from bot.web.guard import action, page
 from bot.web.logins import organiser_scope
 from bot.web.queries import latest_session, status_counts
-from bot.web.rendering import render
+from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
 from bot.web.views.common import audit, go, workshop_or_404
 from core.seats.catalog import AUDIENCES
 from core.seats.field_limits import NUMBER_RANGES, TEXT_LIMITS
+from core.seats.organisations import organisations_by_name
 from core.seats.organiser import create_session, edit_session, sessions_between, today_bounds
 from models import WorkshopSession
 
@@ -48,6 +49,7 @@ async def sessions_page(request: Request) -> Response:
         earlier = await sessions_between(session, start - timedelta(weeks=weeks), start, scope)
         past = list(reversed(earlier))
         counts = await status_counts(session, [workshop.id for workshop, _ in past])
+        names = await organisations_by_name(session) if scope.everything else {}
     return render(
         request,
         "sessions.html",
@@ -58,6 +60,9 @@ async def sessions_page(request: Request) -> Response:
             "past_weeks": weeks,
             "ahead_weeks": ahead,
             "max_weeks": MAX_WEEKS,
+            "organisation_names": {row.id: row.name for row in names.values()},
+            "own_organisation": context.settings.organisation_name.strip()
+            or t("dashboard.figures.own_organisation"),
         },
     )
 

@@ -186,6 +186,7 @@ async def test_a_network_organiser_sees_every_organisation_and_its_figures(
         listing = await everyone.get("/sessions")
         for title in sessions:
             assert title in listing.text
+        assert "Centre social de Thionville" in listing.text  # whose each session is
         assert (await everyone.get(f"/sessions/{sessions['Smartphone à Metz']}")).status_code == 200
         assert (await everyone.get("/outbox")).status_code == 200
         clock.advance(timedelta(days=3))  # the sessions are held: they count in the figures
