@@ -66,8 +66,6 @@ class Scope:
 
 
 NETWORK = Scope()
-OWN = Scope(0, home=True)
-"""The install's own sessions only (those of no organisation): ids start at 1."""
 
 
 @dataclass(frozen=True, slots=True)

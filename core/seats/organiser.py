@@ -293,6 +293,8 @@ class FigureTable:
 
     by_month: dict[str, Figures] = field(default_factory=dict)
     by_audience: dict[str, Figures] = field(default_factory=dict)
+    by_organisation: dict[int | None, Figures] = field(default_factory=dict)
+    """By organisation id (None: the install's own sessions, those of no organisation)."""
 
 
 async def figures(
@@ -315,15 +317,17 @@ async def figures(
             WorkshopSession.starts_at,
             WorkshopSession.audience,
             WorkshopSession.capacity,
+            WorkshopSession.organisation_id,
         ).where(*held)
     )
     table = FigureTable()
-    by_id: dict[int, tuple[Figures, Figures]] = {}
-    for session_id, starts_at, audience, capacity in sessions:
+    by_id: dict[int, tuple[Figures, Figures, Figures]] = {}
+    for session_id, starts_at, audience, capacity, organisation_id in sessions:
         month = starts_at.astimezone(zone).strftime("%Y-%m")
         pair = (
             table.by_month.setdefault(month, Figures()),
             table.by_audience.setdefault(audience, Figures()),
+            table.by_organisation.setdefault(organisation_id, Figures()),
         )
         for figures_of in pair:
             figures_of.sessions_held += 1

@@ -15,7 +15,7 @@ from bot.web.guard import page
 from bot.web.logins import organiser_scope
 from bot.web.rendering import LANGUAGE, render, t
 from bot.web.state import context_of
-from core.seats.organisations import OWN, Scope, organisations_by_name, same_name
+from core.seats.organisations import organisations_by_name, same_name
 from core.seats.organiser import Figures, FigureTable, figures
 
 
@@ -32,7 +32,9 @@ async def figures_page(request: Request) -> Response:
     scope = organiser_scope(request)
     async with context.db.transaction() as session:
         table = await figures(session, context.clock.now(), context.settings.zone, scope)
-        by_organisation = await _by_organisation(request, session) if scope.everything else []
+        by_organisation = (
+            await _by_organisation(request, session, table) if scope.everything else []
+        )
     months = [(month_label(month), numbers) for month, numbers in table.by_month.items()]
     chart = bar_chart(
         [(label, (n.seats_offered, n.booked, n.attended)) for label, n in months[-12:]]
@@ -49,27 +51,32 @@ async def figures_page(request: Request) -> Response:
     )
 
 
-def total(table: FigureTable) -> Figures:
-    """Every month's figures added up."""
+def added(*parts: Figures | None) -> Figures:
+    """Figures added up."""
     summed = Figures()
-    for month in table.by_month.values():
+    for part in parts:
         for field in fields(Figures):
             name = field.name
-            setattr(summed, name, getattr(summed, name) + getattr(month, name))
+            setattr(summed, name, getattr(summed, name) + getattr(part or Figures(), name))
     return summed
 
 
-async def _by_organisation(request: Request, session: AsyncSession) -> list[tuple[str, Figures]]:
-    """Each organisation's figures, for a network organiser (none when there is none)."""
-    context = context_of(request)
+async def _by_organisation(
+    request: Request, session: AsyncSession, table: FigureTable
+) -> list[tuple[str, Figures]]:
+    """Each organisation's figures, for a network organiser (none when there is none); the
+    sessions of no organisation count as the install's own (ORGANISATION_NAME)."""
     organisations = await organisations_by_name(session)
     if not organisations:
         return []
-    own_name = context.settings.organisation_name
-    scopes: list[tuple[str, Scope]] = []
+    own_name = context_of(request).settings.organisation_name
+    own = table.by_organisation.get(None)
+    rows: list[tuple[str, Figures]] = []
     if same_name(own_name) not in organisations:
-        scopes.append((own_name.strip() or t("dashboard.figures.own_organisation"), OWN))
+        rows.append((own_name.strip() or t("dashboard.figures.own_organisation"), added(own)))
     for key, organisation in organisations.items():
-        scopes.append((organisation.name, Scope(organisation.id, home=key == same_name(own_name))))
-    now, zone = context.clock.now(), context.settings.zone
-    return [(name, total(await figures(session, now, zone, scope))) for name, scope in scopes]
+        mine = table.by_organisation.get(organisation.id)
+        rows.append(
+            (organisation.name, added(mine, own) if key == same_name(own_name) else added(mine))
+        )
+    return rows
