@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import cli_organisers
 from core.config import Settings
 from core.redact import RedactingFilter
 
@@ -87,7 +88,7 @@ async def _run(settings: Settings, *, telegram: bool = True) -> None:
 
 
 @asynccontextmanager
-async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A migrated database and one transaction on it, closed afterwards."""
     from models import Database
     from models.migrate import upgrade
@@ -102,7 +103,9 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(settings: Settings, path: Path) -> int:
+    from core.clock import SystemClock
     from core.schedule.importer import MAX_FILE_BYTES, ImportReport, import_rows, read_schedule
+    from core.seats.organisations import Actor, record
 
     def read_head() -> bytes:
         """The file, or enough of it to see it is too big (never a whole huge file)."""
@@ -118,8 +121,17 @@ async def _import(settings: Settings, path: Path) -> int:
     if errors:
         report = ImportReport(errors=errors)
     else:
-        async with _transaction(settings) as session:
+        async with transaction(settings) as session:
             report = await import_rows(session, rows)
+            if not report.errors:
+                counts = f"{report.created} created, {report.updated} updated"
+                await record(
+                    session,
+                    Actor(cli_organisers.COMMAND_LINE),
+                    "import",
+                    SystemClock().now(),
+                    detail=counts,
+                )
     if report.errors:
         print(f"Nothing imported: {len(report.errors)} problem(s) in {path}.", file=sys.stderr)
         for problem in report.errors:
@@ -138,7 +150,7 @@ async def _sessions(settings: Settings) -> int:
     from core.seats.catalog import upcoming_with_waiting
 
     t = Translator(settings.default_language)
-    async with _transaction(settings) as session:
+    async with transaction(settings) as session:
         rows = await upcoming_with_waiting(session, SystemClock().now())
     for workshop, waiting in rows:
         print(
@@ -158,7 +170,7 @@ async def _roster(
     if form == "xlsx" and output is None:
         print("--format xlsx writes a file: give it with --output FILE.", file=sys.stderr)
         return 2
-    async with _transaction(settings) as session:
+    async with transaction(settings) as session:
         rows = await roster_rows(session, session_id, settings.zone)
     if rows is None:
         print(f"No session with id {session_id}.", file=sys.stderr)
@@ -288,12 +300,12 @@ async def _outbox(settings: Settings) -> int:
     from core.outbox import queue as outbox
     from models import OutboxStatus
 
-    async with _transaction(settings) as session:
+    async with transaction(settings) as session:
         counts = await outbox.status_counts(session)
         queued = await outbox.upcoming(session)
         failed = await outbox.recent_failures(session)
     month = datetime.now(settings.zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    async with _transaction(settings) as session:
+    async with transaction(settings) as session:
         billed = await outbox.segments_since(session, month)
     print(" | ".join(f"{status}: {counts.get(status, 0)}" for status in OutboxStatus))
     print(f"SMS segments sent this month: {billed}")
@@ -310,11 +322,12 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
     from core.clock import SystemClock
     from core.errors import BookingError
     from core.schedule.importer import parse_local_start
+    from core.seats.organisations import Actor, record
     from core.seats.session_changes import cancel_session, move_session
 
     now = SystemClock().now()
     try:
-        async with _transaction(settings) as session:
+        async with transaction(settings) as session:
             if new_start is None:
                 told = await cancel_session(session, session_id, now)
             else:
@@ -328,6 +341,15 @@ async def _change(settings: Settings, session_id: int, new_start: str | None) ->
                     at=settings.reminder_time,
                     days_before=tuple(settings.reminder_days_before),
                 )
+            action = "cancel" if new_start is None else "move"
+            await record(
+                session,
+                Actor(cli_organisers.COMMAND_LINE),
+                action,
+                now,
+                session_id,
+                new_start or "",
+            )
     except (BookingError, ValueError) as error:
         print(f"Session {session_id} not changed: {_why(error)}", file=sys.stderr)
         return 1
@@ -473,6 +495,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="KIND",
         help="read as on a screen that expects KIND: list:N, yesno, card, name, phone, text",
     )
+    cli_organisers.add_parser(commands)
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default=None)
@@ -531,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
         return _backup(settings, args.file)
     if args.command == "restore":
         return _restore(settings, args.file)
+    if args.command == "organisers":
+        return cli_organisers.run(settings, args)
     if args.command in ("cancel", "move"):
         return asyncio.run(_change(settings, args.session_id, getattr(args, "starts_at", None)))
     from models.migrate import downgrade, upgrade

@@ -6,6 +6,7 @@ from models.conversations import Conversation, ProcessedUpdate
 from models.db import Database, create_engine, is_sqlite
 from models.labels import LearnedExample, WeeklyReadings
 from models.logins import DashboardLogin
+from models.organisations import Organisation, Organiser, OrganiserAction
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Person
 from models.unread import UnreadMessage
@@ -22,6 +23,9 @@ __all__ = [
     "DashboardLogin",
     "Database",
     "LearnedExample",
+    "Organisation",
+    "Organiser",
+    "OrganiserAction",
     "OutboxMessage",
     "OutboxStatus",
     "Person",

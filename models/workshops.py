@@ -57,6 +57,10 @@ class WorkshopSession(Base):
     stay on the session as the schedule wrote them, for every screen that shows them."""
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped each time the session is moved, so calendar files replace older ones."""
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    """Who runs it (an ``organisations`` id; organisations are never deleted); None: the
+    install's own organisation (ORGANISATION_NAME). No foreign key: adding one on SQLite
+    rebuilds the table, and dropping ``sessions`` there deletes its bookings."""
 
     @property
     def seats_left(self) -> int:

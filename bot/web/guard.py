@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.web.logins import verify_login
+from bot.web.logins import organiser_scope, verify_login
 from bot.web.rendering import error_page
 from bot.web.state import base_path, csrf_ok
 from core.intake import taken_in
@@ -33,6 +33,19 @@ def page(handler: Page) -> Page:
         return await handler(request)
 
     return guarded
+
+
+def network_page(handler: Page) -> Page:
+    """A page about every organisation (the outbox, messages not understood): for network
+    organisers only; an organisation's organiser gets 404."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request) -> Response:
+        if await verify_login(request) and not organiser_scope(request).everything:
+            return error_page(request, 404)
+        return await handler(request)
+
+    return page(guarded)
 
 
 def taken_in_form(form: FormData) -> FormData:
@@ -77,6 +90,20 @@ def action(handler: Action) -> Page:
     async def guarded(request: Request) -> Response:
         if not await verify_login(request):
             return error_page(request, 403)
+        return await checked(request)
+
+    return guarded
+
+
+def network_action(handler: Action) -> Page:
+    """A POST that changes what every organisation gets (what the bot has learned): for
+    network organisers only; an organisation's organiser gets 404 and nothing is done."""
+    checked = action(handler)
+
+    @functools.wraps(handler)
+    async def guarded(request: Request) -> Response:
+        if await verify_login(request) and not organiser_scope(request).everything:
+            return error_page(request, 404)
         return await checked(request)
 
     return guarded

@@ -28,8 +28,10 @@ from core.schedule.publish import (
     published_sessions,
     slug,
 )
+from core.seats.organisations import organisations_by_name, same_name
 from core.understanding.session_codes import code_for
 from models import Database, WorkshopSession
+from models import Organisation as OrganisationRow
 
 SERVICES_PATH = "/api/data-inclusion/services.json"
 STRUCTURES_PATH = "/api/data-inclusion/structures.json"
@@ -92,17 +94,47 @@ def publication(settings: Settings, telegram_username: str | None, now: datetime
     )
 
 
+def partner(row: OrganisationRow, settings: Settings) -> Organisation:
+    """A partner organisation as a structure: its SIRET, else its name, makes its id."""
+    phone = row.phone
+    return Organisation(
+        id=row.siret or slug(row.name),
+        name=row.name,
+        description=row.description.strip(),
+        address=row.address.strip(),
+        siret=row.siret,
+        phone=phone,
+        phone_text=readable_number(phone, settings.sms_default_region) if phone else "",
+        website=row.website,
+    )
+
+
 async def published_document(
     db: Database, settings: Settings, now: datetime, telegram_username: str | None
 ) -> Document:
-    """``{"structures": [...], "services": [...]}`` for the upcoming sessions at ``now``."""
+    """``{"structures": [...], "services": [...]}`` for the upcoming sessions at ``now``:
+    a structure per organisation, each service's ``structure_id`` its organisation's.
+
+    The install's own organisation (the settings) runs the sessions of no organisation;
+    a partner named like ORGANISATION_NAME is that one."""
     async with db.transaction() as session:
         sessions = await published_sessions(session, now)
-        return data_inclusion(
-            [organisation(settings, sessions)],
-            sessions,
-            publication(settings, telegram_username, now),
-        )
+        rows = await organisations_by_name(session)
+    own_name = same_name(settings.organisation_name)
+    own_sessions = [w for w in sessions if w.organisation_id is None]
+    own = organisation(settings, own_sessions or sessions)
+    by_id = {
+        row.id: own if key == own_name else partner(row, settings) for key, row in rows.items()
+    }
+    structures = list({o.id: o for o in by_id.values()}.values())
+    if own_sessions or not structures or own_name in rows:
+        structures = [own, *[o for o in structures if o.id != own.id]]
+    return data_inclusion(
+        structures,
+        sessions,
+        publication(settings, telegram_username, now),
+        lambda workshop: by_id.get(workshop.organisation_id or 0, own),
+    )
 
 
 def as_json(value: object) -> bytes:

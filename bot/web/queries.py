@@ -7,6 +7,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.seats.organisations import NETWORK, Scope
 from models import Booking, WorkshopSession
 
 
@@ -25,13 +26,19 @@ async def status_counts(session: AsyncSession, session_ids: list[int]) -> dict[i
     return counts
 
 
-async def latest_session(session: AsyncSession) -> WorkshopSession | None:
-    """The session added last (its venue and address prefill a new one)."""
-    query = select(WorkshopSession).order_by(WorkshopSession.id.desc()).limit(1)
+async def latest_session(session: AsyncSession, scope: Scope = NETWORK) -> WorkshopSession | None:
+    """The session of ``scope`` added last (its venue and address prefill a new one)."""
+    query = (
+        select(WorkshopSession).where(scope.where()).order_by(WorkshopSession.id.desc()).limit(1)
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def all_sessions(session: AsyncSession) -> list[WorkshopSession]:
-    """Every session, oldest first."""
-    query = select(WorkshopSession).order_by(WorkshopSession.starts_at, WorkshopSession.id)
+async def all_sessions(session: AsyncSession, scope: Scope = NETWORK) -> list[WorkshopSession]:
+    """Every session of ``scope``, oldest first."""
+    query = (
+        select(WorkshopSession)
+        .where(scope.where())
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
     return list((await session.execute(query)).scalars())

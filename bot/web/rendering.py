@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.web.logins import organiser_scope
 from bot.web.state import base_path, context_of, csrf_token, logged_in, take_flashes
 from bot.web.text import bidi_safe
 from core.formatting import duration_in_words, when_in_words
@@ -167,6 +168,7 @@ def render(
         "csrf_token": csrf_token(request),
         "flashes": take_flashes(request),
         "logged_in": logged_in(request),
+        "network": organiser_scope(request).everything,
     }
     values.update(context or {})
     return templates.TemplateResponse(request, name, values, status_code, headers)

@@ -48,6 +48,7 @@ from core.seats.field_limits import (
     text_limit,
     text_problem,
 )
+from core.seats.organisations import NETWORK, Scope, organisations_by_name, same_name
 from core.seats.venues import VenueFacts, venue_ids
 from models import ACTIVE_STATUSES, Booking, WorkshopSession
 from models.inserts import insert_ignore_statement
@@ -67,6 +68,7 @@ T = TypeVar("T")
 WHOLE_DECIMAL = re.compile(r"(?<=\d)[.,]0+$")
 REQUIRED = ("title", "audience", "duration_minutes", "capacity", "venue", "address")
 MAX_ROWS = 5_000
+ORGANISATION_NAME = 200
 MAX_FILE_BYTES = 20 * 2**20
 """The largest file an import reads (the dashboard takes 2 MB)."""
 
@@ -103,6 +105,9 @@ class SessionRow:
             self.longitude,
             self.access,
         )
+
+    organisation: str = ""
+    """The organisation that runs it, as the file names it ("": the importer's own)."""
 
     @property
     def import_key(self) -> str:
@@ -271,6 +276,7 @@ def _parse_row(row: _Row, line: int, zone: ZoneInfo) -> SessionRow:
         longitude=row.coordinate("longitude", 180),
         town=row.text("town", allow_missing=True),
         postcode=row.text("postcode", allow_missing=True),
+        organisation=" ".join(row.cells.get("organisation", "").split())[:ORGANISATION_NAME],
     )
 
 
@@ -379,9 +385,12 @@ TOLD = ("address", "duration_minutes")
 KEYS_PER_QUERY = 500
 
 
-def _values(row: SessionRow, venues: dict[str, int] | None = None) -> dict[str, object]:
+def _values(
+    row: SessionRow, venues: dict[str, int] | None = None, organisation_id: int | None = None
+) -> dict[str, object]:
     return {
         "venue_id": (venues or {}).get(row.venue_facts.key),
+        "organisation_id": organisation_id,
         "import_key": row.import_key,
         "title": row.title,
         "description": row.description,
@@ -444,17 +453,58 @@ def _told_changes(
     return errors
 
 
-async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportReport:
+async def _organisations_of(
+    session: AsyncSession,
+    rows: list[SessionRow],
+    existing: dict[str, WorkshopSession],
+    scope: Scope,
+) -> tuple[dict[int, int | None], list[RowError]]:
+    """Each line's organisation id (None: the install's own), and the lines that name an
+    unknown organisation, another than the importer's, or another's session."""
+    known = await organisations_by_name(session) if any(row.organisation for row in rows) else {}
+    found: dict[int, int | None] = {}
+    errors: list[RowError] = []
+    for row in rows:
+        organisation_id = scope.new_session_organisation()
+        if row.organisation:
+            organisation = known.get(same_name(row.organisation))
+            if organisation is None:
+                key, values = "import.error.unknown_organisation", {"name": row.organisation}
+                errors.append(RowError(row.line, french()(key, **values)))
+                continue
+            if not scope.everything and organisation.id != scope.organisation_id:
+                errors.append(RowError(row.line, french()("import.error.other_organisation")))
+                continue
+            organisation_id = organisation.id
+        workshop = existing.get(row.import_key)
+        if workshop is not None and not scope.covers(workshop):
+            errors.append(RowError(row.line, french()("import.error.other_organisation")))
+            continue
+        if workshop is not None and not row.organisation:
+            organisation_id = workshop.organisation_id  # a file without the column keeps it
+        found[row.line] = organisation_id
+    return found, errors
+
+
+async def import_rows(
+    session: AsyncSession, rows: list[SessionRow], scope: Scope = NETWORK
+) -> ImportReport:
     """Insert new sessions and refresh changed ones, inside the caller's transaction; or
-    nothing, with the lines that would change a session under the people on it."""
+    nothing, with the lines that would change a session under the people on it, or that
+    name an unknown organisation or one the importer (``scope``) may not change."""
     existing = await _existing(session, [row.import_key for row in rows])
+    organisation_of, refused = await _organisations_of(session, rows, existing, scope)
     people = await _people_on(session, [workshop.id for workshop in existing.values()])
-    errors = _told_changes(rows, existing, people)
+    errors = sorted(refused + _told_changes(rows, existing, people), key=lambda e: e.line)
     if errors:
         return ImportReport(errors=errors)
     report = ImportReport()
     venues = await venue_ids(session, [row.venue_facts for row in rows])
-    fresh = [_values(row, venues) for row in rows if row.import_key not in existing]
+    fresh = [
+        _values(row, venues, organisation_of[row.line])
+        for row in rows
+        if row.import_key not in existing
+    ]
     if fresh:
         # One statement for all new sessions; a key another import just added is skipped.
         await session.execute(insert_ignore_statement(session, WorkshopSession), fresh)
@@ -463,9 +513,9 @@ async def import_rows(session: AsyncSession, rows: list[SessionRow]) -> ImportRe
         workshop = existing.get(row.import_key)
         if workshop is None:
             continue
-        values = _values(row, venues)
+        values = _values(row, venues, organisation_of[row.line])
         changed = False
-        for name in REFRESHED:
+        for name in (*REFRESHED, "organisation_id"):
             if getattr(workshop, name) != values[name]:
                 setattr(workshop, name, values[name])
                 changed = True
@@ -508,10 +558,11 @@ async def import_schedule(
     content: str | bytes,
     zone: ZoneInfo,
     limits: Limits = Limits(),  # noqa: B008
+    scope: Scope = NETWORK,
 ) -> ImportReport:
     """Validate ``content`` (CSV text, or a file's bytes) in a worker process; import it
     whole if every row is valid, else nothing."""
     rows, errors = await read_schedule(content, zone, limits)
     if errors:
         return ImportReport(errors=errors)
-    return await import_rows(session, rows)
+    return await import_rows(session, rows, scope)

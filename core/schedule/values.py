@@ -37,6 +37,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "postcode": ("code_postal", "code postal", "postcode", "cp"),
     "latitude": ("latitude", "lat"),
     "longitude": ("longitude", "lon", "lng"),
+    "organisation": ("organisation", "structure", "organization"),
 }
 COLUMN_OF = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
 FIRST_WORDS = {

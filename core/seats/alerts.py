@@ -4,8 +4,10 @@ each evening the roster of tomorrow's sessions. Each goes through the outbox, on
 An alert is queued where it happens (in that transaction) for the organisers as a whole:
 one row addressed to the ``organisers`` inbox, with a key unique to the event. The sender
 fans such a row out to every organiser of the settings (Telegram ids, e-mail addresses),
-one row each with the event's key and the recipient, so each organiser gets it once.
-The engine keeps the inbox only while organisers are set: without one, nothing is queued.
+and to the organisers added with a Telegram id who may see it (a network organiser: every
+alert; an organisation's: those about its sessions), one row each with the event's key and
+the recipient, so each organiser gets it once. The engine keeps the inbox only while
+organisers are set: without one, nothing is queued.
 """
 
 from __future__ import annotations
@@ -20,8 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.outbox.queue import enqueue, mark
+from core.seats.organisations import scope_of
 from core.seats.people import find_or_add_person, find_person
-from models import Booking, OutboxMessage, OutboxStatus, Person, SessionStatus, WorkshopSession
+from models import (
+    Booking,
+    Organisation,
+    Organiser,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    SessionStatus,
+    WorkshopSession,
+)
 
 ORGANISERS = "organisers"
 """The channel of the inbox where alerts wait to be fanned out to each organiser."""
@@ -45,21 +57,60 @@ class Organisers:
 
     telegram_ids: tuple[int, ...] = ()
     emails: tuple[str, ...] = ()
+    own_name: str = ""
+    """ORGANISATION_NAME: whose organisers are told of the sessions of no organisation."""
 
     @classmethod
     def of(cls, settings: Settings) -> Organisers:
         """The organisers of the settings (e-mail only when SMTP is set up)."""
         emails = tuple(settings.organiser_emails) if settings.smtp_host else ()
-        return cls(tuple(settings.admin_telegram_ids), emails)
+        return cls(tuple(settings.admin_telegram_ids), emails, settings.organisation_name)
 
     def addresses(self) -> list[tuple[str, str]]:
         """Each organiser as (channel, address)."""
         return [(TELEGRAM, str(i)) for i in self.telegram_ids] + [(EMAIL, e) for e in self.emails]
 
 
+async def _on_telegram(session: AsyncSession) -> list[tuple[Organiser, Organisation]]:
+    """The organisers added with a Telegram id, with their organisation."""
+    rows = await session.execute(
+        select(Organiser, Organisation)
+        .join(Organisation, Organisation.id == Organiser.organisation_id)
+        .where(Organiser.telegram_id.is_not(None))
+    )
+    return [(organiser, organisation) for organiser, organisation in rows.all()]
+
+
+async def _session_of(session: AsyncSession, payload: dict[str, Any]) -> WorkshopSession | None:
+    """The session an alert is about, if it is about one."""
+    session_id = payload.get("session_id")
+    if session_id is None and payload.get("booking_id") is not None:
+        booking = await session.get(Booking, int(payload["booking_id"]))
+        session_id = booking.session_id if booking is not None else None
+    return await session.get(WorkshopSession, int(session_id)) if session_id else None
+
+
+async def told_on_telegram(
+    session: AsyncSession, row: OutboxMessage, organisers: Organisers
+) -> list[tuple[str, str]]:
+    """The organisers added with a Telegram id who may see this alert."""
+    found: list[tuple[str, str]] = []
+    about: WorkshopSession | None = None
+    looked = False
+    for organiser, organisation in await _on_telegram(session):
+        scope = scope_of(organiser, organisation, organisers.own_name)
+        if not scope.everything:
+            if not looked:
+                about, looked = await _session_of(session, row.payload), True
+            if about is None or not scope.covers(about):
+                continue
+        found.append((TELEGRAM, str(organiser.telegram_id)))
+    return found
+
+
 async def keep_inbox(session: AsyncSession, organisers: Organisers, now: datetime) -> None:
     """The organisers' inbox exists while there is somebody to tell."""
-    if organisers.addresses():
+    if organisers.addresses() or await _on_telegram(session):
         inbox = await find_or_add_person(session, ORGANISERS, ORGANISERS, now)
         if now - inbox.last_seen_at >= timedelta(days=1):
             inbox.last_seen_at = now  # in use: not erased as an inactive person
@@ -159,7 +210,10 @@ async def fan_out(
 ) -> int:
     """Copy an alert to each organiser (once each); the inbox row is done."""
     copies = 0
-    for channel, address in organisers.addresses():
+    everyone = list(
+        dict.fromkeys(organisers.addresses() + await told_on_telegram(session, row, organisers))
+    )
+    for channel, address in everyone:
         person = await find_or_add_person(session, channel, address, now)
         copies += await enqueue(
             session,
@@ -169,7 +223,7 @@ async def fan_out(
             due_at=now,
             payload=row.payload,
         )
-    if organisers.addresses():
+    if everyone:
         await mark(session, row.id, OutboxStatus.SENT, now)
     else:
         await mark(session, row.id, OutboxStatus.DROPPED, now, error="no organisers")

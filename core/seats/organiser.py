@@ -28,6 +28,7 @@ from core.seats.field_limits import (
     number_problem,
     text_problem,
 )
+from core.seats.organisations import NETWORK, Scope
 from core.seats.people import find_or_add_person, recipient_of
 from core.seats.reminders import ReminderRule
 from core.seats.venues import VenueFacts, venue_ids
@@ -178,11 +179,15 @@ class SessionFields:
     access: str = ""
 
 
-async def create_session(session: AsyncSession, fields: SessionFields) -> WorkshopSession:
-    """Add a session typed in by an organiser."""
+async def create_session(
+    session: AsyncSession, fields: SessionFields, organisation_id: int | None = None
+) -> WorkshopSession:
+    """Add a session typed in by an organiser (run by ``organisation_id``; None: the
+    install's own organisation)."""
     values = _checked(fields)
     workshop = WorkshopSession(
         import_key=f"manual:{secrets.token_hex(12)}",
+        organisation_id=organisation_id,
         seats_taken=0,
         status=SessionStatus.SCHEDULED,
         venue_id=await _venue_of(session, values),
@@ -249,9 +254,10 @@ def _checked(fields: SessionFields) -> dict[str, object]:
 
 
 async def sessions_between(
-    session: AsyncSession, start: datetime, end: datetime
+    session: AsyncSession, start: datetime, end: datetime, scope: Scope = NETWORK
 ) -> list[tuple[WorkshopSession, int]]:
-    """Sessions starting in [start, end), with their waiting-list length, soonest first."""
+    """Sessions of ``scope`` starting in [start, end), with their waiting-list length,
+    soonest first."""
     waiting = (
         select(Booking.session_id, func.count().label("waiting"))
         .where(Booking.status == BookingStatus.WAITING)
@@ -261,7 +267,7 @@ async def sessions_between(
     query = (
         select(WorkshopSession, func.coalesce(waiting.c.waiting, 0))
         .outerjoin(waiting, waiting.c.session_id == WorkshopSession.id)
-        .where(WorkshopSession.starts_at >= start, WorkshopSession.starts_at < end)
+        .where(WorkshopSession.starts_at >= start, WorkshopSession.starts_at < end, scope.where())
         .order_by(WorkshopSession.starts_at, WorkshopSession.id)
     )
     return [(workshop, int(count)) for workshop, count in await session.execute(query)]
@@ -297,10 +303,15 @@ class FigureTable:
 
     by_month: dict[str, Figures] = field(default_factory=dict)
     by_audience: dict[str, Figures] = field(default_factory=dict)
+    by_organisation: dict[int | None, Figures] = field(default_factory=dict)
+    """By organisation id (None: the install's own sessions, those of no organisation)."""
 
 
-async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> FigureTable:
-    """Sessions held, seats offered, booked, attended, no-show rate, seats freed and retaken.
+async def figures(
+    session: AsyncSession, now: datetime, zone: ZoneInfo, scope: Scope = NETWORK
+) -> FigureTable:
+    """Sessions held, seats offered, booked, attended, no-show rate, seats freed and retaken
+    (of the sessions of ``scope``).
 
     Two queries whatever the size: the sessions held (a few columns), and their bookings
     counted per session in one pass.
@@ -308,6 +319,7 @@ async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> Figur
     held = (
         WorkshopSession.starts_at < now,
         WorkshopSession.status == SessionStatus.SCHEDULED,
+        scope.where(),
     )
     sessions = await session.execute(
         select(
@@ -315,15 +327,17 @@ async def figures(session: AsyncSession, now: datetime, zone: ZoneInfo) -> Figur
             WorkshopSession.starts_at,
             WorkshopSession.audience,
             WorkshopSession.capacity,
+            WorkshopSession.organisation_id,
         ).where(*held)
     )
     table = FigureTable()
-    by_id: dict[int, tuple[Figures, Figures]] = {}
-    for session_id, starts_at, audience, capacity in sessions:
+    by_id: dict[int, tuple[Figures, Figures, Figures]] = {}
+    for session_id, starts_at, audience, capacity, organisation_id in sessions:
         month = starts_at.astimezone(zone).strftime("%Y-%m")
         pair = (
             table.by_month.setdefault(month, Figures()),
             table.by_audience.setdefault(audience, Figures()),
+            table.by_organisation.setdefault(organisation_id, Figures()),
         )
         for figures_of in pair:
             figures_of.sessions_held += 1

@@ -1,5 +1,7 @@
-"""The organiser menu, for ADMIN_TELEGRAM_IDS only: sessions, rosters, attendance,
-walk-ins, cancelling one person's seat, a message to a session, moving or cancelling one.
+"""The organiser menu, for ADMIN_TELEGRAM_IDS (every organisation's sessions) and the
+organisers added with a Telegram id (their organisation's only): sessions, rosters,
+attendance, walk-ins, cancelling one person's seat, a message to a session, moving or
+cancelling one. Every change is recorded with who made it.
 
 Anyone else never sees it: their organiser choices are refused like any unknown button,
 and "/admin" is not understood. What an organiser types (a first name, a message, a new
@@ -12,6 +14,7 @@ from core.dialog import Choice, Intent, Reply, Rows
 from core.errors import BookingError
 from core.formatting import when_in_words
 from core.schedule.importer import parse_local_start
+from core.seats.organisations import NETWORK, Actor, Scope, organiser_by_telegram, record, scope_of
 from core.seats.organiser import (
     InvalidInput,
     cancel_seat,
@@ -53,18 +56,59 @@ from handlers.machinery.state import (
     OrganiserAwaiting,
 )
 from handlers.machinery.steps import answers
-from models import Booking, BookingStatus, Person, SessionStatus, WorkshopSession
+from models import Booking, BookingStatus, Organisation, Person, SessionStatus, WorkshopSession
 
 TELEGRAM = "telegram"
 STATES = {"scheduled": "organiser.state.scheduled", "cancelled": "organiser.state.cancelled"}
 
 
-def is_organiser(flow: Flow) -> bool:
-    """Whether the person is one of ADMIN_TELEGRAM_IDS (on Telegram, chat id = user id)."""
+def _telegram_id(flow: Flow) -> int | None:
+    """The person's Telegram user id (on Telegram, chat id = user id), if on Telegram."""
     person = flow.person
     if person.channel != TELEGRAM or not person.external_id.lstrip("-").isdigit():
-        return False
-    return int(person.external_id) in flow.settings.admin_telegram_ids
+        return None
+    return int(person.external_id)
+
+
+async def access(flow: Flow) -> tuple[Scope, Actor] | None:
+    """What the person may see and who they are, as an organiser; None: not one.
+
+    ADMIN_TELEGRAM_IDS see every organisation; an organiser added with their Telegram id,
+    their organisation (or all, a network organiser)."""
+    user_id = _telegram_id(flow)
+    if user_id is None:
+        return None
+    if user_id in flow.settings.admin_telegram_ids:
+        return NETWORK, Actor(f"telegram:{user_id}")
+    organiser = await organiser_by_telegram(flow.db, user_id)
+    if organiser is None:
+        return None
+    organisation = await flow.db.get(Organisation, organiser.organisation_id)
+    if organisation is None:
+        return None
+    scope = scope_of(organiser, organisation, flow.settings.organisation_name)
+    return scope, Actor(organiser.email, organiser.id)
+
+
+async def is_organiser(flow: Flow) -> bool:
+    """Whether the person may use the organiser menu."""
+    return await access(flow) is not None
+
+
+async def _mine(flow: Flow, session_id: int) -> WorkshopSession | None:
+    """The session, if this organiser may see it (another organisation's is none)."""
+    found = await access(flow)
+    workshop = await flow.db.get(WorkshopSession, session_id)
+    if found is None or workshop is None or not found[0].covers(workshop):
+        return None
+    return workshop
+
+
+async def _record(flow: Flow, action: str, session_id: int, detail: str = "") -> None:
+    """Keep the change with who made it."""
+    found = await access(flow)
+    if found is not None:
+        await record(flow.db, found[1], action, flow.now, session_id, detail)
 
 
 def _stop_waiting(flow: Flow) -> None:
@@ -82,8 +126,10 @@ async def home(flow: Flow) -> Reply:
     """Today's and the next fortnight's sessions: seats taken / capacity, and the line."""
     _stop_waiting(flow)
     start, end = today_bounds(flow.now, flow.settings.zone)
+    found = await access(flow)
+    scope = found[0] if found is not None else Scope(0)
     rows: list[tuple[Choice, ...]] = []
-    for workshop, waiting in await sessions_between(flow.db, start, end):
+    for workshop, waiting in await sessions_between(flow.db, start, end, scope):
         label = flow.t(
             "organiser.session_button",
             title=workshop.title[:30],
@@ -100,7 +146,7 @@ async def home(flow: Flow) -> Reply:
 async def session_screen(flow: Flow, session_id: int) -> Reply:
     """One session and what can be done with it."""
     _stop_waiting(flow)
-    workshop = await flow.db.get(WorkshopSession, session_id)
+    workshop = await _mine(flow, session_id)
     if workshop is None:
         return await home(flow)
     text = flow.t(
@@ -126,8 +172,8 @@ async def session_screen(flow: Flow, session_id: int) -> Reply:
 async def roster(flow: Flow, session_id: int) -> Reply:
     """Who is booked, who confirmed after the reminder; mark each present or absent, or
     cancel a booked seat while the session is to come."""
-    rows_of = await roster_rows(flow.db, session_id, flow.settings.zone)
-    workshop = await flow.db.get(WorkshopSession, session_id)
+    workshop = await _mine(flow, session_id)
+    rows_of = await roster_rows(flow.db, session_id, flow.settings.zone) if workshop else None
     if rows_of is None or workshop is None:
         return await home(flow)
     to_come = _to_come(flow, workshop)
@@ -166,10 +212,15 @@ async def roster(flow: Flow, session_id: int) -> Reply:
 
 async def attendance(flow: Flow, booking_id: int, present: bool) -> Reply:
     """Mark one person present or absent, then show the roster again."""
+    held = await flow.db.get(Booking, booking_id)
+    if held is None or await _mine(flow, held.session_id) is None:
+        return stale_choice(flow)  # a forged id, or another organisation's seat
     try:
         booking = await mark_attendance(flow.db, booking_id, present, flow.now)
     except BookingError as error:
         return refusal(flow, error)
+    detail = f"booking {booking_id}: {'present' if present else 'absent'}"
+    await _record(flow, "attendance", booking.session_id, detail)
     return await roster(flow, booking.session_id)
 
 
@@ -208,9 +259,12 @@ async def confirmed(flow: Flow) -> Reply:
     _stop_waiting(flow)
     settings = flow.settings
     session_id = waiting.session_id if isinstance(waiting, OrganiserAwaiting) else 0
+    if session_id and await _mine(flow, session_id) is None:
+        return await home(flow)
     try:
         if isinstance(waiting, MessageReady):
             count = await message_session(flow.db, session_id, waiting.text, flow.now)
+            await _record(flow, "message", session_id)
             return Reply(flow.t("organiser.message_sent", count=count), (_back(flow, session_id),))
         if isinstance(waiting, MoveReady):
             told = await move_session(
@@ -222,6 +276,7 @@ async def confirmed(flow: Flow) -> Reply:
                 at=settings.reminder_time,
                 days_before=tuple(settings.reminder_days_before),
             )
+            await _record(flow, "move", session_id, waiting.at.isoformat())
             return Reply(flow.t("organiser.moved", count=told), (_back(flow, session_id),))
     except InvalidInput:
         return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))
@@ -247,10 +302,13 @@ def ask_cancel(flow: Flow, session_id: int) -> Reply:
 
 async def cancel(flow: Flow, session_id: int) -> Reply:
     """Cancel the session; every booked and waiting person is told through the outbox."""
+    if await _mine(flow, session_id) is None:
+        return stale_choice(flow)
     try:
         told = await cancel_session(flow.db, session_id, flow.now)
     except BookingError as error:
         return refusal(flow, error)
+    await _record(flow, "cancel", session_id)
     return Reply(flow.t("organiser.cancelled", count=told), (_back(flow),))
 
 
@@ -279,6 +337,7 @@ async def cancel_one_seat(flow: Flow, booking_id: int) -> Reply:
         await cancel_seat(flow.db, booking_id, flow.now, flow.settings.offer_expiry_minutes)
     except BookingError:
         return stale_choice(flow)
+    await _record(flow, "seat_cancel", workshop.id, f"booking {booking_id}")
     rows: Rows = (
         (flow.choice("organiser.roster", AdminRoster(workshop.id).pack()),),
         _back(flow, workshop.id),
@@ -291,7 +350,7 @@ async def _cancellable_seat(flow: Flow, booking_id: int) -> tuple[WorkshopSessio
     booking = await flow.db.get(Booking, booking_id)
     if booking is None or booking.status != BookingStatus.BOOKED:
         return None
-    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    workshop = await _mine(flow, booking.session_id)
     if workshop is None or not _to_come(flow, workshop):
         return None
     holder = await flow.db.get(Person, booking.person_id)
@@ -305,6 +364,8 @@ def _to_come(flow: Flow, workshop: WorkshopSession) -> bool:
 
 async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
     _stop_waiting(flow)
+    if await _mine(flow, session_id) is None:
+        return await home(flow)
     number = "" if phone.strip().casefold() in {"non", "no", "-", "0"} else phone
     try:
         booking = await register_walk_in(
@@ -321,6 +382,7 @@ async def _walk_in(flow: Flow, session_id: int, name: str, phone: str) -> Reply:
         return Reply(flow.t("organiser.invalid"), (_back(flow, session_id),))
     except BookingError as error:
         return refusal(flow, error)
+    await _record(flow, "walk_in", session_id)
     key = "organiser.walk_in_done_sms" if number else "organiser.walk_in_done"
     return Reply(flow.t(key, name=name.strip()), (_back(flow, booking.session_id),))
 

@@ -55,7 +55,7 @@ async def on_choice(flow: Flow, data: str) -> list[Reply]:
     choice = ChoiceData.parse(data)
     if choice is None:
         return [menu.stale_choice(flow)]
-    if choice.organisers_only and not organiser.is_organiser(flow):
+    if choice.organisers_only and not await organiser.is_organiser(flow):
         return [menu.stale_choice(flow)]  # the same answer as any unknown button
     return [await step_for(choice)(flow, choice)]
 
@@ -164,7 +164,7 @@ async def _start_command(flow: Flow, text: str, readings: Readings) -> list[Repl
 
 async def _organiser_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
     """/admin, or what an organiser was just asked to type (a name, a message, a date)."""
-    if not organiser.is_organiser(flow):
+    if not await organiser.is_organiser(flow):
         return None
     command = command_of(text)
     if command is not None and command_named(command[0]) == Command.ORGANISER:

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from models import Booking, BookingStatus, OutboxMessage, Person, WorkshopSession
+from core.seats.organisations import add_organiser, find_or_add_organisation
+from models import Booking, BookingStatus, OrganiserAction, OutboxMessage, Person, WorkshopSession
 from tests.support.bot_api import FakeBotApi, FakeUser
-from tests.support.factories import add_session, make_settings
+from tests.support.factories import NOW, add_session, make_settings
 
 ORGANISER = 990
 
@@ -210,3 +211,49 @@ async def test_cancel_one_seat_from_the_roster(api: FakeBotApi, runtime: Runtime
     stale = await press_data(api, organiser, f"acsy:{ids[BookingStatus.BOOKED]}")  # again
     assert any("Ce bouton ne marche plus." in text for text in stale)
     assert await seat_notices(runtime) == 1
+
+
+PARTNER = 991
+
+
+async def test_an_organisation_s_telegram_organiser_sees_and_changes_only_its_sessions(
+    api: FakeBotApi, runtime: Runtime
+) -> None:
+    """An organiser added with a Telegram id (`atelier organisers add --telegram-id`): their
+    organisation's sessions only; another's, even by a forged button, is left alone."""
+    ours = await add_session(runtime.db, title="Tablette à Woippy")
+    theirs = await add_session(runtime.db, title="Smartphone à Metz")
+    async with runtime.db.transaction() as session:
+        woippy = await add_organiser(
+            session, "mediatheque@woippy.example", "x", "Médiathèque de Woippy", NOW,
+            telegram_id=PARTNER,
+        )  # fmt: skip
+        metz = await find_or_add_organisation(session, "Boutique Orange Metz", NOW)
+        (await session.get_one(WorkshopSession, ours)).organisation_id = woippy.organisation_id
+        (await session.get_one(WorkshopSession, theirs)).organisation_id = metz.id
+    partner = api.user(PARTNER, "Lucie")
+    home = await partner.say("/admin")
+    assert "Espace animateur." in home[-1].text
+    assert [label for label in home[-1].labels if "/8" in label] == [
+        next(label for label in home[-1].labels if "Tablette" in label)
+    ]
+    for forged in (f"as:{theirs}", f"ar:{theirs}", f"acy:{theirs}"):
+        await press_data(api, partner, forged)
+    async with runtime.db.transaction() as session:
+        assert (await session.get_one(WorkshopSession, theirs)).status == "scheduled"
+        assert (await session.execute(select(func.count(OrganiserAction.id)))).scalar_one() == 0
+    await partner.say("/admin")
+    await partner.press("Tablette")
+    await partner.press("Annuler l'atelier")
+    cancelled = await partner.press("Oui, annuler l'atelier")
+    assert "L'atelier est annulé." in cancelled[-1].text
+    async with runtime.db.transaction() as session:
+        assert (await session.get_one(WorkshopSession, ours)).status == "cancelled"
+        assert (await session.get_one(WorkshopSession, theirs)).status == "scheduled"
+        action = (await session.execute(select(OrganiserAction))).scalar_one()
+    assert (action.actor, action.action, action.session_id) == (
+        "mediatheque@woippy.example",
+        "cancel",
+        ours,
+    )
+    assert action.organiser_id == woippy.id

@@ -269,7 +269,7 @@ async def test_upgrading_merges_the_two_people_of_one_number(database_url: str) 
 
 
 async def test_upgrading_gives_existing_sessions_their_venue(database_url: str) -> None:
-    """Sessions from before 0015 keep their venue and address, and point to a venue row
+    """Sessions from before 0014 keep their venue and address, and point to a venue row
     whose town and postcode are read from the address; their bookings stay."""
     await asyncio.to_thread(downgrade, database_url, "0012")
     db = Database(database_url)

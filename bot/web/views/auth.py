@@ -14,8 +14,11 @@ from bot.web.logins import end_login, start_login, verify_login
 from bot.web.passwords import verify_password
 from bot.web.rendering import render
 from bot.web.state import base_path, context_of
+from core.seats.organisations import any_organiser, organiser_by_email
+from models import Organiser
 
 MAX_PASSWORD = 1024
+MAX_EMAIL = 254
 
 
 def client_address(request: Request) -> str:
@@ -28,7 +31,31 @@ async def login_form(request: Request) -> Response:
     if await verify_login(request):
         return RedirectResponse(f"{base_path(request)}/", 303)
     target = request.query_params.get("next", "")
-    return render(request, "login.html", {"next": target, "error": None})
+    return render(request, "login.html", {"next": target, "error": None} | await _by_email(request))
+
+
+async def _by_email(request: Request) -> dict[str, object]:
+    """Whether the form asks for an e-mail address (organisers have their own logins)."""
+    async with context_of(request).db.transaction() as session:
+        return {"by_email": await any_organiser(session), "email": ""}
+
+
+async def _organiser_for(request: Request, email: str, password: str) -> Organiser | bool | None:
+    """The organiser these e-mail and password open; True for the shared password (while
+    no organiser login exists); None when they open nothing."""
+    context = context_of(request)
+    secret = context.settings.dashboard_password_hash
+    assert secret is not None
+    async with context.db.transaction() as session:
+        by_email = await any_organiser(session)
+        organiser = await organiser_by_email(session, email) if by_email and email else None
+    if not by_email:
+        shared = await asyncio.to_thread(verify_password, secret.get_secret_value(), password)
+        return True if shared else None
+    # An unknown address costs the same time as a wrong password.
+    stored = organiser.password_hash if organiser is not None else secret.get_secret_value()
+    matches = await asyncio.to_thread(verify_password, stored, password)
+    return organiser if matches and organiser is not None else None
 
 
 @checked_form()
@@ -43,19 +70,18 @@ async def login_action(request: Request, form: FormData) -> Response:
         return render(
             request,
             "login.html",
-            {"next": target, "error": "too_many", "seconds": seconds},
+            {"next": target, "error": "too_many", "seconds": seconds} | await _by_email(request),
             429,
             {"Retry-After": str(seconds)},
         )
     password = str(form.get("password", ""))[:MAX_PASSWORD]
-    secret = context.settings.dashboard_password_hash
-    assert secret is not None
-    if not password or not await asyncio.to_thread(
-        verify_password, secret.get_secret_value(), password
-    ):
-        return render(request, "login.html", {"next": target, "error": "wrong"}, 401)
+    email = str(form.get("email", ""))[:MAX_EMAIL]
+    opened = await _organiser_for(request, email, password) if password else None
+    if opened is None:
+        values = await _by_email(request) | {"next": target, "error": "wrong", "email": email}
+        return render(request, "login.html", values, 401)
     context.login_limiter.reset(address)
-    await start_login(request)
+    await start_login(request, opened if isinstance(opened, Organiser) else None)
     return RedirectResponse(safe_next(request, target), 303)
 
 

@@ -12,7 +12,7 @@ from bot.web.guard import action, page
 from bot.web.queries import status_counts
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
-from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
+from bot.web.views.common import audit, flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError
 from core.seats.session_changes import cancel_session, move_session
 from models import ACTIVE_STATUSES
@@ -27,7 +27,7 @@ async def _people_on(session: AsyncSession, session_id: int) -> int:
 async def _move_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     context = context_of(request)
     async with context.db.transaction() as session:
-        workshop = await workshop_or_404(session, session_id_of(request))
+        workshop = await workshop_or_404(session, request)
         told = await _people_on(session, workshop.id)
     context_values = {"workshop": workshop, "told": told, "error": error}
     return render(request, "move.html", context_values, status)
@@ -50,7 +50,7 @@ async def move_action(request: Request, posted: FormData) -> Response:
         return await _move_page(request, "bad_date", 400)
     try:
         async with context.db.transaction() as session:
-            await workshop_or_404(session, session_id)
+            await workshop_or_404(session, request)
             told = await move_session(
                 session,
                 session_id,
@@ -60,6 +60,7 @@ async def move_action(request: Request, posted: FormData) -> Response:
                 at=settings.reminder_time,
                 days_before=tuple(settings.reminder_days_before),
             )
+            await audit(session, request, "move", session_id, starts_at.isoformat())
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")
@@ -73,7 +74,7 @@ async def cancel_form(request: Request) -> Response:
     """Ask to confirm: everyone on the session will be told."""
     context = context_of(request)
     async with context.db.transaction() as session:
-        workshop = await workshop_or_404(session, session_id_of(request))
+        workshop = await workshop_or_404(session, request)
         told = await _people_on(session, workshop.id)
     return render(request, "confirm_cancel.html", {"workshop": workshop, "told": told})
 
@@ -85,8 +86,9 @@ async def cancel_action(request: Request, _: FormData) -> Response:
     session_id = session_id_of(request)
     try:
         async with context.db.transaction() as session:
-            await workshop_or_404(session, session_id)
+            await workshop_or_404(session, request)
             told = await cancel_session(session, session_id, context.clock.now())
+            await audit(session, request, "cancel", session_id)
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")

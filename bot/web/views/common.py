@@ -7,8 +7,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from bot.web.state import base_path, flash
+from bot.web.logins import organiser_actor, organiser_scope
+from bot.web.state import base_path, context_of, flash
 from core.errors import BookingError
+from core.seats.organisations import record
 from models import WorkshopSession
 
 MAX_ID = 2**31 - 1
@@ -48,12 +50,28 @@ def session_id_of(request: Request) -> int:
     return checked_id(request.path_params["session_id"])
 
 
-async def workshop_or_404(session: AsyncSession, session_id: int) -> WorkshopSession:
-    """The session, or a 404 page."""
-    workshop = await session.get(WorkshopSession, checked_id(session_id))
-    if workshop is None:
+async def workshop_or_404(
+    session: AsyncSession, request: Request, session_id: int | None = None
+) -> WorkshopSession:
+    """The session (by default the one in the address), or a 404 page: also when it is
+    another organisation's than the logged-in organiser's."""
+    number = session_id_of(request) if session_id is None else checked_id(session_id)
+    workshop = await session.get(WorkshopSession, number)
+    if workshop is None or not organiser_scope(request).covers(workshop):
         raise HTTPException(404)
     return workshop
+
+
+async def audit(
+    session: AsyncSession,
+    request: Request,
+    action: str,
+    session_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Record that the logged-in organiser made this change (in the same transaction)."""
+    now = context_of(request).clock.now()
+    await record(session, organiser_actor(request), action, now, session_id, detail)
 
 
 def go(request: Request, path: str) -> RedirectResponse:

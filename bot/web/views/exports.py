@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.guard import page
+from bot.web.logins import organiser_scope
 from bot.web.queries import all_sessions
 from bot.web.state import context_of
 from bot.web.views.common import session_id_of, workshop_or_404
@@ -36,7 +37,7 @@ async def _roster(request: Request, extension: str) -> Response:
     context = context_of(request)
     session_id = session_id_of(request)
     async with context.db.transaction() as session:
-        await workshop_or_404(session, session_id)
+        await workshop_or_404(session, request)
         rows = await roster_rows(session, session_id, context.settings.zone) or []
     return download(ROSTER_COLUMNS, rows, f"atelier-{session_id}-inscriptions.{extension}")
 
@@ -58,7 +59,7 @@ async def _all_bookings(request: Request, extension: str) -> Response:
     zone = context.settings.zone
     rows: list[dict[str, str]] = []
     async with context.db.transaction() as session:
-        for workshop in await all_sessions(session):
+        for workshop in await all_sessions(session, organiser_scope(request)):
             about = {
                 "session_id": str(workshop.id),
                 "session_title": workshop.title,

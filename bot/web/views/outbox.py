@@ -6,16 +6,16 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.guard import action, page
+from bot.web.guard import action, network_page
 from bot.web.outbox_figures import outbox_figures
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
-from bot.web.views.common import flash_refusal, go, session_id_of, workshop_or_404
+from bot.web.views.common import audit, flash_refusal, go, session_id_of, workshop_or_404
 from core.errors import BookingError
 from core.seats.remind_now import queue_reminders_now
 
 
-@page
+@network_page
 async def outbox_page(request: Request) -> Response:
     """Queued, sent and failed messages; the oldest due one; SMS segments and their cost."""
     context = context_of(request)
@@ -43,8 +43,9 @@ async def remind_now_action(request: Request, _: FormData) -> Response:
     session_id = session_id_of(request)
     try:
         async with context.db.transaction() as session:
-            await workshop_or_404(session, session_id)
+            await workshop_or_404(session, request)
             count = await queue_reminders_now(session, session_id, context.clock.now())
+            await audit(session, request, "remind", session_id)
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")

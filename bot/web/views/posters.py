@@ -13,7 +13,7 @@ from bot.web.poster import PosterText, poster_text, render_pdf, render_png
 from bot.web.poster_channels import PosterChannels, QrLink, poster_channels
 from bot.web.rendering import error_page, render
 from bot.web.state import context_of
-from bot.web.views.common import session_id_of, workshop_or_404
+from bot.web.views.common import workshop_or_404
 from core.understanding.session_codes import code_for
 from models import WorkshopSession
 
@@ -21,7 +21,7 @@ from models import WorkshopSession
 async def _poster(request: Request) -> tuple[WorkshopSession, PosterChannels]:
     context = context_of(request)
     async with context.db.transaction() as session:
-        workshop = await workshop_or_404(session, session_id_of(request))
+        workshop = await workshop_or_404(session, request)
     return workshop, poster_channels(context.settings, context.bot_username(), workshop.id)
 
 

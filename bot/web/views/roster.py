@@ -16,7 +16,14 @@ from bot.web.queries import status_counts
 from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
 from bot.web.text import bidi_safe
-from bot.web.views.common import checked_id, flash_refusal, go, session_id_of, workshop_or_404
+from bot.web.views.common import (
+    audit,
+    checked_id,
+    flash_refusal,
+    go,
+    session_id_of,
+    workshop_or_404,
+)
 from core.config import Settings
 from core.errors import BookingError, BookingNotActive, SessionPast, UnknownBooking
 from core.phones import normalise_phone, textable_number
@@ -41,7 +48,7 @@ async def roster_page(request: Request) -> Response:
     context = context_of(request)
     session_id = session_id_of(request)
     async with context.db.transaction() as session:
-        workshop = await workshop_or_404(session, session_id)
+        workshop = await workshop_or_404(session, request)
         rows = await roster_rows(session, session_id, context.settings.zone) or []
         counts = (await status_counts(session, [session_id]))[session_id]
     return render(
@@ -73,10 +80,13 @@ async def attendance_action(request: Request, form: FormData) -> Response:
     booking_id = checked_id(booking_id)
     try:
         async with context.db.transaction() as session:
+            await workshop_or_404(session, request)
             booking = await session.get(Booking, booking_id)
             if booking is None or booking.session_id != session_id:
                 raise UnknownBooking()
             await mark_attendance(session, booking_id, present, context.clock.now())
+            detail = f"booking {booking_id}: {'present' if present else 'absent'}"
+            await audit(session, request, "attendance", session_id, detail)
     except BookingError as error:
         flash_refusal(request, error)
     return go(request, f"/sessions/{session_id}#booking-{booking_id}")
@@ -95,7 +105,7 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
         return go(request, f"/sessions/{session_id}#walk-in")
     try:
         async with context.db.transaction() as session:
-            await workshop_or_404(session, session_id)
+            await workshop_or_404(session, request)
             await register_walk_in(
                 session,
                 session_id,
@@ -106,6 +116,7 @@ async def walk_in_action(request: Request, form: FormData) -> Response:
                 rule=ReminderRule.of(context.settings),
                 sms_regions=context.settings.sms_allowed_regions,
             )
+            await audit(session, request, "walk_in", session_id)
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}#walk-in")
@@ -142,8 +153,9 @@ async def message_action(request: Request, form: FormData) -> Response:
         return go(request, f"/sessions/{session_id}#message")
     try:
         async with context.db.transaction() as session:
-            await workshop_or_404(session, session_id)
+            await workshop_or_404(session, request)
             count = await message_session(session, session_id, text, context.clock.now())
+            await audit(session, request, "message", session_id)
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}#message")
@@ -157,7 +169,7 @@ async def _seat_of(
 ) -> tuple[WorkshopSession, Booking, Person]:
     """The session and booked seat in the address, or a 404 page (a booking of another
     session names nothing here); a BookingError when the seat can no longer be cancelled."""
-    workshop = await workshop_or_404(session, session_id_of(request))
+    workshop = await workshop_or_404(session, request)
     booking = await session.get(Booking, checked_id(request.path_params["booking_id"]))
     if booking is None or booking.session_id != workshop.id:
         raise HTTPException(404)
@@ -202,6 +214,7 @@ async def seat_cancel_action(request: Request, _: FormData) -> Response:
         async with context.db.transaction() as session:
             _workshop, booking, person = await _seat_of(session, request, now)
             await cancel_seat(session, booking.id, now, context.settings.offer_expiry_minutes)
+            await audit(session, request, "seat_cancel", session_id, f"booking {booking.id}")
     except BookingError as error:
         flash_refusal(request, error)
         return go(request, f"/sessions/{session_id}")

@@ -10,9 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.guard import action, page
+from bot.web.logins import organiser_scope
 from bot.web.rendering import render
 from bot.web.state import context_of, flash
-from bot.web.views.common import go
+from bot.web.views.common import audit, go
 from bot.web.views.exports import XLSX
 from core.schedule.exports import schedule_template
 from core.schedule.importer import ImportReport, import_rows, read_schedule
@@ -60,7 +61,10 @@ async def import_action(request: Request, form: FormData) -> Response:
         report = ImportReport(errors=errors)
     else:
         async with context.db.transaction() as session:
-            report = await import_rows(session, rows)
+            report = await import_rows(session, rows, organiser_scope(request))
+            if not report.errors:
+                counts = f"{report.created} created, {report.updated} updated"
+                await audit(session, request, "import", detail=counts)
     if report.errors:
         return render(
             request,

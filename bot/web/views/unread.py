@@ -8,7 +8,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.guard import action, page
+from bot.web.guard import network_action, network_page
 from bot.web.rendering import render, t
 from bot.web.state import context_of, flash
 from bot.web.views.common import checked_id, go
@@ -23,7 +23,7 @@ PAGE = "/not-understood"
 MAX_KEY = 300
 
 
-@page
+@network_page
 async def unread_page(request: Request) -> Response:
     """Similar messages together, the most written first, each with its one-tap labels."""
     context = context_of(request)
@@ -50,7 +50,7 @@ def _intent_of(form: FormData) -> TextIntent | None:
     return next((intent for intent in LEARNABLE if intent.value == value), None)
 
 
-@action
+@network_action
 async def label_action(request: Request, form: FormData) -> Response:
     """'It meant…': learn the group's messages as that, or say why the gate refused."""
     context = context_of(request)
@@ -71,7 +71,7 @@ async def label_action(request: Request, form: FormData) -> Response:
     return go(request, PAGE)
 
 
-@action
+@network_action
 async def unlearn_action(request: Request, form: FormData) -> Response:
     """'Remove': a learned example was wrong; the bot forgets it at once."""
     context = context_of(request)

@@ -30,6 +30,7 @@ from core.schedule.publish import (
     split_address,
     themes,
 )
+from core.seats.organisations import find_or_add_organisation
 from core.seats.organiser import register_walk_in
 from core.seats.reminders import ReminderRule
 from models import Database, SessionStatus, WorkshopSession
@@ -414,3 +415,42 @@ def test_organisation_settings_are_checked() -> None:
         make_settings("sqlite+aiosqlite://", organisation_siret="1234")
     with pytest.raises(ValidationError, match="ORGANISATION_PHONE"):
         make_settings("sqlite+aiosqlite://", organisation_phone="pas un numéro")
+
+
+async def test_each_organisation_is_a_structure_and_runs_its_services(
+    served: tuple[Runtime, str],
+) -> None:
+    """Three partners: a structure each (and the install's own for its sessions), each
+    service's structure_id its organisation's."""
+    runtime, root = served
+    own = await add_session(runtime.db, title="Prendre en main son smartphone")
+    partners = {
+        "Médiathèque de Woippy": ("Tablette à Woippy", "1 rue de la Gare, 57140 Woippy"),
+        "Centre social de Thionville": ("Ordinateur", "3 place Claude Arnoult, 57100 Thionville"),
+        "Association Lien Numérique": ("Courriels", "5 rue Haute, 57000 Metz"),
+    }
+    by_title: dict[str, int] = {}
+    async with runtime.db.transaction() as session:
+        for name, (_, address) in partners.items():
+            organisation = await find_or_add_organisation(session, name, NOW)
+            organisation.address = address
+        await session.flush()
+    for name, (title, _) in partners.items():
+        by_title[title] = await add_session(runtime.db, title=title)
+        async with runtime.db.transaction() as session:
+            organisation = await find_or_add_organisation(session, name, NOW)
+            workshop = await session.get_one(WorkshopSession, by_title[title])
+            workshop.organisation_id = organisation.id
+    async with httpx.AsyncClient(timeout=10) as client:
+        services = (await client.get(f"{root}/api/data-inclusion/services.json")).json()
+        structures = (await client.get(f"{root}/api/data-inclusion/structures.json")).json()
+    assert schema_problems({"structures": structures, "services": services}) == []
+    ids = {structure["nom"]: structure["id"] for structure in structures}
+    assert len(structures) == 4
+    assert ids["Médiathèque de Woippy"] == "mediatheque-de-woippy"
+    whose = {service["id"]: service["structure_id"] for service in services}
+    assert whose[f"session-{own}"] == "12345678900012"
+    for name, (title, _) in partners.items():
+        assert whose[f"session-{by_title[title]}"] == ids[name]
+    woippy = next(s for s in structures if s["nom"] == "Médiathèque de Woippy")
+    assert (woippy["code_postal"], woippy["commune"]) == ("57140", "Woippy")

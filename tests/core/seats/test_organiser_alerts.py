@@ -19,11 +19,12 @@ from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.delivery.sender import PermanentFailure
 from core.dialog import Reply
+from core.seats.organisations import add_organiser
 from handlers.machinery.turns import Conversations
-from models import Person
+from models import Person, WorkshopSession
 from tests.support.bot_api import FakeBotApi
 from tests.support.chat import Chat
-from tests.support.factories import add_session, make_settings
+from tests.support.factories import NOW, add_session, make_settings
 
 ORGANISER = 990
 # add_session's default: Wednesday 6 January 2027 at 14 h in Metz.
@@ -295,3 +296,43 @@ def test_a_subject_is_one_bounded_line() -> None:
     subject = str(parsed["Subject"])
     assert subject.startswith("Alerte Bcc: a@example.net Cc: b@example.net [2Jxxx")
     assert len(subject) == SUBJECT_LENGTH
+
+
+async def test_an_organisation_s_telegram_organisers_are_told_of_its_sessions_only(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    """Organisers added with `--telegram-id`: a session full at Woippy is told to Woippy's
+    organiser, not to Metz's; no ADMIN_TELEGRAM_IDS are needed for it."""
+    settings = make_settings(
+        database_url, telegram_bot_token=api.token, telegram_api_base_url=api.base_url
+    )
+    runtime = Runtime(settings, clock, poll_timeout=1)
+    async with runtime.db.transaction() as session:
+        woippy = await add_organiser(
+            session, "lucie@woippy.example", "x", "Médiathèque de Woippy", NOW, telegram_id=991
+        )
+        await add_organiser(
+            session, "claire@metz.example", "x", "Boutique Orange Metz", NOW, telegram_id=992
+        )
+    await runtime.start()
+    try:
+        for user, name in ((991, "Lucie"), (992, "Claire")):
+            await api.user(user, name).say("bonjour")
+        session_id = await add_session(runtime.db, capacity=1)
+        async with runtime.db.transaction() as session:
+            workshop = await session.get_one(WorkshopSession, session_id)
+            workshop.organisation_id = woippy.organisation_id
+        await runtime.engine.tick()
+        person = api.user(501, "Marie")
+        await person.say(f"/start s{session_id}", min_replies=2)
+        await person.press("Réserver")
+        await person.press("Oui, je réserve")
+        async with asyncio.timeout(10):
+            while not any("Atelier complet" in m.text for m in api.sent_to(991)):
+                await runtime.engine.tick()
+                await asyncio.sleep(0.05)
+        for _ in range(3):
+            await runtime.engine.tick()
+        assert not any("Atelier complet" in m.text for m in api.sent_to(992))
+    finally:
+        await runtime.stop()

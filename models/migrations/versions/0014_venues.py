@@ -5,8 +5,8 @@ screen reads them there); each distinct venue and address becomes a venue row, w
 and postcode read from the end of the address ("12 rue X, 57000 Metz"), and the sessions
 are pointed to it. People get the town they chose for the workshops, and its point.
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07 04:45:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
