@@ -16,6 +16,7 @@ from bot.web.rendering import render
 from bot.web.state import base_path, context_of
 from core.seats.organisations import any_organiser, organiser_by_email
 from models import Organiser
+from models.db import is_unavailable
 
 MAX_PASSWORD = 1024
 MAX_EMAIL = 254
@@ -35,9 +36,19 @@ async def login_form(request: Request) -> Response:
 
 
 async def _by_email(request: Request) -> dict[str, object]:
-    """Whether the form asks for an e-mail address (organisers have their own logins)."""
-    async with context_of(request).db.transaction() as session:
-        return {"by_email": await any_organiser(session), "email": ""}
+    """Whether the form asks for an e-mail address (organisers have their own logins).
+
+    The form still shows while the database cannot be reached (its answer then says to try
+    again): it asks for the e-mail unless the shared password is set."""
+    context = context_of(request)
+    try:
+        async with context.db.transaction() as session:
+            by_email = await any_organiser(session)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        by_email = context.settings.dashboard_password_hash is None
+    return {"by_email": by_email, "email": ""}
 
 
 async def _organiser_for(request: Request, email: str, password: str) -> Organiser | bool | None:
