@@ -41,6 +41,7 @@ from bot.channels.bodies import (
 )
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.chat_order import ChatOrder
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
 from core.config import Settings
@@ -486,9 +487,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base)
         .base_file_url(file_base)
-        .connect_timeout(settings.telegram_timeout_seconds)
-        .read_timeout(settings.telegram_timeout_seconds)
-        .write_timeout(settings.telegram_timeout_seconds)
+        .request(AiohttpRequest(timeout=settings.telegram_timeout_seconds))
         .concurrent_updates(order)
         .get_updates_request(TolerantUpdatesRequest())
         .build()
