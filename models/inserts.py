@@ -19,7 +19,7 @@ async def insert_ignore(session: AsyncSession, model: type[Base], values: dict[s
     The statement is built once per table and dialect, and ``values`` passed as its
     parameters: every step of a conversation makes one such insert.
     """
-    statement = _ignoring(session.get_bind().dialect.name, model.__table__)  # type: ignore[arg-type]
+    statement = _ignoring(session.get_bind().dialect.name, model.__table__)
     result = await session.execute(statement, values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -18,12 +18,8 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -40,6 +36,16 @@ from bot.channels.bodies import (
     too_large,
 )
 from bot.channels.pacing import Pacer
+from bot.channels.telegram.calls import (
+    answer_callback,
+    edit_text,
+    keyboard_of,
+    markup_of,
+    remove_buttons,
+    send_document,
+    send_text,
+    send_venue,
+)
 from bot.channels.telegram.chat_order import ChatOrder
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
@@ -70,18 +76,6 @@ __all__ = [
     "markup_of",
     "pacer_for",
 ]
-
-
-def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Choices as inline buttons, one row per row of choices."""
-    if not reply.choices:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(c.label, callback_data=c.data) for c in row]
-            for row in reply.choices
-        ]
-    )
 
 
 def pacer_for(settings: Settings) -> Pacer:
@@ -132,24 +126,13 @@ def without_keyboard(reply: Reply) -> Reply:
     return dataclasses.replace(reply, keyboard=(), keyboard_note="")
 
 
-def keyboard_of(reply: Reply) -> ReplyKeyboardMarkup:
-    """The keyboard that stays on screen, one main choice per row."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(label)] for label in reply.keyboard],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
-
-
 async def send_keyboard(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
     """The short note that brings the keyboard that stays on screen, if ``reply`` has one
     (after a message: a failure is logged)."""
     if not (reply.keyboard and reply.keyboard_note):
         return
     note, keyboard = reply.keyboard_note, keyboard_of(reply)
-    await send_extra(
-        pacer, chat_id, "keyboard", lambda: bot.send_message(chat_id, note, reply_markup=keyboard)
-    )
+    await send_extra(pacer, chat_id, "keyboard", lambda: send_text(bot, chat_id, note, keyboard))
 
 
 async def deliver_at(
@@ -161,7 +144,7 @@ async def deliver_at(
     reply = replies[index]
     if edit is None and reply.keyboard and reply.keyboard_note:
         await pacer.wait_overall(str(chat_id))
-        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard_of(reply))
+        await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
         reply = replies[index] = without_keyboard(reply)
     await deliver(bot, pacer, chat_id, [reply], edit=edit)
 
@@ -176,7 +159,7 @@ async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> Non
             pacer,
             chat_id,
             "calendar file",
-            lambda: bot.send_document(chat_id, document, caption=attachment.caption or None),
+            lambda: send_document(bot, chat_id, document, attachment.caption or None),
         )
     if reply.venue is not None:
         venue = reply.venue
@@ -184,8 +167,8 @@ async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> Non
             pacer,
             chat_id,
             "map pin",
-            lambda: bot.send_venue(
-                chat_id, venue.latitude, venue.longitude, venue.title, venue.address
+            lambda: send_venue(
+                bot, chat_id, venue.latitude, venue.longitude, venue.title, venue.address
             ),
         )
     await send_keyboard(bot, pacer, chat_id, reply)
@@ -199,22 +182,21 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
         assert reply.attachment is not None
         if edit is not None:
             try:
-                await edit.edit_reply_markup(None)
+                await remove_buttons(bot, edit.chat_id, edit.message_id)
             except BadRequest as error:  # no buttons left (a second try): nothing to do
                 log.info("the answered message kept its buttons (%s)", error)
         document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
-        markup = markup_of(reply)
-        await bot.send_document(chat_id, document, caption=reply.text, reply_markup=markup)
+        await send_document(bot, chat_id, document, reply.text, markup_of(reply))
         return
     if edit is not None:
         try:
-            await edit.edit_text(reply.text, reply_markup=markup_of(reply))
+            await edit_text(bot, edit.chat_id, edit.message_id, reply.text, markup_of(reply))
         except BadRequest as error:
             if "not modified" not in str(error).lower():
                 log.info("could not edit the message (%s); sending a new one", error)
-                await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+                await send_text(bot, chat_id, reply.text, markup_of(reply))
         return
-    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+    await send_text(bot, chat_id, reply.text, markup_of(reply))
 
 
 async def deliver(
@@ -297,7 +279,7 @@ async def answer_update(
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
-                await query.answer()  # stops the button's spinner once the answer is there
+                await answer_callback(bot, query.id)  # the spinner stops once answered
 
 
 class Outcomes:
@@ -392,7 +374,7 @@ async def _apologise(bot: Bot, update: Update, conversations: Conversations) -> 
     if incoming is not None:
         with contextlib.suppress(TelegramError):
             reply = conversations.apology(incoming)
-            await bot.send_message(int(incoming.sender.external_id), reply.text)
+            await send_text(bot, int(incoming.sender.external_id), reply.text)
 
 
 async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> None:
@@ -541,8 +523,7 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
         try:
             await pacer.wait_turn(person.external_id)
             if reply.keyboard and reply.keyboard_note:  # before the message, as in a chat
-                keyboard = keyboard_of(reply)
-                await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+                await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
             await send_message(bot, chat_id, without_keyboard(reply), None)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
