@@ -16,7 +16,10 @@ A bare python-telegram-bot echo bot against the same server is the baseline. The
    much of the tail is the wait behind other people's updates.
 
 An update's latency runs from the moment it is available to getUpdates to the arrival of
-the bot's last reply call for it (its answerCallbackQuery for a button), on the fake's clock::
+the bot's last reply call for it (its answerCallbackQuery for a button), on the fake's clock.
+Run 2 also counts, per update, the bot's CPU time, the SQL statements it sent (every engine
+of the process, BEGIN and the scheduler's included) and its Bot API calls (every method but
+getUpdates, from the fake's own count)::
 
     python -m bench.conversation --people 1000 --database sqlite
 """
@@ -42,9 +45,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 from bench.databases import database_url, fresh_database, settings_for
 from bench.fake_bot_api_server import FakeBotApiProcess, FlowReport, FlowSpec, Step
 from bench.profiling import profiled
-from bench.statements import counted
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, peak_rss_kib, table
+from bench.statements import counted
 from bot.demo_data import sample_rows
 from bot.runtime import Runtime
 from core.clock import SystemClock

@@ -37,8 +37,8 @@ async def find_talking(
     is missing (a first contact, or a person without a conversation yet).
 
     The conversation row is locked (``FOR UPDATE OF``: a notice that remembers its
-    choices waits), the person row is read as :func:`find_person` reads it. The person is marked seen
-    as :func:`get_or_create_person` marks them.
+    choices waits), the person row is read as :func:`find_person` reads it. The person
+    is marked seen as :func:`get_or_create_person` marks them.
     """
     query = (
         select(Person, Conversation)
