@@ -47,7 +47,8 @@ async def test_a_known_person_on_the_menu_costs_one_query_to_find(
         await chat.say("aide")
     assert "menu" in chat.text.lower()
     people = [s for s in sent if "FROM people" in s]
-    assert len(people) == 1 and "JOIN conversations" in people[0]
+    assert len(people) == 1
+    assert "JOIN conversations" in people[0]
     assert len(sent) == FIXED
 
 
