@@ -1,9 +1,8 @@
 """The HTTP client under python-telegram-bot: aiohttp, for less CPU per Bot API call.
 
-python-telegram-bot's own client (httpx) spends more CPU on each call than the bot's flows
-on a step (measured with bench/conversation), and its connection pool does work in
-proportion to the requests waiting for a connection, so that a wave of people costs more
-per call. This client keeps python-telegram-bot's contract (:class:`BaseRequest`): the same
+With python-telegram-bot's own client (httpx), the Bot API calls took about half of the
+bot's CPU in the conversation benchmark (bench/conversation) on a busy machine.
+This client keeps python-telegram-bot's contract (:class:`BaseRequest`): the same
 parameters (sent as a JSON body, which the Bot API reads as it reads a form, and multipart
 with files), a timeout raising ``TimedOut``, any other failure of the connection raising
 ``NetworkError``, the status and the body returned as they came.
