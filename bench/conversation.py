@@ -16,7 +16,10 @@ A bare python-telegram-bot echo bot against the same server is the baseline. The
    much of the tail is the wait behind other people's updates.
 
 An update's latency runs from the moment it is available to getUpdates to the arrival of
-the bot's last reply call for it (its answerCallbackQuery for a button), on the fake's clock::
+the bot's last reply call for it (its answerCallbackQuery for a button), on the fake's clock.
+Run 2 also counts, per update, the bot's CPU time, the SQL statements it sent (every engine
+of the process, BEGIN and the scheduler's included) and its Bot API calls (every method but
+getUpdates, from the fake's own count)::
 
     python -m bench.conversation --people 1000 --database sqlite
 """
@@ -44,6 +47,7 @@ from bench.fake_bot_api_server import FakeBotApiProcess, FlowReport, FlowSpec, S
 from bench.profiling import profiled
 from bench.results import Database as DatabaseKind
 from bench.results import Metric, Options, Result, peak_rss_kib, table
+from bench.statements import counted
 from bot.demo_data import sample_rows
 from bot.runtime import Runtime
 from core.clock import SystemClock
@@ -60,6 +64,7 @@ LOAD_SHARES = (0.25, 0.5)
 MIN_RATIO = 0.5
 MAX_P99_MS = 100.0
 POLL_TIMEOUT = 10
+GET_UPDATES = "getUpdates"
 UNPACED = 1_000_000.0
 """Messages per second: pacing that never holds a reply back."""
 
@@ -100,6 +105,10 @@ class Run:
     """Per step of the script: p50 and p99 latency, in ms."""
     cpu_ms_per_update: float = 0.0
     """CPU time of this process (the bot under test, all its threads) per update."""
+    statements_per_step: float = 0.0
+    """SQL statements (BEGIN included) per update handled, scheduler's included."""
+    api_calls_per_update: float = 0.0
+    """Bot API calls per update, every method but getUpdates (edits of buttons included)."""
 
     @property
     def calls_per_update(self) -> float:
@@ -154,12 +163,27 @@ def _spec(script: list[Step], people: int, first_user: int, rate: float = 0.0) -
 
 
 async def measured(api: FakeBotApiProcess, spec: FlowSpec) -> Run:
-    """Run scripted people against the bot of this process, and the CPU it spent on them."""
+    """Run scripted people against the bot of this process: the CPU it spent on them, the
+    SQL statements it sent and the Bot API calls it made, per update (the calibration
+    person's updates counted too, as their statements and calls are)."""
+    before = await api.stats()
     cpu = time.process_time()
-    run = Run.of(await api.flows(spec))
+    with counted() as statements:
+        run = Run.of(await api.flows(spec))
     spent = time.process_time() - cpu
-    per_update = round(1000 * spent / run.updates, 2) if run.updates else 0.0
-    return replace(run, cpu_ms_per_update=per_update)
+    after = await api.stats()
+    handled = run.updates + CALIBRATION_PEOPLE * len(spec.script)
+    calls = sum(
+        count - before.methods.get(method, 0)
+        for method, count in after.methods.items()
+        if method != GET_UPDATES
+    )
+    return replace(
+        run,
+        cpu_ms_per_update=round(1000 * spent / run.updates, 2) if run.updates else 0.0,
+        statements_per_step=round(statements.count / handled, 2) if handled else 0.0,
+        api_calls_per_update=round(calls / handled, 2) if handled else 0.0,
+    )
 
 
 # --------------------------------------------------------------------------- the echo bot
@@ -293,12 +317,15 @@ async def measure(people: int, kind: DatabaseKind, profile: bool) -> Result:
         Metric("people per run x steps", f"{people} x {len(BOOKING_SCRIPT)}"),
         Metric(
             "Bot API calls per update: bot / echo",
-            f"{saturated.calls_per_update} / {echo.calls_per_update}",
+            f"{saturated.api_calls_per_update} / {echo.api_calls_per_update}",
         ),
+        Metric("SQL statements per step", saturated.statements_per_step),
         Metric("echo bot, all at once: updates/s", echo.per_second, "upd/s"),
+        Metric("  CPU per update", echo.cpu_ms_per_update, "ms"),
         Metric("  p50 / p99 latency", f"{echo.p50_ms} / {echo.p99_ms}", "ms"),
         Metric("bot, all at once: updates/s", saturated.per_second, "upd/s"),
         Metric.at_least("  ratio to the echo bot", round(ratio, 2), MIN_RATIO),
+        Metric("  CPU per update", saturated.cpu_ms_per_update, "ms"),
         Metric(
             "  p50 / p95 / p99 latency",
             f"{saturated.p50_ms} / {saturated.p95_ms} / {saturated.p99_ms}",
@@ -355,6 +382,8 @@ def _summary(run: Run) -> dict[str, Any]:
         "latency_ms": {"p50": run.p50_ms, "p95": run.p95_ms, "p99": run.p99_ms, "max": run.max_ms},
         "first_reply_p50_ms": run.first_reply_p50_ms,
         "bot_cpu_ms_per_update": run.cpu_ms_per_update,
+        "sql_statements_per_step": run.statements_per_step,
+        "bot_api_calls_per_update": run.api_calls_per_update,
         "replies_per_step": run.replies_per_step,
         "latency_by_step_ms": run.by_step,
         "completed_people": run.completed,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +14,21 @@ from models.base import Base
 
 
 async def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
-    """Insert one row unless it clashes with a unique key; return whether it was inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    result = await session.execute(statement)
+    """Insert one row unless it clashes with a unique key; return whether it was inserted.
+
+    The statement is built once per table and dialect, and ``values`` passed as its
+    parameters: every step of a conversation makes one such insert.
+    """
+    statement = _ignoring(session.get_bind().dialect.name, model.__table__)
+    result = await session.execute(statement, values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@cache
+def _ignoring(dialect: str, table: Table) -> Insert:
+    """A Core INSERT into ``table`` that does nothing on a unique key clash."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def insert_ignore_statement(session: AsyncSession, model: type[Base]) -> Insert:

@@ -73,12 +73,33 @@ def calendar_file(
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
 
+    day = start.strftime("%Y-%m-%d")
+    name = f"atelier-{day}-annule.ics" if cancelled else f"atelier-{day}.ics"
+    return Attachment(name, _around(event, zone, start.year, cancelled), caption)
+
+
+def _around(event: Event, zone: ZoneInfo, year: int, cancelled: bool) -> bytes:
+    """The calendar holding ``event``: the same bytes as a :class:`Calendar` with the
+    venue's time zone and the event added, but only the event is written out each time
+    (a calendar's properties come before its components, each component's lines whole)."""
+    head, tail = _calendar_ends(cancelled)
+    return head + _zone_lines(zone, year) + event.to_ical() + tail
+
+
+@lru_cache(maxsize=2)
+def _calendar_ends(cancelled: bool) -> tuple[bytes, bytes]:
+    """A calendar's lines before its components, and its last line."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    calendar.add_component(venue_timezone(zone, start.year))
-    calendar.add_component(event)
-    day = start.strftime("%Y-%m-%d")
-    name = f"atelier-{day}-annule.ics" if cancelled else f"atelier-{day}.ics"
-    return Attachment(name, calendar.to_ical(), caption)
+    whole = calendar.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert whole.endswith(tail)
+    return whole[: -len(tail)], tail
+
+
+@lru_cache(maxsize=16)
+def _zone_lines(zone: ZoneInfo, year: int) -> bytes:
+    """The VTIMEZONE of :func:`venue_timezone`, written out once."""
+    return venue_timezone(zone, year).to_ical()

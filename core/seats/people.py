@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dialog import PHONE_CHANNELS, Sender
-from models import Booking, Person
+from models import Booking, Conversation, Person
 from models.inserts import insert_ignore
 
 
@@ -19,9 +19,39 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     the channel they used last, where their notices go. The database holds at most one
     row per number on those channels (the index ``uq_people_phone_number``).
     """
-    channels = PHONE_CHANNELS if channel in PHONE_CHANNELS else {channel}
-    query = select(Person).where(Person.channel.in_(channels), Person.external_id == external_id)
+    query = select(Person).where(*_known_as(channel, external_id))
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def _known_as(channel: str, external_id: str) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that find the person known on ``channel`` by ``external_id``."""
+    if channel in PHONE_CHANNELS:
+        return (Person.channel.in_(PHONE_CHANNELS), Person.external_id == external_id)
+    return (Person.channel == channel, Person.external_id == external_id)
+
+
+async def find_talking(
+    session: AsyncSession, sender: Sender, now: datetime
+) -> tuple[Person, Conversation] | None:
+    """The sender's person and their conversation, locked, in one query; None when either
+    is missing (a first contact, or a person without a conversation yet).
+
+    The conversation row is locked (``FOR UPDATE OF``: a notice that remembers its
+    choices waits), the person row is read as :func:`find_person` reads it. The person
+    is marked seen as :func:`get_or_create_person` marks them.
+    """
+    query = (
+        select(Person, Conversation)
+        .join(Conversation, Conversation.person_id == Person.id)
+        .where(*_known_as(sender.channel, sender.external_id))
+        .with_for_update(of=Conversation)
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    person, conversation = row[0], row[1]
+    seen(person, sender, now)
+    return person, conversation
 
 
 GUEST = "guest"
@@ -77,14 +107,21 @@ async def get_or_create_person(
         )
         person = await find_person(session, sender.channel, sender.external_id)
         assert person is not None
+    seen(person, sender, now)
+    return person, created
+
+
+def seen(person: Person, sender: Sender, now: datetime) -> None:
+    """A message came from ``person``: their channel, name and last visit follow it (each
+    attribute written only when it changes, so that nothing is flushed for nothing)."""
     if person.channel != sender.channel:  # the same number, now on another phone channel
         person.channel = sender.channel
     if now - person.last_seen_at >= SEEN_PRECISION:
         person.last_seen_at = now
-    person.unreachable = False
+    if person.unreachable:
+        person.unreachable = False
     if sender.name and person.name != sender.name[:128]:
         person.name = sender.name[:128]
-    return person, created
 
 
 async def find_or_add_person(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from core.i18n import Translator, normalise_language
 from core.intake import incoming_taken_in
 from core.outbox import metrics
 from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
-from core.seats.people import find_person, get_or_create_person
+from core.seats.people import find_person, find_talking, get_or_create_person
 from core.seats.privacy import is_erased
 from handlers.machinery.context import Flow
 from handlers.machinery.router import route
@@ -126,6 +127,26 @@ class Conversations:
         t = Translator(language, text_variant(incoming.sender.channel))
         return Reply(t(key))
 
+    async def _talking(
+        self, session: Any, incoming: Incoming, now: datetime
+    ) -> tuple[Person, Conversation, bool]:
+        """The person and their conversation (locked), and whether this is a first contact:
+        one query for someone already talking to the bot."""
+        found = await find_talking(session, incoming.sender, now)
+        if found is not None:
+            return *found, False
+        language = normalise_language(incoming.sender.language, self.settings.default_language)
+        person, created = await get_or_create_person(session, incoming.sender, language, now)
+        conversation = (
+            await session.execute(
+                select(Conversation).where(Conversation.person_id == person.id).with_for_update()
+            )
+        ).scalar_one_or_none()
+        if conversation is None:
+            conversation = Conversation(person_id=person.id, state={}, updated_at=now)
+            session.add(conversation)
+        return person, conversation, created
+
     async def _handle(self, session: Any, incoming: Incoming) -> tuple[list[Reply], Person | None]:
         now = self.clock.now()
         if incoming.update_key is not None:
@@ -141,16 +162,7 @@ class Conversations:
             if not fresh:
                 log.info("update already handled, ignored")
                 return [], None
-        language = normalise_language(incoming.sender.language, self.settings.default_language)
-        person, created = await get_or_create_person(session, incoming.sender, language, now)
-        conversation = (
-            await session.execute(
-                select(Conversation).where(Conversation.person_id == person.id).with_for_update()
-            )
-        ).scalar_one_or_none()
-        if conversation is None:
-            conversation = Conversation(person_id=person.id, state={}, updated_at=now)
-            session.add(conversation)
+        person, conversation, created = await self._talking(session, incoming, now)
         flow = Flow(
             db=session,
             person=person,

@@ -18,12 +18,8 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -40,7 +36,18 @@ from bot.channels.bodies import (
     too_large,
 )
 from bot.channels.pacing import Pacer
+from bot.channels.telegram.calls import (
+    answer_callback,
+    edit_text,
+    keyboard_of,
+    markup_of,
+    remove_buttons,
+    send_document,
+    send_text,
+    send_venue,
+)
 from bot.channels.telegram.chat_order import ChatOrder
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
 from core.config import Settings
@@ -70,18 +77,6 @@ __all__ = [
     "markup_of",
     "pacer_for",
 ]
-
-
-def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Choices as inline buttons, one row per row of choices."""
-    if not reply.choices:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(c.label, callback_data=c.data) for c in row]
-            for row in reply.choices
-        ]
-    )
 
 
 def pacer_for(settings: Settings) -> Pacer:
@@ -133,24 +128,13 @@ def without_keyboard(reply: Reply) -> Reply:
     return dataclasses.replace(reply, keyboard=(), keyboard_note="")
 
 
-def keyboard_of(reply: Reply) -> ReplyKeyboardMarkup:
-    """The keyboard that stays on screen, one main choice per row."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(label)] for label in reply.keyboard],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
-
-
 async def send_keyboard(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
     """The short note that brings the keyboard that stays on screen, if ``reply`` has one
     (after a message: a failure is logged)."""
     if not (reply.keyboard and reply.keyboard_note):
         return
     note, keyboard = reply.keyboard_note, keyboard_of(reply)
-    await send_extra(
-        pacer, chat_id, "keyboard", lambda: bot.send_message(chat_id, note, reply_markup=keyboard)
-    )
+    await send_extra(pacer, chat_id, "keyboard", lambda: send_text(bot, chat_id, note, keyboard))
 
 
 async def deliver_at(
@@ -168,7 +152,7 @@ async def deliver_at(
     reply = replies[index]
     if edit is None and reply.keyboard and reply.keyboard_note:
         await pacer.wait_overall(str(chat_id), priority)
-        await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard_of(reply))
+        await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
         reply = replies[index] = without_keyboard(reply)
     await deliver(bot, pacer, chat_id, [reply], edit=edit, priority=priority)
 
@@ -180,7 +164,9 @@ async def send_extras(
     it went as a new message), its file (unless it carried the message), its place on a
     map, the keyboard that stays (after an edited message only: a new one comes after it)."""
     if answered is not None:
-        await send_extra(pacer, chat_id, "buttons taken away", lambda: _take_buttons_away(answered))
+        await send_extra(
+            pacer, chat_id, "buttons taken away", lambda: _take_buttons_away(bot, answered)
+        )
     if reply.attachment is not None and not as_caption(reply):
         attachment = reply.attachment
         document = InputFile(attachment.content, filename=attachment.filename)
@@ -188,7 +174,7 @@ async def send_extras(
             pacer,
             chat_id,
             "calendar file",
-            lambda: bot.send_document(chat_id, document, caption=attachment.caption or None),
+            lambda: send_document(bot, chat_id, document, attachment.caption or None),
         )
     if reply.venue is not None:
         venue = reply.venue
@@ -196,16 +182,16 @@ async def send_extras(
             pacer,
             chat_id,
             "map pin",
-            lambda: bot.send_venue(
-                chat_id, venue.latitude, venue.longitude, venue.title, venue.address
+            lambda: send_venue(
+                bot, chat_id, venue.latitude, venue.longitude, venue.title, venue.address
             ),
         )
     await send_keyboard(bot, pacer, chat_id, reply)
 
 
-async def _take_buttons_away(answered: Message) -> None:
+async def _take_buttons_away(bot: Bot, answered: Message) -> None:
     try:
-        await answered.edit_reply_markup(None)
+        await remove_buttons(bot, answered.chat_id, answered.message_id)
     except BadRequest as error:  # no buttons left (a second try): nothing to do
         log.info("the answered message kept its buttons (%s)", error)
 
@@ -218,18 +204,17 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
     if as_caption(reply):
         assert reply.attachment is not None
         document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
-        markup = markup_of(reply)
-        await bot.send_document(chat_id, document, caption=reply.text, reply_markup=markup)
+        await send_document(bot, chat_id, document, reply.text, markup_of(reply))
         return edit is not None
     if edit is not None:
         try:
-            await edit.edit_text(reply.text, reply_markup=markup_of(reply))
+            await edit_text(bot, edit.chat_id, edit.message_id, reply.text, markup_of(reply))
         except BadRequest as error:
             if "not modified" not in str(error).lower():
                 log.info("could not edit the message (%s); sending a new one", error)
-                await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+                await send_text(bot, chat_id, reply.text, markup_of(reply))
         return False
-    await bot.send_message(chat_id, reply.text, reply_markup=markup_of(reply))
+    await send_text(bot, chat_id, reply.text, markup_of(reply))
     return False
 
 
@@ -318,7 +303,7 @@ async def answer_update(
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
-                await query.answer()  # stops the button's spinner once the answer is there
+                await answer_callback(bot, query.id)  # the spinner stops once answered
 
 
 class Outcomes:
@@ -413,7 +398,7 @@ async def _apologise(bot: Bot, update: Update, conversations: Conversations) -> 
     if incoming is not None:
         with contextlib.suppress(TelegramError):
             reply = conversations.apology(incoming)
-            await bot.send_message(int(incoming.sender.external_id), reply.text)
+            await send_text(bot, int(incoming.sender.external_id), reply.text)
 
 
 async def connect(bot: Bot, *, attempts: int = 8, first_wait: float = 1.0) -> None:
@@ -508,9 +493,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base)
         .base_file_url(file_base)
-        .connect_timeout(settings.telegram_timeout_seconds)
-        .read_timeout(settings.telegram_timeout_seconds)
-        .write_timeout(settings.telegram_timeout_seconds)
+        .request(AiohttpRequest(timeout=settings.telegram_timeout_seconds))
         .concurrent_updates(order)
         .get_updates_request(TolerantUpdatesRequest())
         .build()
@@ -563,9 +546,8 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
         chat_id = int(person.external_id)
         try:
             if reply.keyboard and reply.keyboard_note:  # before the message, as in a chat
-                keyboard = keyboard_of(reply)
                 await pacer.wait_turn(person.external_id)
-                await bot.send_message(chat_id, reply.keyboard_note, reply_markup=keyboard)
+                await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
             await pacer.wait_turn(person.external_id)
             await send_message(bot, chat_id, without_keyboard(reply), None)
         except RetryAfter as error:

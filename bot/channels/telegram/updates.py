@@ -14,8 +14,8 @@ import logging
 from typing import Any
 
 from telegram import Bot, Message, Update
-from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.transport import AiohttpRequest
 from core.dialog import Incoming, Kind, Sender
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,11 @@ def parse_update(data: object, bot: Bot) -> Update | None:
     return None if kept is None else Update.de_json(kept, bot)
 
 
-class TolerantUpdatesRequest(HTTPXRequest):
+class TolerantUpdatesRequest(AiohttpRequest):
     """The getUpdates connection, replacing each unreadable update by an empty one."""
 
-    def __init__(self) -> None:
-        super().__init__(connection_pool_size=1)  # python-telegram-bot's default for getUpdates
+    def __init__(self, timeout: float = 5.0) -> None:
+        super().__init__(timeout=timeout, pool_size=1)  # one poll at a time
 
     async def do_request(
         self, url: str, method: str, *args: Any, **kwargs: Any

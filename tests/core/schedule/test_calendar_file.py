@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from core.schedule.calendar_file import calendar_file
+from core.schedule.calendar_file import PRODUCT_ID, calendar_file, venue_timezone
 from models import WorkshopSession
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -64,3 +64,28 @@ def test_the_file_says_how_to_find_the_place_and_pins_it() -> None:
     [event] = Calendar.from_ical(attachment.content).events
     assert "demandez l'atelier numérique" in str(event["description"])
     assert (event["geo"].latitude, event["geo"].longitude) == (49.1191, 6.1727)
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_file_is_the_whole_calendar_icalendar_writes(cancelled: bool) -> None:
+    """Only the event is written out each time; the file is still the one icalendar writes
+    for the whole calendar, so that calendar apps read it as before."""
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    starts_at = datetime(2027, 3, 28, 8, 0, tzinfo=UTC)  # the day the clocks go forward
+    attachment = calendar_file(
+        workshop(starts_at),
+        7,
+        PARIS,
+        now,
+        caption="Agenda",
+        alarm_text="Atelier",
+        cancelled=cancelled,
+    )
+    [event] = Calendar.from_ical(attachment.content).events
+    whole = Calendar()
+    whole.add("prodid", PRODUCT_ID)
+    whole.add("version", "2.0")
+    whole.add("method", "CANCEL" if cancelled else "PUBLISH")
+    whole.add_component(venue_timezone(PARIS, 2027))
+    whole.add_component(event)
+    assert attachment.content == whole.to_ical()
