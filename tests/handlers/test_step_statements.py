@@ -1,5 +1,6 @@
 """A step of someone already talking to the bot costs few statements: the person and their
-conversation come in one query, the update's record is one insert, the state one update."""
+conversation come in one query, the update's record is one insert, the state one update, and
+a written message's reading is counted for the week (one insert, no texts kept)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from models import Database
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
 
-FIXED = 3
-"""The update's record, the person with their conversation, the conversation's new state."""
+FIXED = 4
+"""The update's record, the person with their conversation, the week's count of readings,
+the conversation's new state."""
 
 
 @contextmanager
