@@ -29,6 +29,7 @@ from bot.web.views import (
     schedule,
     sessions,
     unread,
+    venue_posters,
 )
 from models.db import is_unavailable
 
@@ -37,6 +38,7 @@ COOKIE = "atelier_admin"
 STATIC = Path(__file__).parent / "static"
 SESSION = "/sessions/{session_id:int}"
 SEAT = SESSION + "/bookings/{booking_id:int}"
+VENUE = "/venues/{venue_id:int}"
 
 
 async def home(request: Request) -> Response:
@@ -92,6 +94,10 @@ def routes() -> list[Route | Mount]:
         Route(f"{SESSION}/poster", posters.poster_page, methods=get),
         Route(f"{SESSION}/poster.png", posters.poster_png, methods=get),
         Route(f"{SESSION}/poster.pdf", posters.poster_pdf, methods=get),
+        Route("/venues", venue_posters.venues_page, methods=get),
+        Route(f"{VENUE}/poster", venue_posters.venue_poster_page, methods=get),
+        Route(f"{VENUE}/poster.png", venue_posters.venue_poster_png, methods=get),
+        Route(f"{VENUE}/poster.pdf", venue_posters.venue_poster_pdf, methods=get),
         Route("/bookings.csv", exports.all_bookings_csv, methods=get),
         Route("/bookings.xlsx", exports.all_bookings_xlsx, methods=get),
         Route("/import", schedule.import_form, methods=get),

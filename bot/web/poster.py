@@ -21,7 +21,7 @@ from bot.web.poster_channels import QrLink
 from bot.web.qr import qr_image
 from bot.web.rendering import french
 from core.formatting import duration_in_words, when_in_words
-from models import WorkshopSession
+from models import Venue, WorkshopSession
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
@@ -63,6 +63,15 @@ class PosterText:
     desk: str
     sms: str = ""
     """'Ou par SMS : envoyez ATELIER 12 au 07 00 00 00 00', when SMS is set up."""
+    phone: str = ""
+    """'Ou appelez le 03 87 00 00 00', on a venue's poster when the phone line is on."""
+    access: str = ""
+    """'Pour nous trouver : ...', on a venue's poster, under the address."""
+
+    @property
+    def extra_lines(self) -> int:
+        """How many of the SMS and phone lines there are (the QR code makes room for them)."""
+        return bool(self.sms) + bool(self.phone)
 
 
 def poster_text(
@@ -97,6 +106,29 @@ def poster_text(
         link=t("dashboard.poster_words.link", link=link.removeprefix("https://")) if link else "",
         desk=t("dashboard.poster_words.desk"),
         sms=sms,
+    )
+
+
+def venue_poster_text(venue: Venue, link: str, *, sms: str = "", phone: str = "") -> PosterText:
+    """A venue's poster words: free workshops at that place, its address and access notes,
+    no date (it stays on the wall); the QR code opens on that town's sessions."""
+    t = french()
+    return PosterText(
+        heading=t("dashboard.venue_poster_words.heading"),
+        title=t("dashboard.venue_poster_words.title", place=venue.town or venue.name),
+        when=t("dashboard.venue_poster_words.what"),
+        duration="",
+        venue=venue.name,
+        address=venue.address,
+        price=t("dashboard.poster_words.price"),
+        call_to_action=t("dashboard.venue_poster_words.call_to_action"),
+        link=t("dashboard.poster_words.link", link=link.removeprefix("https://")) if link else "",
+        desk=t("dashboard.poster_words.desk"),
+        sms=sms,
+        phone=phone,
+        access=t("dashboard.venue_poster_words.access", access=venue.access)
+        if venue.access
+        else "",
     )
 
 
@@ -157,10 +189,11 @@ def render_png(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     y = _centred(draw, text.heading, _font(True, 60), 50, width, fill="white")
     y = 230
     y = _centred(draw, text.title, _font(True, 76), y, width, max_lines=3) + 30
-    y = _centred(draw, text.when, _font(False, 50), y, width) + 4
-    y = _centred(draw, text.duration, _font(False, 38), y, width) + 26
+    y = _centred(draw, text.when, _font(False, 50), y, width, max_lines=2) + 4
+    y = _centred(draw, text.duration, _font(False, 38), y, width, max_lines=2) + 26
     y = _centred(draw, text.venue, _font(True, 42), y, width)
-    y = _centred(draw, text.address, _font(False, 34), y, width, max_lines=2) + 30
+    y = _centred(draw, text.address, _font(False, 34), y, width, max_lines=2)
+    y = _centred(draw, text.access, _font(False, 34), y, width, max_lines=2) + 30
     price_font = _font(True, 64)
     box = draw.textbbox((0, 0), text.price, font=price_font)
     box_width = box[2] - box[0] + 80
@@ -171,7 +204,7 @@ def render_png(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     codes = _links(links)
     if len(codes) <= 1:
         if codes:
-            code = qr_image(codes[0].url, 580 if not text.sms else 520)
+            code = qr_image(codes[0].url, (580, 520, 440)[text.extra_lines])
             page.paste(code, ((width - code.width) // 2, y))
             y += code.width + 16
     else:
@@ -188,6 +221,8 @@ def render_png(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
         y = _centred(draw, text.link, _font(False, 30), y, width) + 14
     if text.sms:
         y = _centred(draw, text.sms, _font(True, 34), y, width, max_lines=2) + 10
+    if text.phone:
+        y = _centred(draw, text.phone, _font(True, 34), y, width, max_lines=2) + 10
     _centred(draw, text.desk, _font(False, 30), min(y, height - 80), width)
     output = io.BytesIO()
     page.save(output, "PNG", dpi=(150, 150))
@@ -231,7 +266,9 @@ class _PosterPdf(FPDF):
         self.set_margins(15, 15, 15)
 
     def write_centred(self, text: str, size: float, *, bold: bool = False) -> None:
-        """A centred paragraph across the page, then the next line."""
+        """A centred paragraph across the page, then the next line (nothing for no text)."""
+        if not text:
+            return
         self.set_font(self.poster_font, "B" if bold else "", size)
         if self.poster_font == "helvetica":
             text = simplified(text, keep_latin1=True)
@@ -258,6 +295,7 @@ def render_pdf(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     pdf.ln(4)
     pdf.write_centred(text.venue, 18, bold=True)
     pdf.write_centred(text.address, 15)
+    pdf.write_centred(text.access, 14)
     pdf.ln(5)
     pdf.set_fill_color(*ACCENT)
     pdf.set_font(pdf.poster_font, "B", 28)
@@ -268,7 +306,7 @@ def render_pdf(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     pdf.ln(8)
     codes = _links(links)
     if len(codes) == 1:
-        size = 100.0 if not text.sms else 90.0
+        size = (100.0, 90.0, 76.0)[text.extra_lines]
         pdf.image(qr_image(codes[0].url, 600), x=(210 - size) / 2, y=pdf.get_y(), w=size)
         pdf.set_y(pdf.get_y() + size + 4)
     elif codes:
@@ -286,6 +324,9 @@ def render_pdf(text: PosterText, links: str | Sequence[QrLink]) -> bytes:
     if text.sms:
         pdf.ln(2)
         pdf.write_centred(text.sms, 15, bold=True)
+    if text.phone:
+        pdf.ln(2)
+        pdf.write_centred(text.phone, 15, bold=True)
     pdf.ln(3)
     pdf.write_centred(text.desk, 13)
     return bytes(pdf.output())

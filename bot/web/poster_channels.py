@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import phonenumbers
 
-from bot.web.qr import deep_link
+from bot.web.qr import deep_link, venue_link
 from bot.web.rendering import t
 from core.config import Settings
 from core.understanding.session_codes import code_for
@@ -29,16 +29,21 @@ class PosterChannels:
 
     codes: tuple[QrLink, ...]
     sms_line: str = ""
+    phone_line: str = ""
+    """'Ou appelez le 03 87 00 00 00', on a venue's poster when the phone line is on."""
 
     @property
     def any(self) -> bool:
         """Whether the poster has a way to sign up at all."""
-        return bool(self.codes or self.sms_line)
+        return bool(self.codes or self.sms_line or self.phone_line)
 
 
-def whatsapp_link(number: str, session_id: int) -> str:
-    """https://wa.me/<number>?text=ATELIER%2012: WhatsApp opens the chat, the code written."""
+def whatsapp_link(number: str, session_id: int | None) -> str:
+    """https://wa.me/<number>?text=ATELIER%2012: WhatsApp opens the chat, the code written
+    (``session_id`` None: the chat alone, for a venue's poster)."""
     digits = "".join(char for char in number if char.isdigit())
+    if session_id is None:
+        return f"https://wa.me/{digits}"
     return f"https://wa.me/{digits}?text={quote(code_for(session_id))}"
 
 
@@ -84,3 +89,33 @@ def poster_channels(
             number=readable_number(number, region),
         )
     return PosterChannels(tuple(codes), sms_line)
+
+
+def venue_channels(
+    settings: Settings, telegram_username: str | None, venue_id: int
+) -> PosterChannels:
+    """What the poster of a venue offers: Telegram opens on that venue's town's sessions,
+    WhatsApp, SMS and the phone line on the bot, which asks the town when there are several."""
+    codes: list[QrLink] = []
+    if telegram_username:
+        link = venue_link(telegram_username, venue_id)
+        codes.append(QrLink(t("dashboard.poster_words.telegram"), link))
+    if settings.whatsapp_enabled and settings.whatsapp_display_number:
+        link = whatsapp_link(settings.whatsapp_display_number, None)
+        codes.append(QrLink(t("dashboard.poster_words.whatsapp"), link))
+    region = settings.sms_default_region
+    number = sms_number(settings)
+    sms_line = (
+        t("dashboard.venue_poster_words.sms", number=readable_number(number, region))
+        if number
+        else ""
+    )
+    phone_line = (
+        t(
+            "dashboard.venue_poster_words.phone",
+            number=readable_number(settings.twilio_voice_number, region),
+        )
+        if settings.voice_enabled
+        else ""
+    )
+    return PosterChannels(tuple(codes), sms_line, phone_line)

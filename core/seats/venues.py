@@ -7,11 +7,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.places import read_place, ready, town_and_postcode
-from models import Venue
+from core.seats.organisations import Scope
+from models import Venue, WorkshopSession
 
 
 def venue_key(name: str, address: str) -> str:
@@ -87,3 +88,24 @@ async def venue_ids(session: AsyncSession, facts: Iterable[VenueFacts]) -> dict[
         session.add_all(created)
         await session.flush()
     return {key: venue.id for key, venue in {**known, **{v.key: v for v in created}}.items()}
+
+
+def _seen_by(scope: Scope) -> ColumnElement[bool]:
+    """The venues ``scope`` sees: every one for the network, else those where one of its
+    sessions is held."""
+    if scope.everything:
+        return true()
+    held = select(WorkshopSession.id).where(WorkshopSession.venue_id == Venue.id, scope.where())
+    return held.exists()
+
+
+async def visible_venue(session: AsyncSession, venue_id: int, scope: Scope) -> Venue | None:
+    """The venue, if ``scope`` sees it."""
+    query = select(Venue).where(Venue.id == venue_id, _seen_by(scope))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def visible_venues(session: AsyncSession, scope: Scope) -> list[Venue]:
+    """The venues ``scope`` sees, by town and name."""
+    query = select(Venue).where(_seen_by(scope)).order_by(Venue.town, Venue.name, Venue.id)
+    return list((await session.execute(query)).scalars())
