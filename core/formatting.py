@@ -55,3 +55,9 @@ def seats_in_words(seats_left: int, t: Translator) -> str:
     if seats_left <= 0:
         return t("format.seats.full")
     return t.plural("format.seats.left", seats_left)
+
+
+def in_sentence(text: str) -> str:
+    """An organiser's text as the middle of a sentence that brings its own full stop:
+    "Votre téléphone, chargé." read in "À apporter : {bring}." ends with one stop, not two."""
+    return text.strip().rstrip(".").rstrip()

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from core.dialog import Attachment, Venue
-from core.formatting import day_in_words, duration_in_words, seats_in_words, when_in_words
+from core.formatting import (
+    day_in_words,
+    duration_in_words,
+    in_sentence,
+    seats_in_words,
+    when_in_words,
+)
 from core.schedule.calendar_file import calendar_file
 from handlers.machinery.context import Flow
 from models import Booking, BookingStatus, WorkshopSession
@@ -61,9 +67,9 @@ def details(flow: Flow, workshop: WorkshopSession) -> str:
     """The summary, what to bring and how to find the place, when the session says so."""
     text = summary(flow, workshop)
     if workshop.bring:
-        text += "\n" + flow.t("session.bring", bring=workshop.bring)
+        text += "\n" + flow.t("session.bring", bring=in_sentence(workshop.bring))
     if workshop.access:
-        text += "\n" + flow.t("session.access", access=workshop.access)
+        text += "\n" + flow.t("session.access", access=in_sentence(workshop.access))
     return text
 
 

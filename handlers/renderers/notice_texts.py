@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.config import Settings
 from core.delivery.reports import TEMPLATE_ONLY
 from core.dialog import SMS, Intent, Notice, Reply, reply_from_payload, text_variant
-from core.formatting import day_in_words, time_in_words, when_in_words
+from core.formatting import day_in_words, in_sentence, time_in_words, when_in_words
 from core.i18n import Translator
 from core.outbox.queue import REPLY
 from core.phones import textable_number
@@ -194,7 +194,7 @@ async def _booked_for_you(flow: Flow, booking: Booking, workshop: WorkshopSessio
 
 
 def _short_reminder(flow: Flow, workshop: WorkshopSession, days: int) -> str:
-    bring = flow.t("session.bring", bring=workshop.bring) if workshop.bring else ""
+    bring = flow.t("session.bring", bring=in_sentence(workshop.bring)) if workshop.bring else ""
     return flow.t(
         "reminder.short" if days == 1 else "reminder.short_days",
         days=days,

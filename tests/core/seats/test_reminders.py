@@ -151,6 +151,23 @@ async def test_the_reminder_says_what_to_bring(db: Database, clock: FixedClock) 
     assert "À apporter : votre téléphone, chargé, et son code." in reply.text
 
 
+async def test_what_to_bring_written_as_a_sentence_ends_with_one_full_stop(
+    db: Database, clock: FixedClock
+) -> None:
+    _, session_id = await booked_chat(db, clock)
+    async with db.transaction() as session:
+        workshop = await session.get(WorkshopSession, session_id)
+        assert workshop is not None
+        workshop.bring = "Votre téléphone, chargé. "
+        workshop.access = "Entrée par la rue Serpenoise."
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    [(_, reminder)] = inbox.received
+    assert "À apporter : Votre téléphone, chargé." in reminder.text
+    assert ".." not in reminder.text
+
+
 async def plan(db: Database, clock: FixedClock, at: str) -> int:
     settings = make_settings(db.url, reminder_time=at)
     async with db.transaction() as session:
