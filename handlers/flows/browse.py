@@ -45,16 +45,7 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
         if pages > 1
         else flow.t("browse.header_single")
     )
-    rows: list[tuple[Choice, ...]] = [
-        (Choice(describe.button_label(flow, s), SessionCard(s.id).pack()),) for s in sessions
-    ]
-    nav: list[Choice] = []
-    if page > 0:
-        nav.append(flow.choice("button.previous", SessionList(page - 1, audience).pack()))
-    if page + 1 < pages:
-        nav.append(flow.choice("button.next", SessionList(page + 1, audience).pack()))
-    if nav:
-        rows.append(tuple(nav))
+    rows = describe.page_rows(flow, sessions, page, pages, audience)
     if flow.compact:  # short: the numbered choices are the list, no filter
         return Reply(header, (*rows, flow.menu_row()), expects=Expects.LIST.value)
     if len(await upcoming_audiences(flow.db, flow.now)) > 1:

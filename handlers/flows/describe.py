@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.dialog import Attachment, Venue
+from core.dialog import Attachment, Choice, Venue
 from core.formatting import (
     day_in_words,
     duration_in_words,
@@ -11,6 +11,7 @@ from core.formatting import (
     when_in_words,
 )
 from core.schedule.calendar_file import calendar_file
+from handlers.machinery.choices import SessionCard, SessionList
 from handlers.machinery.context import Flow
 from models import Booking, BookingStatus, WorkshopSession
 
@@ -18,6 +19,23 @@ from models import Booking, BookingStatus, WorkshopSession
 def when(flow: Flow, workshop: WorkshopSession) -> str:
     """'mercredi 6 janvier à 14 h'."""
     return when_in_words(workshop.starts_at, flow.settings.zone, flow.t)
+
+
+def page_rows(
+    flow: Flow, sessions: list[WorkshopSession], page: int, pages: int, audience: str
+) -> list[tuple[Choice, ...]]:
+    """A page of sessions as one button each, then "previous" and "next" where there are."""
+    rows: list[tuple[Choice, ...]] = [
+        (Choice(button_label(flow, s), SessionCard(s.id).pack()),) for s in sessions
+    ]
+    nav: list[Choice] = []
+    if page > 0:
+        nav.append(flow.choice("button.previous", SessionList(page - 1, audience).pack()))
+    if page + 1 < pages:
+        nav.append(flow.choice("button.next", SessionList(page + 1, audience).pack()))
+    if nav:
+        rows.append(tuple(nav))
+    return rows
 
 
 def list_line(flow: Flow, number: int, workshop: WorkshopSession) -> str:

@@ -12,14 +12,13 @@ from core.places import in_words, place_at, read_place, ready
 from core.places.names import folded
 from core.seats.catalog import upcoming_audiences
 from core.seats.towns import Town, nearest_first, sessions_near, upcoming_towns
+from core.understanding.screens import Expects
 from handlers.flows import describe
 from handlers.machinery.choices import (
     AudienceFilter,
     ChangeTown,
     ChoiceData,
     PickTown,
-    SessionCard,
-    SessionList,
 )
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
@@ -100,24 +99,16 @@ async def near_list(
             far = flow.t("place.line_far", town=item.town, distance=in_words(item.km, flow.t))
             line += "\n" + far
         lines.append(line)
-    rows: list[tuple[Choice, ...]] = [
-        (Choice(describe.button_label(flow, item.session), SessionCard(item.session.id).pack()),)
-        for item in items
-    ]
-    nav: list[Choice] = []
-    if page > 0:
-        nav.append(flow.choice("button.previous", SessionList(page - 1, audience).pack()))
-    if page + 1 < pages:
-        nav.append(flow.choice("button.next", SessionList(page + 1, audience).pack()))
-    if nav:
-        rows.append(tuple(nav))
+    sessions = [item.session for item in items]
+    rows = describe.page_rows(flow, sessions, page, pages, audience)
     rows.append(change)
     if flow.compact:
-        return Reply(header, (*rows, flow.menu_row()))
+        return Reply(header, (*rows, flow.menu_row()), expects=Expects.LIST.value)
     if len(await upcoming_audiences(flow.db, flow.now)) > 1:
         rows.append((flow.choice("button.filter", AudienceFilter().pack()),))
     rows.append(flow.menu_row())
-    return Reply("\n\n".join([header, *lines, flow.t("browse.pick")]), tuple(rows))
+    text = "\n\n".join([header, *lines, flow.t("browse.pick")])
+    return Reply(text, tuple(rows), expects=Expects.LIST.value)
 
 
 async def list_or_question(flow: Flow, page: int = 0, audience: str = "") -> Reply | None:

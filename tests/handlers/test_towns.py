@@ -102,6 +102,21 @@ async def test_a_town_in_ones_own_words_a_typo_or_a_postcode_answers(
         await db.dispose()
 
 
+async def test_on_the_list_near_a_town_a_number_in_a_sentence_opens_that_workshop(
+    database_url: str, clock: FixedClock
+) -> None:
+    db, chat = await chat_with(database_url, clock, METZ, WOIPPY, THIONVILLE)
+    try:
+        await chat.say("voir les ateliers")
+        await chat.say("Thionville")
+        assert order(chat) == ["Thionville", "Woippy", "Metz"]
+        await chat.say("c le 2 ke je veu")  # the second line: Woippy's
+        assert "Tablette à Woippy" in chat.text
+        assert "Réserver" in " ".join(c.label for r in chat.last for c in r.flat_choices())
+    finally:
+        await db.dispose()
+
+
 async def test_a_shared_location_answers(database_url: str, clock: FixedClock) -> None:
     db, chat = await chat_with(database_url, clock, METZ, WOIPPY, THIONVILLE)
     try:
