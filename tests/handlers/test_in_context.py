@@ -47,135 +47,107 @@ def asks_to_book(chat: Chat) -> bool:
     ],
 )
 async def test_a_person_who_only_writes_books_from_the_list_and_the_card(
-    database_url: str, clock: FixedClock, language: str, pick: str, agree: str
+    database_url: str, db: Database, clock: FixedClock, language: str, pick: str, agree: str
 ) -> None:
-    db = Database(database_url)
-    try:
-        await add_session(db, title="Prendre en main son smartphone")
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language=language)
-        await chat.say("bonjour")
-        await chat.pick("l:0")
-        await chat.say(pick)
-        assert "smartphone" in chat.text  # the card
-        await chat.say(agree)
-        assert asks_to_book(chat)
-        await chat.say(
-            "oui" if language == "fr" else {"en": "yes", "ar": "نعم", "tr": "evet"}[language]
-        )
-        assert await booked(db) == 1
-    finally:
-        await db.dispose()
+    await add_session(db, title="Prendre en main son smartphone")
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language=language)
+    await chat.say("bonjour")
+    await chat.pick("l:0")
+    await chat.say(pick)
+    assert "smartphone" in chat.text  # the card
+    await chat.say(agree)
+    assert asks_to_book(chat)
+    await chat.say(
+        "oui" if language == "fr" else {"en": "yes", "ar": "نعم", "tr": "evet"}[language]
+    )
+    assert await booked(db) == 1
 
 
 async def test_an_ordinal_or_a_spoken_correction_picks_on_a_list(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        for day in range(1, 5):
-            await add_session(db, title=f"Atelier {day}", starts_at=NOW + timedelta(days=day))
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language="tr")
-        await chat.say("merhaba")
-        await chat.pick("l:0")
-        await chat.say("dördüncüsü")
-        assert "Atelier 4" in chat.text
-        assert "Atelier 3" not in chat.text
-        await chat.pick("l:0")
-        await chat.say("euh le deux non le trois")
-        assert "Atelier 3" in chat.text
-        assert "Atelier 2" not in chat.text
-    finally:
-        await db.dispose()
+    for day in range(1, 5):
+        await add_session(db, title=f"Atelier {day}", starts_at=NOW + timedelta(days=day))
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language="tr")
+    await chat.say("merhaba")
+    await chat.pick("l:0")
+    await chat.say("dördüncüsü")
+    assert "Atelier 4" in chat.text
+    assert "Atelier 3" not in chat.text
+    await chat.pick("l:0")
+    await chat.say("euh le deux non le trois")
+    assert "Atelier 3" in chat.text
+    assert "Atelier 2" not in chat.text
 
 
 async def test_a_reported_cancel_then_yes_keeps_the_seat(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        session_id = await add_session(db)
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language="en")
-        await chat.say("hello")
-        await chat.pick(f"by:{session_id}")
-        assert await booked(db) == 1
-        await chat.say("my neighbour told me to cancel but i will come anyway")
-        await chat.say("yes")
-        assert await booked(db) == 1
-    finally:
-        await db.dispose()
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language="en")
+    await chat.say("hello")
+    await chat.pick(f"by:{session_id}")
+    assert await booked(db) == 1
+    await chat.say("my neighbour told me to cancel but i will come anyway")
+    await chat.say("yes")
+    assert await booked(db) == 1
 
 
 async def test_an_unsure_cancel_is_asked_about_before_its_confirmation(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        session_id = await add_session(db)
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
-        await chat.say("bonjour")
-        await chat.pick(f"by:{session_id}")
-        await chat.say("le tram ne marche pas virgule je préfère annuler")
-        assert "Vous voulez :" in chat.text
-        labels = [c.label for r in chat.last for c in r.flat_choices()]
-        assert labels[:2] == ["Annuler votre place", "Voir vos inscriptions"]
-        assert await booked(db) == 1
-        await chat.say("1")
-        assert "Voulez-vous vraiment annuler votre place ?" in chat.text
-        assert await booked(db) == 1
-        await chat.say("oui")
-        assert await booked(db) == 0
-    finally:
-        await db.dispose()
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
+    await chat.say("bonjour")
+    await chat.pick(f"by:{session_id}")
+    await chat.say("le tram ne marche pas virgule je préfère annuler")
+    assert "Vous voulez :" in chat.text
+    labels = [c.label for r in chat.last for c in r.flat_choices()]
+    assert labels[:2] == ["Annuler votre place", "Voir vos inscriptions"]
+    assert await booked(db) == 1
+    await chat.say("1")
+    assert "Voulez-vous vraiment annuler votre place ?" in chat.text
+    assert await booked(db) == 1
+    await chat.say("oui")
+    assert await booked(db) == 0
 
 
 async def test_a_clear_request_beside_a_reason_opens_its_confirmation(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        session_id = await add_session(db)
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
-        await chat.say("bonjour")
-        await chat.pick(f"by:{session_id}")
-        await chat.say("le tram ne marche pas aujourd'hui, je préfère annuler ma place")
-        assert "Voulez-vous vraiment annuler votre place ?" in chat.text
-        await chat.say("inchallah")
-        assert await booked(db) == 1
-    finally:
-        await db.dispose()
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
+    await chat.say("bonjour")
+    await chat.pick(f"by:{session_id}")
+    await chat.say("le tram ne marche pas aujourd'hui, je préfère annuler ma place")
+    assert "Voulez-vous vraiment annuler votre place ?" in chat.text
+    await chat.say("inchallah")
+    assert await booked(db) == 1
 
 
 async def test_the_screens_own_button_words_answer_it_even_misspelt(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        session_id = await add_session(db)
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
-        await chat.say("bonjour")
-        await chat.pick(f"b:{session_id}")
-        assert asks_to_book(chat)
-        await chat.say("oui je reserv")
-        assert await booked(db) == 1
-    finally:
-        await db.dispose()
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
+    await chat.say("bonjour")
+    await chat.pick(f"b:{session_id}")
+    assert asks_to_book(chat)
+    await chat.say("oui je reserv")
+    assert await booked(db) == 1
 
 
 async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
-    database_url: str, clock: FixedClock
+    database_url: str, db: Database, clock: FixedClock
 ) -> None:
-    db = Database(database_url)
-    try:
-        session_id = await add_session(db)
-        chat = Chat(Conversations(db, make_settings(database_url), clock), "+33612345678")
-        chat.sender = replace(chat.sender, channel="sms")
-        await chat.say("bonjour")
-        await chat.pick(f"by:{session_id}")
-        assert await booked(db) == 1
-        await chat.say("le tram ne marche pas virgule je préfère annuler")
-        assert "Vous voulez :" in chat.text
-        await chat.say("2")  # see my bookings: nothing is cancelled
-        assert "smartphone" in chat.text
-        assert await booked(db) == 1
-    finally:
-        await db.dispose()
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "+33612345678")
+    chat.sender = replace(chat.sender, channel="sms")
+    await chat.say("bonjour")
+    await chat.pick(f"by:{session_id}")
+    assert await booked(db) == 1
+    await chat.say("le tram ne marche pas virgule je préfère annuler")
+    assert "Vous voulez :" in chat.text
+    await chat.say("2")  # see my bookings: nothing is cancelled
+    assert "smartphone" in chat.text
+    assert await booked(db) == 1
