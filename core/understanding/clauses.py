@@ -19,7 +19,10 @@ from core.understanding.normalising import bare, normalise
 
 JOINTS = frozenset(bare(w) for w in word_lists.words("clause_joint"))
 """Words that join two clauses (one or two words each)."""
-HEDGES = tuple(bare(w) for w in word_lists.words("hedge"))
+HEDGES = tuple(bare(w) for idea in ("hedge", "only_acknowledges") for w in word_lists.words(idea))
+"""Words of an unsure, conditional or merely acknowledging yes ("ok je vais réfléchir")."""
+TURKISH_IF = ("rse", "rsa", "rsem", "rsam", "rsen", "rsan")
+"""Endings of a Turkish conditional verb: "oğlum götürürse" (if my son takes me)."""
 REPORTED = tuple(bare(w) for w in word_lists.words("reported"))
 CALL_OPENING = frozenset(bare(w) for w in word_lists.words("call_opening"))
 SESSION_STATE = tuple(bare(w) for w in word_lists.words("session_state"))
@@ -59,9 +62,12 @@ def _has(words: list[str], phrases: tuple[str, ...]) -> bool:
 
 
 def hedged(words: list[str]) -> bool:
-    """'inchallah je viens', 'peut-être', 'yes but not friday': an unsure or partial yes."""
+    """'inchallah je viens', 'peut-être', 'yes but not friday', 'ok je vais réfléchir': an
+    unsure, partial or merely acknowledging yes."""
     if _has(words, HEDGES):
         return True
+    if any(len(w) > 6 and w.endswith(TURKISH_IF) for w in words):
+        return True  # "evet oğlum götürürse"
     for i, word in enumerate(words[:-1]):
         if word in BUT and NEGATING_AFTER_BUT & set(words[i + 1 : i + 3]):
             return True

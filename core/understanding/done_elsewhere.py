@@ -1,15 +1,21 @@
 """Acts told in the past about something else: "j'ai annulé mon rendez-vous chez le
-médecin", "doktor randevumu iptal ettim", "ألغيت موعدي عند الطبيب". They ask nothing of the
-bot: never a cancel.
+médecin", "doktor randevumu iptal ettim", "ألغيت موعدي عند الطبيب", a habit stopped ("j'ai
+arrêté de fumer"), a thing forgotten ("şemsiyemi unuttum"), or an act done by someone or
+something else ("le train est annulé", "تم الغاء موعدي في المستشفى"). They ask nothing of
+the bot: never a cancel, a stop or an erase.
 """
 
 from __future__ import annotations
 
 from core.understanding import word_lists
 from core.understanding.negation import SEAT, begins_with
+from core.understanding.normalising import bare
 
-DONE = word_lists.words("done_before")
-ELSEWHERE = word_lists.words("elsewhere")
+DONE = tuple(bare(w) for w in word_lists.words("done_before"))
+ELSEWHERE = tuple(bare(w) for w in word_lists.words("elsewhere"))
+"""Stems of somewhere or something else, in the words' plain form ("المستشفى" as written)."""
+PASSIVE = tuple(bare(w) for w in word_lists.words("done_passive"))
+"""An act done by someone or something else: "le train est annulé", "trenim iptal olmuş"."""
 
 
 OURS = (
@@ -31,6 +37,9 @@ def done_elsewhere(words: list[str]) -> bool:
     """Whether the message tells of an act already done about something else than a seat:
     somewhere else named, or none of the bot's own nouns."""
     text = f" {' '.join(words)} "
+    elsewhere = any(w.startswith(ELSEWHERE) for w in words)
+    if any(f" {phrase} " in text for phrase in PASSIVE) and elsewhere:
+        return True  # "mon cours de yoga est annulé": not the person's seat
     if not any(f" {phrase}" in text for phrase in DONE):
         return False
-    return any(w.startswith(ELSEWHERE) for w in words) or not names_ours(words)
+    return elsewhere or not names_ours(words)

@@ -159,8 +159,13 @@ REQUESTS = frozenset(
 
 def _clause_request(reading: Reading, message: Message) -> Reading | None:
     """A no (or nothing understood) made of several clauses, one of which asks for something
-    and is not taken back after it ("annulez, non je rigole"): that request."""
-    if reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN) or reported(message.words):
+    and is not taken back after it ("annulez, non je rigole"): that request. Read as a
+    question about privacy, only an erase in its own clause ("conformément au RGPD, je vous
+    demande de supprimer mes données")."""
+    privacy = reading.intent == TextIntent.PRIVACY
+    if not privacy and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN):
+        return None
+    if reported(message.words):
         return None
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
@@ -172,6 +177,8 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
             found = None  # taken back: "..., non je rigole", "... but i will come"
+    if privacy and (found is None or found.intent != TextIntent.FORGET):
+        return None
     return found
 
 

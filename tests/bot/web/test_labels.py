@@ -89,7 +89,7 @@ async def test_a_group_labelled_in_one_tap_is_then_understood(
 ) -> None:
     person = chat(organiser, clock, name="Paul Martin")
     await person.say("bonjour")
-    for text in ("mes plans stp", "mes plans stp", "mes plan stp"):
+    for text in ("mes trucs stp", "mes trucs stp", "mes truc stp"):
         await person.say(text)
         assert person.text.startswith(NOT_UNDERSTOOD)
     async with organiser.db.transaction() as session:
@@ -97,25 +97,25 @@ async def test_a_group_labelled_in_one_tap_is_then_understood(
 
     html = (await organiser.get("/not-understood")).text
     shown = page_text(html)
-    assert "mes plans stp (3 fois, fr" in shown  # the near-duplicate is in the same group
+    assert "mes trucs stp (3 fois, fr" in shown  # the near-duplicate is in the same group
     assert "blabla truc (1 fois" in shown
     assert "C'était : voir les ateliers mes inscriptions annuler une place" in shown
     assert "Paul" not in shown
 
-    after = await label(organiser, group_key(html, "mes plans stp"), "my_bookings")
+    after = await label(organiser, group_key(html, "mes trucs stp"), "my_bookings")
     assert "C'est noté. Ces messages seront compris comme « mes inscriptions »." in after
-    assert "mes plans stp (3 fois" not in after  # understood now: no longer to label
+    assert "mes trucs stp (3 fois" not in after  # understood now: no longer to label
     assert "blabla truc" in after
 
-    await person.say("mes plans stp")
+    await person.say("mes trucs stp")
     assert person.text == NO_BOOKING
-    await person.say("mes plans stp !!")  # nearly the same words
+    await person.say("mes trucs stp !!")  # nearly the same words
     assert person.text == NO_BOOKING
-    await person.say("pas mes plans stp")  # a negation the label did not have
+    await person.say("pas mes trucs stp")  # a negation the label did not have
     assert person.text != NO_BOOKING
 
     stored = await learned_rows(organiser)
-    assert {row[0] for row in stored} == {"mes plans stp", "mes plan stp"}
+    assert {row[0] for row in stored} == {"mes trucs stp", "mes truc stp"}
     assert {row[1:] for row in stored} == {("fr", "my_bookings", "organiser")}
 
 
@@ -124,7 +124,7 @@ async def test_a_harmful_label_is_refused_with_its_reason_and_nothing_changes(
 ) -> None:
     async with organiser.db.transaction() as session:
         await remember(session, "merci beaucoup", "fr", NOW)
-        await remember(session, "mes plans stp", "fr", NOW)
+        await remember(session, "mes trucs stp", "fr", NOW)
     html = (await organiser.get("/not-understood")).text
 
     refused = await label(organiser, group_key(html, "merci beaucoup"), "cancel")
@@ -140,13 +140,13 @@ async def test_a_harmful_label_is_refused_with_its_reason_and_nothing_changes(
     assert "annuler" not in person.text.casefold()
 
     for forbidden in ("yes", "stop", "number", "unknown", "nonsense"):
-        answer = await label(organiser, group_key(html, "mes plans stp"), forbidden)
+        answer = await label(organiser, group_key(html, "mes trucs stp"), forbidden)
         assert "Ce choix ne peut pas être appris. Rien n'a changé." in answer
     gone = await label(organiser, "plus rien ici", "help")
     assert "Ces messages ne sont plus dans la liste." in gone
     no_token = await organiser.post(
         "/not-understood/label",
-        {"key": group_key(html, "mes plans stp"), "intent": "my_bookings"},
+        {"key": group_key(html, "mes trucs stp"), "intent": "my_bookings"},
         token=None,
     )
     assert no_token.status_code == 403
@@ -160,10 +160,10 @@ async def test_a_label_learned_on_one_instance_reaches_the_other(
     other = LearnedCache()  # the second instance's memory of what was learned
     async with organiser.db.transaction() as session:
         assert not await other.current(session, clock.now())
-        await remember(session, "mes plans stp", "fr", NOW)
+        await remember(session, "mes trucs stp", "fr", NOW)
     await label(
         organiser,
-        group_key((await organiser.get("/not-understood")).text, "mes plans stp"),
+        group_key((await organiser.get("/not-understood")).text, "mes trucs stp"),
         "my_bookings",
     )
     async with organiser.db.transaction() as session:
@@ -212,14 +212,14 @@ async def test_labelling_keeps_the_30_day_expiry_and_no_person(
     organiser: Dashboard, clock: FixedClock
 ) -> None:
     async with organiser.db.transaction() as session:
-        await remember(session, "mes plans stp", "fr", NOW - timedelta(days=40))
-        await remember(session, "Rose Dupont au 0612345678 mes plans", "fr", NOW, "Rose Dupont")
+        await remember(session, "mes trucs stp", "fr", NOW - timedelta(days=40))
+        await remember(session, "Rose Dupont au 0612345678 mes trucs", "fr", NOW, "Rose Dupont")
     html = (await organiser.get("/not-understood")).text
-    await label(organiser, group_key(html, "[nom] [nom] au [numéro] mes plans"), "my_bookings")
+    await label(organiser, group_key(html, "[nom] [nom] au [numéro] mes trucs"), "my_bookings")
     await forget_old(organiser.db, NOW)  # the daily housekeeping may have run already
     assert await organiser.count(UnreadMessage) == 0
     stored = await learned_rows(organiser)
-    assert stored == [("[nom] [nom] au [numéro] mes plans", "fr", "my_bookings", "organiser")]
+    assert stored == [("[nom] [nom] au [numéro] mes trucs", "fr", "my_bookings", "organiser")]
 
 
 async def test_a_learned_cancel_only_opens_the_confirmation(
@@ -251,13 +251,13 @@ async def test_a_wrong_example_is_removed_and_forgotten_at_once(
     organiser: Dashboard, clock: FixedClock
 ) -> None:
     async with organiser.db.transaction() as session:
-        await remember(session, "mes plans stp", "fr", NOW)
+        await remember(session, "mes trucs stp", "fr", NOW)
     html = (await organiser.get("/not-understood")).text
-    shown = await label(organiser, group_key(html, "mes plans stp"), "workshops")
-    assert "Message Compris comme Appris de Jour Retirer mes plans stp voir les ateliers" in shown
+    shown = await label(organiser, group_key(html, "mes trucs stp"), "workshops")
+    assert "Message Compris comme Appris de Jour Retirer mes trucs stp voir les ateliers" in shown
     person = chat(organiser, clock)
     await person.say("bonjour")
-    await person.say("mes plans stp")
+    await person.say("mes trucs stp")
     assert not person.text.startswith(NOT_UNDERSTOOD)
 
     page = (await organiser.get("/not-understood")).text
@@ -268,7 +268,7 @@ async def test_a_wrong_example_is_removed_and_forgotten_at_once(
     after = page_text((await organiser.get("/not-understood")).text)
     assert "Exemple retiré. Le bot ne le lit plus ainsi." in after
     assert "Le bot n'a encore rien appris ici." in after
-    await person.say("mes plans stp")
+    await person.say("mes trucs stp")
     assert person.text.startswith(NOT_UNDERSTOOD)
     forged = await organiser.post("/not-understood/unlearn", {"id": "x"})
     assert forged.status_code == 404

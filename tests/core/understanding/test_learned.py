@@ -10,19 +10,19 @@ from core.understanding.pipeline import read, read_both
 from core.understanding.reading import ACTING, TextIntent
 
 CORPUS = Path(__file__).parents[3] / "data" / "intents"
-PLANS = LearnedExamples([("mes plans stp", "fr", TextIntent.MY_BOOKINGS)])
+TRUCS = LearnedExamples([("mes trucs stp", "fr", TextIntent.MY_BOOKINGS)])
 
 
 def test_a_learned_message_is_read_as_labelled_exactly_or_nearly() -> None:
-    assert read("mes plans stp", "fr").intent == TextIntent.UNKNOWN
-    with using(PLANS):
-        for text in ("mes plans stp", "Mes plans STP !", "mes plan stp"):
+    assert read("mes trucs stp", "fr").intent == TextIntent.UNKNOWN
+    with using(TRUCS):
+        for text in ("mes trucs stp", "Mes trucs STP !", "mes truc stp"):
             reading = read(text, "fr")
             assert (reading.intent, reading.by) == (TextIntent.MY_BOOKINGS, "learned"), text
-        assert read_both("mes plans stp", "en").own.intent == TextIntent.MY_BOOKINGS
-        assert read("pas mes plans stp", "fr").by != "learned"  # a negation it lacked
+        assert read_both("mes trucs stp", "en").own.intent == TextIntent.MY_BOOKINGS
+        assert read("pas mes trucs stp", "fr").by != "learned"  # a negation it lacked
         assert read("2", "fr").intent == TextIntent.NUMBER  # the first steps still come first
-    assert read("mes plans stp", "fr").intent == TextIntent.UNKNOWN  # only where passed in
+    assert read("mes trucs stp", "fr").intent == TextIntent.UNKNOWN  # only where passed in
 
 
 def test_a_learned_cancel_keeps_its_question_mark_and_only_opens_the_confirmation() -> None:
@@ -46,7 +46,7 @@ def test_stop_and_start_are_obeyed_whatever_was_learned() -> None:
 
 
 def test_the_gate_accepts_a_harmless_label() -> None:
-    verdict = judge_label(LearnedExamples(), [("mes plans stp", "fr", TextIntent.MY_BOOKINGS)])
+    verdict = judge_label(LearnedExamples(), [("mes trucs stp", "fr", TextIntent.MY_BOOKINGS)])
     assert verdict.accepted
 
 
@@ -61,8 +61,8 @@ def test_the_gate_refuses_a_label_that_reads_worse_or_dangerously() -> None:
     )
     assert not dangerous.accepted
     assert (TextIntent.CANCEL, TextIntent.NO) in dangerous.dangerous
-    already = PLANS.plus([("je ne veux pas annuler", "fr", TextIntent.NO)])
-    assert judge_label(already, [("mes plans svp", "fr", TextIntent.MY_BOOKINGS)]).accepted
+    already = TRUCS.plus([("je ne veux pas annuler", "fr", TextIntent.NO)])
+    assert judge_label(already, [("mes trucs svp", "fr", TextIntent.MY_BOOKINGS)]).accepted
 
 
 def test_the_gate_ships_copies_of_two_measuring_sets_never_blind13() -> None:
