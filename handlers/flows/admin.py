@@ -230,6 +230,15 @@ def ask(flow: Flow, waiting: OrganiserAwaiting, key: str) -> Reply:
     return Reply(flow.t(key), (_back(flow, waiting.session_id),))
 
 
+TYPED = (AwaitingWalkInName, AwaitingWalkInPhone, AwaitingMessage, AwaitingMoveDate)
+"""What an organiser may be asked to type (answered by :func:`typed`)."""
+
+
+def asked_to_type(flow: Flow) -> bool:
+    """Whether the last screen asked an organiser to type something (no query needed)."""
+    return isinstance(flow.state.awaiting, TYPED)
+
+
 async def typed(flow: Flow, text: str) -> Reply | None:
     """What the organiser typed after being asked; None when nothing was asked."""
     waiting = flow.state.awaiting

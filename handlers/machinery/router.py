@@ -163,11 +163,14 @@ async def _start_command(flow: Flow, text: str, readings: Readings) -> list[Repl
 
 
 async def _organiser_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:
-    """/admin, or what an organiser was just asked to type (a name, a message, a date)."""
-    if not await organiser.is_organiser(flow):
-        return None
+    """/admin, or what an organiser was just asked to type (a name, a message, a date).
+
+    Who is an organiser is asked of the database only then, not for every message."""
     command = command_of(text)
-    if command is not None and command_named(command[0]) == Command.ORGANISER:
+    asks_home = command is not None and command_named(command[0]) == Command.ORGANISER
+    if not (asks_home or organiser.asked_to_type(flow)) or not await organiser.is_organiser(flow):
+        return None
+    if asks_home:
         return [await organiser.home(flow)]
     answer = await organiser.typed(flow, text)
     return [answer] if answer is not None else None
