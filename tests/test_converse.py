@@ -37,3 +37,45 @@ def test_the_summary_is_printed_as_json(capsys: pytest.CaptureFixture[str]) -> N
     assert main([str(GOALS)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["all"]["people"] == len(load(GOALS))
+
+
+async def test_a_blind_goal_books_only_its_target_workshop_on_whatsapp() -> None:
+    def person(target: str) -> dict[str, object]:
+        return {
+            "id": f"b-{target}",
+            "language": "fr",
+            "goal": "book",
+            "target": target,
+            "replies": {
+                "menu": ["je voudrais voir les ateliers"],
+                "list": ["le 2"],
+                "card": ["je réserve"],
+                "confirm_book": ["oui"],
+                "name": ["Monique"],
+            },
+        }
+
+    right, wrong = await play_all([person("e-mail"), person("démarches")], channel="whatsapp")
+    assert right.reached  # the second workshop is the e-mail one
+    assert not wrong.reached
+    assert "confirm_book" in right.screens or "card" in right.screens
+
+
+async def test_a_blind_cancel_answers_its_confirmation_under_its_own_name() -> None:
+    person = {
+        "id": "c",
+        "language": "fr",
+        "goal": "cancel",
+        "target": "video",
+        "replies": {"menu": ["je veux annuler ma place"], "confirm_cancel": ["oui"]},
+    }
+    (outcome,) = await play_all([person], channel="sms")
+    assert outcome.reached
+    assert outcome.screens[-1] == "confirm_cancel"
+
+
+def test_an_unknown_target_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "goals.json"
+    path.write_text(json.dumps([{"id": "x", "goal": "book", "target": "cooking", "replies": {}}]))
+    with pytest.raises(ValueError, match="target must be one of"):
+        load(path)

@@ -22,7 +22,17 @@ for an organiser).
 Each person talks on a fresh database with four upcoming workshops; for cancel, forget and
 my_bookings, the person has one seat booked first (not counted). The bot is driven through
 ``handlers.machinery.turns.Conversations``, as every channel drives it, on the channel named
-(``test`` by default; ``sms`` gives the short texts with numbered choices).
+(``test`` by default; ``sms`` gives the short texts with numbered choices; ``whatsapp``
+the shapes ``bot.channels.whatsapp`` renders: buttons, a list, or numbered text).
+
+A goals file may instead name its screens as a writer who never saw the bot does
+(``BLIND_SCREENS``, as in ``data/conversations/goals_blind1.json``): menu, not_understood,
+list, card, confirm_book, name, bookings, confirm_cancel, privacy, confirm_forget, clarify.
+Each is the most precise name of one of the kinds above; a screen the person has no words
+for under its precise name is answered with the words of its kind, if any. Such a person may
+name a ``target`` workshop (``TARGETS``): the four workshops seeded are then those, in that
+order, a cancel or my_bookings person's seat is on it, and a book or cancel goal counts only
+on it.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import json
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,17 +52,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.channels.whatsapp.render import messages as whatsapp_messages
 from core.clock import FixedClock
 from core.config import Settings
-from core.dialog import Incoming, Kind, Reply, Sender, text_variant
+from core.dialog import PHONE_CHANNELS, WHATSAPP, Incoming, Kind, Reply, Sender, text_variant
 from core.i18n import Translator
 from core.seats.privacy import is_erased
 from core.understanding.screens import Expects
 from handlers.machinery.choices import (
+    AskToCancel,
     AskToForget,
     ChoiceData,
     Clarified,
     ConfirmBooking,
+    ConfirmCancel,
+    ConfirmForget,
     SessionCard,
 )
 from handlers.machinery.screens import screen_of
@@ -65,6 +80,25 @@ START = "start"
 CLARIFY = "clarify"
 SCREENS = (START, CLARIFY, *(kind.value for kind in Expects))
 """The kinds of screen a goals file gives replies for ("menu" is a screen that asks nothing)."""
+NOT_UNDERSTOOD = "not_understood"
+BLIND_SCREENS: dict[str, str] = {
+    NOT_UNDERSTOOD: Expects.ANYTHING.value,
+    "confirm_book": Expects.YES_NO.value,
+    "confirm_cancel": Expects.YES_NO.value,
+    "confirm_forget": Expects.YES_NO.value,
+    "bookings": Expects.LIST.value,
+    "privacy": Expects.ANYTHING.value,
+}
+"""Screen names of the blind goals files, each with the kind it is a case of."""
+TARGETS: dict[str, str] = {
+    "smartphone": "Smartphone : les bases",
+    "e-mail": "Envoyer un e-mail",
+    "demarches": "Démarches en ligne",
+    "video": "Appels vidéo",
+}
+"""The workshops a blind goals file was told about, seeded in this order."""
+TITLES = ("Prendre en main son smartphone", "Faire son CV", "Les e-mails", "WhatsApp")
+CHANNELS = ("test", "sms", "whatsapp")
 TURNS = 8
 """A person who has not reached their goal after this many messages gives up."""
 NOW_AT = "2027-01-04T09:00:00+00:00"
@@ -82,6 +116,8 @@ class Outcome:
     turns: int
     screens: tuple[str, ...]
     """The kind of each screen the person wrote on, in order."""
+    clarified: int = 0
+    """How many of the person's messages were answered by a clarifying question."""
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -92,10 +128,23 @@ def load(path: Path) -> list[dict[str, Any]]:
     for goal in goals:
         if goal.get("goal") not in GOALS:
             raise ValueError(f"{goal.get('id')!r}: goal must be one of {', '.join(GOALS)}")
-        unknown = set(goal.get("replies", {})) - set(SCREENS)
+        unknown = set(goal.get("replies", {})) - set(SCREENS) - set(BLIND_SCREENS)
         if unknown:
             raise ValueError(f"{goal.get('id')!r}: unknown screen kinds {sorted(unknown)}")
+        if goal.get("target") and target_key(goal["target"]) is None:
+            raise ValueError(f"{goal.get('id')!r}: target must be one of {', '.join(TARGETS)}")
     return goals
+
+
+def target_key(named: str | None) -> str | None:
+    """The key of ``TARGETS`` a goal's target names ("démarches", "Appels vidéo"...)."""
+    if not named:
+        return None
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", named.casefold()) if not unicodedata.combining(c)
+    )
+    plain = plain.replace("email", "e-mail").replace("mail", "e-mail").replace("e-e-", "e-")
+    return next((key for key in TARGETS if key in plain or plain in key), None)
 
 
 LEADS_TO = {
@@ -114,6 +163,39 @@ def screen_kind(state: ConversationState) -> str:
     if any(isinstance(ChoiceData.parse(entry.data), Clarified) for entry in state.choices):
         return CLARIFY
     return screen_of(state).expects.value
+
+
+def screen_names(state: ConversationState, replies: list[Reply], t: Translator) -> list[str]:
+    """The names of the screen on show, most precise first: a blind file's name, then the
+    kind it is a case of."""
+    kind = screen_kind(state)
+    parsed = [ChoiceData.parse(entry.data) for entry in state.choices]
+    precise: str | None = None
+    texts = [reply.text.strip() for reply in replies]
+    if kind == CLARIFY:
+        return [CLARIFY]
+    if any(
+        text.startswith(t("understand.again")) or text == t("menu.not_understood").strip()
+        for text in texts
+    ):
+        precise = NOT_UNDERSTOOD
+    elif kind == Expects.YES_NO.value:
+        for data, name in (
+            (ConfirmBooking, "confirm_book"),
+            (ConfirmCancel, "confirm_cancel"),
+            (ConfirmForget, "confirm_forget"),
+        ):
+            if any(isinstance(choice, data) for choice in parsed):
+                precise = name
+    elif kind in (Expects.LIST.value, Expects.ANYTHING.value) and any(
+        isinstance(choice, AskToCancel) for choice in parsed
+    ):
+        precise = "bookings"
+    elif kind == Expects.ANYTHING.value and any(
+        isinstance(choice, AskToForget) for choice in parsed
+    ):
+        precise = "privacy"
+    return [precise, kind] if precise else [kind]
 
 
 def clarified_pick(state: ConversationState, goal: str) -> str | None:
@@ -154,10 +236,16 @@ async def _person(db: Database, sender: Sender) -> Person | None:
 
 
 async def _reached(
-    goal: str, db: Database, person_id: int | None, replies: list[Reply], mine: str
+    goal: str,
+    db: Database,
+    person_id: int | None,
+    replies: list[Reply],
+    mine: str,
+    target: int | None = None,
 ) -> bool:
-    """Whether the goal is reached after the bot's last answer."""
-    booked = await _bookings(db, person_id)
+    """Whether the goal is reached after the bot's last answer (a book or a cancel only on
+    the ``target`` session, when there is one)."""
+    booked = [b for b in await _bookings(db, person_id) if target is None or b.session_id == target]
     if goal == "book":
         return bool(booked)
     if goal == "cancel":
@@ -173,10 +261,9 @@ async def _reached(
     return _shows(replies, SessionCard) and any(reply.expects == "list" for reply in replies)
 
 
-async def _seed(db: Database) -> list[int]:
+async def _seed(db: Database, titles: tuple[str, ...] = TITLES) -> list[int]:
     from testkit.factories import NOW, add_session  # the sample workshops of the tests
 
-    titles = ("Prendre en main son smartphone", "Faire son CV", "Les e-mails", "WhatsApp")
     return [
         await add_session(db, title=title, starts_at=NOW + timedelta(days=day + 1, hours=4))
         for day, title in enumerate(titles)
@@ -190,35 +277,48 @@ async def play(
     db = Database(url)
     clock = FixedClock(datetime.fromisoformat(NOW_AT))
     try:
-        sessions = await _seed(db)
+        named = target_key(goal.get("target"))
+        sessions = await _seed(db, tuple(TARGETS.values()) if "target" in goal else TITLES)
+        target = sessions[list(TARGETS).index(named)] if named else None
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
         bot = Conversations(db, settings, clock)
         language = str(goal.get("language", "fr"))
-        sender = Sender(channel, f"person-{goal.get('id', '')}", "Sam", language)
+        address = f"+3361234{abs(hash(goal.get('id', ''))) % 10000:04d}"
+        external = address if channel in PHONE_CHANNELS else f"person-{goal.get('id', '')}"
+        sender = Sender(channel, external, "Sam", language)
         count = 0
         state = ConversationState()
+        t = Translator(language, text_variant(channel))
+        last: list[Reply] = []
 
         async def send(incoming: Incoming) -> list[Reply]:
-            nonlocal count, state
+            nonlocal count, state, last
             count += 1
             replies = await bot.handle(replace_key(incoming, count))
+            if channel == WHATSAPP:  # each reply must take one of WhatsApp's shapes
+                for reply in replies:
+                    whatsapp_messages(reply, t)
             state = remember(state, replies)
+            last = replies
             return replies
 
-        mine = Translator(language, text_variant(channel))("mine.header")
+        mine = t("mine.header")
         opened = goal["goal"] in BOOKED_FIRST or not goal.get("replies", {}).get(START)
         if opened:  # the chat opened already (a poster's link): not counted
             await send(Incoming(sender, Kind.TEXT, text="/start"))
         if goal["goal"] in BOOKED_FIRST:
-            await send(Incoming(sender, Kind.CHOICE, choice=ConfirmBooking(sessions[0]).pack()))
+            first_seat = target if target is not None else sessions[0]
+            await send(Incoming(sender, Kind.CHOICE, choice=ConfirmBooking(first_seat).pack()))
         written = 0
         used: Counter[str] = Counter()
         shown: list[str] = []
         replies_by_kind: dict[str, list[str]] = goal.get("replies", {})
         first = True
+        clarified = 0
         while written < turns:
-            kind = START if first and not opened else screen_kind(state)
+            names = [START] if first and not opened else screen_names(state, last, t)
             first = False
+            kind = next((name for name in names if replies_by_kind.get(name)), names[-1])
             options = replies_by_kind.get(kind, [])
             if kind == CLARIFY and not options:  # the person picks the offer of their goal
                 picked = clarified_pick(state, goal["goal"])
@@ -230,11 +330,14 @@ async def play(
             shown.append(kind)
             replies = await send(Incoming(sender, Kind.TEXT, text=text))
             written += 1
+            clarified += screen_kind(state) == CLARIFY
             person = await _person(db, sender)
             person_id = person.id if person is not None else None
-            if await _reached(goal["goal"], db, person_id, replies, mine):
-                return Outcome(goal["id"], language, goal["goal"], True, written, tuple(shown))
-        return Outcome(goal["id"], language, goal["goal"], False, written, tuple(shown))
+            if await _reached(goal["goal"], db, person_id, replies, mine, target):
+                return Outcome(
+                    goal["id"], language, goal["goal"], True, written, tuple(shown), clarified
+                )
+        return Outcome(goal["id"], language, goal["goal"], False, written, tuple(shown), clarified)
     finally:
         await db.dispose()
 
@@ -269,6 +372,7 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
 
     def part(chosen: list[Outcome]) -> dict[str, Any]:
         reached = [o for o in chosen if o.reached]
+        written = sum(o.turns for o in chosen)
         return {
             "people": len(chosen),
             "reached": len(reached),
@@ -276,6 +380,10 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
             "turns_when_reached": round(sum(o.turns for o in reached) / len(reached), 2)
             if reached
             else None,
+            "clarified_share": round(sum(o.clarified for o in chosen) / written, 3)
+            if written
+            else 0.0,
+            "people_clarified": sum(o.clarified > 0 for o in chosen),
         }
 
     return {
@@ -296,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     """Play a goals file; print the summary as JSON (and each conversation with --each)."""
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("goals", type=Path)
-    args.add_argument("--channel", default="test")
+    args.add_argument("--channel", default="test", choices=CHANNELS)
     args.add_argument("--turns", type=int, default=TURNS)
     args.add_argument("--each", action="store_true", help="also print each conversation's outcome")
     options = args.parse_args(argv)
@@ -317,6 +425,7 @@ def _as_dict(outcome: Outcome) -> dict[str, Any]:
         "reached": outcome.reached,
         "turns": outcome.turns,
         "screens": list(outcome.screens),
+        "clarified": outcome.clarified,
     }
 
 
