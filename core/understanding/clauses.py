@@ -24,6 +24,7 @@ HEDGES = tuple(bare(w) for idea in ("hedge", "only_acknowledges") for w in word_
 TURKISH_IF = ("rse", "rsa", "rsem", "rsam", "rsen", "rsan")
 """Endings of a Turkish conditional verb: "oğlum götürürse" (if my son takes me)."""
 REPORTED = tuple(bare(w) for w in word_lists.words("reported"))
+KNOWS_HOW = tuple(bare(w) for w in word_lists.words("knows_how"))
 CALL_OPENING = frozenset(bare(w) for w in word_lists.words("call_opening"))
 SESSION_STATE = tuple(bare(w) for w in word_lists.words("session_state"))
 NO_STARTS = frozenset(bare(w) for w in word_lists.words("no"))
@@ -77,6 +78,15 @@ def hedged(words: list[str]) -> bool:
 def reported(words: list[str]) -> bool:
     """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi': someone else's words."""
     return _has(words, REPORTED)
+
+
+def knows_how(words: list[str]) -> bool:
+    """'yes I already know how to send an email', 'evet mail atmayi biliyorum': a yes that
+    tells what one knows, and agrees to nothing."""
+    split = [
+        part for w in words for part in ((w[:-4], w[-4:]) if w.endswith(("meyi", "mayi")) else (w,))
+    ]  # Turkish "göndermeyi biliyorum": the verbal noun's ending read as a word of its own
+    return _has(words, KNOWS_HOW) or _has(split, KNOWS_HOW)
 
 
 def about_session_state(words: list[str]) -> bool:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.data_questions import asks_about_data
-from core.understanding.done_elsewhere import done_elsewhere, names_ours
+from core.understanding.done_elsewhere import ELSEWHERE, done_by_others, done_elsewhere, names_ours
 from core.understanding.message import Message
 from core.understanding.negation import (
+    COMING,
     acting_word_negated,
     cancel_word,
     erases_seat,
@@ -86,10 +87,22 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
     explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
     not_coming = (
-        negated(words) and says_coming(words) and not any(w.startswith(LATE) for w in words)
+        negated(words)
+        and says_coming(words)
+        and not any(w.startswith(LATE) for w in words)
+        and not something_else_comes(words)
     )
     given = gives_back(words) and ours
     return explicit or not_coming or given
+
+
+def something_else_comes(words: list[str]) -> bool:
+    """'my bus didn't come', 'le tram n'est pas venu': every coming word said of a thing
+    named just before it (a bus, a train), not of the person."""
+    at = [i for i, w in enumerate(words) if w.startswith(COMING)]
+    return bool(at) and all(
+        any(w.startswith(ELSEWHERE) for w in words[max(0, i - 4) : i]) for i in at
+    )
 
 
 def not_understood(words: list[str]) -> bool:
@@ -141,6 +154,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """'j'ai annulé chez le médecin': an act done elsewhere asks nothing of us."""
     if reading.intent in ACTING and done_elsewhere(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent == TextIntent.YES and done_by_others(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "confirmé à la préfecture"
     return None
 
 

@@ -33,12 +33,21 @@ def names_ours(words: list[str]) -> bool:
     return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
 
 
+def done_by_others(words: list[str]) -> bool:
+    """Whether the message tells of an act done by someone or something else about a place
+    or a thing named: "c'est confirmé à la préfecture", "my visa got approved"."""
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in PASSIVE) and any(
+        w.startswith(ELSEWHERE) for w in words
+    )
+
+
 def done_elsewhere(words: list[str]) -> bool:
     """Whether the message tells of an act already done about something else than a seat:
     somewhere else named, or none of the bot's own nouns."""
     text = f" {' '.join(words)} "
     elsewhere = any(w.startswith(ELSEWHERE) for w in words)
-    if any(f" {phrase} " in text for phrase in PASSIVE) and elsewhere:
+    if done_by_others(words):
         return True  # "mon cours de yoga est annulé": not the person's seat
     if not any(f" {phrase}" in text for phrase in DONE):
         return False

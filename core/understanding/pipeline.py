@@ -31,6 +31,7 @@ from core.understanding.clauses import (
     call_opening,
     clauses,
     hedged,
+    knows_how,
     reported,
     starts_with_no,
 )
@@ -173,7 +174,10 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     found: Reading | None = None
     for words in parts:
         clause = _through(Message(" ".join(words), message.language, message.model), False)
-        if clause.intent in REQUESTS and (clause.intent not in ACTING or has_acting_word(words)):
+        acting = clause.intent in ACTING
+        if acting and (hedged(words) or hedged(message.words)):
+            continue  # "might have to cancel, let's see": no act, however it is worded
+        if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
             found = None  # taken back: "..., non je rigole", "... but i will come"
@@ -192,7 +196,9 @@ def _reported(reading: Reading, message: Message) -> Reading | None:
 def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
     """'inchallah je viens', 'yes but not friday', 'belki gelirim', 'oui allô': no yes."""
     words = message.words
-    if reading.intent == TextIntent.YES and (hedged(words) or call_opening(words)):
+    if reading.intent == TextIntent.YES and (
+        hedged(words) or call_opening(words) or knows_how(words)
+    ):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent == TextIntent.CANCEL and hedged(words) and not has_acting_word(words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "yes but not friday"

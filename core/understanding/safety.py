@@ -89,6 +89,31 @@ def erases_data(words: list[str]) -> bool:
     return data and erases_personal(words) and not acting_word_negated(words)
 
 
+SENDING = word_lists.words("sending_verb")
+"""Stems of sending or contacting: what a stop of the messages bears on."""
+STOP_WORDS = ("stop", "arret", "durdur", "birak")
+PRONOUNS = frozenset({"me", "m", "nous", "le", "la", "les", "de", "d", "moi", "bana", "beni"})
+
+
+def stops_something_else(words: list[str]) -> bool:
+    """'stop saying it's easy', 'arrêtez de me dire que c'est facile', Turkish 'kolay demeyi
+    birakin': a stop of something said or done, not of the messages."""
+    if about_messages(words):
+        return False
+    for i, word in enumerate(words):
+        if not word.startswith(STOP_WORDS):
+            continue
+        after = [w for w in words[i + 1 : i + 4] if w not in PRONOUNS]
+        verb = after[0] if after else ""
+        french = words[i + 1 : i + 2] in (["de"], ["d"])  # "arrêtez de me dire"
+        if verb and (french or (word.startswith("stop") and verb.endswith("ing"))):
+            return not verb.startswith(SENDING)
+        before = words[i - 1] if i else ""  # Turkish "kolay demeyi birakin"
+        if word.startswith(("birak", "durdur")) and before.endswith(("meyi", "mayi")):
+            return not before.startswith(SENDING)
+    return False
+
+
 def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     """Whether the words can carry the acting reading at all.
 
@@ -125,6 +150,13 @@ def _stop_messages(p: Proposal) -> Verdict:
     """'désinscription des sms', 'ne plus être dérangé': a cancel of the messages is a stop."""
     if p.intent == TextIntent.CANCEL and (about_messages(p.words) or disturbed(p.words)):
         return p.renamed(TextIntent.STOP)
+    return None
+
+
+def _stops_something_else(p: Proposal) -> Verdict:
+    """'stop saying it's easy': a stop of something said, not of the messages."""
+    if p.intent == TextIntent.STOP and stops_something_else(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
     return None
 
 
@@ -236,6 +268,7 @@ def _asked_yes(p: Proposal) -> Verdict:
 SAFETY: tuple[Rule, ...] = (
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
+    Rule("stops_something_else", _stops_something_else),
     Rule("forgot_booking", _forgot_booking),
     Rule("erase_data", _erase_data),
     Rule("number_by_rules_only", _number_by_rules_only),

@@ -47,6 +47,7 @@ RULES = [
     # (component, message, what the classifier proposes, the reading's intent)
     ("too_unsure", "annuler", {"cancel": ENOUGH - 0.05}, "unknown"),
     ("stop_messages", "désinscrivez-moi des sms", {"cancel": 0.9}, "stop"),
+    ("stops_something_else", "stop saying it's easy", {"stop": 0.9}, "unknown"),
     ("forgot_booking", "je ne me souviens plus de l'heure", {"cancel": 0.9}, "my_bookings"),
     ("erase_data", "supprimez mes données", {"cancel": 0.9}, "forget"),
     ("negation", "n'annulez pas", {"cancel": 0.9}, "no"),
