@@ -13,6 +13,8 @@ MY_NUMBER = word_lists.words("my_details")
 HANDLING = word_lists.words("data_handling")
 
 
+KNOWING = word_lists.words("knowing")
+"""'je souhaite savoir', 'öğrenmek istiyorum': a request to know asks as a question does."""
 QUESTION_WORDS = word_lists.word_set("question_word")
 """Question words anywhere in a message: "verilerimi nasil sildirebilirim"."""
 
@@ -22,7 +24,8 @@ ARABIC_MY_NUMBER = word_lists.words("my_number_particles")
 
 def asks_about_data(words: list[str], question_mark: bool) -> bool:
     """Whether the message asks what happens to the person's data (a question, no request)."""
-    if not asks(words, question_mark) and not QUESTION_WORDS & set(words):
+    wants_to_know = any(w.startswith(KNOWING) for w in words)
+    if not asks(words, question_mark) and not QUESTION_WORDS & set(words) and not wants_to_know:
         return False
     text = f" {' '.join(words)} "
     about = (

@@ -102,7 +102,9 @@ def _scope_before(words: list[str], index: int) -> bool:
     window = words[start:index]
     for offset, word in enumerate(window):
         distance = len(window) - offset
-        if word == "ne":  # "ne X pas [infinitive]" or "n'annulez pas"
+        if word == "ne" and window[offset + 1 : offset + 2] and window[offset + 1] in TURKISH_NE:
+            reached = False  # Turkish "ne varsa silin": whatever there is, erase it
+        elif word == "ne":  # "ne X pas [infinitive]" or "n'annulez pas"
             closer = next(
                 (i for i in range(offset + 1, len(window)) if window[i] in FRENCH_CLOSERS), None
             )
@@ -124,6 +126,8 @@ def _scope_before(words: list[str], index: int) -> bool:
     return False
 
 
+TURKISH_NE = frozenset({"varsa", "var", "kadar", "zaman", "olursa", "ise", "biliyorsaniz"})
+"""Words after Turkish "ne" (what): "ne varsa", "ne kadar"; no French "ne" of a negation."""
 NECESSITY = word_lists.word_set("necessity")
 """'iptal etmem lazım' is 'I must cancel': the verb before these is a noun, not a negation."""
 

@@ -63,6 +63,38 @@ def _corrected(words: list[str]) -> int | None:
     return next(v for i, v in found if (i, v) not in negated)
 
 
+FILLERS = frozenset(bare(word) for word in word_lists.words("speech_filler"))
+"""Words of speech around a spoken choice: "euh", "uh", "şey", "ايوا"."""
+CORRECTION = frozenset(bare(word) for word in word_lists.words("number_correction"))
+"""Words of a spoken correction between two numbers: "non", "no wait", "yok", "لا"."""
+HEARD_AS = {"for": 4, "fore": 4, "to": 2, "too": 2, "won": 1, "tree": 3, "ate": 8}
+"""English number words as a speech-to-text service may write them after "number"."""
+
+
+def _heard(words: list[str]) -> list[str]:
+    """'number for' as dictated: "number 4"."""
+    return [
+        str(HEARD_AS[w]) if w in HEARD_AS and i and words[i - 1] == "number" else w
+        for i, w in enumerate(words)
+    ]
+
+
+def _spoken_correction(words: list[str]) -> int | None:
+    """'euh le deux non attendez le quatre', 'şey üç yok yok dört': the last number of a
+    spoken correction, when the other words only announce, soften or fill."""
+    found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
+    if len(found) < 2 or len({v for _, v in found}) < 2:
+        return None
+    between = set(words[found[-2][0] + 1 : found[-1][0]])
+    if not between & CORRECTION:
+        return None
+    at = {i for i, _ in found}
+    allowed = ANNOUNCERS | SOFTENERS | FILLERS | CORRECTION
+    if all(i in at or w in allowed for i, w in enumerate(words)):
+        return found[-1][1]
+    return None
+
+
 def value_of(word: str) -> int | None:
     """The number a single word names, if it names one that could be a choice."""
     if word.isdigit():
@@ -72,6 +104,8 @@ def value_of(word: str) -> int | None:
     found = ORDINALS.get(word, CARDINALS.get(word))
     if found is None and word.startswith("l") and word[1:] in DARIJA_LATIN:
         found = ORDINALS.get(word[1:], CARDINALS.get(word[1:]))  # darija "lkhamsa", "ltalta"
+    if found is None and word.startswith("ال") and len(word) > 4:
+        found = ORDINALS.get(word[2:], CARDINALS.get(word[2:]))  # darija "الجوج", "التلاتة"
     if found is None and word.isalpha():  # Turkish case endings: "ikincisi", "üçüncüyü"
         for ending in TURKISH_ENDINGS:
             stem = word.removesuffix(ending)
@@ -87,7 +121,10 @@ def choice_number(words: list[str]) -> int | None:
     """The choice a message picks, when it clearly picks one and only one."""
     if not words or len(words) > 12:
         return None
+    words = _heard(words)
     corrected = _corrected(words)
+    if corrected is None:
+        corrected = _spoken_correction(words)
     if corrected is not None:
         return corrected
     if len([w for w in words if w not in SOFTENERS]) > 8:
@@ -108,7 +145,7 @@ def choice_number(words: list[str]) -> int | None:
             continue
         if qualified and word in QUALIFIERS:
             continue  # "le troisième, celui du mardi", "beşinci olan, sabah olanı"
-        if word not in ANNOUNCERS and word not in SOFTENERS:
+        if word not in ANNOUNCERS and word not in SOFTENERS and word not in FILLERS:
             return None
     if len(words) > 1 and value == 1 and words[index] in ("un", "une", "bir", "one"):
         if index > 0 and words[index - 1] in ("le", "the", "l", "numero", "number"):

@@ -67,8 +67,9 @@ def asks_about_own_booking(words: list[str], question_mark: bool) -> bool:
         return False  # "doktor randevum 2 nisanda": another appointment
     if question_mark and _has(text, FOR_ME) and _dated(words):
         return True  # "c bien demain 14h pour moi ?", "is it the 12th or 13th for me?"
-    if WHERE & set(words) and not ELSEWHERE & set(words) and names_own_booking(words):
-        return True  # "où est mon atelier", "where is my class", "kursum nerede"
+    where = WHERE & set(words) and not ELSEWHERE & set(words)
+    if where and (names_own_booking(words) or _has(text, STATUS)):
+        return True  # "où est mon atelier", "where is the class i booked", "kursum nerede"
     if ELSEWHERE & set(words) or WHERE & set(words) - {"ou"}:
         return False
     if " ou " in text and not _has(text, ("ou pas", "ou non")):

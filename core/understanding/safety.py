@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import consent, word_lists
+from core.understanding.clauses import hedged
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -40,6 +41,8 @@ class Rule:
 
 
 APOLOGIES = word_lists.words("apology")
+NO_WORDS = word_lists.word_set("no")
+"""Words of no: beside a yes word, the person has not made up their mind."""
 
 MEMORY = word_lists.words("remembering")
 """Not remembering one's booking asks to see it; it does not cancel it. ("Rappel" and
@@ -249,6 +252,8 @@ def _not_coming(p: Proposal) -> Verdict:
     if p.intent == TextIntent.YES and (
         cannot(words) or consent.away(words) or consent.darija_not(words)
     ):
+        if hedged(words) or (consent.says_yes(words) and NO_WORDS & set(words)):
+            return p.read_as(TextIntent.UNKNOWN)  # "maybe i'll come, not sure", "yeah no"
         return RunnerUp(TextIntent.NO)
     return None
 
