@@ -223,7 +223,7 @@ def cannot(words: list[str]) -> bool:
     if negated(words):
         return True
     for i, word in enumerate(words):
-        if word in CANNOT_WORDS or TURKISH_UNABLE.search(word):
+        if word in CANNOT_WORDS or (TURKISH_UNABLE.search(word) and not word.startswith("tamam")):
             return True
         if len(word) >= 6 and DARIJA_NEGATED_SHORT.match(word):
             return True

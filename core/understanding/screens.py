@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from core.understanding import word_lists
 from core.understanding.clauses import BUT, call_opening, hedged, reported
 from core.understanding.message import Message
-from core.understanding.negation import negated
+from core.understanding.negation import (
+    acting_word_negated,
+    asks,
+    cancel_word,
+    has_acting_word,
+    negated,
+)
 from core.understanding.normalising import bare, normalise
 from core.understanding.numbers import NOT_A_CHOICE_AFTER, NOT_WORDS, value_of
 from core.understanding.pipeline import read
@@ -99,9 +106,14 @@ def read_on(
     """What a message means on ``screen``: the screen's reading, else the context-free one
     (``floor``, when the message was already read so)."""
     floor = floor or read(text, language)
-    if floor.by == "command" or floor.intent in FLOOR_KEPT:
+    if floor.by == "command":
         return floor
-    words = Message(text, language).words
+    message = Message(text, language)
+    words = message.words
+    if screen.expects == Expects.YES_NO and _asks_the_act(words, message.mark, screen, floor):
+        return _screen_reading(TextIntent.YES, floor)  # "iyeh ms7 kolchi" on "Tout effacer ?"
+    if floor.intent in FLOOR_KEPT:
+        return floor
     if screen.expects == Expects.LIST:
         return _on_list(words, screen, floor)
     if screen.expects == Expects.YES_NO:
@@ -109,6 +121,36 @@ def read_on(
     if screen.expects == Expects.CARD:
         return _on_card(words, screen, floor)
     return floor
+
+
+ACTS = frozenset({TextIntent.CANCEL, TextIntent.FORGET})
+
+
+@lru_cache(maxsize=256)
+def _act_of(label: str, language: str | None) -> TextIntent | None:
+    """The act a confirmation's yes button names ("Oui, annuler": cancel), if any."""
+    intent = read(label, language).intent
+    return intent if intent in ACTS else None
+
+
+def _asks_the_act(words: list[str], mark: bool, screen: Screen, floor: Reading) -> bool:
+    """On a confirmation whose yes names an act ("Oui, annuler", "نعم، امسح كل شيء"), a
+    message that asks for that same act, neither negated, asked, hedged nor reported,
+    confirms it: "iyeh ms7 kolchi", "ah lghih", "yes cancel it"."""
+    if len(screen.labels) != 2 or not words:
+        return False
+    act = _act_of(screen.labels[0], None)
+    if act is None:
+        return False
+    if negated(words) or acting_word_negated(words) or asks(words, mark):
+        return False
+    if hedged(words) or reported(words):
+        return False
+    if floor.intent == act:
+        return True
+    if floor.intent not in (TextIntent.UNKNOWN, TextIntent.YES) or not has_acting_word(words):
+        return False
+    return cancel_word(words) == (act == TextIntent.CANCEL)
 
 
 def _screen_reading(intent: TextIntent, floor: Reading, number: int | None = None) -> Reading:
