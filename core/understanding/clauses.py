@@ -12,6 +12,7 @@ never act. "Oui allô" answers the phone; it agrees to nothing.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from core.understanding import word_lists
@@ -24,6 +25,9 @@ HEDGES = tuple(bare(w) for idea in ("hedge", "only_acknowledges") for w in word_
 TURKISH_IF = ("rse", "rsa", "rsem", "rsam", "rsen", "rsan")
 """Endings of a Turkish conditional verb: "oğlum götürürse" (if my son takes me)."""
 REPORTED = tuple(bare(w) for w in word_lists.words("reported"))
+UNDECIDED = tuple(bare(w) for w in word_lists.words("hedge_act"))
+"""Words that leave an act undecided: "peut-être que j'annulerai", "belki iptal ederim"."""
+TURKISH_REPORTING = ("istedi", "istiyor", "soyledi", "soyluyor", "dedi", "diyor")
 KNOWS_HOW = tuple(bare(w) for w in word_lists.words("knows_how"))
 CALL_OPENING = frozenset(bare(w) for w in word_lists.words("call_opening"))
 SESSION_STATE = tuple(bare(w) for w in word_lists.words("session_state"))
@@ -76,8 +80,19 @@ def hedged(words: list[str]) -> bool:
 
 
 def reported(words: list[str]) -> bool:
-    """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi': someone else's words."""
-    return _has(words, REPORTED)
+    """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi', 'kizim silmemi istedi':
+    someone else's words."""
+    if _has(words, REPORTED):
+        return True
+    return any(
+        w.endswith(("memi", "mami", "memizi", "mamizi")) and after in TURKISH_REPORTING
+        for w, after in itertools.pairwise(words)
+    )
+
+
+def undecided(words: list[str]) -> bool:
+    """'maybe i'll cancel', 'yemken nlghi', 'belki iptal ederim': an act not decided."""
+    return _has(words, UNDECIDED)
 
 
 def knows_how(words: list[str]) -> bool:

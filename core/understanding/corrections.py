@@ -16,6 +16,7 @@ from core.understanding.done_elsewhere import ELSEWHERE, done_by_others, done_el
 from core.understanding.message import Message
 from core.understanding.negation import (
     COMING,
+    about_messages,
     acting_word_negated,
     cancel_word,
     erases_seat,
@@ -81,8 +82,8 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     blasti l chi wa7ed"); neither asked about, set as a condition, nor done elsewhere."""
     if asked_or_conditional(words, mark):
         return False
-    if done_elsewhere(words):
-        return False
+    if done_elsewhere(words) or about_messages(words):
+        return False  # "désinscription des sms" is a stop, not a seat given up
     ours = names_ours(words)
     erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
     explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)

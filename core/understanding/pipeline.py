@@ -34,6 +34,7 @@ from core.understanding.clauses import (
     knows_how,
     reported,
     starts_with_no,
+    undecided,
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
@@ -175,7 +176,7 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     for words in parts:
         clause = _through(Message(" ".join(words), message.language, message.model), False)
         acting = clause.intent in ACTING
-        if acting and (hedged(words) or hedged(message.words)):
+        if acting and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
@@ -202,7 +203,18 @@ def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent == TextIntent.CANCEL and hedged(words) and not has_acting_word(words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "yes but not friday"
+    if reading.intent in ACTING and _act_undecided(message):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "maybe i'll cancel"
     return None
+
+
+def _act_undecided(message: Message) -> bool:
+    """Every clause that names the act leaves it undecided ("peut-être que j'annulerai");
+    with no word of the act, the whole message does ("maybe i can't come")."""
+    parts = [p for p in clauses(message.stripped, message.language) if has_acting_word(p)]
+    if not parts:
+        return undecided(message.words)
+    return all(undecided(part) for part in parts)
 
 
 def _taken_back(reading: Reading, message: Message) -> Reading | None:
