@@ -29,7 +29,7 @@ def asks_about_data(words: list[str], question_mark: bool) -> bool:
         return False
     text = f" {' '.join(words)} "
     about = (
-        any(w.startswith(DATA_WORDS) for w in words)
+        any(w.startswith(DATA_WORDS) and not w.startswith("bilgisayar") for w in words)
         or any(f" {phrase} " in text for phrase in MY_NUMBER)
         or any(phrase in text for phrase in ARABIC_MY_NUMBER)  # "برقم هاتفي"
     )

@@ -110,7 +110,7 @@ def stops_something_else(words: list[str]) -> bool:
         verb = after[0] if after else ""
         french = words[i + 1 : i + 2] in (["de"], ["d"])  # "arrêtez de me dire"
         if verb and (french or (word.startswith("stop") and verb.endswith("ing"))):
-            return not verb.startswith(SENDING)
+            return not (verb.startswith(SENDING) or verb[1:].startswith(SENDING))  # "menvoyer"
         before = words[i - 1] if i else ""  # Turkish "kolay demeyi birakin"
         if word.startswith(("birak", "durdur")) and before.endswith(("meyi", "mayi")):
             return not before.startswith(SENDING)
