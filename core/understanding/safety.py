@@ -197,6 +197,17 @@ def _question_or_condition(p: Proposal) -> Verdict:
     return None
 
 
+def _stop_asked_in_words(p: Proposal) -> Verdict:
+    """'أرجو إيقاف الرسائل القصيرة': a word of stopping and a word of the messages, neither
+    negated nor asked, is a stop however unsure the classifier is of it."""
+    words = p.words
+    if p.intent != TextIntent.STOP or p.confidence >= SURE or not about_messages(words):
+        return None
+    if has_acting_word(words) and not acting_word_negated(words):
+        return p.read_as(TextIntent.STOP)
+    return None
+
+
 def _unsure_act(p: Proposal) -> Verdict:
     """An act below SURE is not read."""
     return p.read_as(TextIntent.UNKNOWN) if p.intent in ACTING and p.confidence < SURE else None
@@ -279,6 +290,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("number_by_rules_only", _number_by_rules_only),
     Rule("negation", _negation),
     Rule("question_or_condition", _question_or_condition),
+    Rule("stop_asked_in_words", _stop_asked_in_words),
     Rule("unsure_act", _unsure_act),
     Rule("implausible_act", _implausible_act),
     Rule("thanks_only", _thanks_only),

@@ -52,6 +52,7 @@ RULES = [
     ("erase_data", "supprimez mes données", {"cancel": 0.9}, "forget"),
     ("negation", "n'annulez pas", {"cancel": 0.9}, "no"),
     ("question_or_condition", "comment annuler ?", {"cancel": 0.9}, "help"),
+    ("stop_asked_in_words", "ايقاف الرسائل", {"stop": SURE - 0.05}, "stop"),
     ("unsure_act", "annuler", {"cancel": SURE - 0.05}, "unknown"),
     ("implausible_act", "je viens", {"cancel": 0.9}, "unknown"),
     ("thanks_only", "merci beaucoup", {"yes": 0.9}, "unknown"),
