@@ -176,7 +176,7 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     for words in parts:
         clause = _through(Message(" ".join(words), message.language, message.model), False)
         acting = clause.intent in ACTING
-        if acting and (undecided(words) or hedged(words)):
+        if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
@@ -203,9 +203,13 @@ def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent == TextIntent.CANCEL and hedged(words) and not has_acting_word(words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "yes but not friday"
-    if reading.intent in ACTING and _act_undecided(message):
+    if reading.intent in UNDECIDABLE and _act_undecided(message):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "maybe i'll cancel"
     return None
+
+
+UNDECIDABLE = frozenset({TextIntent.CANCEL, TextIntent.FORGET})
+"""Acts a hedge leaves undecided; a stop, even hedged, is obeyed (the law on texts)."""
 
 
 def _act_undecided(message: Message) -> bool:
