@@ -4,9 +4,10 @@ The loopback Bot API runs in a process of its own and enforces Telegram's limits
 messages a second overall, one a second per chat, 429 with ``retry_after`` beyond. The bot
 is the real application (``Runtime``: long polling, the flows, the database, the outbox and
 its pacing, as in production). People arrive at random (a Poisson process) over
-``ARRIVAL_SECONDS`` and book a seat in five steps (/start, the list, a session, "Book",
-"Yes"), reading each answer for about ``THINK_SECONDS`` before the next tap. Meanwhile one
-person sends ``FLOOD_MESSAGES`` messages in ``FLOOD_SECONDS`` without waiting.
+``ARRIVAL_SECONDS`` from a poster's QR code and book a seat in two steps
+(``/start s<id>``, "Oui, je réserve"), reading each answer for about ``THINK_SECONDS``
+before the next tap. Meanwhile one person sends ``FLOOD_MESSAGES`` messages in
+``FLOOD_SECONDS`` without waiting.
 
 The loopback Bot API counts what Telegram counts against its limits: every message sent,
 edits included, documents included.
@@ -67,11 +68,10 @@ TWO_INSTANCES = "rush_two_instances"
 POSTER_SESSIONS = 4
 BOOKING_SCRIPT = [
     Step(texts=[f"/start s{number}" for number in range(1, POSTER_SESSIONS + 1)]),
-    Step(press="b:"),
     Step(press="by:"),
 ]
-"""A poster's QR code opens the bot on its session: the welcome and the session's card,
-then "Book" and "Yes"."""
+"""A poster's QR code opens the bot on its session: one message, the welcome's first lines
+and the session's card asking the booking question; then "Oui, je réserve"."""
 FULL_PEOPLE = 1_000
 QUICK_PEOPLE = 150
 ARRIVAL_SECONDS = 60.0
