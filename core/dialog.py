@@ -126,6 +126,10 @@ class Reply:
     keyboard_note: str = ""
     """The short message that brings that keyboard, sent before this one (so that this one,
     the screen later edits change, is the last in the chat)."""
+    toast: str = ""
+    """A few words shown at once where the channel can (Telegram: the answer to the button
+    pressed, not counted against its sending limits), while the message itself may wait for
+    a send slot in a rush. Never all there is: the message still follows."""
     keyboard_here: bool = False
     """The keyboard comes with this very message, in place of its choices (the same main
     choices), and its note ends the text: no message of its own. For a message no screen

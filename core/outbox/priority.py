@@ -35,17 +35,22 @@ class Priority(IntEnum):
 
 
 AGING: dict[Priority, float] = {
-    Priority.FIRST: 0.0,
-    Priority.ANSWER: 2.0,
+    Priority.FIRST: -30.0,
+    Priority.ANSWER: 0.0,
     Priority.FOLLOW_UP: 5.0,
     Priority.REMINDER: 30.0,
     Priority.BROADCAST: 60.0,
 }
-"""Seconds a message of each class lets later, higher ones pass it, at most.
+"""Seconds a message of each class lets later, higher ones pass it, at most (a negative
+value: how long before it the others came that it passes).
 
-``ANSWER`` 2 s: an answer lets newcomers' first answers that came up to 2 s after it go
-first, no longer: in a poster's rush the first answer stays under 2 s, and the next answer
-is still well within the 5 s a person waits without worry. Both are waited for.
+``FIRST`` -30 s, the other way round: a newcomer's first answer passes what came up to 30 s
+before it. In a poster's rush more is asked than Telegram's ceiling allows (1,000 people in a
+minute, two messages each, against 29 a second), and someone must wait: the person who just
+scanned and gets no answer thinks the bot does not work and leaves, while someone already
+talking has seen it answer; their seat is taken already, Telegram tells them so at once in a
+few words (``Reply.toast``, not counted against the ceiling), and only the confirmation
+message waits, 30 s at most behind the newcomers who came after it.
 ``FOLLOW_UP`` 5 s: the person has the answer already and reads it; 5 s is the longest a
 later answer may take (the rush's target), so a calendar file or a map pin is never later
 than the next answer would be. ``REMINDER`` 30 s: a reminder is about tomorrow; half a

@@ -85,8 +85,9 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
         summary += "\n" + flow.t("session.map", url=describe.map_link(place))
     text = flow.t("book.confirmed", summary=summary)
     calendar = describe.calendar(flow, workshop, booking.id)
+    toast = flow.t("book.booked_toast")  # at once, on Telegram; the confirmation follows
     if flow.state.keyboard_shown:
-        return Reply(text, menu_choices(flow), attachment=calendar)
+        return Reply(text, menu_choices(flow), attachment=calendar, toast=toast)
     # Not brought yet (a poster's code): the keyboard comes with the confirmation, in place
     # of the same main choices as buttons, its note at the end of the text; no screen edits
     # this message later, and it costs no message of its own.
@@ -98,6 +99,7 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
         keyboard=tuple(flow.t(key) for key in MAIN_BUTTONS),
         keyboard_note=flow.t("menu.keyboard_hint"),
         keyboard_here=True,
+        toast=toast,
     )
 
 

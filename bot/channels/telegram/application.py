@@ -296,6 +296,11 @@ async def answer_update(
     chat_id = int(incoming.sender.external_id)
     chat = str(chat_id)
     message = query.message if query is not None and isinstance(query.message, Message) else None
+    toast = replies[0].toast if replies else ""
+    if query is not None and toast:  # at once: the message may wait for a send slot
+        with contextlib.suppress(TelegramError):
+            await answer_callback(bot, query.id, toast)
+            query = None  # answered
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)

@@ -40,9 +40,10 @@ class Slots:
 
     As the pacer orders sends (:mod:`core.outbox.priority`): a waiter's place is when it came
     plus its class's ``AGING``, the earliest place first. A newcomer's /start is handled
-    before taps of people already talking that came less than ``AGING[ANSWER]`` before it,
-    so that when the bot's CPU is the limit (a poster's rush) the first answer is not kept
-    behind everybody's next step; nothing waits longer than its aging for later comers.
+    before the taps of people already talking that came a little earlier, so that when the
+    bot's CPU is the limit (a poster's rush) the first answer is not kept behind everybody's
+    next step (whose seat is taken once its turn comes, and told at once in a few words);
+    nothing waits for later comers longer than the difference of their agings.
     ``async with slots:`` takes a slot as an answer.
     """
 

@@ -139,13 +139,14 @@ async def test_a_newcomers_start_takes_the_next_free_slot_before_the_taps_waitin
     assert taken == ["busy", "newcomer", "tap0", "tap1", "tap2"]
 
 
-async def test_a_tap_waits_behind_newcomers_for_its_aging_at_most(
+async def test_a_tap_waits_behind_newcomers_for_a_bounded_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(AGING, Priority.ANSWER, 0.01)  # the rule, at a test's scale
+    monkeypatch.setitem(AGING, Priority.FIRST, -0.01)  # the rule, at a test's scale
+    monkeypatch.setitem(AGING, Priority.ANSWER, 0.0)
     arrivals = [("tap", Priority.ANSWER, 0.0), ("newcomer", Priority.FIRST, 0.03)]
     taken = await slot_order(Slots(1), arrivals)
-    assert taken == ["busy", "tap", "newcomer"]  # it came more than its aging before
+    assert taken == ["busy", "tap", "newcomer"]  # it came longer before than the lead
 
 
 async def test_a_slot_given_up_while_waiting_is_not_lost() -> None:

@@ -532,6 +532,9 @@ async def test_a_booking_from_a_poster_takes_two_messages_and_brings_the_keyboar
     assert await harness.bookings(BookingStatus.BOOKED) == 0  # nothing without the yes
     done = await marie.press("Oui, je réserve")
     assert await harness.bookings(BookingStatus.BOOKED) == 1
+    # At once, a few words on the button pressed (not counted by Telegram's limits).
+    toast = api.callback_answers[marie.last_query_id or ""]
+    assert toast["text"] == "✅ C'est réservé ! La confirmation arrive."
     # One message: the calendar file, the confirmation as its caption, and the keyboard that
     # stays (its three main choices in place of the menu's buttons), its hint in the text.
     confirmation = done[-1]
