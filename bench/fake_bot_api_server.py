@@ -378,7 +378,8 @@ class BenchBotApi(FakeBotApi):
         query: str | None = None,
         quiet: float | None = None,
     ) -> list[Call]:
-        """Reply calls for one step: up to the query's answer, ``count`` of them, or silence."""
+        """Reply calls for one step: up to the query's answer and ``count`` of them, ``count``
+        of them, or silence."""
         deadline = time.monotonic() + within
         calls: list[Call] = []
         while True:
@@ -394,8 +395,11 @@ class BenchBotApi(FakeBotApi):
             calls.append(call)
             if quiet is not None:
                 continue
-            if query is not None:
-                if call.method == ANSWER and call.params.get("callback_query_id") == query:
+            if query is not None:  # the button's answer, and every reply call the step makes
+                answered = any(
+                    c.method == ANSWER and c.params.get("callback_query_id") == query for c in calls
+                )
+                if answered and sum(c.ok for c in calls) >= count:
                     return calls
             elif sum(c.ok for c in calls) >= count:  # refused calls (429) are tried again
                 return calls

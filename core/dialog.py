@@ -126,6 +126,14 @@ class Reply:
     keyboard_note: str = ""
     """The short message that brings that keyboard, sent before this one (so that this one,
     the screen later edits change, is the last in the chat)."""
+    toast: str = ""
+    """A few words shown at once where the channel can (Telegram: the answer to the button
+    pressed, not counted against its sending limits), while the message itself may wait for
+    a send slot in a rush. Never all there is: the message still follows."""
+    keyboard_here: bool = False
+    """The keyboard comes with this very message, in place of its choices (the same main
+    choices), and its note ends the text: no message of its own. For a message no screen
+    edits later (a confirmation)."""
     notice: Notice | None = None
     """For a queued notice: its template form (see :class:`Notice`)."""
     expects: str = ""
@@ -155,6 +163,8 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         payload["venue"] = [place.title, place.address, place.latitude, place.longitude]
     if reply.keyboard:
         payload["keyboard"] = [list(reply.keyboard), reply.keyboard_note]
+        if reply.keyboard_here:
+            payload["keyboard"].append(True)
     return payload
 
 
@@ -175,8 +185,10 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         venue = Venue(str(place[0]), str(place[1]), float(place[2]), float(place[3]))
     keyboard: tuple[str, ...] = ()
     note = ""
-    if isinstance(kept := payload.get("keyboard"), list) and len(kept) == 2:
+    here = False
+    if isinstance(kept := payload.get("keyboard"), list) and len(kept) in (2, 3):
         keyboard, note = tuple(str(label) for label in kept[0]), str(kept[1])
+        here = len(kept) == 3 and kept[2] is True
     return Reply(
         str(payload.get("text", "")),
         rows,
@@ -184,4 +196,5 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         venue=venue,
         keyboard=keyboard,
         keyboard_note=note,
+        keyboard_here=here,
     )

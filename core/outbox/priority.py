@@ -3,8 +3,9 @@
 A person who just did something waits for the answer; a calendar file, a reminder for
 tomorrow or a message to everyone can wait a little. The order, first to last:
 
-1. ``ANSWER``: an answer to what a person just did;
-2. ``FIRST``: the first answer to a newcomer;
+1. ``FIRST``: the first answer to a newcomer (/start, often from a poster's code: someone
+   who gets no answer at once thinks the bot does not work, and leaves);
+2. ``ANSWER``: an answer to what a person already talking just did;
 3. ``FOLLOW_UP``: what follows an answer (a calendar file, a map pin, the keyboard, buttons
    taken away) and the notices of a change (a session moved, a seat offered);
 4. ``REMINDER``: reminders;
@@ -26,30 +27,36 @@ from enum import IntEnum
 class Priority(IntEnum):
     """A message's place in the queue; lower goes first."""
 
-    ANSWER = 0
-    FIRST = 1
+    FIRST = 0
+    ANSWER = 1
     FOLLOW_UP = 2
     REMINDER = 3
     BROADCAST = 4
 
 
 AGING: dict[Priority, float] = {
+    Priority.FIRST: -30.0,
     Priority.ANSWER: 0.0,
-    Priority.FIRST: 0.5,
     Priority.FOLLOW_UP: 5.0,
     Priority.REMINDER: 30.0,
     Priority.BROADCAST: 60.0,
 }
-"""Seconds a message of each class lets later, higher ones pass it, at most.
+"""Seconds a message of each class lets later, higher ones pass it, at most (a negative
+value: how long before it the others came that it passes).
 
-``FIRST`` 0.5 s: a newcomer is not kept waiting for more than a moment by the answers of
-people already talking; both are waited for. ``FOLLOW_UP`` 5 s: the person has the answer
-already and reads it; 5 s is the longest a later answer may take (the rush's target), so a
-calendar file or a map pin is never later than the next answer would be. ``REMINDER`` 30 s:
-a reminder is about tomorrow; half a minute changes nothing for it, and a rush never holds
-the day's reminders back for longer. ``BROADCAST`` 60 s: a message to every booked person
-(often a thousand messages at once) must not take the channel for a minute of answers; a
-minute later it goes along with them.
+``FIRST`` -30 s, the other way round: a newcomer's first answer passes what came up to 30 s
+before it. In a poster's rush more is asked than Telegram's ceiling allows (1,000 people in a
+minute, two messages each, against 29 a second), and someone must wait: the person who just
+scanned and gets no answer thinks the bot does not work and leaves, while someone already
+talking has seen it answer; their seat is taken already, Telegram tells them so at once in a
+few words (``Reply.toast``, not counted against the ceiling), and only the confirmation
+message waits, 30 s at most behind the newcomers who came after it.
+``FOLLOW_UP`` 5 s: the person has the answer already and reads it; 5 s is the longest a
+later answer may take (the rush's target), so a calendar file or a map pin is never later
+than the next answer would be. ``REMINDER`` 30 s: a reminder is about tomorrow; half a
+minute changes nothing for it, and a rush never holds the day's reminders back for longer.
+``BROADCAST`` 60 s: a message to every booked person (often a thousand messages at once)
+must not take the channel for a minute of answers; a minute later it goes along with them.
 """
 
 REPLY_KIND = "reply"

@@ -8,7 +8,7 @@ from core.seats.booking import book_seat, join_waiting_list, waiting_position
 from core.seats.reminders import ReminderRule
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
-from handlers.flows.menu import menu_choices
+from handlers.flows.menu import MAIN_BUTTONS, menu_choices
 from handlers.machinery.choices import AskToBook, ConfirmBooking, JoinLine, Keep, MyBookings
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
@@ -84,7 +84,23 @@ async def booked(flow: Flow, booking: Booking) -> Reply:
     if place is not None and not flow.compact:  # a link, not one more message
         summary += "\n" + flow.t("session.map", url=describe.map_link(place))
     text = flow.t("book.confirmed", summary=summary)
-    return Reply(text, menu_choices(flow), attachment=describe.calendar(flow, workshop, booking.id))
+    calendar = describe.calendar(flow, workshop, booking.id)
+    toast = flow.t("book.booked_toast")  # at once, on Telegram; the confirmation follows
+    if flow.state.keyboard_shown:
+        return Reply(text, menu_choices(flow), attachment=calendar, toast=toast)
+    # Not brought yet (a poster's code): the keyboard comes with the confirmation, in place
+    # of the same main choices as buttons, its note at the end of the text; no screen edits
+    # this message later, and it costs no message of its own.
+    flow.state.keyboard_shown = True
+    return Reply(
+        text,
+        menu_choices(flow),
+        attachment=calendar,
+        keyboard=tuple(flow.t(key) for key in MAIN_BUTTONS),
+        keyboard_note=flow.t("menu.keyboard_hint"),
+        keyboard_here=True,
+        toast=toast,
+    )
 
 
 def _mine_row(flow: Flow) -> Rows:

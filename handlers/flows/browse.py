@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.dialog import Choice, Intent, Reply
 from core.errors import BookingError
 from core.seats.booking import active_booking, bookable_session
 from core.seats.catalog import upcoming_audiences, upcoming_sessions
 from core.understanding.intents import best_title
 from core.understanding.screens import Expects
-from handlers.flows import describe, towns
+from handlers.flows import describe, menu, towns
 from handlers.machinery.choices import (
     AskToBook,
     AskToCancel,
@@ -72,8 +74,13 @@ async def visible_session(flow: Flow, session_id: int) -> WorkshopSession:
     return await bookable_session(flow.db, session_id, flow.now)
 
 
-async def session_card(flow: Flow, session_id: int) -> Reply:
-    """One session's details, with what the person can do about it."""
+async def session_card(flow: Flow, session_id: int, *, asks: bool = False) -> Reply:
+    """One session's details, with what the person can do about it.
+
+    ``asks``: the card itself asks the booking question, its first button the clear yes
+    (a poster's code: the person has chosen the session already), and its way on is the
+    other workshops rather than a list never seen.
+    """
     try:
         workshop = await visible_session(flow, session_id)
     except BookingError as error:
@@ -92,16 +99,29 @@ async def session_card(flow: Flow, session_id: int) -> Reply:
         text += "\n" + flow.t("session.reply_yes")
         confirm = ConfirmBooking(workshop.id).pack()
         rows.append((flow.choice("button.book", confirm, Intent.YES),))
+    elif workshop.seats_left > 0 and asks:
+        # The card names the workshop, the date and the place: its yes books at once.
+        text += "\n\n" + flow.t("session.ask_book")
+        confirm = ConfirmBooking(workshop.id).pack()
+        rows.append((flow.choice("button.yes_book", confirm, Intent.YES),))
     elif workshop.seats_left > 0:
         rows.append((flow.choice("button.book", AskToBook(workshop.id).pack()),))
     else:
         rows.append((flow.choice("button.join_line", JoinLine(workshop.id).pack()),))
-    rows.append((flow.choice("button.back_to_list", SessionList(0).pack()),))
+    back = "button.other_workshops" if asks else "button.back_to_list"
+    rows.append((flow.choice(back, SessionList(0).pack()),))
     if workshop.seats_left > 0:  # a relative or a helper books for a person
         other = BookForOther(workshop.id).pack()
         rows.append((flow.choice("button.for_other", other),))
     rows.append(flow.menu_row())
     return Reply(text, tuple(rows), expects=Expects.CARD.value)
+
+
+async def poster_card(flow: Flow, session_id: int) -> Reply:
+    """What a poster's code opens: one message, the welcome's first lines and the session's
+    card, which asks the booking question itself (one message to send, not three)."""
+    card = await session_card(flow, session_id, asks=True)
+    return replace(card, text=f"{menu.poster_welcome(flow)}\n\n{card.text}")
 
 
 def refusal(flow: Flow, error: BookingError) -> Reply:

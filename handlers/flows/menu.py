@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from core.dialog import Choice, Intent, Reply, Rows
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, LATIN_LANGUAGE_NAMES, Translator
+from core.understanding.screens import Expects
 from handlers.machinery.choices import (
     AskToBook,
     ChoiceData,
+    ConfirmBooking,
     Help,
     Keep,
     Languages,
@@ -35,10 +37,18 @@ def menu_choices(flow: Flow) -> Rows:
     return (*rows, (flow.choice("button.language", Languages().pack()),))
 
 
-def _welcome_text(flow: Flow) -> str:
+def _hello(flow: Flow) -> str:
     name = flow.person.name.strip()
-    hello = flow.t("menu.hello_name", name=name) if name else flow.t("menu.hello")
-    return flow.t("menu.welcome", hello=hello)
+    return flow.t("menu.hello_name", name=name) if name else flow.t("menu.hello")
+
+
+def _welcome_text(flow: Flow) -> str:
+    return flow.t("menu.welcome", hello=_hello(flow))
+
+
+def poster_welcome(flow: Flow) -> str:
+    """The welcome's lines above a poster's session card (what this is, what is kept)."""
+    return flow.t("menu.welcome_poster", hello=_hello(flow))
 
 
 def welcome(flow: Flow) -> Reply:
@@ -107,6 +117,7 @@ EXPLANATIONS = {
     "confirm": "explain.confirm",
     "list": "explain.list",
     "card": "explain.card",
+    "card_yes": "explain.card_yes",
     "menu": "explain.menu",
 }
 
@@ -118,7 +129,11 @@ def explain(flow: Flow) -> Reply:
         return help_screen(flow)
     choices = [Choice(entry.label, entry.data, entry.intent) for entry in remembered]
     kinds = {type(ChoiceData.parse(choice.data)) for choice in choices}
-    if any(choice.intent == Intent.YES for choice in choices):
+    if flow.state.screen == Expects.CARD.value and isinstance(
+        ChoiceData.parse(choices[0].data), ConfirmBooking
+    ):
+        step = "card_yes" if not flow.compact else "confirm"  # "Oui, je réserve" on the card
+    elif any(choice.intent == Intent.YES for choice in choices):
         step = "confirm"
     elif SessionCard in kinds:
         step = "list"
@@ -129,7 +144,8 @@ def explain(flow: Flow) -> Reply:
     else:
         step = ""
     text = flow.t(EXPLANATIONS.get(step, "explain.generic"))
-    return Reply(text, tuple((choice,) for choice in choices if choice.label))
+    rows = tuple((choice,) for choice in choices if choice.label)
+    return Reply(text, rows, expects=flow.state.screen)  # the same screen, said more simply
 
 
 def ask_again(flow: Flow) -> Reply:

@@ -75,8 +75,10 @@ async def on_start(flow: Flow, payload: str) -> list[Reply]:
         ChoiceData.parse(f"{SessionCard.prefix}:{payload[1:]}") if payload[:1] == "s" else None
     )
     if isinstance(card_of, SessionCard):
-        card = await browse.session_card(flow, card_of.session_id)
-        return [menu.welcome_text(flow), card]
+        if flow.compact:  # SMS: the welcome, then the card that OUI answers
+            card = await browse.session_card(flow, card_of.session_id)
+            return [menu.welcome_text(flow), card]
+        return [await browse.poster_card(flow, card_of.session_id)]
     venue_id = int(payload[1:]) if payload[:1] == "v" and payload[1:].isdigit() else None
     if venue_id is not None and 0 < venue_id < 2**31:  # a venue's poster: its sessions first
         near = await towns.at_venue(flow, venue_id)
@@ -183,7 +185,7 @@ async def _poster_code(flow: Flow, text: str, readings: Readings) -> list[Reply]
         return None
     if flow.first_contact:  # the welcome first, as after the Telegram deep link
         return await on_start(flow, f"s{coded}")
-    return [await browse.session_card(flow, coded)]
+    return [await browse.session_card(flow, coded, asks=True)]  # chosen: the card asks
 
 
 async def _first_contact(flow: Flow, text: str, readings: Readings) -> list[Reply] | None:

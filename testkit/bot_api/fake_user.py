@@ -66,6 +66,20 @@ class FakeUser:
                 f"inline buttons in chat {self.chat_id}; bot messages: "
                 f"{[m.text for m in self.api.bot_messages(self.chat_id)]}"
             )
+        return await self.press_on(
+            message, label_or_data, min_replies=min_replies, quiet=quiet, timeout=timeout
+        )
+
+    async def press_on(
+        self,
+        message: BotMessage,
+        label_or_data: str,
+        *,
+        min_replies: int = 1,
+        quiet: float = 0.15,
+        timeout: float = 10.0,  # noqa: ASYNC109 - passed on to wait_for_replies
+    ) -> list[BotMessage]:
+        """Press a button of ``message`` (an older one, scrolled up to); return the replies."""
         button = self._find(message, label_or_data)
         label, data = button
         if data is None:

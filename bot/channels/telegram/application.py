@@ -41,7 +41,6 @@ from bot.channels.telegram.calls import (
     edit_text,
     keyboard_of,
     markup_of,
-    remove_buttons,
     send_document,
     send_text,
     send_venue,
@@ -125,7 +124,25 @@ def as_caption(reply: Reply) -> bool:
 
 def without_keyboard(reply: Reply) -> Reply:
     """``reply`` once its keyboard has been sent."""
-    return dataclasses.replace(reply, keyboard=(), keyboard_note="")
+    return dataclasses.replace(reply, keyboard=(), keyboard_note="", keyboard_here=False)
+
+
+def note_first(reply: Reply) -> bool:
+    """Whether ``reply``'s keyboard comes in a note of its own, before it."""
+    return bool(reply.keyboard and reply.keyboard_note) and not reply.keyboard_here
+
+
+def keyboard_carried(reply: Reply) -> Reply | None:
+    """``reply`` with its keyboard on it, when it comes with the message (``keyboard_here``):
+    the note ends the text, and the keyboard takes the place of the choices (the same main
+    choices). None when the keyboard does not ride on it, or the text would not fit then."""
+    if not (reply.keyboard and reply.keyboard_here):
+        return None
+    text = f"{reply.text}\n\n{reply.keyboard_note}" if reply.keyboard_note else reply.text
+    carried = dataclasses.replace(reply, text=text)
+    if reply.attachment is not None and not as_caption(carried):
+        return None
+    return carried
 
 
 async def send_keyboard(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
@@ -150,23 +167,21 @@ async def deliver_at(
     edits change is the last in the chat. Once the note has gone, ``replies[index]`` loses
     it: a second try, or the outbox, does not send it again."""
     reply = replies[index]
-    if edit is None and reply.keyboard and reply.keyboard_note:
+    if edit is None and note_first(reply):
         await pacer.wait_overall(str(chat_id), priority)
         await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
         reply = replies[index] = without_keyboard(reply)
     await deliver(bot, pacer, chat_id, [reply], edit=edit, priority=priority)
 
 
-async def send_extras(
-    bot: Bot, pacer: Pacer, chat_id: int, reply: Reply, answered: Message | None = None
-) -> None:
-    """What follows a message: the buttons of the screen it ``answered`` taken away (when
-    it went as a new message), its file (unless it carried the message), its place on a
-    map, the keyboard that stays (after an edited message only: a new one comes after it)."""
-    if answered is not None:
-        await send_extra(
-            pacer, chat_id, "buttons taken away", lambda: _take_buttons_away(bot, answered)
-        )
+async def send_extras(bot: Bot, pacer: Pacer, chat_id: int, reply: Reply) -> None:
+    """What follows a message: its file (unless it carried the message), its place on a
+    map, the keyboard that stays (after an edited message only: a new one comes after it,
+    or carries it).
+
+    The buttons of a screen answered by a new message (a confirmation with its calendar
+    file) stay: taking them away would cost one more send per booking, and a second tap
+    on "Oui" only says the seat is booked already (nothing is booked twice)."""
     if reply.attachment is not None and not as_caption(reply):
         attachment = reply.attachment
         document = InputFile(attachment.content, filename=attachment.filename)
@@ -189,23 +204,29 @@ async def send_extras(
     await send_keyboard(bot, pacer, chat_id, reply)
 
 
-async def _take_buttons_away(bot: Bot, answered: Message) -> None:
-    try:
-        await remove_buttons(bot, answered.chat_id, answered.message_id)
-    except BadRequest as error:  # no buttons left (a second try): nothing to do
-        log.info("the answered message kept its buttons (%s)", error)
-
-
-async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | None) -> bool:
+async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | None) -> Reply:
     """The message itself: the file with the text as its caption where it fits, else the
-    text, in place of the screen whose button was pressed when there is one. Return whether
-    that screen still shows its buttons (the answer went as a new message): they are taken
-    away afterwards, a follow-up, so that the answer goes first."""
+    text, in place of the screen whose button was pressed when there is one. A keyboard
+    that comes with the message (``keyboard_here``) rides on a new one. Return what is left
+    to follow it (:func:`send_extras`)."""
+    carried = keyboard_carried(reply)
+    if carried is not None and (edit is None or carried.attachment is not None):
+        markup = keyboard_of(carried)
+        if as_caption(carried):
+            assert carried.attachment is not None
+            file = carried.attachment
+            document = InputFile(file.content, filename=file.filename)
+            await send_document(bot, chat_id, document, carried.text, markup)
+        else:
+            await send_text(bot, chat_id, carried.text, markup)
+        return without_keyboard(carried)
+    if reply.keyboard_here:  # in place of a screen: the keyboard follows, in its note
+        reply = dataclasses.replace(reply, keyboard_here=False)
     if as_caption(reply):
         assert reply.attachment is not None
         document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
         await send_document(bot, chat_id, document, reply.text, markup_of(reply))
-        return edit is not None
+        return reply
     if edit is not None:
         try:
             await edit_text(bot, edit.chat_id, edit.message_id, reply.text, markup_of(reply))
@@ -213,9 +234,9 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
             if "not modified" not in str(error).lower():
                 log.info("could not edit the message (%s); sending a new one", error)
                 await send_text(bot, chat_id, reply.text, markup_of(reply))
-        return False
+        return reply
     await send_text(bot, chat_id, reply.text, markup_of(reply))
-    return False
+    return reply
 
 
 async def deliver(
@@ -238,11 +259,16 @@ async def deliver(
     for index, reply in enumerate(replies):
         await pacer.wait_overall(str(chat_id), priority)
         pressed = edit if index == 0 else None
-        stale = await send_message(bot, chat_id, reply, pressed)
-        await send_extras(bot, pacer, chat_id, reply, pressed if stale else None)
+        left = await send_message(bot, chat_id, reply, pressed)
+        await send_extras(bot, pacer, chat_id, left)
 
 
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
+
+
+def priority_of_update(incoming: Incoming) -> Priority:
+    """``FIRST`` for /start (a newcomer, often from a poster's code), else ``ANSWER``."""
+    return Priority.FIRST if incoming.text.startswith("/start") else Priority.ANSWER
 
 
 INLINE_RETRY_SECONDS = 2.0
@@ -266,10 +292,15 @@ async def answer_update(
         return
     replies = await handle(incoming)
     query = update.callback_query
-    priority = Priority.FIRST if incoming.text.startswith("/start") else Priority.ANSWER
+    priority = priority_of_update(incoming)
     chat_id = int(incoming.sender.external_id)
     chat = str(chat_id)
     message = query.message if query is not None and isinstance(query.message, Message) else None
+    toast = replies[0].toast if replies else ""
+    if query is not None and toast:  # at once: the message may wait for a send slot
+        with contextlib.suppress(TelegramError):
+            await answer_callback(bot, query.id, toast)
+            query = None  # answered
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)
@@ -500,7 +531,8 @@ def build_application(
     )
 
     async def handle(incoming: Incoming) -> list[Reply]:
-        async with order.slots:  # the work takes a slot; waits on Telegram do not
+        # The work takes a slot, a newcomer's first; waits on Telegram do not.
+        async with order.slots.take(priority_of_update(incoming)):
             return await conversations.handle(incoming, raise_database_errors=True)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -545,11 +577,12 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
     async def deliver_to(person: Person, reply: Reply) -> None:
         chat_id = int(person.external_id)
         try:
-            if reply.keyboard and reply.keyboard_note:  # before the message, as in a chat
+            if note_first(reply):  # before the message, as in a chat
                 await pacer.wait_turn(person.external_id)
                 await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
+                reply = without_keyboard(reply)
             await pacer.wait_turn(person.external_id)
-            await send_message(bot, chat_id, without_keyboard(reply), None)
+            left = await send_message(bot, chat_id, reply, None)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             pacer.refused(person.external_id, seconds)
@@ -558,6 +591,6 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
             raise Unreachable(str(error)) from error
         except BadRequest as error:
             raise PermanentFailure(str(error)) from error
-        await send_extras(bot, pacer, chat_id, without_keyboard(reply))
+        await send_extras(bot, pacer, chat_id, left)
 
     return deliver_to

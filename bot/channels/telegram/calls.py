@@ -108,6 +108,6 @@ async def send_venue(
     )
 
 
-async def answer_callback(bot: Bot, query_id: str) -> None:
-    """answerCallbackQuery: the button's spinner stops."""
-    await call(bot, "answerCallbackQuery", callback_query_id=query_id)
+async def answer_callback(bot: Bot, query_id: str, text: str | None = None) -> None:
+    """answerCallbackQuery: the button's spinner stops (and ``text`` shows a moment)."""
+    await call(bot, "answerCallbackQuery", callback_query_id=query_id, text=text)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
+import heapq
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from types import TracebackType
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from core.outbox.priority import AGING, Priority
 
 MAX_CONCURRENT_UPDATES = 8
 """Updates handled at once. Measured with 300 people booking on SQLite (bench/conversation):
@@ -30,6 +35,69 @@ def chat_key(update: object) -> int | None:
     return None
 
 
+class Slots:
+    """At most ``size`` handlers at work at once; when more wait, the most urgent first.
+
+    As the pacer orders sends (:mod:`core.outbox.priority`): a waiter's place is when it came
+    plus its class's ``AGING``, the earliest place first. A newcomer's /start is handled
+    before the taps of people already talking that came a little earlier, so that when the
+    bot's CPU is the limit (a poster's rush) the first answer is not kept behind everybody's
+    next step (whose seat is taken once its turn comes, and told at once in a few words);
+    nothing waits for later comers longer than the difference of their agings.
+    ``async with slots:`` takes a slot as an answer.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.busy = 0
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    @asynccontextmanager
+    async def take(self, priority: Priority = Priority.ANSWER) -> AsyncIterator[None]:
+        """Hold a slot for the work of one update of class ``priority``."""
+        await self._acquire(priority)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def __aenter__(self) -> None:
+        await self._acquire(Priority.ANSWER)
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._release()
+
+    async def _acquire(self, priority: Priority) -> None:
+        if self.busy < self.size and not self._waiting:
+            self.busy += 1
+            return
+        loop = asyncio.get_running_loop()
+        granted: asyncio.Future[None] = loop.create_future()
+        place = loop.time() + AGING[priority]
+        heapq.heappush(self._waiting, (place, next(self._order), granted))
+        try:
+            await granted
+        except asyncio.CancelledError:
+            if granted.done() and not granted.cancelled():
+                self._release()  # handed over just as it was cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        """Hand the slot to the earliest waiter still waiting, or free it."""
+        while self._waiting:
+            _, _, granted = heapq.heappop(self._waiting)
+            if not granted.done():
+                granted.set_result(None)
+                return
+        self.busy -= 1
+
+
 class ChatOrder(BaseUpdateProcessor):
     """Process updates concurrently, but never two of one chat at the same time.
 
@@ -37,14 +105,14 @@ class ChatOrder(BaseUpdateProcessor):
     handler then takes one of the shared :attr:`slots` for the work that costs (the flows
     and their transaction), not for the time its answers wait on Telegram's pacing. A chat
     that floods thus holds at most one slot, and everyone else is still answered promptly.
-    Both waits are first come, first served, so a chat's updates are processed in the
-    order they were received.
+    A chat's updates are processed in the order they were received (its lock is first come,
+    first served); among chats, a newcomer's /start takes a free slot first (:class:`Slots`).
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(_UNBOUNDED)
         self.size = max_concurrent_updates
-        self.slots = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self.slots = Slots(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 

@@ -7,10 +7,12 @@ from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime
 
+import pytest
 from telegram import Chat, Message, Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.channels.telegram.chat_order import ChatOrder, chat_key
+from bot.channels.telegram.chat_order import ChatOrder, Slots, chat_key
+from core.outbox.priority import AGING, Priority
 
 FLOOD = 40
 WORK_SECONDS = 0.01
@@ -109,3 +111,52 @@ async def test_each_chat_in_order_and_never_two_at_once() -> None:
         assert ids == sorted(ids), chat
         assert len(ids) == 5
     assert order.size == 4
+
+
+async def slot_order(slots: Slots, arrivals: list[tuple[str, Priority, float]]) -> list[str]:
+    """Who got a slot, in order: one holds it first, then the others come (name, class,
+    seconds after the one before)."""
+    taken: list[str] = []
+
+    async def work(name: str, priority: Priority) -> None:
+        async with slots.take(priority):
+            taken.append(name)
+            await asyncio.sleep(0.05)
+
+    tasks = [asyncio.create_task(work("busy", Priority.ANSWER))]
+    await asyncio.sleep(0)
+    for name, priority, after in arrivals:
+        await asyncio.sleep(after)
+        tasks.append(asyncio.create_task(work(name, priority)))
+        await asyncio.sleep(0)
+    await asyncio.gather(*tasks)
+    return taken
+
+
+async def test_a_newcomers_start_takes_the_next_free_slot_before_the_taps_waiting() -> None:
+    arrivals = [(f"tap{n}", Priority.ANSWER, 0.0) for n in range(3)]
+    taken = await slot_order(Slots(1), [*arrivals, ("newcomer", Priority.FIRST, 0.0)])
+    assert taken == ["busy", "newcomer", "tap0", "tap1", "tap2"]
+
+
+async def test_a_tap_waits_behind_newcomers_for_a_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(AGING, Priority.FIRST, -0.01)  # the rule, at a test's scale
+    monkeypatch.setitem(AGING, Priority.ANSWER, 0.0)
+    arrivals = [("tap", Priority.ANSWER, 0.0), ("newcomer", Priority.FIRST, 0.03)]
+    taken = await slot_order(Slots(1), arrivals)
+    assert taken == ["busy", "tap", "newcomer"]  # it came longer before than the lead
+
+
+async def test_a_slot_given_up_while_waiting_is_not_lost() -> None:
+    slots = Slots(1)
+    async with slots.take():
+        waiting = asyncio.create_task(slots._acquire(Priority.ANSWER))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+    async with asyncio.timeout(1):
+        async with slots.take(Priority.FIRST):
+            assert slots.busy == 1
+    assert slots.busy == 0

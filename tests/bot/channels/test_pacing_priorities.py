@@ -40,18 +40,26 @@ async def test_a_newcomers_first_answer_goes_before_queued_files_and_reminders()
     assert max(answered_after) > first_answer
 
 
-async def test_answers_to_people_talking_go_before_a_newcomers_first_answer_for_a_moment() -> None:
+async def test_a_newcomers_first_answer_goes_before_answers_to_people_talking() -> None:
     pacer = Pacer(20)
-    newcomer = later(pacer, "newcomer", Priority.FIRST, paced=False)
     talking = later(pacer, "marie", Priority.ANSWER, paced=False)
-    assert await talking < await newcomer
+    newcomer = later(pacer, "newcomer", Priority.FIRST, paced=False)
+    assert await newcomer < await talking
 
 
-@pytest.mark.parametrize("priority", [Priority.FOLLOW_UP, Priority.REMINDER])
-async def test_a_follow_up_waits_behind_answers_for_its_aging_at_most(
-    priority: Priority, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("priority", "before"),
+    [
+        (Priority.FOLLOW_UP, Priority.ANSWER),
+        (Priority.REMINDER, Priority.ANSWER),
+        (Priority.ANSWER, Priority.FIRST),
+    ],
+)
+async def test_a_message_waits_behind_more_urgent_ones_for_its_aging_at_most(
+    priority: Priority, before: Priority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(AGING, priority, 0.4)  # the rule, at a test's scale
+    monkeypatch.setitem(AGING, before, 0.0)  # the rule, at a test's scale
+    monkeypatch.setitem(AGING, priority, 0.4)
     pacer = Pacer(50)  # a slot every 20 ms
     stop = asyncio.Event()
 
@@ -59,7 +67,7 @@ async def test_a_follow_up_waits_behind_answers_for_its_aging_at_most(
         number = 0
         while not stop.is_set():
             await asyncio.gather(
-                *(granted_at(pacer, f"p{number}-{k}", Priority.ANSWER, False) for k in range(3))
+                *(granted_at(pacer, f"p{number}-{k}", before, False) for k in range(3))
             )
             number += 1
 

@@ -44,8 +44,7 @@ async def test_a_429_on_the_confirmations_file_sends_it_again_once(
     api, runtime = running
     session_id = await add_session(runtime.db)
     marie = api.user(951, "Marie")
-    await marie.say(f"/start s{session_id}", min_replies=2)
-    await marie.press("Réserver")
+    await marie.say(f"/start s{session_id}")
     api.fail_next("sendDocument", status=429, retry_after=1)
     since = len(api.calls)
     await marie.press("Oui, je réserve", quiet=1.5, timeout=15)
@@ -59,11 +58,11 @@ async def test_a_429_on_the_confirmations_file_sends_it_again_once(
 async def test_two_messages_in_one_second_the_second_waits_its_turn(
     running: tuple[FakeBotApi, Runtime],
 ) -> None:
-    api, runtime = running
-    session_id = await add_session(runtime.db)
+    api, _ = running
     marie = api.user(952, "Marie")
     api.limits(global_per_second=30, per_chat_per_second=1)
-    replies = await marie.say(f"/start s{session_id}", min_replies=2, quiet=1.5, timeout=15)
-    assert replies[0].text.startswith("Bonjour Marie !")
-    assert "Réserver" in " ".join(replies[-1].labels)  # the card came, in line, with buttons
+    replies = await marie.say("/start", min_replies=2, quiet=1.5, timeout=15)
+    assert "boutons en bas de l'écran" in replies[0].text  # the keyboard's note
+    assert replies[-1].text.startswith("Bonjour Marie !")
+    assert "📅 Voir les ateliers" in replies[-1].labels  # the welcome came, in line, with buttons
     assert len(texts(api, marie.chat_id, 0)) == 2  # each once

@@ -69,8 +69,7 @@ async def harness(api: FakeBotApi, database_url: str, clock: FixedClock) -> Asyn
 
 async def book(user: FakeUser, session_id: int) -> None:
     """Book a seat as a person would from a deep link: open, book, confirm."""
-    await user.say(f"/start s{session_id}", min_replies=2)
-    await user.press("Réserver")
+    await user.say(f"/start s{session_id}")
     replies = await user.press("Oui, je réserve")
     assert "C'est réservé" in replies[0].text
 
@@ -121,7 +120,7 @@ async def test_full_waiting_list_and_promotion(api: FakeBotApi, harness: Harness
     session_id = await add_session(harness.db, capacity=1)
     first, second = api.user(601, "Ana"), api.user(602, "Ben")
     await book(first, session_id)
-    await second.say(f"/start s{session_id}", min_replies=2)
+    await second.say(f"/start s{session_id}")
     assert "complet" in second.last.text if second.last else False
     joined = await second.press("liste d'attente")
     assert "Vous êtes numéro 1" in joined[-1].text
@@ -148,7 +147,7 @@ async def test_my_bookings_and_cancel_by_button(api: FakeBotApi, harness: Harnes
     await book(other, full)
     marie = api.user(702, "Marie")
     await book(marie, soon)
-    await marie.say(f"/start s{full}", min_replies=2)
+    await marie.say(f"/start s{full}")
     await marie.press("liste d'attente")
     await marie.say("menu")
     mine = await marie.press("Mes inscriptions")
@@ -195,12 +194,17 @@ async def test_cancel_asks_which_when_there_are_several(api: FakeBotApi, harness
 async def test_deep_link_opens_the_session(api: FakeBotApi, harness: Harness) -> None:
     session_id = await add_session(harness.db)
     marie = api.user(901, "Marie")
-    replies = await marie.say(f"/start s{session_id}", min_replies=2)
+    replies = await marie.say(f"/start s{session_id}")
+    assert len(replies) == 1  # one message: the welcome's first lines, the card, the question
     assert replies[0].text.startswith("Bonjour Marie !")
-    assert "« Prendre en main son smartphone »" in replies[1].text
-    assert "✅ Réserver une place" in replies[1].labels
-    unknown = await marie.say("/start s999999", min_replies=2)
-    assert "Je ne trouve pas cet atelier" in unknown[1].text
+    assert "Prendre en main son smartphone" in replies[0].text
+    assert "mercredi 6 janvier à 14 h" in replies[0].text
+    assert "Boutique Orange Metz" in replies[0].text
+    assert "Voulez-vous réserver une place ?" in replies[0].text
+    assert replies[0].labels[:2] == ["✅ Oui, je réserve", "📅 Voir les autres ateliers"]
+    assert await harness.bookings(BookingStatus.BOOKED) == 0  # nothing without the yes
+    unknown = await marie.say("/start s999999")
+    assert "Je ne trouve pas cet atelier" in unknown[-1].text
 
 
 async def test_unknown_input_gets_kind_help(api: FakeBotApi, harness: Harness) -> None:
@@ -224,8 +228,7 @@ async def test_unknown_input_gets_kind_help(api: FakeBotApi, harness: Harness) -
 async def test_restart_in_the_middle_of_a_booking(api: FakeBotApi, harness: Harness) -> None:
     session_id = await add_session(harness.db)
     marie = api.user(903, "Marie")
-    await marie.say(f"/start s{session_id}", min_replies=2)
-    await marie.press("Réserver")
+    await marie.say(f"/start s{session_id}")
     await harness.stop()
     await harness.start()
     done = await marie.say("oui")
@@ -255,8 +258,7 @@ async def test_forged_buttons_change_nothing(api: FakeBotApi, harness: Harness) 
 async def test_a_redelivered_update_changes_nothing(api: FakeBotApi, harness: Harness) -> None:
     session_id = await add_session(harness.db, capacity=3)
     marie = api.user(906, "Marie")
-    await marie.say(f"/start s{session_id}", min_replies=2)
-    await marie.press("Réserver")
+    await marie.say(f"/start s{session_id}")
     prompt = marie.last
     assert prompt is not None
     since = len(api.calls)
@@ -275,9 +277,9 @@ async def test_a_past_session_button_is_refused(
 ) -> None:
     session_id = await add_session(harness.db)
     marie = api.user(907, "Marie")
-    await marie.say(f"/start s{session_id}", min_replies=2)
+    await marie.say(f"/start s{session_id}")
     clock.advance(timedelta(days=3))
-    refused = await marie.press("Réserver")
+    refused = await marie.press("Oui, je réserve")
     assert "déjà commencé" in refused[-1].text
     assert await harness.bookings(BookingStatus.BOOKED) == 0
 
@@ -420,13 +422,12 @@ async def test_a_question_mark_explains_the_step_more_simply(
 ) -> None:
     session_id = await add_session(harness.db)
     marie = api.user(913, "Marie")
-    await marie.say(f"/start s{session_id}", min_replies=2)
-    await marie.press("Réserver")
+    await marie.say(f"/start s{session_id}")
     explained = await marie.say("?")
-    assert "Je vous demande si vous êtes d'accord." in explained[-1].text
-    assert explained[-1].labels == ["✅ Oui, je réserve", "Non"]
+    assert "Pour réserver une place, touchez « Oui, je réserve »." in explained[-1].text
+    assert explained[-1].labels[:2] == ["✅ Oui, je réserve", "📅 Voir les autres ateliers"]
     lost = await marie.say("je ne sais pas")
-    assert "Touchez « Oui » pour dire oui." in lost[-1].text
+    assert "Rien n'est réservé sans votre oui." in lost[-1].text
     assert await harness.bookings(BookingStatus.BOOKED) == 0  # nothing without the yes
     done = await marie.press("Oui, je réserve")
     assert "C'est réservé" in done[0].text
@@ -455,9 +456,9 @@ async def test_answers_in_own_words_on_telegram(
 ) -> None:
     session_id = await add_session(harness.db, capacity=4)
     person = api.user(700 + len(language) + len(yes), "Nour", language_code=language)
-    await person.say(f"/start s{session_id}", min_replies=2)
-    await person.press(f"b:{session_id}")  # the card's button: book a seat
+    card = await person.say(f"/start s{session_id}")  # the card asks: a written yes answers
     assert await harness.bookings(BookingStatus.BOOKED) == 0
+    assert card[-1].buttons
     await person.say(yes)
     assert await harness.bookings(BookingStatus.BOOKED) == 1
     answer = await person.say(not_cancel)
@@ -490,7 +491,9 @@ async def test_a_booking_from_start_takes_few_messages_and_keeps_what_matters(
     await marie.press("Réserver")
     await marie.press("Oui, je réserve")
     assert "C'est bien ça ?" in marie.messages[1].text
-    assert not marie.messages[1].buttons  # the question answered keeps no buttons
+    # The question answered keeps its buttons (taking them away would cost one more send):
+    # a second tap says the seat is booked already, and books nothing twice.
+    assert marie.messages[1].buttons
 
     # One message: the calendar file, the confirmation as its caption, the menu under it.
     confirmation = marie.messages[-1]
@@ -501,16 +504,54 @@ async def test_a_booking_from_start_takes_few_messages_and_keeps_what_matters(
     assert "Mes inscriptions" in " ".join(confirmation.labels)
     assert len(marie.messages) == 3
     calls = [c.method for c in api.calls[since:] if c.ok and c.method in COUNTED]
-    # Before: 2 sendMessage, 4 editMessageText, 1 sendDocument, 1 sendVenue (4 new messages).
-    assert Counter(calls) == {
-        "sendMessage": 2,
-        "editMessageText": 3,
-        "editMessageReplyMarkup": 1,
-        "sendDocument": 1,
-    }
+    # Before: 2 sendMessage, 4 editMessageText, 1 sendDocument, 1 sendVenue (4 new messages);
+    # then 2 sendMessage, 3 editMessageText, 1 editMessageReplyMarkup, 1 sendDocument.
+    assert Counter(calls) == {"sendMessage": 2, "editMessageText": 3, "sendDocument": 1}
+    question = marie.messages[1]
+    again = await marie.press_on(question, "Oui, je réserve")
+    assert "Vous êtes déjà inscrit à cet atelier." in again[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
 
     await marie.say("/start", min_replies=1)  # seen once: the hint does not come again
-    assert len(marie.messages) == 4
+    assert len(marie.messages) == 4  # the second tap's answer replaced the question
+    assert marie.messages[-1].text.startswith("Bonjour Marie !")
+
+
+async def test_a_booking_from_a_poster_takes_two_messages_and_brings_the_keyboard(
+    api: FakeBotApi, harness: Harness
+) -> None:
+    session_id = await add_session(harness.db, capacity=4)
+    marie = api.user(514, "Marie")
+    since = len(api.calls)
+    (card,) = await marie.say(f"/start s{session_id}")
+    assert card.text.startswith("Bonjour Marie !")
+    assert "Je garde votre prénom et vos inscriptions" in card.text
+    assert "« Prendre en main son smartphone »" in card.text or "Prendre en main" in card.text
+    assert "Voulez-vous réserver une place ?" in card.text
+    assert card.labels[:2] == ["✅ Oui, je réserve", "📅 Voir les autres ateliers"]
+    assert await harness.bookings(BookingStatus.BOOKED) == 0  # nothing without the yes
+    done = await marie.press("Oui, je réserve")
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+    # At once, a few words on the button pressed (not counted by Telegram's limits).
+    toast = api.callback_answers[marie.last_query_id or ""]
+    assert toast["text"] == "✅ C'est réservé ! La confirmation arrive."
+    # One message: the calendar file, the confirmation as its caption, and the keyboard that
+    # stays (its three main choices in place of the menu's buttons), its hint in the text.
+    confirmation = done[-1]
+    assert confirmation.raw["document"]["file_name"].endswith(".ics")
+    assert "C'est réservé" in confirmation.text
+    assert "trois boutons restent toujours là" in confirmation.text
+    assert confirmation.keyboard
+    assert len(marie.messages) == 2
+    calls = [c.method for c in api.calls[since:] if c.ok and c.method in COUNTED]
+    # Before: 2 sendMessage, 2 edits (the card into the question, its buttons taken away),
+    # 1 sendDocument.
+    assert Counter(calls) == {"sendMessage": 1, "sendDocument": 1}
+    # The card keeps its buttons: a second tap books nothing and says so.
+    again = await marie.press_on(card, "Oui, je réserve")
+    assert "Vous êtes déjà inscrit à cet atelier." in again[-1].text
+    assert await harness.bookings(BookingStatus.BOOKED) == 1
+    await marie.say("/start")  # the keyboard came once: no note now
     assert marie.messages[-1].text.startswith("Bonjour Marie !")
 
 
@@ -525,11 +566,15 @@ async def test_a_confirmation_too_long_for_a_caption_comes_whole_with_its_file_a
         workshop.bring = ("Votre téléphone chargé, son code et vos mots de passe. " * 6)[:300]
         workshop.address = ("Angle rue Serpenoise et rue de la Chaplerue, 57000 Metz. " * 6)[:300]
     marie = api.user(513, "Marie")
-    await book(marie, session_id)
-    welcome, confirmation, document = marie.messages[-3:]
+    await marie.say(f"/start s{session_id}")
+    await marie.press("Oui, je réserve", min_replies=3, quiet=1.5, timeout=15)
+    # The card asked: the confirmation replaces it, the file follows, then the keyboard (its
+    # note too long for the caption, it comes alone).
+    confirmation, document, note = marie.messages[-3:]
     assert "C'est réservé" in confirmation.text
     assert "Entrez par la cour" in confirmation.text  # nothing cut
     assert len(confirmation.text) > 1024
     assert document.raw["document"]["file_name"].endswith(".ics")
     assert document.text == "Pour ajouter l'atelier à votre agenda, touchez ce fichier."
-    assert "Bonjour Marie" in welcome.text
+    assert "trois boutons" in note.text
+    assert note.keyboard

@@ -461,13 +461,23 @@ async def test_one_person_on_sms_then_whatsapp_sees_the_same_booking_and_one_rem
 async def test_a_posters_code_opens_the_sessions_card(bot: WhatsAppBot) -> None:
     session_id = await add_session(bot.db, capacity=4)
     phone = bot.phone()
-    answers = await phone.write(f"ATELIER {session_id}")
-    card = answers[-1]
+    (card,) = await phone.write(f"ATELIER {session_id}")  # one message
+    assert card.body.startswith("Bonjour Marie !")  # the first time: the welcome's lines too
     assert "Prendre en main son smartphone" in card.body
-    assert any("Réserver" in title for _, title in card.choices)
-    assert answers[0].body.startswith("Bonjour Marie !")  # the first time: the welcome too
+    assert "Voulez-vous réserver une place ?" in card.body
+    assert any("Oui, je réserve" in title for _, title in card.choices)
     again = (await phone.write(f"atelier #{session_id}"))[-1]
     assert "Prendre en main son smartphone" in again.body
+    assert not again.body.startswith("Bonjour")
+    assert await count(bot.db, Booking) == 0  # nothing without the yes
+    done = await phone.tap(again, "Oui")
+    assert "C'est réservé !" in done[0].body
+    only(done, "document")
+    # A booking from a poster: three messages (five before: the welcome, the card, the
+    # question, the confirmation, its calendar file).
+    await bot.fake.wait_for(phone.number, 4)
+    assert len(bot.fake.to(phone.number)) == 4  # the card twice, the confirmation, its file
+    assert await count(bot.db, Booking, Booking.status == BookingStatus.BOOKED) == 1
 
 
 async def test_atelier_run_with_the_whatsapp_settings_books_as_a_process(tmp_path: Path) -> None:
