@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.sqlite_driver import one_trip_dbapi
+
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -102,6 +104,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        if make_url(url).get_driver_name() == "aiosqlite":  # one thread trip per statement
+            kwargs.setdefault("module", one_trip_dbapi())
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         _connect_errors_as_database_errors(engine)

@@ -3,13 +3,54 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dialog import PHONE_CHANNELS, Sender
 from models import Booking, Conversation, Person
 from models.inserts import insert_ignore
+
+
+def _known(phone: bool) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that find a person by ``external_id`` (and ``channel`` off the phone
+    channels), as bound parameters: the queries of every step are built once."""
+    channel = (
+        Person.channel.in_(PHONE_CHANNELS) if phone else Person.channel == bindparam("channel")
+    )
+    return (channel, Person.external_id == bindparam("external_id"))
+
+
+_FIND = {phone: select(Person).where(*_known(phone)) for phone in (False, True)}
+_TALKING = {
+    phone: select(Person, Conversation.state)
+    .join(Conversation, Conversation.person_id == Person.id)
+    .where(*_known(phone))
+    .with_for_update(of=Conversation)
+    for phone in (False, True)
+}
+_STATE = (
+    select(Conversation.state)
+    .where(Conversation.person_id == bindparam("person_id"))
+    .with_for_update()
+)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+_SAVE_STATE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.person_id == bindparam("id"))
+    .values(state=bindparam("state"), updated_at=bindparam("now"))
+)
+_ADD_STATE = insert(_CONVERSATIONS).values(
+    person_id=bindparam("id"), state=bindparam("state"), updated_at=bindparam("now")
+)
+
+
+def _address(channel: str, external_id: str) -> tuple[bool, dict[str, str]]:
+    """Which of the built queries finds this address, and its parameters."""
+    if channel in PHONE_CHANNELS:
+        return True, {"external_id": external_id}
+    return False, {"channel": channel, "external_id": external_id}
 
 
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -19,39 +60,43 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     the channel they used last, where their notices go. The database holds at most one
     row per number on those channels (the index ``uq_people_phone_number``).
     """
-    query = select(Person).where(*_known_as(channel, external_id))
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-def _known_as(channel: str, external_id: str) -> tuple[ColumnElement[bool], ...]:
-    """The conditions that find the person known on ``channel`` by ``external_id``."""
-    if channel in PHONE_CHANNELS:
-        return (Person.channel.in_(PHONE_CHANNELS), Person.external_id == external_id)
-    return (Person.channel == channel, Person.external_id == external_id)
+    phone, parameters = _address(channel, external_id)
+    return (await session.execute(_FIND[phone], parameters)).scalar_one_or_none()
 
 
 async def find_talking(
     session: AsyncSession, sender: Sender, now: datetime
-) -> tuple[Person, Conversation] | None:
-    """The sender's person and their conversation, locked, in one query; None when either
-    is missing (a first contact, or a person without a conversation yet).
+) -> tuple[Person, dict[str, Any]] | None:
+    """The sender's person and their conversation's state, the conversation locked, in one
+    query; None when either is missing (a first contact, or a person without a
+    conversation yet).
 
     The conversation row is locked (``FOR UPDATE OF``: a notice that remembers its
     choices waits), the person row is read as :func:`find_person` reads it. The person
-    is marked seen as :func:`get_or_create_person` marks them.
+    is marked seen as :func:`get_or_create_person` marks them. The conversation is read
+    as its stored state only (no object to track): :func:`save_state` writes it back.
     """
-    query = (
-        select(Person, Conversation)
-        .join(Conversation, Conversation.person_id == Person.id)
-        .where(*_known_as(sender.channel, sender.external_id))
-        .with_for_update(of=Conversation)
-    )
-    row = (await session.execute(query)).one_or_none()
+    phone, parameters = _address(sender.channel, sender.external_id)
+    row = (await session.execute(_TALKING[phone], parameters)).one_or_none()
     if row is None:
         return None
-    person, conversation = row[0], row[1]
+    person, state = row[0], row[1]
     seen(person, sender, now)
-    return person, conversation
+    return person, state
+
+
+async def conversation_state(session: AsyncSession, person_id: int) -> dict[str, Any] | None:
+    """The stored state of the person's conversation, the row locked; None without one."""
+    found = await session.execute(_STATE, {"person_id": person_id})
+    return found.scalar_one_or_none()
+
+
+async def save_state(
+    session: AsyncSession, person_id: int, state: dict[str, Any], now: datetime, *, new: bool
+) -> None:
+    """Write the conversation's state (a ``new`` conversation is inserted): one statement."""
+    statement = _ADD_STATE if new else _SAVE_STATE
+    await session.execute(statement, {"id": person_id, "state": state, "now": now})
 
 
 GUEST = "guest"

@@ -263,16 +263,18 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
         if intent == TextIntent.YES:  # a yes acts only on a screen that asks yes/no
             return [menu.ask_again(flow)]
         return [menu.kept(flow)] if _asks_yes_no(flow) else [menu.main_menu(flow)]
-    if len(text.split()) >= 3 and intent not in TITLE_LAST:  # a title before looser readings
+    title_first = len(text.split()) >= 3 and intent not in TITLE_LAST
+    if title_first:  # a title before looser readings
         session_id = await browse.session_named(flow, text)
         if session_id is not None:
             return [await browse.session_card(flow, session_id)]
     answer = await clarify.open_screen(flow, reading)
     if answer is not None:
         return [answer]
-    session_id = await browse.session_named(flow, text)
-    if session_id is not None:
-        return [await browse.session_card(flow, session_id)]
+    if not title_first:  # else the titles were searched already, in vain
+        session_id = await browse.session_named(flow, text)
+        if session_id is not None:
+            return [await browse.session_card(flow, session_id)]
     if intent == TextIntent.SESSION:
         return [await browse.session_list(flow)]
     await unread.remember(flow.db, text, flow.person.language or "", flow.now, flow.person.name)

@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from core.clock import Clock
@@ -22,12 +21,18 @@ from core.i18n import Translator, normalise_language
 from core.intake import incoming_taken_in
 from core.outbox import metrics
 from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
-from core.seats.people import find_person, find_talking, get_or_create_person
+from core.seats.people import (
+    conversation_state,
+    find_person,
+    find_talking,
+    get_or_create_person,
+    save_state,
+)
 from core.seats.privacy import is_erased
 from handlers.machinery.context import Flow
 from handlers.machinery.router import route
 from handlers.machinery.state import ConversationState, remember
-from models import Conversation, Database, Person, ProcessedUpdate
+from models import Database, Person, ProcessedUpdate
 from models.inserts import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -129,23 +134,16 @@ class Conversations:
 
     async def _talking(
         self, session: Any, incoming: Incoming, now: datetime
-    ) -> tuple[Person, Conversation, bool]:
-        """The person and their conversation (locked), and whether this is a first contact:
-        one query for someone already talking to the bot."""
+    ) -> tuple[Person, dict[str, Any] | None, bool]:
+        """The person, their conversation's stored state (the row locked; None when they
+        have none yet), and whether this is a first contact: one query for someone already
+        talking to the bot."""
         found = await find_talking(session, incoming.sender, now)
         if found is not None:
             return *found, False
         language = normalise_language(incoming.sender.language, self.settings.default_language)
         person, created = await get_or_create_person(session, incoming.sender, language, now)
-        conversation = (
-            await session.execute(
-                select(Conversation).where(Conversation.person_id == person.id).with_for_update()
-            )
-        ).scalar_one_or_none()
-        if conversation is None:
-            conversation = Conversation(person_id=person.id, state={}, updated_at=now)
-            session.add(conversation)
-        return person, conversation, created
+        return person, await conversation_state(session, person.id), created
 
     async def _handle(self, session: Any, incoming: Incoming) -> tuple[list[Reply], Person | None]:
         now = self.clock.now()
@@ -162,11 +160,11 @@ class Conversations:
             if not fresh:
                 log.info("update already handled, ignored")
                 return [], None
-        person, conversation, created = await self._talking(session, incoming, now)
+        person, stored, created = await self._talking(session, incoming, now)
         flow = Flow(
             db=session,
             person=person,
-            state=ConversationState.from_json(conversation.state),
+            state=ConversationState.from_json(stored if stored is not None else {}),
             t=Translator(person.language, text_variant(person.channel)),
             settings=self.settings,
             now=now,
@@ -174,8 +172,7 @@ class Conversations:
         )
         replies = await route(flow, incoming)
         if is_erased(person):  # the conversation went with the rest of the data
-            session.expunge(conversation)
             return replies, person
-        conversation.state = remember(flow.state, replies).to_json()
-        conversation.updated_at = now
+        state = remember(flow.state, replies).to_json()
+        await save_state(session, person.id, state, now, new=stored is None)
         return replies, person

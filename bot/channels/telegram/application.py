@@ -47,7 +47,7 @@ from bot.channels.telegram.calls import (
 )
 from bot.channels.telegram.chat_order import ChatOrder
 from bot.channels.telegram.transport import AiohttpRequest
-from bot.channels.telegram.updates import TolerantUpdatesRequest, incoming_from, parse_update
+from bot.channels.telegram.updates import TolerantBot, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
 from core.config import Settings
 from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
@@ -519,16 +519,14 @@ def build_application(
     order = ChatOrder()
     base = settings.telegram_api_base_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
-    app = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(base)
-        .base_file_url(file_base)
-        .request(AiohttpRequest(timeout=settings.telegram_timeout_seconds))
-        .concurrent_updates(order)
-        .get_updates_request(TolerantUpdatesRequest())
-        .build()
+    bot = TolerantBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=base,
+        base_file_url=file_base,
+        request=AiohttpRequest(timeout=settings.telegram_timeout_seconds),
+        get_updates_request=AiohttpRequest(pool_size=1),  # one poll at a time
     )
+    app = ApplicationBuilder().bot(bot).concurrent_updates(order).build()
 
     async def handle(incoming: Incoming) -> list[Reply]:
         # The work takes a slot, a newcomer's first; waits on Telegram do not.

@@ -4,18 +4,23 @@ Telegram's own updates are well formed, but anything can reach a webhook, and on
 python-telegram-bot cannot read would stop polling for good: ``Bot.get_updates`` raises for
 the whole batch, the offset never moves past it, and the same batch comes back forever.
 Here such an update is kept as an empty ``Update`` (its ``update_id`` only), so that it is
-confirmed and ignored, and the others go on. Nothing of its content is logged.
+confirmed and ignored, and the others go on. Nothing of its content is logged. Each update
+is read once (python-telegram-bot's objects are costly to build): :class:`TolerantBot`
+reads a getUpdates batch update by update, the webhook reads its one update the same way.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Message, Update
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram._utils.types import ODVInput, TimePeriod
+from telegram.ext import ExtBot
 
-from bot.channels.telegram.transport import AiohttpRequest
 from core.dialog import Incoming, Kind, Sender
 
 log = logging.getLogger(__name__)
@@ -26,55 +31,82 @@ ID_LIMIT = 2**52
 """Chat and user ids "have at most 52 significant bits" (https://core.telegram.org/bots/api#chat)."""
 
 
-def readable(data: object) -> JSON | None:
-    """``data`` when it is an update python-telegram-bot can read; ``{"update_id": ...}``
-    when only its id is readable; None without an id (nothing to confirm)."""
+def _update_id(data: object) -> int | None:
+    """The ``update_id`` of ``data``, when it is an object with a whole number there."""
     if not isinstance(data, dict):
         return None
     update_id = data.get("update_id")
     if isinstance(update_id, bool) or not isinstance(update_id, int):
         return None
+    return update_id
+
+
+def parse_update(data: object, bot: Bot | None) -> Update | None:
+    """The update in ``data``, read once; an empty one (its id only) when python-telegram-bot
+    cannot read the rest; None without an id (nothing to confirm)."""
+    update_id = _update_id(data)
+    if update_id is None:
+        return None
     try:
-        Update.de_json(data, None)
+        return Update.de_json(data, bot)  # type: ignore[arg-type]
     except Exception as error:  # any shape python-telegram-bot cannot read
         log.warning("an unreadable Telegram update was ignored (%s)", type(error).__name__)
-        return {"update_id": update_id}
-    return data
+        return Update.de_json({"update_id": update_id}, bot)
 
 
-def parse_update(data: object, bot: Bot) -> Update | None:
-    """The update in ``data`` (an empty one when only its id is readable), or None."""
-    kept = readable(data)
-    return None if kept is None else Update.de_json(kept, bot)
+def updates_in(result: object, bot: Bot | None) -> tuple[Update, ...]:
+    """Each update of a getUpdates answer, each read once (see :func:`parse_update`)."""
+    if not isinstance(result, list):
+        return ()
+    updates = [parse_update(item, bot) for item in result]
+    if None in updates:
+        log.warning("an update without a readable update_id was ignored")
+    return tuple(update for update in updates if update is not None)
 
 
-class TolerantUpdatesRequest(AiohttpRequest):
-    """The getUpdates connection, replacing each unreadable update by an empty one."""
+class TolerantBot(ExtBot[None]):
+    """The bot whose getUpdates reads each update once, an unreadable one as an empty one.
 
-    def __init__(self, timeout: float = 5.0) -> None:
-        super().__init__(timeout=timeout, pool_size=1)  # one poll at a time
+    python-telegram-bot's own ``get_updates`` reads the whole batch at once and raises for
+    all of it when one update cannot be read (and logs that update's content).
+    """
 
-    async def do_request(
-        self, url: str, method: str, *args: Any, **kwargs: Any
-    ) -> tuple[int, bytes]:
-        """The Bot API's answer; a getUpdates batch has each unreadable update reduced."""
-        code, payload = await super().do_request(url, method, *args, **kwargs)
-        if code != 200 or not url.endswith("/getUpdates"):
-            return code, payload
-        try:
-            body = json.loads(payload)
-        except ValueError:
-            return code, payload
-        result = body.get("result") if isinstance(body, dict) else None
-        if not isinstance(result, list):
-            return code, payload
-        kept = [readable(item) for item in result]
-        if kept == result:
-            return code, payload
-        if None in kept:
-            log.warning("an update without a readable update_id was ignored")
-        body["result"] = [item for item in kept if item is not None]
-        return code, json.dumps(body).encode()
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: TimePeriod | None = None,  # noqa: ASYNC109 (the Bot API long poll's)
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        api_kwargs: JSON | None = None,
+    ) -> tuple[Update, ...]:
+        """getUpdates, as ``Bot.get_updates`` makes it (the long poll's timeout added to
+        the read timeout), each update read once."""
+        data: JSON = {
+            "timeout": timeout,
+            "offset": offset,
+            "limit": limit,
+            "allowed_updates": allowed_updates,
+        }
+        if isinstance(read_timeout, DefaultValue):
+            base = self._request[0].read_timeout or 0
+        else:
+            base = read_timeout or 0
+        poll = timeout.total_seconds() if isinstance(timeout, timedelta) else (timeout or 0)
+        result = await self._post(
+            "getUpdates",
+            data,
+            read_timeout=base + poll,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        return updates_in(result, self)
 
 
 def chat_id_of(value: object) -> str | None:

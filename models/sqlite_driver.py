@@ -1,0 +1,121 @@
+"""SQLite through aiosqlite, one trip to its thread per statement instead of four.
+
+aiosqlite runs each sqlite3 call in a thread of its own, and SQLAlchemy's adapter makes
+one call per cursor operation: open a cursor, execute, fetch the rows, close. Each trip
+hands the GIL to that thread and back, and on a busy machine those hand-overs were most of
+the CPU of a conversation step (about 30 trips a step). Here a statement is one call: the
+cursor opened, executed, its rows fetched and closed in the thread, and what SQLAlchemy
+reads afterwards (the rows, ``description``, ``rowcount``, ``lastrowid``) kept. The same
+SQL reaches the same driver; only the trips between threads are fewer.
+
+Used through :func:`models.db.create_engine` (the ``module`` of a ``sqlite+aiosqlite`` URL).
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from threading import Thread
+from typing import Any, cast
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util.concurrency import await_
+
+Outcome = tuple[Any, list[Any], int, int | None]
+"""What a statement leaves: its description, its rows, its rowcount and lastrowid."""
+
+
+def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
+    """In aiosqlite's thread: the whole statement, its cursor closed."""
+    cursor = connection._conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class _Finished:
+    """Stands for the sqlite3 cursor once its statement has run (nothing left open)."""
+
+    __slots__ = ("arraysize", "description", "lastrowid", "rowcount")
+
+    def __init__(self) -> None:
+        self.description: Any = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self.arraysize = 1
+
+    def close(self) -> None:
+        """Nothing to close: the cursor was closed in the thread."""
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """A cursor whose statement is one call in aiosqlite's thread."""
+
+    __slots__ = ()
+    _awaitable_cursor_close = False
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        return _Finished()
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        return await self._one_trip(operation, parameters, False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return await self._one_trip(operation, seq_of_parameters, True)
+
+    async def _one_trip(self, operation: Any, parameters: Any, many: bool) -> None:
+        connection: Any = self._connection
+        async with self._adapt_connection._execute_mutex:
+            outcome: Outcome = await connection._execute(
+                _run, connection, operation, parameters, many
+            )
+        description, rows, rowcount, lastrowid = outcome
+        finished = cast(_Finished, self._cursor)
+        finished.description = description
+        finished.rowcount = rowcount
+        finished.lastrowid = lastrowid
+        self._rows = collections.deque(rows)
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    """aiosqlite's connection as SQLAlchemy adapts it, with :class:`OneTripCursor`."""
+
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+
+class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module SQLAlchemy's aiosqlite dialect is given in place of its own."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        """Open an aiosqlite connection (its thread a daemon), adapted."""
+        creator_fn = kw.pop("async_creator_fn", None)
+        if creator_fn:
+            connection = creator_fn(*arg, **kw)
+        else:
+            connection = self.aiosqlite.connect(*arg, **kw)
+            thread = connection if isinstance(connection, Thread) else connection._thread
+            thread.daemon = True
+        return OneTripConnection(self, await_(connection))
+
+
+def one_trip_dbapi() -> OneTripDbapi:
+    """A fresh module object for an engine."""
+    return OneTripDbapi(aiosqlite, sqlite3)
