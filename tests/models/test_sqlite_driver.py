@@ -1,0 +1,64 @@
+"""SQLite through one trip to aiosqlite's thread per statement: what SQLAlchemy reads of a
+statement (its rows, the rows it changed, the id inserted, its errors) is what it was."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from models import Database, Person, ProcessedUpdate
+from models.inserts import insert_ignore
+from models.sqlite_driver import OneTripConnection
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+def person(number: int) -> dict[str, object]:
+    return {
+        "channel": "telegram",
+        "external_id": str(number),
+        "name": f"Personne {number}",
+        "language": "fr",
+        "unreachable": False,
+        "created_at": NOW,
+        "last_seen_at": NOW,
+    }
+
+
+async def test_rows_counts_ids_and_errors_come_back_as_sqlalchemy_reads_them(
+    sqlite_url: str,
+) -> None:
+    db = Database(sqlite_url)
+    try:
+        async with db.transaction() as session:
+            raw = await (await session.connection()).get_raw_connection()
+            assert isinstance(raw.dbapi_connection, OneTripConnection)
+            inserted = await session.execute(insert(Person).values(**person(1)))
+            assert inserted.inserted_primary_key is not None  # lastrowid
+            await session.execute(insert(Person), [person(2), person(3)])  # executemany
+            changed = await session.execute(
+                update(Person).where(Person.external_id != "1").values(language="en")
+            )
+            assert changed.rowcount == 2  # type: ignore[attr-defined]
+            key = {"channel": "telegram", "update_key": "7", "handled_at": NOW}
+            assert await insert_ignore(session, ProcessedUpdate, key)
+            assert not await insert_ignore(session, ProcessedUpdate, key)  # rowcount 0
+        async with db.transaction() as session:
+            names = (await session.execute(select(Person.name).order_by(Person.id))).scalars()
+            assert list(names) == ["Personne 1", "Personne 2", "Personne 3"]
+            assert (await session.execute(select(func.count()).select_from(Person))).scalar() == 3
+            nothing = await session.execute(select(Person).where(Person.external_id == "9"))
+            assert nothing.scalar_one_or_none() is None
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as session:
+                await session.execute(insert(Person).values(**person(1)))
+        with pytest.raises(OperationalError):
+            async with db.transaction() as session:
+                await session.execute(text("SELECT * FROM no_such_table"))
+        async with db.transaction() as session:  # the failed ones were rolled back
+            assert (await session.execute(select(func.count()).select_from(Person))).scalar() == 3
+    finally:
+        await db.dispose()
