@@ -75,7 +75,9 @@ def position_of_the_other_chat(done: list[tuple[int, int]]) -> int:
 
 async def test_another_chat_is_answered_before_the_flood_is_drained() -> None:
     done = await finished(ChatOrder(), flood_then_one_other())
-    assert position_of_the_other_chat(done) <= 1  # at most one of the flood before it
+    # A few of the flood may finish before the other chat has even arrived on a busy machine
+    # (the 41 arrivals are spread over the loop's turns); the former policy puts it past 20.
+    assert position_of_the_other_chat(done) <= 3
 
 
 async def test_control_the_former_policy_keeps_the_other_chat_behind_the_flood() -> None:
