@@ -45,7 +45,7 @@ from bot.channels.telegram.calls import (
     send_text,
     send_venue,
 )
-from bot.channels.telegram.chat_order import ChatOrder
+from bot.channels.telegram.chat_order import BEHIND, ChatOrder
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantBot, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
@@ -266,8 +266,17 @@ async def deliver(
 Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
 
 
-def priority_of_update(incoming: Incoming) -> Priority:
-    """``FIRST`` for /start (a newcomer, often from a poster's code), else ``ANSWER``."""
+FLOODING_BEHIND = 3
+"""A chat with this many updates waiting behind the one in hand is writing faster than it can
+be answered: its work lets the others' pass for a while (``FOLLOW_UP``'s aging)."""
+
+
+def priority_of_update(incoming: Incoming, behind: int = 0) -> Priority:
+    """``FIRST`` for /start (a newcomer, often from a poster's code), else ``ANSWER``; a chat
+    flooding (``behind`` its update, ``FLOODING_BEHIND`` or more) ``FOLLOW_UP``, whatever it
+    writes, so that 300 "/start" take no newcomer's place."""
+    if behind >= FLOODING_BEHIND:
+        return Priority.FOLLOW_UP
     return Priority.FIRST if incoming.text.startswith("/start") else Priority.ANSWER
 
 
@@ -530,7 +539,7 @@ def build_application(
 
     async def handle(incoming: Incoming) -> list[Reply]:
         # The work takes a slot, a newcomer's first; waits on Telegram do not.
-        async with order.slots.take(priority_of_update(incoming)):
+        async with order.slots.take(priority_of_update(incoming, BEHIND.get())):
             return await conversations.handle(incoming, raise_database_errors=True)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,6 +7,7 @@ import heapq
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from types import TracebackType
 
 from telegram import Update
@@ -33,6 +34,11 @@ def chat_key(update: object) -> int | None:
     if update.effective_user is not None:
         return update.effective_user.id
     return None
+
+
+BEHIND: ContextVar[int] = ContextVar("behind", default=0)
+"""While an update is processed: how many more of its chat's updates wait behind it (a chat
+that floods has many; a person who taps and waits has none)."""
 
 
 class Slots:
@@ -136,6 +142,7 @@ class ChatOrder(BaseUpdateProcessor):
             return
         with self._lock_of(key) as lock:
             async with lock:
+                BEHIND.set(self._users[key] - 1)
                 await coroutine
 
     async def initialize(self) -> None:

@@ -11,7 +11,9 @@ import pytest
 from telegram import Chat, Message, Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.channels.telegram.chat_order import ChatOrder, Slots, chat_key
+from bot.channels.telegram.application import FLOODING_BEHIND, priority_of_update
+from bot.channels.telegram.chat_order import BEHIND, ChatOrder, Slots, chat_key
+from core.dialog import Incoming, Kind, Sender
 from core.outbox.priority import AGING, Priority
 
 FLOOD = 40
@@ -162,3 +164,30 @@ async def test_a_slot_given_up_while_waiting_is_not_lost() -> None:
         async with slots.take(Priority.FIRST):
             assert slots.busy == 1
     assert slots.busy == 0
+
+
+async def test_each_update_knows_how_many_of_its_chat_wait_behind_it() -> None:
+    order = ChatOrder()
+    seen: dict[int, list[int]] = {}
+
+    async def work(update: Update) -> None:
+        await asyncio.sleep(WORK_SECONDS)
+        seen.setdefault(chat_key(update) or 0, []).append(BEHIND.get())
+
+    flood = [update_of(1, n) for n in range(5)]
+    tasks = [asyncio.create_task(order.process_update(u, work(u))) for u in flood]
+    await asyncio.sleep(0)
+    await order.process_update(update_of(2, 99), work(update_of(2, 99)))
+    await asyncio.gather(*tasks)
+    # The flood's first update started before the rest arrived; the second had three behind.
+    assert seen[1][1:] == [3, 2, 1, 0]
+    assert seen[2] == [0]  # a person who writes once has none
+
+
+def test_a_flooding_chat_takes_no_newcomer_s_place() -> None:
+    start = Incoming(Sender("telegram", "7"), Kind.TEXT, text="/start")
+    assert priority_of_update(start) is Priority.FIRST
+    assert priority_of_update(start, behind=FLOODING_BEHIND) is Priority.FOLLOW_UP
+    tap = Incoming(Sender("telegram", "7"), Kind.CHOICE, choice="x")
+    assert priority_of_update(tap, behind=1) is Priority.ANSWER
+    assert priority_of_update(tap, behind=FLOODING_BEHIND) is Priority.FOLLOW_UP
