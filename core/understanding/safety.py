@@ -94,8 +94,9 @@ def erases_data(words: list[str]) -> bool:
 
 SENDING = word_lists.words("sending_verb")
 """Stems of sending or contacting: what a stop of the messages bears on."""
-STOP_WORDS = ("stop", "arret", "durdur", "birak")
-PRONOUNS = frozenset({"me", "m", "nous", "le", "la", "les", "de", "d", "moi", "bana", "beni"})
+STOP_WORDS = word_lists.words("stopping_verb")
+OBJECT_FIRST = word_lists.words("stopping_verb_object_first")
+PRONOUNS = word_lists.word_set("skipped_after_stopping")
 
 
 def stops_something_else(words: list[str]) -> bool:
@@ -112,7 +113,7 @@ def stops_something_else(words: list[str]) -> bool:
         if verb and (french or (word.startswith("stop") and verb.endswith("ing"))):
             return not (verb.startswith(SENDING) or verb[1:].startswith(SENDING))  # "menvoyer"
         before = words[i - 1] if i else ""  # Turkish "kolay demeyi birakin"
-        if word.startswith(("birak", "durdur")) and before.endswith(("meyi", "mayi")):
+        if word.startswith(OBJECT_FIRST) and before.endswith(("meyi", "mayi")):
             return not before.startswith(SENDING)
     return False
 
