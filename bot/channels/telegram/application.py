@@ -37,6 +37,7 @@ from bot.channels.bodies import (
 )
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.calls import (
+    JSON,
     answer_callback,
     edit_text,
     keyboard_of,
@@ -211,21 +212,12 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
     to follow it (:func:`send_extras`)."""
     carried = keyboard_carried(reply)
     if carried is not None and (edit is None or carried.attachment is not None):
-        markup = keyboard_of(carried)
-        if as_caption(carried):
-            assert carried.attachment is not None
-            file = carried.attachment
-            document = InputFile(file.content, filename=file.filename)
-            await send_document(bot, chat_id, document, carried.text, markup)
-        else:
-            await send_text(bot, chat_id, carried.text, markup)
+        await _send_new(bot, chat_id, carried, keyboard_of(carried))
         return without_keyboard(carried)
     if reply.keyboard_here:  # in place of a screen: the keyboard follows, in its note
         reply = dataclasses.replace(reply, keyboard_here=False)
     if as_caption(reply):
-        assert reply.attachment is not None
-        document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
-        await send_document(bot, chat_id, document, reply.text, markup_of(reply))
+        await _send_new(bot, chat_id, reply, markup_of(reply))
         return reply
     if edit is not None:
         try:
@@ -237,6 +229,17 @@ async def send_message(bot: Bot, chat_id: int, reply: Reply, edit: Message | Non
         return reply
     await send_text(bot, chat_id, reply.text, markup_of(reply))
     return reply
+
+
+async def _send_new(bot: Bot, chat_id: int, reply: Reply, markup: JSON | None) -> None:
+    """``reply`` as a new message with ``markup``: its file with the text as caption where
+    that fits (:func:`as_caption`), else the text."""
+    if as_caption(reply):
+        assert reply.attachment is not None
+        document = InputFile(reply.attachment.content, filename=reply.attachment.filename)
+        await send_document(bot, chat_id, document, reply.text, markup)
+    else:
+        await send_text(bot, chat_id, reply.text, markup)
 
 
 async def deliver(

@@ -74,11 +74,6 @@ async def edit_text(
     )
 
 
-async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
-    """editMessageReplyMarkup without a markup: the message loses its buttons."""
-    await call(bot, "editMessageReplyMarkup", chat_id=chat_id, message_id=message_id)
-
-
 async def send_document(
     bot: Bot, chat_id: int, document: InputFile, caption: str | None, markup: JSON | None = None
 ) -> None:
