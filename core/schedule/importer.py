@@ -383,6 +383,8 @@ identity; the capacity changes only when it stays above the seats taken)."""
 TOLD = ("address", "duration_minutes")
 """What people booked or waiting rely on: an import may not change it under them."""
 KEYS_PER_QUERY = 500
+INSERT_BATCH = 250
+"""New sessions per INSERT: the event loop answers others between two batches."""
 
 
 def _values(
@@ -506,8 +508,11 @@ async def import_rows(
         if row.import_key not in existing
     ]
     if fresh:
-        # One statement for all new sessions; a key another import just added is skipped.
-        await session.execute(insert_ignore_statement(session, WorkshopSession), fresh)
+        # One statement per batch of new sessions (the event loop turns between batches);
+        # a key another import just added is skipped.
+        statement = insert_ignore_statement(session, WorkshopSession)
+        for start in range(0, len(fresh), INSERT_BATCH):
+            await session.execute(statement, fresh[start : start + INSERT_BATCH])
         report.created = len(fresh)
     for row in rows:
         workshop = existing.get(row.import_key)
