@@ -12,7 +12,9 @@ A transaction's ``BEGIN IMMEDIATE`` (:func:`models.db._tune_sqlite`) is not a tr
 own either: the connection holds it back (:meth:`OneTripConnection.begin_with_next`) and
 the transaction's first statement runs it, in the same call, just before itself. It still
 takes the write lock before anything is read, and waits for it (the busy timeout) or fails
-as it did alone: the statement that carries it raises what it raised.
+as it did alone: the statement that carries it raises what it raised. A commit or a
+rollback with no transaction open on SQLite's side (the pool's reset of a connection given
+back after its commit) makes no trip at all.
 
 Used through :func:`models.db.create_engine` (the ``module`` of a ``sqlite+aiosqlite`` URL).
 """
@@ -127,18 +129,26 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.held_begin = begin
 
     def commit(self) -> None:
-        """Commit; a transaction that sent no statement was never opened: nothing to do."""
-        if self.held_begin is not None:
-            self.held_begin = None
-            return
-        super().commit()
+        """Commit; nothing to do (no trip) when no transaction is open: one that sent no
+        statement was never opened."""
+        self.held_begin = None
+        if self._open():
+            super().commit()
 
     def rollback(self) -> None:
-        """Roll back; a transaction that sent no statement was never opened."""
-        if self.held_begin is not None:
-            self.held_begin = None
-            return
-        super().rollback()
+        """Roll back; nothing to do when no transaction is open, as after a commit when
+        the pool resets the connection it is given back (sqlite3 would do nothing either,
+        after a trip to the thread)."""
+        self.held_begin = None
+        if self._open():
+            super().rollback()
+
+    def _open(self) -> bool:
+        """Whether SQLite has a transaction open on this connection (read without a trip:
+        no statement of this connection is running while SQLAlchemy ends a transaction);
+        a connection already closed goes on as before, to its own error."""
+        sqlite = getattr(self._connection, "_connection", None)
+        return sqlite is None or bool(sqlite.in_transaction)
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
