@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from datetime import time as clock_time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -15,16 +17,30 @@ def local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
+FORMATTED = 1024
+"""Days and times kept in words (a list shows the same few sessions again and again)."""
+
+
+@lru_cache(maxsize=FORMATTED)
+def _day(day: date, pattern: str, language: str) -> str:
+    return format_date(day, pattern, locale=language)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _time(at: clock_time, pattern: str, language: str) -> str:
+    return format_time(at, pattern, locale=language)
+
+
 def day_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:
-    """'mercredi 6 janvier'."""
-    return format_date(local(moment, zone).date(), t("format.day"), locale=t.language)
+    """'mercredi 6 janvier' (each day written out once per pattern and language)."""
+    return _day(local(moment, zone).date(), t("format.day"), t.language)
 
 
 def time_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:
     """'14 h', '14 h 30'."""
     at = local(moment, zone)
     pattern = t("format.time.hour") if at.minute == 0 else t("format.time.hour_minutes")
-    return format_time(at.time(), pattern, locale=t.language)
+    return _time(at.time(), pattern, t.language)
 
 
 def when_in_words(moment: datetime, zone: ZoneInfo, t: Translator) -> str:

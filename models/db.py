@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from models.sqlite_driver import one_trip_dbapi
+from models.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     BEGIN IMMEDIATE takes the write lock at the start of a transaction, so two writers
     wait for each other (busy timeout) instead of failing with "database is locked"
-    when a read lock cannot be upgraded.
+    when a read lock cannot be upgraded. Through :mod:`models.sqlite_driver` it goes to
+    SQLite with the transaction's first statement, in the same trip to its thread.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -59,7 +60,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         if connection.info.get(BUSY_TIMEOUT_OPTION) != wanted:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wanted)}")
             connection.info[BUSY_TIMEOUT_OPTION] = wanted
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.dbapi_connection
+        if isinstance(driver, OneTripConnection):  # sent with the first statement
+            driver.begin_with_next("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _connect_errors_as_database_errors(engine: AsyncEngine) -> None:

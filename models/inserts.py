@@ -24,6 +24,18 @@ async def insert_ignore(session: AsyncSession, model: type[Base], values: dict[s
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def insert_ignore_rows(
+    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]
+) -> int:
+    """Insert ``rows`` in one statement (one VALUES list), each unless it clashes with a
+    unique key; return how many were inserted."""
+    if not rows:
+        return 0
+    statement = _ignoring(session.get_bind().dialect.name, model.__table__).values(rows)
+    result = await session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @cache
 def _ignoring(dialect: str, table: Table) -> Insert:
     """A Core INSERT into ``table`` that does nothing on a unique key clash."""

@@ -8,6 +8,14 @@ cursor opened, executed, its rows fetched and closed in the thread, and what SQL
 reads afterwards (the rows, ``description``, ``rowcount``, ``lastrowid``) kept. The same
 SQL reaches the same driver; only the trips between threads are fewer.
 
+A transaction's ``BEGIN IMMEDIATE`` (:func:`models.db._tune_sqlite`) is not a trip of its
+own either: the connection holds it back (:meth:`OneTripConnection.begin_with_next`) and
+the transaction's first statement runs it, in the same call, just before itself. It still
+takes the write lock before anything is read, and waits for it (the busy timeout) or fails
+as it did alone: the statement that carries it raises what it raised. A commit or a
+rollback with no transaction open on SQLite's side (the pool's reset of a connection given
+back after its commit) makes no trip at all.
+
 Used through :func:`models.db.create_engine` (the ``module`` of a ``sqlite+aiosqlite`` URL).
 """
 
@@ -30,10 +38,19 @@ Outcome = tuple[Any, list[Any], int, int | None]
 """What a statement leaves: its description, its rows, its rowcount and lastrowid."""
 
 
-def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
-    """In aiosqlite's thread: the whole statement, its cursor closed."""
+def _run(
+    connection: aiosqlite.Connection,
+    begin: str | None,
+    operation: str,
+    parameters: Any,
+    many: bool,
+) -> Outcome:
+    """In aiosqlite's thread: the transaction's ``begin`` held back if any, then the whole
+    statement, its cursor closed."""
     cursor = connection._conn.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         if many:
             cursor.executemany(operation, parameters)
         elif parameters is None:
@@ -82,9 +99,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _one_trip(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: Any = self._connection
-        async with self._adapt_connection._execute_mutex:
+        adapted = cast(OneTripConnection, self._adapt_connection)
+        async with adapted._execute_mutex:
+            begin, adapted.held_begin = adapted.held_begin, None
             outcome: Outcome = await connection._execute(
-                _run, connection, operation, parameters, many
+                _run, connection, begin, operation, parameters, many
             )
         description, rows, rowcount, lastrowid = outcome
         finished = cast(_Finished, self._cursor)
@@ -97,8 +116,39 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's connection as SQLAlchemy adapts it, with :class:`OneTripCursor`."""
 
-    __slots__ = ()
+    __slots__ = ("held_begin",)
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.held_begin: str | None = None
+        """The BEGIN that the next statement runs first (see :meth:`begin_with_next`)."""
+
+    def begin_with_next(self, begin: str) -> None:
+        """Open the transaction with ``begin``, run in the same trip as the next statement."""
+        self.held_begin = begin
+
+    def commit(self) -> None:
+        """Commit; nothing to do (no trip) when no transaction is open: one that sent no
+        statement was never opened."""
+        self.held_begin = None
+        if self._open():
+            super().commit()
+
+    def rollback(self) -> None:
+        """Roll back; nothing to do when no transaction is open, as after a commit when
+        the pool resets the connection it is given back (sqlite3 would do nothing either,
+        after a trip to the thread)."""
+        self.held_begin = None
+        if self._open():
+            super().rollback()
+
+    def _open(self) -> bool:
+        """Whether SQLite has a transaction open on this connection (read without a trip:
+        no statement of this connection is running while SQLAlchemy ends a transaction);
+        a connection already closed goes on as before, to its own error."""
+        sqlite = getattr(self._connection, "_connection", None)
+        return sqlite is None or bool(sqlite.in_transaction)
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

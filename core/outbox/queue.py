@@ -14,6 +14,7 @@ claimed again elsewhere cannot overwrite the later outcome.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ from core.outbox.priority import (
     aging,
 )
 from models import OutboxMessage, OutboxStatus, Person
-from models.inserts import insert_ignore
+from models.inserts import insert_ignore, insert_ignore_rows
 
 LEASE = timedelta(minutes=2)
 
@@ -63,6 +64,34 @@ async def enqueue(
             "attempts": 0,
         },
     )
+
+
+async def enqueue_all(session: AsyncSession, messages: list[Queued]) -> int:
+    """:func:`enqueue` each of ``messages``, in one statement; return how many were queued."""
+    rows = [
+        {
+            "key": message.key,
+            "person_id": message.person_id,
+            "kind": message.kind,
+            "payload": message.payload or {},
+            "due_at": message.due_at,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+        }
+        for message in messages
+    ]
+    return await insert_ignore_rows(session, OutboxMessage, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A message to queue (:func:`enqueue_all`): what :func:`enqueue` takes."""
+
+    key: str
+    person_id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any] | None = None
 
 
 async def claim_due(

@@ -133,10 +133,17 @@ async def queue_alert(
 
 
 async def alert_if_full(
-    session: AsyncSession, workshop: WorkshopSession, booking: Booking, now: datetime
+    session: AsyncSession,
+    workshop: WorkshopSession,
+    booking: Booking,
+    now: datetime,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """The seat just taken was the last one."""
-    await session.refresh(workshop, ["seats_taken"])
+    """The seat just taken was the last one (``fresh``: ``workshop`` holds the seats taken
+    as the seat's own UPDATE left them, no need to read them again)."""
+    if not fresh:
+        await session.refresh(workshop, ["seats_taken"])
     if workshop.seats_taken >= workshop.capacity:
         key = f"{SESSION_FULL}:{workshop.id}:{booking.id}"
         await queue_alert(session, SESSION_FULL, key, now, {"session_id": workshop.id})

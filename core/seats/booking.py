@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import (
     AlreadyBooked,
@@ -76,7 +78,11 @@ async def bookable_session(
     session: AsyncSession, session_id: int, now: datetime
 ) -> WorkshopSession:
     """The session if it exists, is not cancelled and has not started; else a BookingError."""
-    workshop = await session.get(WorkshopSession, session_id)
+    return _bookable(await session.get(WorkshopSession, session_id), session_id, now)
+
+
+def _bookable(workshop: WorkshopSession | None, session_id: int, now: datetime) -> WorkshopSession:
+    """``workshop`` if it can be booked; else the BookingError that says why not."""
     if workshop is None:
         raise UnknownSession(session_id)
     if workshop.status == SessionStatus.CANCELLED:
@@ -86,30 +92,59 @@ async def bookable_session(
     return workshop
 
 
-async def active_booking(session: AsyncSession, person_id: int, session_id: int) -> Booking | None:
-    """The person's booked or waiting booking for a session, if any."""
-    query = select(Booking).where(
+def _active(person_id: Any, session_id: Any) -> ColumnElement[bool]:
+    return and_(
         Booking.person_id == person_id,
         Booking.session_id == session_id,
         Booking.status.in_(ACTIVE_STATUSES),
     )
-    return (await session.execute(query)).scalar_one_or_none()
 
 
-async def reserve_seat(session: AsyncSession, session_id: int, now: datetime) -> bool:
-    """Take one seat if one is left, atomically; return whether a seat was taken."""
-    result = await session.execute(
-        update(WorkshopSession)
-        .where(
-            WorkshopSession.id == session_id,
-            WorkshopSession.seats_taken < WorkshopSession.capacity,
-            WorkshopSession.status == SessionStatus.SCHEDULED,
-            WorkshopSession.starts_at > now,
-        )
-        .values(seats_taken=WorkshopSession.seats_taken + 1)
-        .execution_options(synchronize_session=False)
+_ACTIVE_BOOKING = select(Booking).where(_active(bindparam("person_id"), bindparam("session_id")))
+_SESSION_AND_BOOKING = (
+    select(WorkshopSession, Booking)
+    .outerjoin(Booking, _active(bindparam("person_id"), WorkshopSession.id))
+    .where(WorkshopSession.id == bindparam("session_id"))
+)
+
+
+async def active_booking(session: AsyncSession, person_id: int, session_id: int) -> Booking | None:
+    """The person's booked or waiting booking for a session, if any."""
+    parameters = {"person_id": person_id, "session_id": session_id}
+    return (await session.execute(_ACTIVE_BOOKING, parameters)).scalar_one_or_none()
+
+
+async def session_and_booking(
+    session: AsyncSession, person_id: int, session_id: int, now: datetime
+) -> tuple[WorkshopSession, Booking | None]:
+    """:func:`bookable_session` and the person's :func:`active_booking` for it, in one query."""
+    parameters = {"person_id": person_id, "session_id": session_id}
+    row = (await session.execute(_SESSION_AND_BOOKING, parameters)).one_or_none()
+    if row is None:
+        raise UnknownSession(session_id)
+    return _bookable(row[0], session_id, now), row[1]
+
+
+_RESERVE = (
+    update(WorkshopSession)
+    .where(
+        WorkshopSession.id == bindparam("session_id"),
+        WorkshopSession.seats_taken < WorkshopSession.capacity,
+        WorkshopSession.status == SessionStatus.SCHEDULED,
+        WorkshopSession.starts_at > bindparam("now"),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    .values(seats_taken=WorkshopSession.seats_taken + 1)
+    .returning(WorkshopSession.seats_taken)
+    .execution_options(synchronize_session=False)
+)
+
+
+async def reserve_seat(session: AsyncSession, session_id: int, now: datetime) -> int | None:
+    """Take one seat if one is left, atomically; return the seats taken now that it is, or
+    None when none was left."""
+    result = await session.execute(_RESERVE, {"session_id": session_id, "now": now})
+    taken = result.scalar_one_or_none()
+    return None if taken is None else int(taken)
 
 
 async def release_seat(session: AsyncSession, session_id: int) -> None:
@@ -133,11 +168,27 @@ async def book_seat(
 ) -> Booking:
     """Book a seat for ``person`` (by ``booked_by`` for them) and queue its reminders;
     raise SessionFull when none is left."""
-    workshop = await bookable_session(session, session_id, now)
-    if await active_booking(session, person.id, session_id) is not None:
+    booking, _ = await take_seat(session, person, session_id, now, rule, booked_by=booked_by)
+    return booking
+
+
+async def take_seat(
+    session: AsyncSession,
+    person: Person,
+    session_id: int,
+    now: datetime,
+    rule: ReminderRule,
+    *,
+    booked_by: Person | None = None,
+) -> tuple[Booking, WorkshopSession]:
+    """:func:`book_seat`, and the session booked (its seats taken as the booking left them)."""
+    workshop, held = await session_and_booking(session, person.id, session_id, now)
+    if held is not None:
         raise AlreadyBooked(session_id)
-    if not await reserve_seat(session, session_id, now):
+    taken = await reserve_seat(session, session_id, now)
+    if taken is None:
         raise SessionFull(session_id)
+    set_committed_value(workshop, "seats_taken", taken)
     booking = Booking(
         person_id=person.id,
         session_id=session_id,
@@ -149,9 +200,9 @@ async def book_seat(
     session.add(booking)
     await session.flush()
     await seat_taken(session, booking, workshop, rule, now)
-    await alert_if_full(session, workshop, booking, now)
+    await alert_if_full(session, workshop, booking, now, fresh=True)
     metrics.BOOKINGS.labels("booked").inc()
-    return booking
+    return booking, workshop
 
 
 async def seat_taken(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.seats.booking import waiting_position
 from models import (
@@ -50,6 +52,58 @@ async def upcoming_sessions(
         )
     ).scalars()
     return list(page), int(total)
+
+
+def _page_query(filtered: bool) -> Select[tuple[WorkshopSession, int, int]]:
+    """A page of upcoming sessions (of an ``audience`` when ``filtered``) with, on each row,
+    how many there are in all and how many audiences all the upcoming sessions have."""
+    every = aliased(WorkshopSession)
+    audiences = (
+        select(func.count(distinct(every.audience)))
+        .where(every.status == SessionStatus.SCHEDULED, every.starts_at > bindparam("now"))
+        .scalar_subquery()
+    )
+    conditions = [
+        WorkshopSession.status == SessionStatus.SCHEDULED,
+        WorkshopSession.starts_at > bindparam("now"),
+    ]
+    if filtered:
+        conditions.append(WorkshopSession.audience.in_((bindparam("audience"), "tous")))
+    return (
+        select(WorkshopSession, func.count().over(), audiences)
+        .where(*conditions)
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+_PAGES = {filtered: _page_query(filtered) for filtered in (False, True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of upcoming sessions."""
+
+    sessions: list[WorkshopSession]
+    total: int
+    """How many upcoming sessions there are in all (of the audience asked for)."""
+    audiences: int
+    """How many audiences the upcoming sessions have, all of them (0 for an empty page)."""
+
+
+async def upcoming_page(
+    session: AsyncSession, now: datetime, *, audience: str | None, offset: int, limit: int
+) -> Page:
+    """:func:`upcoming_sessions` and the number of :func:`upcoming_audiences`, in one query
+    (an empty page says nothing of the others: 0 and 0)."""
+    parameters: dict[str, object] = {"now": now, "offset": offset, "limit": limit}
+    if audience:
+        parameters["audience"] = audience
+    rows: list[Any] = list((await session.execute(_PAGES[bool(audience)], parameters)).all())
+    if not rows:
+        return Page([], 0, 0)
+    return Page([row[0] for row in rows], int(rows[0][1]), int(rows[0][2]))
 
 
 async def upcoming_audiences(session: AsyncSession, now: datetime) -> list[str]:

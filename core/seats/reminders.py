@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.outbox.queue import drop_pending, enqueue
+from core.outbox.queue import Queued, drop_pending, enqueue, enqueue_all
 from core.seats.people import recipient, recipient_of
 from models import (
     Booking,
@@ -104,13 +104,24 @@ async def queue_reminders(
     rule: ReminderRule,
     now: datetime,
 ) -> int:
-    """Queue the reminders still to come (a passed one: the confirmation said it all)."""
-    queued = 0
+    """Queue the reminders still to come (a passed one: the confirmation said it all), all
+    in one statement."""
     told = await recipient_of(session, booking)
-    for days, due in rule.due_times(workshop.starts_at):
-        if due > now:
-            queued += await _enqueue(session, booking.id, told, workshop.starts_at, days, due)
-    return queued
+    starts_at = workshop.starts_at
+    return await enqueue_all(
+        session,
+        [
+            Queued(
+                key=reminder_key(booking.id, starts_at, days),
+                person_id=told,
+                kind=REMINDER,
+                due_at=due,
+                payload={"booking_id": booking.id, "days": days},
+            )
+            for days, due in rule.due_times(starts_at)
+            if due > now
+        ],
+    )
 
 
 async def queue_reminder(

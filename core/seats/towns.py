@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.places import distance_km
 from core.places.names import folded
 from core.seats.catalog import upcoming_conditions
-from models import Venue, WorkshopSession
+from models import SessionStatus, Venue, WorkshopSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,26 @@ class NearbySession:
     km: float | None
 
 
+def _towns_query(filtered: bool) -> Select[Any]:
+    """The towns of upcoming sessions (of an ``audience`` when ``filtered``), ``now`` a
+    bound parameter: built once. The conditions are :func:`upcoming_conditions`'."""
+    conditions = [
+        WorkshopSession.status == SessionStatus.SCHEDULED,
+        WorkshopSession.starts_at > bindparam("now"),
+    ]
+    if filtered:
+        conditions.append(WorkshopSession.audience.in_((bindparam("audience"), "tous")))
+    to_come = select(WorkshopSession.id).where(WorkshopSession.venue_id == Venue.id, *conditions)
+    return (
+        select(Venue.town, func.min(Venue.id), func.avg(Venue.latitude), func.avg(Venue.longitude))
+        .where(Venue.town != "", to_come.exists())
+        .group_by(Venue.town)
+    )
+
+
+_TOWNS = {filtered: _towns_query(filtered) for filtered in (False, True)}
+
+
 async def upcoming_towns(
     session: AsyncSession, now: datetime, audience: str | None = None
 ) -> list[Town]:
@@ -56,16 +77,10 @@ async def upcoming_towns(
     One query over the venues, each asking its index (venue, start) whether a session is to
     come: it does not read every session to come. Venues' towns are spelt as the commune is
     when they are created, so the same town is the same string."""
-    to_come = (
-        select(WorkshopSession.id)
-        .where(WorkshopSession.venue_id == Venue.id, *upcoming_conditions(now, audience))
-        .exists()
-    )
-    rows = await session.execute(
-        select(Venue.town, func.min(Venue.id), func.avg(Venue.latitude), func.avg(Venue.longitude))
-        .where(Venue.town != "", to_come)
-        .group_by(Venue.town)
-    )
+    parameters: dict[str, object] = {"now": now}
+    if audience:
+        parameters["audience"] = audience
+    rows = await session.execute(_TOWNS[bool(audience)], parameters)
     towns = [
         Town(town, int(venue_id), _float(lat), _float(lon)) for town, venue_id, lat, lon in rows
     ]

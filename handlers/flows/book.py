@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.dialog import Intent, Reply, Rows
 from core.errors import AlreadyBooked, BookingError, SessionFull
-from core.seats.booking import book_seat, join_waiting_list, waiting_position
+from core.seats.booking import join_waiting_list, take_seat, waiting_position
 from core.seats.reminders import ReminderRule
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
@@ -42,7 +42,7 @@ async def ask(flow: Flow, session_id: int) -> Reply:
 async def confirm(flow: Flow, session_id: int) -> Reply:
     """Take the seat, re-checking everything; offer the line when it just filled up."""
     try:
-        booking = await book_seat(
+        booking, workshop = await take_seat(
             flow.db, flow.person, session_id, flow.now, ReminderRule.of(flow.settings)
         )
     except SessionFull:
@@ -52,7 +52,7 @@ async def confirm(flow: Flow, session_id: int) -> Reply:
         return Reply(flow.t("error.already_booked"), _mine_row(flow))
     except BookingError as error:
         return refusal(flow, error)
-    return await booked(flow, booking)
+    return await booked(flow, booking, workshop)
 
 
 async def join_line(flow: Flow, session_id: int) -> Reply:
@@ -74,10 +74,12 @@ async def join_line(flow: Flow, session_id: int) -> Reply:
     return Reply(text, menu_choices(flow))
 
 
-async def booked(flow: Flow, booking: Booking) -> Reply:
+async def booked(flow: Flow, booking: Booking, workshop: WorkshopSession | None = None) -> Reply:
     """The confirmation of a seat (the service queued its reminders), with its calendar file
-    and, where the place is known and the channel is not SMS, a link to it on a map."""
-    workshop = await flow.db.get(WorkshopSession, booking.session_id)
+    and, where the place is known and the channel is not SMS, a link to it on a map.
+    ``workshop``: the session booked, when the caller holds it already."""
+    if workshop is None:
+        workshop = await flow.db.get(WorkshopSession, booking.session_id)
     assert workshop is not None
     summary = describe.details(flow, workshop)
     place = describe.venue(flow, workshop)

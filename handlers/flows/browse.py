@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from core.dialog import Choice, Intent, Reply
 from core.errors import BookingError
-from core.seats.booking import active_booking, bookable_session
-from core.seats.catalog import upcoming_audiences, upcoming_sessions
+from core.seats.booking import bookable_session, session_and_booking
+from core.seats.catalog import upcoming_audiences, upcoming_page, upcoming_sessions
 from core.understanding.intents import best_title
 from core.understanding.screens import Expects
 from handlers.flows import describe, menu, towns
@@ -33,9 +33,10 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
     if near is not None:
         return near
     size = flow.settings.sessions_per_page
-    sessions, total = await upcoming_sessions(
+    found = await upcoming_page(
         flow.db, flow.now, audience=audience or None, offset=page * size, limit=size
     )
+    sessions, total = found.sessions, found.total
     if not sessions and page > 0:
         return await session_list(flow, 0, audience)
     if not sessions:
@@ -50,7 +51,7 @@ async def session_list(flow: Flow, page: int = 0, audience: str = "") -> Reply:
     rows = describe.page_rows(flow, sessions, page, pages, audience)
     if flow.compact:  # short: the numbered choices are the list, no filter
         return Reply(header, (*rows, flow.menu_row()), expects=Expects.LIST.value)
-    if len(await upcoming_audiences(flow.db, flow.now)) > 1:
+    if found.audiences > 1:
         rows.append((flow.choice("button.filter", AudienceFilter().pack()),))
     rows.append(flow.menu_row())
     text = "\n\n".join([header, *lines, flow.t("browse.pick")])
@@ -81,11 +82,10 @@ async def session_card(flow: Flow, session_id: int, *, asks: bool = False) -> Re
     (a poster's code: the person has chosen the session already), and its way on is the
     other workshops rather than a list never seen.
     """
-    try:
-        workshop = await visible_session(flow, session_id)
+    try:  # the session and the person's seat in it, in one query
+        workshop, mine = await session_and_booking(flow.db, flow.person.id, session_id, flow.now)
     except BookingError as error:
         return refusal(flow, error)
-    mine = await active_booking(flow.db, flow.person.id, session_id)
     rows: list[tuple[Choice, ...]] = []
     text = describe.card(flow, workshop)
     if mine is not None and mine.status == BookingStatus.BOOKED:

@@ -142,8 +142,12 @@ class Conversations:
         if found is not None:
             return *found, False
         language = normalise_language(incoming.sender.language, self.settings.default_language)
-        person, created = await get_or_create_person(session, incoming.sender, language, now)
-        return person, await conversation_state(session, person.id), created
+        person, created = await get_or_create_person(
+            session, incoming.sender, language, now, new=True
+        )
+        if created:  # inserted by this transaction: no conversation can refer to it yet
+            return person, None, True
+        return person, await conversation_state(session, person.id), False
 
     async def _handle(self, session: Any, incoming: Incoming) -> tuple[list[Reply], Person | None]:
         now = self.clock.now()

@@ -66,3 +66,22 @@ async def test_a_redelivered_step_changes_nothing_and_costs_one_statement(
     with statements() as sent:
         assert await conversations.handle(step) == []
     assert len(sent) == 1  # the update's record, found already there
+
+
+async def test_a_card_and_a_booking_read_the_session_with_the_seat_once(
+    db: Database, clock: FixedClock
+) -> None:
+    session_id = await add_session(db, capacity=4)
+    chat = Chat(Conversations(db, make_settings(db.url), clock), "1", language="fr")
+    await chat.say("bonjour")
+    with statements() as card:
+        await chat.pick(f"s:{session_id}")
+    with statements() as booking:
+        await chat.pick(f"by:{session_id}")
+    assert "réservé" in chat.text.lower()
+    # The card: the session with the person's seat in it, in one query (no week's count).
+    assert len(card) == FIXED - 1 + 1
+    reads = [s for s in booking if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2  # the person, then the session with the person's seat in it
+    reminders = [s for s in booking if "INTO outbox" in s]
+    assert len(reminders) == 1  # every reminder of the seat in one insert

@@ -3,10 +3,12 @@ statement (its rows, the rows it changed, the id inserted, its errors) is what i
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import Database, Person, ProcessedUpdate
@@ -61,4 +63,33 @@ async def test_rows_counts_ids_and_errors_come_back_as_sqlalchemy_reads_them(
         async with db.transaction() as session:  # the failed ones were rolled back
             assert (await session.execute(select(func.count()).select_from(Person))).scalar() == 3
     finally:
+        await db.dispose()
+
+
+async def test_a_transaction_holds_the_write_lock_from_its_first_statement(
+    sqlite_url: str,
+) -> None:
+    path = make_url(sqlite_url).database
+    assert path is not None
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    db = Database(sqlite_url)
+    try:
+        async with db.transaction():  # nothing sent: nothing opened, nothing to commit
+            pass
+        other.execute("BEGIN IMMEDIATE")  # the lock was free
+        other.execute("ROLLBACK")
+        async with db.transaction() as session:
+            await session.execute(select(func.count()).select_from(Person))  # a read first
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # another writer waits for this one
+            await session.execute(insert(Person).values(**person(1)))
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as session:
+                await session.execute(insert(Person).values(**person(1)))
+        other.execute("BEGIN IMMEDIATE")  # released after a commit and after a rollback
+        other.execute("ROLLBACK")
+        async with db.transaction() as session:
+            assert (await session.execute(select(func.count()).select_from(Person))).scalar() == 1
+    finally:
+        other.close()
         await db.dispose()

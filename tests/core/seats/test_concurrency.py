@@ -79,7 +79,7 @@ async def test_control_without_the_guard_the_same_race_oversells(
     arrived = 0
     everyone_read = asyncio.Event()
 
-    async def unguarded(session: AsyncSession, session_id: int, now: datetime) -> bool:
+    async def unguarded(session: AsyncSession, session_id: int, now: datetime) -> int | None:
         nonlocal arrived
         query = select(func.count()).where(
             Booking.session_id == session_id, Booking.status == BookingStatus.BOOKED
@@ -92,7 +92,7 @@ async def test_control_without_the_guard_the_same_race_oversells(
             everyone_read.set()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(everyone_read.wait(), timeout=2)
-        return bool(taken < workshop.capacity)
+        return taken + 1 if taken < workshop.capacity else None
 
     monkeypatch.setattr(core.seats.booking, "reserve_seat", unguarded)
     try:
