@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.data_questions import asks_about_data
-from core.understanding.done_elsewhere import ELSEWHERE, done_by_others, done_elsewhere, names_ours
+from core.understanding.done_elsewhere import (
+    ELSEWHERE,
+    done_by_others,
+    done_elsewhere,
+    names_ours,
+    on_own_device,
+)
 from core.understanding.message import Message
 from core.understanding.negation import (
     COMING,
@@ -25,6 +31,7 @@ from core.understanding.negation import (
     negated,
     says_coming,
 )
+from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
 from core.understanding.practical_questions import asks_practical
 from core.understanding.reading import ACTING, Reading, TextIntent
@@ -90,6 +97,7 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     not_coming = (
         negated(words)
         and says_coming(words)
+        and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
         and not something_else_comes(words)
     )
@@ -155,8 +163,53 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """'j'ai annulé chez le médecin': an act done elsewhere asks nothing of us."""
     if reading.intent in ACTING and done_elsewhere(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent == TextIntent.FORGET and on_own_device(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
     if reading.intent == TextIntent.YES and done_by_others(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "confirmé à la préfecture"
+    return None
+
+
+CONTINUING = tuple(bare(w) for w in word_lists.words("continuing"))
+"""Stems of going on: "continuez", "keep", "devam", "استمروا"."""
+SENDING = tuple(bare(w) for w in word_lists.words("sending_verb"))
+STOPPING = tuple(bare(w) for w in word_lists.words("stopping_verb"))
+TURKISH_NOT_GOING_ON = ("etme", "etmey", "etmes")
+"""'devam etmeyin': the Turkish negative after "devam"."""
+
+
+def continues_sending(words: list[str]) -> bool:
+    """'continuez à m'envoyer les rappels', 'keep sending me texts', 'bana mesaj göndermeye
+    devam edin': asked to go on sending, neither word negated, no stop asked beside it.
+    "Mum keeps reading them" is told, not asked: a word of going on ends with no "s"."""
+    if any(w.startswith(STOPPING) for w in words):
+        return False
+    for i, word in enumerate(words):
+        if not word.startswith(CONTINUING) or word.endswith("s"):
+            continue
+        if negated(words[max(0, i - 3) : i]):
+            return False  # "don't keep sending", "ne continuez pas"
+        if words[i + 1 : i + 2] and words[i + 1].startswith(TURKISH_NOT_GOING_ON):
+            return False  # "devam etmeyin"
+        after = words[i + 1 : i + 4]  # "keep sending", "continuez à m'envoyer"
+        before = words[max(0, i - 2) : i]  # "göndermeye devam", "إرسال ... استمروا"
+        if any(w.startswith(SENDING) for w in after) or any(
+            w.startswith(SENDING) and w.endswith(("meye", "maya")) for w in before
+        ):
+            return True
+    return False
+
+
+def _continues_sending(reading: Reading, message: Message) -> Reading | None:
+    """'mesaj göndermeye devam edin' (go on sending): a start, not a stop, nor a stop the
+    safety rules left unread."""
+    probabilities = message.probabilities
+    likely = probabilities[TextIntent.STOP.value] + probabilities[TextIntent.START.value]
+    stop_or_unread = reading.intent == TextIntent.STOP or (
+        reading.intent == TextIntent.UNKNOWN and likely >= ENOUGH
+    )
+    if stop_or_unread and continues_sending(message.words):
+        return _sure(TextIntent.START, message)
     return None
 
 
@@ -249,6 +302,7 @@ def _names_topic(reading: Reading, message: Message) -> Reading | None:
 
 CORRECTIONS: tuple[Correction, ...] = (
     Correction("done_elsewhere", _done_elsewhere),
+    Correction("continues_sending", _continues_sending),
     Correction("cancels_our_booking", _cancels_our_booking),
     Correction("other_language", _other_language),
     Correction("topic_not_understood", _topic_not_understood),

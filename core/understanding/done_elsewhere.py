@@ -2,7 +2,8 @@
 médecin", "doktor randevumu iptal ettim", "ألغيت موعدي عند الطبيب", a habit stopped ("j'ai
 arrêté de fumer"), a thing forgotten ("şemsiyemi unuttum"), or an act done by someone or
 something else ("le train est annulé", "تم الغاء موعدي في المستشفى"). They ask nothing of
-the bot: never a cancel, a stop or an erase.
+the bot: never a cancel, a stop or an erase. Nor does an erase on one's own device ("I removed
+my ex's number from my phone", "j'ai effacé les photos de mon téléphone").
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ ELSEWHERE = tuple(bare(w) for w in word_lists.words("elsewhere"))
 """Stems of somewhere or something else, in the words' plain form ("المستشفى" as written)."""
 PASSIVE = tuple(bare(w) for w in word_lists.words("done_passive"))
 """An act done by someone or something else: "le train est annulé", "trenim iptal olmuş"."""
+
+OWN_DEVICE = tuple(bare(w) for w in word_lists.words("own_device"))
+"""One's own phone or computer: "from my phone", "de mon téléphone", "telefonumdan"."""
 
 
 OURS = (
@@ -52,3 +56,10 @@ def done_elsewhere(words: list[str]) -> bool:
     if not any(f" {phrase}" in text for phrase in DONE):
         return False
     return elsewhere or not names_ours(words)
+
+
+def on_own_device(words: list[str]) -> bool:
+    """Whether the message names one's own device as the place of an act: "I removed my ex's
+    number from my phone", "j'ai effacé les photos de mon téléphone"."""
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in OWN_DEVICE)

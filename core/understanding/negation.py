@@ -244,8 +244,17 @@ GIVING_BACK = word_lists.words("giving_back")
 
 
 def gives_back(words: list[str]) -> bool:
-    """Whether a word gives the seat back, without a cancel word."""
-    return any(word.startswith(GIVING_BACK) for word in words)
+    """Whether a word gives the seat back, without a cancel word. English "free" does so as
+    a verb ("free my seat", "free up the spot"), not before a noun ("free sessions")."""
+    return any(
+        word.startswith(GIVING_BACK)
+        and (word != "free" or words[i + 1 : i + 2] in ([], *([w] for w in FREED)))
+        for i, word in enumerate(words)
+    )
+
+
+FREED = ("my", "up", "the", "her", "his", "our", "their", "it", "this", "that", "a", "me")
+"""Words after the verb "free": what it frees ("free my seat", "free it up")."""
 
 
 def says_coming(words: list[str]) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import classifier, learned
+from core.understanding import addressed, classifier, learned
 from core.understanding.clauses import (
     BUT,
     about_session_state,
@@ -39,7 +39,7 @@ from core.understanding.clauses import (
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.message import Message, Proposal
-from core.understanding.negation import asks, conditional, has_acting_word
+from core.understanding.negation import about_messages, asks, conditional, has_acting_word
 from core.understanding.numbers import choice_number
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
@@ -184,6 +184,11 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             found = None  # taken back: "..., non je rigole", "... but i will come"
     if privacy and (found is None or found.intent != TextIntent.FORGET):
         return None
+    said_to_someone = not about_messages(message.words) and addressed.stop_to_someone(
+        message.words, message.stripped
+    )
+    if found is not None and found.intent == TextIntent.STOP and said_to_someone:
+        return None  # "stop it, you're so funny haha": said to someone
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.understanding import consent, word_lists
+from core.understanding import addressed, consent, word_lists
 from core.understanding.clauses import hedged
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
@@ -69,9 +69,16 @@ def disturbed(words: list[str]) -> bool:
     "Sorry to bother you", "désolée de vous déranger" apologise: they ask nothing."""
     stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
     return any(
-        w.startswith(stems) and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        w.startswith(stems)
+        and not w.startswith(UNWELL)
+        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
         for i, w in enumerate(words)
     )
+
+
+UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim")
+"""Turkish 'rahatsızlandım', 'rahatsızım': unwell, not disturbed ("rahatsızım gelemem"
+cancels a seat; it does not stop the messages)."""
 
 
 def remembers(words: list[str]) -> bool:
@@ -164,6 +171,19 @@ def _stops_something_else(p: Proposal) -> Verdict:
     return None
 
 
+def _stop_to_someone(p: Proposal) -> Verdict:
+    """'stop it you're making me laugh', 'stop les gars': a stop said to someone, not of the
+    messages (``core.understanding.addressed``)."""
+    words = p.words
+    if p.intent != TextIntent.STOP or about_messages(words):
+        return None
+    return (
+        p.read_as(TextIntent.UNKNOWN)
+        if addressed.stop_to_someone(words, p.message.stripped)
+        else None
+    )
+
+
 def _forgot_booking(p: Proposal) -> Verdict:
     """'je ne me souviens plus de l'heure': a cancel that asks to see one's bookings."""
     if p.intent == TextIntent.CANCEL and not has_acting_word(p.words) and remembers(p.words):
@@ -251,6 +271,14 @@ def _not_for_us(p: Proposal) -> Verdict:
     return None
 
 
+def _yes_to_someone(p: Proposal) -> Verdict:
+    """'yes mum I'm coming', 'oui docteur', 'evet anne', 'نعم يا أمي': a yes said to someone
+    else is no consent (``core.understanding.addressed``)."""
+    if p.intent == TextIntent.YES and addressed.yes_to_someone(p.words, consent.YES_WORDS):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
 def _brings_company(p: Proposal) -> Verdict:
     """'je viendrai avec mes enfants': who comes along, not a yes."""
     if p.intent == TextIntent.YES and consent.brings_company(p.words):
@@ -286,6 +314,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),
+    Rule("stop_to_someone", _stop_to_someone),
     Rule("forgot_booking", _forgot_booking),
     Rule("erase_data", _erase_data),
     Rule("number_by_rules_only", _number_by_rules_only),
@@ -298,6 +327,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("farewell", _farewell),
     Rule("no_yes_word", _no_yes_word),
     Rule("not_for_us", _not_for_us),
+    Rule("yes_to_someone", _yes_to_someone),
     Rule("brings_company", _brings_company),
     Rule("not_coming", _not_coming),
     Rule("unsure_yes", _unsure_yes),
