@@ -28,10 +28,18 @@ LAUGHING_STOP_WORDS = 4
 "STOP lol" still stops the messages."""
 
 
+VOCATIVES = frozenset({"a", "ya", "ay", "o"})
+"""Darija and Arabizi particles before the one spoken to: "iyeh a baba", "wakha ya mama"
+(Arabic "يا" is in the list itself)."""
+
+
 def _begins_addressee(words: list[str], at: int) -> bool:
-    """Whether the words from index ``at`` begin with someone spoken to."""
+    """Whether the words from index ``at`` begin with someone spoken to ("a" or "ya" before
+    them as a particle: "a baba")."""
     if not 0 <= at < len(words):
         return False
+    if words[at] in VOCATIVES and at + 1 < len(words) and words[at + 1] in ADDRESSEES:
+        return True
     pair = " ".join(words[at : at + 2])
     return any(words[at] == a or pair == a for a in ADDRESSEES)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.understanding import word_lists
 from core.understanding.data_questions import asks_about_data
 from core.understanding.done_elsewhere import (
+    ARABIC_PARTICLES,
     ELSEWHERE,
     done_by_others,
     done_elsewhere,
@@ -22,14 +23,15 @@ from core.understanding.done_elsewhere import (
 from core.understanding.message import Message
 from core.understanding.negation import (
     COMING,
+    MESSAGES,
     about_messages,
     acting_word_negated,
+    begins_with,
     cancel_word,
     erases_seat,
     gives_back,
     has_acting_word,
     negated,
-    says_coming,
 )
 from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
@@ -95,14 +97,29 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
     explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
     not_coming = (
-        negated(words)
-        and says_coming(words)
+        negated_near_coming(words)
         and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
         and not something_else_comes(words)
     )
     given = gives_back(words) and ours
     return explicit or not_coming or given
+
+
+NEAR_COMING = (5, 2)
+"""How many words before and after a coming word a negation bears on it ("je ne vais pas
+pouvoir venir", "je viens pas"); "my French is not great ... what is coming up" is no
+negated coming."""
+
+
+def negated_near_coming(words: list[str]) -> bool:
+    """Whether a word of coming is negated close to it, or negates itself ("gelemiyorum")."""
+    before, after = NEAR_COMING
+    return any(
+        negated(words[max(0, i - before) : i + after + 1])
+        for i, w in enumerate(words)
+        if w.startswith(COMING)
+    )
 
 
 def something_else_comes(words: list[str]) -> bool:
@@ -192,6 +209,8 @@ def continues_sending(words: list[str]) -> bool:
         if words[i + 1 : i + 2] and words[i + 1].startswith(TURKISH_NOT_GOING_ON):
             return False  # "devam etmeyin"
         after = words[i + 1 : i + 4]  # "keep sending", "continuez à m'envoyer"
+        if word == "keep" and not (after and after[0].endswith("ing")):
+            continue  # "do you keep my messages": kept, not sent
         before = words[max(0, i - 2) : i]  # "göndermeye devam", "إرسال ... استمروا"
         if any(w.startswith(SENDING) for w in after) or any(
             w.startswith(SENDING) and w.endswith(("meye", "maya")) for w in before
@@ -200,15 +219,32 @@ def continues_sending(words: list[str]) -> bool:
     return False
 
 
+AGAIN = tuple(bare(w) for w in word_lists.words("again"))
+"""'à nouveau', 'again', 'tekrar', 'من جديد'."""
+
+
+def asks_again(words: list[str]) -> bool:
+    """'je veux recevoir les rappels à nouveau', 'أريد استقبال الرسائل مجددا', 'tekrar
+    gönderin': the messages wanted back; not beside a word of stopping nor a negation
+    ("ne m'envoyez plus jamais", "لا أريد الرسائل مجددا")."""
+    text = f" {' '.join(words)} "
+    if not any(f" {phrase} " in text for phrase in AGAIN):
+        return False
+    if any(w.startswith(STOPPING) for w in words) or negated(words):
+        return False
+    return any(begins_with(w, (*SENDING, *MESSAGES), ARABIC_PARTICLES) for w in words)
+
+
 def _continues_sending(reading: Reading, message: Message) -> Reading | None:
-    """'mesaj göndermeye devam edin' (go on sending): a start, not a stop, nor a stop the
-    safety rules left unread."""
+    """'mesaj göndermeye devam edin' (go on sending), 'أريد الرسائل من جديد' (again): a
+    start, not a stop, nor a stop the safety rules left unread."""
     probabilities = message.probabilities
     likely = probabilities[TextIntent.STOP.value] + probabilities[TextIntent.START.value]
     stop_or_unread = reading.intent == TextIntent.STOP or (
         reading.intent == TextIntent.UNKNOWN and likely >= ENOUGH
     )
-    if stop_or_unread and continues_sending(message.words):
+    words = message.words
+    if stop_or_unread and (continues_sending(words) or asks_again(words)):
         return _sure(TextIntent.START, message)
     return None
 

@@ -37,20 +37,24 @@ def names_ours(words: list[str]) -> bool:
     return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
 
 
+def names_elsewhere(words: list[str]) -> bool:
+    """Whether a word names somewhere or something else ("فالبلدية", "بالبنك" with their
+    particles)."""
+    return any(begins_with(word, ELSEWHERE, ARABIC_PARTICLES) for word in words)
+
+
 def done_by_others(words: list[str]) -> bool:
     """Whether the message tells of an act done by someone or something else about a place
     or a thing named: "c'est confirmé à la préfecture", "my visa got approved"."""
     text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in PASSIVE) and any(
-        w.startswith(ELSEWHERE) for w in words
-    )
+    return any(f" {phrase} " in text for phrase in PASSIVE) and names_elsewhere(words)
 
 
 def done_elsewhere(words: list[str]) -> bool:
     """Whether the message tells of an act already done about something else than a seat:
     somewhere else named, or none of the bot's own nouns."""
     text = f" {' '.join(words)} "
-    elsewhere = any(w.startswith(ELSEWHERE) for w in words)
+    elsewhere = names_elsewhere(words)
     if done_by_others(words):
         return True  # "mon cours de yoga est annulé": not the person's seat
     if not any(f" {phrase}" in text for phrase in DONE):

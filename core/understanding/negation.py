@@ -65,6 +65,8 @@ def _reaches(between: list[str]) -> bool:
         return False
     if rest[0] in REPORTING and between[-1] == rest[0]:
         return True  # "j'ai pas dit annuler"
+    if rest[0] == "etre" and between[-1] == "etre":
+        return True  # "je ne veux pas être désinscrite": the passive is negated too
     after = between[between.index(rest[0]) + 1 :]
     return any(word in LINKS for word in after)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from core.understanding import addressed
+from core.understanding.clauses import hedged
 from core.understanding.consent import YES_WORDS
-from core.understanding.corrections import continues_sending
-from core.understanding.done_elsewhere import on_own_device
+from core.understanding.corrections import asks_again, continues_sending
+from core.understanding.done_elsewhere import done_elsewhere, on_own_device
 from core.understanding.intents import TextIntent, read
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
@@ -130,3 +131,35 @@ def test_a_spoken_correction_after_the_call_opens_keeps_the_last_number(
 )  # fmt: skip
 def test_unwell_in_turkish_is_not_disturbed(text: str, unwell: bool) -> None:
     assert disturbed(words(text, "tr")) is not unwell
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("yes I got the package this morning", "en"), ("oui j'ai reçu le colis", "fr"),
+     ("evet kargoyu aldım", "tr"), ("نعم استلمت الطرد", "ar")],
+)  # fmt: skip
+def test_a_yes_that_tells_a_thing_received_is_hedged(text: str, language: str) -> None:
+    assert hedged(words(text, language))
+
+
+@pytest.mark.parametrize(
+    "text", ["الورشة ديال مراتي فالبلدية تلغات", "موعد ختي بالبنك تلغى"]
+)  # fmt: skip
+def test_a_place_named_with_its_arabic_particle_is_elsewhere(text: str) -> None:
+    assert done_elsewhere(words(text, "ar"))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "again"),
+    [("je voudrais recevoir vos sms de nouveau", "fr", True),
+     ("أريد أن تصلني التذكيرات من جديد", "ar", True),
+     ("sms'leri yeniden gönderin", "tr", True),
+     ("put the reminders back on please", "en", True),
+     ("ne m'envoyez plus jamais de sms", "fr", False),
+     ("لا أريد الرسائل مرة أخرى", "ar", False),
+     ("stop texting me, not again", "en", False),
+     ("do you keep my messages", "en", False)],
+)  # fmt: skip
+def test_the_messages_wanted_again_are_a_start(text: str, language: str, again: bool) -> None:
+    plain = words(text, language)
+    assert (asks_again(plain) or continues_sending(plain)) is again
