@@ -19,6 +19,7 @@ from core.understanding.done_elsewhere import (
     done_elsewhere,
     names_ours,
     on_own_device,
+    others_messages,
 )
 from core.understanding.message import Message
 from core.understanding.negation import (
@@ -182,6 +183,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent == TextIntent.FORGET and on_own_device(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
+    if reading.intent == TextIntent.STOP and others_messages(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "les sms de la banque"
     if reading.intent == TextIntent.YES and done_by_others(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "confirmé à la préfecture"
     return None

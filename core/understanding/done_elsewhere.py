@@ -9,7 +9,7 @@ my ex's number from my phone", "j'ai effacé les photos de mon téléphone").
 from __future__ import annotations
 
 from core.understanding import word_lists
-from core.understanding.negation import SEAT, begins_with
+from core.understanding.negation import MESSAGES, SEAT, begins_with
 from core.understanding.normalising import bare
 
 DONE = tuple(bare(w) for w in word_lists.words("done_before"))
@@ -67,3 +67,20 @@ def on_own_device(words: list[str]) -> bool:
     number from my phone", "j'ai effacé les photos de mon téléphone"."""
     text = f" {' '.join(words)} "
     return any(f" {phrase} " in text for phrase in OWN_DEVICE)
+
+
+def others_messages(words: list[str]) -> bool:
+    """Whether the messages named are someone else's: a place or a service named right beside
+    them ("les sms de la banque", "the bank texts", "الميساجات ديال البنك"). A stop of them
+    is no opt-out of the bot's. A short stem counts only as a whole word ("bag" is not
+    "bagh")."""
+    for i, word in enumerate(words):
+        if begins_with(word, MESSAGES, ARABIC_PARTICLES):
+            near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
+            if any(w in SHORT or begins_with(w, LONG, ARABIC_PARTICLES) for w in near):
+                return True
+    return False
+
+
+LONG = tuple(stem for stem in ELSEWHERE if len(stem) >= 4)
+SHORT = frozenset(stem for stem in ELSEWHERE if len(stem) < 4)

@@ -150,6 +150,17 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
 # The rules, each a component named in ``SAFETY``.
 
 
+def _stop_beside_nothing(p: Proposal) -> Verdict:
+    """'j'ai arrêté les sms sur mon téléphone': a word of stopping and a word of the messages,
+    the classifier torn between nothing and a stop (at least ENOUGH): judged as a stop, which
+    the rules after it still read only when asked in words, neither negated nor asked."""
+    stop = p.probabilities.get(TextIntent.STOP.value, 0.0)
+    words = p.words
+    if p.intent != TextIntent.UNKNOWN or stop < ENOUGH or not about_messages(words):
+        return None
+    return replace(p, intent=TextIntent.STOP, confidence=stop) if has_acting_word(words) else None
+
+
 def _too_unsure(p: Proposal) -> Verdict:
     """The classifier's best guess is unknown, or below ENOUGH: nothing is read."""
     if p.confidence < ENOUGH or p.intent == TextIntent.UNKNOWN:
@@ -311,6 +322,7 @@ def _asked_yes(p: Proposal) -> Verdict:
 
 
 SAFETY: tuple[Rule, ...] = (
+    Rule("stop_beside_nothing", _stop_beside_nothing),
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),

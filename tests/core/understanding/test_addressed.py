@@ -13,11 +13,12 @@ from core.understanding import addressed
 from core.understanding.clauses import hedged
 from core.understanding.consent import YES_WORDS
 from core.understanding.corrections import asks_again, continues_sending
-from core.understanding.done_elsewhere import done_elsewhere, on_own_device
+from core.understanding.done_elsewhere import done_elsewhere, on_own_device, others_messages
 from core.understanding.intents import TextIntent, read
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
 from core.understanding.safety import disturbed
+from core.understanding.topics import names_a_topic
 
 
 def words(text: str, language: str | None = None) -> list[str]:
@@ -163,3 +164,37 @@ def test_a_place_named_with_its_arabic_particle_is_elsewhere(text: str) -> None:
 def test_the_messages_wanted_again_are_a_start(text: str, language: str, again: bool) -> None:
     plain = words(text, language)
     assert (asks_again(plain) or continues_sending(plain)) is again
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("je prends le deuxième, c'est le seul jour où je peux", "fr", 2),
+     ("I'll take the third one, it suits my hours", "en", 3),
+     ("j'ai 3 enfants, le premier a 7 ans", "fr", None),
+     ("the bus number 3, it is always late", "en", None)],
+)  # fmt: skip
+def test_a_choice_in_a_clause_of_its_own_beside_a_reason(
+    text: str, language: str, number: int | None
+) -> None:
+    reading = read(text, language)
+    assert (reading.number if reading.intent == TextIntent.NUMBER else None) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("mon petit-fils m'a montré les appels vidéo, c'était bien", "fr"),
+     ("my grandson taught me whatsapp at christmas", "en")],
+)  # fmt: skip
+def test_a_topic_told_as_learned_asks_for_no_workshop(text: str, language: str) -> None:
+    assert not names_a_topic(words(text, language))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "others"),
+    [("mon fils a arrêté les sms de la banque", "fr", True),
+     ("خويا حبس الميساجات ديال البنك", "ar", True),
+     ("stop the texts please", "en", False),
+     ("ma bqitch bagh les sms dyalkom", "ar", False)],
+)  # fmt: skip
+def test_the_messages_of_a_bank_are_not_the_bots(text: str, language: str, others: bool) -> None:
+    assert others_messages(words(text, language)) is others

@@ -119,6 +119,7 @@ CLAUSES = [
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
     ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
+    ("choice_in_clause", "je prends le deuxième, c'est le seul jour où je peux", "fr", "number"),
 ]
 
 
@@ -209,9 +210,19 @@ def test_a_yes_ruled_out_leaves_the_runner_up_or_a_no() -> None:
     assert (nothing_else.intent.value, nothing_else.by) == ("no", "not_coming")
 
 
+def test_a_stop_of_the_messages_torn_with_nothing_is_judged_as_a_stop() -> None:
+    torn = fixed({"unknown": 0.45, "stop": 0.4})
+    reading = read("j'ai arrêté les sms", "fr", torn)
+    assert (reading.intent.value, reading.by) == ("stop", "stop_asked_in_words")
+    assert reading.trail == (CLASSIFIER, "stop_beside_nothing", "stop_asked_in_words")
+    assert read("je n'ai jamais arrêté les sms", "fr", torn).intent.value != "stop"
+    assert read("j'ai arrêté de fumer", "fr", torn).intent.value == "unknown"
+
+
 def test_every_component_is_tried_here_in_the_pipelines_order() -> None:
     tried = [c for c, *_ in FIRST_STEPS] + [c for c, *_ in RULES] + ["number_by_rules_only"]
     tried.append("learned")  # tests/core/understanding/test_learned.py
+    tried.append("stop_beside_nothing")  # below: it renames, the stop's own rules decide
     tried += sorted({c for c, *_ in CLAUSES} - set(tried))
     assert sorted(tried) == sorted(COMPONENTS)
     assert COMPONENTS[: len(FIRST)] == tuple(step.name for step in FIRST)
