@@ -18,6 +18,7 @@ from core.understanding.intents import TextIntent, read
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
 from core.understanding.safety import disturbed
+from core.understanding.screens import Screen, read_on
 from core.understanding.topics import names_a_topic
 
 
@@ -198,3 +199,19 @@ def test_a_topic_told_as_learned_asks_for_no_workshop(text: str, language: str) 
 )  # fmt: skip
 def test_the_messages_of_a_bank_are_not_the_bots(text: str, language: str, others: bool) -> None:
     assert others_messages(words(text, language)) is others
+
+
+@pytest.mark.parametrize("kind", ["yesno", "card"])
+@pytest.mark.parametrize(
+    ("text", "language", "consents"),
+    [("yes mum I'm coming", "en", False), ("evet anne geliyorum", "tr", False),
+     ("oui docteur je prendrai les cachets", "fr", False),
+     ("wakha a khti ghadi njib lkhobz", "ar", False), ("yes, wrong number sorry", "en", False),
+     ("yes I'll be there", "en", True), ("evet hocam geliyorum", "tr", True),
+     ("oui madame je viendrai", "fr", True), ("واخا", "ar", True)],
+)  # fmt: skip
+def test_on_a_screen_a_yes_said_to_someone_else_answers_nothing(
+    kind: str, text: str, language: str, consents: bool
+) -> None:
+    reading = read_on(text, Screen.parse(kind), language)
+    assert (reading.intent == TextIntent.YES) is consents
