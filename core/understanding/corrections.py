@@ -12,19 +12,29 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.data_questions import asks_about_data
-from core.understanding.done_elsewhere import ELSEWHERE, done_by_others, done_elsewhere, names_ours
+from core.understanding.done_elsewhere import (
+    ARABIC_PARTICLES,
+    ELSEWHERE,
+    done_by_others,
+    done_elsewhere,
+    names_ours,
+    on_own_device,
+    others_messages,
+)
 from core.understanding.message import Message
 from core.understanding.negation import (
     COMING,
+    MESSAGES,
     about_messages,
     acting_word_negated,
+    begins_with,
     cancel_word,
     erases_seat,
     gives_back,
     has_acting_word,
     negated,
-    says_coming,
 )
+from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
 from core.understanding.practical_questions import asks_practical
 from core.understanding.reading import ACTING, Reading, TextIntent
@@ -88,13 +98,29 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
     explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
     not_coming = (
-        negated(words)
-        and says_coming(words)
+        negated_near_coming(words)
+        and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
         and not something_else_comes(words)
     )
     given = gives_back(words) and ours
     return explicit or not_coming or given
+
+
+NEAR_COMING = (5, 2)
+"""How many words before and after a coming word a negation bears on it ("je ne vais pas
+pouvoir venir", "je viens pas"); "my French is not great ... what is coming up" is no
+negated coming."""
+
+
+def negated_near_coming(words: list[str]) -> bool:
+    """Whether a word of coming is negated close to it, or negates itself ("gelemiyorum")."""
+    before, after = NEAR_COMING
+    return any(
+        negated(words[max(0, i - before) : i + after + 1])
+        for i, w in enumerate(words)
+        if w.startswith(COMING)
+    )
 
 
 def something_else_comes(words: list[str]) -> bool:
@@ -155,8 +181,74 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """'j'ai annulé chez le médecin': an act done elsewhere asks nothing of us."""
     if reading.intent in ACTING and done_elsewhere(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent == TextIntent.FORGET and on_own_device(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
+    if reading.intent == TextIntent.STOP and others_messages(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "les sms de la banque"
     if reading.intent == TextIntent.YES and done_by_others(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "confirmé à la préfecture"
+    return None
+
+
+CONTINUING = tuple(bare(w) for w in word_lists.words("continuing"))
+"""Stems of going on: "continuez", "keep", "devam", "استمروا"."""
+SENDING = tuple(bare(w) for w in word_lists.words("sending_verb"))
+STOPPING = tuple(bare(w) for w in word_lists.words("stopping_verb"))
+TURKISH_NOT_GOING_ON = ("etme", "etmey", "etmes")
+"""'devam etmeyin': the Turkish negative after "devam"."""
+
+
+def continues_sending(words: list[str]) -> bool:
+    """'continuez à m'envoyer les rappels', 'keep sending me texts', 'bana mesaj göndermeye
+    devam edin': asked to go on sending, neither word negated, no stop asked beside it.
+    "Mum keeps reading them" is told, not asked: a word of going on ends with no "s"."""
+    if any(w.startswith(STOPPING) for w in words):
+        return False
+    for i, word in enumerate(words):
+        if not word.startswith(CONTINUING) or word.endswith("s"):
+            continue
+        if negated(words[max(0, i - 3) : i]):
+            return False  # "don't keep sending", "ne continuez pas"
+        if words[i + 1 : i + 2] and words[i + 1].startswith(TURKISH_NOT_GOING_ON):
+            return False  # "devam etmeyin"
+        after = words[i + 1 : i + 4]  # "keep sending", "continuez à m'envoyer"
+        if word == "keep" and not (after and after[0].endswith("ing")):
+            continue  # "do you keep my messages": kept, not sent
+        before = words[max(0, i - 2) : i]  # "göndermeye devam", "إرسال ... استمروا"
+        if any(w.startswith(SENDING) for w in after) or any(
+            w.startswith(SENDING) and w.endswith(("meye", "maya")) for w in before
+        ):
+            return True
+    return False
+
+
+AGAIN = tuple(bare(w) for w in word_lists.words("again"))
+"""'à nouveau', 'again', 'tekrar', 'من جديد'."""
+
+
+def asks_again(words: list[str]) -> bool:
+    """'je veux recevoir les rappels à nouveau', 'أريد استقبال الرسائل مجددا', 'tekrar
+    gönderin': the messages wanted back; not beside a word of stopping nor a negation
+    ("ne m'envoyez plus jamais", "لا أريد الرسائل مجددا")."""
+    text = f" {' '.join(words)} "
+    if not any(f" {phrase} " in text for phrase in AGAIN):
+        return False
+    if any(w.startswith(STOPPING) for w in words) or negated(words):
+        return False
+    return any(begins_with(w, (*SENDING, *MESSAGES), ARABIC_PARTICLES) for w in words)
+
+
+def _continues_sending(reading: Reading, message: Message) -> Reading | None:
+    """'mesaj göndermeye devam edin' (go on sending), 'أريد الرسائل من جديد' (again): a
+    start, not a stop, nor a stop the safety rules left unread."""
+    probabilities = message.probabilities
+    likely = probabilities[TextIntent.STOP.value] + probabilities[TextIntent.START.value]
+    stop_or_unread = reading.intent == TextIntent.STOP or (
+        reading.intent == TextIntent.UNKNOWN and likely >= ENOUGH
+    )
+    words = message.words
+    if stop_or_unread and (continues_sending(words) or asks_again(words)):
+        return _sure(TextIntent.START, message)
     return None
 
 
@@ -249,6 +341,7 @@ def _names_topic(reading: Reading, message: Message) -> Reading | None:
 
 CORRECTIONS: tuple[Correction, ...] = (
     Correction("done_elsewhere", _done_elsewhere),
+    Correction("continues_sending", _continues_sending),
     Correction("cancels_our_booking", _cancels_our_booking),
     Correction("other_language", _other_language),
     Correction("topic_not_understood", _topic_not_understood),

@@ -2,13 +2,14 @@
 médecin", "doktor randevumu iptal ettim", "ألغيت موعدي عند الطبيب", a habit stopped ("j'ai
 arrêté de fumer"), a thing forgotten ("şemsiyemi unuttum"), or an act done by someone or
 something else ("le train est annulé", "تم الغاء موعدي في المستشفى"). They ask nothing of
-the bot: never a cancel, a stop or an erase.
+the bot: never a cancel, a stop or an erase. Nor does an erase on one's own device ("I removed
+my ex's number from my phone", "j'ai effacé les photos de mon téléphone").
 """
 
 from __future__ import annotations
 
 from core.understanding import word_lists
-from core.understanding.negation import SEAT, begins_with
+from core.understanding.negation import MESSAGES, SEAT, begins_with
 from core.understanding.normalising import bare
 
 DONE = tuple(bare(w) for w in word_lists.words("done_before"))
@@ -16,6 +17,9 @@ ELSEWHERE = tuple(bare(w) for w in word_lists.words("elsewhere"))
 """Stems of somewhere or something else, in the words' plain form ("المستشفى" as written)."""
 PASSIVE = tuple(bare(w) for w in word_lists.words("done_passive"))
 """An act done by someone or something else: "le train est annulé", "trenim iptal olmuş"."""
+
+OWN_DEVICE = tuple(bare(w) for w in word_lists.words("own_device"))
+"""One's own phone or computer: "from my phone", "de mon téléphone", "telefonumdan"."""
 
 
 OURS = (
@@ -33,22 +37,50 @@ def names_ours(words: list[str]) -> bool:
     return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
 
 
+def names_elsewhere(words: list[str]) -> bool:
+    """Whether a word names somewhere or something else ("فالبلدية", "بالبنك" with their
+    particles)."""
+    return any(begins_with(word, ELSEWHERE, ARABIC_PARTICLES) for word in words)
+
+
 def done_by_others(words: list[str]) -> bool:
     """Whether the message tells of an act done by someone or something else about a place
     or a thing named: "c'est confirmé à la préfecture", "my visa got approved"."""
     text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in PASSIVE) and any(
-        w.startswith(ELSEWHERE) for w in words
-    )
+    return any(f" {phrase} " in text for phrase in PASSIVE) and names_elsewhere(words)
 
 
 def done_elsewhere(words: list[str]) -> bool:
     """Whether the message tells of an act already done about something else than a seat:
     somewhere else named, or none of the bot's own nouns."""
     text = f" {' '.join(words)} "
-    elsewhere = any(w.startswith(ELSEWHERE) for w in words)
+    elsewhere = names_elsewhere(words)
     if done_by_others(words):
         return True  # "mon cours de yoga est annulé": not the person's seat
     if not any(f" {phrase}" in text for phrase in DONE):
         return False
     return elsewhere or not names_ours(words)
+
+
+def on_own_device(words: list[str]) -> bool:
+    """Whether the message names one's own device as the place of an act: "I removed my ex's
+    number from my phone", "j'ai effacé les photos de mon téléphone"."""
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in OWN_DEVICE)
+
+
+def others_messages(words: list[str]) -> bool:
+    """Whether the messages named are someone else's: a place or a service named right beside
+    them ("les sms de la banque", "the bank texts", "الميساجات ديال البنك"). A stop of them
+    is no opt-out of the bot's. A short stem counts only as a whole word ("bag" is not
+    "bagh")."""
+    for i, word in enumerate(words):
+        if begins_with(word, MESSAGES, ARABIC_PARTICLES):
+            near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
+            if any(w in SHORT or begins_with(w, LONG, ARABIC_PARTICLES) for w in near):
+                return True
+    return False
+
+
+LONG = tuple(stem for stem in ELSEWHERE if len(stem) >= 4)
+SHORT = frozenset(stem for stem in ELSEWHERE if len(stem) < 4)

@@ -65,6 +65,8 @@ def _reaches(between: list[str]) -> bool:
         return False
     if rest[0] in REPORTING and between[-1] == rest[0]:
         return True  # "j'ai pas dit annuler"
+    if rest[0] == "etre" and between[-1] == "etre":
+        return True  # "je ne veux pas être désinscrite": the passive is negated too
     after = between[between.index(rest[0]) + 1 :]
     return any(word in LINKS for word in after)
 
@@ -244,8 +246,17 @@ GIVING_BACK = word_lists.words("giving_back")
 
 
 def gives_back(words: list[str]) -> bool:
-    """Whether a word gives the seat back, without a cancel word."""
-    return any(word.startswith(GIVING_BACK) for word in words)
+    """Whether a word gives the seat back, without a cancel word. English "free" does so as
+    a verb ("free my seat", "free up the spot"), not before a noun ("free sessions")."""
+    return any(
+        word.startswith(GIVING_BACK)
+        and (word != "free" or words[i + 1 : i + 2] in ([], *([w] for w in FREED)))
+        for i, word in enumerate(words)
+    )
+
+
+FREED = ("my", "up", "the", "her", "his", "our", "their", "it", "this", "that", "a", "me")
+"""Words after the verb "free": what it frees ("free my seat", "free it up")."""
 
 
 def says_coming(words: list[str]) -> bool:

@@ -63,8 +63,11 @@ def _corrected(words: list[str]) -> int | None:
     return next(v for i, v in found if (i, v) not in negated)
 
 
-FILLERS = frozenset(bare(word) for word in word_lists.words("speech_filler"))
-"""Words of speech around a spoken choice: "euh", "uh", "şey", "ايوا"."""
+FILLERS = frozenset(
+    bare(word) for idea in ("speech_filler", "call_opening") for word in word_lists.words(idea)
+)
+"""Words of speech around a spoken choice: "euh", "uh", "şey", "ايوا", and the call's opening
+("alo iki yok yok üç numara")."""
 CORRECTION = frozenset(bare(word) for word in word_lists.words("number_correction"))
 """Words of a spoken correction between two numbers: "non", "no wait", "yok", "لا"."""
 HEARD_AS = {"for": 4, "fore": 4, "to": 2, "too": 2, "won": 1, "tree": 3, "ate": 8}

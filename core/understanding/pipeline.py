@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import classifier, learned
+from core.understanding import addressed, classifier, learned
 from core.understanding.clauses import (
     BUT,
     about_session_state,
@@ -39,8 +39,8 @@ from core.understanding.clauses import (
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.message import Message, Proposal
-from core.understanding.negation import asks, conditional, has_acting_word
-from core.understanding.numbers import choice_number
+from core.understanding.negation import about_messages, asks, conditional, has_acting_word
+from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import short_answer
@@ -184,6 +184,11 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             found = None  # taken back: "..., non je rigole", "... but i will come"
     if privacy and (found is None or found.intent != TextIntent.FORGET):
         return None
+    said_to_someone = not about_messages(message.words) and addressed.stop_to_someone(
+        message.words, message.stripped
+    )
+    if found is not None and found.intent == TextIntent.STOP and said_to_someone:
+        return None  # "stop it, you're so funny haha": said to someone
     return found
 
 
@@ -255,7 +260,33 @@ STATE_READINGS = frozenset(
 """Readings a question about a session's state is often mistaken for."""
 
 
+CHOICE_BESIDE = frozenset(
+    {TextIntent.UNKNOWN, TextIntent.WORKSHOPS, TextIntent.SESSION, TextIntent.MENU,
+     TextIntent.HELP, TextIntent.NO, TextIntent.MY_BOOKINGS}
+)  # fmt: skip
+"""Readings a choice in a clause of its own turns into that choice."""
+
+
+def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
+    """'je choisis le numéro 5, merci', 'je prends le premier, c'est le seul où je suis
+    libre', 'sonuncusu değil, üçüncüsü': one clause picks a choice, no other names a number,
+    nothing is reported."""
+    if reading.intent not in CHOICE_BESIDE or reported(message.words):
+        return None
+    parts = clauses(message.stripped, message.language)
+    if len(parts) < 2:
+        return None
+    picked = [(part, n) for part in parts if (n := choice_number(part)) is not None]
+    if len(picked) != 1:
+        return None
+    others = [part for part in parts if part is not picked[0][0]]
+    if any(value_of(w) is not None for part in others for w in part):
+        return None  # "j'ai 3 enfants, le premier a 7 ans"
+    return Reading(TextIntent.NUMBER, 1.0, picked[0][1])
+
+
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
+    ClauseStep("choice_in_clause", _choice_in_clause),
     ClauseStep("clause_request", _clause_request),
     ClauseStep("reported", _reported),
     ClauseStep("hedged_yes", _hedged_yes),

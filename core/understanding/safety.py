@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.understanding import consent, word_lists
+from core.understanding import addressed, consent, word_lists
 from core.understanding.clauses import hedged
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
@@ -69,9 +69,16 @@ def disturbed(words: list[str]) -> bool:
     "Sorry to bother you", "désolée de vous déranger" apologise: they ask nothing."""
     stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
     return any(
-        w.startswith(stems) and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        w.startswith(stems)
+        and not w.startswith(UNWELL)
+        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
         for i, w in enumerate(words)
     )
+
+
+UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim")
+"""Turkish 'rahatsızlandım', 'rahatsızım': unwell, not disturbed ("rahatsızım gelemem"
+cancels a seat; it does not stop the messages)."""
 
 
 def remembers(words: list[str]) -> bool:
@@ -143,6 +150,17 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
 # The rules, each a component named in ``SAFETY``.
 
 
+def _stop_beside_nothing(p: Proposal) -> Verdict:
+    """'j'ai arrêté les sms sur mon téléphone': a word of stopping and a word of the messages,
+    the classifier torn between nothing and a stop (at least ENOUGH): judged as a stop, which
+    the rules after it still read only when asked in words, neither negated nor asked."""
+    stop = p.probabilities.get(TextIntent.STOP.value, 0.0)
+    words = p.words
+    if p.intent != TextIntent.UNKNOWN or stop < ENOUGH or not about_messages(words):
+        return None
+    return replace(p, intent=TextIntent.STOP, confidence=stop) if has_acting_word(words) else None
+
+
 def _too_unsure(p: Proposal) -> Verdict:
     """The classifier's best guess is unknown, or below ENOUGH: nothing is read."""
     if p.confidence < ENOUGH or p.intent == TextIntent.UNKNOWN:
@@ -162,6 +180,19 @@ def _stops_something_else(p: Proposal) -> Verdict:
     if p.intent == TextIntent.STOP and stops_something_else(p.words):
         return p.read_as(TextIntent.UNKNOWN)
     return None
+
+
+def _stop_to_someone(p: Proposal) -> Verdict:
+    """'stop it you're making me laugh', 'stop les gars': a stop said to someone, not of the
+    messages (``core.understanding.addressed``)."""
+    words = p.words
+    if p.intent != TextIntent.STOP or about_messages(words):
+        return None
+    return (
+        p.read_as(TextIntent.UNKNOWN)
+        if addressed.stop_to_someone(words, p.message.stripped)
+        else None
+    )
 
 
 def _forgot_booking(p: Proposal) -> Verdict:
@@ -251,6 +282,14 @@ def _not_for_us(p: Proposal) -> Verdict:
     return None
 
 
+def _yes_to_someone(p: Proposal) -> Verdict:
+    """'yes mum I'm coming', 'oui docteur', 'evet anne', 'نعم يا أمي': a yes said to someone
+    else is no consent (``core.understanding.addressed``)."""
+    if p.intent == TextIntent.YES and addressed.yes_to_someone(p.words, consent.YES_WORDS):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
 def _brings_company(p: Proposal) -> Verdict:
     """'je viendrai avec mes enfants': who comes along, not a yes."""
     if p.intent == TextIntent.YES and consent.brings_company(p.words):
@@ -283,9 +322,11 @@ def _asked_yes(p: Proposal) -> Verdict:
 
 
 SAFETY: tuple[Rule, ...] = (
+    Rule("stop_beside_nothing", _stop_beside_nothing),
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),
+    Rule("stop_to_someone", _stop_to_someone),
     Rule("forgot_booking", _forgot_booking),
     Rule("erase_data", _erase_data),
     Rule("number_by_rules_only", _number_by_rules_only),
@@ -298,6 +339,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("farewell", _farewell),
     Rule("no_yes_word", _no_yes_word),
     Rule("not_for_us", _not_for_us),
+    Rule("yes_to_someone", _yes_to_someone),
     Rule("brings_company", _brings_company),
     Rule("not_coming", _not_coming),
     Rule("unsure_yes", _unsure_yes),

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from core.understanding import word_lists
+from core.understanding import addressed, consent, word_lists
 from core.understanding.clauses import BUT, call_opening, hedged, reported
 from core.understanding.message import Message
 from core.understanding.negation import (
@@ -215,7 +215,8 @@ def _on_yes_no(words: list[str], screen: Screen, floor: Reading, language: str |
     yes, no = (_label_score(words, label, language) for label in screen.labels)
     if no >= LABEL_SCORE and no > yes:
         return _screen_reading(TextIntent.NO, floor)
-    if yes >= LABEL_SCORE and yes > no and not (negated(words) or hedged(words)):
+    refused = negated(words) or hedged(words) or for_someone_else(words)
+    if yes >= LABEL_SCORE and yes > no and not refused:
         return _screen_reading(TextIntent.YES, floor)
     return floor
 
@@ -227,7 +228,15 @@ def _plain_yes(words: list[str], floor: Reading) -> bool:
         return False
     if BUT & set(words) or negated(words) or hedged(words) or reported(words):
         return False
+    if for_someone_else(words):
+        return False
     return not call_opening(words) and floor.trail[-1:] != ("asked_yes",)
+
+
+def for_someone_else(words: list[str]) -> bool:
+    """'yes mum I'm coming', 'ok boomer', 'oui, wrong number': a yes said to someone else or
+    sent to the wrong chat answers no screen (``core.understanding.addressed``)."""
+    return addressed.yes_to_someone(words, consent.YES_WORDS) or consent.not_for_us(words)
 
 
 def names_booking(words: list[str]) -> bool:
@@ -242,7 +251,7 @@ def _on_card(words: list[str], screen: Screen, floor: Reading) -> Reading:
     """Agreeing, or naming the main action, takes it ("ouais je prends", "واخا نحجز")."""
     if floor.intent in NOT_AGREEING:
         return floor
-    if negated(words) or hedged(words) or reported(words):
+    if negated(words) or hedged(words) or reported(words) or for_someone_else(words):
         return floor
     labelled = bool(screen.labels) and any(
         fuzz.ratio(" ".join(words), normalise(label)) >= LABEL_SCORE for label in screen.labels

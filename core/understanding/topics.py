@@ -11,16 +11,20 @@ from core.understanding import word_lists
 
 TOPICS = word_lists.words("topic")
 WANTING = word_lists.words("asking_for_topic")
+LEARNED = word_lists.words("learned_before")
+"""Learning told as done: "ma petite-fille m'a appris les appels vidéo" asks for nothing."""
 
 
 ARABIC_TOPICS = tuple(topic for topic in TOPICS if "\u0600" <= topic[0] <= "\u06ff")
 
 
 def names_a_topic(words: list[str]) -> bool:
-    """Whether the message names a workshop topic beside a word that asks for it."""
+    """Whether the message names a workshop topic beside a word that asks for it, and does
+    not tell of it as learned already ("I learned emails at the library")."""
     text = f" {' '.join(words)} "
     named = any(f" {topic}" in text for topic in TOPICS) or any(
         topic in text
         for topic in ARABIC_TOPICS  # "والأميلي": a particle written on it
     )
-    return named and any(word.startswith(WANTING) for word in words)
+    told = any(f" {phrase}" in text for phrase in LEARNED)
+    return named and not told and any(word.startswith(WANTING) for word in words)

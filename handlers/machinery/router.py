@@ -23,6 +23,7 @@ from core.understanding.learned import using
 from core.understanding.pipeline import unsure
 from core.understanding.screens import Expects, read_on
 from core.understanding.session_codes import session_id_in
+from core.understanding.thresholds import LOW
 from handlers import flows
 from handlers.flows import admin as organiser
 from handlers.flows import browse, clarify, for_other, menu, towns
@@ -226,8 +227,12 @@ async def _town_typed(flow: Flow, text: str, readings: Readings) -> list[Reply] 
         return [answer] if answer is not None else None
     if not towns.asked(flow):
         return None
-    intent = readings.own.intent
-    if intent in NOT_A_PLACE or (intent == TextIntent.NUMBER and not _POSTCODE.search(text)):
+    own = readings.own
+    intent = own.intent
+    guessed = own.by == "classifier" and own.confidence < LOW  # "vers tionvile": a town
+    if (intent in NOT_A_PLACE and not guessed) or (
+        intent == TextIntent.NUMBER and not _POSTCODE.search(text)
+    ):
         return None
     return [await towns.typed(flow, text)]
 

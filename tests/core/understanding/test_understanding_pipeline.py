@@ -48,6 +48,7 @@ RULES = [
     ("too_unsure", "annuler", {"cancel": ENOUGH - 0.05}, "unknown"),
     ("stop_messages", "désinscrivez-moi des sms", {"cancel": 0.9}, "stop"),
     ("stops_something_else", "stop saying it's easy", {"stop": 0.9}, "unknown"),
+    ("stop_to_someone", "stop maman tu me fais rire", {"stop": 0.9}, "unknown"),
     ("forgot_booking", "je ne me souviens plus de l'heure", {"cancel": 0.9}, "my_bookings"),
     ("erase_data", "supprimez mes données", {"cancel": 0.9}, "forget"),
     ("negation", "n'annulez pas", {"cancel": 0.9}, "no"),
@@ -59,11 +60,13 @@ RULES = [
     ("farewell", "oui bonne journée", {"yes": 0.9}, "unknown"),
     ("no_yes_word", "ouistiti", {"yes": 0.9}, "unknown"),
     ("not_for_us", "oui désolé wrong number", {"yes": 0.9}, "unknown"),
+    ("yes_to_someone", "oui papa je rentre", {"yes": 0.9}, "unknown"),
     ("brings_company", "je viendrai avec mes enfants", {"yes": 0.9}, "unknown"),
     ("not_coming", "je serai absente", {"yes": 0.9}, "no"),
     ("unsure_yes", "d'accord je viendrai", {"yes": SURE_YES - 0.05}, "unknown"),
     ("asked_yes", "d'accord je viendrai ?", {"yes": 0.9}, "unknown"),
     ("done_elsewhere", "j'ai annulé chez le médecin", {"cancel": 0.9}, "unknown"),
+    ("continues_sending", "continuez à m'envoyer les rappels", {"stop": 0.9}, "start"),
     (
         "cancels_our_booking",
         "désinscrivez-moi de l'atelier whatsapp",
@@ -108,14 +111,15 @@ CLAUSES = [
         "fr",
         "forget",
     ),
-    ("reported", "my neighbour told me to cancel but i will come anyway", "en", "unknown"),
+    ("reported", "my neighbour told me to cancel my place", "en", "unknown"),
     ("hedged_yes", "inchallah je viens", "fr", "unknown"),
-    ("hedged_yes", "evet belki gelirim", "tr", "unknown"),
+    ("hedged_yes", "evet inşallah gelirim", "tr", "unknown"),
     ("hedged_yes", "yes please but not friday", "en", "unknown"),
     ("hedged_yes", "oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
     ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
+    ("choice_in_clause", "je prends le deuxième, c'est le seul jour où je peux", "fr", "number"),
 ]
 
 
@@ -206,9 +210,19 @@ def test_a_yes_ruled_out_leaves_the_runner_up_or_a_no() -> None:
     assert (nothing_else.intent.value, nothing_else.by) == ("no", "not_coming")
 
 
+def test_a_stop_of_the_messages_torn_with_nothing_is_judged_as_a_stop() -> None:
+    torn = fixed({"unknown": 0.45, "stop": 0.4})
+    reading = read("j'ai arrêté les sms", "fr", torn)
+    assert (reading.intent.value, reading.by) == ("stop", "stop_asked_in_words")
+    assert reading.trail == (CLASSIFIER, "stop_beside_nothing", "stop_asked_in_words")
+    assert read("je n'ai jamais arrêté les sms", "fr", torn).intent.value != "stop"
+    assert read("j'ai arrêté de fumer", "fr", torn).intent.value == "unknown"
+
+
 def test_every_component_is_tried_here_in_the_pipelines_order() -> None:
     tried = [c for c, *_ in FIRST_STEPS] + [c for c, *_ in RULES] + ["number_by_rules_only"]
     tried.append("learned")  # tests/core/understanding/test_learned.py
+    tried.append("stop_beside_nothing")  # below: it renames, the stop's own rules decide
     tried += sorted({c for c, *_ in CLAUSES} - set(tried))
     assert sorted(tried) == sorted(COMPONENTS)
     assert COMPONENTS[: len(FIRST)] == tuple(step.name for step in FIRST)
