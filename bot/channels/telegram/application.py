@@ -47,7 +47,7 @@ from bot.channels.telegram.calls import (
     send_text,
     send_venue,
 )
-from bot.channels.telegram.chat_order import BEHIND, ChatOrder
+from bot.channels.telegram.chat_order import BEHIND, ChatOrder, send_turn
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantBot, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
@@ -301,7 +301,8 @@ async def answer_update(
     a chat floods (Telegram refused it several times lately), its replies go to the outbox
     at once, paced there at one a second, and it holds no place among the updates handled.
     Cancelled while sending (a shutdown past its grace, :class:`Sending`), the replies not
-    sent yet go to the outbox too.
+    sent yet go to the outbox too. The replies go once the chat's earlier ones have gone
+    (:func:`send_turn`), while its next update is handled.
     """
     incoming = incoming_from(update)
     if incoming is None:
@@ -309,6 +310,7 @@ async def answer_update(
     replies = await handle(incoming)
     progress = _Progress(len(replies))
     try:
+        await send_turn()  # after the chat's earlier replies; its next update may be handled
         await _send_replies(bot, pacer, update, incoming, replies, requeue, progress)
     except asyncio.CancelledError:  # stopping: the outbox sends what is left
         if progress.done < len(replies):
