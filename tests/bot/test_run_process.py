@@ -242,11 +242,12 @@ async def test_two_webhook_processes_share_one_postgresql_database(
 
             async def push(turn: int, user: int, update: dict[str, object]) -> None:
                 """Push ``update``; return once ``user`` has read the answer (it follows the
-                webhook's 200)."""
+                webhook's 200): two replies (the keyboard's note and the welcome; a button's
+                answer and a message)."""
                 since = len(api.calls)
                 response = await client.post(urls[turn % 2], json=update, headers=headers)
                 assert response.status_code == 200
-                await api.wait_for_replies(user, since=since)
+                await api.wait_for_replies(user, since=since, min_count=2)
 
             async def press(turn: int, user: int, label: str) -> None:
                 message = next(m for m in reversed(api.bot_messages(user)) if m.buttons)

@@ -48,11 +48,13 @@ class Telegram:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         return await self.client.post(self.url, json=update, headers=headers)
 
-    async def say(self, user: int, text: str) -> tuple[httpx.Response, list[str]]:
-        return await self.exchange(user, self.api.user_text(user, text))
+    async def say(self, user: int, text: str, replies: int = 1) -> tuple[httpx.Response, list[str]]:
+        """Write ``text``; read the answer, ``replies`` messages at least."""
+        return await self.exchange(user, self.api.user_text(user, text), replies)
 
     async def press(self, user: int, label: str) -> tuple[httpx.Response, list[str]]:
-        return await self.exchange(user, self.press_update(user, label))
+        """Press ``label``; read the answer (the button's, and a message at least)."""
+        return await self.exchange(user, self.press_update(user, label), 2)
 
     def press_update(self, user: int, label: str) -> Any:
         """The update of ``user`` pressing ``label`` on the bot's latest message with buttons."""
@@ -61,14 +63,16 @@ class Telegram:
         assert data is not None
         return self.api.user_press(user, message.message_id, data)
 
-    async def exchange(self, user: int, update: Any) -> tuple[httpx.Response, list[str]]:
-        """Push ``update`` and read the texts the person gets in answer: the webhook is
-        answered once the update is handled, and the replies follow (as on Telegram, where
-        the person sees them come)."""
+    async def exchange(
+        self, user: int, update: Any, replies: int = 1
+    ) -> tuple[httpx.Response, list[str]]:
+        """Push ``update`` and read the texts the person gets in answer (``replies`` at
+        least, a button's answer counted): the webhook is answered once the update is
+        handled, and the replies follow (as on Telegram, where the person sees them come)."""
         since = len(self.api.calls)
         response = await self.push(update)
         if response.status_code == 200:
-            await self.api.wait_for_replies(user, since=since)
+            await self.api.wait_for_replies(user, since=since, min_count=replies)
         return response, self.texts_since(user, since)
 
     def texts_since(self, user: int, since: int) -> list[str]:
@@ -143,7 +147,7 @@ async def test_a_redelivered_update_changes_nothing(api: FakeBotApi, telegram: T
     session_id = await add_session(db)
     await telegram.say(803, f"/start s{session_id}")
     update = telegram.press_update(803, "Oui")
-    first, texts = await telegram.exchange(803, update)
+    first, texts = await telegram.exchange(803, update, 2)
     assert "C'est réservé" in texts[0]
     since = len(api.calls)
     again = await telegram.push(update)
@@ -262,7 +266,8 @@ async def test_a_malformed_update_is_ignored_and_its_redelivery_handled(
     assert not [c for c in api.calls if c.method == "sendMessage"]
     # The same update id, now readable (as a corrected redelivery would be): it is answered.
     good = {"message_id": 2, "date": 0, "text": "bonjour", "chat": PRIVATE, "from": PERSON}
-    response, texts = await telegram.exchange(806, {"update_id": 900_001, "message": good})
+    # The keyboard's note, then the welcome.
+    response, texts = await telegram.exchange(806, {"update_id": 900_001, "message": good}, 2)
     assert response.status_code == 200
     assert texts[-1].startswith("Bonjour Marie !")
     assert telegram.texts_since(806, 0) == texts  # nothing for the malformed one
@@ -277,7 +282,7 @@ async def test_webhook_updates_go_through_the_application_queue(
     assert app.updater is not None
     assert app.running
     assert not app.updater.running
-    answers = await asyncio.gather(*(telegram.say(810 + n, "bonjour") for n in range(4)))
+    answers = await asyncio.gather(*(telegram.say(810 + n, "bonjour", 2) for n in range(4)))
     for response, texts in answers:
         assert response.status_code == 200
         assert texts[-1].startswith("Bonjour Marie !")
