@@ -448,9 +448,6 @@ class Sending:
         if task is not None:
             self._tasks.discard(task)
 
-    def __len__(self) -> int:
-        return len(self._tasks)
-
     def cancel(self) -> int:
         """Cancel every send in hand, and any to come (their replies go to the outbox);
         return how many were in hand."""

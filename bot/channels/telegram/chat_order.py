@@ -125,6 +125,7 @@ class _Turn:
     sending: bool = False
 
     def release(self) -> None:
+        """Give back whatever the update still holds (it is done)."""
         if self.handling:
             self.handling = False
             self.chat.handling.release()
