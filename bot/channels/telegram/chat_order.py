@@ -38,9 +38,8 @@ def chat_key(update: object) -> int | None:
 
 
 BEHIND: ContextVar[int] = ContextVar("behind", default=0)
-"""While an update is processed: how many more of its chat's updates are in hand, waiting
-behind it or still sending the replies before it (a chat that floods has many; a person who
-taps and waits has none)."""
+"""While an update is processed: how many more of its chat's updates wait behind it (a chat
+that floods has many; a person who taps and waits has none)."""
 
 
 class Slots:
@@ -113,7 +112,9 @@ class _Chat:
     handling: asyncio.Lock = field(default_factory=asyncio.Lock)
     sending: asyncio.Lock = field(default_factory=asyncio.Lock)
     users: int = 0
-    """Updates of the chat in hand: to handle, being handled, or sending their replies."""
+    """Updates of the chat in hand (waiting, handled or sending)."""
+    to_handle: int = 0
+    """Updates of the chat not handled yet (the one being handled included)."""
 
 
 @dataclass(slots=True)
@@ -128,6 +129,7 @@ class _Turn:
         """Give back whatever the update still holds (it is done)."""
         if self.handling:
             self.handling = False
+            self.chat.to_handle -= 1
             self.chat.handling.release()
         if self.sending:
             self.sending = False
@@ -146,6 +148,7 @@ async def send_turn() -> None:
         return
     if turn.handling:
         turn.handling = False
+        turn.chat.to_handle -= 1
         turn.chat.handling.release()  # the next update runs once this one waits, below
     # In line for sending at once (the lock queues its waiter before the first wait), so
     # before the next update can be: the chat's replies keep the order of its updates.
@@ -178,6 +181,7 @@ class ChatOrder(BaseUpdateProcessor):
         """The chat's turns, forgotten once no update of that chat is in hand."""
         chat = self._chats.setdefault(key, _Chat())
         chat.users += 1
+        chat.to_handle += 1
         try:
             yield chat
         finally:
@@ -194,11 +198,17 @@ class ChatOrder(BaseUpdateProcessor):
             return
         with self._chat_of(key) as chat:
             turn = _Turn(chat)
-            await chat.handling.acquire()
+            try:
+                await chat.handling.acquire()
+            except BaseException:
+                chat.to_handle -= 1
+                raise
             turn.handling = True
             token = _TURN.set(turn)
             try:
-                BEHIND.set(chat.users - 1)  # the chat's other updates, to handle or to send
+                # Those waiting to be handled only: a chat's updates waiting for a slot at
+                # follow-up priority would hold Telegram's webhook connections meanwhile.
+                BEHIND.set(chat.to_handle - 1)
                 await coroutine
             finally:
                 _TURN.reset(token)

@@ -201,12 +201,10 @@ async def test_a_chats_next_update_is_handled_while_the_replies_before_it_wait()
     sent: list[int] = []
     all_handled = asyncio.Event()
     slot = asyncio.Event()  # the first update's replies wait for a send slot until set
-    behind: list[int] = []
 
     async def work(update: Update) -> None:
         async with order.slots:
             handled.append(update.update_id)
-            behind.append(BEHIND.get())
         if len(handled) == 4:
             all_handled.set()
         await send_turn()
@@ -220,9 +218,6 @@ async def test_a_chats_next_update_is_handled_while_the_replies_before_it_wait()
         await all_handled.wait()
     assert handled == [1, 2, 3, 4]
     assert sent == []  # all behind the first update's replies
-    # The last one handled still sees the chat's three others in hand (their replies not
-    # gone): a chat whose answers pile up is writing faster than it can be answered.
-    assert behind[-1] == 3 >= FLOODING_BEHIND
     slot.set()
     await asyncio.gather(*tasks)
     assert sent == [1, 2, 3, 4]
