@@ -82,9 +82,11 @@ async def test_a_webhook_update_is_retried_by_telegram_once_the_database_is_back
             async with httpx.AsyncClient() as client:
                 async with database_away(postgres_url):
                     failed = await client.post(url, json=update, headers=headers)
+                since = len(api.calls)
                 retried = await client.post(url, json=update, headers=headers)
             assert (failed.status_code, retried.status_code) == (503, 200)
             assert failed.headers["Retry-After"]
+            await api.wait_for_replies(701, since=since, min_count=2)  # they follow the 200
             texts = [str(c.params["text"]) for c in api.calls_for(701) if c.ok]
             assert "Réessayez dans une minute" in texts[0]
             assert texts[1].startswith("Les trois boutons")  # the keyboard's note, then

@@ -240,19 +240,24 @@ async def test_two_webhook_processes_share_one_postgresql_database(
         processes = await start_webhook_bots(client, env, ports, tmp_path)
         try:
 
-            async def push(turn: int, update: dict[str, object]) -> None:
+            async def push(turn: int, user: int, update: dict[str, object]) -> None:
+                """Push ``update``; return once ``user`` has read the answer (it follows the
+                webhook's 200): two replies (the keyboard's note and the welcome; a button's
+                answer and a message)."""
+                since = len(api.calls)
                 response = await client.post(urls[turn % 2], json=update, headers=headers)
                 assert response.status_code == 200
+                await api.wait_for_replies(user, since=since, min_count=2)
 
             async def press(turn: int, user: int, label: str) -> None:
                 message = next(m for m in reversed(api.bot_messages(user)) if m.buttons)
                 data = next(d for row in message.buttons for t, d in row if label in t)
                 assert data is not None
-                await push(turn, api.user_press(user, message.message_id, data))
+                await push(turn, user, api.user_press(user, message.message_id, data))
 
             # One conversation, each step to the other process.
             for user in (901, 902, 903):
-                await push(0, api.user_text(user, "bonjour"))
+                await push(0, user, api.user_text(user, "bonjour"))
                 await press(1, user, "Voir les ateliers")
                 await press(0, user, "Envoyer des photos")
                 await press(1, user, "Réserver")

@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
@@ -46,7 +47,7 @@ from bot.channels.telegram.calls import (
     send_text,
     send_venue,
 )
-from bot.channels.telegram.chat_order import BEHIND, ChatOrder
+from bot.channels.telegram.chat_order import BEHIND, ChatOrder, send_turn
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantBot, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
@@ -71,6 +72,7 @@ Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 __all__ = [
     "CHANNEL",
     "Outcomes",
+    "Sending",
     "build_application",
     "incoming_from",
     "make_deliverer",
@@ -298,11 +300,43 @@ async def answer_update(
     lost. A short 429 (two messages in one second to a chat) is waited out in line. While
     a chat floods (Telegram refused it several times lately), its replies go to the outbox
     at once, paced there at one a second, and it holds no place among the updates handled.
+    Cancelled while sending (a shutdown past its grace, :class:`Sending`), the replies not
+    sent yet go to the outbox too. The replies go once the chat's earlier ones have gone
+    (:func:`send_turn`), while its next update is handled.
     """
     incoming = incoming_from(update)
     if incoming is None:
         return
     replies = await handle(incoming)
+    progress = _Progress(len(replies))
+    try:
+        await send_turn()  # after the chat's earlier replies; its next update may be handled
+        await _send_replies(bot, pacer, update, incoming, replies, requeue, progress)
+    except asyncio.CancelledError:  # stopping: the outbox sends what is left
+        if progress.done < len(replies):
+            log.info("stopping; %d replies queued to be sent", len(replies) - progress.done)
+            await requeue(incoming, replies[progress.done :])
+        raise
+
+
+@dataclasses.dataclass(slots=True)
+class _Progress:
+    """How many of an update's replies have been sent (or queued) so far."""
+
+    count: int
+    done: int = 0
+
+
+async def _send_replies(
+    bot: Bot,
+    pacer: Pacer,
+    update: Update,
+    incoming: Incoming,
+    replies: list[Reply],
+    requeue: Requeue,
+    progress: _Progress,
+) -> None:
+    """Send ``replies`` (see :func:`answer_update`), counting them in ``progress``."""
     query = update.callback_query
     priority = priority_of_update(incoming)
     chat_id = int(incoming.sender.external_id)
@@ -316,6 +350,7 @@ async def answer_update(
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)
+            progress.done = progress.count
             return
         for index in range(len(replies)):
             edit = message if index == 0 else None
@@ -336,13 +371,16 @@ async def answer_update(
                     pacer.refused(chat, _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
+                progress.done = progress.count
                 return
             except Forbidden:
                 raise
             except Exception:  # the update is recorded as handled: its replies must not be lost
                 log.exception("replies not sent; queued to be sent again")
                 await requeue(incoming, replies[index:])
+                progress.done = progress.count
                 return
+            progress.done = index + 1
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
@@ -353,7 +391,9 @@ class Outcomes:
     """The outcome of each update whose sender waits for it (the webhook's HTTP answer).
 
     The webhook puts its update on the Application's queue, as polling does, and waits
-    here for the handler to say how it went.
+    here for the handler to say how it went: settled once the flows' transaction has
+    committed (the update recorded as handled, a redelivery changes nothing), before the
+    replies are sent, or with the error that kept it from committing.
     """
 
     def __init__(self) -> None:
@@ -380,6 +420,43 @@ class Outcomes:
             future.set_exception(error)
 
 
+class Sending:
+    """The handlers whose update has been handled and whose replies are being sent.
+
+    On shutdown they may finish within a grace; past it they are cancelled, as is any that
+    comes after (an update of the same chat waited behind one of them), and each puts the
+    replies it has not sent in the outbox (:func:`answer_update`)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    def add(self) -> None:
+        """The current task sends its update's replies from now on (until :meth:`discard`).
+
+        Once :meth:`cancel` has been called, it is cancelled at its next wait."""
+        task = asyncio.current_task()
+        if task is None:
+            return
+        self._tasks.add(task)
+        if self._closed:
+            task.cancel()
+
+    def discard(self) -> None:
+        """The current task has sent its replies."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.discard(task)
+
+    def cancel(self) -> int:
+        """Cancel every send in hand, and any to come (their replies go to the outbox);
+        return how many were in hand."""
+        self._closed = True
+        for task in self._tasks:
+            task.cancel()
+        return len(self._tasks)
+
+
 WEBHOOK_WAIT_SECONDS = 50.0
 """How long a webhook request waits for its update's outcome (Telegram gives up at 60 s)."""
 
@@ -392,10 +469,13 @@ def webhook_endpoint(
     A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and changes
     nothing; a body nested deeper than ``bodies.JSON_DEPTH`` gets 400 and changes nothing
     either. The update goes on the Application's queue, as in polling, and the request waits
-    for its outcome. When the database cannot be reached, the person is asked to try again
-    in a minute and the answer is 503 with Retry-After (500 for any other failure), so
-    that Telegram delivers the update again; a redelivered update that was handled already
-    is recognised by its id and changes nothing.
+    for its outcome: 200 once the flows' transaction has committed, before the replies are
+    sent (they follow, paced, in the handler; one that cannot go goes to the outbox), so
+    that Telegram's few connections are not held by replies waiting for a send slot. When
+    the database cannot be reached, the person is asked to try again in a minute and the
+    answer is 503 with Retry-After (500 for any other failure), so that Telegram delivers
+    the update again; a redelivered update that was handled already is recognised by its
+    id and changes nothing.
     """
 
     async def endpoint(request: Request) -> Response:
@@ -517,17 +597,21 @@ def build_application(
     conversations: Conversations,
     pacer: Pacer,
     outcomes: Outcomes | None = None,
+    sending: Sending | None = None,
 ) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
     Polling and the webhook both put updates on its queue, and one handler answers them.
     Updates of different chats are processed concurrently, each chat's in order
-    (:class:`ChatOrder`): waits on Telegram and on the database overlap. When the database
-    cannot be reached the person is asked to try again, and the update's outcome (for the
-    webhook, in ``outcomes``) is that error, so that Telegram delivers it again.
+    (:class:`ChatOrder`): waits on Telegram and on the database overlap. The update's
+    outcome (for the webhook, in ``outcomes``) is settled once the flows have committed,
+    before the replies go (the handlers sending them are in ``sending``). When the database
+    cannot be reached the person is asked to try again, and the outcome is that error, so
+    that Telegram delivers it again.
     """
     assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
     waiting = outcomes if outcomes is not None else Outcomes()
+    in_hand = sending if sending is not None else Sending()
     order = ChatOrder()
     base = settings.telegram_api_base_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
@@ -546,9 +630,17 @@ def build_application(
             return await conversations.handle(incoming, raise_database_errors=True)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Hand every update to the flows, send what they answer, settle its outcome."""
+        """Hand every update to the flows, settle its outcome once they have committed,
+        then send what they answer."""
+
+        async def handled(incoming: Incoming) -> list[Reply]:
+            replies = await handle(incoming)
+            waiting.settle(update)  # committed: the webhook answers; the replies follow
+            in_hand.add()
+            return replies
+
         try:
-            await answer_update(context.bot, pacer, update, handle, conversations.queue_replies)
+            await answer_update(context.bot, pacer, update, handled, conversations.queue_replies)
         except Forbidden:
             log.info("a person blocked the bot")
         except (OperationalError, DBAPIError) as error:
@@ -556,13 +648,15 @@ def build_application(
                 "database unavailable (%s); the person is asked to retry", type(error).__name__
             )
             await _apologise(context.bot, update, conversations)
-            waiting.settle(update, error)
+            waiting.settle(update, error)  # unless it had committed: then answered already
             return
         except Exception as error:
             log.exception("error while answering an update")
             waiting.settle(update, error)
             return
-        waiting.settle(update)
+        finally:
+            in_hand.discard()
+        waiting.settle(update)  # an update without anything to handle
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log every error, first; a person who blocked the bot is not an error."""

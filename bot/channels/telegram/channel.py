@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from bot.channels.telegram.application import (
     CHANNEL,
     WEBHOOK_PATH,
     Outcomes,
+    Sending,
     build_application,
     connect,
     make_deliverer,
@@ -40,8 +42,9 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.pacer = pacer_for(self.settings)
         self.outcomes = Outcomes()
+        self.sending = Sending()
         self.app: Application = build_application(
-            self.settings, wiring.conversations, self.pacer, self.outcomes
+            self.settings, wiring.conversations, self.pacer, self.outcomes, self.sending
         )
         self.up = False
 
@@ -92,9 +95,16 @@ class TelegramChannel:
             await self.app.updater.stop()
 
     async def finish(self) -> None:
-        """Handle the updates already taken."""
-        if self.app.running:
-            await self.app.stop()
+        """Handle the updates already taken, and send their replies for up to
+        ``SHUTDOWN_GRACE_SECONDS``; past it, the replies not sent yet go to the outbox."""
+        if not self.app.running:
+            return
+        stopping = asyncio.create_task(self.app.stop())
+        await asyncio.wait({stopping}, timeout=self.settings.shutdown_grace_seconds)
+        if not stopping.done():
+            cut = self.sending.cancel()
+            log.info("%d updates' replies still to send go to the outbox", cut)
+        await stopping
 
     async def close(self) -> None:
         """Release the Bot API connections."""

@@ -8,6 +8,7 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from telegram import Update
@@ -104,46 +105,114 @@ class Slots:
         self.busy -= 1
 
 
-class ChatOrder(BaseUpdateProcessor):
-    """Process updates concurrently, but never two of one chat at the same time.
+@dataclass(slots=True)
+class _Chat:
+    """One chat's two turns: to be handled, then to send, each first come, first served."""
 
-    An update first waits for its chat's turn (the chat's earlier updates are done); its
+    handling: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sending: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+    """Updates of the chat in hand (waiting, handled or sending)."""
+    to_handle: int = 0
+    """Updates of the chat not handled yet (the one being handled included)."""
+
+
+@dataclass(slots=True)
+class _Turn:
+    """What the update being processed holds of its chat's turns."""
+
+    chat: _Chat
+    handling: bool = False
+    sending: bool = False
+
+    def release(self) -> None:
+        """Give back whatever the update still holds (it is done)."""
+        if self.handling:
+            self.handling = False
+            self.chat.to_handle -= 1
+            self.chat.handling.release()
+        if self.sending:
+            self.sending = False
+            self.chat.sending.release()
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("turn", default=None)
+
+
+async def send_turn() -> None:
+    """Once the update in hand has been handled: wait for its chat's earlier replies to have
+    gone, and let the chat's next update be handled meanwhile. Nothing outside a chat's
+    turn (:meth:`ChatOrder.do_process_update`)."""
+    turn = _TURN.get()
+    if turn is None or turn.sending:
+        return
+    if turn.handling:
+        turn.handling = False
+        turn.chat.to_handle -= 1
+        turn.chat.handling.release()  # the next update runs once this one waits, below
+    # In line for sending at once (the lock queues its waiter before the first wait), so
+    # before the next update can be: the chat's replies keep the order of its updates.
+    await turn.chat.sending.acquire()
+    turn.sending = True
+
+
+class ChatOrder(BaseUpdateProcessor):
+    """Process updates concurrently, but one chat's one after the other, in order.
+
+    An update first waits for its chat's turn (the chat's earlier updates handled); its
     handler then takes one of the shared :attr:`slots` for the work that costs (the flows
     and their transaction), not for the time its answers wait on Telegram's pacing. A chat
     that floods thus holds at most one slot, and everyone else is still answered promptly.
-    A chat's updates are processed in the order they were received (its lock is first come,
-    first served); among chats, a newcomer's /start takes a free slot first (:class:`Slots`).
+    Once handled (:func:`send_turn`), the update waits for the chat's earlier replies to have
+    gone before sending its own, and the chat's next update may be handled meanwhile: the
+    webhook answers it without waiting for the replies before it. A chat's updates are
+    handled, and answered, in the order they were received (its locks are first come, first
+    served); among chats, a newcomer's /start takes a free slot first (:class:`Slots`).
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(_UNBOUNDED)
         self.size = max_concurrent_updates
         self.slots = Slots(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
+        self._chats: dict[int, _Chat] = {}
 
     @contextmanager
-    def _lock_of(self, key: int) -> Iterator[asyncio.Lock]:
-        """The chat's lock, forgotten once no update of that chat is waiting for it."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
+    def _chat_of(self, key: int) -> Iterator[_Chat]:
+        """The chat's turns, forgotten once no update of that chat is in hand."""
+        chat = self._chats.setdefault(key, _Chat())
+        chat.users += 1
+        chat.to_handle += 1
         try:
-            yield lock
+            yield chat
         finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key], self._locks[key]
+            chat.users -= 1
+            if not chat.users:
+                del self._chats[key]
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        """Wait for the chat's earlier updates, then process this one (it takes a slot)."""
+        """Wait for the chat's earlier updates to be handled, then process this one (it
+        takes a slot; its sends wait for the earlier ones', :func:`send_turn`)."""
         key = chat_key(update)
         if key is None:
             await coroutine
             return
-        with self._lock_of(key) as lock:
-            async with lock:
-                BEHIND.set(self._users[key] - 1)
+        with self._chat_of(key) as chat:
+            turn = _Turn(chat)
+            try:
+                await chat.handling.acquire()
+            except BaseException:
+                chat.to_handle -= 1
+                raise
+            turn.handling = True
+            token = _TURN.set(turn)
+            try:
+                # Those waiting to be handled only: a chat's updates waiting for a slot at
+                # follow-up priority would hold Telegram's webhook connections meanwhile.
+                BEHIND.set(chat.to_handle - 1)
                 await coroutine
+            finally:
+                _TURN.reset(token)
+                turn.release()
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -12,7 +12,7 @@ from telegram import Chat, Message, Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.channels.telegram.application import FLOODING_BEHIND, priority_of_update
-from bot.channels.telegram.chat_order import BEHIND, ChatOrder, Slots, chat_key
+from bot.channels.telegram.chat_order import BEHIND, ChatOrder, Slots, chat_key, send_turn
 from core.dialog import Incoming, Kind, Sender
 from core.outbox.priority import AGING, Priority
 
@@ -191,3 +191,33 @@ def test_a_flooding_chat_takes_no_newcomer_s_place() -> None:
     tap = Incoming(Sender("telegram", "7"), Kind.CHOICE, choice="x")
     assert priority_of_update(tap, behind=1) is Priority.ANSWER
     assert priority_of_update(tap, behind=FLOODING_BEHIND) is Priority.FOLLOW_UP
+
+
+async def test_a_chats_next_update_is_handled_while_the_replies_before_it_wait() -> None:
+    """The webhook answers an update once handled: a chat's updates are not held behind the
+    replies of the one before (waiting for a send slot), and the replies keep their order."""
+    order = ChatOrder(4)
+    handled: list[int] = []
+    sent: list[int] = []
+    all_handled = asyncio.Event()
+    slot = asyncio.Event()  # the first update's replies wait for a send slot until set
+
+    async def work(update: Update) -> None:
+        async with order.slots:
+            handled.append(update.update_id)
+        if len(handled) == 4:
+            all_handled.set()
+        await send_turn()
+        if update.update_id == 1:
+            await slot.wait()
+        sent.append(update.update_id)
+
+    updates = [update_of(5, n) for n in range(1, 5)]
+    tasks = [asyncio.create_task(order.process_update(u, work(u))) for u in updates]
+    async with asyncio.timeout(5):
+        await all_handled.wait()
+    assert handled == [1, 2, 3, 4]
+    assert sent == []  # all behind the first update's replies
+    slot.set()
+    await asyncio.gather(*tasks)
+    assert sent == [1, 2, 3, 4]

@@ -48,17 +48,31 @@ class Telegram:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         return await self.client.post(self.url, json=update, headers=headers)
 
-    async def say(self, user: int, text: str) -> tuple[httpx.Response, list[str]]:
-        since = len(self.api.calls)
-        response = await self.push(self.api.user_text(user, text))
-        return response, self.texts_since(user, since)
+    async def say(self, user: int, text: str, replies: int = 1) -> tuple[httpx.Response, list[str]]:
+        """Write ``text``; read the answer, ``replies`` messages at least."""
+        return await self.exchange(user, self.api.user_text(user, text), replies)
 
     async def press(self, user: int, label: str) -> tuple[httpx.Response, list[str]]:
+        """Press ``label``; read the answer (the button's, and a message at least)."""
+        return await self.exchange(user, self.press_update(user, label), 2)
+
+    def press_update(self, user: int, label: str) -> Any:
+        """The update of ``user`` pressing ``label`` on the bot's latest message with buttons."""
         message = next(m for m in reversed(self.api.bot_messages(user)) if m.buttons)
         data = next(data for row in message.buttons for text, data in row if label in text)
-        since = len(self.api.calls)
         assert data is not None
-        response = await self.push(self.api.user_press(user, message.message_id, data))
+        return self.api.user_press(user, message.message_id, data)
+
+    async def exchange(
+        self, user: int, update: Any, replies: int = 1
+    ) -> tuple[httpx.Response, list[str]]:
+        """Push ``update`` and read the texts the person gets in answer (``replies`` at
+        least, a button's answer counted): the webhook is answered once the update is
+        handled, and the replies follow (as on Telegram, where the person sees them come)."""
+        since = len(self.api.calls)
+        response = await self.push(update)
+        if response.status_code == 200:
+            await self.api.wait_for_replies(user, since=since, min_count=replies)
         return response, self.texts_since(user, since)
 
     def texts_since(self, user: int, since: int) -> list[str]:
@@ -132,13 +146,13 @@ async def test_a_redelivered_update_changes_nothing(api: FakeBotApi, telegram: T
     db = telegram.runtime.db
     session_id = await add_session(db)
     await telegram.say(803, f"/start s{session_id}")
-    message = next(m for m in reversed(api.bot_messages(803)) if m.buttons)
-    data = next(data for row in message.buttons for text, data in row if "Oui" in text)
-    assert data is not None
-    update = api.user_press(803, message.message_id, data)
-    first = await telegram.push(update)
+    update = telegram.press_update(803, "Oui")
+    first, texts = await telegram.exchange(803, update, 2)
+    assert "C'est réservé" in texts[0]
     since = len(api.calls)
     again = await telegram.push(update)
+    # The button is answered (its spinner stops) once whatever the update says has gone.
+    await api.wait_for_call("answerCallbackQuery", since=since)
     assert (first.status_code, again.status_code) == (200, 200)
     assert telegram.texts_since(803, since) == []
     assert await count(db, Booking) == 1
@@ -252,9 +266,11 @@ async def test_a_malformed_update_is_ignored_and_its_redelivery_handled(
     assert not [c for c in api.calls if c.method == "sendMessage"]
     # The same update id, now readable (as a corrected redelivery would be): it is answered.
     good = {"message_id": 2, "date": 0, "text": "bonjour", "chat": PRIVATE, "from": PERSON}
-    response = await telegram.push({"update_id": 900_001, "message": good})
+    # The keyboard's note, then the welcome.
+    response, texts = await telegram.exchange(806, {"update_id": 900_001, "message": good}, 2)
     assert response.status_code == 200
-    assert telegram.texts_since(806, 0)[-1].startswith("Bonjour Marie !")
+    assert texts[-1].startswith("Bonjour Marie !")
+    assert telegram.texts_since(806, 0) == texts  # nothing for the malformed one
     assert await count(db, Person) == 1
 
 
@@ -266,10 +282,10 @@ async def test_webhook_updates_go_through_the_application_queue(
     assert app.updater is not None
     assert app.running
     assert not app.updater.running
-    answers = await asyncio.gather(*(telegram.say(810 + n, "bonjour") for n in range(4)))
+    answers = await asyncio.gather(*(telegram.say(810 + n, "bonjour", 2) for n in range(4)))
     for response, texts in answers:
         assert response.status_code == 200
-        assert texts[-1].startswith("Bonjour Marie !")  # answered before the request ended
+        assert texts[-1].startswith("Bonjour Marie !")
 
 
 @pytest.mark.parametrize("authorization", [None, "", "Bearer wrong", f"Basic {METRICS_TOKEN}"])
@@ -322,3 +338,53 @@ async def test_metrics_show_the_backlog_and_the_dropped_messages(
     assert sample(page, "atelier_outbox_due_messages") == 0
     assert sample(page, "atelier_outbox_oldest_due_age_seconds") == 0
     assert sample(page, dropped) - sample(before, dropped) == 1
+
+
+async def test_telegram_is_answered_once_the_update_is_handled_before_its_replies_go(
+    api: FakeBotApi, telegram: Telegram
+) -> None:
+    """Telegram holds few connections to a webhook: a reply waiting for a send slot (here
+    Telegram slow to take it) does not keep the update's connection, and still arrives."""
+    api.delay_next("sendMessage", 3.0, chat_id=807)
+    since = len(api.calls)
+    response = await telegram.push(api.user_text(807, "bonjour"))
+    assert response.status_code == 200
+    assert await count(telegram.runtime.db, Person) == 1  # handled and committed
+    assert telegram.texts_since(807, since) == []  # the replies are still on their way
+    await api.wait_for_replies(807, since=since, min_count=2)
+    assert telegram.texts_since(807, since)[-1].startswith("Bonjour Marie !")
+
+
+async def test_replies_still_to_send_at_shutdown_go_to_the_outbox(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    """Stopped while replies wait for a send slot, past the shutdown's grace: they are put in
+    the outbox, and the next start sends them, once each."""
+    settings = make_settings(
+        database_url,
+        telegram_bot_token=api.token,
+        telegram_api_base_url=api.base_url,
+        webhook_url=PUBLIC_URL,
+        webhook_secret=SECRET,
+        http_port=0,
+        shutdown_grace_seconds=0.2,
+    )
+    runtime = Runtime(settings, clock)
+    await runtime.start()
+    async with httpx.AsyncClient() as client:
+        assert runtime.telegram is not None
+        runtime.telegram.pacer.pause(600)  # Telegram said to wait: nothing goes out
+        response = await Telegram(api, runtime, client).push(api.user_text(808, "bonjour"))
+        assert response.status_code == 200
+    await runtime.stop()
+    assert not [c for c in api.calls_for(808) if c.ok and c.method == "sendMessage"]
+    since = len(api.calls)
+    again = Runtime(settings, clock)
+    await again.start()
+    try:
+        calls = await api.wait_for_replies(808, since=since, min_count=2)
+    finally:
+        await again.stop()
+    texts = [str(c.params.get("text")) for c in calls if c.ok and c.method == "sendMessage"]
+    assert len(texts) == 2  # the keyboard's note, then the welcome, once each
+    assert texts[1].startswith("Bonjour Marie !")
