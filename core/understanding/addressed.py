@@ -21,14 +21,14 @@ LAUGHTER = tuple(bare(w) for w in word_lists.words("laughter"))
 LAUGHING_FACES = ("😂", "🤣", "😆", "😹")
 STOPPING = word_lists.words("stopping_verb")
 """Stems of stopping: said to a person, a stop bears on what that person does."""
-STOPPING_ALONE = frozenset({"dur", "yeter", "susun", "baraka", "باركا", "بركا"})
+STOPPING_ALONE = word_lists.word_set("stopping_alone")
 """Words that stop something, each as a whole word ("dur ya", "baraka 3lik")."""
 LAUGHING_STOP_WORDS = 4
 """A stop beside laughter bears on a person only in a sentence of at least this many words:
 "STOP lol" still stops the messages."""
 
 
-VOCATIVES = frozenset({"a", "ya", "ay", "o"})
+VOCATIVES = word_lists.word_set("vocative")
 """Darija and Arabizi particles before the one spoken to: "iyeh a baba", "wakha ya mama"
 (Arabic "يا" is in the list itself)."""
 
