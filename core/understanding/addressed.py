@@ -11,6 +11,8 @@ person's behaviour, not on the messages.
 
 from __future__ import annotations
 
+import re
+
 from core.understanding import word_lists
 from core.understanding.normalising import bare
 
@@ -62,12 +64,34 @@ def laughs(words: list[str], text: str = "") -> bool:
     return any(w.startswith(LAUGHTER) for w in words) or any(f in text for f in LAUGHING_FACES)
 
 
+KNOWN_WORDS = frozenset(
+    bare(word) for table in word_lists.BY_LANGUAGE.values() for ideas in table.values()
+    for word in ideas
+)  # fmt: skip
+"""Every word of every list: a first word found here is no one's name ("Bonjour, stop")."""
+_NAME_THEN_COMMA = re.compile(r"^\s*([^\W\d_][^\W\d_'-]+)\s*,\s*([^\W\d_]+)")
+
+
+def named_then_stop(text: str) -> bool:
+    """'Tom, stop it', 'Ahmet, dur': a first name written with its capital, then a comma,
+    then a stop: said to that person. A word the lists know is no name ("Merci, stop")."""
+    found = _NAME_THEN_COMMA.match(text)
+    if found is None:
+        return False
+    name, after = found.group(1), bare(found.group(2))
+    if not name[0].isupper() or name.isupper() or bare(name) in KNOWN_WORDS:
+        return False
+    return after.startswith(STOPPING) or after in STOPPING_ALONE
+
+
 def stop_to_someone(words: list[str], text: str = "") -> bool:
     """'stop it you're making me laugh 😂', 'stop les gars on se calme', 'arrête maman': a stop
     said to someone or beside laughter (the messages unnamed; the caller checks that)."""
     stops = [i for i, w in enumerate(words) if w.startswith(STOPPING) or w in STOPPING_ALONE]
     if not stops:
         return False
+    if named_then_stop(text):
+        return True
     if any(spoken_to(words, i) for i in stops):
         return True
     return len(words) >= LAUGHING_STOP_WORDS and laughs(words, text)
