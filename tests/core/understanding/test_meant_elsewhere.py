@@ -16,6 +16,7 @@ from core.understanding.intents import TextIntent, read
 from core.understanding.normalising import normalise
 from core.understanding.practical_questions import asks_practical
 from core.understanding.safety import plausible
+from core.understanding.topics import names_a_topic
 
 
 def words(text: str, language: str | None = None) -> list[str]:
@@ -141,3 +142,16 @@ def test_a_data_question_about_another_holder_is_not_about_the_bot(
     text: str, language: str, asks: bool
 ) -> None:
     assert asks_about_data(words(text, language), True) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "named"),
+    [("my dad just got a tablet and wants to learn email, what would you suggest?", "en", False),
+     ("ma tante veut apprendre les mails, vous avez un atelier adapté ?", "fr", False),
+     ("annem e-posta öğrenmek istiyor, ona uygun atölye var mı?", "tr", False),
+     ("je veux apprendre les mails", "fr", True)],
+)  # fmt: skip
+def test_a_topic_told_as_a_need_while_asking_what_would_suit_asks_for_the_list(
+    text: str, language: str, named: bool
+) -> None:
+    assert names_a_topic(words(text, language)) is named
