@@ -11,6 +11,8 @@ person's behaviour, not on the messages.
 
 from __future__ import annotations
 
+import re
+
 from core.understanding import word_lists
 from core.understanding.normalising import bare
 
@@ -21,14 +23,14 @@ LAUGHTER = tuple(bare(w) for w in word_lists.words("laughter"))
 LAUGHING_FACES = ("😂", "🤣", "😆", "😹")
 STOPPING = word_lists.words("stopping_verb")
 """Stems of stopping: said to a person, a stop bears on what that person does."""
-STOPPING_ALONE = frozenset({"dur", "yeter", "susun", "baraka", "باركا", "بركا"})
+STOPPING_ALONE = word_lists.word_set("stopping_alone")
 """Words that stop something, each as a whole word ("dur ya", "baraka 3lik")."""
 LAUGHING_STOP_WORDS = 4
 """A stop beside laughter bears on a person only in a sentence of at least this many words:
 "STOP lol" still stops the messages."""
 
 
-VOCATIVES = frozenset({"a", "ya", "ay", "o"})
+VOCATIVES = word_lists.word_set("vocative")
 """Darija and Arabizi particles before the one spoken to: "iyeh a baba", "wakha ya mama"
 (Arabic "يا" is in the list itself)."""
 
@@ -62,12 +64,34 @@ def laughs(words: list[str], text: str = "") -> bool:
     return any(w.startswith(LAUGHTER) for w in words) or any(f in text for f in LAUGHING_FACES)
 
 
+KNOWN_WORDS = frozenset(
+    bare(word) for table in word_lists.BY_LANGUAGE.values() for ideas in table.values()
+    for word in ideas
+)  # fmt: skip
+"""Every word of every list: a first word found here is no one's name ("Bonjour, stop")."""
+_NAME_THEN_COMMA = re.compile(r"^\s*([^\W\d_][^\W\d_'-]+)\s*,\s*([^\W\d_]+)")
+
+
+def named_then_stop(text: str) -> bool:
+    """'Tom, stop it', 'Ahmet, dur': a first name written with its capital, then a comma,
+    then a stop: said to that person. A word the lists know is no name ("Merci, stop")."""
+    found = _NAME_THEN_COMMA.match(text)
+    if found is None:
+        return False
+    name, after = found.group(1), bare(found.group(2))
+    if not name[0].isupper() or name.isupper() or bare(name) in KNOWN_WORDS:
+        return False
+    return after.startswith(STOPPING) or after in STOPPING_ALONE
+
+
 def stop_to_someone(words: list[str], text: str = "") -> bool:
     """'stop it you're making me laugh 😂', 'stop les gars on se calme', 'arrête maman': a stop
     said to someone or beside laughter (the messages unnamed; the caller checks that)."""
     stops = [i for i, w in enumerate(words) if w.startswith(STOPPING) or w in STOPPING_ALONE]
     if not stops:
         return False
+    if named_then_stop(text):
+        return True
     if any(spoken_to(words, i) for i in stops):
         return True
     return len(words) >= LAUGHING_STOP_WORDS and laughs(words, text)

@@ -38,6 +38,11 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected
+from core.understanding.meant_elsewhere import (
+    letters_typed_at_random,
+    pasted_notice,
+    told_to_school,
+)
 from core.understanding.message import Message, Proposal
 from core.understanding.negation import about_messages, asks, conditional, has_acting_word
 from core.understanding.numbers import choice_number, value_of
@@ -80,7 +85,10 @@ def _normalise(message: Message) -> Reading | None:
 
 
 def _number(message: Message) -> Reading | None:
-    """'2', 'le 3', 'la deuxième': the choice picked (``core.understanding.numbers``)."""
+    """'2', 'le 3', 'la deuxième': the choice picked (``core.understanding.numbers``); not
+    after a letter typed over and over ("jjjjjjjj ,,,,, 9")."""
+    if letters_typed_at_random(message.stripped):
+        return None
     number = choice_number(message.words)
     return None if number is None else Reading(TextIntent.NUMBER, 1.0, number)
 
@@ -273,6 +281,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     nothing is reported."""
     if reading.intent not in CHOICE_BESIDE or reported(message.words):
         return None
+    if letters_typed_at_random(message.stripped):
+        return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None
@@ -285,6 +295,24 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     return Reading(TextIntent.NUMBER, 1.0, picked[0][1])
 
 
+SCHOOL_MISREAD = frozenset(
+    {*ACTING, *REQUESTS, TextIntent.YES, TextIntent.SESSION, TextIntent.HELP}
+)
+"""What a child's absence told to a school may look like to the classifier."""
+
+
+def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
+    """A notice pasted from another sender ("Reply C to cancel") or a child's absence told to
+    a school ("Elif yarın okula gelemeyecek"): nothing asked of the bot
+    (``core.understanding.meant_elsewhere``)."""
+    if reading.intent == TextIntent.UNKNOWN:
+        return None
+    notice = pasted_notice(message.stripped, message.words)
+    if notice or (reading.intent in SCHOOL_MISREAD and told_to_school(message.words)):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    return None
+
+
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("choice_in_clause", _choice_in_clause),
     ClauseStep("clause_request", _clause_request),
@@ -292,6 +320,7 @@ CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("hedged_yes", _hedged_yes),
     ClauseStep("taken_back", _taken_back),
     ClauseStep("session_state", _session_state),
+    ClauseStep("meant_elsewhere", _meant_elsewhere),
 )
 """The clause steps, in order; each may change the reading of the steps before."""
 

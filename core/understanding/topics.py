@@ -15,6 +15,10 @@ LEARNED = word_lists.words("learned_before")
 """Learning told as done: "ma petite-fille m'a appris les appels vidéo" asks for nothing."""
 
 
+FITS = word_lists.words("asks_what_fits")
+"""Asking what would suit someone: the topic is told as a need, the list is asked for."""
+
+
 ARABIC_TOPICS = tuple(topic for topic in TOPICS if "\u0600" <= topic[0] <= "\u06ff")
 
 
@@ -27,4 +31,6 @@ def names_a_topic(words: list[str]) -> bool:
         for topic in ARABIC_TOPICS  # "والأميلي": a particle written on it
     )
     told = any(f" {phrase}" in text for phrase in LEARNED)
+    if any(f" {phrase}" in text for phrase in FITS):
+        return False  # "she just got her first smartphone, what would you suggest for her?"
     return named and not told and any(word.startswith(WANTING) for word in words)

@@ -119,6 +119,13 @@ CLAUSES = [
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
     ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
+    (
+        "meant_elsewhere",
+        "Reminder: your appointment at the dentist on Monday 9am. Reply C to cancel",
+        "en",
+        "unknown",
+    ),
+    ("meant_elsewhere", "Hocam, Elif yarın okula gelemeyecek, ateşi var", "tr", "unknown"),
     ("choice_in_clause", "je prends le deuxième, c'est le seul jour où je peux", "fr", "number"),
 ]
 
