@@ -61,15 +61,10 @@ def clauses(text: str, language: str | None = None) -> list[list[str]]:
     return found
 
 
-def _has(words: list[str], phrases: tuple[str, ...]) -> bool:
-    text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in phrases)
-
-
 def hedged(words: list[str]) -> bool:
     """'inchallah je viens', 'peut-être', 'yes but not friday', 'ok je vais réfléchir': an
     unsure, partial or merely acknowledging yes."""
-    if _has(words, HEDGES):
+    if word_lists.says(words, HEDGES):
         return True
     if any(len(w) > 6 and w.endswith(TURKISH_IF) for w in words):
         return True  # "evet oğlum götürürse"
@@ -82,7 +77,7 @@ def hedged(words: list[str]) -> bool:
 def reported(words: list[str]) -> bool:
     """'ma voisine m'a dit d'annuler', 'komşum iptal et dedi', 'kizim silmemi istedi':
     someone else's words."""
-    if _has(words, REPORTED):
+    if word_lists.says(words, REPORTED):
         return True
     return any(
         w.endswith(("memi", "mami", "memizi", "mamizi")) and after in TURKISH_REPORTING
@@ -92,7 +87,7 @@ def reported(words: list[str]) -> bool:
 
 def undecided(words: list[str]) -> bool:
     """'maybe i'll cancel', 'yemken nlghi', 'belki iptal ederim': an act not decided."""
-    return _has(words, UNDECIDED)
+    return word_lists.says(words, UNDECIDED)
 
 
 def knows_how(words: list[str]) -> bool:
@@ -101,12 +96,12 @@ def knows_how(words: list[str]) -> bool:
     split = [
         part for w in words for part in ((w[:-4], w[-4:]) if w.endswith(("meyi", "mayi")) else (w,))
     ]  # Turkish "göndermeyi biliyorum": the verbal noun's ending read as a word of its own
-    return _has(words, KNOWS_HOW) or _has(split, KNOWS_HOW)
+    return word_lists.says(words, KNOWS_HOW) or word_lists.says(split, KNOWS_HOW)
 
 
 def about_session_state(words: list[str]) -> bool:
     """'l'atelier de jeudi a été annulé', 'is my class still on', 'kurs iptal mi oldu'."""
-    return _has(words, SESSION_STATE)
+    return word_lists.says(words, SESSION_STATE)
 
 
 def call_opening(words: list[str]) -> bool:

@@ -43,10 +43,7 @@ def says_farewell(words: list[str]) -> bool:
 
 def says_yes(words: list[str]) -> bool:
     """Whether a yes word or phrase is written."""
-    text = f" {' '.join(words)} "
-    return any(word in YES_WORDS for word in words) or any(
-        f" {phrase} " in text for phrase in YES_PHRASES
-    )
+    return any(word in YES_WORDS for word in words) or word_lists.says(words, YES_PHRASES)
 
 
 def not_for_us(words: list[str]) -> bool:

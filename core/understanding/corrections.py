@@ -230,8 +230,7 @@ def asks_again(words: list[str]) -> bool:
     """'je veux recevoir les rappels à nouveau', 'أريد استقبال الرسائل مجددا', 'tekrar
     gönderin': the messages wanted back; not beside a word of stopping nor a negation
     ("ne m'envoyez plus jamais", "لا أريد الرسائل مجددا")."""
-    text = f" {' '.join(words)} "
-    if not any(f" {phrase} " in text for phrase in AGAIN):
+    if not word_lists.says(words, AGAIN):
         return False
     if any(w.startswith(STOPPING) for w in words) or negated(words):
         return False

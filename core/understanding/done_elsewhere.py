@@ -46,8 +46,7 @@ def names_elsewhere(words: list[str]) -> bool:
 def done_by_others(words: list[str]) -> bool:
     """Whether the message tells of an act done by someone or something else about a place
     or a thing named: "c'est confirmé à la préfecture", "my visa got approved"."""
-    text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in PASSIVE) and names_elsewhere(words)
+    return word_lists.says(words, PASSIVE) and names_elsewhere(words)
 
 
 def done_elsewhere(words: list[str]) -> bool:
@@ -65,8 +64,7 @@ def done_elsewhere(words: list[str]) -> bool:
 def on_own_device(words: list[str]) -> bool:
     """Whether the message names one's own device as the place of an act: "I removed my ex's
     number from my phone", "j'ai effacé les photos de mon téléphone"."""
-    text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in OWN_DEVICE)
+    return word_lists.says(words, OWN_DEVICE)
 
 
 def others_messages(words: list[str]) -> bool:

@@ -57,8 +57,7 @@ def pasted_notice(text: str, words: list[str]) -> bool:
 def told_to_school(words: list[str]) -> bool:
     """Whether the message speaks of going to school or to a teacher, without naming a
     workshop or a seat: a child's absence, not the person's."""
-    text = f" {' '.join(words)} "
-    school = any(f" {phrase} " in text for phrase in SCHOOL if " " in phrase) or any(
+    school = word_lists.says(words, tuple(p for p in SCHOOL if " " in p)) or any(
         begins_with(word, tuple(p for p in SCHOOL if " " not in p), ARABIC_PARTICLES)
         for word in words
     )

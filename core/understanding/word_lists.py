@@ -53,6 +53,12 @@ def word_set(*ideas: str) -> frozenset[str]:
     return frozenset(word for idea in ideas for word in words(idea))
 
 
+def says(words: list[str], phrases: tuple[str, ...]) -> bool:
+    """Whether the words hold one of ``phrases`` as whole words ("à nouveau", "from my phone")."""
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
 def _table(name: str, language: str | None) -> dict[str, object]:
     """A table of one language, or of every language together (no key with two values)."""
     if language is not None:

@@ -308,7 +308,7 @@ async def answer_update(
     if incoming is None:
         return
     replies = await handle(incoming)
-    progress = _Progress(len(replies))
+    progress = _Progress()
     try:
         await send_turn()  # after the chat's earlier replies; its next update may be handled
         await _send_replies(bot, pacer, update, incoming, replies, requeue, progress)
@@ -323,7 +323,6 @@ async def answer_update(
 class _Progress:
     """How many of an update's replies have been sent (or queued) so far."""
 
-    count: int
     done: int = 0
 
 
@@ -350,7 +349,7 @@ async def _send_replies(
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
             await requeue(incoming, replies)
-            progress.done = progress.count
+            progress.done = len(replies)
             return
         for index in range(len(replies)):
             edit = message if index == 0 else None
@@ -371,14 +370,14 @@ async def _send_replies(
                     pacer.refused(chat, _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
                 await requeue(incoming, replies[index:])
-                progress.done = progress.count
+                progress.done = len(replies)
                 return
             except Forbidden:
                 raise
             except Exception:  # the update is recorded as handled: its replies must not be lost
                 log.exception("replies not sent; queued to be sent again")
                 await requeue(incoming, replies[index:])
-                progress.done = progress.count
+                progress.done = len(replies)
                 return
             progress.done = index + 1
     finally:
