@@ -8,6 +8,7 @@ from core.dialog import Choice, Intent, Reply
 from core.errors import BookingError
 from core.seats.booking import bookable_session, session_and_booking
 from core.seats.catalog import upcoming_audiences, upcoming_page, upcoming_sessions
+from core.understanding.describing import described
 from core.understanding.intents import best_title
 from core.understanding.screens import Expects
 from handlers.flows import describe, menu, towns
@@ -138,6 +139,20 @@ async def session_named(flow: Flow, text: str) -> int | None:
     sessions, _ = await upcoming_sessions(flow.db, flow.now, audience=None, offset=0, limit=50)
     index = best_title(text, [workshop.title for workshop in sessions])
     return None if index is None else sessions[index].id
+
+
+async def sessions_described(flow: Flow, text: str) -> list[WorkshopSession]:
+    """The upcoming session whose title the person wrote, or that the person described
+    ("celui pour parler avec mes petits-enfants en vidéo": ``core.understanding.describing``);
+    the two a description hesitates between; or none."""
+    sessions, _ = await upcoming_sessions(flow.db, flow.now, audience=None, offset=0, limit=50)
+    listed = [(workshop.title, workshop.description) for workshop in sessions]
+    found = described(text, listed, flow.person.language)
+    if found.chosen is not None:
+        return [sessions[found.chosen]]
+    if found.between is not None:
+        return [sessions[index] for index in found.between]
+    return []
 
 
 # The choices this flow answers.

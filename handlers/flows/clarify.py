@@ -11,11 +11,12 @@ from core.dialog import Choice, Reply
 from core.seats import labels
 from core.understanding.intents import Reading, TextIntent
 from core.understanding.screens import Expects
-from handlers.flows import browse, cancel, menu
+from handlers.flows import browse, cancel, describe, menu
 from handlers.flows import my_data as privacy
-from handlers.machinery.choices import Clarified
+from handlers.machinery.choices import Clarified, SessionCard
 from handlers.machinery.context import Flow
 from handlers.machinery.steps import answers
+from models import WorkshopSession
 
 
 def ask(flow: Flow, text: str, offered: tuple[TextIntent, TextIntent]) -> Reply:
@@ -24,6 +25,17 @@ def ask(flow: Flow, text: str, offered: tuple[TextIntent, TextIntent]) -> Reply:
     rows = tuple(
         (Choice(flow.t(f"clarify.{intent.value}"), Clarified(intent.value).pack()),)
         for intent in offered
+    )
+    return Reply(flow.t("clarify.ask"), (*rows, flow.menu_row()), expects=Expects.LIST.value)
+
+
+def between(flow: Flow, sessions: list[WorkshopSession]) -> Reply:
+    """The same question about two workshops a description hesitates between ("Vous voulez :
+    1. Appeler ses proches en vidéo 2. Bien utiliser WhatsApp"); the answer opens that
+    workshop's card."""
+    rows = tuple(
+        (Choice(describe.button_label(flow, workshop), SessionCard(workshop.id).pack()),)
+        for workshop in sessions
     )
     return Reply(flow.t("clarify.ask"), (*rows, flow.menu_row()), expects=Expects.LIST.value)
 

@@ -12,6 +12,7 @@ from core.dialog import Incoming, Intent, Kind, Reply
 from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
+from core.understanding.describing import may_describe, one_stands_for_a_workshop
 from core.understanding.intents import (
     Readings,
     TextIntent,
@@ -21,6 +22,7 @@ from core.understanding.intents import (
 )
 from core.understanding.learned import using
 from core.understanding.pipeline import unsure
+from core.understanding.reading import ACTING, Reading
 from core.understanding.screens import Expects, read_on
 from core.understanding.session_codes import session_id_in
 from core.understanding.thresholds import LOW
@@ -250,12 +252,19 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     if screen.expects != Expects.ANYTHING:
         reading = read_on(text, screen, flow.person.language, reading)
     intent = reading.intent
-    if intent == TextIntent.NUMBER and reading.number is not None:
+    one = reading.number == 1 and one_stands_for_a_workshop(text, flow.person.language)
+    if intent == TextIntent.NUMBER and reading.number is not None and not one:
         data = _remembered(flow, number=reading.number)
         return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
     action = main_action(flow.state) if screen.expects == Expects.CARD else None
     if intent == TextIntent.YES and action is not None:  # "ouais je prends" on a card
         return await on_choice(flow, action)
+    described = await _described(flow, text, reading, one=one)
+    if described is not None:
+        return [described]
+    if intent == TextIntent.NUMBER and reading.number is not None:  # "the one", nothing described
+        data = _remembered(flow, number=reading.number)
+        return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
     offered = unsure(reading)
     if offered is not None and (
         intent != TextIntent.UNKNOWN or screen.expects == Expects.ANYTHING
@@ -285,6 +294,27 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     await unread.remember(flow.db, text, flow.person.language or "", flow.now, flow.person.name)
     log.info("text not understood (%d characters)", len(text))
     return [menu.ask_again(flow)]
+
+
+async def _described(flow: Flow, text: str, reading: Reading, *, one: bool) -> Reply | None:
+    """A workshop named by its title or described ("celui pour parler avec mes petits-enfants
+    en vidéo", ``core.understanding.describing``): its card; two close ones: which of them;
+    else None. Only for a reading that may be a description (never a cancel, an erase, one's
+    bookings or a question about data unless it points at a workshop, nor a yes answering a
+    question), and never when an act is among the readings to ask about."""
+    if reading.intent == TextIntent.YES and _asks_yes_no(flow):
+        return None
+    if not (one or may_describe(reading, text, flow.person.language)):
+        return None
+    offered = unsure(reading)
+    if offered is not None and any(intent in ACTING for intent in offered):
+        return None  # "is it a cancel?" is asked first
+    found = await browse.sessions_described(flow, text)
+    if len(found) == 1:
+        return await browse.session_card(flow, found[0].id)
+    if len(found) == 2:
+        return clarify.between(flow, found)
+    return None
 
 
 TEXT_READERS: tuple[Reader, ...] = (

@@ -1,0 +1,315 @@
+"""Picking a workshop from a description: "celui pour parler avec mes petits-enfants en
+vidéo", "the one about the tax website", "الي فيه الواتساب", "torunlarimla görüntülü
+konuşmak için olan".
+
+The topics of digital-literacy workshops are data (``topic_words/{fr,en,ar,tr}.toml``): each
+topic (``video_calls``, ``admin_online``, ``security``...) with its words in the four
+languages, everyday and brand words, stems for inflection, darija in Arabic and Latin
+letters, Turkish with or without its letters. The same lists read the person's message and
+the organisers' French titles and descriptions, so a topic named in any language meets the
+workshop whose title or description names it.
+
+Each listed workshop is scored by the topics the message shares with it (a topic in the title
+counts more than one in the description). A title written as it is (``intents.best_title``)
+still wins first. One workshop is picked only when it clearly wins; when the best two are
+close, both are offered in one question (``Described.between``); else nothing is picked and
+the message is read as before.
+
+Whether a message may describe a workshop at all is the reading's business
+(``may_describe``): a cancel, one's bookings, a question about data or a stop are never
+taken for a description, even when they name a topic ("annulez l'atelier WhatsApp").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from core.understanding.intents import best_title
+from core.understanding.normalising import bare, normalise, squeeze
+from core.understanding.reading import Reading, TextIntent
+from core.understanding.thresholds import LOW
+
+FOLDER = Path(__file__).with_name("topic_words")
+LANGUAGES = ("fr", "en", "ar", "tr")
+HINT = "_hint"
+POINTING = "points_at_a_workshop"
+"""Not a topic: the words that point at one workshop of a list ("celui", "the one", "olan")."""
+HINT_WEIGHT = 0.5
+"""A word that only leans towards a topic ('banque' for scams) counts this much."""
+
+MESSAGE_CAP = 1.5
+"""A topic named several times in a message counts at most this much."""
+DESCRIPTION_WEIGHT = 0.35
+"""A workshop's topic counts fully when its title names it, and this much when only its
+description does (by a word that is no hint)."""
+
+SHARED = 0.6
+"""What each topic of a title that names several counts."""
+
+PICK_AT = 0.35
+"""Below this score, no workshop is described."""
+CLEAR = 0.6
+"""The best workshop is picked when the second scores at most this share of it; else the two
+are offered."""
+
+ARABIC_PARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+"""Written on an Arabic word: "والواتساب", "بالفيديو", "للكاف"."""
+LATIN_PARTICLES = ("el", "l")
+"""Arabizi's article written on the word: "lwatsap", "lcaf", "elfacebook"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One word or phrase of the lists: its words ('*' ends a stem) and the topics it names."""
+
+    words: tuple[str, ...]
+    topics: tuple[tuple[str, float, frozenset[str]], ...]
+    """Each topic, its weight, and the languages it is read in (a hint: only its own)."""
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Longer phrases first, then whole words before stems, then longer stems."""
+        exact = sum(not word.endswith("*") for word in self.words)
+        return len(self.words), exact, sum(len(word) for word in self.words)
+
+
+def _plain(entry: str) -> tuple[str, ...]:
+    """An entry's words as the normaliser leaves them, a stem keeping its '*'."""
+    words = []
+    for raw in entry.split():
+        stem = raw.endswith("*")
+        parts = [squeeze(part) for part in bare(raw.rstrip("*")).split()]
+        if not parts:
+            continue
+        if stem:
+            parts[-1] += "*"
+        words.extend(parts)
+    return tuple(words)
+
+
+def _load() -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], frozenset[str]]:
+    """The entries, by their first word (whole) and by their first word's stem."""
+    named: dict[tuple[str, ...], dict[str, tuple[float, frozenset[str]]]] = {}
+    topics: set[str] = set()
+    for language in LANGUAGES:
+        with (FOLDER / f"{language}.toml").open("rb") as handle:
+            table = tomllib.load(handle)
+        for name, entries in table.items():
+            topic = name.removesuffix(HINT)
+            weight = HINT_WEIGHT if name.endswith(HINT) else 1.0
+            topics.add(topic)
+            for entry in entries:
+                words = _plain(str(entry))
+                if not words:
+                    continue
+                found = named.setdefault(words, {})
+                known, where = found.get(topic, (0.0, frozenset()))
+                # a strong word is read whatever the language; a hint ("son", "ligne") only
+                # in its own, where it cannot be a word of another language
+                read_in = frozenset(LANGUAGES) if weight == 1.0 else frozenset({language})
+                found[topic] = (max(known, weight), where | read_in)
+    whole: dict[str, list[Entry]] = {}
+    stems: dict[str, list[Entry]] = {}
+    for words, weights in named.items():
+        entry = Entry(words, tuple((t, w, langs) for t, (w, langs) in sorted(weights.items())))
+        first = words[0]
+        if first.endswith("*"):
+            stems.setdefault(first[:-1], []).append(entry)
+        else:
+            whole.setdefault(first, []).append(entry)
+    return whole, stems, frozenset(topics)
+
+
+WHOLE, STEMS, TOPICS = _load()
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word, and the word without a particle written on it."""
+    forms = [word]
+    particles = ARABIC_PARTICLES if "\u0600" <= word[:1] <= "\u06ff" else LATIN_PARTICLES
+    for particle in particles:
+        rest = word[len(particle) :]
+        if word.startswith(particle) and len(rest) >= 3:
+            forms.append(rest)
+    return tuple(forms)
+
+
+def _matches(pattern: str, forms: tuple[str, ...]) -> bool:
+    if pattern.endswith("*"):
+        return any(form.startswith(pattern[:-1]) for form in forms)
+    return pattern in forms
+
+
+def _candidates(forms: tuple[str, ...]) -> list[Entry]:
+    found: list[Entry] = []
+    for form in forms:
+        found.extend(WHOLE.get(form, ()))
+        for end in range(1, len(form) + 1):
+            found.extend(STEMS.get(form[:end], ()))
+    return found
+
+
+def _found_at(words: list[tuple[str, ...]], start: int) -> Entry | None:
+    """The best entry that starts at ``start``: the longest phrase, a whole word before a stem."""
+    best: Entry | None = None
+    for entry in _candidates(words[start]):
+        size = len(entry.words)
+        if start + size > len(words):
+            continue
+        if not all(_matches(p, words[start + i]) for i, p in enumerate(entry.words)):
+            continue
+        if best is None or entry.rank > best.rank:
+            best = entry
+    return best
+
+
+def topics_in(text: str, language: str | None = None) -> dict[str, float]:
+    """The topics a text names, each with how strongly (a hint counts half; repeated
+    words add up, up to ``MESSAGE_CAP``)."""
+    words = [_forms(word) for word in normalise(text, language).split()]
+    named: dict[str, float] = {}
+    at = 0
+    while at < len(words):
+        entry = _found_at(words, at)
+        if entry is None:
+            at += 1
+            continue
+        for topic, weight, languages in entry.topics:
+            if language in languages or language not in LANGUAGES:
+                named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + weight)
+        at += len(entry.words)
+    return named
+
+
+@lru_cache(maxsize=512)
+def workshop_topics(title: str, description: str) -> dict[str, float]:
+    """A workshop's topics, read from its French title and description: what its title names
+    by a word that is no hint is what it is about (``SHARED`` each, when the title names two
+    topics or more: "Les réseaux sociaux en sécurité"); a hint in the title, or a topic its
+    description names, counts ``DESCRIPTION_WEIGHT``; a hint in a description nothing."""
+    in_title = topics_in(title, "fr")
+    in_title.pop(POINTING, None)
+    about = [topic for topic, strength in in_title.items() if strength >= 1.0]
+    share = 1.0 if len(about) < 2 else SHARED
+    topics = {topic: share for topic in about}
+    later = [topic for topic in in_title if topic not in topics]
+    later += [topic for topic, strength in topics_in(description, "fr").items() if strength >= 1.0]
+    for topic in later:
+        if topic != POINTING:
+            topics[topic] = max(topics.get(topic, 0.0), DESCRIPTION_WEIGHT)
+    return topics
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a description names among the listed workshops: one (``chosen``), two to ask
+    about (``between``), or none."""
+
+    chosen: int | None = None
+    between: tuple[int, int] | None = None
+    by: str = ""
+    """'title' (named as written) or 'topics' (described)."""
+
+    @property
+    def found(self) -> bool:
+        return self.chosen is not None or self.between is not None
+
+
+NOTHING = Described()
+
+
+def points_at_a_workshop(text: str, language: str | None = None) -> bool:
+    """Whether the message points at one workshop of a list: "celui pour ...", "c'est lequel
+    ?", "the one about ...", "... olan", "الي فيه ..."."""
+    return POINTING in topics_in(text, language)
+
+
+def scores(
+    text: str, workshops: Sequence[tuple[str, str]], language: str | None = None
+) -> list[float]:
+    """Each workshop's score: the topics it shares with the message, each by how strongly
+    the message names it times how much the workshop is about it."""
+    said = topics_in(text, language)
+    said.pop(POINTING, None)
+    if not said:
+        return [0.0] * len(workshops)
+    each = [workshop_topics(title, description) for title, description in workshops]
+    return [
+        sum(weight * topics[topic] for topic, weight in said.items() if topic in topics)
+        for topics in each
+    ]
+
+
+def described(
+    text: str, workshops: Sequence[tuple[str, str]], language: str | None = None
+) -> Described:
+    """The workshop (title, description) a message names or describes, if one clearly is;
+    the two a description hesitates between; or nothing. Workshops with the same title are
+    one workshop: the first listed is the one picked."""
+    titles = [title for title, _ in workshops]
+    named = best_title(text, titles)
+    if named is not None:
+        return Described(chosen=named, by="title")
+    first: dict[str, int] = {}
+    for index, title in enumerate(titles):
+        first.setdefault(normalise(title), index)
+    distinct = sorted(first.values())
+    if not distinct:
+        return NOTHING
+    scored = scores(text, [workshops[i] for i in distinct], language)
+    ranked = sorted(zip(scored, distinct, strict=True), key=lambda pair: -pair[0])
+    best_score, best = ranked[0]
+    if best_score < PICK_AT:
+        return NOTHING
+    if len(ranked) == 1 or ranked[1][0] <= CLEAR * best_score:
+        return Described(chosen=best, by="topics")
+    return Described(between=(best, ranked[1][1]), by="topics")
+
+
+ONE = frozenset({"one", "un", "une", "واحد", "وحده", "wahed", "wa7ed", "wahd", "wa7d", "bir"})
+"""The word "one", which may stand for a workshop rather than the first line."""
+
+
+def one_stands_for_a_workshop(text: str, language: str | None = None) -> bool:
+    """Whether "one" in the message stands for a workshop it points at ("the one about the
+    tax website", "bghit nkhdem, chmen wahed?"), not for the first line: no digit, the word
+    "one", and words that point at a workshop. A choice number read from it gives way to a
+    workshop described; when none is, the number stands."""
+    if any(char.isdigit() for char in text):
+        return False
+    words = normalise(text, language).split()
+    return any(word in ONE for word in words) and points_at_a_workshop(text, language)
+
+
+DESCRIBING = frozenset({TextIntent.UNKNOWN, TextIntent.WORKSHOPS, TextIntent.SESSION})
+"""Readings a description of a workshop may have: not understood, or asking for workshops."""
+GUESSED = frozenset({TextIntent.HELP, TextIntent.EXPLAIN})
+"""Readings that give way to a description when the classifier only guessed them ("j'ai
+besoin du truc pour la CAF" may read as help)."""
+POINTED = frozenset(
+    {
+        TextIntent.HELP,
+        TextIntent.EXPLAIN,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.PRIVACY,
+        TextIntent.MENU,
+    }
+)
+"""Readings that give way to a description that points at one workshop of the list ("c'est
+lequel pour les mots de passe ?", "gizlilik ayarlari olan"): the words that point choose
+among the workshops, they ask nothing of one's bookings or data."""
+
+
+def may_describe(reading: Reading, text: str = "", language: str | None = None) -> bool:
+    """Whether a message so read may be taken for a workshop's description: never an act
+    (cancel, erase), a stop or a start, a choice number or a no; one's bookings, help or a
+    question about data only when it points at one workshop of the list."""
+    if reading.intent in DESCRIBING or reading.intent == TextIntent.YES:
+        return True  # on a list, a yes asks nothing: "oui celui du whatsapp"
+    if reading.intent in GUESSED and reading.by == "classifier" and reading.confidence < LOW:
+        return True
+    return reading.intent in POINTED and points_at_a_workshop(text, language)
