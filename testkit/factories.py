@@ -26,6 +26,7 @@ async def add_session(
     starts_at: datetime | None = None,
     audience: str = "seniors",
     seats_taken: int = 0,
+    description: str = "Les gestes de base, à son rythme.",
 ) -> int:
     """Add one scheduled session and return its id."""
     start = starts_at or NOW + timedelta(days=2, hours=4)  # Wednesday 6 January, 14 h in Metz
@@ -33,7 +34,7 @@ async def add_session(
         workshop = WorkshopSession(
             import_key=f"{title}|{start.isoformat()}",
             title=title,
-            description="Les gestes de base, à son rythme.",
+            description=description,
             audience=audience,
             starts_at=start,
             duration_minutes=120,

@@ -38,9 +38,11 @@ from core.seats.catalog import my_upcoming_bookings, upcoming_sessions
 from core.seats.people import SEEN_PRECISION, find_or_add_person
 from core.seats.reminders import REMINDER, ReminderRule, reminder_key_prefix
 from core.seats.towns import Town, sessions_near, upcoming_towns
+from core.understanding.describing import described, may_describe, one_stands_for_a_workshop
 from core.understanding.intents import TextIntent, best_title, read
 from core.understanding.learned import using
 from core.understanding.pipeline import unsure
+from core.understanding.reading import ACTING, Reading
 from core.understanding.screens import Expects, Screen, read_on
 from handlers.voice.prompts import Prompt
 from models import (
@@ -72,6 +74,10 @@ TOWN_KEYS = 8
 """Towns offered by their key (1 to 8; 9 repeats, 0 asks to be called back); a town or a
 postcode can also be said."""
 TOWN_LABEL = "town:"
+WORKSHOP_LABEL = "workshop:"
+"""A workshop offered by its title, when a description hesitates between two."""
+TITLE = "title="
+"""A workshop of the bookable ones, by its index, as one of two offered (``title=3``)."""
 NOT_A_TOWN = frozenset(
     {
         TextIntent.NUMBER,
@@ -330,6 +336,10 @@ class PhoneLine:
         intent = reading.intent
         if call.step == TOWN and intent not in NOT_A_TOWN:
             return f"said:{speech}"
+        if call.step == WORKSHOP:  # "celui pour parler avec mes petits-enfants en vidéo"
+            picked = await self._described(session, call, speech, language, reading)
+            if picked is not None:
+                return picked
         offered = unsure(reading) if call.step == MENU else None
         if offered is not None and all(wish in SPOKEN_WISHES for wish in offered):
             return f"{CLARIFY}:{SPOKEN_WISHES[offered[0]]}:{SPOKEN_WISHES[offered[1]]}"
@@ -353,6 +363,32 @@ class PhoneLine:
             TextIntent.EXPLAIN: REPEAT,
         }
         return wishes.get(intent)
+
+    async def _described(
+        self,
+        session: AsyncSession,
+        call: VoiceCall,
+        speech: str,
+        language: str,
+        reading: Reading,
+    ) -> str | None:
+        """A workshop described among the bookable ones ("title:3"), or the two a description
+        hesitates between, to be asked about ("clarify:title=3:title=5"); None when the
+        reading may be no description (an act, one's bookings) or none is described."""
+        one = reading.number == 1 and one_stands_for_a_workshop(speech, language)
+        if not (one or may_describe(reading, speech, language)):
+            return None
+        offered = unsure(reading)
+        if offered is not None and any(intent in ACTING for intent in offered):
+            return None
+        bookable = await self._bookable(session, call)
+        found = described(speech, [(w.title, w.description) for w in bookable], language)
+        if found.chosen is not None:
+            return f"title:{found.chosen}"
+        if found.between is not None:
+            first, second = found.between
+            return f"{CLARIFY}:{TITLE}{first}:{TITLE}{second}"
+        return None
 
     def _missed(self, call: VoiceCall, data: dict[str, Any], t: Translator, *, heard: bool) -> None:
         """A silence or a key that means nothing here: the question again, then an offer
@@ -381,8 +417,15 @@ class PhoneLine:
         if key.startswith(f"{CLARIFY}:"):  # the two wishes, as keys 1 and 2
             return self._to(call, CLARIFY, {"offer": key.split(":")[1:]})
         if step == CLARIFY and key in ("1", "2"):
+            offer = str(data["offer"][int(key) - 1])
+            if offer.startswith(TITLE):  # one of two workshops described: its confirmation
+                index = int(offer.removeprefix(TITLE))
+                workshops = await self._bookable(session, call)
+                if index < len(workshops):
+                    return self._to(call, BOOK, {"session": workshops[index].id, "i": index})
+                return await self._to_workshop(session, call, t, 0)
             call.step = MENU  # the wish picked is then taken as if said on the menu
-            return await self._go(session, call, person, t, data["offer"][int(key) - 1])
+            return await self._go(session, call, person, t, offer)
         if (
             key == "menu"
             or (key == "3" and step in (WORKSHOP, MINE))
@@ -439,6 +482,8 @@ class PhoneLine:
         """What a key does, said: a catalog key, or a town's name."""
         if label.startswith(TOWN_LABEL):
             return t("voice.option.town", town=label.removeprefix(TOWN_LABEL))
+        if label.startswith(WORKSHOP_LABEL):
+            return t("voice.option.workshop", title=label.removeprefix(WORKSHOP_LABEL))
         return t(label)
 
     @staticmethod
@@ -688,7 +733,11 @@ class PhoneLine:
             return [], [("1", "voice.option.menu")]
         if call.step == CLARIFY:
             offer = [str(wish) for wish in data.get("offer", [])]
-            options = [(str(i), WISH_OPTIONS[wish]) for i, wish in enumerate(offer, start=1)]
+            titled = any(wish.startswith(TITLE) for wish in offer)
+            bookable = await self._bookable(session, call) if titled else []
+            options = [
+                (str(i), self._offered(wish, bookable)) for i, wish in enumerate(offer, start=1)
+            ]
             return [t("clarify.ask")], [*options, repeat]
         return [t("voice.menu")], [
             ("1", "voice.option.book"),
@@ -696,6 +745,15 @@ class PhoneLine:
             repeat,
             (CALL_BACK, "voice.option.call_back"),
         ]
+
+    @staticmethod
+    def _offered(wish: str, bookable: list[Workshop]) -> str:
+        """What an offer of the clarifying question says: a wish, or a workshop's title."""
+        if wish.startswith(TITLE):
+            index = int(wish.removeprefix(TITLE))
+            title = bookable[index].title if index < len(bookable) else ""
+            return f"{WORKSHOP_LABEL}{title}"
+        return WISH_OPTIONS[wish]
 
     async def _welcome(self, session: AsyncSession, t: Translator) -> list[str]:
         """The line's name, and the shop's (``VOICE_SHOP_NAME``, else the next venue)."""

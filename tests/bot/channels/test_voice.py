@@ -708,3 +708,36 @@ async def test_a_spoken_yes_with_the_act_named_answers_the_question_on_the_line(
     assert ask.sentences[0] == "Vous voulez annuler votre place."
     await again.say("oui annulez")
     assert await bookings(runtime.db, BookingStatus.CANCELLED) == 1
+
+
+async def test_a_workshop_described_aloud_is_the_one_chosen_or_asked_about(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    described = (
+        ("Bien utiliser WhatsApp", "Envoyer des messages, des photos et des messages vocaux."),
+        ("Appeler ses proches en vidéo", "Voir et parler à sa famille à distance."),
+        ("Faire ses démarches en ligne", "CAF, impôts, Ameli : se connecter avec FranceConnect."),
+    )
+    for day, (title, description) in enumerate(described):
+        start = DUE + timedelta(days=1 + day)
+        await add_session(runtime.db, title=title, description=description, starts_at=start)
+    call = caller(runtime, client)
+    await call.dial()
+    first = await call.press("1")
+    assert "Bien utiliser WhatsApp" in first.text
+    chosen = await call.say("celui pour la CAF")  # described, not the one heard
+    assert chosen.sentences[0] == "Vous avez choisi cet atelier."
+    assert "Faire ses démarches en ligne" in chosen.text
+    back = await call.press("2")
+    assert "Faire ses démarches en ligne" in back.text
+    asked = await call.say("les appels vidéo sur whatsapp")  # two close ones: which?
+    assert asked.sentences[0] == "Je ne suis pas sûr d'avoir compris.\nVous voulez :"
+    offers = " ".join(asked.sentences[1:3])
+    assert "Bien utiliser WhatsApp" in offers
+    assert "Appeler ses proches en vidéo" in offers
+    key = "1" if "WhatsApp" in asked.sentences[1] else "2"
+    confirm = await call.press(key)
+    assert confirm.sentences[0] == "Vous avez choisi cet atelier."
+    assert "Bien utiliser WhatsApp" in confirm.text
+    done = await call.press("1")
+    assert "C'est réservé." in done.text
