@@ -21,7 +21,7 @@ from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
 
 WORKSHOPS = (
-    ("Prendre en main son smartphone", "Allumer, appeler, envoyer un message : les gestes de base."),
+    ("Prendre en main son smartphone", "Allumer, appeler, envoyer un message, à son rythme."),
     ("Bien utiliser WhatsApp", "Envoyer des messages, des photos et des messages vocaux."),
     ("Appeler ses proches en vidéo", "Voir et parler à sa famille à distance."),
     ("Faire ses démarches en ligne", "CAF, impôts, Ameli : se connecter avec FranceConnect."),
@@ -60,7 +60,7 @@ def offered(chat: Chat) -> list[str]:
 @pytest.mark.parametrize(
     ("language", "said", "title"),
     [
-        ("fr", "celui pour parler avec mes petits-enfants en vidéo", "Appeler ses proches en vidéo"),
+        ("fr", "celui pour parler avec mes petits-enfants en vidéo", "Appeler ses proches"),
         ("en", "the one about the tax website", "Faire ses démarches en ligne"),
         ("ar", "الي فيه الواتساب", "Bien utiliser WhatsApp"),
         ("tr", "torunlarımla görüntülü konuşmak için olan", "Appeler ses proches en vidéo"),
