@@ -73,7 +73,7 @@ async def test_a_described_workshop_opens_its_card_on_telegram(
     chat = await on_the_list(database_url, db, clock, language=language, channel="telegram")
     await chat.say(said)
     assert title in chat.text
-    others = [other for other, _ in WORKSHOPS if other != title]
+    others = [other for other, _ in WORKSHOPS if not other.startswith(title)]
     assert not any(other in chat.text for other in others)  # its card, not the list again
     assert not offered(chat)
 
