@@ -38,6 +38,9 @@ LANGUAGES = ("fr", "en", "ar", "tr")
 HINT = "_hint"
 POINTING = "points_at_a_workshop"
 """Not a topic: the words that point at one workshop of a list ("celui", "the one", "olan")."""
+NO_TOPIC = "not_a_topic"
+"""Not a topic: the place or a number ("the phone shop", "mon numéro de téléphone"), whose
+words are then no topic's."""
 HINT_WEIGHT = 0.5
 """A word that only leans towards a topic ('banque' for scams) counts this much."""
 
@@ -52,7 +55,7 @@ SHARED = 0.6
 
 PICK_AT = 0.35
 """Below this score, no workshop is described."""
-CLEAR = 0.6
+CLEAR = 0.7
 """The best workshop is picked when the second scores at most this share of it; else the two
 are offered."""
 
@@ -153,10 +156,17 @@ def _candidates(forms: tuple[str, ...]) -> list[Entry]:
     return found
 
 
-def _found_at(words: list[tuple[str, ...]], start: int) -> Entry | None:
+def _read_in(entry: Entry, language: str | None) -> bool:
+    """Whether an entry says anything in ``language`` (a hint of another language does not)."""
+    return language not in LANGUAGES or any(language in where for _, _, where in entry.topics)
+
+
+def _found_at(words: list[tuple[str, ...]], start: int, language: str | None) -> Entry | None:
     """The best entry that starts at ``start``: the longest phrase, a whole word before a stem."""
     best: Entry | None = None
     for entry in _candidates(words[start]):
+        if not _read_in(entry, language):
+            continue
         size = len(entry.words)
         if start + size > len(words):
             continue
@@ -169,17 +179,19 @@ def _found_at(words: list[tuple[str, ...]], start: int) -> Entry | None:
 
 def topics_in(text: str, language: str | None = None) -> dict[str, float]:
     """The topics a text names, each with how strongly (a hint counts half; repeated
-    words add up, up to ``MESSAGE_CAP``)."""
+    words add up, up to ``MESSAGE_CAP``); ``POINTING`` when it points at a workshop."""
     words = [_forms(word) for word in normalise(text, language).split()]
     named: dict[str, float] = {}
     at = 0
     while at < len(words):
-        entry = _found_at(words, at)
+        entry = _found_at(words, at, language)
         if entry is None:
             at += 1
             continue
         for topic, weight, languages in entry.topics:
-            if language in languages or language not in LANGUAGES:
+            if topic == NO_TOPIC:
+                continue
+            if _read_in(Entry(entry.words, ((topic, weight, languages),)), language):
                 named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + weight)
         at += len(entry.words)
     return named

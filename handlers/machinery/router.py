@@ -12,7 +12,11 @@ from core.dialog import Incoming, Intent, Kind, Reply
 from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
-from core.understanding.describing import may_describe, one_stands_for_a_workshop
+from core.understanding.describing import (
+    may_describe,
+    one_stands_for_a_workshop,
+    points_at_a_workshop,
+)
 from core.understanding.intents import (
     Readings,
     TextIntent,
@@ -259,7 +263,8 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     action = main_action(flow.state) if screen.expects == Expects.CARD else None
     if intent == TextIntent.YES and action is not None:  # "ouais je prends" on a card
         return await on_choice(flow, action)
-    described = await _described(flow, text, reading, one=one)
+    listed = screen.expects == Expects.LIST
+    described = await _described(flow, text, reading, one=one, listed=listed)
     if described is not None:
         return [described]
     if intent == TextIntent.NUMBER and reading.number is not None:  # "the one", nothing described
@@ -296,15 +301,24 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     return [menu.ask_again(flow)]
 
 
-async def _described(flow: Flow, text: str, reading: Reading, *, one: bool) -> Reply | None:
+async def _described(
+    flow: Flow, text: str, reading: Reading, *, one: bool, listed: bool
+) -> Reply | None:
     """A workshop named by its title or described ("celui pour parler avec mes petits-enfants
     en vidéo", ``core.understanding.describing``): its card; two close ones: which of them;
     else None. Only for a reading that may be a description (never a cancel, an erase, one's
     bookings or a question about data unless it points at a workshop, nor a yes answering a
-    question), and never when an act is among the readings to ask about."""
+    question), and never when an act is among the readings to ask about. Off the list, asking
+    for the workshops ("what classes do you run? my mum struggles with her phone") is asked
+    for the list, unless the message points at one ("the one about the tax website")."""
     if reading.intent == TextIntent.YES and _asks_yes_no(flow):
         return None
-    if not (one or may_describe(reading, text, flow.person.language)):
+    language = flow.person.language
+    if reading.intent == TextIntent.WORKSHOPS and not (
+        listed or points_at_a_workshop(text, language)
+    ):
+        return None
+    if not (one or may_describe(reading, text, language)):
         return None
     offered = unsure(reading)
     if offered is not None and any(intent in ACTING for intent in offered):
