@@ -462,8 +462,12 @@ class OutboxSender:
         alert: bool = False,
     ) -> None:
         """Record the outcome (and, with ``alert``, tell the organisers it failed); a
-        farewell that is done forgets where it went."""
+        farewell that is done forgets where it went, an answer what it said (the person's
+        own words and bookings: nothing of them is kept once it has gone)."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
+        kept = work.kept_payload
+        if done and kept is None and work.kind == REPLY:
+            kept = {}
 
         async def write(session: AsyncSession) -> bool:
             now = self.clock.now()
@@ -475,7 +479,7 @@ class OutboxSender:
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
-                payload=work.kept_payload if done else None,
+                payload=kept if done else None,
                 provider_message_id=provider_message_id,
                 claim=work.attempts,
             )
