@@ -102,6 +102,8 @@ async def enqueue_all(
         }
         for message in messages
     ]
+    if len(rows) == 1:  # the usual answer: the statement built once, its values bound
+        return int(await insert_ignore(session, OutboxMessage, rows[0]))
     return await insert_ignore_rows(session, OutboxMessage, rows)
 
 
