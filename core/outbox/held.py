@@ -9,6 +9,8 @@ A reply that cannot be sent now is handed to the sender by the channel; one whos
 dies before sending it stays held until its hold lapses, and the sender then sends it (in
 the order of its rows: an update's replies, a chat's updates). A reply sent just before a
 crash, and not yet forgotten, goes out a second time: the window is ``FLUSH_SECONDS``.
+The sender of the same process never takes the rows held here (:meth:`HeldReplies.keys`),
+even when their hold has lapsed (a loop stalled for a minute, a clock set forward).
 """
 
 from __future__ import annotations
