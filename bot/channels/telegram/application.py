@@ -502,8 +502,9 @@ def webhook_endpoint(
     nothing; a body nested deeper than ``bodies.JSON_DEPTH`` gets 400 and changes nothing
     either. The update goes on the Application's queue, as in polling, and the request waits
     for its outcome: 200 once the flows' transaction has committed, before the replies are
-    sent (they follow, paced, in the handler; one that cannot go goes to the outbox), so
-    that Telegram's few connections are not held by replies waiting for a send slot. When
+    sent (they follow, paced, in the handler; they were written in the outbox with the
+    update, so that a crash meanwhile loses none, see :func:`answer_update`), so that
+    Telegram's few connections are not held by replies waiting for a send slot. When
     the database cannot be reached, the person is asked to try again in a minute and the
     answer is 503 with Retry-After (500 for any other failure), so that Telegram delivers
     the update again; a redelivered update that was handled already is recognised by its
