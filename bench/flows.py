@@ -3,10 +3,13 @@ Telegram, no network; the CPU and the SQL statements of each step.
 
 The same five steps as ``bench.conversation`` (/start, the list, a session, "Book", "Yes"),
 person after person, on the ``telegram`` channel, each step's button picked from the
-previous answer as the fake Bot API picks it. ``--profile`` writes a cProfile of the
+previous answer as the fake Bot API picks it. ``--held`` handles each step as the Telegram
+channel does, its answers written in the outbox with it (held while they are sent; the
+deletion of those sent, a few rows a statement a moment later, is not counted here).
+``--profile`` writes a cProfile of the
 measured part to ``bench/profiles/flows-<database>.prof`` and prints its top::
 
-    python -m bench.flows --people 200 --database sqlite [--profile]
+    python -m bench.flows --people 200 --database sqlite [--held] [--profile]
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def _pressed(replies: list[Reply], prefix: str, person: int) -> str:
     raise LookupError(f"no button {prefix!r} in {[r.text[:60] for r in replies]}")
 
 
-async def _person(conversations: Conversations, number: int) -> None:
+async def _person(conversations: Conversations, number: int, held: bool = False) -> None:
     """One person through the booking script."""
     sender = Sender(CHANNEL, str(FIRST_USER + number), name=f"Person {number}", language="fr")
     replies: list[Reply] = []
@@ -71,7 +74,10 @@ async def _person(conversations: Conversations, number: int) -> None:
             assert step.press is not None
             choice = _pressed(replies, step.press, number)
             incoming = Incoming(sender, Kind.CHOICE, choice=choice, update_key=key)
-        replies = await conversations.handle(incoming)
+        if held:
+            replies, _ = await conversations.handle_holding(incoming)
+        else:
+            replies = await conversations.handle(incoming)
         if not replies:
             raise RuntimeError(f"step {index} of person {number} had no answer")
 
@@ -95,7 +101,7 @@ def _profiled(name: str, enabled: bool) -> Iterator[None]:
         print(out.getvalue(), file=sys.stderr)
 
 
-async def measure(people: int, kind: DatabaseKind, profile: bool) -> Figures:
+async def measure(people: int, kind: DatabaseKind, profile: bool, held: bool = False) -> Figures:
     """Seed a fresh database, warm up, then run ``people`` through the script."""
     with TemporaryDirectory(prefix="atelier-flows-") as directory:
         url = database_url(kind, Path(directory))
@@ -104,12 +110,12 @@ async def measure(people: int, kind: DatabaseKind, profile: bool) -> Figures:
         try:
             conversations = Conversations(db, settings_for(url), SystemClock())
             for number in range(WARM_UP_PEOPLE):
-                await _person(conversations, people + number)
+                await _person(conversations, people + number, held)
             steps = people * len(BOOKING_SCRIPT)
             with _profiled(f"flows-{kind}", profile), counted() as statements:
                 cpu = time.process_time()
                 for number in range(people):
-                    await _person(conversations, number)
+                    await _person(conversations, number, held)
                 spent = time.process_time() - cpu
         finally:
             await db.dispose()
@@ -129,10 +135,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--held", action="store_true", help="answers kept as on Telegram")
     args = parser.parse_args(argv)
-    figures = asyncio.run(measure(args.people, args.database, args.profile))
+    figures = asyncio.run(measure(args.people, args.database, args.profile, args.held))
+    held = ", answers held" if args.held else ""
     print(
-        f"flows alone ({args.database}): {figures.people} people x {len(BOOKING_SCRIPT)} steps,"
+        f"flows alone ({args.database}{held}):"
+        f" {figures.people} people x {len(BOOKING_SCRIPT)} steps,"
         f" {figures.cpu_ms_per_step} ms CPU per step,"
         f" {figures.statements_per_step} statements per step,"
         f" {figures.seats} seats booked"

@@ -53,6 +53,7 @@ from bench.webhook_relay import WebhookRelay
 from bot.channels.pacing import Pacer
 from bot.runtime import Runtime
 from core.clock import SystemClock
+from core.outbox.queue import held_by_channel
 from models import (
     Booking,
     BookingStatus,
@@ -171,6 +172,7 @@ async def oldest_due(session: AsyncSession, now: datetime) -> float:
         OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
         OutboxMessage.due_at <= now,
         OutboxMessage.person_id.not_in(flooder),
+        ~held_by_channel(now),  # answers being sent at once, not queued
     )
     oldest = (await session.execute(query)).scalar()
     if oldest is None:

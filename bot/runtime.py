@@ -92,6 +92,8 @@ class Runtime:
         self.telegram = (
             telegram.from_settings(wiring, poll_timeout=poll_timeout) if telegram_enabled else None
         )
+        if self.telegram is not None:  # the answers it sends at once are its own
+            self.engine.sender.holders.append(self.telegram.held.keys)
         made = [self.telegram, *(make(wiring) for make in CHANNELS)]
         self.channels: list[Channel] = [channel for channel in made if channel is not None]
         routes: list[BaseRoute] = []

@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -153,6 +153,9 @@ class OutboxSender:
         self._keeper: asyncio.Task[None] | None = None
         self._cut_short: set[asyncio.Task[Any]] = set()
         """Deliveries cancelled while a send was out: they record it, then stop."""
+        self.holders: list[Callable[[], Collection[str]]] = []
+        """The keys of the rows this process's channels hold (answers they send at once,
+        :mod:`core.outbox.held`): never claimed here, even once their hold has lapsed."""
 
     def stop(self) -> None:
         """Claim nothing more; the rows in hand are still delivered."""
@@ -290,7 +293,8 @@ class OutboxSender:
         work: list[_Work] = []
         fanned = 0
         async with self.db.transaction() as session:
-            claimed = await claim_due(session, now, limit, list(self._in_hand), skip_channels)
+            held = [key for holder in self.holders for key in holder()]
+            claimed = await claim_due(session, now, limit, list(self._in_hand), skip_channels, held)
             for row in claimed:
                 person = await session.get(Person, row.person_id)
                 assert person is not None
@@ -458,8 +462,12 @@ class OutboxSender:
         alert: bool = False,
     ) -> None:
         """Record the outcome (and, with ``alert``, tell the organisers it failed); a
-        farewell that is done forgets where it went."""
+        farewell that is done forgets where it went, an answer what it said (the person's
+        own words and bookings: nothing of them is kept once it has gone)."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
+        kept = work.kept_payload
+        if done and kept is None and work.kind == REPLY:
+            kept = {}
 
         async def write(session: AsyncSession) -> bool:
             now = self.clock.now()
@@ -471,7 +479,7 @@ class OutboxSender:
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
-                payload=work.kept_payload if done else None,
+                payload=kept if done else None,
                 provider_message_id=provider_message_id,
                 claim=work.attempts,
             )

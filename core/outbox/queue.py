@@ -13,12 +13,12 @@ claimed again elsewhere cannot overwrite the later outcome.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select, true, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.priority import (
@@ -32,6 +32,18 @@ from models import OutboxMessage, OutboxStatus, Person
 from models.inserts import insert_ignore, insert_ignore_rows
 
 LEASE = timedelta(minutes=2)
+
+HOLD = timedelta(seconds=60)
+"""How long the channel that answers at once holds an answer's rows (:func:`enqueue_all`
+with ``held_until``) before the sender may take them, renewed while it still sends them:
+past it, after a crash, the sender sends what was not sent."""
+
+HELD = 0
+"""The claim number of rows held by the channel that wrote them (the sender's claims count
+from 1): only the holder's marks (:func:`forget_sent`, :func:`release_held`) apply to them."""
+
+CHUNK = 500
+"""Keys per statement when many rows are marked at once (SQLite allows 32,766 parameters)."""
 
 REPLY = REPLY_KIND
 """An answer to a person's message, for channels that answer through the outbox (SMS)."""
@@ -66,8 +78,17 @@ async def enqueue(
     )
 
 
-async def enqueue_all(session: AsyncSession, messages: list[Queued]) -> int:
-    """:func:`enqueue` each of ``messages``, in one statement; return how many were queued."""
+async def enqueue_all(
+    session: AsyncSession, messages: list[Queued], *, held_until: datetime | None = None
+) -> int:
+    """:func:`enqueue` each of ``messages``, in one statement; return how many were queued.
+
+    With ``held_until``, the rows are written as held by the caller (``sending`` under
+    claim :data:`HELD` until then), who sends them at once and then forgets them
+    (:func:`forget_sent`) or hands them to the sender (:func:`release_held`); if it dies
+    meanwhile, the sender takes them once the hold has lapsed, as a lapsed lease.
+    """
+    status = OutboxStatus.PENDING if held_until is None else OutboxStatus.SENDING
     rows = [
         {
             "key": message.key,
@@ -75,12 +96,67 @@ async def enqueue_all(session: AsyncSession, messages: list[Queued]) -> int:
             "kind": message.kind,
             "payload": message.payload or {},
             "due_at": message.due_at,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
+            "status": status,
+            "attempts": HELD,
+            "claimed_until": held_until,
         }
         for message in messages
     ]
+    if len(rows) == 1:  # the usual answer: the statement built once, its values bound
+        return int(await insert_ignore(session, OutboxMessage, rows[0]))
     return await insert_ignore_rows(session, OutboxMessage, rows)
+
+
+def reply_key(channel: str, update_key: str, index: int) -> str:
+    """The key of the ``index``-th reply to an update, once in the outbox."""
+    return f"{REPLY}:{channel}:{update_key}:{index}"
+
+
+def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+async def forget_sent(session: AsyncSession, keys: Sequence[str]) -> int:
+    """Delete the held rows of ``keys``, sent by their holder (nothing of what they said is
+    kept); a row taken by the sender meanwhile is left to it. Return how many."""
+    forgotten = 0
+    for chunk in _chunks(keys):
+        result = await session.execute(
+            delete(OutboxMessage).where(OutboxMessage.key.in_(chunk), _held(HELD))
+        )
+        forgotten += _count(result)
+    return forgotten
+
+
+async def renew_held(session: AsyncSession, keys: Sequence[str], until: datetime) -> int:
+    """Hold the rows of ``keys`` still held until ``until``; return how many."""
+    renewed = 0
+    for chunk in _chunks(keys):
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key.in_(chunk), _held(HELD))
+            .values(claimed_until=until)
+        )
+        renewed += _count(result)
+    return renewed
+
+
+async def release_held(
+    session: AsyncSession, payloads: Mapping[str, dict[str, Any]], now: datetime
+) -> set[str]:
+    """Hand held rows to the sender, due now, each with its payload (what is left of it to
+    send); return the keys of the rows still held, and so handed over."""
+    released = set()
+    for key, payload in payloads.items():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key, _held(HELD))
+            .values(status=OutboxStatus.PENDING, claimed_until=None, due_at=now, payload=payload)
+        )
+        if _count(result):
+            released.add(key)
+    return released
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +176,13 @@ async def claim_due(
     limit: int,
     exclude: Collection[int] = (),
     skip_channels: Collection[str] = (),
+    exclude_keys: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due rows (pending, or sending with a lapsed lease), except the
-    rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed)
-    and the rows of people on ``skip_channels`` (channels with enough in hand already).
+    rows in ``exclude`` (those the caller still has in hand, whose lease may have lapsed),
+    the rows of ``exclude_keys`` (those a channel of the caller's process holds, whose hold
+    may have lapsed) and the rows of people on ``skip_channels`` (channels with enough in
+    hand already).
 
     The most urgent first (see :mod:`core.outbox.priority`): answers, then follow-ups and
     notices, then reminders, then broadcasts, each in due order; a row due for longer than
@@ -118,6 +197,7 @@ async def claim_due(
         .where(
             OutboxMessage.due_at <= now,
             OutboxMessage.id.not_in(exclude) if exclude else true(),
+            OutboxMessage.key.not_in(exclude_keys) if exclude_keys else true(),
             OutboxMessage.person_id.not_in(skipped) if skip_channels else true(),
             or_(
                 OutboxMessage.status == OutboxStatus.PENDING,
@@ -189,6 +269,11 @@ async def mark(
         update(OutboxMessage).where(OutboxMessage.id == message_id, held).values(**values)
     )
     return _count(result) > 0
+
+
+def held_by_channel(now: datetime) -> ColumnElement[bool]:
+    """Rows the channel that wrote them holds, and sends now: not the sender's yet."""
+    return _held(HELD) & (OutboxMessage.claimed_until > now)
 
 
 def _held(claim: int) -> ColumnElement[bool]:
@@ -319,10 +404,11 @@ async def release(session: AsyncSession, claims: Mapping[int, int]) -> int:
 
 
 async def due_backlog(session: AsyncSession, now: datetime) -> tuple[int, float]:
-    """How many rows wait to be sent now, and how long the oldest has been due (seconds)."""
+    """How many rows wait to be sent now, and how long the oldest has been due (seconds);
+    the answers their channel is sending at once are not waiting."""
     waiting = OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
     query = select(func.count(), func.min(OutboxMessage.due_at)).where(
-        waiting, OutboxMessage.due_at <= now
+        waiting, OutboxMessage.due_at <= now, ~held_by_channel(now)
     )
     count, oldest = (await session.execute(query)).one()
     if oldest is None:

@@ -20,7 +20,15 @@ from core.dialog import Incoming, Reply, reply_to_payload, text_variant
 from core.i18n import Translator, normalise_language
 from core.intake import incoming_taken_in
 from core.outbox import metrics
-from core.outbox.queue import FAREWELL_ADDRESS, REPLY, enqueue
+from core.outbox.queue import (
+    FAREWELL_ADDRESS,
+    HOLD,
+    REPLY,
+    Queued,
+    enqueue_all,
+    release_held,
+    reply_key,
+)
 from core.seats.people import (
     conversation_state,
     find_person,
@@ -64,38 +72,77 @@ class Conversations:
         gives up). The event is taken in first (:func:`core.intake.incoming_taken_in`): its
         text cut at its channel's limit, before anything reads it.
         """
+        replies, _ = await self._event(incoming, queue, False, raise_database_errors, wait)
+        return replies
+
+    async def handle_holding(
+        self, incoming: Incoming, *, raise_database_errors: bool = False, wait: float | None = None
+    ) -> tuple[list[Reply], tuple[str, ...]]:
+        """Handle one event, as :meth:`handle`, its replies also written in the outbox in the
+        same transaction, held by the caller who sends them at once (channels that answer
+        directly, Telegram): a crash after the commit loses none. Return the replies and the
+        keys of their rows, each reply's at its place (none when nothing was written: a
+        redelivered event, an apology)."""
+        return await self._event(incoming, False, True, raise_database_errors, wait)
+
+    async def _event(
+        self,
+        incoming: Incoming,
+        queue: bool,
+        hold: bool,
+        raise_database_errors: bool,
+        wait: float | None,
+    ) -> tuple[list[Reply], tuple[str, ...]]:
         incoming = incoming_taken_in(incoming)
         for attempt in range(3):
             try:
+                keys: tuple[str, ...] = ()
                 async with self.db.transaction(wait=wait) as session:
                     replies, person = await self._handle(session, incoming)
-                    if queue and person is not None:
-                        await self._queue(session, incoming, replies, person)
+                    if (queue or hold) and person is not None and replies:
+                        held_until = self.clock.now() + HOLD if hold else None
+                        keys = await self._queue(session, incoming, replies, person, held_until)
                 metrics.UPDATES.labels(incoming.sender.channel).inc()
-                return replies
+                return replies, keys
             except IntegrityError:
                 log.info("conflict while handling an update, retrying (attempt %d)", attempt + 1)
             except (OperationalError, DBAPIError):
                 if queue or raise_database_errors:
                     raise
                 log.exception("database unavailable while handling an update")
-                return [self._apology(incoming, "error.try_again")]
+                return [self._apology(incoming, "error.try_again")], ()
             except Exception:
                 log.exception("unexpected error while handling an update")
                 apology = self._apology(incoming, "error.unexpected")
                 if queue:  # the channel answers through the outbox only
                     await self._queue_apology(incoming, apology)
-                return [apology]
-        return [self._apology(incoming, "error.try_again")]
+                return [apology], ()
+        return [self._apology(incoming, "error.try_again")], ()
 
-    async def queue_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """Put replies that could not be sent directly in the outbox, to be sent again."""
+    async def queue_replies(self, incoming: Incoming, replies: list[Reply], first: int = 0) -> None:
+        """Put replies that could not be sent directly in the outbox, to be sent again:
+        ``replies`` are the update's from its ``first`` on. Those written with the update
+        and still held (:meth:`handle_holding`) are handed to the sender as they are now
+        (a keyboard already sent is no longer in them); the others are queued."""
         incoming = incoming_taken_in(incoming)
         async with self.db.transaction() as session:
             sender = incoming.sender
+            keys = [
+                reply_key(sender.channel, str(incoming.update_key), first + index)
+                for index in range(len(replies))
+            ]
+            payloads = {
+                key: reply_to_payload(reply) for key, reply in zip(keys, replies, strict=True)
+            }
+            released = await release_held(session, payloads, self.clock.now())
+            if len(released) == len(keys):
+                return
             person = await find_person(session, sender.channel, sender.external_id)
-            if person is not None:
-                await self._queue(session, incoming, replies, person)
+            if person is None:
+                return
+            for index, reply in enumerate(replies):  # not written with the update: queued
+                if keys[index] not in released:
+                    await self._queue(session, incoming, [reply], person, first=first + index)
 
     async def _queue_apology(self, incoming: Incoming, apology: Reply) -> None:
         """Queue the apology of a step that failed (its own transaction was rolled back)."""
@@ -112,20 +159,32 @@ class Conversations:
         return self._apology(incoming, "error.try_again")
 
     async def _queue(
-        self, session: Any, incoming: Incoming, replies: list[Reply], person: Person
-    ) -> None:
+        self,
+        session: Any,
+        incoming: Incoming,
+        replies: list[Reply],
+        person: Person,
+        held_until: datetime | None = None,
+        first: int = 0,
+    ) -> tuple[str, ...]:
+        """Write ``replies`` (the update's from its ``first`` on) in the outbox, in one
+        statement, held until ``held_until`` when given; return their keys."""
         payload_extra = {}
         if is_erased(person):  # the last message goes to the address the person wrote from
             payload_extra = {FAREWELL_ADDRESS: incoming.sender.external_id}
-        for index, reply in enumerate(replies):
-            await enqueue(
-                session,
-                key=f"{REPLY}:{incoming.sender.channel}:{incoming.update_key}:{index}",
+        now = self.clock.now()
+        rows = [
+            Queued(
+                key=reply_key(incoming.sender.channel, str(incoming.update_key), first + index),
                 person_id=person.id,
                 kind=REPLY,
-                due_at=self.clock.now(),
+                due_at=now,
                 payload=reply_to_payload(reply) | payload_extra,
             )
+            for index, reply in enumerate(replies)
+        ]
+        await enqueue_all(session, rows, held_until=held_until)
+        return tuple(row.key for row in rows)
 
     def _apology(self, incoming: Incoming, key: str) -> Reply:
         language = normalise_language(incoming.sender.language, self.settings.default_language)

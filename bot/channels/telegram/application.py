@@ -55,6 +55,7 @@ from core.config import Settings
 from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply
 from core.i18n import LANGUAGES, Translator
+from core.outbox.held import HeldReplies
 from core.outbox.priority import Priority
 from core.understanding.commands import DESCRIPTION_KEYS, MENU, ORGANISER_MENU, Command, name_of
 from handlers.machinery.turns import Conversations
@@ -67,10 +68,23 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Answer:
+    """What the flows answered an update: its replies, and the keys of their rows in the
+    outbox, written with the update and held while they are sent (none when they were not
+    written: a redelivered update, an apology)."""
+
+    replies: list[Reply]
+    keys: tuple[str, ...] = ()
+
+
+Handle = Callable[[Incoming], Awaitable[Answer]]
 
 __all__ = [
     "CHANNEL",
+    "Answer",
     "Outcomes",
     "Sending",
     "build_application",
@@ -268,7 +282,8 @@ async def deliver(
         await send_extras(bot, pacer, chat_id, left)
 
 
-Requeue = Callable[[Incoming, list[Reply]], Awaitable[None]]
+Requeue = Callable[[Incoming, list[Reply], int], Awaitable[None]]
+"""Put an update's replies from the given place on in the outbox, to be sent by its sender."""
 
 
 FLOODING_BEHIND = 3
@@ -291,32 +306,43 @@ chat's pace (a second message in the same second); past it, it goes to the outbo
 
 
 async def answer_update(
-    bot: Bot, pacer: Pacer, update: Update, handle: Handle, requeue: Requeue
+    bot: Bot,
+    pacer: Pacer,
+    update: Update,
+    handle: Handle,
+    requeue: Requeue,
+    held: HeldReplies,
 ) -> None:
     """Hand one update to the flows and send what they answer (polling and webhook alike).
 
-    The flows have committed by then; replies that cannot be sent now (Telegram down, a
-    timeout, a long 429) go to the outbox, whose sender retries them, rather than being
-    lost. A short 429 (two messages in one second to a chat) is waited out in line. While
-    a chat floods (Telegram refused it several times lately), its replies go to the outbox
-    at once, paced there at one a second, and it holds no place among the updates handled.
-    Cancelled while sending (a shutdown past its grace, :class:`Sending`), the replies not
-    sent yet go to the outbox too. The replies go once the chat's earlier ones have gone
-    (:func:`send_turn`), while its next update is handled.
+    The flows have committed by then, the replies written in the outbox with the update
+    and held (:mod:`core.outbox.held`): each reply sent is forgotten there, a moment later;
+    if the process dies before, the outbox's sender sends what was not, once the hold has
+    lapsed. Replies that cannot be sent now (Telegram down, a timeout, a long 429) are
+    handed to the sender at once, which retries them. A short 429 (two messages in one
+    second to a chat) is waited out in line. While a chat floods (Telegram refused it
+    several times lately), its replies go to the outbox at once, paced there at one a
+    second, and it holds no place among the updates handled. Cancelled while sending (a
+    shutdown past its grace, :class:`Sending`), the replies not sent yet go to the outbox
+    too. The replies go once the chat's earlier ones have gone (:func:`send_turn`), while
+    its next update is handled.
     """
     incoming = incoming_from(update)
     if incoming is None:
         return
-    replies = await handle(incoming)
+    answer = await handle(incoming)
+    replies = answer.replies
     progress = _Progress()
     try:
         await send_turn()  # after the chat's earlier replies; its next update may be handled
-        await _send_replies(bot, pacer, update, incoming, replies, requeue, progress)
+        await _send_replies(bot, pacer, update, incoming, answer, requeue, progress, held)
     except asyncio.CancelledError:  # stopping: the outbox sends what is left
         if progress.done < len(replies):
             log.info("stopping; %d replies queued to be sent", len(replies) - progress.done)
-            await requeue(incoming, replies[progress.done :])
+            await requeue(incoming, replies[progress.done :], progress.done)
         raise
+    finally:
+        held.let_go(answer.keys)  # any left: handed to the sender, or left to it
 
 
 @dataclasses.dataclass(slots=True)
@@ -331,11 +357,14 @@ async def _send_replies(
     pacer: Pacer,
     update: Update,
     incoming: Incoming,
-    replies: list[Reply],
+    answer: Answer,
     requeue: Requeue,
     progress: _Progress,
+    held: HeldReplies,
 ) -> None:
-    """Send ``replies`` (see :func:`answer_update`), counting them in ``progress``."""
+    """Send the replies of ``answer`` (see :func:`answer_update`), counting them in
+    ``progress``, each one's row forgotten once it has gone."""
+    replies, keys = answer.replies, answer.keys
     query = update.callback_query
     priority = priority_of_update(incoming)
     chat_id = int(incoming.sender.external_id)
@@ -348,7 +377,7 @@ async def _send_replies(
             query = None  # answered
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
-            await requeue(incoming, replies)
+            await requeue(incoming, replies, 0)
             progress.done = len(replies)
             return
         for index in range(len(replies)):
@@ -369,17 +398,21 @@ async def _send_replies(
                 if isinstance(error, RetryAfter):
                     pacer.refused(chat, _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
-                await requeue(incoming, replies[index:])
+                await requeue(incoming, replies[index:], index)
                 progress.done = len(replies)
                 return
             except Forbidden:
+                for key in keys[index:]:  # blocked: nothing more goes to this chat
+                    held.sent(key)
                 raise
             except Exception:  # the update is recorded as handled: its replies must not be lost
                 log.exception("replies not sent; queued to be sent again")
-                await requeue(incoming, replies[index:])
+                await requeue(incoming, replies[index:], index)
                 progress.done = len(replies)
                 return
             progress.done = index + 1
+            if keys:
+                held.sent(keys[index])
     finally:
         if query is not None:
             with contextlib.suppress(TelegramError):
@@ -469,8 +502,9 @@ def webhook_endpoint(
     nothing; a body nested deeper than ``bodies.JSON_DEPTH`` gets 400 and changes nothing
     either. The update goes on the Application's queue, as in polling, and the request waits
     for its outcome: 200 once the flows' transaction has committed, before the replies are
-    sent (they follow, paced, in the handler; one that cannot go goes to the outbox), so
-    that Telegram's few connections are not held by replies waiting for a send slot. When
+    sent (they follow, paced, in the handler; they were written in the outbox with the
+    update, so that a crash meanwhile loses none, see :func:`answer_update`), so that
+    Telegram's few connections are not held by replies waiting for a send slot. When
     the database cannot be reached, the person is asked to try again in a minute and the
     answer is 503 with Retry-After (500 for any other failure), so that Telegram delivers
     the update again; a redelivered update that was handled already is recognised by its
@@ -597,6 +631,7 @@ def build_application(
     pacer: Pacer,
     outcomes: Outcomes | None = None,
     sending: Sending | None = None,
+    held: HeldReplies | None = None,
 ) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
@@ -604,13 +639,15 @@ def build_application(
     Updates of different chats are processed concurrently, each chat's in order
     (:class:`ChatOrder`): waits on Telegram and on the database overlap. The update's
     outcome (for the webhook, in ``outcomes``) is settled once the flows have committed,
-    before the replies go (the handlers sending them are in ``sending``). When the database
-    cannot be reached the person is asked to try again, and the outcome is that error, so
-    that Telegram delivers it again.
+    before the replies go (the handlers sending them are in ``sending``; their rows in the
+    outbox, written with the update, in ``held``). When the database cannot be reached the
+    person is asked to try again, and the outcome is that error, so that Telegram delivers
+    it again.
     """
     assert settings.telegram_bot_token is not None, "TELEGRAM_BOT_TOKEN is not set"
     waiting = outcomes if outcomes is not None else Outcomes()
     in_hand = sending if sending is not None else Sending()
+    rows = held if held is not None else HeldReplies(conversations.db, conversations.clock)
     order = ChatOrder()
     base = settings.telegram_api_base_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
@@ -623,23 +660,27 @@ def build_application(
     )
     app = ApplicationBuilder().bot(bot).concurrent_updates(order).build()
 
-    async def handle(incoming: Incoming) -> list[Reply]:
+    async def handle(incoming: Incoming) -> Answer:
         # The work takes a slot, a newcomer's first; waits on Telegram do not.
         async with order.slots.take(priority_of_update(incoming, BEHIND.get())):
-            return await conversations.handle(incoming, raise_database_errors=True)
+            replies, keys = await conversations.handle_holding(incoming, raise_database_errors=True)
+        rows.hold(keys)
+        return Answer(replies, keys)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hand every update to the flows, settle its outcome once they have committed,
         then send what they answer."""
 
-        async def handled(incoming: Incoming) -> list[Reply]:
-            replies = await handle(incoming)
+        async def handled(incoming: Incoming) -> Answer:
+            answer = await handle(incoming)
             waiting.settle(update)  # committed: the webhook answers; the replies follow
             in_hand.add()
-            return replies
+            return answer
 
         try:
-            await answer_update(context.bot, pacer, update, handled, conversations.queue_replies)
+            await answer_update(
+                context.bot, pacer, update, handled, conversations.queue_replies, rows
+            )
         except Forbidden:
             log.info("a person blocked the bot")
         except (OperationalError, DBAPIError) as error:

@@ -25,6 +25,7 @@ from bot.channels.telegram.application import (
     webhook_endpoint,
 )
 from core.delivery.sender import Deliver
+from core.outbox.held import HeldReplies
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,14 @@ class TelegramChannel:
         self.pacer = pacer_for(self.settings)
         self.outcomes = Outcomes()
         self.sending = Sending()
+        self.held = HeldReplies(wiring.db, wiring.clock)
         self.app: Application = build_application(
-            self.settings, wiring.conversations, self.pacer, self.outcomes, self.sending
+            self.settings,
+            wiring.conversations,
+            self.pacer,
+            self.outcomes,
+            self.sending,
+            self.held,
         )
         self.up = False
 
@@ -107,7 +114,8 @@ class TelegramChannel:
         await stopping
 
     async def close(self) -> None:
-        """Release the Bot API connections."""
+        """Forget the replies sent; release the Bot API connections."""
+        await self.held.close()
         if self.app._initialized:
             await self.app.shutdown()
 
