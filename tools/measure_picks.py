@@ -112,12 +112,10 @@ def pick(text: str, language: str) -> tuple[str, str, str]:
     from core.understanding.describing import (
         NOTHING,
         described,
-        may_describe,
+        may_pick,
         one_stands_for_a_workshop,
     )
     from core.understanding.intents import TextIntent, opt_out_of, read
-    from core.understanding.pipeline import unsure
-    from core.understanding.reading import ACTING
     from core.understanding.screens import Expects, Screen, read_on
 
     titles = tuple(title for title, _ in WORKSHOPS.values())
@@ -129,13 +127,10 @@ def pick(text: str, language: str) -> tuple[str, str, str]:
     number = reading.number if reading.intent == TextIntent.NUMBER else None
     if number is not None and not one:
         return "one", KEYS[number - 1] if 1 <= number <= len(KEYS) else "", reading.intent
-    offered = unsure(reading)
-    if not (one or may_describe(reading, text, language)) or (
-        offered is not None and any(intent in ACTING for intent in offered)
-    ):
-        found = NOTHING
-    else:
+    if may_pick(reading, text, language, one=one, listed=True):
         found = described(text, list(WORKSHOPS.values()), language)
+    else:
+        found = NOTHING
     if number is not None and not found.found:  # "the one", nothing described: the number
         return "one", KEYS[number - 1] if 1 <= number <= len(KEYS) else "", reading.intent
     if not found.found:

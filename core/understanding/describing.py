@@ -30,7 +30,8 @@ from pathlib import Path
 
 from core.understanding.intents import best_title
 from core.understanding.normalising import bare, normalise, squeeze
-from core.understanding.reading import Reading, TextIntent
+from core.understanding.pipeline import unsure
+from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.thresholds import LOW
 
 FOLDER = Path(__file__).with_name("topic_words")
@@ -325,3 +326,21 @@ def may_describe(reading: Reading, text: str = "", language: str | None = None) 
     if reading.intent in GUESSED and reading.by == "classifier" and reading.confidence < LOW:
         return True
     return reading.intent in POINTED and points_at_a_workshop(text, language)
+
+
+def may_pick(
+    reading: Reading, text: str, language: str | None = None, *, one: bool = False, listed: bool
+) -> bool:
+    """Whether a message so read may pick the workshop it describes, on the list (``listed``)
+    or elsewhere: only a reading that may describe one (``may_describe``, or "the one" that
+    stands for a workshop), never when an act is among the readings to ask about ("is it a
+    cancel?" is asked first), and off the list, asking for the workshops ("what classes do you
+    run? my mum struggles with her phone") only when the message points at one."""
+    if reading.intent == TextIntent.WORKSHOPS and not (
+        listed or points_at_a_workshop(text, language)
+    ):
+        return False
+    if not (one or may_describe(reading, text, language)):
+        return False
+    offered = unsure(reading)
+    return offered is None or not any(intent in ACTING for intent in offered)

@@ -12,11 +12,7 @@ from core.dialog import Incoming, Intent, Kind, Reply
 from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
-from core.understanding.describing import (
-    may_describe,
-    one_stands_for_a_workshop,
-    points_at_a_workshop,
-)
+from core.understanding.describing import may_pick, one_stands_for_a_workshop
 from core.understanding.intents import (
     Readings,
     TextIntent,
@@ -26,7 +22,7 @@ from core.understanding.intents import (
 )
 from core.understanding.learned import using
 from core.understanding.pipeline import unsure
-from core.understanding.reading import ACTING, Reading
+from core.understanding.reading import Reading
 from core.understanding.screens import Expects, read_on
 from core.understanding.session_codes import session_id_in
 from core.understanding.thresholds import LOW
@@ -313,16 +309,8 @@ async def _described(
     for the list, unless the message points at one ("the one about the tax website")."""
     if reading.intent == TextIntent.YES and _asks_yes_no(flow):
         return None
-    language = flow.person.language
-    if reading.intent == TextIntent.WORKSHOPS and not (
-        listed or points_at_a_workshop(text, language)
-    ):
+    if not may_pick(reading, text, flow.person.language, one=one, listed=listed):
         return None
-    if not (one or may_describe(reading, text, language)):
-        return None
-    offered = unsure(reading)
-    if offered is not None and any(intent in ACTING for intent in offered):
-        return None  # "is it a cancel?" is asked first
     found = await browse.sessions_described(flow, text)
     if len(found) == 1:
         return await browse.session_card(flow, found[0].id)
