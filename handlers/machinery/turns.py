@@ -67,7 +67,7 @@ class Conversations:
         incoming = incoming_taken_in(incoming)
         for attempt in range(3):
             try:
-                async with self.db.transaction(wait=wait) as session:
+                async with self.db.transaction(wait=wait, brief=True) as session:
                     replies, person = await self._handle(session, incoming)
                     if queue and person is not None:
                         await self._queue(session, incoming, replies, person)
