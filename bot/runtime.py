@@ -4,6 +4,7 @@ starts and stops them. It holds no rules of its own."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -33,6 +34,25 @@ from models import Database, OutboxMessage, Person
 from models.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+_settled = False
+
+
+def settle_start_up_objects() -> None:
+    """Keep what start-up made (modules, the ORM's and python-telegram-bot's classes, about
+    200,000 objects) out of the garbage collector's full passes, once per process.
+
+    A full pass walks every object tracked: it came about once a minute under load and
+    took 0.3 to 0.8 s on a busy 2-core machine, every update in hand waiting for it (the
+    tail of the conversation benchmark's latency). The garbage of start-up is collected
+    first; the objects made afterwards are collected as before."""
+    global _settled
+    if _settled:
+        return
+    _settled = True
+    gc.collect()
+    gc.freeze()
+
 
 CHANNELS: tuple[Callable[[Wiring], Channel | None], ...] = (
     sms.from_settings,
@@ -151,6 +171,7 @@ class Runtime:
         for channel in self.channels:
             await channel.start()
         self.heartbeat.start()
+        settle_start_up_objects()
         log.info("the bot is running")
 
     async def stop(self) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from models.sqlite_driver import OneTripConnection, one_trip_dbapi
+from models.sqlite_driver import OneTripConnection, one_trip_dbapi, run_here
 
 log = logging.getLogger(__name__)
 
@@ -147,23 +147,30 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
-    async def transaction(self, *, wait: float | None = None) -> AsyncIterator[AsyncSession]:
+    async def transaction(
+        self, *, wait: float | None = None, brief: bool = False
+    ) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one transaction, committed on success.
 
         ``wait``: on SQLite, the most seconds to wait for the write lock before an
         OperationalError (a webhook must answer before its provider gives up); without
         it, the busy timeout. PostgreSQL takes row locks, not a database lock: no wait.
+        ``brief``: a few short statements (a conversation's step); on SQLite they run in
+        the event loop's thread once the write lock is taken without waiting
+        (:func:`models.sqlite_driver.run_here`), instead of a trip to aiosqlite's thread
+        each.
         """
-        if wait is None or not self.is_sqlite:
-            async with self._turn(), self.sessions() as session, session.begin():
-                yield session
-            return
-        started = time.monotonic()
-        async with self._bounded_turn(wait):
-            left = max(wait - (time.monotonic() - started), 0.1)
-            bind = self.engine.execution_options(**{BUSY_TIMEOUT_OPTION: round(left * 1000)})
-            async with self.sessions(bind=bind) as session, session.begin():
-                yield session
+        with run_here() if brief and self.is_sqlite else nullcontext():
+            if wait is None or not self.is_sqlite:
+                async with self._turn(), self.sessions() as session, session.begin():
+                    yield session
+                return
+            started = time.monotonic()
+            async with self._bounded_turn(wait):
+                left = max(wait - (time.monotonic() - started), 0.1)
+                bind = self.engine.execution_options(**{BUSY_TIMEOUT_OPTION: round(left * 1000)})
+                async with self.sessions(bind=bind) as session, session.begin():
+                    yield session
 
     @asynccontextmanager
     async def _bounded_turn(self, wait: float) -> AsyncIterator[None]:

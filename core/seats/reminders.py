@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.outbox.queue import Queued, drop_pending, enqueue, enqueue_all
+from core.outbox.queue import Queued, drop_pending, enqueue_all
 from core.seats.people import recipient, recipient_of
 from models import (
     Booking,
@@ -139,24 +140,6 @@ async def queue_reminder(
     return bool(await queue_reminders(session, booking, workshop, rule, now))
 
 
-async def _enqueue(
-    session: AsyncSession,
-    booking_id: int,
-    person_id: int,
-    starts_at: datetime,
-    days: int,
-    due: datetime,
-) -> bool:
-    return await enqueue(
-        session,
-        key=reminder_key(booking_id, starts_at, days),
-        person_id=person_id,
-        kind=REMINDER,
-        due_at=due,
-        payload={"booking_id": booking_id, "days": days},
-    )
-
-
 async def plan_reminders(
     session: AsyncSession,
     now: datetime,
@@ -199,26 +182,72 @@ async def plan_reminders(
             for h in {PLANNING_HORIZON + timedelta(days=d - 1) for d in days_before}
         ]
         query = query.where(or_(Booking.updated_at >= since, *crossed))
-    queued = 0
+    wanted: list[Queued] = []
     rows = await session.execute(query)
     for booking_id, holder_id, changed_at, starts_at, channel, booked_by_id in rows:
         person_id = recipient(holder_id, channel, booked_by_id)
         for days, due in rule.due_times(starts_at):
             if changed_at >= due or rule.moot(starts_at, days, due, now):
                 continue
-            if await _enqueue(session, booking_id, person_id, starts_at, days, due):
-                queued += 1
-                continue
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.key == reminder_key(booking_id, starts_at, days),
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.attempts == 0,
-                    OutboxMessage.due_at != due,
+            wanted.append(
+                Queued(
+                    key=reminder_key(booking_id, starts_at, days),
+                    person_id=person_id,
+                    kind=REMINDER,
+                    due_at=due,
+                    payload={"booking_id": booking_id, "days": days},
                 )
-                .values(due_at=due)
             )
+    queued = 0
+    for start in range(0, len(wanted), PLAN_BATCH):
+        queued += await _plan_batch(session, wanted[start : start + PLAN_BATCH])
+    return queued
+
+
+PLAN_BATCH = 500
+"""Reminders looked up and queued per statement when planning."""
+
+_QUEUED = select(
+    OutboxMessage.key, OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.due_at
+).where(OutboxMessage.key.in_(bindparam("keys", expanding=True)))
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_MOVE = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.key == bindparam("queued_key"),
+        _OUTBOX.c.status == OutboxStatus.PENDING,
+        _OUTBOX.c.attempts == 0,
+        _OUTBOX.c.due_at != bindparam("due"),
+    )
+    .values(due_at=bindparam("due"))
+)
+"""A queued reminder not tried yet, moved to its due time (a Core statement, run once per
+reminder moved with ``executemany``)."""
+
+
+async def _plan_batch(session: AsyncSession, wanted: list[Queued]) -> int:
+    """Queue the reminders of ``wanted`` not queued yet (one statement), and move those
+    queued, not yet tried, whose due time changed; return how many were queued.
+
+    The reminders already queued are found by one query first: a tick plans again every
+    booking changed lately (most of them queued when their seat was taken), and a
+    statement per reminder held SQLite's write lock for hundreds of milliseconds, every
+    tick of a busy hour, while people's answers waited behind it.
+    """
+    parameters = {"keys": [message.key for message in wanted]}
+    queued_before = {
+        key: (status, attempts, due_at)
+        for key, status, attempts, due_at in await session.execute(_QUEUED, parameters)
+    }
+    missing = [message for message in wanted if message.key not in queued_before]
+    queued = await enqueue_all(session, missing)
+    moves = []
+    for message in wanted:
+        status, attempts, due_at = queued_before.get(message.key, (None, None, None))
+        if status == OutboxStatus.PENDING and attempts == 0 and due_at != message.due_at:
+            moves.append({"queued_key": message.key, "due": message.due_at})
+    if moves:
+        await session.execute(_MOVE, moves)
     return queued
 
 

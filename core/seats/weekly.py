@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
@@ -31,24 +32,34 @@ def week_of(now: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _count(session: AsyncSession, language: str, now: datetime, outcome: str) -> None:
+_READINGS = cast(Table, WeeklyReadings.__table__)
+_COUNT = insert(_READINGS).values(
+    week=bindparam("week"), language=bindparam("language"), outcome=bindparam("outcome"), count=1
+)
+"""One count's row, as a Core INSERT built once: every written message makes one, and as an
+object added to the session it cost the ORM's whole flush (about a tenth of a first
+contact's CPU)."""
+
+
+async def _count(session: AsyncSession, language: str, now: datetime, outcome: str) -> None:
     """One more message of ``outcome`` this week in ``language``."""
-    session.add(WeeklyReadings(week=week_of(now), language=language[:8], outcome=outcome, count=1))
+    parameters = {"week": week_of(now), "language": language[:8], "outcome": outcome}
+    await session.execute(_COUNT, parameters)
 
 
 async def count_read(session: AsyncSession, language: str, now: datetime) -> None:
     """A written message was read."""
-    _count(session, language, now, READ)
+    await _count(session, language, now, READ)
 
 
 async def count_not_understood(session: AsyncSession, language: str, now: datetime) -> None:
     """A written message was not understood."""
-    _count(session, language, now, NOT_UNDERSTOOD)
+    await _count(session, language, now, NOT_UNDERSTOOD)
 
 
 async def count_clarified(session: AsyncSession, language: str, now: datetime) -> None:
     """A written message was understood once the person answered a clarifying question."""
-    _count(session, language, now, CLARIFIED)
+    await _count(session, language, now, CLARIFIED)
 
 
 @dataclass(frozen=True, slots=True)

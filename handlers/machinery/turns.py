@@ -97,7 +97,7 @@ class Conversations:
         for attempt in range(3):
             try:
                 keys: tuple[str, ...] = ()
-                async with self.db.transaction(wait=wait) as session:
+                async with self.db.transaction(wait=wait, brief=True) as session:
                     replies, person = await self._handle(session, incoming)
                     if (queue or hold) and person is not None and replies:
                         held_until = self.clock.now() + HOLD if hold else None

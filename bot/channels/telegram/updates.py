@@ -41,14 +41,29 @@ def _update_id(data: object) -> int | None:
     return update_id
 
 
+def _unread_parts_left_out(data: JSON) -> JSON:
+    """``data`` without the buttons of the message whose button was pressed: nothing reads
+    them (the screen is replaced by its message id), and as python-telegram-bot objects
+    they were about two thirds of the cost of reading a pressed button's update (0.3 ms
+    instead of 0.12). ``data`` itself is left as it came."""
+    query = data.get("callback_query")
+    if not isinstance(query, dict):
+        return data
+    message = query.get("message")
+    if not isinstance(message, dict) or "reply_markup" not in message:
+        return data
+    trimmed = {name: value for name, value in message.items() if name != "reply_markup"}
+    return {**data, "callback_query": {**query, "message": trimmed}}
+
+
 def parse_update(data: object, bot: Bot | None) -> Update | None:
     """The update in ``data``, read once; an empty one (its id only) when python-telegram-bot
     cannot read the rest; None without an id (nothing to confirm)."""
     update_id = _update_id(data)
-    if update_id is None:
+    if update_id is None or not isinstance(data, dict):
         return None
     try:
-        return Update.de_json(data, bot)  # type: ignore[arg-type]
+        return Update.de_json(_unread_parts_left_out(data), bot)
     except Exception as error:  # any shape python-telegram-bot cannot read
         log.warning("an unreadable Telegram update was ignored (%s)", type(error).__name__)
         return Update.de_json({"update_id": update_id}, bot)

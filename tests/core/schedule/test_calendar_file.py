@@ -89,3 +89,27 @@ def test_the_file_is_the_whole_calendar_icalendar_writes(cancelled: bool) -> Non
     whole.add_component(venue_timezone(PARIS, 2027))
     whole.add_component(event)
     assert attachment.content == whole.to_ical()
+
+
+def test_each_booking_of_a_session_has_its_own_event_in_the_file_icalendar_writes() -> None:
+    """The session's event is written out once; each booking's file still has its own UID
+    and time stamp, and is the file icalendar writes for that booking."""
+    session = workshop(datetime(2027, 3, 28, 8, 0, tzinfo=UTC))
+    for booking_id, now in [
+        (7, datetime(2026, 11, 26, 9, 30, 12, 345678, tzinfo=UTC)),
+        (8, datetime(2026, 11, 27, 18, 1, 59, tzinfo=UTC)),
+        (123456789, datetime(2026, 11, 27, 18, 2, tzinfo=UTC)),
+    ]:
+        attachment = calendar_file(
+            session, booking_id, PARIS, now, caption="Agenda", alarm_text="Atelier"
+        )
+        [event] = Calendar.from_ical(attachment.content).events
+        assert str(event["uid"]) == f"booking-{booking_id}@atelier-bot"
+        assert event["dtstamp"].dt == now.replace(microsecond=0)
+        whole = Calendar()
+        whole.add("prodid", PRODUCT_ID)
+        whole.add("version", "2.0")
+        whole.add("method", "PUBLISH")
+        whole.add_component(venue_timezone(PARIS, 2027))
+        whole.add_component(event)
+        assert attachment.content == whole.to_ical()

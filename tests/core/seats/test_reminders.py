@@ -14,6 +14,7 @@ from core.seats.reminders import REMINDER, plan_reminders, reminder_due
 from handlers.machinery.turns import Conversations
 from handlers.renderers.notice_texts import remember_notice, render_notice
 from models import Booking, Database, OutboxMessage, Person, WorkshopSession
+from tests.handlers.test_step_statements import statements
 from tests.support.chat import Chat
 from tests.support.factories import add_session, make_settings
 
@@ -211,6 +212,35 @@ async def test_a_queued_reminder_moves_with_the_reminder_time(
     clock.set(DUE)
     await sender_for(db, clock, inbox).run_once()
     assert inbox.received == []
+
+
+async def test_planning_many_bookings_again_takes_a_few_statements(
+    db: Database, clock: FixedClock
+) -> None:
+    # A tick plans again every booking changed lately; each statement holds SQLite's write
+    # lock, and people's answers wait behind it: the work must not grow a statement a booking.
+    session_id = await add_session(db, capacity=40)
+    conversations = Conversations(db, make_settings(db.url), clock)
+    for person in range(30):
+        chat = Chat(conversations, str(person))
+        await chat.say("bonjour")
+        await chat.pick(f"by:{session_id}")
+        assert "C'est réservé" in chat.text
+    clock.advance(timedelta(hours=5))  # planning looks two days ahead
+    with statements() as planned:
+        assert await plan(db, clock, "10:00") == 0  # all queued at booking time
+    with statements() as moved:
+        assert await plan(db, clock, "18:00") == 0  # each moves to the new time
+    assert len(planned) <= 3
+    assert len(moved) <= 3
+    inbox = Inbox()
+    clock.set(DUE)
+    await sender_for(db, clock, inbox).run_once()
+    assert inbox.received == []
+    clock.set(datetime(2027, 1, 5, 17, 0, tzinfo=UTC))
+    while await sender_for(db, clock, inbox).run_once():
+        pass
+    assert sorted(int(who) for who, _ in inbox.received) == list(range(30))
 
 
 async def test_ticks_between_full_plans_see_new_bookings_and_sessions_coming_closer(
