@@ -114,11 +114,11 @@ CLAUSES = [
     ("reported", "my neighbour told me to cancel my place", "en", "unknown"),
     ("hedged_yes", "inchallah je viens", "fr", "unknown"),
     ("hedged_yes", "evet inşallah gelirim", "tr", "unknown"),
-    ("hedged_yes", "yes please but not friday", "en", "unknown"),
+    ("hedged_yes", "yes sure but only if it is in the morning", "en", "unknown"),
     ("hedged_yes", "oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
-    ("session_state", "kurs iptal mi oldu?", "tr", "my_bookings"),
+    ("session_state", "atölye iptal mi edildi?", "tr", "my_bookings"),
     (
         "meant_elsewhere",
         "Reminder: your appointment at the dentist on Monday 9am. Reply C to cancel",
