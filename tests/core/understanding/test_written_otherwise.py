@@ -1,7 +1,8 @@
 """What the train_g/h/i writers showed the rules missed: a notice that sends to a web address,
 a spoken "no sorry" between two numbers, erase and yes words of darija and Tunisian, a
 question that ends with "or not", the subscription to the messages, "give me", someone
-else's need with "something for her", another place's hours. The sentences are our own.
+else's need with "something for her", another place's hours, an erase of data in words the
+classifier is unsure of. The sentences are our own.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import pytest
 
 from core.understanding.intents import TextIntent, read
 from core.understanding.meant_elsewhere import sends_to_a_website
+from core.understanding.message import Message, Proposal
 from core.understanding.negation import asks, erases_personal, gives_back
 from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number
 from core.understanding.practical_questions import asks_practical
+from core.understanding.reading import Reading
+from core.understanding.safety import judge
 from core.understanding.topics import names_a_topic
 
 
@@ -110,3 +114,36 @@ def test_the_hours_of_a_doctor_or_an_office_are_no_question_about_the_shop(
     text: str, language: str
 ) -> None:
     assert not asks_practical(words(text, language), text.endswith("?"))
+
+
+def _judged(text: str, language: str, intent: TextIntent, confidence: float) -> Reading:
+    """The safety rules' reading of ``text`` when the classifier proposes ``intent``."""
+    rest = (1 - confidence) / 2
+    probabilities = {intent.value: confidence, TextIntent.HELP.value: rest}
+    probabilities.setdefault(TextIntent.FORGET.value, rest)
+    proposal = Proposal(intent, confidence, probabilities, Message(text, language), ("classifier",))
+    return judge(proposal)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("wipe all my data please", "en"), ("détruisez toutes mes données", "fr"),
+     ("أطلب مسح جميع معلوماتي الشخصية", "ar"), ("bütün verilerimi silin", "tr")],
+)  # fmt: skip
+@pytest.mark.parametrize("proposed", [TextIntent.FORGET, TextIntent.PRIVACY])
+def test_an_erase_of_data_in_words_is_an_erase_however_unsure_the_classifier(
+    text: str, language: str, proposed: TextIntent
+) -> None:
+    assert _judged(text, language, proposed, 0.6).intent == TextIntent.FORGET
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("verilerimi nasıl silebilirim", "tr"), ("how do I delete my data", "en"),
+     ("si je supprime mes données, je perds ma place ?", "fr"),
+     ("ne supprimez pas mes données", "fr")],
+)  # fmt: skip
+def test_an_erase_of_data_asked_about_or_negated_is_still_no_erase(
+    text: str, language: str
+) -> None:
+    assert _judged(text, language, TextIntent.PRIVACY, 0.6).intent != TextIntent.FORGET
