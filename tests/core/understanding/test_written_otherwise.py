@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.understanding.clauses import reported
 from core.understanding.intents import TextIntent, read
 from core.understanding.meant_elsewhere import sends_to_a_website
 from core.understanding.message import Message, Proposal
@@ -147,3 +148,11 @@ def test_an_erase_of_data_asked_about_or_negated_is_still_no_erase(
     text: str, language: str
 ) -> None:
     assert _judged(text, language, TextIntent.PRIVACY, 0.6).intent != TextIntent.FORGET
+
+
+@pytest.mark.parametrize(
+    "text", ["sa7bi 9al liya nlghi blasti", "jarti 9alt liya nms7 kolchi", "9al liya nlghi, 3lach?"]
+)
+def test_darija_advice_spelt_with_9_is_reported_speech_and_never_acts(text: str) -> None:
+    assert reported(words(text, "ar"))
+    assert read(text, "ar").intent not in (TextIntent.CANCEL, TextIntent.FORGET)
