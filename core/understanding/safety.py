@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
-from core.understanding.clauses import hedged
+from core.understanding.clauses import clauses, hedged
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -256,6 +256,8 @@ def _erase_asked_in_words(p: Proposal) -> Verdict:
         return None
     if p.intent == TextIntent.FORGET and p.confidence >= SURE:
         return None
+    if p.intent == TextIntent.PRIVACY and len(clauses(p.message.stripped, p.message.language)) > 1:
+        return None  # "conformément au RGPD, je vous demande de...": read in its own clause
     if asked_or_conditional(words, p.mark) or QUESTION_WORDS & set(words):
         return None  # "verilerimi nasil silebilirim": asked without its mark
     forget = p.probabilities.get(TextIntent.FORGET.value, 0.0)
