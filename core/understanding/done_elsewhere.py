@@ -75,7 +75,11 @@ def others_messages(words: list[str]) -> bool:
     for i, word in enumerate(words):
         if begins_with(word, MESSAGES, ARABIC_PARTICLES):
             near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
-            if any(w in SHORT or begins_with(w, LONG, ARABIC_PARTICLES) for w in near):
+            if any(
+                (w in SHORT or begins_with(w, LONG, ARABIC_PARTICLES))
+                and not begins_with(w, MESSAGES, ARABIC_PARTICLES)  # "الاشتراك في الرسائل"
+                for w in near
+            ):
                 return True
     return False
 

@@ -35,10 +35,20 @@ def _key_word(token: str) -> bool:
     return token.isupper() and token.isalpha() and len(token) <= KEY_WORD_LETTERS
 
 
+_WEB_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|(?<![@\w.-])[a-z0-9-]+\.(?:fr|com|net|org|gouv|tr|ma|dz|tn|de|be|eu|io)\b",
+    re.IGNORECASE,
+)
+"""A web address ("doctolib.fr", "www.ameli.fr"), not an e-mail address ("marie@orange.fr")."""
+OPENING_WORDS = 3
+"""A notice's opening before its colon names the sender beside the reminder: "Rappel
+Doctolib :"."""
+
+
 def pasted_notice(text: str, words: list[str]) -> bool:
     """Whether the message is a notice from another sender: it asks to reply with a key word
     written in capitals ("Reply C to cancel", "İptal için İ yazın"), or it opens as a
-    reminder ("Rappel :") of an appointment somewhere else named."""
+    reminder ("Rappel :", "Rappel Doctolib :") of an appointment somewhere else named."""
     tokens = _TOKEN.findall(text)
     for i, token in enumerate(tokens):
         if bare(token) in REPLY_WITH:
@@ -46,12 +56,22 @@ def pasted_notice(text: str, words: list[str]) -> bool:
             if any(_key_word(other) for other in near):
                 return True
     opening = text.lstrip().split(":", 1)
+    opening_words = [bare(word) for word in _TOKEN.findall(opening[0])]
     return (
         len(opening) == 2
-        and bare(opening[0]) in NOTICE_OPENING
+        and 0 < len(opening_words) <= OPENING_WORDS
+        and any(word in NOTICE_OPENING for word in opening_words)
         and names_elsewhere(words)
         and not names_ours(words)
     )
+
+
+def sends_to_a_website(text: str, words: list[str]) -> bool:
+    """Whether the message sends to a web address ("To cancel, go to doctolib.fr") without
+    naming a workshop or a seat: an act asked there is not asked of the bot, which sends to
+    none. ("je veux apprendre à aller sur ameli.fr" asks for a workshop: only an act is
+    turned away.)"""
+    return _WEB_ADDRESS.search(text) is not None and not names_ours(words)
 
 
 def told_to_school(words: list[str]) -> bool:

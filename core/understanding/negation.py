@@ -40,6 +40,8 @@ TURKISH_NEGATIVE_WORDS = word_lists.word_set("turkish_negative")
 TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|cikar)")
 
 QUESTION_STARTS = word_lists.words("question_start")
+QUESTION_ENDS = word_lists.words("question_end")
+"""A question without its mark may end with "or not": "l'atelier dyali t'annula wla la"."""
 TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
 CONDITIONAL_WORDS = word_lists.word_set("conditional")
 SUBJECTS = word_lists.word_set("subject")
@@ -250,9 +252,14 @@ def gives_back(words: list[str]) -> bool:
     a verb ("free my seat", "free up the spot"), not before a noun ("free sessions")."""
     return any(
         word.startswith(GIVING_BACK)
+        and not word.endswith(GIVE_ME)
         and (word != "free" or words[i + 1 : i + 2] in ([], *([w] for w in FREED)))
         for i, word in enumerate(words)
     )
+
+
+GIVE_ME = ("ini", "يني")
+"""Darija "3tini", "عطيني": give me, not the seat given back ("3tini les détails")."""
 
 
 FREED = ("my", "up", "the", "her", "his", "our", "their", "it", "this", "that", "a", "me")
@@ -313,6 +320,8 @@ def asks(words: list[str], question_mark: bool) -> bool:
         return True
     text = " ".join(words)
     if any(text == start or text.startswith(start + " ") for start in QUESTION_STARTS):
+        return True
+    if any(text.endswith(" " + end) for end in QUESTION_ENDS):
         return True
     return any(TURKISH_QUESTION.match(word) for word in words[1:])
 

@@ -40,17 +40,27 @@ CORRECTING = frozenset(bare(word) for word in word_lists.words("correcting"))
 
 
 def _corrected(words: list[str]) -> int | None:
-    """The number a correction means: the one of two that is not negated."""
+    """The number a correction means: the one of two that is not negated. A "no" right after
+    the first takes it back ("3 no sorry 4", "3 non 4"); it does not negate the second."""
     found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
     if len(found) != 2 or found[0][1] == found[1][1]:
         return None
     if not all(words[i].isdigit() or words[i] in ORDINALS for i, _ in found):
         return None
+    first = found[0][0]
+    after_first = [*words[first + 1 : first + 3], "", ""]
+    # "3 no sorry 4" takes the 3 back; "le 3, non pas le 4" does not
+    taken_back = after_first[0] in ("no", "non") and after_first[1] not in NOT_WORDS
     negated = [
         (i, v)
         for i, v in found
-        if any(w in NOT_WORDS for w in words[max(0, i - 3) : i])
+        if any(
+            w in NOT_WORDS
+            for j, w in enumerate(words[:i])
+            if j >= i - 3 and not (taken_back and j == first + 1)
+        )
         or words[i + 1 : i + 2] == ["degil"]
+        or (taken_back and i == first)
     ]
     if len(negated) != 1:
         return None

@@ -41,6 +41,7 @@ from core.understanding.corrections import CORRECTIONS, corrected
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
+    sends_to_a_website,
     told_to_school,
 )
 from core.understanding.message import Message, Proposal
@@ -301,13 +302,19 @@ SCHOOL_MISREAD = frozenset(
 """What a child's absence told to a school may look like to the classifier."""
 
 
+ACTS_OR_YES = frozenset({*ACTING, TextIntent.YES})
+"""Readings that would act: a web address beside them sends the act elsewhere."""
+
+
 def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
-    """A notice pasted from another sender ("Reply C to cancel") or a child's absence told to
-    a school ("Elif yarın okula gelemeyecek"): nothing asked of the bot
-    (``core.understanding.meant_elsewhere``)."""
+    """A notice pasted from another sender ("Reply C to cancel", "To cancel, go to
+    doctolib.fr") or a child's absence told to a school ("Elif yarın okula gelemeyecek"):
+    nothing asked of the bot (``core.understanding.meant_elsewhere``)."""
     if reading.intent == TextIntent.UNKNOWN:
         return None
-    notice = pasted_notice(message.stripped, message.words)
+    notice = pasted_notice(message.stripped, message.words) or (
+        reading.intent in ACTS_OR_YES and sends_to_a_website(message.stripped, message.words)
+    )
     if notice or (reading.intent in SCHOOL_MISREAD and told_to_school(message.words)):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     return None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
-from core.understanding.clauses import hedged
+from core.understanding.clauses import clauses, hedged
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -41,6 +41,8 @@ class Rule:
 
 
 APOLOGIES = word_lists.words("apology")
+QUESTION_WORDS = word_lists.word_set("question_word")
+"""How, what, why, who: beside an erase of data, asked about, not asked for."""
 NO_WORDS = word_lists.word_set("no")
 """Words of no: beside a yes word, the person has not made up their mind."""
 
@@ -92,10 +94,14 @@ def forgets_person(words: list[str]) -> bool:
     return forgets and erases_personal(words) and not acting_word_negated(words)
 
 
+ARABIC_DATA = tuple(w for w in word_lists.words("data") if "\u0600" <= w[0] <= "\u06ff")
+"""Arabic nouns of data ("معلوماتي", "بياناتي"), matched anywhere in a word."""
+
+
 def erases_data(words: list[str]) -> bool:
     """'remove my details', 'supprimez mes données': data, not a seat."""
     data_stems = ("donnee", "data", "veri", "bilgi", "detail", "info", "fichier", "system")
-    data = any(w.startswith(data_stems) for w in words)
+    data = any(w.startswith(data_stems) or any(a in w for a in ARABIC_DATA) for w in words)
     return data and erases_personal(words) and not acting_word_negated(words)
 
 
@@ -240,6 +246,25 @@ def _stop_asked_in_words(p: Proposal) -> Verdict:
     return None
 
 
+def _erase_asked_in_words(p: Proposal) -> Verdict:
+    """'wipe my data', 'أريد حذف بياناتي الشخصية', 'détruisez mes données': a word of erasing
+    that bears on data, neither negated nor asked, is an erase however unsure the classifier
+    is of it, or when it took it for a question about privacy. Below HIGH, the conversation
+    still asks first, and the erase has its confirmation."""
+    words = p.words
+    if p.intent not in (TextIntent.FORGET, TextIntent.PRIVACY) or not erases_data(words):
+        return None
+    if p.intent == TextIntent.FORGET and p.confidence >= SURE:
+        return None
+    if p.intent == TextIntent.PRIVACY and len(clauses(p.message.stripped, p.message.language)) > 1:
+        return None  # "conformément au RGPD, je vous demande de...": read in its own clause
+    if asked_or_conditional(words, p.mark) or QUESTION_WORDS & set(words):
+        return None  # "verilerimi nasil silebilirim": asked without its mark
+    forget = p.probabilities.get(TextIntent.FORGET.value, 0.0)
+    proposed = p.confidence if p.intent == TextIntent.FORGET else 0.0
+    return Reading(TextIntent.FORGET, max(forget, proposed))
+
+
 def _unsure_act(p: Proposal) -> Verdict:
     """An act below SURE is not read."""
     return p.read_as(TextIntent.UNKNOWN) if p.intent in ACTING and p.confidence < SURE else None
@@ -333,6 +358,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("negation", _negation),
     Rule("question_or_condition", _question_or_condition),
     Rule("stop_asked_in_words", _stop_asked_in_words),
+    Rule("erase_asked_in_words", _erase_asked_in_words),
     Rule("unsure_act", _unsure_act),
     Rule("implausible_act", _implausible_act),
     Rule("thanks_only", _thanks_only),

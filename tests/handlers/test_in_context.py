@@ -100,7 +100,7 @@ async def test_an_unsure_cancel_is_asked_about_before_its_confirmation(
     chat = Chat(Conversations(db, make_settings(database_url), clock), "1")
     await chat.say("bonjour")
     await chat.pick(f"by:{session_id}")
-    await chat.say("le tram ne marche pas virgule je crois que je vais annuler")
+    await chat.say("le tram ne marche pas virgule je pense annuler")
     assert "Vous voulez :" in chat.text
     labels = [c.label for r in chat.last for c in r.flat_choices()]
     assert labels[:2] == ["Annuler votre place", "Voir vos inscriptions"]
@@ -146,7 +146,7 @@ async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
     await chat.say("bonjour")
     await chat.pick(f"by:{session_id}")
     assert await booked(db) == 1
-    await chat.say("le tram ne marche pas virgule je crois que je vais annuler")
+    await chat.say("le tram ne marche pas virgule je pense annuler")
     assert "Vous voulez :" in chat.text
     await chat.say("2")  # see my bookings: nothing is cancelled
     assert "smartphone" in chat.text
