@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
+from core.config import Settings
 from models import Database, OutboxMessage, OutboxStatus
 from tests.support.bot_api import FakeBotApi
 from tests.support.factories import add_session, make_settings
@@ -83,6 +84,19 @@ def button(api: FakeBotApi, chat: int, label: str) -> tuple[int, str]:
                 if label in text and data is not None:
                     return message.message_id, data
     raise LookupError(label)
+
+
+def webhook_settings(api: FakeBotApi, database_url: str) -> Settings:
+    """A bot behind its webhook on a free port, the outbox sent by the test itself."""
+    return make_settings(
+        database_url,
+        telegram_bot_token=api.token,
+        telegram_api_base_url=api.base_url,
+        webhook_url=PUBLIC_URL,
+        webhook_secret=SECRET,
+        http_port=0,
+        outbox_poll_seconds=30,
+    )
 
 
 async def answers(db: Database) -> list[OutboxMessage]:
@@ -161,15 +175,7 @@ async def test_answers_recorded_before_a_crash_go_out_once_after_the_restart(
 
     # The bot starts again, after the answers' hold has lapsed.
     clock = FixedClock(datetime.now(UTC) + LATER)
-    settings = make_settings(
-        database_url,
-        telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        http_port=0,
-        outbox_poll_seconds=30,  # the test sends the outbox itself
-    )
+    settings = webhook_settings(api, database_url)
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:
@@ -203,15 +209,7 @@ async def test_answers_sent_at_once_go_once_and_are_not_kept(
     """While an answer is on its way it is kept with its update; once gone it is forgotten,
     and nothing sends it again: not Telegram delivering the update again meanwhile, not the
     outbox once the time it was held for has passed."""
-    settings = make_settings(
-        database_url,
-        telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        http_port=0,
-        outbox_poll_seconds=30,  # the test sends the outbox itself
-    )
+    settings = webhook_settings(api, database_url)
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:
