@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class FakeUser:
         Matches an exact label, else a single label containing the text (any case), else the
         callback_data.
         """
-        message = self._last_with_buttons()
+        message = await self._buttons_shown(timeout)
         if message is None:
             raise AssertionError(
                 f"{self.first_name} cannot press {label_or_data!r}: no bot message with "
@@ -124,6 +125,17 @@ class FakeUser:
         """Labels of the latest bot message that has inline buttons."""
         message = self._last_with_buttons()
         return message.labels if message else []
+
+    async def _buttons_shown(self, timeout: float) -> BotMessage | None:  # noqa: ASYNC109
+        """The latest bot message with inline buttons, waited for as a person waits for the
+        buttons to show (the answer before them may arrive a moment earlier)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        message = self._last_with_buttons()
+        while message is None and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+            message = self._last_with_buttons()
+        return message
 
     def _last_with_buttons(self) -> BotMessage | None:
         with_buttons = [m for m in self.api.bot_messages(self.chat_id) if m.buttons]
