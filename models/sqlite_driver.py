@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from threading import Thread
@@ -240,31 +240,27 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def commit(self) -> None:
         """Commit; nothing to do (no trip) when no transaction is open: one that sent no
         statement was never opened. In :func:`run_here`, in this thread."""
-        self.held_begin = None
-        if not self._open():
-            return
-        sqlite = self._here_connection()
-        if sqlite is None:
-            super().commit()
-            return
-        try:
-            sqlite.commit()
-        except Exception as error:
-            self._handle_exception(error)
+        self._end(sqlite3.Connection.commit, super().commit)
 
     def rollback(self) -> None:
         """Roll back; nothing to do when no transaction is open, as after a commit when
         the pool resets the connection it is given back (sqlite3 would do nothing either,
         after a trip to the thread). In :func:`run_here`, in this thread."""
+        self._end(sqlite3.Connection.rollback, super().rollback)
+
+    def _end(
+        self, here: Callable[[sqlite3.Connection], None], in_thread: Callable[[], None]
+    ) -> None:
+        """End the transaction, if one is open: in this thread when it may, else with a trip."""
         self.held_begin = None
         if not self._open():
             return
         sqlite = self._here_connection()
         if sqlite is None:
-            super().rollback()
+            in_thread()
             return
         try:
-            sqlite.rollback()
+            here(sqlite)
         except Exception as error:
             self._handle_exception(error)
 

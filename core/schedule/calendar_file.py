@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -51,72 +50,11 @@ def calendar_file(
     STATUS:CANCELLED, the same UID, a higher SEQUENCE). ``sequence`` is the session's
     revision unless given: cancelling a session raises its revision, cancelling one seat
     does not, so that file says one more than the revision itself.
-
-    The event of a session is written out once (:func:`_session_event`): each booking's
-    file is those bytes with its own UID and time stamp, the same bytes icalendar writes
-    (0.37 ms a file before, written out in full each time).
     """
-    start = workshop.starts_at.astimezone(zone)
-    revision = workshop.revision if sequence is None else sequence
-    day = start.strftime("%Y-%m-%d")
-    name = f"atelier-{day}-annule.ics" if cancelled else f"atelier-{day}.ics"
-    if now.tzinfo is UTC:
-        written = _session_event(
-            _Session.of(workshop), zone, revision, cancelled, alarm_text
-        ).replace(_UID_LINE, _line("uid", event_uid(booking_id)), 1)
-        written = written.replace(_STAMP_LINE, _line("dtstamp", now), 1)
-    else:
-        written = _event(
-            _Session.of(workshop), booking_id, zone, now, revision, cancelled, alarm_text
-        ).to_ical()
-    return Attachment(name, _around(written, zone, start.year, cancelled), caption)
-
-
-@dataclass(frozen=True, slots=True)
-class _Session:
-    """What a calendar file says of a session."""
-
-    title: str
-    venue: str
-    address: str
-    description: str | None
-    bring: str | None
-    access: str | None
-    starts_at: datetime
-    duration_minutes: int
-    latitude: float | None
-    longitude: float | None
-
-    @classmethod
-    def of(cls, workshop: WorkshopSession) -> _Session:
-        return cls(
-            workshop.title,
-            workshop.venue,
-            workshop.address,
-            workshop.description,
-            workshop.bring,
-            workshop.access,
-            workshop.starts_at,
-            workshop.duration_minutes,
-            workshop.latitude,
-            workshop.longitude,
-        )
-
-
-def _event(
-    workshop: _Session,
-    booking_id: int,
-    zone: ZoneInfo,
-    now: datetime,
-    revision: int,
-    cancelled: bool,
-    alarm_text: str,
-) -> Event:
-    """One booking's event."""
     start = workshop.starts_at.astimezone(zone)
     event = Event()
     event.add("uid", event_uid(booking_id))
-    event.add("sequence", revision)
+    event.add("sequence", workshop.revision if sequence is None else sequence)
     if cancelled:
         event.add("status", "CANCELLED")
     event.add("dtstamp", now)
@@ -134,44 +72,18 @@ def _event(
         alarm.add("description", alarm_text)
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
-    return event
+
+    day = start.strftime("%Y-%m-%d")
+    name = f"atelier-{day}-annule.ics" if cancelled else f"atelier-{day}.ics"
+    return Attachment(name, _around(event, zone, start.year, cancelled), caption)
 
 
-_ANY_BOOKING = 0
-_ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _line(name: str, value: object) -> bytes:
-    """One property's line as icalendar writes it, between the lines around it."""
-    event = Event()
-    event.add(name, value)
-    return b"\r\n" + event.content_line(name.upper(), event[name]).to_ical() + b"\r\n"
-
-
-_UID_LINE = _line("uid", event_uid(_ANY_BOOKING))
-_STAMP_LINE = _line("dtstamp", _ANY_TIME)
-
-
-@lru_cache(maxsize=256)
-def _session_event(
-    workshop: _Session, zone: ZoneInfo, revision: int, cancelled: bool, alarm_text: str
-) -> bytes:
-    """The event of any booking of ``workshop``, written out: its UID and time stamp stand
-    for the booking's own (:data:`_UID_LINE`, :data:`_STAMP_LINE`)."""
-    event = _event(workshop, _ANY_BOOKING, zone, _ANY_TIME, revision, cancelled, alarm_text)
-    written = event.to_ical()
-    assert written.count(_UID_LINE) == 1
-    assert written.count(_STAMP_LINE) == 1
-    return written
-
-
-def _around(event: bytes, zone: ZoneInfo, year: int, cancelled: bool) -> bytes:
-    """The calendar holding ``event`` (written out): the same bytes as a :class:`Calendar`
-    with the venue's time zone and the event added, but only the event is written out each
-    time (a calendar's properties come before its components, each component's lines
-    whole)."""
+def _around(event: Event, zone: ZoneInfo, year: int, cancelled: bool) -> bytes:
+    """The calendar holding ``event``: the same bytes as a :class:`Calendar` with the
+    venue's time zone and the event added, but only the event is written out each time
+    (a calendar's properties come before its components, each component's lines whole)."""
     head, tail = _calendar_ends(cancelled)
-    return head + _zone_lines(zone, year) + event + tail
+    return head + _zone_lines(zone, year) + event.to_ical() + tail
 
 
 @lru_cache(maxsize=2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.support.bot_api import FakeBotApi
 from tests.support.sms_providers import FakeTwilio
+from tests.support.webhook import free_port
 
 
 async def test_atelier_run_answers_on_telegram(tmp_path: Path) -> None:
@@ -134,12 +134,6 @@ async def reminders_to(api: FakeBotApi, chat_id: int, since: int, *, within: flo
     while not found() and (left := deadline - loop.time()) > 0:
         await api.wait_for_call("sendMessage", since=len(api.calls), timeout=left)
     return found()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_atelier_serve_books_and_cancels_by_sms(tmp_path: Path) -> None:

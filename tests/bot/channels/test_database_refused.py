@@ -4,7 +4,6 @@ that Telegram, Meta and Twilio deliver their webhooks again, and never 500."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -21,20 +20,14 @@ from tests.bot.channels.test_whatsapp import PHONE_ID, SECRET, whatsapp_settings
 from tests.support.bot_api import FakeBotApi
 from tests.support.dashboard import PASSWORD, TOKEN, dashboard_settings
 from tests.support.graph_api import envelope
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.webhook import free_port
 
 
 @pytest.fixture
 async def refused(clock: FixedClock) -> AsyncIterator[tuple[Runtime, FakeBotApi, str]]:
     """The bot's HTTP server with every route on, its database a PostgreSQL port that
     refuses connections."""
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/atelier"
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/atelier"
     async with FakeBotApi() as api:
         settings = dashboard_settings(
             url,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -25,22 +24,14 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from core.clock import FixedClock
-from core.config import Settings
 from models import Database, OutboxMessage, OutboxStatus
 from tests.support.bot_api import FakeBotApi
-from tests.support.factories import add_session, make_settings
+from tests.support.factories import add_session
+from tests.support.webhook import PUBLIC_URL, SECRET, free_port, webhook_settings
 
-SECRET = "s3cret_token-for-tests"
-PUBLIC_URL = "https://atelier.example.org/telegram/webhook"
 SENT = ("sendMessage", "sendDocument", "editMessageText")
 LATER = timedelta(minutes=3)
 """Past the time an answer is held by the bot that sends it at once (a minute)."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Webhook:
@@ -84,19 +75,6 @@ def button(api: FakeBotApi, chat: int, label: str) -> tuple[int, str]:
                 if label in text and data is not None:
                     return message.message_id, data
     raise LookupError(label)
-
-
-def webhook_settings(api: FakeBotApi, database_url: str) -> Settings:
-    """A bot behind its webhook on a free port, the outbox sent by the test itself."""
-    return make_settings(
-        database_url,
-        telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        http_port=0,
-        outbox_poll_seconds=30,
-    )
 
 
 async def answers(db: Database) -> list[OutboxMessage]:
@@ -175,7 +153,7 @@ async def test_answers_recorded_before_a_crash_go_out_once_after_the_restart(
 
     # The bot starts again, after the answers' hold has lapsed.
     clock = FixedClock(datetime.now(UTC) + LATER)
-    settings = webhook_settings(api, database_url)
+    settings = webhook_settings(api, database_url, outbox_poll_seconds=30)
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:
@@ -209,7 +187,7 @@ async def test_answers_sent_at_once_go_once_and_are_not_kept(
     """While an answer is on its way it is kept with its update; once gone it is forgotten,
     and nothing sends it again: not Telegram delivering the update again meanwhile, not the
     outbox once the time it was held for has passed."""
-    settings = webhook_settings(api, database_url)
+    settings = webhook_settings(api, database_url, outbox_poll_seconds=30)
     runtime = Runtime(settings, clock)
     await runtime.start()
     try:

@@ -17,12 +17,11 @@ from core.dialog import Reply, reply_to_payload
 from core.outbox.queue import REPLY, enqueue
 from models import Booking, Database, Person
 from tests.support.bot_api import FakeBotApi
-from tests.support.factories import add_session, make_settings
+from tests.support.factories import add_session
+from tests.support.webhook import PUBLIC_URL, SECRET, webhook_settings
 
-SECRET = "s3cret_token-for-tests"
 METRICS_TOKEN = "metrics-token-for-tests"
 SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
-PUBLIC_URL = "https://atelier.example.org/telegram/webhook"
 
 
 @pytest.fixture
@@ -88,15 +87,7 @@ class Telegram:
 async def telegram(
     api: FakeBotApi, database_url: str, clock: FixedClock
 ) -> AsyncIterator[Telegram]:
-    settings = make_settings(
-        database_url,
-        telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        http_port=0,
-        metrics_token=METRICS_TOKEN,
-    )
+    settings = webhook_settings(api, database_url, metrics_token=METRICS_TOKEN)
     runtime = Runtime(settings, clock)
     await runtime.start()
     async with httpx.AsyncClient() as client:
@@ -360,15 +351,7 @@ async def test_replies_still_to_send_at_shutdown_go_to_the_outbox(
 ) -> None:
     """Stopped while replies wait for a send slot, past the shutdown's grace: they are put in
     the outbox, and the next start sends them, once each."""
-    settings = make_settings(
-        database_url,
-        telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        http_port=0,
-        shutdown_grace_seconds=0.2,
-    )
+    settings = webhook_settings(api, database_url, shutdown_grace_seconds=0.2)
     runtime = Runtime(settings, clock)
     await runtime.start()
     async with httpx.AsyncClient() as client:
