@@ -16,6 +16,7 @@ import itertools
 import re
 
 from core.understanding import word_lists
+from core.understanding.done_elsewhere import PASSIVE, names_ours
 from core.understanding.normalising import bare, normalise
 
 JOINTS = frozenset(bare(w) for w in word_lists.words("clause_joint"))
@@ -100,8 +101,11 @@ def knows_how(words: list[str]) -> bool:
 
 
 def about_session_state(words: list[str]) -> bool:
-    """'l'atelier de jeudi a été annulé', 'is my class still on', 'kurs iptal mi oldu'."""
-    return word_lists.says(words, SESSION_STATE)
+    """'l'atelier de jeudi a été annulé', 'is my class still on', 'kurs iptal mi oldu'; a
+    noun of the bot's with an act done to it: 'was the class cancelled'."""
+    if word_lists.says(words, SESSION_STATE):
+        return True
+    return names_ours(words) and word_lists.says(words, PASSIVE)
 
 
 def call_opening(words: list[str]) -> bool:

@@ -15,11 +15,13 @@ from core.understanding.data_questions import asks_about_data
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
     ELSEWHERE,
+    cancels_elsewhere,
     done_by_others,
     done_elsewhere,
     names_ours,
     on_own_device,
     others_messages,
+    someone_else_absent,
 )
 from core.understanding.message import Message
 from core.understanding.negation import (
@@ -40,7 +42,7 @@ from core.understanding.practical_questions import asks_practical
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import LATE, asked_or_conditional
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
-from core.understanding.topics import names_a_topic
+from core.understanding.topics import gives_opinion, names_a_topic
 
 Correct = Callable[[Reading, Message], Reading | None]
 
@@ -102,6 +104,7 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
         and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
         and not something_else_comes(words)
+        and not someone_else_absent(words)  # "mon mari ne pourra pas venir au couscous"
     )
     given = gives_back(words) and ours
     return explicit or not_coming or given
@@ -181,6 +184,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """'j'ai annulé chez le médecin': an act done elsewhere asks nothing of us."""
     if reading.intent in ACTING and done_elsewhere(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent == TextIntent.CANCEL and cancels_elsewhere(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "kuaförü iptal et"
     if reading.intent == TextIntent.FORGET and on_own_device(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
     if reading.intent == TextIntent.STOP and others_messages(message.words):
@@ -325,6 +330,18 @@ def _own_booking(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+OPINION_MISREAD = frozenset({TextIntent.SESSION, TextIntent.WORKSHOPS, TextIntent.UNKNOWN})
+"""Readings an opinion naming a topic is taken for ("learning Excel is a waste of time")."""
+
+
+def _opinion(reading: Reading, message: Message) -> Reading | None:
+    """'learning Excel is a waste of time', 'le cours WhatsApp était super': an opinion,
+    asking for no workshop."""
+    if reading.intent in OPINION_MISREAD and gives_opinion(message.words, message.mark):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)
+    return None
+
+
 def _names_topic(reading: Reading, message: Message) -> Reading | None:
     """'le truc sur le CV', 'the Canva one': a workshop's topic named, that workshop."""
     words = message.words
@@ -350,6 +367,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction("about_data", _about_data),
     Correction("practical_question", _practical_question),
     Correction("own_booking", _own_booking),
+    Correction("opinion", _opinion),
     Correction("names_topic", _names_topic),
 )
 """The corrections, in the order they are tried."""

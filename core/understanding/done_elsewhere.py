@@ -9,7 +9,14 @@ my ex's number from my phone", "j'ai effacé les photos de mon téléphone").
 from __future__ import annotations
 
 from core.understanding import word_lists
-from core.understanding.negation import MESSAGES, SEAT, begins_with
+from core.understanding.negation import (
+    CANCEL_STEMS,
+    COMING,
+    MESSAGES,
+    SEAT,
+    begins_with,
+    cannot,
+)
 from core.understanding.normalising import bare
 
 DONE = tuple(bare(w) for w in word_lists.words("done_before"))
@@ -20,6 +27,11 @@ PASSIVE = tuple(bare(w) for w in word_lists.words("done_passive"))
 
 OWN_DEVICE = tuple(bare(w) for w in word_lists.words("own_device"))
 """One's own phone or computer: "from my phone", "de mon téléphone", "telefonumdan"."""
+
+RELATIVES = tuple(bare(w) for w in word_lists.words("relative_subject"))
+"""Someone close named as the subject: "mon mari", "my wife", "eşim", "راجلي"."""
+FIRST_PERSON = word_lists.word_set("first_person")
+"""The person's own "I": "je", "i", "ana", "انا"."""
 
 
 OURS = (
@@ -46,7 +58,29 @@ def names_elsewhere(words: list[str]) -> bool:
 def done_by_others(words: list[str]) -> bool:
     """Whether the message tells of an act done by someone or something else about a place
     or a thing named: "c'est confirmé à la préfecture", "my visa got approved"."""
-    return word_lists.says(words, PASSIVE) and names_elsewhere(words)
+    return word_lists.says(words, PASSIVE) and (names_elsewhere(words) or relative_did(words))
+
+
+SPOKEN_TO = frozenset(bare(w) for w in word_lists.words("addressee"))
+"""Words that also call someone ("khoya", "mama"): not said of the one who acted."""
+RELATIVE_DID_WITHIN = 3
+"""How many words after someone close an act done may stand to be theirs."""
+
+
+def relative_did(words: list[str]) -> bool:
+    """'mon mari a annulé sa place', 'my son cancelled it', 'oğlum iptal etti': an act done by
+    someone close, told; not the person asking."""
+    text = " ".join(words)
+    for relative in RELATIVES:
+        if len(relative) < 3 or relative in SPOKEN_TO:
+            continue  # "il" is too short to say who acted; "ayeh sa7bi confirmé" speaks to him
+        at = f" {text} ".find(f" {relative} ")
+        if at < 0:
+            continue
+        after = text[at + len(relative) :].split()[:RELATIVE_DID_WITHIN]
+        if word_lists.says(after, PASSIVE):
+            return True
+    return False
 
 
 def done_elsewhere(words: list[str]) -> bool:
@@ -59,6 +93,23 @@ def done_elsewhere(words: list[str]) -> bool:
     if not any(f" {phrase}" in text for phrase in DONE):
         return False
     return elsewhere or not names_ours(words)
+
+
+CANCELLED_NEAR = 3
+"""How many words around a cancel verb the thing it cancels may stand."""
+
+
+def cancels_elsewhere(words: list[str]) -> bool:
+    """'Salı günü kuaförü iptal et', 'annule le dentiste de mardi': a cancel whose object,
+    right beside the verb, is somewhere or something else, no noun of the bot's named."""
+    if names_ours(words):
+        return False
+    for i, word in enumerate(words):
+        if begins_with(word, CANCEL_STEMS, ARABIC_PARTICLES):
+            near = words[max(0, i - CANCELLED_NEAR) : i] + words[i + 1 : i + 1 + CANCELLED_NEAR]
+            if names_elsewhere(near):
+                return True
+    return False
 
 
 def on_own_device(words: list[str]) -> bool:
@@ -86,3 +137,33 @@ def others_messages(words: list[str]) -> bool:
 
 LONG = tuple(stem for stem in ELSEWHERE if len(stem) >= 4)
 SHORT = frozenset(stem for stem in ELSEWHERE if len(stem) < 4)
+
+
+TURKISH_FIRST_PERSON = ("m", "im", "um", "yim", "yum")
+"""Turkish verbs that end so speak of oneself ("gelemem", "gelemeyecegim")."""
+RELATIVE_BEFORE = 5
+"""How many words before a negated coming its subject may stand."""
+
+
+def someone_else_absent(words: list[str]) -> bool:
+    """'mon mari ne pourra pas venir au couscous', 'my wife can't come to the parents
+    evening', 'eşim yarın gelemeyecek': someone close who will not come somewhere, no noun of
+    the bot's named (no workshop, class or seat): not the person's seat given up."""
+    if names_ours(words):
+        return False
+    found = False
+    for i, word in enumerate(words):
+        if not word.startswith(COMING):
+            continue
+        before = words[max(0, i - RELATIVE_BEFORE) : i]
+        if not cannot(words[max(0, i - RELATIVE_BEFORE) : i + 3]):
+            continue
+        text = f" {' '.join(before)} "
+        at = max((text.find(f" {r} ") for r in RELATIVES), default=-1)
+        if at < 0:
+            return False  # a coming of one's own, or of nobody named
+        after_relative = text[at:].split()[1:]
+        if any(w in FIRST_PERSON for w in after_relative) or word.endswith(TURKISH_FIRST_PERSON):
+            return False  # "my son can't drive me so i can't come"
+        found = True
+    return found

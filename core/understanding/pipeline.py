@@ -20,6 +20,7 @@ cancelled from a written word alone: each acting intent leads to a confirmation 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -276,6 +277,10 @@ CHOICE_BESIDE = frozenset(
 """Readings a choice in a clause of its own turns into that choice."""
 
 
+CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
+"""An hour as written ("18:00", "14h30"): the numbers beside it tell a time."""
+
+
 def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     """'je choisis le numéro 5, merci', 'je prends le premier, c'est le seul où je suis
     libre', 'sonuncusu değil, üçüncüsü': one clause picks a choice, no other names a number,
@@ -284,6 +289,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None
     if letters_typed_at_random(message.stripped):
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
+    if CLOCK_TIME.search(message.stripped):
+        return None  # "jeudi 18:00 réunion": an hour, no choice
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None

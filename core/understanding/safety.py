@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
 from core.understanding.clauses import clauses, hedged
+from core.understanding.done_elsewhere import someone_else_absent
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -145,6 +146,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "kabul etmiyorum", "i don't agree": a refusal, not a cancel
         if any(w.startswith(LATE) for w in words):
             return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
+        if someone_else_absent(words):
+            return False  # "my wife can't come to the parents evening": not our seat
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL
@@ -334,6 +337,19 @@ def _not_coming(p: Proposal) -> Verdict:
     return None
 
 
+PERSON_SENDS = tuple(word_lists.words("person_sends"))
+"""The person as the sender: "I want to send voice messages to my kids", "je voudrais
+envoyer des photos", "bghit nsifet": learning to send, never the bot's messages back."""
+
+
+def _person_sends(p: Proposal) -> Verdict:
+    """A start or a stop whose sending is the person's own ("how do I send a voice message"):
+    the runner-up."""
+    if p.intent in (TextIntent.START, TextIntent.STOP) and word_lists.says(p.words, PERSON_SENDS):
+        return RunnerUp()
+    return None
+
+
 def _unsure_yes(p: Proposal) -> Verdict:
     """A yes below SURE_YES is not read."""
     if p.intent == TextIntent.YES and p.confidence < SURE_YES:
@@ -368,6 +384,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("yes_to_someone", _yes_to_someone),
     Rule("brings_company", _brings_company),
     Rule("not_coming", _not_coming),
+    Rule("person_sends", _person_sends),
     Rule("unsure_yes", _unsure_yes),
     Rule("asked_yes", _asked_yes),
 )

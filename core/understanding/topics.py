@@ -34,3 +34,19 @@ def names_a_topic(words: list[str]) -> bool:
     if any(f" {phrase}" in text for phrase in FITS):
         return False  # "she just got her first smartphone, what would you suggest for her?"
     return named and not told and any(word.startswith(WANTING) for word in words)
+
+
+OPINION = tuple(word_lists.words("opinion"))
+"""A judgement on a topic or on the workshops: "learning Excel is a waste of time",
+"les réseaux sociaux c'est dangereux", "kurs murs boş iş", "kan mlih bezzaf"."""
+WISHING = tuple(word_lists.words("wishing"))
+"""A wish said beside it ("i want", "je voudrais", "istiyorum", "bghit"): still a request."""
+
+
+def gives_opinion(words: list[str], mark: bool) -> bool:
+    """Whether the message only gives an opinion: a judgement, no question, no wish."""
+    return (
+        not mark
+        and word_lists.says(words, OPINION)
+        and not any(word.startswith(WISHING) for word in words)
+    )
