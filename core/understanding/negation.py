@@ -290,11 +290,18 @@ def about_messages(words: list[str]) -> bool:
     )
 
 
+TOLD_FORGOTTEN = word_lists.word_set("told_forgotten")
+"""A forgetting told in the past ("unutmuşum"): no erase asked for."""
+
+
 def erases_personal(words: list[str]) -> bool:
     """Whether an erase verb bears on data or on the person: "effacez mes données",
     "forget me", "beni sil", "امسحوني"; not "forget it" or "on oublie"."""
     verbs = [
-        w for w in words if w.startswith(ERASE_STEMS) or any(stem in w for stem in ARABIC_ERASE)
+        w
+        for w in words
+        if (w.startswith(ERASE_STEMS) or any(stem in w for stem in ARABIC_ERASE))
+        and w not in TOLD_FORGOTTEN
     ]
     if not verbs:
         return False

@@ -79,7 +79,7 @@ def disturbed(words: list[str]) -> bool:
     )
 
 
-UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim")
+UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim", "rahatsizlig")
 """Turkish 'rahatsızlandım', 'rahatsızım': unwell, not disturbed ("rahatsızım gelemem"
 cancels a seat; it does not stop the messages)."""
 

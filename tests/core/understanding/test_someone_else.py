@@ -109,3 +109,32 @@ def test_the_person_as_the_sender_is_no_start_nor_stop(text: str, language: str)
 )
 def test_a_question_about_a_class_state_asks_for_ones_bookings(text: str) -> None:
     assert read(text, "en").intent.value == "my_bookings"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("yeğenim geçen hafta bilgisayar atölyesini iptal etmiş, çok sıkılmış", "tr"),
+        ("ma cousine a annulé son atelier chez vous, tant pis pour elle", "fr"),
+    ],
+)
+def test_an_act_told_of_someone_close_or_tried_elsewhere_cancels_nothing(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent.value not in DANGEROUS
+
+
+def test_a_turkish_illness_named_is_no_stop_of_the_messages() -> None:
+    text = "Arz ederim, rahatsızlığım sebebiyle perşembe kursuna katılamayacağım."
+    assert read(text, "tr").intent.value != "stop"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("İletilen mesaj: 'Cuma 17:30 okul toplantısına katılımınızı bildiriniz'", "tr"),
+        ("Message transféré : 'vendredi 17:30, réunion des parents d'élèves'", "fr"),
+    ],
+)
+def test_an_hour_beside_a_clause_is_no_choice(text: str, language: str) -> None:
+    assert read(text, language).intent.value != "number"

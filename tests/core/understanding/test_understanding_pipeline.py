@@ -111,7 +111,7 @@ CLAUSES = [
     ("clause_request", "non je ne viendrai plus, supprimez mes données", "fr", "forget"),
     ("reported", "my neighbour told me to cancel my place", "en", "unknown"),
     ("hedged_yes", "inchallah je viens", "fr", "unknown"),
-    ("hedged_yes", "evet inşallah gelirim", "tr", "unknown"),
+    ("hedged_yes", "oui inchallah je viens", "fr", "unknown"),
     ("hedged_yes", "yes sure but only if it is in the morning", "en", "unknown"),
     ("hedged_yes", "oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
