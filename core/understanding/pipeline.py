@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import addressed, classifier, learned
+from core.understanding import addressed, classifier, learned, word_lists
 from core.understanding.clauses import (
     BUT,
     about_session_state,
@@ -38,7 +38,7 @@ from core.understanding.clauses import (
     undecided,
 )
 from core.understanding.commands import COMMANDS, command_of
-from core.understanding.corrections import CORRECTIONS, corrected
+from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
@@ -46,7 +46,14 @@ from core.understanding.meant_elsewhere import (
     told_to_school,
 )
 from core.understanding.message import Message, Proposal
-from core.understanding.negation import about_messages, asks, conditional, has_acting_word
+from core.understanding.negation import (
+    about_messages,
+    acting_word_negated,
+    asks,
+    conditional,
+    has_acting_word,
+    says_coming,
+)
 from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
@@ -244,10 +251,38 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     last = max((i for i, w in enumerate(words) if w in BUT), default=None)
     if last is None or not words[last + 1 :]:
         return None
-    after = _through(Message(" ".join(words[last + 1 :]), message.language, message.model), False)
+    rest = words[last + 1 :]
+    if reading.intent == TextIntent.STOP and other_act_kept(rest):
+        return None  # "stop the messages but don't delete my booking": both asked
+    told = rest[1:] if starts_with_no(rest) else rest  # "..., mais non, je viens"
+    coming = (
+        says_coming(told)
+        and not negated_near_coming(told)
+        and not has_acting_word(rest)
+        and not word_lists.says(rest, ANOTHER_TIME)
+    )
+    if reading.intent == TextIntent.CANCEL and coming:
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... mais finalement je viens"
+    after = _through(Message(" ".join(rest), message.language, message.model), False)
     if after.intent in (TextIntent.YES, TextIntent.NO):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     return None
+
+
+STOPPING = word_lists.words("stopping_verb")
+ANOTHER_TIME = word_lists.words("another_time")
+"""'la prochaine fois', 'another time': a coming later, not this one taken back."""
+
+
+def other_act_kept(words: list[str]) -> bool:
+    """'... but don't delete my booking', '... mais ne supprimez pas mon inscription': another
+    act than stopping, negated: it keeps the seat, it does not take the stop back."""
+    return (
+        has_acting_word(words)
+        and acting_word_negated(words)
+        and not any(w.startswith(STOPPING) for w in words)
+        and not about_messages(words)
+    )
 
 
 def _session_state(reading: Reading, message: Message) -> Reading | None:

@@ -138,3 +138,53 @@ def test_a_turkish_illness_named_is_no_stop_of_the_messages() -> None:
 )
 def test_an_hour_beside_a_clause_is_no_choice(text: str, language: str) -> None:
     assert read(text, language).intent.value != "number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "msa7 ga3 les informations dyali men 3andkom",
+        "tshilo esmi w ra2mi mn 3endkon",
+        "fasakh compte mta3 mama, twaffat",
+    ],
+)
+def test_darija_and_levantine_erase_words_on_data_erase(text: str) -> None:
+    assert read(text, "ar").intent.value == "forget"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Babam hastanede, perşembe kursuna gelemeyecek. Kaydını silebilir misiniz?", "cancel"),
+        ("Telefonum eski, bilgilerimi sisteminizden silebilir misiniz?", "forget"),
+    ],
+)
+def test_a_turkish_polite_request_is_a_request_not_a_question(text: str, intent: str) -> None:
+    assert read(text, "tr").intent.value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Stop sending the texts but don't cancel my seat", "en"),
+        ("Arrêtez les sms mais n'annulez pas ma place", "fr"),
+    ],
+)
+def test_a_stop_beside_another_act_kept_still_stops(text: str, language: str) -> None:
+    assert read(text, language).intent.value == "stop"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("annulez ma place mais non finalement je viens", "fr"),
+        ("i wanted to cancel but i'll come after all", "en"),
+    ],
+)
+def test_a_cancel_taken_back_by_coming_after_but_cancels_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent.value != "cancel"
+
+
+def test_a_cancel_beside_a_coming_another_time_still_cancels() -> None:
+    text = "annulez ma place, je ne viens pas mais je viendrai la prochaine fois"
+    assert read(text, "fr").intent.value == "cancel"
