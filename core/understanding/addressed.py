@@ -95,3 +95,15 @@ def stop_to_someone(words: list[str], text: str = "") -> bool:
     if any(spoken_to(words, i) for i in stops):
         return True
     return len(words) >= LAUGHING_STOP_WORDS and laughs(words, text)
+
+
+def opens_spoken_to(words: list[str]) -> bool:
+    """'Chef je pourrai pas venir demain', 'maman je viens pas ce soir': a message that opens
+    by naming the one it speaks to, someone other than the bot's people. A place or a person
+    one goes to ("doktor randevum var, gelemiyorum") is what the message is about, not whom
+    it speaks to."""
+    return _begins_addressee(words, 0) and not (words[0].startswith(ELSEWHERE))
+
+
+ELSEWHERE = tuple(bare(w) for w in word_lists.words("elsewhere"))
+"""Stems of somewhere or someone else one goes to: "doktor", "dentiste"."""

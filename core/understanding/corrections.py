@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.understanding import word_lists
+from core.understanding.addressed import opens_spoken_to
 from core.understanding.data_questions import asks_about_data
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
@@ -105,6 +106,7 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
         and not any(w.startswith(LATE) for w in words)
         and not something_else_comes(words)
         and not someone_else_absent(words)  # "mon mari ne pourra pas venir au couscous"
+        and not opens_spoken_to(words)  # "boss, I can't come in today"
     )
     given = gives_back(words) and ours
     return explicit or not_coming or given

@@ -148,6 +148,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
+        if addressed.opens_spoken_to(words):
+            return False  # "Chef je pourrai pas venir demain": said to one's boss
         if cannot(words) or gives_back(words):
             return True
         return not says_coming(words) and confidence >= BARE_CANCEL

@@ -188,3 +188,21 @@ def test_a_cancel_taken_back_by_coming_after_but_cancels_nothing(text: str, lang
 def test_a_cancel_beside_a_coming_another_time_still_cancels() -> None:
     text = "annulez ma place, je ne viens pas mais je viendrai la prochaine fois"
     assert read(text, "fr").intent.value == "cancel"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Chef, je pourrai pas venir demain, ma voiture est en panne", "fr"),
+        ("boss i can't come in today, my kid is sick", "en"),
+        ("Ayşe abla hayır demiş, gelmeyecekmiş", "tr"),
+    ],
+)
+def test_an_absence_told_to_ones_boss_or_reported_gives_up_no_seat(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent.value != "cancel"
+
+
+def test_an_appointment_named_first_is_no_one_spoken_to() -> None:
+    assert read("doktor randevum var gelemiyorum", "tr").intent.value == "cancel"
