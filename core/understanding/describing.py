@@ -32,7 +32,7 @@ from core.understanding.intents import best_title
 from core.understanding.normalising import bare, normalise, squeeze
 from core.understanding.pipeline import unsure
 from core.understanding.reading import ACTING, Reading, TextIntent
-from core.understanding.thresholds import LOW
+from core.understanding.thresholds import HIGH, LOW
 
 FOLDER = Path(__file__).with_name("topic_words")
 LANGUAGES = ("fr", "en", "ar", "tr")
@@ -56,6 +56,9 @@ SHARED = 0.6
 
 PICK_AT = 0.35
 """Below this score, no workshop is described."""
+FIRM = 0.6
+"""Below this score (a word that only leans, nothing that names a topic), a workshop is never
+picked outright: the two best are offered, or nothing when only one scores."""
 CLEAR = 0.7
 """The best workshop is picked when the second scores at most this share of it; else the two
 are offered."""
@@ -278,9 +281,12 @@ def described(
     best_score, best = ranked[0]
     if best_score < PICK_AT:
         return NOTHING
-    if len(ranked) == 1 or ranked[1][0] <= CLEAR * best_score:
+    second_score, second = ranked[1] if len(ranked) > 1 else (0.0, best)
+    if best_score < FIRM:  # only leaning words: ask, never pick
+        return Described(between=(best, second), by="topics") if second_score > 0 else NOTHING
+    if second_score <= CLEAR * best_score:
         return Described(chosen=best, by="topics")
-    return Described(between=(best, ranked[1][1]), by="topics")
+    return Described(between=(best, second), by="topics")
 
 
 ONE = frozenset({"one", "un", "une", "واحد", "وحده", "wahed", "wa7ed", "wahd", "wa7d", "bir"})
@@ -315,6 +321,21 @@ POINTED = frozenset(
 """Readings that give way to a description that points at one workshop of the list ("c'est
 lequel pour les mots de passe ?", "gizlilik ayarlari olan"): the words that point choose
 among the workshops, they ask nothing of one's bookings or data."""
+ON_THE_LIST = frozenset({TextIntent.HELP, TextIntent.EXPLAIN, TextIntent.MENU, TextIntent.LANGUAGE})
+"""Readings that give way, on the list of workshops, to any description of one: a person
+looking at the list who writes "les dossiers et les fichiers je m'y perds" asks for a
+workshop, not for help (which names no topic and stays help). Not a question about data:
+its words ("mes données") name a topic."""
+GUESSED_ON_THE_LIST = frozenset({TextIntent.MY_BOOKINGS})
+"""Readings that give way on the list when the classifier is less than sure of them ("need
+to redo my resume" read as one's bookings); "mes inscriptions à l'atelier WhatsApp", read
+surely, stays one's bookings."""
+
+
+def _gives_way_on_the_list(reading: Reading) -> bool:
+    if reading.intent in ON_THE_LIST:
+        return True
+    return reading.intent in GUESSED_ON_THE_LIST and reading.confidence < HIGH
 
 
 def may_describe(reading: Reading, text: str = "", language: str | None = None) -> bool:
@@ -333,14 +354,16 @@ def may_pick(
 ) -> bool:
     """Whether a message so read may pick the workshop it describes, on the list (``listed``)
     or elsewhere: only a reading that may describe one (``may_describe``, or "the one" that
-    stands for a workshop), never when an act is among the readings to ask about ("is it a
+    stands for a workshop; on the list, help, the menu, a language or one's bookings read
+    less than surely too), never when an act is among the readings to ask about ("is it a
     cancel?" is asked first), and off the list, asking for the workshops ("what classes do you
     run? my mum struggles with her phone") only when the message points at one."""
     if reading.intent == TextIntent.WORKSHOPS and not (
         listed or points_at_a_workshop(text, language)
     ):
         return False
-    if not (one or may_describe(reading, text, language)):
+    on_the_list = listed and _gives_way_on_the_list(reading)
+    if not (one or on_the_list or may_describe(reading, text, language)):
         return False
     offered = unsure(reading)
     return offered is None or not any(intent in ACTING for intent in offered)

@@ -10,6 +10,7 @@ import pytest
 from core.understanding.describing import (
     described,
     may_describe,
+    may_pick,
     one_stands_for_a_workshop,
     topics_in,
     workshop_topics,
@@ -104,6 +105,58 @@ def test_acts_bookings_and_data_are_never_taken_for_a_description() -> None:
     assert not may_describe(Reading(TextIntent.PRIVACY), "gardez-vous mes données ?", "fr")
     assert may_describe(Reading(TextIntent.PRIVACY), "c'est lequel pour mes données ?", "fr")
     assert may_describe(Reading(TextIntent.UNKNOWN), "le truc pour la CAF", "fr")
+
+
+def _picked(text: str, language: str) -> str | tuple[str, ...] | None:
+    """The topic of the workshop picked among the measuring tool's fourteen, the two asked
+    about, or None."""
+    found = described(text, list(measure_picks.WORKSHOPS.values()), language)
+    if found.chosen is not None:
+        return measure_picks.KEYS[found.chosen]
+    if found.between is not None:
+        return tuple(sorted(measure_picks.KEYS[i] for i in found.between))
+    return None
+
+
+def test_a_word_that_only_leans_never_picks_a_workshop_outright() -> None:
+    assert _picked("il y a un monsieur qui veut prendre la main sur mon ordi", "fr") is None
+    leaning = _picked("mon fils regarde des vidéos toute la journée sur la tablette", "fr")
+    assert isinstance(leaning, tuple)  # asked about, not picked
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("what do the blue ticks mean on the green app", "en", "whatsapp"),
+        ("c'est quoi les coches bleues sur l'application verte", "fr", "whatsapp"),
+        ("yeşil uygulamada grup kurmak", "tr", "whatsapp"),
+        ("mon petit tombe sur des dessins animés pas de son âge", "fr", "parental_control"),
+        ("ولدي كيتفرج فحوايج ماشي ديال عمرو", "ar", "parental_control"),
+        ("oğlum yaşına uygun olmayan şeyler izliyor", "tr", "parental_control"),
+        ("je tiens un salon de coiffure et je veux apparaître sur google maps", "fr", "business"),
+        ("عندي محل وبغيت يبان فخريطة جوجل", "ar", "business"),
+        ("ما عرفتش نخدم بالحاسوب", "ar", "computer_basics"),  # to use it, no job
+        ("ma3reftch nkhdem b l'ordinateur", "ar", "computer_basics"),
+        ("بغيت نتعلم نصور ولادي", "ar", "photos"),
+    ],
+)
+def test_everyday_names_pick_their_workshop_and_not_a_neighbour(
+    text: str, language: str, topic: str
+) -> None:
+    assert _picked(text, language) == topic
+
+
+def test_on_the_list_help_or_a_guessed_bookings_reading_gives_way_to_a_description() -> None:
+    helped = Reading(TextIntent.HELP, 0.9, by="classifier")
+    text = "les dossiers et les fichiers je m'y perds"
+    assert may_pick(helped, text, "fr", listed=True)
+    assert not may_pick(helped, text, "fr", listed=False)  # off the list: help
+    guessed = Reading(TextIntent.MY_BOOKINGS, 0.6, by="classifier")
+    assert may_pick(guessed, "need to redo my resume", "en", listed=True)
+    sure = Reading(TextIntent.MY_BOOKINGS, 0.9, by="classifier")
+    assert not may_pick(sure, "mes inscriptions à l'atelier WhatsApp", "fr", listed=True)
+    data = Reading(TextIntent.PRIVACY, 0.9, by="classifier")
+    assert not may_pick(data, "que faites-vous de mes données ?", "fr", listed=True)
 
 
 def test_one_stands_for_a_workshop_only_beside_words_that_point_at_one() -> None:
