@@ -37,6 +37,11 @@ from core.understanding.thresholds import HIGH, LOW
 FOLDER = Path(__file__).with_name("topic_words")
 LANGUAGES = ("fr", "en", "ar", "tr")
 HINT = "_hint"
+DEVICE = "_device"
+"""A '<topic>_device' list names a device ("téléphone", "tablet", "bilgisayar"): it names its
+topic fully when the message names no other topic, and only leans (``HINT_WEIGHT``) beside
+one, where it is the setting, not the subject ("les photos de mon téléphone", "my son's
+tablet" for parental control)."""
 POINTING = "points_at_a_workshop"
 """Not a topic: the words that point at one workshop of a list ("celui", "the one", "olan")."""
 NO_TOPIC = "not_a_topic"
@@ -98,21 +103,30 @@ def _plain(entry: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _load() -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], frozenset[str]]:
-    """The entries, by their first word (whole) and by their first word's stem."""
+def _load() -> tuple[
+    dict[str, list[Entry]],
+    dict[str, list[Entry]],
+    frozenset[str],
+    frozenset[tuple[tuple[str, ...], str]],
+]:
+    """The entries, by their first word (whole) and by their first word's stem; the topics;
+    the (words, topic) pairs that name a device."""
     named: dict[tuple[str, ...], dict[str, tuple[float, frozenset[str]]]] = {}
     topics: set[str] = set()
+    devices: set[tuple[tuple[str, ...], str]] = set()
     for language in LANGUAGES:
         with (FOLDER / f"{language}.toml").open("rb") as handle:
             table = tomllib.load(handle)
         for name, entries in table.items():
-            topic = name.removesuffix(HINT)
+            topic = name.removesuffix(HINT).removesuffix(DEVICE)
             weight = HINT_WEIGHT if name.endswith(HINT) else 1.0
             topics.add(topic)
             for entry in entries:
                 words = _plain(str(entry))
                 if not words:
                     continue
+                if name.endswith(DEVICE):
+                    devices.add((words, topic))
                 found = named.setdefault(words, {})
                 known, where = found.get(topic, (0.0, frozenset()))
                 # a strong word is read whatever the language; a hint ("son", "ligne") only
@@ -128,10 +142,10 @@ def _load() -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], frozenset[s
             stems.setdefault(first[:-1], []).append(entry)
         else:
             whole.setdefault(first, []).append(entry)
-    return whole, stems, frozenset(topics)
+    return whole, stems, frozenset(topics), frozenset(devices)
 
 
-WHOLE, STEMS, TOPICS = _load()
+WHOLE, STEMS, TOPICS, DEVICES = _load()
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -181,11 +195,14 @@ def _found_at(words: list[tuple[str, ...]], start: int, language: str | None) ->
     return best
 
 
-def topics_in(text: str, language: str | None = None) -> dict[str, float]:
+def topics_in(text: str, language: str | None = None, *, beside: bool = False) -> dict[str, float]:
     """The topics a text names, each with how strongly (a hint counts half; repeated
-    words add up, up to ``MESSAGE_CAP``); ``POINTING`` when it points at a workshop."""
+    words add up, up to ``MESSAGE_CAP``; a device leans only beside another topic named
+    fully, or ``beside`` a topic named elsewhere: a workshop's title); ``POINTING`` when it
+    points at a workshop."""
     words = [_forms(word) for word in normalise(text, language).split()]
     named: dict[str, float] = {}
+    devices: dict[str, float] = {}
     at = 0
     while at < len(words):
         entry = _found_at(words, at, language)
@@ -196,8 +213,15 @@ def topics_in(text: str, language: str | None = None) -> dict[str, float]:
             if topic == NO_TOPIC:
                 continue
             if _read_in(Entry(entry.words, ((topic, weight, languages),)), language):
-                named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + weight)
+                found = devices if (entry.words, topic) in DEVICES else named
+                found[topic] = min(MESSAGE_CAP, found.get(topic, 0.0) + weight)
         at += len(entry.words)
+    subject = beside or any(s >= 1.0 for topic, s in named.items() if topic != POINTING)
+    for topic, strength in devices.items():
+        if subject:  # the setting: it leans, and adds nothing to its topic named otherwise
+            named[topic] = max(named.get(topic, 0.0), HINT_WEIGHT * strength)
+        else:
+            named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + strength)
     return named
 
 
@@ -213,7 +237,8 @@ def workshop_topics(title: str, description: str) -> dict[str, float]:
     share = 1.0 if len(about) < 2 else SHARED
     topics = {topic: share for topic in about}
     later = [topic for topic in in_title if topic not in topics]
-    later += [topic for topic, strength in topics_in(description, "fr").items() if strength >= 1.0]
+    in_description = topics_in(description, "fr", beside=bool(about))
+    later += [topic for topic, strength in in_description.items() if strength >= 1.0]
     for topic in later:
         if topic != POINTING:
             topics[topic] = max(topics.get(topic, 0.0), DESCRIPTION_WEIGHT)

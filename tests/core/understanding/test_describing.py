@@ -146,6 +146,21 @@ def test_everyday_names_pick_their_workshop_and_not_a_neighbour(
     assert _picked(text, language) == topic
 
 
+def test_a_device_is_the_subject_alone_and_the_setting_beside_another_topic() -> None:
+    assert topics_in("ma tablette", "fr") == {"smartphone": 1.0}
+    assert topics_in("je veux protéger mes enfants sur leur tablette", "fr") == {
+        "parental_control": 1.0,
+        "smartphone": 0.5,
+    }
+    assert _picked("je veux protéger mes enfants sur leur tablette", "fr") == "parental_control"
+    assert _picked("how do I set a time limit on my son's tablet", "en") == "parental_control"
+    video = workshop_topics(
+        "La visio en famille", "Voir ses proches depuis un téléphone ou une tablette."
+    )
+    assert "smartphone" not in video  # where it happens, not what it is about
+    assert workshop_topics("Le téléphone pour débuter", "")["smartphone"] == 1.0
+
+
 def test_on_the_list_help_or_a_guessed_bookings_reading_gives_way_to_a_description() -> None:
     helped = Reading(TextIntent.HELP, 0.9, by="classifier")
     text = "les dossiers et les fichiers je m'y perds"
