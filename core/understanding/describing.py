@@ -47,6 +47,14 @@ POINTING = "points_at_a_workshop"
 NO_TOPIC = "not_a_topic"
 """Not a topic: the place or a number ("the phone shop", "mon numéro de téléphone"), whose
 words are then no topic's."""
+NOT_ABOUT = "not_about"
+"""Not a topic: words that say the next topic is not what is wanted ("pas pour mes enfants",
+"not for my kids", "machi l...")."""
+NOT_ABOUT_AFTER = "not_about_after"
+"""Not a topic: words after a topic that say it is not what is wanted ("çocuklar için
+değil")."""
+NOT_ABOUT_REACH = 3
+"""How many words away from a topic such words still reach it."""
 HINT_WEIGHT = 0.5
 """A word that only leans towards a topic ('banque' for scams) counts this much."""
 
@@ -201,21 +209,36 @@ def topics_in(text: str, language: str | None = None, *, beside: bool = False) -
     fully, or ``beside`` a topic named elsewhere: a workshop's title); ``POINTING`` when it
     points at a workshop."""
     words = [_forms(word) for word in normalise(text, language).split()]
-    named: dict[str, float] = {}
-    devices: dict[str, float] = {}
+    said: list[tuple[int, Entry]] = []  # each entry that names a topic, where it ends
+    not_about_until = -1
     at = 0
     while at < len(words):
         entry = _found_at(words, at, language)
         if entry is None:
             at += 1
             continue
+        end = at + len(entry.words)
+        kinds = {topic for topic, _, _ in entry.topics}
+        if NOT_ABOUT in kinds:  # "pas pour mes enfants": the next topic is not it
+            not_about_until = end + NOT_ABOUT_REACH
+        elif NOT_ABOUT_AFTER in kinds:  # "çocuklar için değil": the last topic was not it
+            if said and said[-1][0] >= at - NOT_ABOUT_REACH:
+                said.pop()
+        elif kinds - {NO_TOPIC}:
+            if at < not_about_until:
+                not_about_until = -1
+            else:
+                said.append((end, entry))
+        at = end
+    named: dict[str, float] = {}
+    devices: dict[str, float] = {}
+    for _, entry in said:
         for topic, weight, languages in entry.topics:
-            if topic == NO_TOPIC:
+            if topic in (NO_TOPIC, NOT_ABOUT, NOT_ABOUT_AFTER):
                 continue
             if _read_in(Entry(entry.words, ((topic, weight, languages),)), language):
                 found = devices if (entry.words, topic) in DEVICES else named
                 found[topic] = min(MESSAGE_CAP, found.get(topic, 0.0) + weight)
-        at += len(entry.words)
     subject = beside or any(s >= 1.0 for topic, s in named.items() if topic != POINTING)
     for topic, strength in devices.items():
         if subject:  # the setting: it leans, and adds nothing to its topic named otherwise

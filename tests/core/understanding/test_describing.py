@@ -161,6 +161,25 @@ def test_a_device_is_the_subject_alone_and_the_setting_beside_another_topic() ->
     assert workshop_topics("Le téléphone pour débuter", "")["smartphone"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("c'est pour moi, pas pour mes enfants : facebook", "fr", "social_networks"),
+        ("not for my kids, facebook for me", "en", "social_networks"),
+        ("çocuklar için değil, kendim için instagram", "tr", "social_networks"),
+        ("the one about photos, not the whatsapp one", "en", "photos"),
+    ],
+)
+def test_a_topic_said_not_to_be_wanted_is_not_counted(text: str, language: str, topic: str) -> None:
+    assert _picked(text, language) == topic
+    assert topics_in("je sais pas créer un groupe whatsapp", "fr") == {"whatsapp": 1.5}
+
+
+def test_french_j_ai_is_no_artificial_intelligence() -> None:
+    assert "artificial_intelligence" not in topics_in("j'ai un souci, je n'ai pas compris", "fr")
+    assert "artificial_intelligence" in topics_in("learn about AI", "en")
+
+
 def test_on_the_list_help_or_a_guessed_bookings_reading_gives_way_to_a_description() -> None:
     helped = Reading(TextIntent.HELP, 0.9, by="classifier")
     text = "les dossiers et les fichiers je m'y perds"
