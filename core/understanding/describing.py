@@ -156,10 +156,16 @@ def _load() -> tuple[
 WHOLE, STEMS, TOPICS, DEVICES = _load()
 
 
-def _forms(word: str) -> tuple[str, ...]:
-    """A word, and the word without a particle written on it."""
+def _forms(word: str, language: str | None = None) -> tuple[str, ...]:
+    """A word, and the word without a particle written on it (in Latin letters only for
+    Arabic and French, where Arabizi is written: English "left" is no "eft", the Turkish
+    bank transfer)."""
     forms = [word]
-    particles = ARABIC_PARTICLES if "\u0600" <= word[:1] <= "\u06ff" else LATIN_PARTICLES
+    particles: tuple[str, ...]
+    if "\u0600" <= word[:1] <= "\u06ff":
+        particles = ARABIC_PARTICLES
+    else:
+        particles = LATIN_PARTICLES if language in (None, "ar", "fr") else ()
     for particle in particles:
         rest = word[len(particle) :]
         if word.startswith(particle) and len(rest) >= 3:
@@ -208,7 +214,7 @@ def topics_in(text: str, language: str | None = None, *, beside: bool = False) -
     words add up, up to ``MESSAGE_CAP``; a device leans only beside another topic named
     fully, or ``beside`` a topic named elsewhere: a workshop's title); ``POINTING`` when it
     points at a workshop."""
-    words = [_forms(word) for word in normalise(text, language).split()]
+    words = [_forms(word, language) for word in normalise(text, language).split()]
     said: list[tuple[int, Entry]] = []  # each entry that names a topic, where it ends
     not_about_until = -1
     at = 0

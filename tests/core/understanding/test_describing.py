@@ -175,9 +175,12 @@ def test_a_topic_said_not_to_be_wanted_is_not_counted(text: str, language: str, 
     assert topics_in("je sais pas créer un groupe whatsapp", "fr") == {"whatsapp": 1.5}
 
 
-def test_french_j_ai_is_no_artificial_intelligence() -> None:
+def test_a_word_of_another_language_is_not_read_inside_a_word() -> None:
     assert "artificial_intelligence" not in topics_in("j'ai un souci, je n'ai pas compris", "fr")
     assert "artificial_intelligence" in topics_in("learn about AI", "en")
+    assert topics_in("my laptop: left or right click?", "en") == {"computer_basics": 1.5}
+    assert "online_banking" in topics_in("eft yapmak", "tr")
+    assert "whatsapp" in topics_in("bghit n3ref lwatsap", "ar")
 
 
 def test_on_the_list_help_or_a_guessed_bookings_reading_gives_way_to_a_description() -> None:
