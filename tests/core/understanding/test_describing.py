@@ -119,9 +119,9 @@ def _picked(text: str, language: str) -> str | tuple[str, ...] | None:
 
 
 def test_a_word_that_only_leans_never_picks_a_workshop_outright() -> None:
-    assert _picked("il y a un monsieur qui veut prendre la main sur mon ordi", "fr") is None
-    leaning = _picked("mon fils regarde des vidéos toute la journée sur la tablette", "fr")
-    assert isinstance(leaning, tuple)  # asked about, not picked
+    for text in ("un souci avec les réglages", "il regarde des vidéos toute la journée"):
+        leaning = _picked(text, "fr")  # leans towards the smartphone, the video calls
+        assert not isinstance(leaning, str)  # asked about, or nothing: never picked
 
 
 @pytest.mark.parametrize(
