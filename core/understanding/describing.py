@@ -238,14 +238,16 @@ def topics_in(text: str, language: str | None = None, *, beside: bool = False) -
         at = end
     named: dict[str, float] = {}
     devices: dict[str, float] = {}
+    subject = beside  # a topic named by a word of its own (no hint, no device)
     for _, entry in said:
         for topic, weight, languages in entry.topics:
             if topic in (NO_TOPIC, NOT_ABOUT, NOT_ABOUT_AFTER):
                 continue
             if _read_in(Entry(entry.words, ((topic, weight, languages),)), language):
-                found = devices if (entry.words, topic) in DEVICES else named
+                device = (entry.words, topic) in DEVICES
+                found = devices if device else named
                 found[topic] = min(MESSAGE_CAP, found.get(topic, 0.0) + weight)
-    subject = beside or any(s >= 1.0 for topic, s in named.items() if topic != POINTING)
+                subject = subject or (weight >= 1.0 and not device and topic != POINTING)
     for topic, strength in devices.items():
         if subject:  # the setting: it leans, and adds nothing to its topic named otherwise
             named[topic] = max(named.get(topic, 0.0), HINT_WEIGHT * strength)

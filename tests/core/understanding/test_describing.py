@@ -159,6 +159,11 @@ def test_a_device_is_the_subject_alone_and_the_setting_beside_another_topic() ->
     )
     assert "smartphone" not in video  # where it happens, not what it is about
     assert workshop_topics("Le téléphone pour débuter", "")["smartphone"] == 1.0
+    # leaning words that add up name no subject: the device still names its topic
+    assert topics_in("l'écran de ma tablette, je n'arrive pas à cliquer", "fr") == {
+        "computer_basics": 1.0,
+        "smartphone": 1.0,
+    }
 
 
 @pytest.mark.parametrize(
