@@ -228,3 +228,13 @@ def test_the_measuring_tool_prints_texts_only_when_asked(
     assert not any(text in quiet for text, _, _ in rows)
     measure_picks.main([str(path), "--wrong"])
     assert "zzz qwerty" in capsys.readouterr().out
+
+
+def test_the_measuring_tool_keeps_a_quarter_apart_by_the_hash_of_the_text() -> None:
+    path = Path(measure_picks.__file__).parent.parent / "data" / "picks" / "picks_blind1.csv"
+    every = measure_picks.outcomes(path)
+    kept = measure_picks.outcomes(path, "kept")
+    tuning = measure_picks.outcomes(path, "tuning")
+    assert len(kept) + len(tuning) == len(every)
+    assert {o.text for o in kept}.isdisjoint(o.text for o in tuning)
+    assert all(measure_picks.kept_apart(o.text) for o in kept)
