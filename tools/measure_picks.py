@@ -119,17 +119,25 @@ def pick(text: str, language: str) -> tuple[str, str, str]:
         one_stands_for_a_workshop,
     )
     from core.understanding.intents import TextIntent, opt_out_of, read
-    from core.understanding.screens import Expects, Screen, read_on
+    from core.understanding.screens import SCREEN, Expects, Screen, read_on
 
     titles = tuple(title for title, _ in WORKSHOPS.values())
-    reading = read(text, language)
-    reading = read_on(text, Screen(Expects.LIST, titles, len(titles)), language, reading)
+    floor = read(text, language)
+    reading = read_on(text, Screen(Expects.LIST, titles, len(titles)), language, floor)
     if opt_out_of(text, reading=read(text)) is not None:
         return "none", "", "stop/start"  # read before anything else, in any state
     one = reading.number == 1 and one_stands_for_a_workshop(text, language)
     number = reading.number if reading.intent == TextIntent.NUMBER else None
     if number is not None and not one:
-        return "one", KEYS[number - 1] if 1 <= number <= len(KEYS) else "", reading.intent
+        numbered = KEYS[number - 1] if 1 <= number <= len(KEYS) else ""
+        if numbered and reading.by == SCREEN and may_pick(floor, text, language, listed=True):
+            # a number inside a sentence that describes another workshop: both are offered
+            found = described(text, list(WORKSHOPS.values()), language)
+            indexes = found.between or ((found.chosen,) if found.chosen is not None else ())
+            others = [KEYS[i] for i in indexes]
+            if others and numbered not in others:
+                return "two", f"{numbered}|{others[0]}", reading.intent
+        return "one", numbered, reading.intent
     if may_pick(reading, text, language, one=one, listed=True):
         found = described(text, list(WORKSHOPS.values()), language)
     else:
