@@ -1,6 +1,6 @@
 """Measure how workshops are picked from what people write on the list of workshops.
 
-    python -m tools.measure_picks FILE.csv [--wrong]
+    python -m tools.measure_picks FILE.csv [--wrong] [--part tuning|kept]
 
 FILE.csv has the header ``text,language,topic``; ``topic`` is one of the keys of
 ``WORKSHOPS``. Fourteen workshops are listed, one per topic, with the French title and
@@ -10,12 +10,15 @@ number picks its line, then a workshop named or described (``core.understanding.
 when the reading may be a description. Prints, overall, per language and per topic: picked
 right, asked between two including the right one, picked wrong (another workshop: the
 dangerous case), nothing picked. Only with ``--wrong`` are the messages read wrongly printed.
+``--part kept`` reads only the quarter kept apart (the SHA-1 of the text is 0 modulo 4),
+``--part tuning`` the other three quarters, the part lists and scores may be tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -116,17 +119,25 @@ def pick(text: str, language: str) -> tuple[str, str, str]:
         one_stands_for_a_workshop,
     )
     from core.understanding.intents import TextIntent, opt_out_of, read
-    from core.understanding.screens import Expects, Screen, read_on
+    from core.understanding.screens import SCREEN, Expects, Screen, read_on
 
     titles = tuple(title for title, _ in WORKSHOPS.values())
-    reading = read(text, language)
-    reading = read_on(text, Screen(Expects.LIST, titles, len(titles)), language, reading)
+    floor = read(text, language)
+    reading = read_on(text, Screen(Expects.LIST, titles, len(titles)), language, floor)
     if opt_out_of(text, reading=read(text)) is not None:
         return "none", "", "stop/start"  # read before anything else, in any state
     one = reading.number == 1 and one_stands_for_a_workshop(text, language)
     number = reading.number if reading.intent == TextIntent.NUMBER else None
     if number is not None and not one:
-        return "one", KEYS[number - 1] if 1 <= number <= len(KEYS) else "", reading.intent
+        numbered = KEYS[number - 1] if 1 <= number <= len(KEYS) else ""
+        if numbered and reading.by == SCREEN and may_pick(floor, text, language, listed=True):
+            # a number inside a sentence that describes another workshop: both are offered
+            found = described(text, list(WORKSHOPS.values()), language)
+            indexes = found.between or ((found.chosen,) if found.chosen is not None else ())
+            others = [KEYS[i] for i in indexes]
+            if others and numbered not in others:
+                return "two", f"{numbered}|{others[0]}", reading.intent
+        return "one", numbered, reading.intent
     if may_pick(reading, text, language, one=one, listed=True):
         found = described(text, list(WORKSHOPS.values()), language)
     else:
@@ -142,10 +153,21 @@ def pick(text: str, language: str) -> tuple[str, str, str]:
     return "none", "", reading.intent
 
 
-def outcomes(path: Path) -> list[Outcome]:
-    """Every message of the file, read on the list of the fourteen workshops."""
+PARTS = ("all", "tuning", "kept")
+
+
+def kept_apart(text: str) -> bool:
+    """Whether a message is in the quarter kept apart: the SHA-1 of its text is 0 modulo 4."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 4 == 0
+
+
+def outcomes(path: Path, part: str = "all") -> list[Outcome]:
+    """Every message of the file (or of one part), read on the list of the fourteen
+    workshops."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    if part != "all":
+        rows = [row for row in rows if kept_apart(row["text"]) == (part == "kept")]
     out = []
     for row in rows:
         topic = row["topic"].strip()
@@ -200,8 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, help="CSV with header text,language,topic")
     parser.add_argument("--wrong", action="store_true", help="also print the texts read wrongly")
+    parser.add_argument(
+        "--part", choices=PARTS, default="all", help="the kept quarter, or the tuning part"
+    )
     args = parser.parse_args(argv)
-    print(report(outcomes(args.file), wrong=args.wrong))
+    print(report(outcomes(args.file, args.part), wrong=args.wrong))
     return 0
 
 

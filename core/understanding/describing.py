@@ -32,16 +32,29 @@ from core.understanding.intents import best_title
 from core.understanding.normalising import bare, normalise, squeeze
 from core.understanding.pipeline import unsure
 from core.understanding.reading import ACTING, Reading, TextIntent
-from core.understanding.thresholds import LOW
+from core.understanding.thresholds import HIGH, LOW
 
 FOLDER = Path(__file__).with_name("topic_words")
 LANGUAGES = ("fr", "en", "ar", "tr")
 HINT = "_hint"
+DEVICE = "_device"
+"""A '<topic>_device' list names a device ("téléphone", "tablet", "bilgisayar"): it names its
+topic fully when the message names no other topic, and only leans (``HINT_WEIGHT``) beside
+one, where it is the setting, not the subject ("les photos de mon téléphone", "my son's
+tablet" for parental control)."""
 POINTING = "points_at_a_workshop"
 """Not a topic: the words that point at one workshop of a list ("celui", "the one", "olan")."""
 NO_TOPIC = "not_a_topic"
 """Not a topic: the place or a number ("the phone shop", "mon numéro de téléphone"), whose
 words are then no topic's."""
+NOT_ABOUT = "not_about"
+"""Not a topic: words that say the next topic is not what is wanted ("pas pour mes enfants",
+"not for my kids", "machi l...")."""
+NOT_ABOUT_AFTER = "not_about_after"
+"""Not a topic: words after a topic that say it is not what is wanted ("çocuklar için
+değil")."""
+NOT_ABOUT_REACH = 3
+"""How many words away from a topic such words still reach it."""
 HINT_WEIGHT = 0.5
 """A word that only leans towards a topic ('banque' for scams) counts this much."""
 
@@ -56,6 +69,9 @@ SHARED = 0.6
 
 PICK_AT = 0.35
 """Below this score, no workshop is described."""
+FIRM = 0.6
+"""Below this score (a word that only leans, nothing that names a topic), a workshop is never
+picked outright: the two best are offered, or nothing when only one scores."""
 CLEAR = 0.7
 """The best workshop is picked when the second scores at most this share of it; else the two
 are offered."""
@@ -95,21 +111,30 @@ def _plain(entry: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _load() -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], frozenset[str]]:
-    """The entries, by their first word (whole) and by their first word's stem."""
+def _load() -> tuple[
+    dict[str, list[Entry]],
+    dict[str, list[Entry]],
+    frozenset[str],
+    frozenset[tuple[tuple[str, ...], str]],
+]:
+    """The entries, by their first word (whole) and by their first word's stem; the topics;
+    the (words, topic) pairs that name a device."""
     named: dict[tuple[str, ...], dict[str, tuple[float, frozenset[str]]]] = {}
     topics: set[str] = set()
+    devices: set[tuple[tuple[str, ...], str]] = set()
     for language in LANGUAGES:
         with (FOLDER / f"{language}.toml").open("rb") as handle:
             table = tomllib.load(handle)
         for name, entries in table.items():
-            topic = name.removesuffix(HINT)
+            topic = name.removesuffix(HINT).removesuffix(DEVICE)
             weight = HINT_WEIGHT if name.endswith(HINT) else 1.0
             topics.add(topic)
             for entry in entries:
                 words = _plain(str(entry))
                 if not words:
                     continue
+                if name.endswith(DEVICE):
+                    devices.add((words, topic))
                 found = named.setdefault(words, {})
                 known, where = found.get(topic, (0.0, frozenset()))
                 # a strong word is read whatever the language; a hint ("son", "ligne") only
@@ -125,16 +150,22 @@ def _load() -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], frozenset[s
             stems.setdefault(first[:-1], []).append(entry)
         else:
             whole.setdefault(first, []).append(entry)
-    return whole, stems, frozenset(topics)
+    return whole, stems, frozenset(topics), frozenset(devices)
 
 
-WHOLE, STEMS, TOPICS = _load()
+WHOLE, STEMS, TOPICS, DEVICES = _load()
 
 
-def _forms(word: str) -> tuple[str, ...]:
-    """A word, and the word without a particle written on it."""
+def _forms(word: str, language: str | None = None) -> tuple[str, ...]:
+    """A word, and the word without a particle written on it (in Latin letters only for
+    Arabic and French, where Arabizi is written: English "left" is no "eft", the Turkish
+    bank transfer)."""
     forms = [word]
-    particles = ARABIC_PARTICLES if "\u0600" <= word[:1] <= "\u06ff" else LATIN_PARTICLES
+    particles: tuple[str, ...]
+    if "\u0600" <= word[:1] <= "\u06ff":
+        particles = ARABIC_PARTICLES
+    else:
+        particles = LATIN_PARTICLES if language in (None, "ar", "fr") else ()
     for particle in particles:
         rest = word[len(particle) :]
         if word.startswith(particle) and len(rest) >= 3:
@@ -178,23 +209,50 @@ def _found_at(words: list[tuple[str, ...]], start: int, language: str | None) ->
     return best
 
 
-def topics_in(text: str, language: str | None = None) -> dict[str, float]:
+def topics_in(text: str, language: str | None = None, *, beside: bool = False) -> dict[str, float]:
     """The topics a text names, each with how strongly (a hint counts half; repeated
-    words add up, up to ``MESSAGE_CAP``); ``POINTING`` when it points at a workshop."""
-    words = [_forms(word) for word in normalise(text, language).split()]
-    named: dict[str, float] = {}
+    words add up, up to ``MESSAGE_CAP``; a device leans only beside another topic named
+    fully, or ``beside`` a topic named elsewhere: a workshop's title); ``POINTING`` when it
+    points at a workshop."""
+    words = [_forms(word, language) for word in normalise(text, language).split()]
+    said: list[tuple[int, Entry]] = []  # each entry that names a topic, where it ends
+    not_about_until = -1
     at = 0
     while at < len(words):
         entry = _found_at(words, at, language)
         if entry is None:
             at += 1
             continue
+        end = at + len(entry.words)
+        kinds = {topic for topic, _, _ in entry.topics}
+        if NOT_ABOUT in kinds:  # "pas pour mes enfants": the next topic is not it
+            not_about_until = end + NOT_ABOUT_REACH
+        elif NOT_ABOUT_AFTER in kinds:  # "çocuklar için değil": the last topic was not it
+            if said and said[-1][0] >= at - NOT_ABOUT_REACH:
+                said.pop()
+        elif kinds - {NO_TOPIC}:
+            if at < not_about_until:
+                not_about_until = -1
+            else:
+                said.append((end, entry))
+        at = end
+    named: dict[str, float] = {}
+    devices: dict[str, float] = {}
+    subject = beside  # a topic named by a word of its own (no hint, no device)
+    for _, entry in said:
         for topic, weight, languages in entry.topics:
-            if topic == NO_TOPIC:
+            if topic in (NO_TOPIC, NOT_ABOUT, NOT_ABOUT_AFTER):
                 continue
             if _read_in(Entry(entry.words, ((topic, weight, languages),)), language):
-                named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + weight)
-        at += len(entry.words)
+                device = (entry.words, topic) in DEVICES
+                found = devices if device else named
+                found[topic] = min(MESSAGE_CAP, found.get(topic, 0.0) + weight)
+                subject = subject or (weight >= 1.0 and not device and topic != POINTING)
+    for topic, strength in devices.items():
+        if subject:  # the setting: it leans, and adds nothing to its topic named otherwise
+            named[topic] = max(named.get(topic, 0.0), HINT_WEIGHT * strength)
+        else:
+            named[topic] = min(MESSAGE_CAP, named.get(topic, 0.0) + strength)
     return named
 
 
@@ -210,7 +268,8 @@ def workshop_topics(title: str, description: str) -> dict[str, float]:
     share = 1.0 if len(about) < 2 else SHARED
     topics = {topic: share for topic in about}
     later = [topic for topic in in_title if topic not in topics]
-    later += [topic for topic, strength in topics_in(description, "fr").items() if strength >= 1.0]
+    in_description = topics_in(description, "fr", beside=bool(about))
+    later += [topic for topic, strength in in_description.items() if strength >= 1.0]
     for topic in later:
         if topic != POINTING:
             topics[topic] = max(topics.get(topic, 0.0), DESCRIPTION_WEIGHT)
@@ -278,9 +337,12 @@ def described(
     best_score, best = ranked[0]
     if best_score < PICK_AT:
         return NOTHING
-    if len(ranked) == 1 or ranked[1][0] <= CLEAR * best_score:
+    second_score, second = ranked[1] if len(ranked) > 1 else (0.0, best)
+    if best_score < FIRM:  # only leaning words: ask, never pick
+        return Described(between=(best, second), by="topics") if second_score > 0 else NOTHING
+    if second_score <= CLEAR * best_score:
         return Described(chosen=best, by="topics")
-    return Described(between=(best, ranked[1][1]), by="topics")
+    return Described(between=(best, second), by="topics")
 
 
 ONE = frozenset({"one", "un", "une", "واحد", "وحده", "wahed", "wa7ed", "wahd", "wa7d", "bir"})
@@ -315,6 +377,21 @@ POINTED = frozenset(
 """Readings that give way to a description that points at one workshop of the list ("c'est
 lequel pour les mots de passe ?", "gizlilik ayarlari olan"): the words that point choose
 among the workshops, they ask nothing of one's bookings or data."""
+ON_THE_LIST = frozenset({TextIntent.HELP, TextIntent.EXPLAIN, TextIntent.MENU, TextIntent.LANGUAGE})
+"""Readings that give way, on the list of workshops, to any description of one: a person
+looking at the list who writes "les dossiers et les fichiers je m'y perds" asks for a
+workshop, not for help (which names no topic and stays help). Not a question about data:
+its words ("mes données") name a topic."""
+GUESSED_ON_THE_LIST = frozenset({TextIntent.MY_BOOKINGS})
+"""Readings that give way on the list when the classifier is less than sure of them ("need
+to redo my resume" read as one's bookings); "mes inscriptions à l'atelier WhatsApp", read
+surely, stays one's bookings."""
+
+
+def _gives_way_on_the_list(reading: Reading) -> bool:
+    if reading.intent in ON_THE_LIST:
+        return True
+    return reading.intent in GUESSED_ON_THE_LIST and reading.confidence < HIGH
 
 
 def may_describe(reading: Reading, text: str = "", language: str | None = None) -> bool:
@@ -333,14 +410,16 @@ def may_pick(
 ) -> bool:
     """Whether a message so read may pick the workshop it describes, on the list (``listed``)
     or elsewhere: only a reading that may describe one (``may_describe``, or "the one" that
-    stands for a workshop), never when an act is among the readings to ask about ("is it a
+    stands for a workshop; on the list, help, the menu, a language or one's bookings read
+    less than surely too), never when an act is among the readings to ask about ("is it a
     cancel?" is asked first), and off the list, asking for the workshops ("what classes do you
     run? my mum struggles with her phone") only when the message points at one."""
     if reading.intent == TextIntent.WORKSHOPS and not (
         listed or points_at_a_workshop(text, language)
     ):
         return False
-    if not (one or may_describe(reading, text, language)):
+    on_the_list = listed and _gives_way_on_the_list(reading)
+    if not (one or on_the_list or may_describe(reading, text, language)):
         return False
     offered = unsure(reading)
     return offered is None or not any(intent in ACTING for intent in offered)

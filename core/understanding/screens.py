@@ -39,7 +39,7 @@ from core.understanding.numbers import NOT_A_CHOICE_AFTER, NOT_WORDS, value_of
 from core.understanding.pipeline import read
 from core.understanding.reading import Reading, TextIntent
 from core.understanding.short_answers import PLAIN_YES
-from core.understanding.thresholds import LABEL_SCORE, LIST_SENTENCE_WORDS, MAX_CHOICE
+from core.understanding.thresholds import HIGH, LABEL_SCORE, LIST_SENTENCE_WORDS, MAX_CHOICE
 
 SCREEN = "screen"
 """The name of this component in a reading's trail (``Reading.by``)."""
@@ -190,13 +190,47 @@ def number_in_sentence(words: list[str], size: int = 0) -> int | None:
 
 
 def _on_list(words: list[str], screen: Screen, floor: Reading) -> Reading:
-    """A number or an ordinal anywhere in a short sentence picks that line."""
+    """A number or an ordinal anywhere in a short sentence picks that line; so does a word
+    of one line's label, when nothing surer was read ("savoir" on "1. Effacer vos données 2.
+    Savoir ce que nous gardons")."""
     if floor.intent == TextIntent.NUMBER:
         return floor
     number = number_in_sentence(words, screen.size)
+    if number is None and _label_may_answer(words, floor):
+        number = label_named(words, screen.labels)
     if number is None or reported(words):
         return floor
     return _screen_reading(TextIntent.NUMBER, floor, number)
+
+
+LABEL_WORD = 4
+"""A word of a label is matched only from this many letters ("le", "the", "mes" are not)."""
+
+
+def _label_may_answer(words: list[str], floor: Reading) -> bool:
+    """A label's word answers only a short message, neither negated nor asking for an act or
+    read surely as something else."""
+    if not words or len(words) > LIST_SENTENCE_WORDS or negated(words):
+        return False
+    if floor.intent == TextIntent.UNKNOWN:
+        return True
+    guessed = floor.by == "classifier" and floor.confidence < HIGH
+    return guessed and floor.intent not in (*ACTS, TextIntent.STOP, TextIntent.START)
+
+
+def label_named(words: list[str], labels: tuple[str, ...]) -> int | None:
+    """The one line (from 1) whose label holds every word of the message (of four letters or
+    more), even misspelt: "savoir", "know" or "know what you keep" pick "Savoir ce que nous
+    gardons" / "Know what we keep"; words found in two labels, or in none, pick none."""
+    said = {word for word in words if len(word) >= LABEL_WORD}
+    if not said:
+        return None
+    named = []
+    for number, label in enumerate(labels, start=1):
+        label_words = [w for w in normalise(label).split() if len(w) >= LABEL_WORD]
+        if all(any(fuzz.ratio(w, lw) >= LABEL_SCORE for lw in label_words) for w in said):
+            named.append(number)
+    return named[0] if len(named) == 1 else None
 
 
 def _label_score(words: list[str], label: str, language: str | None) -> float:

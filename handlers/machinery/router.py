@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from core.dialog import Incoming, Intent, Kind, Reply
+from core.errors import BookingError
 from core.places import asks_to_change_town
 from core.seats import labels, unread, weekly
 from core.understanding.commands import Command, command_named
@@ -23,7 +24,7 @@ from core.understanding.intents import (
 from core.understanding.learned import using
 from core.understanding.pipeline import unsure
 from core.understanding.reading import Reading
-from core.understanding.screens import Expects, read_on
+from core.understanding.screens import SCREEN, Expects, read_on
 from core.understanding.session_codes import session_id_in
 from core.understanding.thresholds import LOW
 from handlers import flows
@@ -255,6 +256,10 @@ async def _in_context(flow: Flow, text: str, readings: Readings) -> list[Reply]:
     one = reading.number == 1 and one_stands_for_a_workshop(text, flow.person.language)
     if intent == TextIntent.NUMBER and reading.number is not None and not one:
         data = _remembered(flow, number=reading.number)
+        if data is not None and reading.by == SCREEN and screen.expects == Expects.LIST:
+            asked = await _number_against_description(flow, text, readings.own, data)
+            if asked is not None:  # "ma fille a 9 ans et je veux contrôler ses vidéos"
+                return [asked]
         return await on_choice(flow, data) if data is not None else [menu.ask_again(flow)]
     action = main_action(flow.state) if screen.expects == Expects.CARD else None
     if intent == TextIntent.YES and action is not None:  # "ouais je prends" on a card
@@ -317,6 +322,27 @@ async def _described(
     if len(found) == 2:
         return clarify.between(flow, found)
     return None
+
+
+async def _number_against_description(
+    flow: Flow, text: str, floor: Reading, data: str
+) -> Reply | None:
+    """A number found inside a sentence (an age, "someone" in darija) may be no choice at
+    all: when the same sentence describes another workshop of the list, both are offered
+    instead of opening the numbered one; None when it describes none or the same one."""
+    numbered = ChoiceData.parse(data)
+    if not isinstance(numbered, SessionCard):
+        return None
+    if not may_pick(floor, text, flow.person.language, listed=True):
+        return None
+    found = await browse.sessions_described(flow, text)
+    if not found or any(session.id == numbered.session_id for session in found):
+        return None
+    try:
+        session = await browse.visible_session(flow, numbered.session_id)
+    except BookingError:  # gone since the list was shown: its card says why
+        return None
+    return clarify.between(flow, [session, found[0]])
 
 
 TEXT_READERS: tuple[Reader, ...] = (

@@ -132,3 +132,32 @@ async def test_an_act_or_ones_bookings_naming_a_topic_stays_what_it_is(
     await chat.pick("l:0")
     await chat.say("combien de temps gardez-vous mes données personnelles ?")  # data: the notice
     assert "Protéger ses données personnelles" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "my grandson is 4 and he wants whatsapp"),
+        ("tr", "oğlum 4 yaşında, whatsapp kullanmak istiyor"),
+    ],
+)
+async def test_a_number_inside_a_description_of_another_workshop_is_asked_about(
+    database_url: str, db: Database, clock: FixedClock, language: str, said: str
+) -> None:
+    chat = await on_the_list(database_url, db, clock, language=language, channel="telegram")
+    await chat.say(said)  # 4 is an age here: line 4 is "Faire ses démarches en ligne"
+    choices = offered(chat)
+    assert len(choices) == 2
+    assert any("Faire ses démarches en ligne" in label for label in choices)
+    assert any("WhatsApp" in label for label in choices)
+    await chat.press("WhatsApp")
+    assert "Bien utiliser WhatsApp" in chat.text
+
+
+async def test_a_number_beside_words_of_the_same_workshop_opens_it(
+    database_url: str, db: Database, clock: FixedClock
+) -> None:
+    chat = await on_the_list(database_url, db, clock, channel="telegram")
+    await chat.say("le 2, celui de whatsapp")
+    assert "Bien utiliser WhatsApp" in chat.text
+    assert not offered(chat)

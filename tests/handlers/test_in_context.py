@@ -151,3 +151,42 @@ async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
     await chat.say("2")  # see my bookings: nothing is cancelled
     assert "smartphone" in chat.text
     assert await booked(db) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "answer", "shown"),
+    [
+        ("fr", "le tram ne marche pas virgule je pense annuler", "voir", "Vos inscriptions"),
+        (
+            "fr",
+            "je lis partout que les infos personnelles sont volées, alors effacez ce que vous "
+            "avez sur moi",
+            "savoir",
+            "Vos données.",
+        ),
+        (
+            "en",
+            "my dad is moving away comma he would like his account and his details removed",
+            "know what you keep",
+            "Your data.",
+        ),
+    ],
+)
+async def test_a_word_of_one_offer_answers_the_clarifying_question(
+    database_url: str,
+    db: Database,
+    clock: FixedClock,
+    language: str,
+    first: str,
+    answer: str,
+    shown: str,
+) -> None:
+    session_id = await add_session(db)
+    chat = Chat(Conversations(db, make_settings(database_url), clock), "1", language=language)
+    await chat.say("bonjour")
+    await chat.pick(f"by:{session_id}")
+    await chat.say(first)
+    assert chat.text.startswith(("Je ne suis pas sûr", "I am not sure"))
+    await chat.say(answer)  # the words of one offer pick it
+    assert chat.text.startswith(shown)
+    assert await booked(db) == 1

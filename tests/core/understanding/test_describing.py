@@ -10,6 +10,7 @@ import pytest
 from core.understanding.describing import (
     described,
     may_describe,
+    may_pick,
     one_stands_for_a_workshop,
     topics_in,
     workshop_topics,
@@ -106,6 +107,100 @@ def test_acts_bookings_and_data_are_never_taken_for_a_description() -> None:
     assert may_describe(Reading(TextIntent.UNKNOWN), "le truc pour la CAF", "fr")
 
 
+def _picked(text: str, language: str) -> str | tuple[str, ...] | None:
+    """The topic of the workshop picked among the measuring tool's fourteen, the two asked
+    about, or None."""
+    found = described(text, list(measure_picks.WORKSHOPS.values()), language)
+    if found.chosen is not None:
+        return measure_picks.KEYS[found.chosen]
+    if found.between is not None:
+        return tuple(sorted(measure_picks.KEYS[i] for i in found.between))
+    return None
+
+
+def test_a_word_that_only_leans_never_picks_a_workshop_outright() -> None:
+    for text in ("un souci avec les réglages", "il regarde des vidéos toute la journée"):
+        leaning = _picked(text, "fr")  # leans towards the smartphone, the video calls
+        assert not isinstance(leaning, str)  # asked about, or nothing: never picked
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("what do the blue ticks mean on the green app", "en", "whatsapp"),
+        ("c'est quoi les coches bleues sur l'application verte", "fr", "whatsapp"),
+        ("yeşil uygulamada grup kurmak", "tr", "whatsapp"),
+        ("mon petit tombe sur des dessins animés pas de son âge", "fr", "parental_control"),
+        ("ولدي كيتفرج فحوايج ماشي ديال عمرو", "ar", "parental_control"),
+        ("oğlum yaşına uygun olmayan şeyler izliyor", "tr", "parental_control"),
+        ("je tiens un salon de coiffure et je veux apparaître sur google maps", "fr", "business"),
+        ("عندي محل وبغيت يبان فخريطة جوجل", "ar", "business"),
+        ("ما عرفتش نخدم بالحاسوب", "ar", "computer_basics"),  # to use it, no job
+        ("ma3reftch nkhdem b l'ordinateur", "ar", "computer_basics"),
+        ("بغيت نتعلم نصور ولادي", "ar", "photos"),
+    ],
+)
+def test_everyday_names_pick_their_workshop_and_not_a_neighbour(
+    text: str, language: str, topic: str
+) -> None:
+    assert _picked(text, language) == topic
+
+
+def test_a_device_is_the_subject_alone_and_the_setting_beside_another_topic() -> None:
+    assert topics_in("ma tablette", "fr") == {"smartphone": 1.0}
+    assert topics_in("je veux protéger mes enfants sur leur tablette", "fr") == {
+        "parental_control": 1.0,
+        "smartphone": 0.5,
+    }
+    assert _picked("je veux protéger mes enfants sur leur tablette", "fr") == "parental_control"
+    assert _picked("how do I set a time limit on my son's tablet", "en") == "parental_control"
+    video = workshop_topics(
+        "La visio en famille", "Voir ses proches depuis un téléphone ou une tablette."
+    )
+    assert "smartphone" not in video  # where it happens, not what it is about
+    assert workshop_topics("Le téléphone pour débuter", "")["smartphone"] == 1.0
+    # leaning words that add up name no subject: the device still names its topic
+    assert topics_in("l'écran de ma tablette, je n'arrive pas à cliquer", "fr") == {
+        "computer_basics": 1.0,
+        "smartphone": 1.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("c'est pour moi, pas pour mes enfants : facebook", "fr", "social_networks"),
+        ("not for my kids, facebook for me", "en", "social_networks"),
+        ("çocuklar için değil, kendim için instagram", "tr", "social_networks"),
+        ("the one about photos, not the whatsapp one", "en", "photos"),
+    ],
+)
+def test_a_topic_said_not_to_be_wanted_is_not_counted(text: str, language: str, topic: str) -> None:
+    assert _picked(text, language) == topic
+    assert topics_in("je sais pas créer un groupe whatsapp", "fr") == {"whatsapp": 1.5}
+
+
+def test_a_word_of_another_language_is_not_read_inside_a_word() -> None:
+    assert "artificial_intelligence" not in topics_in("j'ai un souci, je n'ai pas compris", "fr")
+    assert "artificial_intelligence" in topics_in("learn about AI", "en")
+    assert topics_in("my laptop: left or right click?", "en") == {"computer_basics": 1.5}
+    assert "online_banking" in topics_in("eft yapmak", "tr")
+    assert "whatsapp" in topics_in("bghit n3ref lwatsap", "ar")
+
+
+def test_on_the_list_help_or_a_guessed_bookings_reading_gives_way_to_a_description() -> None:
+    helped = Reading(TextIntent.HELP, 0.9, by="classifier")
+    text = "les dossiers et les fichiers je m'y perds"
+    assert may_pick(helped, text, "fr", listed=True)
+    assert not may_pick(helped, text, "fr", listed=False)  # off the list: help
+    guessed = Reading(TextIntent.MY_BOOKINGS, 0.6, by="classifier")
+    assert may_pick(guessed, "need to redo my resume", "en", listed=True)
+    sure = Reading(TextIntent.MY_BOOKINGS, 0.9, by="classifier")
+    assert not may_pick(sure, "mes inscriptions à l'atelier WhatsApp", "fr", listed=True)
+    data = Reading(TextIntent.PRIVACY, 0.9, by="classifier")
+    assert not may_pick(data, "que faites-vous de mes données ?", "fr", listed=True)
+
+
 def test_one_stands_for_a_workshop_only_beside_words_that_point_at_one() -> None:
     assert one_stands_for_a_workshop("the one about the tax website", "en")
     assert one_stands_for_a_workshop("bghit nkhdem, chmen wahed?", "ar")
@@ -133,3 +228,19 @@ def test_the_measuring_tool_prints_texts_only_when_asked(
     assert not any(text in quiet for text, _, _ in rows)
     measure_picks.main([str(path), "--wrong"])
     assert "zzz qwerty" in capsys.readouterr().out
+
+
+def test_the_measuring_tool_keeps_a_quarter_apart_by_the_hash_of_the_text(
+    tmp_path: Path,
+) -> None:
+    texts = [f"le truc pour la CAF numéro {n}" for n in range(12)]
+    path = tmp_path / "picks.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "language", "topic"])
+        writer.writerows((text, "fr", "admin_online") for text in texts)
+    kept = {o.text for o in measure_picks.outcomes(path, "kept")}
+    tuning = {o.text for o in measure_picks.outcomes(path, "tuning")}
+    assert kept == {text for text in texts if measure_picks.kept_apart(text)}
+    assert kept
+    assert tuning == set(texts) - kept

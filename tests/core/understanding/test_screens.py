@@ -124,3 +124,20 @@ def test_understand_screen_reads_on_that_screen_and_the_default_is_unchanged(
     on_card = understand("--screen", "card")
     assert on_card[1]["intent"] == "yes"
     assert set(plain[1]) == {"intent", "confidence"}
+
+
+CLARIFY = Screen(Expects.LIST, ("Effacer vos données", "Savoir ce que nous gardons", "↩️ Menu"), 3)
+
+
+@pytest.mark.parametrize("text", ["savoir", "Savoire"])
+def test_on_a_list_the_words_of_one_label_pick_it(text: str) -> None:
+    reading = read_on(text, CLARIFY, "fr")
+    assert (reading.intent.value, reading.number) == ("number", 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je ne veux pas savoir", "savoir ou effacer", "comment savoir ce qui est gardé ici"],
+)
+def test_a_label_word_that_is_negated_or_beside_other_words_picks_nothing(text: str) -> None:
+    assert read_on(text, CLARIFY, "fr").number is None
