@@ -383,15 +383,16 @@ looking at the list who writes "les dossiers et les fichiers je m'y perds" asks 
 workshop, not for help (which names no topic and stays help). Not a question about data:
 its words ("mes données") name a topic."""
 GUESSED_ON_THE_LIST = frozenset({TextIntent.MY_BOOKINGS})
-"""Readings that give way on the list when the classifier is less than sure of them ("need
-to redo my resume" read as one's bookings); "mes inscriptions à l'atelier WhatsApp", read
-surely, stays one's bookings."""
+"""Readings that give way on the list when the classifier is hardly more sure of them than
+it is unsure (below the middle of ``LOW`` and ``HIGH``: "need to redo my resume", 0.54, read
+as one's bookings); "mes inscriptions à l'atelier WhatsApp" (0.83) stays one's bookings."""
+HARDLY_SURE = (LOW + HIGH) / 2
 
 
 def _gives_way_on_the_list(reading: Reading) -> bool:
     if reading.intent in ON_THE_LIST:
         return True
-    return reading.intent in GUESSED_ON_THE_LIST and reading.confidence < HIGH
+    return reading.intent in GUESSED_ON_THE_LIST and reading.confidence < HARDLY_SURE
 
 
 def may_describe(reading: Reading, text: str = "", language: str | None = None) -> bool:
