@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from core.understanding import classifier
+from core.understanding.dictation import written_marks
 from core.understanding.normalising import is_question, normalise
 from core.understanding.reading import Reading, TextIntent
 
@@ -18,7 +19,7 @@ class Message:
         self, text: str, language: str | None = None, model: classifier.LinearModel | None = None
     ) -> None:
         self.text = text
-        self.stripped = text.strip()
+        self.stripped = written_marks(text.strip())
         self.language = language
         self.model = model
 

@@ -198,8 +198,8 @@ def _on_list(words: list[str], screen: Screen, floor: Reading) -> Reading:
     number = number_in_sentence(words, screen.size)
     if number is None and _label_may_answer(words, floor):
         number = label_named(words, screen.labels)
-    if number is None or reported(words):
-        return floor
+    if number is None or reported(words) or for_someone_else(words):
+        return floor  # "yes dear ill be home by 6" answers someone else, not the list
     return _screen_reading(TextIntent.NUMBER, floor, number)
 
 
