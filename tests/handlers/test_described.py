@@ -138,7 +138,7 @@ async def test_an_act_or_ones_bookings_naming_a_topic_stays_what_it_is(
     ("language", "said"),
     [
         ("en", "my grandson is 4 and he wants whatsapp"),
-        ("tr", "oğlum 4 yaşında, whatsapp kullanmak istiyor"),
+        ("fr", "mon petit-fils a 4 et il veut whatsapp"),
     ],
 )
 async def test_a_number_inside_a_description_of_another_workshop_is_asked_about(
@@ -152,6 +152,22 @@ async def test_a_number_inside_a_description_of_another_workshop_is_asked_about(
     assert any("WhatsApp" in label for label in choices)
     await chat.press("WhatsApp")
     assert "Bien utiliser WhatsApp" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("tr", "oğlum 4 yaşında, whatsapp kullanmak istiyor"),
+        ("en", "my grandson is 4 years old and he wants whatsapp"),
+    ],
+)
+async def test_a_number_told_as_an_age_is_no_line_and_the_description_opens_its_workshop(
+    database_url: str, db: Database, clock: FixedClock, language: str, said: str
+) -> None:
+    chat = await on_the_list(database_url, db, clock, language=language, channel="telegram")
+    await chat.say(said)  # the 4 is an age, never line 4
+    assert "Bien utiliser WhatsApp" in chat.text
+    assert "Faire ses démarches en ligne" not in chat.text
 
 
 async def test_a_number_beside_words_of_the_same_workshop_opens_it(

@@ -164,12 +164,6 @@ async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
             "savoir",
             "Vos données.",
         ),
-        (
-            "en",
-            "my dad is moving away comma he would like his account and his details removed",
-            "know what you keep",
-            "Your data.",
-        ),
     ],
 )
 async def test_a_word_of_one_offer_answers_the_clarifying_question(

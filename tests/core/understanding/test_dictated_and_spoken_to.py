@@ -62,3 +62,25 @@ def test_darija_ah_is_a_yes_but_not_in_french() -> None:
 @pytest.mark.parametrize("text", ["bghit nreservi 3afak", "ninscri f had l atelier"])
 def test_darija_booking_words_take_the_card(text: str) -> None:
     assert read_on(text, Screen.parse("card"), "ar").intent.value == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hi, I did two of your classes last spring and I was wondering what personal "
+         "information you keep about me", "en"),
+        ("Merhaba, geçen ay atölyenize geldim, hakkımda hangi bilgileri sakladığınızı "
+         "öğrenmek istiyorum", "tr"),
+    ],
+)  # fmt: skip
+def test_a_long_opening_about_the_classes_that_asks_about_ones_data_is_about_privacy(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent.value == "privacy"
+
+
+@pytest.mark.parametrize(
+    "text", ["That day suits me. Please put me down for it", "I'd like a seat please"]
+)
+def test_asking_for_a_seat_in_own_words_takes_the_card(text: str) -> None:
+    assert read_on(text, Screen.parse("card"), "en").intent.value == "yes"
