@@ -17,6 +17,7 @@ from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
     ELSEWHERE,
     cancels_elsewhere,
+    device_trouble,
     done_by_others,
     done_elsewhere,
     names_ours,
@@ -188,6 +189,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent == TextIntent.CANCEL and cancels_elsewhere(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "kuaförü iptal et"
+    if reading.intent in (TextIntent.CANCEL, TextIntent.FORGET) and device_trouble(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "un virus, enlevez-le"
     if reading.intent == TextIntent.FORGET and on_own_device(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
     if reading.intent == TextIntent.STOP and others_messages(message.words):

@@ -49,6 +49,18 @@ def names_ours(words: list[str]) -> bool:
     return any(begins_with(word, OURS, ARABIC_PARTICLES) for word in words)
 
 
+DEVICE_TROUBLE = tuple(bare(w) for w in word_lists.words("device_trouble"))
+"""A trouble of one's device ("virus", "virüs", "فيروس"): what is removed is it, no seat."""
+
+
+def device_trouble(words: list[str]) -> bool:
+    """'mon ordi a un virus, vous pouvez me l'enlever ?': a cancel or an erase of a trouble
+    of one's device, no noun of the bot's named."""
+    return not names_ours(words) and any(
+        begins_with(word, DEVICE_TROUBLE, ARABIC_PARTICLES) for word in words
+    )
+
+
 def names_elsewhere(words: list[str]) -> bool:
     """Whether a word names somewhere or something else ("فالبلدية", "بالبنك" with their
     particles)."""

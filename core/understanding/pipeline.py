@@ -39,6 +39,7 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
+from core.understanding.done_elsewhere import device_trouble
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
@@ -204,6 +205,8 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     said_to_someone = not about_messages(message.words) and addressed.stop_to_someone(
         message.words, message.stripped
     )
+    if found is not None and found.intent in UNDECIDABLE and device_trouble(message.words):
+        return None  # "mon ordi a un virus, vous pouvez me l'enlever ?": the virus
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:
         return None  # "stop it, you're so funny haha": said to someone
     return found

@@ -10,6 +10,8 @@ import pytest
 from core.understanding.intents import read
 from core.understanding.screens import Screen, read_on
 
+DANGEROUS = ("yes", "cancel", "forget", "stop", "number")
+
 
 @pytest.mark.parametrize(
     ("text", "language", "intent"),
@@ -84,3 +86,18 @@ def test_a_long_opening_about_the_classes_that_asks_about_ones_data_is_about_pri
 )
 def test_asking_for_a_seat_in_own_words_takes_the_card(text: str) -> None:
     assert read_on(text, Screen.parse("card"), "en").intent.value == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("my laptop has a virus, can you remove it for me", "en"),
+        ("Mon ordi a un virus, vous pouvez me l'enlever ?", "fr"),
+    ],
+)
+def test_removing_a_virus_cancels_and_erases_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent.value not in DANGEROUS
+
+
+def test_a_seat_given_up_beside_a_virus_still_cancels() -> None:
+    assert read("annulez ma place, mon ordi a un virus", "fr").intent.value == "cancel"
