@@ -31,9 +31,21 @@ async def insert_ignore_rows(
     unique key; return how many were inserted."""
     if not rows:
         return 0
-    statement = _ignoring(session.get_bind().dialect.name, model.__table__).values(rows)
-    result = await session.execute(statement)
+    dialect = session.get_bind().dialect.name
+    statement = _ignoring(dialect, model.__table__)
+    if dialect == "sqlite" and len(rows) <= ROWS_AT_ONCE:
+        result = await session.execute(statement, rows)  # sqlite3's executemany
+    else:
+        result = await session.execute(statement.values(rows))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+ROWS_AT_ONCE = 10
+"""On SQLite, up to this many rows (an update's answers, a booking's reminders) go as the
+one-row INSERT, compiled once, run for each row in one call to the driver (sqlite3's
+``executemany``, which counts the rows inserted): SQLAlchemy compiles an INSERT with a
+VALUES list again for each statement (0.46 ms for two rows, 0.1 ms as an
+``executemany``). More rows go as one VALUES list; so do all on PostgreSQL."""
 
 
 @cache
