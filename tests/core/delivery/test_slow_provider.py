@@ -136,6 +136,11 @@ async def test_a_channel_with_half_a_batch_stuck_leaves_room_for_the_others(
         await queue_to(db, clock.now(), [(SMS, PAUL)])
         sender.poke()  # what the channels do when they queue a reply
         await until(lambda: texts.sent[PAUL] == 1, within=20)
+
+        async def recorded() -> bool:  # the provider took the text; its row says so a moment on
+            return (await statuses(db))[OutboxStatus.SENT] == 1
+
+        await until(recorded, within=5)
         # The fifth e-mail waits for room among its own channel's rows.
         assert await statuses(db) == {
             OutboxStatus.SENDING: 4,
