@@ -714,8 +714,11 @@ class CsvFile:
     bad_lines: list[int]
 
 
-PRINTABLE = st.characters(exclude_categories=("Cc", "Cs"))
-"""What a cell may hold: control characters (a NUL, an escape) make the row bad."""
+PRINTABLE = st.characters(exclude_categories=("Cc", "Cs")).filter(
+    lambda char: not (0xFDD0 <= ord(char) <= 0xFDEF or ord(char) & 0xFFFE == 0xFFFE)
+)
+"""What a cell may hold: control characters (a NUL, an escape) and noncharacters (U+FFFE)
+make the row bad."""
 
 
 def cell_text(limit: int) -> st.SearchStrategy[str]:
