@@ -40,6 +40,7 @@ from core.understanding.clauses import (
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
 from core.understanding.done_elsewhere import device_trouble
+from core.understanding.headers import is_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
@@ -187,9 +188,9 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return None
     if reported(message.words):
         return None
-    parts = clauses(message.stripped, message.language)
+    parts = clauses(without_subject(message.stripped), message.language)
     if len(parts) < 2:
-        return None
+        return None  # "Objet : annulation" over a body: the subject line asks nothing alone
     found: Reading | None = None
     for words in parts:
         clause = _through(Message(" ".join(words), message.language, message.model), False)
@@ -329,6 +330,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     if CLOCK_TIME.search(message.stripped):
         return None  # "jeudi 18:00 réunion": an hour, no choice
+    if is_form(message.stripped):
+        return None  # "Nom : Kaya / Nombre de personnes : 1": a field's value, no choice
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None

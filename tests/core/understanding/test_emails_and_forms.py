@@ -1,0 +1,77 @@
+"""Messages written like an e-mail or a form (blind24's kind): a subject line "Objet :
+annulation" over a body that tells of a subscription given up elsewhere gives up no seat; a
+form's field "Nombre de personnes : 1" is a count, not the first choice of a list. The
+sentences are our own; a body that asks for the cancel, and a choice said in a clause of its
+own, still act.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.understanding import pipeline
+from core.understanding.dictation import written_marks
+from core.understanding.intents import TextIntent, read
+from core.understanding.message import Message
+from core.understanding.reading import Reading
+
+NOT_UNDERSTOOD = Reading(TextIntent.UNKNOWN, 0.3)
+"""What the classifier may make of a long message it has never seen the like of."""
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Objet : annulation\nBonjour, je vous informe que j'ai annulé mon abonnement à la salle"
+      " de sport, merci.\nCordialement,\nP. Durand", "fr"),
+     ("Subject: Cancel\nHello, I cancelled my broadband contract yesterday, for your"
+      " information.\nRegards,\nTom", "en"),
+     ("الموضوع: إلغاء\nمرحبا، بعلمكم إني لغيت اشتراكي بالجيم. شكرا", "ar"),
+     ("Konu: İptal\nMerhaba, internet aboneliğimi iptal ettim, bilginize.\nSaygılarımla,\nAli",
+      "tr")],
+)  # fmt: skip
+def test_a_subject_line_over_a_body_that_asks_nothing_cancels_nothing(
+    text: str, language: str
+) -> None:
+    assert pipeline._clause_request(NOT_UNDERSTOOD, Message(text, language)) is None
+    assert read(text, language).intent != TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Objet : annulation\nBonjour, je ne pourrai pas venir jeudi, merci d'annuler ma place."
+      "\nCordialement", "fr"),
+     ("Subject: cancel\nHello, please cancel my seat on Thursday, I am ill.\nAnna", "en")],
+)  # fmt: skip
+def test_a_body_that_asks_for_the_cancel_still_cancels(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Nom : Demir\nPrénom : Ali\nObjet : inscription atelier WhatsApp\nNombre de personnes : 1",
+      "fr"),
+     ("Name: Brown\nRequest: book the online banking workshop\nPeople: 1", "en"),
+     ("Full name: Jane Smith\nReason: sign up for the email workshop\nNumber of people: 2",
+      "en"),
+     ("الاسم: خالد\nالموضوع: التسجيل في ورشة الواتساب\nعدد الأشخاص: 1", "ar"),
+     ("Ad: Ali Kaya\nKonu: WhatsApp atölyesine kayıt\nKişi sayısı: 1", "tr")],
+)  # fmt: skip
+def test_a_count_in_a_form_is_no_choice(text: str, language: str) -> None:
+    assert pipeline._choice_in_clause(NOT_UNDERSTOOD, Message(text, language)) is None
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("je prends le 2, merci", "fr", 2),
+     ("le deuxième, c'est le seul où je suis libre", "fr", 2),
+     ("Bonjour : je choisis le 3", "fr", 3)],
+)  # fmt: skip
+def test_a_choice_outside_a_form_is_still_picked(text: str, language: str, number: int) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+def test_a_dictated_mark_keeps_the_lines_of_a_form() -> None:
+    text = "Full name: Jane Smith\nNumber of people: 2"
+    assert written_marks(text).splitlines() == text.splitlines()
