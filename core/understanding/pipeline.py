@@ -40,7 +40,7 @@ from core.understanding.clauses import (
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
 from core.understanding.done_elsewhere import device_trouble
-from core.understanding.headers import is_form, without_subject
+from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
@@ -330,8 +330,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     if CLOCK_TIME.search(message.stripped):
         return None  # "jeudi 18:00 réunion": an hour, no choice
-    if is_form(message.stripped):
-        return None  # "Nom : Kaya / Nombre de personnes : 1": a field's value, no choice
+    if counts_in_a_form(message.stripped):
+        return None  # "Nom : Kaya / Nombre de personnes : 1": a count, no choice
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None

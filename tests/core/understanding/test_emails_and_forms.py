@@ -65,7 +65,10 @@ def test_a_count_in_a_form_is_no_choice(text: str, language: str) -> None:
     ("text", "language", "number"),
     [("je prends le 2, merci", "fr", 2),
      ("le deuxième, c'est le seul où je suis libre", "fr", 2),
-     ("Bonjour : je choisis le 3", "fr", 3)],
+     ("Bonjour : je choisis le 3", "fr", 3),
+     ("Nom : Lefèvre\nChoix : 3", "fr", 3),
+     ("Name: Brown\nMy choice: 2", "en", 2),
+     ("Ad: Ayşe\nSeçim: 2", "tr", 2)],
 )  # fmt: skip
 def test_a_choice_outside_a_form_is_still_picked(text: str, language: str, number: int) -> None:
     reading = read(text, language)
