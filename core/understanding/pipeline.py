@@ -356,7 +356,8 @@ ACTS_OR_YES = frozenset({*ACTING, TextIntent.YES})
 
 def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """A notice pasted from another sender ("Reply C to cancel", "To cancel, go to
-    doctolib.fr") or a child's absence told to a school ("Elif yarın okula gelemeyecek"):
+    doctolib.fr"), a letter to another firm's customer service, or a child's absence told
+    to a school ("Elif yarın okula gelemeyecek"):
     nothing asked of the bot (``core.understanding.meant_elsewhere``)."""
     if reading.intent == TextIntent.UNKNOWN:
         return None
@@ -365,7 +366,14 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     )
     if notice or (reading.intent in SCHOOL_MISREAD and told_to_school(message.words)):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent in ACTS_OR_YES and word_lists.says(message.words, OTHER_SERVICE):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # a letter to another firm
     return None
+
+
+OTHER_SERVICE = word_lists.words("other_service")
+"""Another firm's customer service written to ("service client de Vinted", "Trendyol Müşteri
+Hizmetleri'ne"): the erase or cancel asked of them is not asked of us."""
 
 
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (

@@ -78,3 +78,36 @@ def test_a_choice_outside_a_form_is_still_picked(text: str, language: str, numbe
 def test_a_dictated_mark_keeps_the_lines_of_a_form() -> None:
     text = "Full name: Jane Smith\nNumber of people: 2"
     assert written_marks(text).splitlines() == text.splitlines()
+
+
+ERASE_READ = Reading(TextIntent.FORGET, 0.9)
+"""What the classifier may make of a letter that asks another firm to erase one's data."""
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Madame, Monsieur, à l'attention du service client de Leboncoin : je demande la"
+      " suppression de mon compte.\nS. Morel", "fr"),
+     ("Dear Customer Services at Deliveroo, please delete my account and all my data.\nKim",
+      "en"),
+     ("الموضوع: حذف الحساب\nإلى خدمة العملاء في نون، أطلب حذف حسابي وبياناتي. شكرا", "ar"),
+     ("Konu: Hesap silme\nHepsiburada Müşteri Hizmetleri'ne, hesabımın silinmesini rica ederim.",
+      "tr")],
+)  # fmt: skip
+def test_a_letter_to_another_firms_customer_service_erases_nothing(
+    text: str, language: str
+) -> None:
+    changed = pipeline._meant_elsewhere(ERASE_READ, Message(text, language))
+    assert changed is not None
+    assert changed.intent == TextIntent.UNKNOWN
+    assert read(text, language).intent != TextIntent.FORGET
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("supprimez toutes mes données s'il vous plaît", "fr"),
+     ("please delete my account and my data", "en")],
+)  # fmt: skip
+def test_an_erase_asked_of_us_still_erases(text: str, language: str) -> None:
+    assert pipeline._meant_elsewhere(ERASE_READ, Message(text, language)) is None
+    assert read(text, language).intent == TextIntent.FORGET
