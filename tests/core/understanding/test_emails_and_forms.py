@@ -111,3 +111,14 @@ def test_a_letter_to_another_firms_customer_service_erases_nothing(
 def test_an_erase_asked_of_us_still_erases(text: str, language: str) -> None:
     assert pipeline._meant_elsewhere(ERASE_READ, Message(text, language)) is None
     assert read(text, language).intent == TextIntent.FORGET
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("الغيت حجز الفندق", "ar"),
+     ("j'ai annulé ma réservation à l'hôtel", "fr"),
+     ("I cancelled my hotel booking", "en"),
+     ("otel rezervasyonumu iptal ettim", "tr")],
+)  # fmt: skip
+def test_a_hotel_booking_cancelled_gives_up_no_seat(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.CANCEL
