@@ -368,12 +368,16 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent in ACTS_OR_YES and word_lists.says(message.words, OTHER_SERVICE):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # a letter to another firm
+    if reading.intent in ACTS_OR_YES and word_lists.says(message.words, SETTINGS_STEPS):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # an app's how-to, pasted
     return None
 
 
 OTHER_SERVICE = word_lists.words("other_service")
 """Another firm's customer service written to ("service client de Vinted", "Trendyol Müşteri
 Hizmetleri'ne"): the erase or cancel asked of them is not asked of us."""
+SETTINGS_STEPS = word_lists.words("settings_steps")
+"""An app's how-to pasted ("To delete your account, go to Settings > ..."): its steps."""
 
 
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (

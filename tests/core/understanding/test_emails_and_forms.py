@@ -122,3 +122,12 @@ def test_an_erase_asked_of_us_still_erases(text: str, language: str) -> None:
 )  # fmt: skip
 def test_a_hotel_booking_cancelled_gives_up_no_seat(text: str, language: str) -> None:
     assert read(text, language).intent != TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("To delete your Facebook account, go to Settings > Your information > Deletion.", "en"),
+     ("Pour supprimer votre compte Snapchat, allez dans Paramètres > Compte > Supprimer.", "fr")],
+)  # fmt: skip
+def test_an_apps_how_to_pasted_erases_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.FORGET
