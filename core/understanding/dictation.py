@@ -43,7 +43,10 @@ def _match(plain: list[str], at: int) -> tuple[int, str] | None:
 
 def written_marks(text: str) -> str:
     """The text with the marks said aloud written as marks ("annuler ma place point" ->
-    "annuler ma place."); a text without any is returned unchanged."""
+    "annuler ma place."); a text without any is returned unchanged, and each line is read
+    apart, so that a form's lines stay lines ("Full name: ...")."""
+    if "\n" in text:
+        return "\n".join(written_marks(line) for line in text.split("\n"))
     tokens = text.split()
     plain = [bare(token) for token in tokens]
     if not tokens or not (set(plain) & {phrase.split()[0] for phrase, _ in MARKS}):

@@ -40,6 +40,7 @@ from core.understanding.clauses import (
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
 from core.understanding.done_elsewhere import device_trouble
+from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
     pasted_notice,
@@ -187,9 +188,9 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return None
     if reported(message.words):
         return None
-    parts = clauses(message.stripped, message.language)
+    parts = clauses(without_subject(message.stripped), message.language)
     if len(parts) < 2:
-        return None
+        return None  # "Objet : annulation" over a body: the subject line asks nothing alone
     found: Reading | None = None
     for words in parts:
         clause = _through(Message(" ".join(words), message.language, message.model), False)
@@ -329,6 +330,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     if CLOCK_TIME.search(message.stripped):
         return None  # "jeudi 18:00 réunion": an hour, no choice
+    if counts_in_a_form(message.stripped):
+        return None  # "Nom : Kaya / Nombre de personnes : 1": a count, no choice
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None
@@ -353,7 +356,8 @@ ACTS_OR_YES = frozenset({*ACTING, TextIntent.YES})
 
 def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     """A notice pasted from another sender ("Reply C to cancel", "To cancel, go to
-    doctolib.fr") or a child's absence told to a school ("Elif yarın okula gelemeyecek"):
+    doctolib.fr"), a letter to another firm's customer service, or a child's absence told
+    to a school ("Elif yarın okula gelemeyecek"):
     nothing asked of the bot (``core.understanding.meant_elsewhere``)."""
     if reading.intent == TextIntent.UNKNOWN:
         return None
@@ -362,7 +366,18 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     )
     if notice or (reading.intent in SCHOOL_MISREAD and told_to_school(message.words)):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent in ACTS_OR_YES and word_lists.says(message.words, OTHER_SERVICE):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # a letter to another firm
+    if reading.intent in ACTS_OR_YES and word_lists.says(message.words, SETTINGS_STEPS):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # an app's how-to, pasted
     return None
+
+
+OTHER_SERVICE = word_lists.words("other_service")
+"""Another firm's customer service written to ("service client de Vinted", "Trendyol Müşteri
+Hizmetleri'ne"): the erase or cancel asked of them is not asked of us."""
+SETTINGS_STEPS = word_lists.words("settings_steps")
+"""An app's how-to pasted ("To delete your account, go to Settings > ..."): its steps."""
 
 
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
