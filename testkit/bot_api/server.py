@@ -42,6 +42,10 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
+KEEP_ALIVE_SECONDS = 75.0
+"""How long an idle connection is kept open: longer than the client keeps one (aiohttp, 15
+s), as Telegram's servers do, so that a call never goes out on a connection the server is
+closing (uvicorn's default, 5 s, made a reply call fail now and then in the benchmarks)."""
 HANG_UP = "fake_bot_api.hang_up"
 """In a request's ASGI scope: what closes its connection, unanswered."""
 HUNG_UP = 0
@@ -106,6 +110,7 @@ class FakeBotApi(Waiting):
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=2,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         self._closing = False
         self._server = uvicorn.Server(config)
