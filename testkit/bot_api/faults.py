@@ -66,6 +66,7 @@ class Faults:
         self.rejected_429 = 0
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._hang_ups: list[_Delay] = []
         self._global_window: _Window | None = None
         self._chat_rate: float | None = None
         self._chat_windows: dict[ChatId, _Window] = {}
@@ -95,6 +96,20 @@ class Faults:
     ) -> None:
         """Hold the next ``count`` matching calls for ``seconds`` before handling them."""
         self._delays.append(_Delay(method.lower(), chat_key(chat_id), seconds, count))
+
+    def hang_up_next(self, method: str, count: int = 1, *, chat_id: ChatId | None = None) -> None:
+        """Close the connection of the next ``count`` matching calls, unanswered."""
+        self._hang_ups.append(_Delay(method.lower(), chat_key(chat_id), 0.0, count))
+
+    def hangs_up(self, method: str, chat_id: ChatId | None) -> bool:
+        """Whether this call's connection is to be closed without an answer (counted)."""
+        for hang_up in self._hang_ups:
+            if hang_up.method in (method.lower(), "*") and hang_up.chat_id in (None, chat_id):
+                hang_up.remaining -= 1
+                if hang_up.remaining <= 0:
+                    self._hang_ups.remove(hang_up)
+                return True
+        return False
 
     def limits(self, global_per_second: float | None, per_chat_per_second: float | None) -> None:
         """Enforce flood limits on sends and edits (None disables)."""

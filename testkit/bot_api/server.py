@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import uvicorn
 from starlette.applications import Starlette
@@ -38,6 +38,18 @@ if TYPE_CHECKING:
 
 CallListener = Callable[[Call], None]
 RequestListener = Callable[[str, float], None]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+KEEP_ALIVE_SECONDS = 75.0
+"""How long an idle connection is kept open: longer than the client keeps one (aiohttp, 15
+s), as Telegram's servers do, so that a call never goes out on a connection the server is
+closing (uvicorn's default, 5 s, made a reply call fail now and then in the benchmarks)."""
+HANG_UP = "fake_bot_api.hang_up"
+"""In a request's ASGI scope: what closes its connection, unanswered."""
+HUNG_UP = 0
+"""The status recorded for a call whose connection was closed without an answer."""
 
 
 class FakeBotApi(Waiting):
@@ -88,7 +100,7 @@ class FakeBotApi(Waiting):
             exception_handlers={HTTPException: self._http_error},
         )
         config = uvicorn.Config(
-            app,
+            _with_hang_up(app),
             host="127.0.0.1",
             port=0,
             http="h11",
@@ -98,6 +110,7 @@ class FakeBotApi(Waiting):
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=2,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         self._closing = False
         self._server = uvicorn.Server(config)
@@ -188,6 +201,8 @@ class FakeBotApi(Waiting):
             if spec is None:
                 raise ApiError(404, "Not Found")
             call.chat_id = self._chat_of(call.method, call.params)
+            if self.faults.hangs_up(call.method, call.chat_id):
+                return await self._hang_up(request, call)
             await self.faults.delay(
                 call.method, call.chat_id, self.updates.signal, lambda: self._closing
             )
@@ -204,6 +219,14 @@ class FakeBotApi(Waiting):
             }
             return self._finish(call, 500, body)
         return self._finish(call, 200, {"ok": True, "result": result})
+
+    async def _hang_up(self, request: Request, call: Call) -> Response:
+        """Close the call's connection without answering (the call is not carried out),
+        as a server closing an idle keep-alive connection does while a request comes."""
+        self._finish(call, HUNG_UP, {"ok": False, "description": "connection closed"})
+        request.scope[HANG_UP]()
+        await asyncio.sleep(0)  # the connection is lost: nothing more is written to it
+        return Response(status_code=500)
 
     def _finish(self, call: Call, status: int, body: JSON) -> Response:
         call.status = status
@@ -256,6 +279,12 @@ class FakeBotApi(Waiting):
         The call is still carried out afterwards (as Telegram may do after the client gave up).
         """
         self.faults.delay_next(method, seconds, count, chat_id=chat_id)
+
+    def hang_up_next(self, method: str, count: int = 1, *, chat_id: ChatId | None = None) -> None:
+        """Close the connection of the next ``count`` matching calls (``method`` or "*")
+        without answering them: the client meets a network error, the call is not carried
+        out. Each is recorded with the status ``HUNG_UP`` (0)."""
+        self.faults.hang_up_next(method, count, chat_id=chat_id)
 
     def limits(
         self, global_per_second: float | None = 30, per_chat_per_second: float | None = 1
@@ -400,3 +429,20 @@ class FakeBotApi(Waiting):
     def bot_messages(self, chat_id: ChatId) -> list[BotMessage]:
         """Current state of the bot's messages still in a chat, oldest first."""
         return self.store.bot_messages(chat_id)
+
+
+def _with_hang_up(app: Starlette) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """``app``, each request's scope given what closes its connection (:data:`HANG_UP`):
+    uvicorn's ``send`` is a method of the request's cycle, which knows its transport."""
+
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            transport = getattr(getattr(send, "__self__", None), "transport", None)
+            scope[HANG_UP] = transport.close if transport is not None else _cannot_hang_up
+        await app(scope, receive, send)
+
+    return asgi
+
+
+def _cannot_hang_up() -> None:
+    raise RuntimeError("the server's protocol does not let the fake close a connection")

@@ -283,7 +283,8 @@ async def deliver(
 
 
 Requeue = Callable[[Incoming, list[Reply], int], Awaitable[None]]
-"""Put an update's replies from the given place on in the outbox, to be sent by its sender."""
+"""Put an update's replies from the given place on in the outbox, to be sent by its sender
+(woken: it sends them now, not at its next tick)."""
 
 
 FLOODING_BEHIND = 3
@@ -339,7 +340,7 @@ async def answer_update(
     except asyncio.CancelledError:  # stopping: the outbox sends what is left
         if progress.done < len(replies):
             log.info("stopping; %d replies queued to be sent", len(replies) - progress.done)
-            await requeue(incoming, replies[progress.done :], progress.done)
+            await _hand_over(requeue, held, incoming, answer, progress.done)
         raise
     finally:
         held.let_go(answer.keys)  # any left: handed to the sender, or left to it
@@ -377,7 +378,7 @@ async def _send_replies(
             query = None  # answered
     try:
         if replies and pacer.held_back(chat):  # a flood: no use trying now
-            await requeue(incoming, replies, 0)
+            await _hand_over(requeue, held, incoming, answer, 0)
             progress.done = len(replies)
             return
         for index in range(len(replies)):
@@ -398,7 +399,7 @@ async def _send_replies(
                 if isinstance(error, RetryAfter):
                     pacer.refused(chat, _seconds(error.retry_after))
                 log.warning("replies not sent (%s); queued to be sent again", type(error).__name__)
-                await requeue(incoming, replies[index:], index)
+                await _hand_over(requeue, held, incoming, answer, index)
                 progress.done = len(replies)
                 return
             except Forbidden:
@@ -407,7 +408,7 @@ async def _send_replies(
                 raise
             except Exception:  # the update is recorded as handled: its replies must not be lost
                 log.exception("replies not sent; queued to be sent again")
-                await requeue(incoming, replies[index:], index)
+                await _hand_over(requeue, held, incoming, answer, index)
                 progress.done = len(replies)
                 return
             progress.done = index + 1
@@ -417,6 +418,15 @@ async def _send_replies(
         if query is not None:
             with contextlib.suppress(TelegramError):
                 await answer_callback(bot, query.id)  # the spinner stops once answered
+
+
+async def _hand_over(
+    requeue: Requeue, held: HeldReplies, incoming: Incoming, answer: Answer, first: int
+) -> None:
+    """Hand the replies of ``answer`` from ``first`` on to the outbox's sender, which sends
+    them at once: their rows are no longer in hand before it claims (it leaves those alone)."""
+    await requeue(incoming, answer.replies[first:], first)
+    held.let_go(answer.keys[first:])
 
 
 class Outcomes:
@@ -632,6 +642,7 @@ def build_application(
     outcomes: Outcomes | None = None,
     sending: Sending | None = None,
     held: HeldReplies | None = None,
+    wake: Callable[[], None] | None = None,
 ) -> Application:
     """The python-telegram-bot Application, its Bot API address taken from the settings.
 
@@ -640,7 +651,8 @@ def build_application(
     (:class:`ChatOrder`): waits on Telegram and on the database overlap. The update's
     outcome (for the webhook, in ``outcomes``) is settled once the flows have committed,
     before the replies go (the handlers sending them are in ``sending``; their rows in the
-    outbox, written with the update, in ``held``). When the database cannot be reached the
+    outbox, written with the update, in ``held``; those that cannot go now are handed to
+    the outbox's sender, woken by ``wake``). When the database cannot be reached the
     person is asked to try again, and the outcome is that error, so that Telegram delivers
     it again.
     """
@@ -667,6 +679,11 @@ def build_application(
         rows.hold(keys)
         return Answer(replies, keys)
 
+    async def requeue(incoming: Incoming, replies: list[Reply], first: int) -> None:
+        await conversations.queue_replies(incoming, replies, first)
+        if wake is not None:
+            wake()  # sent now, not at the sender's next tick
+
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hand every update to the flows, settle its outcome once they have committed,
         then send what they answer."""
@@ -678,9 +695,7 @@ def build_application(
             return answer
 
         try:
-            await answer_update(
-                context.bot, pacer, update, handled, conversations.queue_replies, rows
-            )
+            await answer_update(context.bot, pacer, update, handled, requeue, rows)
         except Forbidden:
             log.info("a person blocked the bot")
         except (OperationalError, DBAPIError) as error:

@@ -52,6 +52,7 @@ class TelegramChannel:
             self.outcomes,
             self.sending,
             self.held,
+            wiring.wake,
         )
         self.up = False
 
