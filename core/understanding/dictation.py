@@ -27,6 +27,8 @@ MARKS: tuple[tuple[str, str], ...] = tuple(
     )
 )
 """Each phrase said for a mark (its plain words) and the mark, the longest phrases first."""
+FIRST_WORDS = frozenset(phrase.split()[0] for phrase, _ in MARKS)
+"""The words a phrase said for a mark opens with: a message without any has none."""
 NOT_AFTER = frozenset(bare(word) for word in word_lists.words("spoken_mark_not_after"))
 """Words after which "point" is a noun ("le point", "this point"), not a mark."""
 
@@ -49,7 +51,7 @@ def written_marks(text: str) -> str:
         return "\n".join(written_marks(line) for line in text.split("\n"))
     tokens = text.split()
     plain = [bare(token) for token in tokens]
-    if not tokens or not (set(plain) & {phrase.split()[0] for phrase, _ in MARKS}):
+    if FIRST_WORDS.isdisjoint(plain):
         return text
     out: list[str] = []
     at = 0
