@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,6 +79,23 @@ class RetryLater(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds:g} s")
         self.seconds = seconds
+
+
+class NotNow(RetryLater):
+    """The channel may not send this message now (a call outside calling hours): nothing
+    was tried, so it goes back in the queue for ``seconds`` without counting an attempt,
+    and the person's other messages do not wait for it."""
+
+
+class _Outcome(Enum):
+    """How a row's delivery ended, for the person's next rows."""
+
+    DONE = "done"
+    """Sent, or given up for good (failed, dropped): the next rows go."""
+    AGAIN = "again"
+    """Put back to be tried again: the next rows wait behind it."""
+    UNREACHABLE = "unreachable"
+    """The person cannot be reached: the next rows are dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +171,9 @@ class OutboxSender:
         self._keeper: asyncio.Task[None] | None = None
         self._cut_short: set[asyncio.Task[Any]] = set()
         """Deliveries cancelled while a send was out: they record it, then stop."""
+        self._claims = 0
+        """Claim rounds so far: a delivery during which rows were claimed may have held
+        back the person's later rows (see :func:`core.outbox.queue.claim_due`)."""
         self.holders: list[Callable[[], Collection[str]]] = []
         """The keys of the rows this process's channels hold (answers they send at once,
         :mod:`core.outbox.held`): never claimed here, even once their hold has lapsed."""
@@ -289,6 +310,7 @@ class OutboxSender:
                 return work
 
     async def _claim_round(self, limit: int, skip_channels: set[str]) -> tuple[list[_Work], int]:
+        self._claims += 1
         now = self.clock.now()
         work: list[_Work] = []
         fanned = 0
@@ -337,20 +359,29 @@ class OutboxSender:
 
     async def _deliver_in_order(self, works: list[_Work]) -> None:
         """One person's rows, one after the other; none more once they are unreachable.
+        Once one is put back to be tried again, the next ones are put back too, unsent:
+        they go after it (:func:`core.outbox.queue.claim_due` keeps them behind it), and
+        the pass claims again once it has ended, for rows that waited behind these.
 
         A delivery cut short (the sender stops) leaves its rows to :meth:`release`; one
         that failed unexpectedly leaves them to their lease."""
         this = asyncio.current_task()
+        claims = self._claims
         try:
-            reachable = True
-            for work in works:
+            outcome = _Outcome.DONE
+            for index, work in enumerate(works):
                 if this in self._cut_short:
                     raise asyncio.CancelledError
-                if reachable:
-                    reachable = await self._deliver(work)
-                else:
+                if outcome is _Outcome.UNREACHABLE:
                     await self._mark(work, OutboxStatus.DROPPED, error="unreachable")
                     metrics.OUTBOX_DROPPED.labels(work.kind, "unreachable").inc()
+                    continue
+                outcome = await self._deliver(work)
+                if outcome is _Outcome.AGAIN:
+                    await self._put_back(works[index + 1 :])
+                    break
+            if self._claims != claims or any(work.attempts > 1 for work in works):
+                self.poke()  # rows held back behind these may go now
         except asyncio.CancelledError:
             for work in works:
                 if work.row_id in self._in_hand:
@@ -378,12 +409,12 @@ class OutboxSender:
             self._cut_short.add(this)
             return send.result()
 
-    async def _deliver(self, work: _Work) -> bool:
-        """Deliver one row and mark it; False when the person turned out unreachable."""
+    async def _deliver(self, work: _Work) -> _Outcome:
+        """Deliver one row and mark it; say how it ended for the person's next rows."""
         if work.reply is None:
             await self._mark(work, OutboxStatus.DROPPED, error="no longer applies")
             metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
-            return True
+            return _Outcome.DONE
         deliver = self.deliverers[work.person.channel]
         sending_as(priority_of(work.kind))  # the channel's pacer puts it in its place
         last_wait = 0.0
@@ -391,31 +422,45 @@ class OutboxSender:
         for _ in range(MAX_RATE_LIMITED):
             try:
                 outcome = await self._hear(deliver(work.person, work.reply))
-            except RetryLater as error:
-                log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
-                last_wait = error.seconds
-                if asyncio.current_task() in self._cut_short:
-                    break
-                continue
-            except Unreachable as error:
-                await self._unreachable(work, error)
-                return False
-            except Exception as error:  # one failing row never holds the others up
-                await self._failed_attempt(work, error)
-            else:
-                delivered = outcome if isinstance(outcome, Delivered) else Delivered(None, outcome)
-                await self._mark(
-                    work,
-                    OutboxStatus.SENT,
-                    segments=delivered.segments,
-                    provider_message_id=delivered.provider_message_id,
-                )
-                metrics.OUTBOX_SENT.labels(work.kind).inc()
-                metrics.SEND_SECONDS.observe(time.monotonic() - started)
-            return True
+            except Exception as raised:
+                error = raised
+                if isinstance(error, NotNow):
+                    await self._put_back([work], error.seconds)
+                    return _Outcome.DONE
+                if isinstance(error, RetryLater):
+                    log.info("outbox row %d: asked to slow down (%s)", work.row_id, error)
+                    last_wait = error.seconds
+                    if asyncio.current_task() in self._cut_short:
+                        break
+                    continue
+                if isinstance(error, Unreachable):
+                    await self._unreachable(work, error)
+                    return _Outcome.UNREACHABLE
+                return await self._failed_attempt(work, error)  # the others go on meanwhile
+            delivered = outcome if isinstance(outcome, Delivered) else Delivered(None, outcome)
+            await self._mark(
+                work,
+                OutboxStatus.SENT,
+                segments=delivered.segments,
+                provider_message_id=delivered.provider_message_id,
+            )
+            metrics.OUTBOX_SENT.labels(work.kind).inc()
+            metrics.SEND_SECONDS.observe(time.monotonic() - started)
+            return _Outcome.DONE
         retry_at = self.clock.now() + timedelta(seconds=last_wait)
         await self._mark(work, OutboxStatus.PENDING, error="rate limited", retry_at=retry_at)
-        return True
+        return _Outcome.AGAIN
+
+    async def _put_back(self, works: list[_Work], seconds: float | None = None) -> None:
+        """Put rows back in the queue unsent, without counting the attempt: at once (they
+        wait behind an earlier row of the person), or ``seconds`` later."""
+        due_at = None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
+        for work in works:
+
+            async def write(session: AsyncSession, work: _Work = work) -> bool:
+                return await release(session, {work.row_id: work.attempts}, due_at) > 0
+
+            await self._record(work, write)
 
     async def _unreachable(self, work: _Work, error: Exception) -> None:
         log.info("outbox row %d: person %d is unreachable", work.row_id, work.person.id)
@@ -441,14 +486,15 @@ class OutboxSender:
 
         await self._record(work, write)
 
-    async def _failed_attempt(self, work: _Work, error: Exception) -> None:
+    async def _failed_attempt(self, work: _Work, error: Exception) -> _Outcome:
         log.warning("outbox row %d not delivered: %s", work.row_id, _text(error))
         if isinstance(error, PermanentFailure) or work.attempts >= MAX_ATTEMPTS:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
             await self._mark(work, OutboxStatus.FAILED, error=_text(error), alert=True)
-            return
+            return _Outcome.DONE
         retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
+        return _Outcome.AGAIN
 
     async def _mark(
         self,
@@ -465,9 +511,9 @@ class OutboxSender:
         farewell that is done forgets where it went, an answer what it said (the person's
         own words and bookings: nothing of them is kept once it has gone)."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
-        kept = work.kept_payload
-        if done and kept is None and work.kind == REPLY:
-            kept = {}
+        payload = work.kept_payload if done else None
+        if done and payload is None and work.kind == REPLY:
+            payload = {}
 
         async def write(session: AsyncSession) -> bool:
             now = self.clock.now()
@@ -479,7 +525,7 @@ class OutboxSender:
                 error=error,
                 retry_at=retry_at,
                 segments=segments,
-                payload=kept if done else None,
+                payload=payload,
                 provider_message_id=provider_message_id,
                 claim=work.attempts,
             )

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Subquery, case, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.outbox.priority import (
     BROADCAST_KINDS,
@@ -188,13 +189,20 @@ async def claim_due(
     notices, then reminders, then broadcasts, each in due order; a row due for longer than
     its class's aging is claimed with the answers, so none is starved.
 
+    A person's messages go in order: a row waits while an earlier row of the same person
+    (a lower id) was tried and waits to be tried again, or is in a sender's hand
+    (:func:`_first_tried`); it goes once that one is sent or given up.
+
     On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
     the same row; SQLite serialises the whole transaction.
     """
     skipped = select(Person.id).where(Person.channel.in_(skip_channels))
+    first = _first_tried()
     query = (
         select(OutboxMessage)
+        .outerjoin(first, first.c.person_id == OutboxMessage.person_id)
         .where(
+            or_(first.c.first_id.is_(None), OutboxMessage.id <= first.c.first_id),
             OutboxMessage.due_at <= now,
             OutboxMessage.id.not_in(exclude) if exclude else true(),
             OutboxMessage.key.not_in(exclude_keys) if exclude_keys else true(),
@@ -207,7 +215,7 @@ async def claim_due(
         )
         .order_by(urgency(now), OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=OutboxMessage, skip_locked=True)
     )
     rows = list((await session.execute(query)).scalars())
     for row in rows:
@@ -216,6 +224,22 @@ async def claim_due(
         row.attempts += 1
     await session.flush()
     return rows
+
+
+def _first_tried() -> Subquery:
+    """Per person, the first of their rows that a sender has tried and that is not done:
+    put back to be tried again (a provider error, a timeout, 429 after 429), or in a
+    sender's hand. The person's later rows wait behind it, so that nothing overtakes it."""
+    tried = aliased(OutboxMessage)
+    return (
+        select(tried.person_id, func.min(tried.id).label("first_id"))
+        .where(
+            tried.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            tried.attempts > HELD,
+        )
+        .group_by(tried.person_id)
+        .subquery()
+    )
 
 
 def urgency(now: datetime) -> ColumnElement[int]:
@@ -381,12 +405,16 @@ async def drop_pending(session: AsyncSession, key_prefix: str) -> None:
     )
 
 
-async def release(session: AsyncSession, claims: Mapping[int, int]) -> int:
-    """Put claimed rows back in the queue at once (the sender stops); return how many.
+async def release(
+    session: AsyncSession, claims: Mapping[int, int], due_at: datetime | None = None
+) -> int:
+    """Put claimed rows back in the queue (the sender stops, or they wait behind one of the
+    person's that failed), due at once or at ``due_at``; return how many.
 
     ``claims``: row id to claim number; a row claimed again elsewhere meanwhile is left
     alone. The attempt is not counted: nothing was sent, or its outcome was not heard.
     """
+    later = {"due_at": due_at} if due_at is not None else {}
     released = 0
     for claim in set(claims.values()):
         ids = [row_id for row_id, number in claims.items() if number == claim]
@@ -397,6 +425,7 @@ async def release(session: AsyncSession, claims: Mapping[int, int]) -> int:
                 status=OutboxStatus.PENDING,
                 claimed_until=None,
                 attempts=OutboxMessage.attempts - 1,
+                **later,
             )
         )
         released += _count(result)

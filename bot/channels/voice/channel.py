@@ -40,7 +40,7 @@ from bot.channels.voice.calls import CallPlacer, wait_for_hours
 from bot.channels.voice.twiml import twiml
 from core.clock import Clock
 from core.config import Settings
-from core.delivery.sender import Deliver, Delivered, PermanentFailure, RetryLater
+from core.delivery.sender import Deliver, Delivered, NotNow, PermanentFailure
 from core.dialog import VOICE, Reply
 from core.i18n import Translator
 from core.phones import may_call, may_text, normalise_phone
@@ -256,7 +256,7 @@ class VoiceChannel:
                 raise PermanentFailure("a number outside the regions the bot may call")
             wait = wait_for_hours(self.clock.now(), self.settings)
             if wait:
-                raise RetryLater(wait)
+                raise NotNow(wait)
             await self.pacer.wait_turn()
             sid = await self.placer.place(
                 number,

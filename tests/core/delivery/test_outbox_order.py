@@ -1,0 +1,179 @@
+"""One person's messages arrive in order, whatever fails on the way.
+
+When a person's message fails in a pass of the outbox's sender (a provider error, a closed
+connection, 429 after 429), none of that person's later messages goes in that pass, nor
+before it in a later one: they wait behind it and follow it once it has gone. The others are
+not held up.
+
+Telegram is the loopback Bot API (``testkit/bot_api``); SMS (Twilio) and WhatsApp (the Graph
+API) are loopback fakes of the providers' HTTP APIs; the bot runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+import pytest
+
+from bot.channels.whatsapp.templates import all_definitions
+from bot.runtime import Runtime
+from core.clock import FixedClock
+from core.delivery.sender import MAX_RATE_LIMITED
+from handlers.machinery.turns import Conversations
+from models import Database, OutboxStatus
+from tests.core.delivery.test_outbox_delivery import (
+    DUE,
+    FIRST_CHAT,
+    Sending,
+    book_people,
+    fast_pacer,
+    statuses,
+)
+from tests.support.bot_api import FakeBotApi
+from tests.support.chat import Chat
+from tests.support.factories import NOW, add_session, make_settings
+from tests.support.graph_api import FakeGraphApi
+from tests.support.sms_providers import FakeTwilio
+
+FAILING = FIRST_CHAT
+OTHER = FIRST_CHAT + 1
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+def reminders_to(api: FakeBotApi, chat: int) -> list[str]:
+    """The workshops of the reminders the chat received, in the order it received them."""
+    texts = [
+        str(call.params.get("text", ""))
+        for call in api.calls
+        if call.ok and call.method == "sendMessage" and call.chat_id == chat
+    ]
+    return [title for text in texts for title in ("Atelier 0", "Atelier 1") if title in text]
+
+
+FAILURES: dict[str, Callable[[FakeBotApi], None]] = {
+    "a server error": lambda api: api.fail_next("sendMessage", status=500, chat_id=FAILING),
+    "a closed connection": lambda api: api.hang_up_next("sendMessage", chat_id=FAILING),
+    "429 after 429": lambda api: api.fail_next(
+        "sendMessage", status=429, retry_after=1, count=MAX_RATE_LIMITED, chat_id=FAILING
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+async def test_a_telegram_message_that_fails_holds_back_the_persons_later_ones_only(
+    api: FakeBotApi, database_url: str, clock: FixedClock, failure: str
+) -> None:
+    db = Database(database_url)
+    await book_people(db, clock, people=2, sessions=2)  # two reminders each, in this order
+    await db.dispose()
+    FAILURES[failure](api)
+    clock.set(DUE)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        await one.sender.run_once()
+        # The first reminder failed: the second does not overtake it; the other person
+        # gets both.
+        assert reminders_to(api, FAILING) == []
+        assert reminders_to(api, OTHER) == ["Atelier 0", "Atelier 1"]
+        await one.sender.run_once()  # before the first one's retry: still nothing
+        assert reminders_to(api, FAILING) == []
+        clock.advance(timedelta(minutes=10))
+        await one.sender.run_once()
+        assert reminders_to(api, FAILING) == ["Atelier 0", "Atelier 1"]
+        assert await statuses(one.db) == {OutboxStatus.SENT: 4}
+
+
+async def book_two(db: Database, clock: FixedClock, channel: str, number: str) -> None:
+    """A person of ``channel`` books two sessions on Wednesday afternoon: two reminders."""
+    flows = Conversations(db, make_settings(db.url), clock)
+    chat = Chat(flows, number, channel=channel)
+    await chat.say("bonjour")
+    for n in range(2):
+        session_id = await add_session(
+            db, title=f"Atelier {n}", starts_at=NOW + timedelta(days=2, hours=4 + n)
+        )
+        await chat.pick(f"by:{session_id}")
+
+
+def in_order(bodies: list[str]) -> list[str]:
+    """The workshops the messages ``bodies`` remind of, in their order."""
+    return [title for body in bodies for title in ("Atelier 0", "Atelier 1") if title in body]
+
+
+async def held_back_then_in_order(
+    runtime: Runtime, clock: FixedClock, received: Callable[[], list[str]]
+) -> None:
+    """The person's first reminder fails at the provider (set up by the caller): neither
+    goes in that pass nor in the next, before its retry; then both go, in order."""
+    clock.set(DUE)
+    for _ in range(2):
+        await runtime.engine.send_due()
+        await runtime.engine.settle()
+        assert in_order(received()) == []
+    clock.advance(timedelta(minutes=10))
+    await runtime.engine.send_due()
+    await runtime.engine.settle()
+    assert in_order(received()) == ["Atelier 0", "Atelier 1"]
+
+
+MARIE = "+33612345678"
+TWILIO_SID = "AC" + "0" * 32
+PHONE_ID = "106540352242922"
+
+
+async def test_an_sms_that_fails_holds_back_the_persons_later_ones(
+    database_url: str, clock: FixedClock
+) -> None:
+    async with FakeTwilio(TWILIO_SID, "twilio-auth-token") as twilio:
+        settings = make_settings(
+            database_url,
+            sms_provider="twilio",
+            http_port=0,
+            sms_rate_per_second=200,
+            twilio_account_sid=TWILIO_SID,
+            twilio_auth_token="twilio-auth-token",
+            twilio_from_number="+33700000000",
+            twilio_api_base_url=twilio.base_url,
+            outbox_poll_seconds=600,  # the test runs the passes
+        )
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            await book_two(runtime.db, clock, "sms", MARIE)
+            twilio.fail_next(500)
+            await held_back_then_in_order(runtime, clock, lambda: twilio.to(MARIE))
+        finally:
+            await runtime.stop()
+
+
+async def test_a_whatsapp_message_that_fails_holds_back_the_persons_later_ones(
+    database_url: str, clock: FixedClock
+) -> None:
+    async with FakeGraphApi(PHONE_ID, "token", clock, templates=all_definitions()) as graph:
+        graph.on_whatsapp.add(MARIE.lstrip("+"))
+        settings = make_settings(
+            database_url,
+            whatsapp_access_token="token",
+            whatsapp_phone_number_id=PHONE_ID,
+            whatsapp_app_secret="secret",
+            whatsapp_verify_token="verify",
+            whatsapp_api_base_url=graph.base_url,
+            whatsapp_rate_per_second=200,
+            http_port=0,
+            outbox_poll_seconds=600,  # the test runs the passes
+        )
+        runtime = Runtime(settings, clock)
+        await runtime.start()
+        try:
+            await book_two(runtime.db, clock, "whatsapp", MARIE)
+            graph.fail_next(500, 1)  # Meta's "unknown error, try again"
+            await held_back_then_in_order(
+                runtime, clock, lambda: [str(sent.message) for sent in graph.to(MARIE)]
+            )
+        finally:
+            await runtime.stop()
