@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -30,7 +31,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.dialog import Reply
+from core.dialog import Reply, reply_to_payload
 from core.outbox import metrics
 from core.outbox.priority import priority_of, sending_as
 from core.outbox.queue import FAREWELL_ADDRESS, LEASE, REPLY, claim_due, mark, release, renew
@@ -87,6 +88,16 @@ class NotNow(RetryLater):
     and the person's other messages do not wait for it."""
 
 
+class PartlySent(Exception):
+    """Part of a reply went out (a keyboard note) before ``error`` stopped the rest;
+    ``left`` is what remains to send: a second try sends only that."""
+
+    def __init__(self, left: Reply, error: Exception) -> None:
+        super().__init__(f"partly sent: {error}")
+        self.left = left
+        self.error = error
+
+
 class _Outcome(Enum):
     """How a row's delivery ended, for the person's next rows."""
 
@@ -128,6 +139,8 @@ class _Work:
     kept_payload: dict[str, Any] | None = None
     """For a farewell after erasure: the payload to keep once it is done, without the
     address it went to (the last trace of the person)."""
+    in_part: bool = False
+    """Part of the reply went out already (:class:`PartlySent`); ``reply`` is the rest."""
 
 
 Write = Callable[[AsyncSession], Awaitable[bool]]
@@ -424,6 +437,9 @@ class OutboxSender:
                 outcome = await self._hear(deliver(work.person, work.reply))
             except Exception as raised:
                 error = raised
+                if isinstance(error, PartlySent):  # a second try sends only the rest
+                    work = dataclasses.replace(work, reply=error.left, in_part=True)
+                    error = error.error
                 if isinstance(error, NotNow):
                     await self._put_back([work], error.seconds)
                     return _Outcome.DONE
@@ -509,11 +525,16 @@ class OutboxSender:
     ) -> None:
         """Record the outcome (and, with ``alert``, tell the organisers it failed); a
         farewell that is done forgets where it went, an answer what it said (the person's
-        own words and bookings: nothing of them is kept once it has gone)."""
+        own words and bookings: nothing of them is kept once it has gone). An answer put
+        back after part of it went out keeps only the rest, to send that alone."""
         done = status in (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
         payload = work.kept_payload if done else None
         if done and payload is None and work.kind == REPLY:
             payload = {}
+        if not done and work.in_part and work.kind == REPLY and work.reply is not None:
+            payload = reply_to_payload(work.reply)
+            if work.kept_payload is not None:  # a farewell: still to its address
+                payload[FAREWELL_ADDRESS] = work.person.external_id
 
         async def write(session: AsyncSession) -> bool:
             now = self.clock.now()

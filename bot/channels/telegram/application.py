@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
@@ -52,7 +52,7 @@ from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.updates import TolerantBot, incoming_from, parse_update
 from bot.channels.unavailable import try_again_later
 from core.config import Settings
-from core.delivery.sender import PermanentFailure, RetryLater, Unreachable
+from core.delivery.sender import PartlySent, PermanentFailure, RetryLater, Unreachable
 from core.dialog import Incoming, Reply
 from core.i18n import LANGUAGES, Translator
 from core.outbox.held import HeldReplies
@@ -68,6 +68,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+
+_T = TypeVar("_T")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -730,26 +732,37 @@ def make_deliverer(bot: Bot, pacer: Pacer) -> Callable[[Person, Reply], Awaitabl
 
     403 (blocked) means unreachable; 400 is never retried; 429 holds back the chat, or all
     sending, for the time asked; timeouts and 5xx propagate as they are, for the sender to
-    retry. Once the message itself has gone, what follows it never fails the row.
+    retry. Once the message itself has gone, what follows it never fails the row. When the
+    keyboard note went out and the message did not, the failure comes as
+    :class:`PartlySent` with the reply without its note: the retry does not send it again.
     """
 
-    async def deliver_to(person: Person, reply: Reply) -> None:
-        chat_id = int(person.external_id)
+    async def call(chat: str, send: Callable[[], Awaitable[_T]]) -> _T:
+        """One paced call; the Bot API's refusals as the sender's outcomes."""
         try:
-            if note_first(reply):  # before the message, as in a chat
-                await pacer.wait_turn(person.external_id)
-                await send_text(bot, chat_id, reply.keyboard_note, keyboard_of(reply))
-                reply = without_keyboard(reply)
-            await pacer.wait_turn(person.external_id)
-            left = await send_message(bot, chat_id, reply, None)
+            await pacer.wait_turn(chat)
+            return await send()
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
-            pacer.refused(person.external_id, seconds)
+            pacer.refused(chat, seconds)
             raise RetryLater(seconds) from error
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except BadRequest as error:
             raise PermanentFailure(str(error)) from error
+
+    async def deliver_to(person: Person, reply: Reply) -> None:
+        chat, chat_id = person.external_id, int(person.external_id)
+        if note_first(reply):  # before the message, as in a chat
+            note, keyboard = reply.keyboard_note, keyboard_of(reply)
+            await call(chat, lambda: send_text(bot, chat_id, note, keyboard))
+            rest = without_keyboard(reply)
+            try:
+                left = await call(chat, lambda: send_message(bot, chat_id, rest, None))
+            except Exception as error:
+                raise PartlySent(rest, error) from error
+        else:
+            left = await call(chat, lambda: send_message(bot, chat_id, reply, None))
         await send_extras(bot, pacer, chat_id, left)
 
     return deliver_to

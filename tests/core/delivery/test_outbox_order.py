@@ -3,7 +3,8 @@
 When a person's message fails in a pass of the outbox's sender (a provider error, a closed
 connection, 429 after 429), none of that person's later messages goes in that pass, nor
 before it in a later one: they wait behind it and follow it once it has gone. The others are
-not held up.
+not held up. A Telegram reply whose keyboard note went out before its message failed does not
+bring the note a second time when it is tried again.
 
 Telegram is the loopback Bot API (``testkit/bot_api``); SMS (Twilio) and WhatsApp (the Graph
 API) are loopback fakes of the providers' HTTP APIs; the bot runs on SQLite and PostgreSQL.
@@ -15,13 +16,17 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.channels.telegram.application import CHANNEL
 from bot.channels.whatsapp.templates import all_definitions
 from bot.runtime import Runtime
 from core.clock import FixedClock
 from core.delivery.sender import MAX_RATE_LIMITED
+from core.dialog import Reply, reply_to_payload
+from core.outbox.queue import REPLY, enqueue
 from handlers.machinery.turns import Conversations
-from models import Database, OutboxStatus
+from models import Database, OutboxMessage, OutboxStatus, Person
 from tests.core.delivery.test_outbox_delivery import (
     DUE,
     FIRST_CHAT,
@@ -30,7 +35,7 @@ from tests.core.delivery.test_outbox_delivery import (
     fast_pacer,
     statuses,
 )
-from tests.support.bot_api import FakeBotApi
+from tests.support.bot_api import Call, FakeBotApi
 from tests.support.chat import Chat
 from tests.support.factories import NOW, add_session, make_settings
 from tests.support.graph_api import FakeGraphApi
@@ -38,6 +43,7 @@ from tests.support.sms_providers import FakeTwilio
 
 FAILING = FIRST_CHAT
 OTHER = FIRST_CHAT + 1
+KEYBOARD = ("📅 Voir les ateliers", "🎟️ Mes inscriptions", "❓ Aide")
 
 
 @pytest.fixture
@@ -177,3 +183,59 @@ async def test_a_whatsapp_message_that_fails_holds_back_the_persons_later_ones(
             )
         finally:
             await runtime.stop()
+
+
+def fail_the_message_after_its_note(api: FakeBotApi, chat: int, fail: Callable[[], None]) -> None:
+    """Once the note has gone to ``chat``, its message's call fails as ``fail`` makes it."""
+    armed = True
+
+    def watch(call: Call) -> None:
+        nonlocal armed
+        if armed and call.method == "sendMessage" and call.chat_id == chat and call.ok:
+            armed = False
+            fail()
+
+    api.on_call(watch)
+
+
+NOTE_FAILURES: dict[str, Callable[[FakeBotApi], None]] = {
+    "a server error": lambda api: api.fail_next("sendMessage", status=500, chat_id=FAILING),
+    "a closed connection": lambda api: api.hang_up_next("sendMessage", chat_id=FAILING),
+    "a 429": lambda api: api.fail_next("sendMessage", status=429, retry_after=1, chat_id=FAILING),
+}
+
+
+@pytest.mark.parametrize("failure", list(NOTE_FAILURES))
+async def test_a_keyboard_note_that_went_out_is_not_sent_again_with_the_retry(
+    api: FakeBotApi, database_url: str, clock: FixedClock, failure: str
+) -> None:
+    db = Database(database_url)
+    flows = Conversations(db, make_settings(database_url), clock)
+    await Chat(flows, str(FAILING), channel=CHANNEL).say("bonjour")  # the person is known
+    welcome = Reply("Bonjour Marie !", keyboard=KEYBOARD, keyboard_note="Le menu est en bas.")
+    async with db.transaction() as session:
+        person = (await session.execute(select(Person))).scalar_one()
+        # A reply handed over by the channel whose note had not gone (its call failed).
+        await enqueue(
+            session,
+            key=f"{REPLY}:{CHANNEL}:1:0",
+            person_id=person.id,
+            kind=REPLY,
+            due_at=clock.now(),
+            payload=reply_to_payload(welcome),
+        )
+    await db.dispose()
+    fail_the_message_after_its_note(api, FAILING, lambda: NOTE_FAILURES[failure](api))
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        await one.sender.run_once()
+        clock.advance(timedelta(minutes=10))
+        await one.sender.run_once()
+        async with one.db.transaction() as session:
+            rows = (await session.execute(select(OutboxMessage.status))).scalars().all()
+        assert rows == [OutboxStatus.SENT]
+    texts = [
+        str(call.params.get("text"))
+        for call in api.calls
+        if call.ok and call.method == "sendMessage" and call.chat_id == FAILING
+    ]
+    assert texts == ["Le menu est en bas.", "Bonjour Marie !"]
