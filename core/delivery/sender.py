@@ -42,13 +42,21 @@ from models.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-"""Attempts (timeouts, server errors) before a row is marked failed."""
+MAX_ATTEMPTS = 6
+"""Attempts (timeouts, server errors) before a row is marked failed: about 76 s of trying."""
 
 MAX_RATE_LIMITED = 5
 """429 answers in a row for one row before it is put back in the queue for later."""
 
+RETRY_SOON = timedelta(seconds=1)
+"""The wait before a row whose first attempt failed is tried again; the pass waits for it.
+A connection closed under the call (every idle one of the pool may be) or a one-off 5xx
+is gone by then, and a person may be waiting for that answer: their next messages wait
+behind it too. A second second, the chat's pace, spares a provider that is down."""
+
 FIRST_BACKOFF = timedelta(seconds=5)
+"""The wait after a second failed attempt, doubled after each one after it (5, 10, 20,
+40 s): the provider is in trouble, and its trouble is given time to pass."""
 
 RECHECK_SECONDS = 1.0
 """While deliveries are out, how often the pass looks for rows that fell due meanwhile."""
@@ -64,6 +72,9 @@ MARK_GRACE_SECONDS = 2.0
 recorded, waits for them (a message out but not marked would go out again)."""
 
 _T = TypeVar("_T")
+
+_TIMER_SLACK = 0.01
+"""Seconds added to a wait for a row's due time: the loop's timers may fire a little early."""
 
 
 class Unreachable(Exception):
@@ -185,6 +196,8 @@ class OutboxSender:
         self._cut_short: set[asyncio.Task[Any]] = set()
         """Deliveries cancelled while a send was out: they record it, then stop."""
         self._claims = 0
+        self._soon: datetime | None = None
+        """The earliest retry soon (:data:`RETRY_SOON`) of a row this pass put back."""
         """Claim rounds so far: a delivery during which rows were claimed may have held
         back the person's later rows (see :func:`core.outbox.queue.claim_due`)."""
         self.holders: list[Callable[[], Collection[str]]] = []
@@ -194,6 +207,7 @@ class OutboxSender:
     def stop(self) -> None:
         """Claim nothing more; the rows in hand are still delivered."""
         self._stopping = True
+        self._poked.set()  # a pass waiting for a retry soon ends now
 
     def poke(self) -> None:
         """Rows were queued: the running pass claims them now, whatever is out."""
@@ -250,7 +264,10 @@ class OutboxSender:
                         continue  # more may be due
                 running = {task for task in running if not task.done()}
                 if not running and (self._stopping or not self._poked.is_set()):
-                    return handled
+                    if not await self._retried_soon():
+                        return handled
+                    claim = True
+                    continue
                 if poked is None or poked.done():
                     poked = asyncio.create_task(self._poked.wait())
                 done, _ = await asyncio.wait(
@@ -266,6 +283,19 @@ class OutboxSender:
                 if not task.cancelling():  # a second cancel would cut its grace short
                     task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    async def _retried_soon(self) -> bool:
+        """Wait for the retry soon of a row put back in this pass, if any (or a poke);
+        return whether there was one, to claim it."""
+        soon, self._soon = self._soon, None
+        if soon is None or self._stopping:
+            return False
+        wait = min((soon - self.clock.now()).total_seconds(), RETRY_SOON.total_seconds())
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait + _TIMER_SLACK):  # not a hair before
+                    await self._poked.wait()
+        return True
 
     def _channels_in_hand(self) -> Counter[str]:
         return Counter(work.person.channel for work in self._in_hand.values())
@@ -508,8 +538,11 @@ class OutboxSender:
             metrics.OUTBOX_FAILED.labels(work.kind).inc()
             await self._mark(work, OutboxStatus.FAILED, error=_text(error), alert=True)
             return _Outcome.DONE
-        retry_at = self.clock.now() + FIRST_BACKOFF * 2 ** (work.attempts - 1)
+        backoff = RETRY_SOON if work.attempts <= 1 else FIRST_BACKOFF * 2 ** (work.attempts - 2)
+        retry_at = self.clock.now() + backoff
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
+        if backoff <= RETRY_SOON:
+            self._soon = retry_at if self._soon is None else min(self._soon, retry_at)
         return _Outcome.AGAIN
 
     async def _mark(

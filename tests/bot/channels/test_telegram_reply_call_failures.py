@@ -76,3 +76,26 @@ async def test_the_welcome_comes_whole_and_in_order_when_a_call_meets_a_closed_c
     async with runtime.db.transaction() as session:
         left = (await session.execute(select(OutboxMessage.status))).scalars().all()
     assert left == [OutboxStatus.SENT]  # the answer's row, sent by the outbox: none waits
+
+
+async def test_the_welcome_comes_soon_when_the_outboxs_call_meets_a_closed_connection_too(
+    running: tuple[FakeBotApi, Runtime],
+) -> None:
+    # Every idle connection of the pool may have been closed: the channel's call and the
+    # outbox's first one both meet one. The outbox tries again a second later, not at its
+    # next pass (a minute here).
+    api, runtime = running
+    chat = 940
+    api.hang_up_next("sendMessage", count=2, chat_id=chat)
+    marie = api.user(chat, "Marie")
+    await marie.say("bonjour", min_replies=4, quiet=0.5, timeout=WITHIN + 2)
+
+    calls = [c for c in api.calls_for(chat) if c.method == "sendMessage"]
+    assert [c.status for c in calls] == [0, 0, 200, 200]
+    assert calls[-1].at - calls[0].at < WITHIN
+    note, welcome = marie.messages
+    assert note.keyboard == [["📅 Voir les ateliers"], ["🎟️ Mes inscriptions"], ["❓ Aide"]]
+    assert welcome.text.startswith("Bonjour Marie !")
+    async with runtime.db.transaction() as session:
+        left = (await session.execute(select(OutboxMessage.status))).scalars().all()
+    assert left == [OutboxStatus.SENT]
