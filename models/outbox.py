@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -22,11 +22,26 @@ class OutboxStatus(enum.StrEnum):
     DROPPED = "dropped"
 
 
+TRIED = "attempts > 0 AND status != 'sent' AND status != 'failed' AND status != 'dropped'"
+"""The rows a sender has tried and that are not done (put back to be tried again, or in a
+sender's hand): a person's later rows wait behind the first of them. Few, and indexed
+apart (``ix_outbox_tried``); a query finds them by these very terms."""
+
+
 class OutboxMessage(Base):
     """A message to one person, due at a time, queued once under its unique key."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+        Index(
+            "ix_outbox_tried",
+            "person_id",
+            "id",
+            sqlite_where=text(TRIED),
+            postgresql_where=text(TRIED),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)

@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, case, delete, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    case,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -231,11 +242,12 @@ def _first_tried() -> Subquery:
     put back to be tried again (a provider error, a timeout, 429 after 429), or in a
     sender's hand. The person's later rows wait behind it, so that nothing overtakes it."""
     tried = aliased(OutboxMessage)
+    done = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED)
     return (
         select(tried.person_id, func.min(tried.id).label("first_id"))
-        .where(
-            tried.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
-            tried.attempts > HELD,
+        .where(  # the terms of ``models.outbox.TRIED``, as they are: its index serves them
+            tried.attempts > literal_column(str(HELD)),
+            *(tried.status != literal_column(f"'{status}'") for status in done),
         )
         .group_by(tried.person_id)
         .subquery()
