@@ -20,6 +20,7 @@ from core.understanding.done_elsewhere import (
     device_trouble,
     done_by_others,
     done_elsewhere,
+    erases_elsewhere,
     names_ours,
     on_own_device,
     others_messages,
@@ -31,6 +32,7 @@ from core.understanding.negation import (
     MESSAGES,
     about_messages,
     acting_word_negated,
+    asks,
     begins_with,
     cancel_word,
     erases_seat,
@@ -40,11 +42,11 @@ from core.understanding.negation import (
 )
 from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
-from core.understanding.practical_questions import asks_practical
+from core.understanding.practical_questions import asks_language_of_classes, asks_practical
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import LATE, asked_or_conditional
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
-from core.understanding.topics import gives_opinion, names_a_topic
+from core.understanding.topics import gives_opinion, names_a_topic, tells_attended
 
 Correct = Callable[[Reading, Message], Reading | None]
 
@@ -191,6 +193,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "kuaförü iptal et"
     if reading.intent in (TextIntent.CANCEL, TextIntent.FORGET) and device_trouble(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "un virus, enlevez-le"
+    if reading.intent == TextIntent.FORGET and erases_elsewhere(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "supprimer mon compte facebook"
     if reading.intent == TextIntent.FORGET and on_own_device(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
     if reading.intent == TextIntent.STOP and others_messages(message.words):
@@ -326,6 +330,20 @@ def _practical_question(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+LANGUAGE_MISREAD = frozenset({TextIntent.LANGUAGE, TextIntent.UNKNOWN})
+"""Readings a question on the language of the classes is taken for ("is the WhatsApp class
+in English?" names a workshop: it stays that workshop's card)."""
+
+
+def _language_of_classes(reading: Reading, message: Message) -> Reading | None:
+    """'le formateur parle arabe ?': the language the classes are given in, the help screen."""
+    if reading.intent in LANGUAGE_MISREAD and asks_language_of_classes(
+        message.words, message.mark
+    ):
+        return _sure(TextIntent.HELP, message)
+    return None
+
+
 def _own_booking(reading: Reading, message: Message) -> Reading | None:
     """'c'est à quelle heure mon atelier ?': a question about one's own booking."""
     words = message.words
@@ -341,8 +359,10 @@ OPINION_MISREAD = frozenset({TextIntent.SESSION, TextIntent.WORKSHOPS, TextInten
 
 def _opinion(reading: Reading, message: Message) -> Reading | None:
     """'learning Excel is a waste of time', 'le cours WhatsApp était super': an opinion,
-    asking for no workshop."""
-    if reading.intent in OPINION_MISREAD and gives_opinion(message.words, message.mark):
+    asking for no workshop; nor does a workshop attended, told ("j'ai fait l'atelier mail")."""
+    words, mark = message.words, message.mark
+    told = gives_opinion(words, mark) or (tells_attended(words, mark) and not asks(words, mark))
+    if reading.intent in OPINION_MISREAD and told:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     return None
 
@@ -364,6 +384,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction("done_elsewhere", _done_elsewhere),
     Correction("continues_sending", _continues_sending),
     Correction("cancels_our_booking", _cancels_our_booking),
+    Correction("language_of_classes", _language_of_classes),
     Correction("other_language", _other_language),
     Correction("topic_not_understood", _topic_not_understood),
     Correction("how_not_understood", _how_not_understood),

@@ -12,6 +12,7 @@ from core.understanding import word_lists
 from core.understanding.negation import (
     CANCEL_STEMS,
     COMING,
+    ERASE_STEMS,
     MESSAGES,
     SEAT,
     begins_with,
@@ -114,10 +115,23 @@ CANCELLED_NEAR = 3
 def cancels_elsewhere(words: list[str]) -> bool:
     """'Salı günü kuaförü iptal et', 'annule le dentiste de mardi': a cancel whose object,
     right beside the verb, is somewhere or something else, no noun of the bot's named."""
+    return _acts_beside_elsewhere(words, CANCEL_STEMS)
+
+
+def erases_elsewhere(words: list[str]) -> bool:
+    """'supprimer le compte facebook de mon père', 'delete my tiktok', 'نمسح الفيسبوك': an
+    erase whose object, right beside the verb, is another service, no noun of the bot's
+    named."""
+    return _acts_beside_elsewhere(words, ERASE_STEMS)
+
+
+def _acts_beside_elsewhere(words: list[str], verbs: tuple[str, ...]) -> bool:
+    """Whether one of ``verbs`` has somewhere or something else within CANCELLED_NEAR words,
+    and no noun of the bot's is named."""
     if names_ours(words):
         return False
     for i, word in enumerate(words):
-        if begins_with(word, CANCEL_STEMS, ARABIC_PARTICLES):
+        if begins_with(word, verbs, ARABIC_PARTICLES):
             near = words[max(0, i - CANCELLED_NEAR) : i] + words[i + 1 : i + 1 + CANCELLED_NEAR]
             if names_elsewhere(near):
                 return True

@@ -39,7 +39,7 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
-from core.understanding.done_elsewhere import device_trouble
+from core.understanding.done_elsewhere import device_trouble, names_ours
 from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
@@ -259,6 +259,9 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     if reading.intent == TextIntent.STOP and other_act_kept(rest):
         return None  # "stop the messages but don't delete my booking": both asked
     told = rest[1:] if starts_with_no(rest) else rest  # "..., mais non, je viens"
+    if reading.intent == TextIntent.STOP and told is rest and not about_messages(rest):
+        if says_coming(rest) or names_ours(rest):
+            return None  # "arrêtez les rappels mais je garde ma place": the stop stands
     coming = (
         says_coming(told)
         and not negated_near_coming(told)

@@ -75,6 +75,7 @@ RULES = [
         {"session": 0.6, "cancel": 0.2},
         "cancel",
     ),
+    ("language_of_classes", "la formatrice parle turc ?", {"language": 0.9}, "help"),
     ("other_language", "je comprends pas le français", {"menu": 0.9}, "language"),
     (
         "topic_not_understood",

@@ -1,0 +1,89 @@
+"""Kinds that recur across writers who never saw the project: another service's account or
+contract erased or cancelled, reminders stopped by someone still coming, the language the
+classes are given in, and a workshop already attended told of."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.understanding.intents import read
+from core.understanding.reading import ACTING, TextIntent
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("effacez mon compte snapchat svp je m'en sers plus", "fr"),
+        ("je dois supprimer le profil facebook de ma tante", "fr"),
+        ("please delete my instagram, i can't find the button", "en"),
+        ("instagram hesabimi silin nasil yapilir bilmiyorum", "tr"),
+        ("bghit nmse7 le compte facebook dyal khti", "ar"),
+        ("بغيت نلغي الاشتراك ديال انوي", "ar"),
+        ("annule mon forfait sfr j'en ai marre", "fr"),
+        ("cancel the broadband contract, we're moving", "en"),
+    ],
+)
+def test_an_act_on_another_service_acts_on_nothing_here(text: str, language: str) -> None:
+    assert read(text, language).intent not in ACTING
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("stop les sms mais gardez ma place", "fr"),
+        ("no more texts please but i'm coming on friday", "en"),
+        ("hatirlatma mesaji atmayin ama kursa gelecegim", "tr"),
+    ],
+)
+def test_reminders_stopped_by_someone_still_coming_are_a_stop(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.STOP
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("est-ce que le prof parle arabe ?", "fr"),
+        ("does the trainer speak arabic?", "en"),
+        ("hocalar ingilizce konusuyor mu", "tr"),
+        ("واش المدرب كيهضر بالعربية؟", "ar"),
+    ],
+)
+def test_the_language_of_the_classes_is_a_practical_question(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.HELP
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("écris-moi en arabe s'il te plaît", "fr"),
+        ("can you text me in turkish", "en"),
+    ],
+)
+def test_a_wish_for_another_language_still_changes_it(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.LANGUAGE
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("j'ai fait l'atelier tablette en novembre, depuis je fais mes courses en ligne", "fr"),
+        ("enjoyed the video call class, my grandson was so proud", "en"),
+        ("geçen ay e-posta kursuna katıldım, şimdi kendim yazıyorum", "tr"),
+        ("درت الورشة ديال التلفون الشهر اللي فات، دابا كنصيفط الصور", "ar"),
+    ],
+)
+def test_a_workshop_attended_told_of_asks_for_none(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("j'ai fait l'atelier mail, je voudrais m'inscrire à celui sur les papiers", "fr"),
+        ("loved the scams class, i want to sign up for the next one on passwords", "en"),
+    ],
+)
+def test_a_workshop_attended_then_another_asked_for_is_still_asked(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent in (TextIntent.SESSION, TextIntent.WORKSHOPS)
