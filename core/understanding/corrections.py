@@ -251,6 +251,36 @@ def asks_again(words: list[str]) -> bool:
     return any(begins_with(w, (*SENDING, *MESSAGES), ARABIC_PARTICLES) for w in words)
 
 
+WORKSHOP_LIST = tuple(bare(w) for w in word_lists.words("workshop_list"))
+"""The list of workshops: "la liste", "the schedule", "listeyi", "اللائحة"."""
+RESENDING = (
+    *SENDING, "renv", "redonn", "resend", "gonder", "atar", "atin", "عاود", "3awd", "3awed",
+)  # fmt: skip
+"""Sending, or sending again: "renvoyez", "send", "gönderin", "عاود"."""
+LIST_MISREAD = frozenset(
+    {TextIntent.START, TextIntent.MY_BOOKINGS, TextIntent.EXPLAIN, TextIntent.UNKNOWN}
+)
+"""Readings "send me the list again" is taken for."""
+
+
+def _list_again(reading: Reading, message: Message) -> Reading | None:
+    """'renvoyez la liste', 'send the list again', 'listeyi tekrar gönder': the workshops,
+    not the messages back on; nor one's bookings when "my" is not said."""
+    words = message.words
+    named = any(begins_with(w, WORKSHOP_LIST, ARABIC_PARTICLES) for w in words)
+    sent_again = word_lists.says(words, AGAIN) or any(w.startswith(RESENDING) for w in words)
+    if (
+        reading.intent in LIST_MISREAD
+        and named
+        and sent_again
+        and not about_messages(words)
+        and not has_acting_word(words)
+        and not any(w in ("ma", "mes", "my", "listem") for w in words)
+    ):
+        return _sure(TextIntent.WORKSHOPS, message)
+    return None
+
+
 def _continues_sending(reading: Reading, message: Message) -> Reading | None:
     """'mesaj göndermeye devam edin' (go on sending), 'أريد الرسائل من جديد' (again): a
     start, not a stop, nor a stop the safety rules left unread."""
@@ -337,9 +367,7 @@ in English?" names a workshop: it stays that workshop's card)."""
 
 def _language_of_classes(reading: Reading, message: Message) -> Reading | None:
     """'le formateur parle arabe ?': the language the classes are given in, the help screen."""
-    if reading.intent in LANGUAGE_MISREAD and asks_language_of_classes(
-        message.words, message.mark
-    ):
+    if reading.intent in LANGUAGE_MISREAD and asks_language_of_classes(message.words, message.mark):
         return _sure(TextIntent.HELP, message)
     return None
 
@@ -382,6 +410,7 @@ def _names_topic(reading: Reading, message: Message) -> Reading | None:
 
 CORRECTIONS: tuple[Correction, ...] = (
     Correction("done_elsewhere", _done_elsewhere),
+    Correction("list_again", _list_again),
     Correction("continues_sending", _continues_sending),
     Correction("cancels_our_booking", _cancels_our_booking),
     Correction("language_of_classes", _language_of_classes),

@@ -259,9 +259,14 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     if reading.intent == TextIntent.STOP and other_act_kept(rest):
         return None  # "stop the messages but don't delete my booking": both asked
     told = rest[1:] if starts_with_no(rest) else rest  # "..., mais non, je viens"
-    if reading.intent == TextIntent.STOP and told is rest and not about_messages(rest):
-        if says_coming(rest) or names_ours(rest):
-            return None  # "arrêtez les rappels mais je garde ma place": the stop stands
+    kept_coming = says_coming(rest) or names_ours(rest)
+    if (
+        reading.intent == TextIntent.STOP
+        and told is rest
+        and not about_messages(rest)
+        and kept_coming
+    ):
+        return None  # "arrêtez les rappels mais je garde ma place": the stop stands
     coming = (
         says_coming(told)
         and not negated_near_coming(told)
@@ -321,6 +326,8 @@ CHOICE_BESIDE = frozenset(
 
 CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
 """An hour as written ("18:00", "14h30"): the numbers beside it tell a time."""
+RATIO = re.compile(r"\d+\s*/\s*\d+")
+"""A mark or a date as written ("10/10", "12/03"): the numbers in it choose nothing."""
 
 
 def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
@@ -333,6 +340,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     if CLOCK_TIME.search(message.stripped):
         return None  # "jeudi 18:00 réunion": an hour, no choice
+    if RATIO.search(message.stripped):
+        return None  # "l'atelier était top, 10/10": a mark, no choice
     if counts_in_a_form(message.stripped):
         return None  # "Nom : Kaya / Nombre de personnes : 1": a count, no choice
     parts = clauses(message.stripped, message.language)

@@ -87,3 +87,58 @@ def test_a_workshop_attended_then_another_asked_for_is_still_asked(
     text: str, language: str
 ) -> None:
     assert read(text, language).intent in (TextIntent.SESSION, TextIntent.WORKSHOPS)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("le 4 mon frérot", "fr", 4),
+        ("numéro 2 pour mon oncle", "fr", 2),
+        ("number 3 for my nan", "en", 3),
+        ("2 babam için", "tr", 2),
+        ("raqam 1 3afak", "ar", 1),
+    ],
+)
+def test_a_choice_made_for_someone_close_is_still_a_choice(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("l'atelier était top, je mets 9/10", "fr"),
+        ("abla ben 3. kata çıktım, annemlere söyle", "tr"),
+        ("2 places pour ma mère et moi", "fr"),
+    ],
+)
+def test_a_mark_a_floor_or_a_count_chooses_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("vous pouvez me renvoyer le programme ?", "fr"),
+        ("resend the timetable please", "en"),
+        ("programı tekrar gönderir misiniz", "tr"),
+        ("3awed sift lia la liste", "ar"),
+    ],
+)
+def test_the_list_sent_again_is_the_workshops(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.WORKSHOPS
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("je suis sur la liste pour jeudi ?", "fr"),
+        ("renvoyez-moi les rappels comme avant", "fr"),
+    ],
+)
+def test_being_on_the_list_or_the_reminders_back_are_not_the_workshops(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent != TextIntent.WORKSHOPS

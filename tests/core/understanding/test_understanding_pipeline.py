@@ -68,6 +68,7 @@ RULES = [
     ("unsure_yes", "d'accord je viendrai", {"yes": SURE_YES - 0.05}, "unknown"),
     ("asked_yes", "d'accord je viendrai ?", {"yes": 0.9}, "unknown"),
     ("done_elsewhere", "j'ai annulé chez le médecin", {"cancel": 0.9}, "unknown"),
+    ("list_again", "renvoyez-moi la liste", {"start": 0.9}, "workshops"),
     ("continues_sending", "continuez à m'envoyer les rappels", {"stop": 0.9}, "start"),
     (
         "cancels_our_booking",
