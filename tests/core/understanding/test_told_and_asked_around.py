@@ -142,3 +142,27 @@ def test_being_on_the_list_or_the_reminders_back_are_not_the_workshops(
     text: str, language: str
 ) -> None:
     assert read(text, language).intent != TextIntent.WORKSHOPS
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("c'est pour ma mère, elle est à l'hôpital, elle pourra pas venir vendredi", "fr"),
+        ("my wife won't be able to come on thursday, she's in hospital", "en"),
+        ("babam perşembe gelemeyecek, ameliyat oldu", "tr"),
+    ],
+)
+def test_someone_close_who_cannot_come_gives_up_the_seat_here(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ma fille ne pourra pas venir à l'anniversaire de sa copine", "fr"),
+        ("my son can't come to the wedding on saturday", "en"),
+        ("annem nişana gelemeyecek", "tr"),
+    ],
+)
+def test_someone_close_missing_another_event_gives_up_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent not in ACTING
