@@ -166,3 +166,25 @@ def test_someone_close_who_cannot_come_gives_up_the_seat_here(text: str, languag
 )
 def test_someone_close_missing_another_event_gives_up_nothing(text: str, language: str) -> None:
     assert read(text, language).intent not in ACTING
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("3afak tmss7o ga3 les infos dyali", "ar"),
+        ("fassa5 le compte mte3i", "ar"),
+    ],
+)
+def test_darija_erase_verbs_on_ones_data_erase(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.FORGET
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ma tmss7och les infos dyali", "ar"),
+        ("ما تشيلوش الرقم ديالي", "ar"),
+    ],
+)
+def test_darija_erase_verbs_negated_erase_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent not in ACTING
