@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.addressed import opens_spoken_to
-from core.understanding.data_questions import asks_about_data
+from core.understanding.data_questions import asks_about_data, asks_who_knows_or_records
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
     ELSEWHERE,
@@ -341,10 +341,17 @@ def _just_wants_to_know(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+WHO_KNOWS_MISREAD = ABOUT_ANYTHING | {TextIntent.MY_BOOKINGS}
+"""Readings "does the town hall see my bookings?" is taken for."""
+
+
 def _about_data(reading: Reading, message: Message) -> Reading | None:
     """'qu'est-ce que vous gardez sur moi ?': a question about one's data, the privacy notice."""
-    if reading.intent in ABOUT_ANYTHING and asks_about_data(message.words, message.mark):
+    words, mark = message.words, message.mark
+    if reading.intent in ABOUT_ANYTHING and asks_about_data(words, mark):
         return _sure(TextIntent.PRIVACY, message)
+    if reading.intent in WHO_KNOWS_MISREAD and asks_who_knows_or_records(words, mark):
+        return _sure(TextIntent.PRIVACY, message)  # "la mairie voit mes inscriptions ?"
     return None
 
 

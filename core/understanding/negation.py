@@ -42,7 +42,7 @@ TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|ci
 QUESTION_STARTS = word_lists.words("question_start")
 QUESTION_ENDS = word_lists.words("question_end")
 """A question without its mark may end with "or not": "l'atelier dyali t'annula wla la"."""
-TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
+TURKISH_QUESTION = re.compile(r"^m[iu](yim|yum|yiz|yuz|sin|sun|siniz|sunuz|dir|dur|)$")
 CONDITIONAL_WORDS = word_lists.word_set("conditional")
 SUBJECTS = word_lists.word_set("subject")
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")

@@ -188,3 +188,33 @@ def test_darija_erase_verbs_on_ones_data_erase(text: str, language: str) -> None
 )
 def test_darija_erase_verbs_negated_erase_nothing(text: str, language: str) -> None:
     assert read(text, language).intent not in ACTING
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("la préfecture voit que je viens chez vous ?", "fr"),
+        ("does the council get told that i signed up?", "en"),
+        ("polis buraya geldiğimi görüyor mu", "tr"),
+        ("est-ce que vous enregistrez nos conversations ?", "fr"),
+        ("are the calls recorded?", "en"),
+        ("mesajlarımızı kaydediyor musunuz", "tr"),
+    ],
+)
+def test_whether_an_authority_sees_or_talk_is_recorded_asks_about_data(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent == TextIntent.PRIVACY
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("can i see someone from the council here?", "en"),
+        ("comment enregistrer un appel sur mon téléphone ?", "fr"),
+    ],
+)
+def test_seeing_an_authority_or_recording_how_to_is_no_data_question(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent != TextIntent.PRIVACY
