@@ -21,6 +21,7 @@ from core.understanding.done_elsewhere import (
     done_by_others,
     done_elsewhere,
     erases_elsewhere,
+    names_elsewhere,
     names_ours,
     on_own_device,
     others_messages,
@@ -42,7 +43,11 @@ from core.understanding.negation import (
 )
 from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
-from core.understanding.practical_questions import asks_language_of_classes, asks_practical
+from core.understanding.practical_questions import (
+    CLASS_PEOPLE,
+    asks_language_of_classes,
+    asks_practical,
+)
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import LATE, asked_or_conditional
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
@@ -379,10 +384,19 @@ def _language_of_classes(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+def names_a_class(words: list[str]) -> bool:
+    """Whether a workshop, a class or who gives it is named ("l'atelier", "فالورشة")."""
+    return any(begins_with(w, CLASS_PEOPLE, ARABIC_PARTICLES) for w in words)
+
+
 def _own_booking(reading: Reading, message: Message) -> Reading | None:
     """'c'est à quelle heure mon atelier ?': a question about one's own booking."""
     words = message.words
-    own = asks_about_own_booking(words, message.mark) and not has_acting_word(words)
+    own = (
+        asks_about_own_booking(words, message.mark)
+        and not has_acting_word(words)
+        and not (names_elsewhere(words) and not names_a_class(words))  # "j'ai réservé un train"
+    )
     if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
         return _sure(TextIntent.MY_BOOKINGS, message)
     return None

@@ -218,3 +218,26 @@ def test_seeing_an_authority_or_recording_how_to_is_no_data_question(
     text: str, language: str
 ) -> None:
     assert read(text, language).intent != TextIntent.PRIVACY
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("grâce à l'atelier j'ai rempli ma demande de retraite en ligne", "fr"),
+        ("after the class my mum sends voice notes every day", "en"),
+        ("kurstan sonra kendi e-postamı açtım", "tr"),
+    ],
+)
+def test_what_was_done_after_a_workshop_asks_for_none(text: str, language: str) -> None:
+    assert read(text, language).intent not in (TextIntent.SESSION, TextIntent.WORKSHOPS)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("j'ai réservé l'hôtel pour les vacances toute seule", "fr"),
+        ("i booked my flight online by myself!", "en"),
+    ],
+)
+def test_a_booking_made_elsewhere_is_not_ones_bookings_here(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.MY_BOOKINGS
