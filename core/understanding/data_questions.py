@@ -6,7 +6,7 @@ they never erase.
 from __future__ import annotations
 
 from core.understanding import word_lists
-from core.understanding.negation import asks, erases_personal
+from core.understanding.negation import asks, data_word, erases_personal
 
 DATA_WORDS = word_lists.words("data")
 MY_NUMBER = word_lists.words("my_details")
@@ -47,7 +47,7 @@ def asks_about_data(words: list[str], question_mark: bool) -> bool:
         return False
     text = f" {' '.join(words)} "
     about = (
-        any(w.startswith(DATA_WORDS) and not w.startswith("bilgisayar") for w in words)
+        any(data_word(w, DATA_WORDS) for w in words)
         or any(f" {phrase} " in text for phrase in MY_NUMBER)
         or any(phrase in text for phrase in ARABIC_MY_NUMBER)  # "برقم هاتفي"
     )

@@ -76,7 +76,7 @@ def done_by_others(words: list[str]) -> bool:
 
 SPOKEN_TO = frozenset(bare(w) for w in word_lists.words("addressee"))
 """Words that also call someone ("khoya", "mama"): not said of the one who acted."""
-RELATIVE_DID_WITHIN = 5
+RELATIVE_DID_WITHIN = 7
 """How many words after someone close an act done may stand to be theirs."""
 
 

@@ -180,10 +180,20 @@ def cancel_word(words: list[str]) -> bool:
     return any(begins_with(word, CANCEL_STEMS) for word in words)
 
 
+NOT_DATA = ("bilgisayar",)
+"""Words a data stem begins that name no data: "bilgisayar" (a computer) is no "bilgi"."""
+
+
+def data_word(word: str, stems: tuple[str, ...]) -> bool:
+    """Whether the word is one of data ("données", "bilgilerim"), not "bilgisayar"."""
+    return word.startswith(stems) and not word.startswith(NOT_DATA)
+
+
 def erases_seat(words: list[str]) -> bool:
-    """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat."""
+    """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat,
+    "bilgisayar kursundaki kaydimi silin" too."""
     verbs = any(w.startswith(ERASE_STEMS) for w in words)
-    return verbs and not any(w.startswith(DATA) or w.startswith(WHOLE_PERSON) for w in words)
+    return verbs and not any(data_word(w, DATA) or w.startswith(WHOLE_PERSON) for w in words)
 
 
 WHOLE_PERSON = word_lists.words("whole_person")

@@ -198,6 +198,8 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
+            if not acting and clause.confidence < LOW:
+                continue  # "for your information" at 0.39: too unsure to speak for the whole
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
             found = None  # taken back: "..., non je rigole", "... but i will come"
