@@ -179,13 +179,21 @@ REQUESTS = frozenset(
 
 
 def _clause_request(reading: Reading, message: Message) -> Reading | None:
-    """A no (or nothing understood) made of several clauses, one of which asks for something
-    and is not taken back after it ("annulez, non je rigole"): that request. Read as a
+    """A no (or nothing understood, or help where nothing is asked) made of several clauses,
+    one of which asks for something and is not taken back after it ("annulez, non je
+    rigole"): that request. Read as a
     question about privacy, only an erase in its own clause ("conformément au RGPD, je vous
     demande de supprimer mes données")."""
     privacy = reading.intent == TextIntent.PRIVACY
-    if not privacy and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN):
-        return None
+    help_unasked = reading.intent == TextIntent.HELP and not asks(message.words, message.mark)
+    if (
+        not privacy
+        and not help_unasked
+        and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN)
+    ):
+        return (
+            None  # help asked nothing: "le tram ne marche pas, je pense annuler" is read by clause
+        )
     if reported(message.words):
         return None
     parts = clauses(without_subject(message.stripped), message.language)
