@@ -334,8 +334,8 @@ CHOICE_BESIDE = frozenset(
 """Readings a choice in a clause of its own turns into that choice."""
 
 
-CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
-"""An hour as written ("18:00", "14h30"): the numbers beside it tell a time."""
+CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}(?!\d)")
+"""An hour as written ("18:00", "14h30", "14:20'de"): the numbers beside it tell a time."""
 RATIO = re.compile(r"\d+\s*/\s*\d+")
 """A mark or a date as written ("10/10", "12/03"): the numbers in it choose nothing."""
 

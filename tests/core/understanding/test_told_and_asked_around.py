@@ -241,3 +241,18 @@ def test_what_was_done_after_a_workshop_asks_for_none(text: str, language: str) 
 )
 def test_a_booking_made_elsewhere_is_not_ones_bookings_here(text: str, language: str) -> None:
     assert read(text, language).intent != TextIntent.MY_BOOKINGS
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("khti lghat l'inscription dyalha, mrida", "ar"),
+        ("جارتي لغات الحجز ديالها", "ar"),
+    ],
+)
+def test_a_cancel_told_of_a_woman_close_cancels_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent not in ACTING
+
+
+def test_an_hour_with_a_turkish_suffix_chooses_nothing() -> None:
+    assert read("9:45te geldim ama kapı kapalıydı, sonra açtılar", "tr").intent != TextIntent.NUMBER
