@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.addressed import opens_spoken_to
-from core.understanding.data_questions import asks_about_data
+from core.understanding.data_questions import asks_about_data, asks_who_knows_or_records
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
     ELSEWHERE,
@@ -20,6 +20,8 @@ from core.understanding.done_elsewhere import (
     device_trouble,
     done_by_others,
     done_elsewhere,
+    erases_elsewhere,
+    names_elsewhere,
     names_ours,
     on_own_device,
     others_messages,
@@ -31,6 +33,7 @@ from core.understanding.negation import (
     MESSAGES,
     about_messages,
     acting_word_negated,
+    asks,
     begins_with,
     cancel_word,
     erases_seat,
@@ -40,11 +43,15 @@ from core.understanding.negation import (
 )
 from core.understanding.normalising import bare
 from core.understanding.own_booking import asks_about_own_booking, wants_to_know
-from core.understanding.practical_questions import asks_practical
+from core.understanding.practical_questions import (
+    CLASS_PEOPLE,
+    asks_language_of_classes,
+    asks_practical,
+)
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import LATE, asked_or_conditional
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
-from core.understanding.topics import gives_opinion, names_a_topic
+from core.understanding.topics import gives_opinion, names_a_topic, tells_attended
 
 Correct = Callable[[Reading, Message], Reading | None]
 
@@ -191,6 +198,8 @@ def _done_elsewhere(reading: Reading, message: Message) -> Reading | None:
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "kuaförü iptal et"
     if reading.intent in (TextIntent.CANCEL, TextIntent.FORGET) and device_trouble(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "un virus, enlevez-le"
+    if reading.intent == TextIntent.FORGET and erases_elsewhere(message.words):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "supprimer mon compte facebook"
     if reading.intent == TextIntent.FORGET and on_own_device(message.words):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... from my phone"
     if reading.intent == TextIntent.STOP and others_messages(message.words):
@@ -245,6 +254,36 @@ def asks_again(words: list[str]) -> bool:
     if any(w.startswith(STOPPING) for w in words) or negated(words):
         return False
     return any(begins_with(w, (*SENDING, *MESSAGES), ARABIC_PARTICLES) for w in words)
+
+
+WORKSHOP_LIST = tuple(bare(w) for w in word_lists.words("workshop_list"))
+"""The list of workshops: "la liste", "the schedule", "listeyi", "اللائحة"."""
+RESENDING = (
+    *SENDING, "renv", "redonn", "resend", "gonder", "atar", "atin", "عاود", "3awd", "3awed",
+)  # fmt: skip
+"""Sending, or sending again: "renvoyez", "send", "gönderin", "عاود"."""
+LIST_MISREAD = frozenset(
+    {TextIntent.START, TextIntent.MY_BOOKINGS, TextIntent.EXPLAIN, TextIntent.UNKNOWN}
+)
+"""Readings "send me the list again" is taken for."""
+
+
+def _list_again(reading: Reading, message: Message) -> Reading | None:
+    """'renvoyez la liste', 'send the list again', 'listeyi tekrar gönder': the workshops,
+    not the messages back on; nor one's bookings when "my" is not said."""
+    words = message.words
+    named = any(begins_with(w, WORKSHOP_LIST, ARABIC_PARTICLES) for w in words)
+    sent_again = word_lists.says(words, AGAIN) or any(w.startswith(RESENDING) for w in words)
+    if (
+        reading.intent in LIST_MISREAD
+        and named
+        and sent_again
+        and not about_messages(words)
+        and not has_acting_word(words)
+        and not any(w in ("ma", "mes", "my", "listem") for w in words)
+    ):
+        return _sure(TextIntent.WORKSHOPS, message)
+    return None
 
 
 def _continues_sending(reading: Reading, message: Message) -> Reading | None:
@@ -307,10 +346,17 @@ def _just_wants_to_know(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+WHO_KNOWS_MISREAD = ABOUT_ANYTHING | {TextIntent.MY_BOOKINGS}
+"""Readings "does the town hall see my bookings?" is taken for."""
+
+
 def _about_data(reading: Reading, message: Message) -> Reading | None:
     """'qu'est-ce que vous gardez sur moi ?': a question about one's data, the privacy notice."""
-    if reading.intent in ABOUT_ANYTHING and asks_about_data(message.words, message.mark):
+    words, mark = message.words, message.mark
+    if reading.intent in ABOUT_ANYTHING and asks_about_data(words, mark):
         return _sure(TextIntent.PRIVACY, message)
+    if reading.intent in WHO_KNOWS_MISREAD and asks_who_knows_or_records(words, mark):
+        return _sure(TextIntent.PRIVACY, message)  # "la mairie voit mes inscriptions ?"
     return None
 
 
@@ -326,10 +372,31 @@ def _practical_question(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+LANGUAGE_MISREAD = frozenset({TextIntent.LANGUAGE, TextIntent.UNKNOWN})
+"""Readings a question on the language of the classes is taken for ("is the WhatsApp class
+in English?" names a workshop: it stays that workshop's card)."""
+
+
+def _language_of_classes(reading: Reading, message: Message) -> Reading | None:
+    """'le formateur parle arabe ?': the language the classes are given in, the help screen."""
+    if reading.intent in LANGUAGE_MISREAD and asks_language_of_classes(message.words, message.mark):
+        return _sure(TextIntent.HELP, message)
+    return None
+
+
+def names_a_class(words: list[str]) -> bool:
+    """Whether a workshop, a class or who gives it is named ("l'atelier", "فالورشة")."""
+    return any(begins_with(w, CLASS_PEOPLE, ARABIC_PARTICLES) for w in words)
+
+
 def _own_booking(reading: Reading, message: Message) -> Reading | None:
     """'c'est à quelle heure mon atelier ?': a question about one's own booking."""
     words = message.words
-    own = asks_about_own_booking(words, message.mark) and not has_acting_word(words)
+    own = (
+        asks_about_own_booking(words, message.mark)
+        and not has_acting_word(words)
+        and not (names_elsewhere(words) and not names_a_class(words))  # "j'ai réservé un train"
+    )
     if own and reading.intent in ABOUT_ANYTHING and reading.topic is None:
         return _sure(TextIntent.MY_BOOKINGS, message)
     return None
@@ -341,8 +408,10 @@ OPINION_MISREAD = frozenset({TextIntent.SESSION, TextIntent.WORKSHOPS, TextInten
 
 def _opinion(reading: Reading, message: Message) -> Reading | None:
     """'learning Excel is a waste of time', 'le cours WhatsApp était super': an opinion,
-    asking for no workshop."""
-    if reading.intent in OPINION_MISREAD and gives_opinion(message.words, message.mark):
+    asking for no workshop; nor does a workshop attended, told ("j'ai fait l'atelier mail")."""
+    words, mark = message.words, message.mark
+    told = gives_opinion(words, mark) or (tells_attended(words, mark) and not asks(words, mark))
+    if reading.intent in OPINION_MISREAD and told:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     return None
 
@@ -362,8 +431,10 @@ def _names_topic(reading: Reading, message: Message) -> Reading | None:
 
 CORRECTIONS: tuple[Correction, ...] = (
     Correction("done_elsewhere", _done_elsewhere),
+    Correction("list_again", _list_again),
     Correction("continues_sending", _continues_sending),
     Correction("cancels_our_booking", _cancels_our_booking),
+    Correction("language_of_classes", _language_of_classes),
     Correction("other_language", _other_language),
     Correction("topic_not_understood", _topic_not_understood),
     Correction("how_not_understood", _how_not_understood),

@@ -6,7 +6,7 @@ they never erase.
 from __future__ import annotations
 
 from core.understanding import word_lists
-from core.understanding.negation import asks, erases_personal
+from core.understanding.negation import asks, data_word, erases_personal
 
 DATA_WORDS = word_lists.words("data")
 MY_NUMBER = word_lists.words("my_details")
@@ -47,10 +47,59 @@ def asks_about_data(words: list[str], question_mark: bool) -> bool:
         return False
     text = f" {' '.join(words)} "
     about = (
-        any(w.startswith(DATA_WORDS) and not w.startswith("bilgisayar") for w in words)
+        any(data_word(w, DATA_WORDS) for w in words)
         or any(f" {phrase} " in text for phrase in MY_NUMBER)
         or any(phrase in text for phrase in ARABIC_MY_NUMBER)  # "برقم هاتفي"
     )
     return (about and any(w.startswith(HANDLING) for w in words)) or (
         about and erases_personal(words)
+    )
+
+
+AUTHORITY = word_lists.words("authority")
+"""An authority one may fear is told: "la mairie", "the job centre", "devlet", "الدولة"."""
+BEING_TOLD = word_lists.words("being_told")
+RECORDING = word_lists.words("recording")
+RECORDED = word_lists.words("recorded")
+
+
+AUTHORITY_BEFORE = 4
+"""How many words before the verb of seeing the authority that sees may stand."""
+HOW_WORDS = word_lists.word_set("how")
+CLASSES = word_lists.words("class_people")
+"""A workshop named ("record a video call workshop?"): the topic, not the person's data."""
+
+
+def asks_who_knows_or_records(words: list[str], question_mark: bool) -> bool:
+    """'est-ce que la mairie voit mes inscriptions ?', 'does the job centre see that I come?',
+    'belediye kaydimi goruyor mu', 'do you record the calls?': whether an authority sees
+    one's coming, or what is said is recorded: a question about one's data. Not "can I see
+    the council?" (the person sees), nor "how do I record a call?" (a how-to)."""
+    if not asks(words, question_mark):
+        return False
+    return _authority_sees(words) or _calls_recorded(words)
+
+
+def _authority_sees(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        pair = " ".join(words[i : i + 2])
+        if not word.startswith(BEING_TOLD) and not any(
+            " " in told and pair.startswith(told) for told in BEING_TOLD
+        ):
+            continue
+        before = " " + " ".join(words[max(0, i - AUTHORITY_BEFORE) : i]) + " "
+        if any(f" {name}" in before for name in AUTHORITY):
+            return True
+    return False
+
+
+def _calls_recorded(words: list[str]) -> bool:
+    if HOW_WORDS & set(words) or any(w.startswith(CLASSES) for w in words):
+        return False
+    text = f" {' '.join(words)} "
+    recording = any(w.startswith(RECORDING) for w in words) or any(
+        f" {stem}" in text for stem in RECORDING
+    )
+    return recording and any(
+        w.startswith(RECORDED) or any(r in w for r in RECORDED if not r.isascii()) for w in words
     )

@@ -12,6 +12,7 @@ from core.understanding import word_lists
 from core.understanding.negation import (
     CANCEL_STEMS,
     COMING,
+    ERASE_STEMS,
     MESSAGES,
     SEAT,
     begins_with,
@@ -75,7 +76,7 @@ def done_by_others(words: list[str]) -> bool:
 
 SPOKEN_TO = frozenset(bare(w) for w in word_lists.words("addressee"))
 """Words that also call someone ("khoya", "mama"): not said of the one who acted."""
-RELATIVE_DID_WITHIN = 5
+RELATIVE_DID_WITHIN = 7
 """How many words after someone close an act done may stand to be theirs."""
 
 
@@ -114,14 +115,37 @@ CANCELLED_NEAR = 3
 def cancels_elsewhere(words: list[str]) -> bool:
     """'Salı günü kuaförü iptal et', 'annule le dentiste de mardi': a cancel whose object,
     right beside the verb, is somewhere or something else, no noun of the bot's named."""
+    return _acts_beside_elsewhere(words, CANCEL_STEMS)
+
+
+def erases_elsewhere(words: list[str]) -> bool:
+    """'supprimer le compte facebook de mon père', 'delete my tiktok', 'نمسح الفيسبوك': an
+    erase whose object, right beside the verb, is another service, no noun of the bot's
+    named."""
+    return _acts_beside_elsewhere(words, ERASE_STEMS, whole_short=True)
+
+
+def _acts_beside_elsewhere(
+    words: list[str], verbs: tuple[str, ...], whole_short: bool = False
+) -> bool:
+    """Whether one of ``verbs`` has somewhere or something else within CANCELLED_NEAR words,
+    and no noun of the bot's is named. ``whole_short``: a stem under four letters counts
+    only as a whole word ("volées" is no "vol")."""
     if names_ours(words):
         return False
     for i, word in enumerate(words):
-        if begins_with(word, CANCEL_STEMS, ARABIC_PARTICLES):
+        if begins_with(word, verbs, ARABIC_PARTICLES):
             near = words[max(0, i - CANCELLED_NEAR) : i] + words[i + 1 : i + 1 + CANCELLED_NEAR]
-            if names_elsewhere(near):
+            if whole_short and _names_elsewhere_strictly(near):
+                return True
+            if not whole_short and names_elsewhere(near):
                 return True
     return False
+
+
+def _names_elsewhere_strictly(words: list[str]) -> bool:
+    """Whether a word names somewhere else: a long stem begins it, a short one is it."""
+    return any(w in SHORT or begins_with(w, LONG, ARABIC_PARTICLES) for w in words)
 
 
 def on_own_device(words: list[str]) -> bool:
@@ -157,12 +181,20 @@ RELATIVE_BEFORE = 5
 """How many words before a negated coming its subject may stand."""
 
 
+OTHER_EVENT = tuple(bare(w) for w in word_lists.words("other_event"))
+"""Another event someone close may miss: "le loto", "the wedding", "düğün", "العرس"."""
+
+
 def someone_else_absent(words: list[str]) -> bool:
     """'mon mari ne pourra pas venir au couscous', 'my wife can't come to the parents
-    evening', 'eşim yarın gelemeyecek': someone close who will not come somewhere, no noun of
-    the bot's named (no workshop, class or seat): not the person's seat given up."""
+    evening', 'kocam yarın düğüne gelemeyecek': someone close who will not come to another
+    event named, no noun of the bot's named (no workshop, class or seat): not the
+    person's seat given up. Named nowhere ("annem yarın gelemeyecek, hastanede"), it is
+    the seat they hold here, written by someone close."""
     if names_ours(words):
         return False
+    if not any(begins_with(word, OTHER_EVENT, ARABIC_PARTICLES) for word in words):
+        return False  # "annem yarin gelemeyecek, hastanede": a reason, no other event
     found = False
     for i, word in enumerate(words):
         if not word.startswith(COMING):

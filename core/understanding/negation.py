@@ -42,7 +42,7 @@ TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|ci
 QUESTION_STARTS = word_lists.words("question_start")
 QUESTION_ENDS = word_lists.words("question_end")
 """A question without its mark may end with "or not": "l'atelier dyali t'annula wla la"."""
-TURKISH_QUESTION = re.compile(r"^m[iu](yim|yiz|sin|siniz|dir|)$")
+TURKISH_QUESTION = re.compile(r"^m[iu](yim|yum|yiz|yuz|sin|sun|siniz|sunuz|dir|dur|)$")
 CONDITIONAL_WORDS = word_lists.word_set("conditional")
 SUBJECTS = word_lists.word_set("subject")
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
@@ -180,10 +180,20 @@ def cancel_word(words: list[str]) -> bool:
     return any(begins_with(word, CANCEL_STEMS) for word in words)
 
 
+NOT_DATA = ("bilgisayar",)
+"""Words a data stem begins that name no data: "bilgisayar" (a computer) is no "bilgi"."""
+
+
+def data_word(word: str, stems: tuple[str, ...]) -> bool:
+    """Whether the word is one of data ("données", "bilgilerim"), not "bilgisayar"."""
+    return word.startswith(stems) and not word.startswith(NOT_DATA)
+
+
 def erases_seat(words: list[str]) -> bool:
-    """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat."""
+    """An erase verb on a booking without a word of data: "kaydimi silin" cancels a seat,
+    "bilgisayar kursundaki kaydimi silin" too."""
     verbs = any(w.startswith(ERASE_STEMS) for w in words)
-    return verbs and not any(w.startswith(DATA) or w.startswith(WHOLE_PERSON) for w in words)
+    return verbs and not any(data_word(w, DATA) or w.startswith(WHOLE_PERSON) for w in words)
 
 
 WHOLE_PERSON = word_lists.words("whole_person")

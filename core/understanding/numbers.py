@@ -130,10 +130,36 @@ def value_of(word: str) -> int | None:
 TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "ye", "ya", "i", "u")
 
 
+FOR_WHOM = ("pour", "for", "icin", "l", "ل")
+"""'numéro 3 pour ma voisine', '1 for my grandad', '2 annem için': a choice made for someone."""
+RELATIVES = tuple(bare(w) for w in word_lists.words("relative_subject") if " " in w or len(w) > 4)
+"""Someone close, named ("ma voisine", "my grandad", "annem"); pronouns left out."""
+SPOKEN_TO = frozenset(bare(w) for w in word_lists.words("addressee"))
+POSSESSIVE = frozenset({"mon", "ma", "my"})
+"""Someone spoken to ("frérot", "abi", "khoya"): beside a choice, it changes nothing."""
+
+
+def _for_whom_left_out(words: list[str]) -> list[str]:
+    """The words without a "for someone close" said beside the choice, nor whom it speaks
+    to at the end."""
+    text = f" {' '.join(words)} "
+    for relative in RELATIVES:
+        for before in FOR_WHOM:
+            text = text.replace(f" {before} {relative} ", " ")
+        text = text.replace(f" {relative} icin ", " ")
+    kept = text.split()
+    while kept and kept[-1] in SPOKEN_TO:
+        kept.pop()  # "le 7 frérot", "3 abi"; not "abla ben 2. otobüse bindim", told to her
+        if kept and kept[-1] in POSSESSIVE:
+            kept.pop()  # "le 4 mon frérot"
+    return kept
+
+
 def choice_number(words: list[str]) -> int | None:
     """The choice a message picks, when it clearly picks one and only one."""
     if not words or len(words) > 12:
         return None
+    words = _for_whom_left_out(words) or words
     words = _heard(words)
     corrected = _corrected(words)
     if corrected is None:

@@ -39,7 +39,7 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
-from core.understanding.done_elsewhere import device_trouble
+from core.understanding.done_elsewhere import device_trouble, names_ours
 from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
@@ -179,13 +179,21 @@ REQUESTS = frozenset(
 
 
 def _clause_request(reading: Reading, message: Message) -> Reading | None:
-    """A no (or nothing understood) made of several clauses, one of which asks for something
-    and is not taken back after it ("annulez, non je rigole"): that request. Read as a
+    """A no (or nothing understood, or help where nothing is asked) made of several clauses,
+    one of which asks for something and is not taken back after it ("annulez, non je
+    rigole"): that request. Read as a
     question about privacy, only an erase in its own clause ("conformément au RGPD, je vous
     demande de supprimer mes données")."""
     privacy = reading.intent == TextIntent.PRIVACY
-    if not privacy and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN):
-        return None
+    help_unasked = reading.intent == TextIntent.HELP and not asks(message.words, message.mark)
+    if (
+        not privacy
+        and not help_unasked
+        and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN)
+    ):
+        return (
+            None  # help asked nothing: "le tram ne marche pas, je pense annuler" is read by clause
+        )
     if reported(message.words):
         return None
     parts = clauses(without_subject(message.stripped), message.language)
@@ -198,6 +206,8 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
+            if not acting and clause.confidence < LOW:
+                continue  # "for your information" at 0.39: too unsure to speak for the whole
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
             found = None  # taken back: "..., non je rigole", "... but i will come"
@@ -259,6 +269,14 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     if reading.intent == TextIntent.STOP and other_act_kept(rest):
         return None  # "stop the messages but don't delete my booking": both asked
     told = rest[1:] if starts_with_no(rest) else rest  # "..., mais non, je viens"
+    kept_coming = says_coming(rest) or names_ours(rest)
+    if (
+        reading.intent == TextIntent.STOP
+        and told is rest
+        and not about_messages(rest)
+        and kept_coming
+    ):
+        return None  # "arrêtez les rappels mais je garde ma place": the stop stands
     coming = (
         says_coming(told)
         and not negated_near_coming(told)
@@ -316,8 +334,10 @@ CHOICE_BESIDE = frozenset(
 """Readings a choice in a clause of its own turns into that choice."""
 
 
-CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
-"""An hour as written ("18:00", "14h30"): the numbers beside it tell a time."""
+CLOCK_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}(?!\d)")
+"""An hour as written ("18:00", "14h30", "14:20'de"): the numbers beside it tell a time."""
+RATIO = re.compile(r"\d+\s*/\s*\d+")
+"""A mark or a date as written ("10/10", "12/03"): the numbers in it choose nothing."""
 
 
 def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
@@ -330,6 +350,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
     if CLOCK_TIME.search(message.stripped):
         return None  # "jeudi 18:00 réunion": an hour, no choice
+    if RATIO.search(message.stripped):
+        return None  # "l'atelier était top, 10/10": a mark, no choice
     if counts_in_a_form(message.stripped):
         return None  # "Nom : Kaya / Nombre de personnes : 1": a count, no choice
     parts = clauses(message.stripped, message.language)

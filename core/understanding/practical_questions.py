@@ -21,6 +21,13 @@ OTHER_PLACE = word_lists.words("other_place")
 SHOP_GOODS = word_lists.words("shop_goods")
 """What the phone shop sells ("une protection d'écran", "ekran koruyucu"): a shopper's
 question, not one about the workshops."""
+CLASS_PEOPLE = word_lists.words("class_people")
+"""The classes and who gives them: "le formateur", "the class", "hoca", "الأستاذ"."""
+SPEAKING = word_lists.words("speaking")
+"""Speaking a language: "parle", "in English", "konuşan", "كيهضر"."""
+LANGUAGE_NAMES = word_lists.words("language_name")
+LANGUAGE_NEAR_CLASS = 5
+"""How many words apart a language and the classes may stand to be said of each other."""
 FREE = word_lists.words("cost_question")
 """Whether it costs anything, asked of the workshops ("c'est gratuit ?"), not "free
 workshops?" which asks for the list."""
@@ -48,3 +55,21 @@ def _any(words: list[str], stems: tuple[str, ...]) -> bool:
 
 def _opening(words: list[str]) -> bool:
     return _any(words, OPENING) or "opening" in words
+
+
+def asks_language_of_classes(words: list[str], question_mark: bool) -> bool:
+    """'le formateur parle arabe ?', 'is the class in English?', 'kursta Arapça bilen var
+    mi', 'الأستاذ كيهضر بالعربية؟': the language the classes are given in, a practical
+    question; not a wish that the bot write in another language."""
+    if not asks(words, question_mark) or not _any(words, CLASS_PEOPLE):
+        return False
+    text = f" {' '.join(words)} "
+    spoken = _any(words, SPEAKING) or any(f" {phrase} " in text for phrase in SPEAKING)
+    named = [
+        i
+        for i, word in enumerate(words)
+        if word.startswith(LANGUAGE_NAMES) or word.endswith(LANGUAGE_NAMES)
+    ]
+    classes = [i for i, word in enumerate(words) if word.startswith(CLASS_PEOPLE)]
+    near = any(abs(i - j) <= LANGUAGE_NEAR_CLASS for i in named for j in classes)
+    return spoken and near

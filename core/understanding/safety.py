@@ -21,6 +21,7 @@ from core.understanding.negation import (
     asks,
     cannot,
     conditional,
+    data_word,
     erases_personal,
     gives_back,
     has_acting_word,
@@ -102,7 +103,7 @@ ARABIC_DATA = tuple(w for w in word_lists.words("data") if "\u0600" <= w[0] <= "
 def erases_data(words: list[str]) -> bool:
     """'remove my details', 'supprimez mes données': data, not a seat."""
     data_stems = ("donnee", "data", "veri", "bilgi", "detail", "info", "fichier", "system")
-    data = any(w.startswith(data_stems) or any(a in w for a in ARABIC_DATA) for w in words)
+    data = any(data_word(w, data_stems) or any(a in w for a in ARABIC_DATA) for w in words)
     return data and erases_personal(words) and not acting_word_negated(words)
 
 
@@ -251,6 +252,25 @@ def _stop_asked_in_words(p: Proposal) -> Verdict:
     return None
 
 
+STOP_KEYWORDS = ("STOP", "ARRET", "ARRÊT", "STOPP", "DUR", "قف")
+"""The opt-out keyword as SMS services take it, written first and in capitals."""
+LAUGHTER = frozenset({"lol", "mdr", "ptdr", "haha", "hahaha", "xd", "jk", "svp", "please", "pls"})
+"""What may follow the keyword without changing it: laughter, "please"."""
+
+
+def _stop_keyword(p: Proposal) -> Verdict:
+    """'STOP lol', 'STOP svp': the opt-out keyword written first in capitals, followed only
+    by laughter or a please, is a stop however unsure the classifier is of it."""
+    if p.intent != TextIntent.STOP or p.confidence >= SURE:
+        return None
+    first, *rest = p.message.stripped.split() or [""]
+    if first.rstrip("!.") not in STOP_KEYWORDS or len(rest) > 2:
+        return None
+    if all(word in LAUGHTER for word in p.words[1:]):
+        return p.read_as(TextIntent.STOP)
+    return None
+
+
 def _erase_asked_in_words(p: Proposal) -> Verdict:
     """'wipe my data', 'أريد حذف بياناتي الشخصية', 'détruisez mes données': a word of erasing
     that bears on data, neither negated nor asked, is an erase however unsure the classifier
@@ -376,6 +396,7 @@ SAFETY: tuple[Rule, ...] = (
     Rule("negation", _negation),
     Rule("question_or_condition", _question_or_condition),
     Rule("stop_asked_in_words", _stop_asked_in_words),
+    Rule("stop_keyword", _stop_keyword),
     Rule("erase_asked_in_words", _erase_asked_in_words),
     Rule("unsure_act", _unsure_act),
     Rule("implausible_act", _implausible_act),

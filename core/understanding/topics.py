@@ -50,3 +50,15 @@ def gives_opinion(words: list[str], mark: bool) -> bool:
         and word_lists.says(words, OPINION)
         and not any(word.startswith(WISHING) for word in words)
     )
+
+
+def tells_attended(words: list[str], mark: bool) -> bool:
+    """Whether the message tells of a workshop done or a thing learned ("j'ai fait l'atelier
+    mail, depuis j'écris à mon fils", "I attended the scams class"), asking nothing: no
+    question, no wish."""
+    text = f" {' '.join(words)} "
+    return (
+        not mark
+        and any(f" {phrase}" in text for phrase in LEARNED)
+        and not any(word.startswith(WISHING) for word in words)
+    )
