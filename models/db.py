@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from models.sqlite_driver import OneTripConnection, one_trip_dbapi, run_here
+from models.wal import WalCheckpoints
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.checkpoints = WalCheckpoints.attach(self.engine)
+        """On a SQLite file, its WAL checkpoints, off the event loop's thread."""
         self._writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @property
@@ -239,5 +242,7 @@ class Database:
         return self._writers[1]
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the checkpoints' own, last)."""
         await self.engine.dispose()
+        if self.checkpoints is not None:
+            await self.checkpoints.close()

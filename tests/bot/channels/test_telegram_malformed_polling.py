@@ -80,3 +80,39 @@ async def test_a_redelivered_update_after_a_broken_one_is_answered_once(
     await api.wait_for_call("getUpdates", since=len(api.calls), timeout=5)
     assert [c for c in api.calls[since:] if c.method == "sendMessage"] == []
     assert marie.last is not None
+
+
+async def test_a_long_poll_whose_connection_breaks_is_asked_again_at_once(
+    running: tuple[FakeBotApi, Database], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A broken getUpdates made python-telegram-bot wait a second before polling again,
+    # and every person's message waited with it: it is asked again at once instead.
+    api, _ = running
+    caplog.set_level(logging.INFO)
+    since = len(api.calls)
+    api.hang_up_next("getUpdates")
+    marie = api.user(953, "Marie")
+    replies = await marie.say("bonjour", min_replies=2)
+    assert replies[-1].text.startswith("Bonjour Marie !")
+    polls = [call for call in api.calls[since:] if call.method == "getUpdates"]
+    assert [call.ok for call in polls].count(False) == 1  # it did break
+    assert not [
+        r for r in caplog.records if r.name.startswith("telegram") and r.levelno >= logging.ERROR
+    ]
+    assert [r for r in caplog.records if "asked again at once" in r.getMessage()]
+
+
+async def test_a_long_poll_that_keeps_breaking_waits_before_trying_again(
+    running: tuple[FakeBotApi, Database], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Twice in a row: python-telegram-bot's pause comes, no loop of calls; the person is
+    # answered once the Bot API answers again.
+    api, _ = running
+    caplog.set_level(logging.INFO)
+    api.hang_up_next("getUpdates", count=2)
+    marie = api.user(954, "Marie")
+    replies = await marie.say("bonjour", min_replies=2)
+    assert replies[-1].text.startswith("Bonjour Marie !")
+    assert [
+        r for r in caplog.records if r.name == "telegram.ext.Updater" and r.levelno >= logging.ERROR
+    ]
