@@ -196,10 +196,10 @@ class OutboxSender:
         self._cut_short: set[asyncio.Task[Any]] = set()
         """Deliveries cancelled while a send was out: they record it, then stop."""
         self._claims = 0
-        self._soon: datetime | None = None
-        """The earliest retry soon (:data:`RETRY_SOON`) of a row this pass put back."""
         """Claim rounds so far: a delivery during which rows were claimed may have held
         back the person's later rows (see :func:`core.outbox.queue.claim_due`)."""
+        self._soon: datetime | None = None
+        """The earliest retry soon (:data:`RETRY_SOON`) of a row this pass put back."""
         self.holders: list[Callable[[], Collection[str]]] = []
         """The keys of the rows this process's channels hold (answers they send at once,
         :mod:`core.outbox.held`): never claimed here, even once their hold has lapsed."""
