@@ -268,10 +268,13 @@ class OutboxSender:
                         return handled
                     claim = True
                     continue
-                if poked is None or poked.done():
-                    poked = asyncio.create_task(self._poked.wait())
+                waits: set[asyncio.Task[Any]] = set(running)
+                if not self._stopping:  # stop() leaves the poke set: it would end each wait
+                    if poked is None or poked.done():
+                        poked = asyncio.create_task(self._poked.wait())
+                    waits.add(poked)
                 done, _ = await asyncio.wait(
-                    running | {poked},
+                    waits,
                     timeout=self.recheck_seconds,
                     return_when=asyncio.FIRST_COMPLETED,
                 )

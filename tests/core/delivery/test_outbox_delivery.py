@@ -339,3 +339,42 @@ async def test_a_calendar_file_that_fails_is_sent_again_with_its_message_once(
     notices = [c for c in api.calls if c.ok and "change de date" in str(c.params)]
     assert len(notices) == 1
     assert [c.status for c in api.calls if c.method == "sendDocument"] == [500, 200]
+
+
+class CountedPoke(asyncio.Event):
+    """The sender's poke, counting the waits on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits = 0
+
+    async def wait(self) -> bool:
+        self.waits += 1
+        return await super().wait()
+
+
+async def test_a_stopping_sender_waits_for_the_sends_out_without_spinning(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # The bot stops while a reminder is out: the sender waits for its answer without
+    # going round its loop (the poke that stop() leaves set used to end each wait at once,
+    # keeping a core busy until the send came back).
+    db = Database(database_url)
+    await book_people(db, clock, people=1)
+    await db.dispose()
+    out = asyncio.Event()
+    api.on_request(lambda method, _: out.set() if method.lower() == "sendmessage" else None)
+    api.delay_next("sendMessage", 0.5)
+    clock.set(DUE)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        one.sender._poked = poke = CountedPoke()
+        passing = asyncio.create_task(one.sender.run_once())
+        await out.wait()
+        one.sender.stop()
+        waits = poke.waits
+        for _ in range(100):
+            await asyncio.sleep(0)  # the event loop goes round; the send is still out
+        assert not passing.done()
+        assert poke.waits - waits <= 1
+        assert await passing == 1  # the reminder in hand still went
+        assert await statuses(one.db) == {OutboxStatus.SENT: 1}
