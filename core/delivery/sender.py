@@ -199,7 +199,8 @@ class OutboxSender:
         """Claim rounds so far: a delivery during which rows were claimed may have held
         back the person's later rows (see :func:`core.outbox.queue.claim_due`)."""
         self._soon: datetime | None = None
-        """The earliest retry soon (:data:`RETRY_SOON`) of a row this pass put back."""
+        """The latest retry soon (:data:`RETRY_SOON`) of a row this pass put back: each is
+        at most that far ahead, so by then all of them are due."""
         self.holders: list[Callable[[], Collection[str]]] = []
         """The keys of the rows this process's channels hold (answers they send at once,
         :mod:`core.outbox.held`): never claimed here, even once their hold has lapsed."""
@@ -289,15 +290,21 @@ class OutboxSender:
 
     async def _retried_soon(self) -> bool:
         """Wait for the retry soon of a row put back in this pass, if any (or a poke);
-        return whether there was one, to claim it."""
+        return whether there was one, to claim it. Woken before it, it is kept for the
+        next wait: the claim that follows the poke does not find that row due yet."""
         soon, self._soon = self._soon, None
         if soon is None or self._stopping:
             return False
         wait = min((soon - self.clock.now()).total_seconds(), RETRY_SOON.total_seconds())
         if wait > 0:
-            with contextlib.suppress(TimeoutError):
+            try:
                 async with asyncio.timeout(wait + _TIMER_SLACK):  # not a hair before
                     await self._poked.wait()
+            except TimeoutError:
+                pass
+            else:  # woken early (a tick, a row queued): the retry is still to come
+                if self.clock.now() < soon:
+                    self._soon = soon if self._soon is None else max(self._soon, soon)
         return True
 
     def _channels_in_hand(self) -> Counter[str]:
@@ -545,7 +552,7 @@ class OutboxSender:
         retry_at = self.clock.now() + backoff
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
         if backoff <= RETRY_SOON:
-            self._soon = retry_at if self._soon is None else min(self._soon, retry_at)
+            self._soon = retry_at if self._soon is None else max(self._soon, retry_at)
         return _Outcome.AGAIN
 
     async def _mark(
