@@ -131,7 +131,8 @@ class Delivered:
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
 """What a row says (None: it no longer applies); it only reads."""
 Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
-"""What the conversation keeps of a rendered row (its choices), in the claim's transaction."""
+"""What the conversation keeps of a row that went out (its choices), in its mark's
+transaction."""
 Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
 """Send a reply to a person; return the SMS segments it took (None off SMS), or what the
 channel told of it."""
@@ -405,8 +406,6 @@ class OutboxSender:
                     metrics.OUTBOX_DROPPED.labels(row.kind, "opted_out").inc()
                     continue
                 reply = await self.render(session, row, person, now)
-                if reply is not None and self.remember is not None:
-                    await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
         return work, fanned
 
@@ -595,9 +594,22 @@ class OutboxSender:
             )
             if held and alert:
                 await alert_undelivered(session, work.row_id, now)
+            if held and status is OutboxStatus.SENT:
+                await self._remember(session, work, now)
             return held
 
         await self._record(work, write)
+
+    async def _remember(self, session: AsyncSession, work: _Work, now: datetime) -> None:
+        """What the conversation keeps of a row that went out (its choices, which a
+        written "oui" or number picks): only once it went, as a row put back unsent (behind
+        a failed one) must not answer for the message the person has last seen."""
+        if self.remember is None or work.reply is None or work.kept_payload is not None:
+            return  # a farewell after erasure: nobody left to remember for
+        row = await session.get(OutboxMessage, work.row_id)
+        person = await session.get(Person, work.person.id)
+        if row is not None and person is not None:
+            await self.remember(session, row, person, work.reply, now)
 
     async def _record(self, work: _Work, write: Write) -> None:
         """Record an outcome; a delivery cancelled meanwhile (the sender stops) still

@@ -19,7 +19,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.application import CHANNEL, make_deliverer
 from core.clock import FixedClock
-from core.delivery.sender import MAX_ATTEMPTS, OutboxSender
+from core.delivery.sender import MAX_ATTEMPTS, OutboxSender, Remember
 from core.dialog import Reply, reply_to_payload
 from core.outbox.queue import REPLY, enqueue
 from core.seats.session_changes import move_session
@@ -44,7 +44,14 @@ class Sending:
     """One bot instance's outbox sender, wired to the loopback Bot API."""
 
     def __init__(
-        self, api: FakeBotApi, url: str, clock: FixedClock, pacer: Pacer, *, timeout: float = 5
+        self,
+        api: FakeBotApi,
+        url: str,
+        clock: FixedClock,
+        pacer: Pacer,
+        *,
+        timeout: float = 5,
+        remember: Remember | None = None,
     ) -> None:
         self.db = Database(url)
         request = HTTPXRequest(connection_pool_size=64, read_timeout=timeout)
@@ -56,6 +63,7 @@ class Sending:
             lambda session, row, person, now: render_notice(session, row, person, settings, now),
             {CHANNEL: make_deliverer(self.bot, pacer)},
             batch=10,
+            remember=remember,
         )
 
     async def __aenter__(self) -> Sending:
