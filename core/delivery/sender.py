@@ -131,7 +131,8 @@ class Delivered:
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
 """What a row says (None: it no longer applies); it only reads."""
 Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
-"""What the conversation keeps of a rendered row (its choices), in the claim's transaction."""
+"""What the conversation keeps of a row that went out (its choices), in its mark's
+transaction."""
 Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
 """Send a reply to a person; return the SMS segments it took (None off SMS), or what the
 channel told of it."""
@@ -196,10 +197,11 @@ class OutboxSender:
         self._cut_short: set[asyncio.Task[Any]] = set()
         """Deliveries cancelled while a send was out: they record it, then stop."""
         self._claims = 0
-        self._soon: datetime | None = None
-        """The earliest retry soon (:data:`RETRY_SOON`) of a row this pass put back."""
         """Claim rounds so far: a delivery during which rows were claimed may have held
         back the person's later rows (see :func:`core.outbox.queue.claim_due`)."""
+        self._soon: datetime | None = None
+        """The latest retry soon (:data:`RETRY_SOON`) of a row this pass put back: each is
+        at most that far ahead, so by then all of them are due."""
         self.holders: list[Callable[[], Collection[str]]] = []
         """The keys of the rows this process's channels hold (answers they send at once,
         :mod:`core.outbox.held`): never claimed here, even once their hold has lapsed."""
@@ -268,10 +270,13 @@ class OutboxSender:
                         return handled
                     claim = True
                     continue
-                if poked is None or poked.done():
-                    poked = asyncio.create_task(self._poked.wait())
+                waits: set[asyncio.Task[Any]] = set(running)
+                if not self._stopping:  # stop() leaves the poke set: it would end each wait
+                    if poked is None or poked.done():
+                        poked = asyncio.create_task(self._poked.wait())
+                    waits.add(poked)
                 done, _ = await asyncio.wait(
-                    running | {poked},
+                    waits,
                     timeout=self.recheck_seconds,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
@@ -286,15 +291,21 @@ class OutboxSender:
 
     async def _retried_soon(self) -> bool:
         """Wait for the retry soon of a row put back in this pass, if any (or a poke);
-        return whether there was one, to claim it."""
+        return whether there was one, to claim it. Woken before it, it is kept for the
+        next wait: the claim that follows the poke does not find that row due yet."""
         soon, self._soon = self._soon, None
         if soon is None or self._stopping:
             return False
         wait = min((soon - self.clock.now()).total_seconds(), RETRY_SOON.total_seconds())
         if wait > 0:
-            with contextlib.suppress(TimeoutError):
+            try:
                 async with asyncio.timeout(wait + _TIMER_SLACK):  # not a hair before
                     await self._poked.wait()
+            except TimeoutError:
+                pass
+            else:  # woken early (a tick, a row queued): the retry is still to come
+                if self.clock.now() < soon:
+                    self._soon = soon if self._soon is None else max(self._soon, soon)
         return True
 
     def _channels_in_hand(self) -> Counter[str]:
@@ -395,8 +406,6 @@ class OutboxSender:
                     metrics.OUTBOX_DROPPED.labels(row.kind, "opted_out").inc()
                     continue
                 reply = await self.render(session, row, person, now)
-                if reply is not None and self.remember is not None:
-                    await self.remember(session, row, person, reply, now)
                 work.append(_Work(row.id, row.kind, row.attempts, person, reply))
         return work, fanned
 
@@ -542,7 +551,7 @@ class OutboxSender:
         retry_at = self.clock.now() + backoff
         await self._mark(work, OutboxStatus.PENDING, error=_text(error), retry_at=retry_at)
         if backoff <= RETRY_SOON:
-            self._soon = retry_at if self._soon is None else min(self._soon, retry_at)
+            self._soon = retry_at if self._soon is None else max(self._soon, retry_at)
         return _Outcome.AGAIN
 
     async def _mark(
@@ -585,9 +594,22 @@ class OutboxSender:
             )
             if held and alert:
                 await alert_undelivered(session, work.row_id, now)
+            if held and status is OutboxStatus.SENT:
+                await self._remember(session, work, now)
             return held
 
         await self._record(work, write)
+
+    async def _remember(self, session: AsyncSession, work: _Work, now: datetime) -> None:
+        """What the conversation keeps of a row that went out (its choices, which a
+        written "oui" or number picks): only once it went, as a row put back unsent (behind
+        a failed one) must not answer for the message the person has last seen."""
+        if self.remember is None or work.reply is None or work.kept_payload is not None:
+            return  # a farewell after erasure: nobody left to remember for
+        row = await session.get(OutboxMessage, work.row_id)
+        person = await session.get(Person, work.person.id)
+        if row is not None and person is not None:
+            await self.remember(session, row, person, work.reply, now)
 
     async def _record(self, work: _Work, write: Write) -> None:
         """Record an outcome; a delivery cancelled meanwhile (the sender stops) still

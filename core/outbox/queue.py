@@ -200,9 +200,12 @@ async def claim_due(
     notices, then reminders, then broadcasts, each in due order; a row due for longer than
     its class's aging is claimed with the answers, so none is starved.
 
-    A person's messages go in order: a row waits while an earlier row of the same person
-    (a lower id) was tried and waits to be tried again, or is in a sender's hand
-    (:func:`_first_tried`); it goes once that one is sent or given up.
+    A person's messages go in order: while a row of the person was tried and waits to be
+    tried again, or is in a sender's hand (:func:`_first_tried`), only that row may be
+    claimed; the person's other rows go once it is sent or given up. Not even an earlier
+    row (a lower id) goes before it: a reminder queued before an answer but sent after it
+    (answers are more urgent), and put back unsent when the answer failed, must not
+    overtake the answer.
 
     On PostgreSQL the rows are locked with SKIP LOCKED so that two senders never claim
     the same row; SQLite serialises the whole transaction.
@@ -213,7 +216,7 @@ async def claim_due(
         select(OutboxMessage)
         .outerjoin(first, first.c.person_id == OutboxMessage.person_id)
         .where(
-            or_(first.c.first_id.is_(None), OutboxMessage.id <= first.c.first_id),
+            or_(first.c.first_id.is_(None), OutboxMessage.id == first.c.first_id),
             OutboxMessage.due_at <= now,
             OutboxMessage.id.not_in(exclude) if exclude else true(),
             OutboxMessage.key.not_in(exclude_keys) if exclude_keys else true(),

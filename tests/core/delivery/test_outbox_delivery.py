@@ -19,7 +19,9 @@ from telegram.request import HTTPXRequest
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.application import CHANNEL, make_deliverer
 from core.clock import FixedClock
-from core.delivery.sender import MAX_ATTEMPTS, OutboxSender
+from core.delivery.sender import MAX_ATTEMPTS, OutboxSender, Remember
+from core.dialog import Reply, reply_to_payload
+from core.outbox.queue import REPLY, enqueue
 from core.seats.session_changes import move_session
 from handlers.machinery.turns import Conversations
 from handlers.renderers.notice_texts import render_notice
@@ -42,7 +44,14 @@ class Sending:
     """One bot instance's outbox sender, wired to the loopback Bot API."""
 
     def __init__(
-        self, api: FakeBotApi, url: str, clock: FixedClock, pacer: Pacer, *, timeout: float = 5
+        self,
+        api: FakeBotApi,
+        url: str,
+        clock: FixedClock,
+        pacer: Pacer,
+        *,
+        timeout: float = 5,
+        remember: Remember | None = None,
     ) -> None:
         self.db = Database(url)
         request = HTTPXRequest(connection_pool_size=64, read_timeout=timeout)
@@ -54,6 +63,7 @@ class Sending:
             lambda session, row, person, now: render_notice(session, row, person, settings, now),
             {CHANNEL: make_deliverer(self.bot, pacer)},
             batch=10,
+            remember=remember,
         )
 
     async def __aenter__(self) -> Sending:
@@ -339,3 +349,127 @@ async def test_a_calendar_file_that_fails_is_sent_again_with_its_message_once(
     notices = [c for c in api.calls if c.ok and "change de date" in str(c.params)]
     assert len(notices) == 1
     assert [c.status for c in api.calls if c.method == "sendDocument"] == [500, 200]
+
+
+class Poke(asyncio.Event):
+    """The sender's poke, counting the waits on it; it tells when the pass ``passing``
+    itself waits on it for a retry soon (its other waits are tasks of their own)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits = 0
+        self.passing: asyncio.Task[int] | None = None
+        self.retry_waits = asyncio.Queue[None]()
+
+    async def wait(self) -> bool:
+        self.waits += 1
+        if asyncio.current_task() is self.passing:
+            self.retry_waits.put_nowait(None)
+        return await super().wait()
+
+
+async def test_a_stopping_sender_waits_for_the_sends_out_without_spinning(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # The bot stops while a reminder is out: the sender waits for its answer without
+    # going round its loop (the poke that stop() leaves set used to end each wait at once,
+    # keeping a core busy until the send came back).
+    db = Database(database_url)
+    await book_people(db, clock, people=1)
+    await db.dispose()
+    out = asyncio.Event()
+    api.on_request(lambda method, _: out.set() if method.lower() == "sendmessage" else None)
+    api.delay_next("sendMessage", 0.5)
+    clock.set(DUE)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        one.sender._poked = poke = Poke()
+        passing = asyncio.create_task(one.sender.run_once())
+        await out.wait()
+        one.sender.stop()
+        waits = poke.waits
+        for _ in range(100):
+            await asyncio.sleep(0)  # the event loop goes round; the send is still out
+        assert not passing.done()
+        assert poke.waits - waits <= 1
+        assert await passing == 1  # the reminder in hand still went
+        assert await statuses(one.db) == {OutboxStatus.SENT: 1}
+
+
+async def ticks_at(
+    sender: OutboxSender, clock: FixedClock, moments: list[datetime]
+) -> asyncio.Task[int]:
+    """Run a pass; each time it waits for a retry soon, the clock moves on to the next of
+    ``moments`` and a tick wakes it (in place of its timer). Return the ended pass."""
+    sender._poked = poke = Poke()
+    passing = poke.passing = asyncio.create_task(sender.run_once())
+    for moment in moments:
+        waiting = asyncio.ensure_future(poke.retry_waits.get())
+        await asyncio.wait({waiting, passing}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():  # the pass ended without waiting
+            waiting.cancel()
+            break
+        clock.set(moment)
+        sender.poke()
+    await passing
+    return passing
+
+
+async def replies_to(db: Database, clock: FixedClock, due: dict[int, datetime]) -> None:
+    """A Telegram person for each chat of ``due``, with an answer due then."""
+    flows = Conversations(db, make_settings(db.url), clock)
+    for chat, due_at in due.items():
+        await Chat(flows, str(chat), channel=CHANNEL).say("bonjour")
+        async with db.transaction() as session:
+            query = select(Person).where(Person.external_id == str(chat))
+            person = (await session.execute(query)).scalar_one()
+            await enqueue(
+                session,
+                key=f"{REPLY}:{CHANNEL}:{chat}:0",
+                person_id=person.id,
+                kind=REPLY,
+                due_at=due_at,
+                payload=reply_to_payload(Reply(f"Réponse pour {chat}")),
+            )
+
+
+def answered(api: FakeBotApi) -> list[str]:
+    """The answers Telegram accepted, in order."""
+    return [
+        str(call.params.get("text"))
+        for call in api.calls
+        if call.ok and call.method == "sendMessage" and "Réponse" in call.params.get("text", "")
+    ]
+
+
+async def test_a_failed_answer_is_retried_in_the_pass_even_after_an_early_tick(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # The answer fails; a tick comes 0.3 s later, before its retry: the pass still
+    # retries it a second after the failure (it used to end, leaving it to the next poll).
+    db = Database(database_url)
+    await replies_to(db, clock, {FIRST_CHAT: NOW})
+    await db.dispose()
+    api.fail_next("sendMessage", status=500, chat_id=FIRST_CHAT)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        second = timedelta(seconds=1)
+        await ticks_at(one.sender, clock, [NOW + 0.3 * second, NOW + 1.1 * second])
+        assert answered(api) == [f"Réponse pour {FIRST_CHAT}"]
+        assert await statuses(one.db) == {OutboxStatus.SENT: 1}
+
+
+async def test_answers_failed_at_different_moments_are_all_retried_in_the_pass(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # One answer fails; half a second later another, queued meanwhile, fails too. Once
+    # the first one's retry is due the pass goes on until the second one's is: both go
+    # (it used to keep only the first retry time, leaving the second to the next poll).
+    second = timedelta(seconds=1)
+    db = Database(database_url)
+    await replies_to(db, clock, {FIRST_CHAT: NOW, FIRST_CHAT + 1: NOW + 0.5 * second})
+    await db.dispose()
+    api.fail_next("sendMessage", status=500, chat_id=FIRST_CHAT)
+    api.fail_next("sendMessage", status=500, chat_id=FIRST_CHAT + 1)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        await ticks_at(one.sender, clock, [NOW + k * second for k in (0.5, 1.1, 1.6)])
+        assert sorted(answered(api)) == [f"Réponse pour {FIRST_CHAT + n}" for n in range(2)]
+        assert await statuses(one.db) == {OutboxStatus.SENT: 2}

@@ -26,6 +26,7 @@ from core.delivery.sender import MAX_RATE_LIMITED
 from core.dialog import Reply, reply_to_payload
 from core.outbox.queue import REPLY, enqueue
 from handlers.machinery.turns import Conversations
+from handlers.renderers.notice_texts import remember_notice
 from models import Database, OutboxMessage, OutboxStatus, Person
 from tests.core.delivery.test_outbox_delivery import (
     DUE,
@@ -239,3 +240,74 @@ async def test_a_keyboard_note_that_went_out_is_not_sent_again_with_the_retry(
         if call.ok and call.method == "sendMessage" and call.chat_id == FAILING
     ]
     assert texts == ["Le menu est en bas.", "Bonjour Marie !"]
+
+
+async def test_a_reminder_queued_before_a_failed_answer_does_not_overtake_it(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # A reminder falls due as the person's answer is queued: the answer goes first (it is
+    # more urgent) and fails; the reminder, put back unsent behind it, waits for it even
+    # though it was queued first.
+    db = Database(database_url)
+    await book_people(db, clock, people=1, sessions=1)  # the reminder, queued now
+    clock.set(DUE)
+    async with db.transaction() as session:
+        person = (await session.execute(select(Person))).scalar_one()
+        await enqueue(
+            session,
+            key=f"{REPLY}:{CHANNEL}:1:0",
+            person_id=person.id,
+            kind=REPLY,
+            due_at=clock.now(),
+            payload=reply_to_payload(Reply("Voici vos inscriptions.")),
+        )
+    await db.dispose()
+    api.fail_next("sendMessage", status=500, chat_id=FAILING)
+    async with Sending(api, database_url, clock, fast_pacer()) as one:
+        await one.sender.run_once()  # the answer fails; its retry is not due yet
+        clock.advance(timedelta(minutes=10))
+        await one.sender.run_once()
+        assert await statuses(one.db) == {OutboxStatus.SENT: 2}
+    texts = [
+        str(call.params.get("text"))
+        for call in api.calls
+        if call.ok and call.method == "sendMessage" and call.chat_id == FAILING
+    ]
+    received = ["reminder" if "Atelier 0" in text else text for text in texts]
+    assert received == ["Voici vos inscriptions.", "reminder"]
+
+
+async def test_a_reminder_put_back_unsent_does_not_answer_for_a_written_number(
+    api: FakeBotApi, database_url: str, clock: FixedClock
+) -> None:
+    # The person's answer fails, so their reminder, behind it, is put back unsent. The
+    # person, who has not seen the reminder, writes "2": it does not pick the reminder's
+    # second choice (cancel their seat).
+    db = Database(database_url)
+    await book_people(db, clock, people=1, sessions=1)
+    clock.set(DUE)
+    async with db.transaction() as session:
+        person = (await session.execute(select(Person))).scalar_one()
+        await enqueue(
+            session,
+            key=f"{REPLY}:{CHANNEL}:1:0",
+            person_id=person.id,
+            kind=REPLY,
+            due_at=clock.now(),
+            payload=reply_to_payload(Reply("Voici vos inscriptions.")),
+        )
+    api.fail_next("sendMessage", status=500, chat_id=FAILING)
+    chat = Chat(
+        Conversations(db, make_settings(database_url), clock), str(FAILING), channel=CHANNEL
+    )
+    async with Sending(api, database_url, clock, fast_pacer(), remember=remember_notice) as one:
+        await one.sender.run_once()  # the answer fails; the reminder waits behind it
+        assert reminders_to(api, FAILING) == []
+        await chat.say("2")
+        assert "Voulez-vous vraiment annuler votre place" not in chat.text
+        clock.advance(timedelta(minutes=10))
+        await one.sender.run_once()  # both go: now "2" picks the reminder's choice
+        assert reminders_to(api, FAILING) == ["Atelier 0"]
+        await chat.say("2")
+        assert "Voulez-vous vraiment annuler votre place" in chat.text
+    await db.dispose()
