@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,9 +43,23 @@ _SAVE_STATE = (
     .where(_CONVERSATIONS.c.person_id == bindparam("id"))
     .values(state=bindparam("state"), updated_at=bindparam("now"))
 )
-_ADD_STATE = insert(_CONVERSATIONS).values(
-    person_id=bindparam("id"), state=bindparam("state"), updated_at=bindparam("now")
-)
+
+
+def _add_state(postgres: bool) -> Any:
+    """INSERT of a new conversation's state, written over a row added meanwhile."""
+    add = (pg_insert if postgres else sqlite_insert)(_CONVERSATIONS).values(
+        person_id=bindparam("id"), state=bindparam("state"), updated_at=bindparam("now")
+    )
+    return add.on_conflict_do_update(
+        index_elements=[_CONVERSATIONS.c.person_id],
+        set_={"state": add.excluded.state, "updated_at": add.excluded.updated_at},
+    )
+
+
+_ADD_STATE = {postgres: _add_state(postgres) for postgres in (False, True)}
+"""A new conversation's state, written over the row a notice's choices may have added
+meanwhile (the outbox's sender remembers them as the notice goes out): the person's own
+turn is the later word."""
 
 
 _ADD_PERSON = {
@@ -107,7 +121,8 @@ async def save_state(
     session: AsyncSession, person_id: int, state: dict[str, Any], now: datetime, *, new: bool
 ) -> None:
     """Write the conversation's state (a ``new`` conversation is inserted): one statement."""
-    statement = _ADD_STATE if new else _SAVE_STATE
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _ADD_STATE[postgres] if new else _SAVE_STATE
     await session.execute(statement, {"id": person_id, "state": state, "now": now})
 
 

@@ -14,6 +14,7 @@ from core.i18n import Translator
 from handlers.machinery.choices import Menu
 from handlers.machinery.state import ConversationState, remember
 from models import Conversation, Person
+from models.inserts import insert_ignore
 
 
 @dataclass(slots=True)
@@ -56,8 +57,11 @@ async def remember_choices(
     conversation = (await session.execute(query)).scalar_one_or_none()
     if conversation is None:
         state = remember(ConversationState(), [reply]).to_json()
-        session.add(Conversation(person_id=person.id, state=state, updated_at=now))
-        return
+        values = {"person_id": person.id, "state": state, "updated_at": now}
+        if await insert_ignore(session, Conversation, values):
+            return
+        # the person's own turn added the row meanwhile: remembered over it, as below
+        conversation = (await session.execute(query)).scalar_one()
     stored = ConversationState.from_json(conversation.state)
     answering = conversation.updated_at is not None and now - conversation.updated_at < ANSWERING
     if answering and stored.asks_yes_no():
