@@ -468,6 +468,9 @@ class OutboxSender:
             metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
             return _Outcome.DONE
         deliver = self.deliverers[work.person.channel]
+        if self.remember is not None and work.kept_payload is None and work.attempts <= 1:
+            async with self.db.transaction() as session:  # before it can be answered
+                await self._remember(session, work, self.clock.now())
         sending_as(priority_of(work.kind))  # the channel's pacer puts it in its place
         last_wait = 0.0
         started = time.monotonic()
@@ -594,16 +597,15 @@ class OutboxSender:
             )
             if held and alert:
                 await alert_undelivered(session, work.row_id, now)
-            if held and status is OutboxStatus.SENT:
-                await self._remember(session, work, now)
             return held
 
         await self._record(work, write)
 
     async def _remember(self, session: AsyncSession, work: _Work, now: datetime) -> None:
-        """What the conversation keeps of a row that went out (its choices, which a
-        written "oui" or number picks): only once it went, as a row put back unsent (behind
-        a failed one) must not answer for the message the person has last seen."""
+        """What the conversation keeps of a row about to go out (its choices, which a
+        written "oui" or number picks): just before its first try, so that an answer that
+        comes at once finds them; never for a row put back unsent behind a failed one, which
+        must not answer for the message the person has last seen."""
         if self.remember is None or work.reply is None or work.kept_payload is not None:
             return  # a farewell after erasure: nobody left to remember for
         row = await session.get(OutboxMessage, work.row_id)
