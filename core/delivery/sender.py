@@ -131,8 +131,8 @@ class Delivered:
 Render = Callable[[AsyncSession, OutboxMessage, Person, datetime], Awaitable[Reply | None]]
 """What a row says (None: it no longer applies); it only reads."""
 Remember = Callable[[AsyncSession, OutboxMessage, Person, Reply, datetime], Awaitable[None]]
-"""What the conversation keeps of a row that went out (its choices), in its mark's
-transaction."""
+"""What the conversation keeps of a notice about to go out (its choices), in a transaction
+of its own just before its first try."""
 Deliver = Callable[[Person, Reply], Awaitable[int | Delivered | None]]
 """Send a reply to a person; return the SMS segments it took (None off SMS), or what the
 channel told of it."""
@@ -468,9 +468,7 @@ class OutboxSender:
             metrics.OUTBOX_DROPPED.labels(work.kind, "no_longer_applies").inc()
             return _Outcome.DONE
         deliver = self.deliverers[work.person.channel]
-        if self.remember is not None and work.kept_payload is None and work.attempts <= 1:
-            async with self.db.transaction() as session:  # before it can be answered
-                await self._remember(session, work, self.clock.now())
+        await self._remember(work)  # before it can be answered
         sending_as(priority_of(work.kind))  # the channel's pacer puts it in its place
         last_wait = 0.0
         started = time.monotonic()
@@ -601,17 +599,22 @@ class OutboxSender:
 
         await self._record(work, write)
 
-    async def _remember(self, session: AsyncSession, work: _Work, now: datetime) -> None:
-        """What the conversation keeps of a row about to go out (its choices, which a
-        written "oui" or number picks): just before its first try, so that an answer that
-        comes at once finds them; never for a row put back unsent behind a failed one, which
-        must not answer for the message the person has last seen."""
-        if self.remember is None or work.reply is None or work.kept_payload is not None:
+    async def _remember(self, work: _Work) -> None:
+        """What the conversation keeps of a notice about to go out (its choices, which a
+        written "oui" or number picks), in a transaction of its own: just before its first
+        try, so that an answer that comes at once finds them; never for a row put back unsent
+        behind a failed one, which must not answer for the message the person has last seen.
+        An answer (a row of kind REPLY) leaves its choices to its own turn: no transaction."""
+        reply = work.reply
+        if self.remember is None or reply is None or work.kept_payload is not None:
             return  # a farewell after erasure: nobody left to remember for
-        row = await session.get(OutboxMessage, work.row_id)
-        person = await session.get(Person, work.person.id)
-        if row is not None and person is not None:
-            await self.remember(session, row, person, work.reply, now)
+        if work.kind == REPLY or not reply.choices or work.attempts > 1:
+            return
+        async with self.db.transaction() as session:
+            row = await session.get(OutboxMessage, work.row_id)
+            person = await session.get(Person, work.person.id)
+            if row is not None and person is not None:
+                await self.remember(session, row, person, reply, self.clock.now())
 
     async def _record(self, work: _Work, write: Write) -> None:
         """Record an outcome; a delivery cancelled meanwhile (the sender stops) still
