@@ -258,10 +258,10 @@ def asks_again(words: list[str]) -> bool:
 
 WORKSHOP_LIST = tuple(bare(w) for w in word_lists.words("workshop_list"))
 """The list of workshops: "la liste", "the schedule", "listeyi", "اللائحة"."""
-RESENDING = (
-    *SENDING, "renv", "redonn", "resend", "gonder", "atar", "atin", "عاود", "3awd", "3awed",
-)  # fmt: skip
+RESENDING = (*SENDING, *(bare(w) for w in word_lists.words("sending_again")))
 """Sending, or sending again: "renvoyez", "send", "gönderin", "عاود"."""
+MY_LIST = word_lists.word_set("possessive", "my_list")
+"""One's own list ("ma liste", "my list", "listem"): one's bookings, not the workshops."""
 LIST_MISREAD = frozenset(
     {TextIntent.START, TextIntent.MY_BOOKINGS, TextIntent.EXPLAIN, TextIntent.UNKNOWN}
 )
@@ -280,7 +280,7 @@ def _list_again(reading: Reading, message: Message) -> Reading | None:
         and sent_again
         and not about_messages(words)
         and not has_acting_word(words)
-        and not any(w in ("ma", "mes", "my", "listem") for w in words)
+        and not MY_LIST & set(words)
     ):
         return _sure(TextIntent.WORKSHOPS, message)
     return None

@@ -130,13 +130,15 @@ def value_of(word: str) -> int | None:
 TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "ye", "ya", "i", "u")
 
 
-FOR_WHOM = ("pour", "for", "icin", "l", "ل")
-"""'numéro 3 pour ma voisine', '1 for my grandad', '2 annem için': a choice made for someone."""
+FOR_WHOM = tuple(bare(w) for w in word_lists.words("for_whom"))
+"""'numéro 3 pour ma voisine', '1 for my grandad': a choice made for someone."""
 RELATIVES = tuple(bare(w) for w in word_lists.words("relative_subject") if " " in w or len(w) > 4)
 """Someone close, named ("ma voisine", "my grandad", "annem"); pronouns left out."""
 SPOKEN_TO = frozenset(bare(w) for w in word_lists.words("addressee"))
-POSSESSIVE = frozenset({"mon", "ma", "my"})
 """Someone spoken to ("frérot", "abi", "khoya"): beside a choice, it changes nothing."""
+POSSESSIVE = word_lists.word_set("possessive")
+"""'mon', 'my' (the possessives of one's bookings) before someone spoken to: "le 4 mon
+frérot"."""
 
 
 def _for_whom_left_out(words: list[str]) -> list[str]:

@@ -254,7 +254,7 @@ def _stop_asked_in_words(p: Proposal) -> Verdict:
 
 STOP_KEYWORDS = ("STOP", "ARRET", "ARRÊT", "STOPP", "DUR", "قف")
 """The opt-out keyword as SMS services take it, written first and in capitals."""
-LAUGHTER = frozenset({"lol", "mdr", "ptdr", "haha", "hahaha", "xd", "jk", "svp", "please", "pls"})
+LAUGHTER = word_lists.word_set("after_stop_keyword")
 """What may follow the keyword without changing it: laughter, "please"."""
 
 
