@@ -49,7 +49,7 @@ from core.understanding.practical_questions import (
     asks_practical,
 )
 from core.understanding.reading import ACTING, Reading, TextIntent
-from core.understanding.safety import LATE, asked_or_conditional
+from core.understanding.safety import LATE, absent_before, asked_or_conditional
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
 from core.understanding.topics import gives_opinion, names_a_topic, tells_attended
 
@@ -112,6 +112,7 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
         negated_near_coming(words)
         and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
+        and not absent_before(words)  # "j'ai pas pu venir hier": past, no seat given up
         and not something_else_comes(words)
         and not someone_else_absent(words)  # "mon mari ne pourra pas venir au couscous"
         and not opens_spoken_to(words)  # "boss, I can't come in today"

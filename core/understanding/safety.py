@@ -61,6 +61,15 @@ ACCEPTING = word_lists.words("accepting")
 LATE = word_lists.words("late")
 """'Je ne pourrai pas venir à l'heure, je serai en retard': late, still coming."""
 
+PAST_ABSENCE = word_lists.word_set("past_absence")
+"""'J'ai pas pu venir hier', 'dün gelemedim': an absence told after the fact gives no seat
+back."""
+
+
+def absent_before(words: list[str]) -> bool:
+    """Whether the message tells of an absence already past ("couldn't come yesterday")."""
+    return not PAST_ABSENCE.isdisjoint(words)
+
 
 def asked_or_conditional(words: list[str], mark: bool) -> bool:
     """'comment annuler ?', 'si je ne viens pas...': asked about or set as a condition."""
@@ -147,6 +156,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "kabul etmiyorum", "i don't agree": a refusal, not a cancel
         if any(w.startswith(LATE) for w in words):
             return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
+        if absent_before(words):
+            return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
         if addressed.opens_spoken_to(words):

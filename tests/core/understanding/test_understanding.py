@@ -320,6 +320,20 @@ def test_no_cancel_for_a_condition_or_a_late_coming(text: str, language: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "language", "past"),
+    [("j'ai pas pu venir au cours hier, j'étais malade", "fr", True),
+     ("I couldn't come yesterday, sorry", "en", True),
+     ("ما قدرتش نجي البارح، كنت مريضة", "ar", True),
+     ("dün gelemedim hastaydım", "tr", True),
+     ("je ne pourrai pas venir jeudi, mon petit dernier est malade", "fr", False),
+     ("I can't come tomorrow", "en", False), ("ما نقدرش نجي غدا", "ar", False),
+     ("yarın gelemiyorum", "tr", False)],
+)  # fmt: skip
+def test_an_absence_already_past_gives_no_seat_back(text: str, language: str, past: bool) -> None:
+    assert (read(text, language).intent == TextIntent.CANCEL) is not past
+
+
+@pytest.mark.parametrize(
     ("text", "language", "intent"),
     [("vous êtes ouverts à quelle heure le samedi", "fr", "help"),
      ("what are your opening hours", "en", "help"), ("kaçta açıyorsunuz", "tr", "help"),
