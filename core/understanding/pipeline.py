@@ -53,6 +53,7 @@ from core.understanding.negation import (
     acting_word_negated,
     asks,
     conditional,
+    gives_back,
     has_acting_word,
     says_coming,
 )
@@ -237,7 +238,12 @@ def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
         hedged(words) or call_opening(words) or knows_how(words)
     ):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
-    if reading.intent == TextIntent.CANCEL and hedged(words) and not has_acting_word(words):
+    if (
+        reading.intent == TextIntent.CANCEL
+        and hedged(words)
+        and not has_acting_word(words)
+        and not gives_back(words)  # "i'm out, give my place to someone else inshallah"
+    ):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "yes but not friday"
     if reading.intent in UNDECIDABLE and _act_undecided(message):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "maybe i'll cancel"

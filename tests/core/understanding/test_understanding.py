@@ -334,6 +334,17 @@ def test_an_absence_already_past_gives_no_seat_back(text: str, language: str, pa
 
 
 @pytest.mark.parametrize(
+    ("text", "language"),
+    [("I have to work saturday so I'm out, give my place to someone else inshallah", "en"),
+     ("Pas possible moi venir samedi, donnez ma place autre personne", "fr")],
+)  # fmt: skip
+def test_a_seat_given_back_is_a_cancel_even_with_a_hedge_beside_it(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
     ("text", "language", "intent"),
     [("vous êtes ouverts à quelle heure le samedi", "fr", "help"),
      ("what are your opening hours", "en", "help"), ("kaçta açıyorsunuz", "tr", "help"),
