@@ -39,7 +39,7 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
-from core.understanding.done_elsewhere import device_trouble, names_ours
+from core.understanding.done_elsewhere import FIRST_PERSON, device_trouble, names_ours
 from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
@@ -61,7 +61,7 @@ from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import short_answer
-from core.understanding.thresholds import ASK_AT_LEAST, CLOSE, HIGH, LOW
+from core.understanding.thresholds import ASK_AT_LEAST, CLAUSE_ALONE, CLOSE, HIGH, LOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,19 +195,20 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return (
             None  # help asked nothing: "le tram ne marche pas, je pense annuler" is read by clause
         )
-    if reported(message.words):
-        return None
     parts = clauses(without_subject(message.stripped), message.language)
     if len(parts) < 2:
         return None  # "Objet : annulation" over a body: the subject line asks nothing alone
+    own = _own_clauses(parts)
     found: Reading | None = None
-    for words in parts:
+    for i, words in enumerate(parts):
+        if not own[i]:
+            continue  # "ma voisine m'a dit, annule ta place": someone else's words
         clause = _through(Message(" ".join(words), message.language, message.model), False)
         acting = clause.intent in ACTING
         if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
-            if not acting and clause.confidence < LOW:
+            if not acting and clause.confidence < CLAUSE_ALONE:
                 continue  # "for your information" at 0.39: too unsure to speak for the whole
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
@@ -224,11 +225,33 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     return found
 
 
+def _own_clauses(parts: list[list[str]]) -> list[bool]:
+    """For each clause, whether it is the person's own words. In a message that reports
+    someone's words, only a clause neither reported nor just after a report, and said in the
+    first person, is ("le garagiste dit qu'il faut changer l'embrayage, alors je ne viens pas,
+    je voudrais annuler ma place")."""
+    told = [reported(words) for words in parts]
+    if not any(told):
+        return [True] * len(parts)
+    return [
+        not told[i] and not (i and told[i - 1]) and not FIRST_PERSON.isdisjoint(words)
+        for i, words in enumerate(parts)
+    ]
+
+
 def _reported(reading: Reading, message: Message) -> Reading | None:
-    """'ma voisine m'a dit d'annuler', 'my neighbour told me to cancel': not the person's act."""
-    if (reading.intent in ACTING or reading.intent == TextIntent.YES) and reported(message.words):
-        return Reading(TextIntent.UNKNOWN, reading.confidence)
-    return None
+    """'ma voisine m'a dit d'annuler', 'my neighbour told me to cancel': not the person's act,
+    unless the person asks it in a clause of their own, in their own words."""
+    if not (reading.intent in ACTING or reading.intent == TextIntent.YES):
+        return None
+    if not reported(message.words):
+        return None
+    if reading.intent in ACTING:
+        parts = clauses(without_subject(message.stripped), message.language)
+        own = _own_clauses(parts)
+        if any(own[i] and has_acting_word(words) for i, words in enumerate(parts)):
+            return None
+    return Reading(TextIntent.UNKNOWN, reading.confidence)
 
 
 def _hedged_yes(reading: Reading, message: Message) -> Reading | None:

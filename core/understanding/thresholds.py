@@ -34,7 +34,7 @@ MEANING_WORDS = 4
 MAX_CHOICE = 20
 """The largest choice number read from digits: a longer list is never shown."""
 
-MAX_ANALYSED = 300
+MAX_ANALYSED = 1000
 """Only the first this many characters of a very long message are read."""
 
 TITLE_SCORE = 86
@@ -63,3 +63,7 @@ HIGH = 0.85
 
 ASK_AT_LEAST = 0.2
 """A reading is never offered as a choice below this probability."""
+
+CLAUSE_ALONE = 0.9
+"""A clause read on its own speaks for the whole message (a request among other words) only
+this sure, unless it acts from its own word ("for your information" is no request)."""

@@ -333,6 +333,30 @@ def test_an_absence_already_past_gives_no_seat_back(text: str, language: str, pa
     assert (read(text, language).intent == TextIntent.CANCEL) is not past
 
 
+LONG_STORY = (
+    "Bonjour, alors voilà, je vous écris parce que ma fille est venue me voir ce week-end avec"
+    " les petits, on a fait un grand repas, et puis mon voisin du troisième est passé pour"
+    " réparer la fuite sous l'évier, bref la semaine a été très chargée, et en plus ma voiture"
+    " est au garage depuis lundi, le garagiste dit qu'il faut changer l'embrayage, alors je ne"
+    " pourrai pas venir jeudi, je voudrais annuler ma place"
+)
+
+
+def test_a_request_at_the_end_of_a_long_story_is_read() -> None:
+    # over 300 characters, someone else's words in the middle, the request in the person's own
+    assert len(LONG_STORY) > 400
+    assert read(LONG_STORY, "fr").intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ma voisine m'a dit, annule ta place", "ma voisine m'a dit d'annuler",
+     "my neighbour told me to cancel but i will come anyway"],
+)  # fmt: skip
+def test_someone_elses_words_still_never_act(text: str) -> None:
+    assert read(text, "fr").intent not in (TextIntent.CANCEL, TextIntent.YES)
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [("I have to work saturday so I'm out, give my place to someone else inshallah", "en"),
