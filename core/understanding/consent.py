@@ -36,6 +36,16 @@ def thanks_only(words: list[str]) -> bool:
     return only and ("ok" not in words or bool(THANK_WORDS & set(words)))
 
 
+FAREWELL_ALONE = frozenset(word_lists.words("farewell_alone"))
+
+
+def only_farewell(words: list[str]) -> bool:
+    """'see ya', 'merci, à plus', 'iyi günler': a goodbye (with thanks at most) and nothing
+    else."""
+    rest = [word for word in words if word not in THANK_WORDS]
+    return bool(rest) and (" ".join(rest) in FAREWELL_ALONE or all(w in FAREWELLS for w in rest))
+
+
 def says_farewell(words: list[str]) -> bool:
     """'bonne journée', 'bye', 'bslama'."""
     return bool(FAREWELLS & set(words))

@@ -315,12 +315,12 @@ def erases_personal(words: list[str]) -> bool:
     ]
     if not verbs:
         return False
-    if len(words) == 1:
-        return True  # "OUBLI", "unut": the word the help tells people to write
     if all(verb.startswith(AMBIGUOUS_ERASE) for verb in verbs):  # "remove me": the seat?
         return any(
             word.startswith(DATA) or any(p in word for p in ARABIC_PERSONAL) for word in words
         )
+    if len(words) == 1:
+        return True  # "OUBLI", "unut": the word the help tells people to write
     return any(
         word.startswith(PERSONAL)
         or any(part in word for part in ARABIC_PERSONAL)

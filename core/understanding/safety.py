@@ -28,6 +28,7 @@ from core.understanding.negation import (
     polite_request,
     says_coming,
 )
+from core.understanding.normalising import bare
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.thresholds import BARE_CANCEL, ENOUGH, SURE, SURE_YES
 
@@ -272,7 +273,7 @@ LAUGHTER = word_lists.word_set("after_stop_keyword")
 def _stop_keyword(p: Proposal) -> Verdict:
     """'STOP lol', 'STOP svp': the opt-out keyword written first in capitals, followed only
     by laughter or a please, is a stop however unsure the classifier is of it."""
-    if p.intent != TextIntent.STOP or p.confidence >= SURE:
+    if p.intent == TextIntent.STOP and p.confidence >= SURE:
         return None
     first, *rest = p.message.stripped.split() or [""]
     if first.rstrip("!.") not in STOP_KEYWORDS or len(rest) > 2:
@@ -323,8 +324,13 @@ def _thanks_only(p: Proposal) -> Verdict:
 
 
 def _farewell(p: Proposal) -> Verdict:
-    """'bonne journée': a goodbye is never a yes."""
+    """'bonne journée': a goodbye is never a yes; a goodbye alone ('see ya') asks nothing."""
     if p.intent == TextIntent.YES and consent.says_farewell(p.words):
+        return p.read_as(TextIntent.UNKNOWN)
+    as_written = bare(p.message.stripped).split()  # "see ya", before "ya" is written out
+    if p.intent != TextIntent.UNKNOWN and (
+        consent.only_farewell(p.words) or consent.only_farewell(as_written)
+    ):
         return p.read_as(TextIntent.UNKNOWN)
     return None
 
@@ -397,6 +403,8 @@ def _asked_yes(p: Proposal) -> Verdict:
 
 SAFETY: tuple[Rule, ...] = (
     Rule("stop_beside_nothing", _stop_beside_nothing),
+    Rule("stop_keyword", _stop_keyword),
+    Rule("farewell", _farewell),
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),
@@ -407,12 +415,10 @@ SAFETY: tuple[Rule, ...] = (
     Rule("negation", _negation),
     Rule("question_or_condition", _question_or_condition),
     Rule("stop_asked_in_words", _stop_asked_in_words),
-    Rule("stop_keyword", _stop_keyword),
     Rule("erase_asked_in_words", _erase_asked_in_words),
     Rule("unsure_act", _unsure_act),
     Rule("implausible_act", _implausible_act),
     Rule("thanks_only", _thanks_only),
-    Rule("farewell", _farewell),
     Rule("no_yes_word", _no_yes_word),
     Rule("not_for_us", _not_for_us),
     Rule("yes_to_someone", _yes_to_someone),
