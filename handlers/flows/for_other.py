@@ -18,6 +18,7 @@ from core.seats.for_others import (
 )
 from core.seats.reminders import ReminderRule
 from core.understanding.intents import Reading, TextIntent, number_of, read
+from core.understanding.thresholds import HIGH
 from handlers.flows import describe
 from handlers.flows.browse import refusal, visible_session
 from handlers.flows.menu import menu_choices, stale_choice
@@ -87,6 +88,17 @@ def _not_textable(flow: Flow, session_id: int, name: str) -> Reply:
     return _phone_question(flow, session_id, name, "book.other_not_mobile", example=example)
 
 
+NOT_ASKED = frozenset({TextIntent.UNKNOWN, TextIntent.YES, TextIntent.NO})
+"""Readings that answer no question of a name screen: "Manon" and "Noah" read as a no."""
+
+
+def leaves_the_question(reading: Reading) -> bool:
+    """Whether a message written for a first name asks for something else instead ("menu",
+    "annuler"): only a sure reading does; "Ana" or "Jade", read as a request at a guess, are
+    names."""
+    return reading.intent not in NOT_ASKED and reading.confidence >= HIGH
+
+
 async def typed(flow: Flow, text: str, reading: Reading | None = None) -> Reply | None:
     """A first name or a number written in answer; None when nothing is awaited.
 
@@ -94,8 +106,12 @@ async def typed(flow: Flow, text: str, reading: Reading | None = None) -> Reply 
     waiting = _expecting(flow)
     if waiting is None:
         return None
-    understood = (reading or read(text)).intent != TextIntent.UNKNOWN
-    if understood or number_of(text) is not None:
+    reading = reading or read(text)
+    if isinstance(waiting, AwaitingOtherName):
+        leaves = leaves_the_question(reading)
+    else:
+        leaves = reading.intent != TextIntent.UNKNOWN
+    if leaves or number_of(text) is not None:
         return None  # "menu", "annuler", a choice's number: not an answer
     match waiting:
         case AwaitingOtherName(session_id=session_id):

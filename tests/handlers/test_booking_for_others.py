@@ -95,6 +95,25 @@ async def test_a_helper_books_for_a_person_with_a_mobile_number(
     assert await seats_taken(db, session_id) == 2
 
 
+@pytest.mark.parametrize("name", ["Ana", "Manon", "Noah", "Jade"])
+async def test_a_first_name_that_looks_like_a_word_is_taken_as_the_name(
+    db: Database, clock: FixedClock, name: str
+) -> None:
+    # "Manon" and "Noah" hold a no, "Ana" is "me" in darija, "Jade" a guess of help
+    helper, _ = await helper_at_booking_screen(db, clock)
+    await book_for(helper, name, None)
+    assert f"C'est réservé pour {name} !" in helper.text
+
+
+async def test_a_sure_request_still_leaves_the_name_question(
+    db: Database, clock: FixedClock
+) -> None:
+    helper, _ = await helper_at_booking_screen(db, clock)
+    await helper.press("Je réserve pour quelqu'un")
+    await helper.say("mes inscriptions")
+    assert "Quel est le numéro de portable" not in helper.text
+
+
 async def test_the_booker_sees_and_cancels_the_seat(db: Database, clock: FixedClock) -> None:
     helper, session_id = await helper_at_booking_screen(db, clock)
     await book_for(helper, "Josiane", None)
