@@ -8,6 +8,7 @@ cancel about the messages is a stop before a stop's own checks apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -397,8 +398,33 @@ def _unsure_yes(p: Proposal) -> Verdict:
 
 
 def _asked_yes(p: Proposal) -> Verdict:
-    """'oui ?': a yes asked is no consent."""
-    return p.read_as(TextIntent.UNKNOWN) if p.intent == TextIntent.YES and p.mark else None
+    """'oui ?': a yes asked is no consent; 'oui je confirme, c'est bon comme ça ?' is one,
+    the question after it in a sentence of its own."""
+    if p.intent == TextIntent.YES and p.mark and not _yes_then_question(p.message.stripped):
+        return p.read_as(TextIntent.UNKNOWN)
+    return None
+
+
+_SENTENCES = re.compile(r"[,.;!؛،\n]+")
+
+
+def _yes_then_question(text: str) -> bool:
+    """A yes said first, in a sentence without a question mark, then a question that asks
+    neither where, when nor how ("Yeah, why not?", "evet, tamam mi?")."""
+    first, *rest = [part for part in _SENTENCES.split(text) if part.strip()] or [""]
+    said = bare(first).split()
+    if "?" in first or "؟" in first or not rest or not consent.says_yes(said):
+        return False
+    for part in rest:
+        words = bare(part).split()
+        if not word_lists.says(words, WHY_NOT) and ASKING & set(words):
+            return False
+    return True
+
+
+ASKING = word_lists.word_set("question_word", "when", "where", "how", "asking_time")
+"""Words that ask where, when, how or why: after a yes, a real question."""
+WHY_NOT = word_lists.words("why_not")
 
 
 SAFETY: tuple[Rule, ...] = (

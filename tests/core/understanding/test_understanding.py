@@ -448,3 +448,28 @@ def test_how_to_another_language_a_reminder_and_a_seat_erased(
     text: str, language: str, intent: str
 ) -> None:
     assert read(text, language).intent == TextIntent(intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [("Vous voulez bien supprimer ma réservation pour l'atelier CV ?", "fr", "cancel"),
+     ("Is it possible to remove everything you know about me? I want it all gone.", "en",
+      "forget"),
+     ("هل يمكنكم إلغاء حجزي ليوم الخميس؟ طرأ لي ظرف", "ar", "cancel"),
+     ("Bana SMS göndermeyi bırakabilir misiniz?", "tr", "stop"),
+     ("comment annuler ?", "fr", "help")],
+)  # fmt: skip
+def test_a_request_asked_as_a_question_is_the_request(
+    text: str, language: str, intent: str
+) -> None:
+    assert read(text, language).intent == TextIntent(intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [("Oui c'est ça, vous pouvez valider ?", True), ("Yeah, why not?", True),
+     ("إيه نأكد، تحب حاجة أخرى؟", True), ("oui ?", False), ("ok, c'est où ?", False),
+     ("oui, c'est quand ?", False), ("oui, pourquoi ?", False)],
+)  # fmt: skip
+def test_a_yes_then_a_question_of_its_own_is_a_yes(text: str, yes: bool) -> None:
+    assert (read(text).intent == TextIntent.YES) is yes
