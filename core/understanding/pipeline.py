@@ -315,7 +315,7 @@ def _taken_back(reading: Reading, message: Message) -> Reading | None:
     if reading.intent == TextIntent.CANCEL and coming:
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "... mais finalement je viens"
     after = _through(Message(" ".join(rest), message.language, message.model), False)
-    if after.intent in (TextIntent.YES, TextIntent.NO):
+    if after.intent in (TextIntent.YES, TextIntent.NO) and not word_lists.says(rest, ANOTHER_TIME):
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     return None
 

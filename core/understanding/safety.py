@@ -265,6 +265,11 @@ def _stop_asked_in_words(p: Proposal) -> Verdict:
     return None
 
 
+_SENTENCES = re.compile(r"[,.;!?؟؛،\n]+")
+"""Where a sentence ends, or a part of one."""
+_CLAUSE_ENDS = re.compile(r"[,.;!؛،\n]+")
+"""The same, a question mark left in the part it ends."""
+
 STOP_KEYWORDS = ("STOP", "ARRET", "ARRÊT", "STOPP", "DUR", "قف")
 """The opt-out keyword as SMS services take it, written first and in capitals."""
 LAUGHTER = word_lists.word_set("after_stop_keyword")
@@ -272,15 +277,17 @@ LAUGHTER = word_lists.word_set("after_stop_keyword")
 
 
 def _stop_keyword(p: Proposal) -> Verdict:
-    """'STOP lol', 'STOP svp': the opt-out keyword written first in capitals, followed only
-    by laughter or a please, is a stop however unsure the classifier is of it."""
-    if p.intent == TextIntent.STOP and p.confidence >= SURE:
-        return None
+    """'STOP lol', 'STOP svp', 'STOP PLUS DE MESSAGES': the opt-out keyword written first in
+    capitals, followed only by laughter or a please, or by words about the messages, is a
+    stop however unsure the classifier is of it."""
     first, *rest = p.message.stripped.split() or [""]
-    if first.rstrip("!.") not in STOP_KEYWORDS or len(rest) > 2:
+    if first.rstrip("!.,") not in STOP_KEYWORDS:
         return None
-    if all(word in LAUGHTER for word in p.words[1:]):
+    if len(rest) <= 2 and all(word in LAUGHTER for word in p.words[1:]):
         return p.read_as(TextIntent.STOP)
+    sentence = bare(_SENTENCES.split(p.message.stripped)[0]).split()
+    if about_messages(sentence) and not asked_or_conditional(p.words, p.mark):
+        return p.read_as(TextIntent.STOP)  # "STOP STOP PLUS DE MESSAGES": its own negation
     return None
 
 
@@ -405,13 +412,10 @@ def _asked_yes(p: Proposal) -> Verdict:
     return None
 
 
-_SENTENCES = re.compile(r"[,.;!؛،\n]+")
-
-
 def _yes_then_question(text: str) -> bool:
     """A yes said first, in a sentence without a question mark, then a question that asks
     neither where, when nor how ("Yeah, why not?", "evet, tamam mi?")."""
-    first, *rest = [part for part in _SENTENCES.split(text) if part.strip()] or [""]
+    first, *rest = [part for part in _CLAUSE_ENDS.split(text) if part.strip()] or [""]
     said = bare(first).split()
     if "?" in first or "؟" in first or not rest or not consent.says_yes(said):
         return False

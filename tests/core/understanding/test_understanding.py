@@ -473,3 +473,13 @@ def test_a_request_asked_as_a_question_is_the_request(
 )  # fmt: skip
 def test_a_yes_then_a_question_of_its_own_is_a_yes(text: str, yes: bool) -> None:
     assert (read(text).intent == TextIntent.YES) is yes
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [("STOP STOP PLUS DE MESSAGES", True), ("STOP ARTIK MESAJ İSTEMİYORUM SİZDEN", True),
+     ("STOP au harcèlement scolaire ! Partagez ce message à 10 contacts", False),
+     ("merci, à plus", False)],
+)  # fmt: skip
+def test_the_keyword_first_then_words_about_the_messages_is_a_stop(text: str, stop: bool) -> None:
+    assert (read(text).intent == TextIntent.STOP) is stop
