@@ -12,8 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
-from core.understanding.clauses import clauses, hedged
-from core.understanding.done_elsewhere import someone_else_absent
+from core.understanding.clauses import clauses, hedged, reported, undecided
+from core.understanding.done_elsewhere import (
+    consents_for_someone,
+    names_ours,
+    names_someone_close,
+    on_behalf,
+    someone_else_absent,
+    told_done,
+)
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
     about_messages,
@@ -25,6 +32,7 @@ from core.understanding.negation import (
     erases_personal,
     gives_back,
     has_acting_word,
+    negated,
     polite_request,
     says_coming,
 )
@@ -290,6 +298,56 @@ def _erase_asked_in_words(p: Proposal) -> Verdict:
     return Reading(TextIntent.FORGET, max(forget, proposed))
 
 
+FOR_SOMEONE_CLOSE = frozenset({TextIntent.CANCEL, TextIntent.FORGET})
+"""Acts someone close may ask through the person's messages: their seat, their data."""
+
+
+def _act_for_someone_close(p: Proposal) -> Verdict:
+    """'oglumuzun hesabinin tamamen kaldirilmasini istiyoruz', 'بابا بغا يلغي الحجز ديالو',
+    'Annem kursa gidemeyecek': a cancel of a seat or an erase of data, asked in words for
+    someone close (a relative writing for the person is read as the person), at least ENOUGH
+    likely though below SURE or behind "nothing" (the classifier has seen many relatives'
+    own doings), neither negated, asked, hedged nor reported ("ma voisine m'a dit
+    d'annuler"): read; the conversation still asks first below HIGH, and the act has its
+    confirmation. Acts told as done ("mon père a annulé son rendez-vous") are set aside by
+    the corrections after."""
+    words = p.words
+    likely = [i for i in FOR_SOMEONE_CLOSE if p.probabilities.get(i.value, 0.0) >= ENOUGH]
+    if not likely or p.intent not in (*FOR_SOMEONE_CLOSE, TextIntent.UNKNOWN):
+        return None
+    act = max(likely, key=lambda i: p.probabilities[i.value])
+    if p.intent != TextIntent.UNKNOWN and (act != p.intent or p.confidence >= SURE):
+        return None
+    if not names_someone_close(words) or about_messages(words):
+        return None
+    if acting_word_negated(words) or asked_or_conditional(words, p.mark):
+        return None
+    if reported(words) or hedged(words) or undecided(words) or told_done(words):
+        return None
+    if act == TextIntent.FORGET:
+        ours = erases_personal(words)
+    else:
+        given_up = has_acting_word(words) or gives_back(words) or cannot(words)
+        ours = names_ours(words) and given_up and not someone_else_absent(words)
+    return Reading(act, p.probabilities[act.value]) if ours else None
+
+
+def _yes_for_someone_close(p: Proposal) -> Verdict:
+    """'Je confirme au nom de mon grand-père', 'نأكد باسم جدتي', 'Oui, ma mère confirme': a
+    yes written on behalf of someone close, or their agreement told now, at least ENOUGH
+    likely: the person's yes, though the classifier (which has seen many relatives' own
+    doings) puts "nothing" first. Neither negated, asked, hedged nor reported."""
+    words = p.words
+    yes = p.probabilities.get(TextIntent.YES.value, 0.0)
+    if p.intent not in (TextIntent.YES, TextIntent.UNKNOWN) or yes < ENOUGH:
+        return None
+    if not (on_behalf(words) or consents_for_someone(words)) or not consent.says_yes(words):
+        return None
+    if p.mark or negated(words) or reported(words) or hedged(words):
+        return None
+    return Reading(TextIntent.YES, yes)
+
+
 def _unsure_act(p: Proposal) -> Verdict:
     """An act below SURE is not read."""
     return p.read_as(TextIntent.UNKNOWN) if p.intent in ACTING and p.confidence < SURE else None
@@ -335,7 +393,10 @@ def _not_for_us(p: Proposal) -> Verdict:
 def _yes_to_someone(p: Proposal) -> Verdict:
     """'yes mum I'm coming', 'oui docteur', 'evet anne', 'نعم يا أمي': a yes said to someone
     else is no consent (``core.understanding.addressed``)."""
-    if p.intent == TextIntent.YES and addressed.yes_to_someone(p.words, consent.YES_WORDS):
+    words = p.words
+    if consents_for_someone(words):
+        return None  # "Yes, Mum confirms": she agrees, through this message
+    if p.intent == TextIntent.YES and addressed.yes_to_someone(words, consent.YES_WORDS):
         return p.read_as(TextIntent.UNKNOWN)
     return None
 
@@ -386,6 +447,8 @@ def _asked_yes(p: Proposal) -> Verdict:
 
 SAFETY: tuple[Rule, ...] = (
     Rule("stop_beside_nothing", _stop_beside_nothing),
+    Rule("act_for_someone_close", _act_for_someone_close),
+    Rule("yes_for_someone_close", _yes_for_someone_close),
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),
