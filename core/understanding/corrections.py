@@ -439,6 +439,25 @@ def _opinion(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+FORMAL_YES = tuple(word_lists.words("formal_yes"))
+FORMAL_NO = tuple(word_lists.words("formal_no"))
+
+
+def _formal_answer(reading: Reading, message: Message) -> Reading | None:
+    """'Sayin yetkili, işbu mesajla onayimi bildiririm. Saygilarimla.', 'Dear Sir or Madam,
+    I'm afraid the answer is no. Regards.': a letter's answer in formal words, yes or no,
+    when nothing else was understood; neither asked, reported, hedged nor both at once."""
+    words = message.words
+    if reading.intent != TextIntent.UNKNOWN or message.mark or reported(words) or hedged(words):
+        return None
+    yes, no = word_lists.says(words, FORMAL_YES), word_lists.says(words, FORMAL_NO)
+    if yes and not no and not negated(words):
+        return Reading(TextIntent.YES, reading.confidence)
+    if no and not yes:
+        return Reading(TextIntent.NO, reading.confidence)
+    return None
+
+
 def _names_topic(reading: Reading, message: Message) -> Reading | None:
     """'le truc sur le CV', 'the Canva one': a workshop's topic named, that workshop."""
     words = message.words
@@ -468,6 +487,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction("own_booking", _own_booking),
     Correction("opinion", _opinion),
     Correction("names_topic", _names_topic),
+    Correction("formal_answer", _formal_answer),
 )
 """The corrections, in the order they are tried."""
 

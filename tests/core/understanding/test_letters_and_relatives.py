@@ -142,3 +142,20 @@ def test_advice_or_an_act_told_as_done_by_someone_close_acts_on_nothing(
     text: str, language: str
 ) -> None:
     assert read(text, language).intent.value not in ACTS
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("Madame, Monsieur, je vous confirme mon accord. Bien à vous.", "fr", "yes"),
+        ("To whom it may concern, I hereby confirm my agreement. Yours faithfully.", "en", "yes"),
+        ("Sayin yetkili, cevabim olumsuzdur. Saygilarimla.", "tr", "no"),
+        ("Dear Sir, I'm afraid our answer is no. Best regards.", "en", "no"),
+    ],
+)
+def test_a_letters_formal_answer_is_read(text: str, language: str, intent: str) -> None:
+    assert read(text, language).intent.value == intent
+
+
+def test_a_formal_answer_asked_is_no_answer() -> None:
+    assert read("is the answer no?", "en").intent.value not in ACTS

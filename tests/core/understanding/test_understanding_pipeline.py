@@ -111,6 +111,7 @@ RULES = [
     ("own_booking", "c'est à quelle heure mon atelier ?", {"menu": 0.9}, "my_bookings"),
     ("opinion", "apprendre excel c'est une perte de temps", {"session": 0.9}, "unknown"),
     ("names_topic", "le truc sur le CV", {"menu": 0.9}, "session"),
+    ("formal_answer", "Madame, la réponse est non. Cordialement.", {"unknown": 0.9}, "no"),
     ("reported", "ma voisine m'a dit d'annuler", {"cancel": 0.9}, "unknown"),
     ("hedged_yes", "oui inchallah", {"yes": 0.9}, "unknown"),
 ]
