@@ -83,9 +83,22 @@ def disturbed(words: list[str]) -> bool:
     return any(
         w.startswith(stems)
         and not w.startswith(UNWELL)
+        and not _unwell(words, i)
         and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
         for i, w in enumerate(words)
     )
+
+
+DISTURBING_AFTER = ("et", "edil", "ol")
+"""Turkish verbs after "rahatsız" that make it disturbing ("rahatsız etmeyin", "rahatsız
+olmak istemiyorum"); alone, "rahatsız" is unwell ("Ayşe Hanım yarın gelemeyecek, rahatsız")."""
+
+
+def _unwell(words: list[str], at: int) -> bool:
+    """Whether Turkish "rahatsiz" at ``at`` says someone is unwell, no verb of disturbing
+    after it."""
+    after = words[at + 1 : at + 2]
+    return words[at] == "rahatsiz" and not (after and after[0].startswith(DISTURBING_AFTER))
 
 
 UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim", "rahatsizlig")

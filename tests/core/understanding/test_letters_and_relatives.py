@@ -159,3 +159,9 @@ def test_a_letters_formal_answer_is_read(text: str, language: str, intent: str) 
 
 def test_a_formal_answer_asked_is_no_answer() -> None:
     assert read("is the answer no?", "en").intent.value not in ACTS
+
+
+def test_a_helper_giving_up_the_seat_of_someone_unwell_cancels_it() -> None:
+    text = "Bakımevimizden Fatma Hanım cuma gelemeyecek, rahatsız, yerini iptal edin lütfen"
+    assert read(text, "tr").intent.value == "cancel"
+    assert read("beni rahatsız etmeyin, mesaj atmayın", "tr").intent.value == "stop"
