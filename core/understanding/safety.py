@@ -23,6 +23,7 @@ from core.understanding.done_elsewhere import (
 )
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
+    COMING,
     about_messages,
     acting_word_negated,
     asks,
@@ -89,7 +90,7 @@ def disturbed(words: list[str]) -> bool:
     )
 
 
-DISTURBING_AFTER = ("et", "edil", "ol")
+DISTURBING_AFTER = ("et", "ed", "ol")
 """Turkish verbs after "rahatsız" that make it disturbing ("rahatsız etmeyin", "rahatsız
 olmak istemiyorum"); alone, "rahatsız" is unwell ("Ayşe Hanım yarın gelemeyecek, rahatsız")."""
 
@@ -170,7 +171,7 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "je ne pourrai pas venir à l'heure, je serai en retard": coming
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
-        if addressed.opens_spoken_to(words):
+        if addressed.opens_spoken_to(words) and not close_one_absent_here(words):
             return False  # "Chef je pourrai pas venir demain": said to one's boss
         if cannot(words) or gives_back(words):
             return True
@@ -178,6 +179,21 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     if intent == TextIntent.FORGET:
         return erases_personal(words)
     return True
+
+
+FIRST_PERSON = word_lists.word_set("first_person")
+OWN_COMING = ("ن", "n")
+"""Darija's first person on a verb of coming: "نجي", "nji", "n7der"."""
+
+
+def close_one_absent_here(words: list[str]) -> bool:
+    """'بابا فالسبيطار، ما غاديش يجي للورشة غدا', 'ماما طاحت ... ما تقدرش تجي للورشة ديالها':
+    a message that opens with someone close, who will not come to the workshop, the writer
+    speaking of no coming of their own ("maman je viens pas ce soir" speaks to her)."""
+    own = any(
+        w in FIRST_PERSON or (w.startswith(COMING) and w.startswith(OWN_COMING)) for w in words
+    )
+    return names_ours(words) and names_someone_close(words) and not own
 
 
 # The rules, each a component named in ``SAFETY``.

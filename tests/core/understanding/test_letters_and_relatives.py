@@ -165,3 +165,17 @@ def test_a_helper_giving_up_the_seat_of_someone_unwell_cancels_it() -> None:
     text = "Bakımevimizden Fatma Hanım cuma gelemeyecek, rahatsız, yerini iptal edin lütfen"
     assert read(text, "tr").intent.value == "cancel"
     assert read("beni rahatsız etmeyin, mesaj atmayın", "tr").intent.value == "stop"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("بابا فالسبيطار، ما غاديش يجي للورشة غدا", "ar", "cancel"),
+        ("ماما ما نقدرش نجي للورشة", "ar", "unknown"),
+        ("Chef je pourrai pas venir demain", "fr", "unknown"),
+    ],
+)
+def test_someone_close_named_first_is_spoken_of_when_they_will_not_come_to_the_workshop(
+    text: str, language: str, intent: str
+) -> None:
+    assert read(text, language).intent.value == intent
