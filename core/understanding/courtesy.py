@@ -21,6 +21,17 @@ SALUTATIONS = tuple(
 """A letter's opening formulas, the longest first ("madame monsieur" before "madame")."""
 CLOSINGS = tuple(sorted((p.split() for p in word_lists.words("closing")), key=len, reverse=True))
 """A letter's closing formulas, the longest first ("bien cordialement" before "cordialement")."""
+WRITING_FOR = tuple(
+    sorted((p.split() for p in word_lists.words("writing_for")), key=len, reverse=True)
+)
+"""'je vous ecris pour', "i m calling for", "adina yaziyorum": for whom one writes."""
+CLOSE_ONES = tuple(
+    sorted(
+        {*word_lists.words("relative_subject"), *word_lists.words("kin")},
+        key=lambda c: -len(c.split()),
+    )
+)
+"""Someone close, the longest first ("ma grand mere" before "mere")."""
 GREETINGS = tuple(word_lists.words("greeting"))
 """'bonjour', 'good morning', 'السلام عليكم', 'merhaba': a greeting, kept before a salutation
 ("Bonjour Madame" is "bonjour")."""
@@ -39,8 +50,26 @@ SIGNATURE_WORDS = 2
 
 
 def _opening(words: list[str]) -> int:
-    """How many words the salutation at the start takes (0: none)."""
-    return next((len(p) for p in SALUTATIONS if words[: len(p)] == p), 0)
+    """How many words the salutation at the start takes (0: none), or the words that say for
+    whom one writes ("je vous ecris pour ma grand mere", "babam adina yaziyorum")."""
+    salutation = next((len(p) for p in SALUTATIONS if words[: len(p)] == p), 0)
+    return salutation or _writing_for(words)
+
+
+def _writing_for(words: list[str]) -> int:
+    """How many words an opening "writing for someone close" takes (0: none)."""
+    for phrase in WRITING_FOR:
+        size = len(phrase)
+        if words[:size] == phrase and (close := _close_one(words[size:])):
+            return size + close  # "i m writing for my mum"
+        if (close := _close_one(words)) and words[close : close + size] == phrase:
+            return close + size  # "babam adina yaziyorum"
+    return 0
+
+
+def _close_one(words: list[str]) -> int:
+    """How many words someone close takes at the start (0: none)."""
+    return next((len(c.split()) for c in CLOSE_ONES if words[: len(c.split())] == c.split()), 0)
 
 
 def _greeting(words: list[str]) -> int:

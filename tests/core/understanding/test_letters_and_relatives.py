@@ -179,3 +179,18 @@ def test_someone_close_named_first_is_spoken_of_when_they_will_not_come_to_the_w
     text: str, language: str, intent: str
 ) -> None:
     assert read(text, language).intent.value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "left"),
+    [
+        ("Babam adına yazıyorum: bu ne demek?", "tr", "bu ne demek"),
+        ("I'm writing for my dad, he can't come on Friday", "en", "he can t come on friday"),
+        ("Bonjour, je vous écris pour ma mère, elle est malade", "fr", "bonjour elle est malade"),
+        ("je vous écris de la part de ma fille", "fr", "je vous ecris de la part de ma fille"),
+    ],
+)
+def test_an_opening_that_says_for_whom_one_writes_is_set_aside(
+    text: str, language: str, left: str
+) -> None:
+    assert normalise(text, language) == left
