@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.addressed import opens_spoken_to
+from core.understanding.clauses import hedged, reported
 from core.understanding.data_questions import asks_about_data, asks_who_knows_or_records
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
@@ -23,9 +24,11 @@ from core.understanding.done_elsewhere import (
     erases_elsewhere,
     names_elsewhere,
     names_ours,
+    names_someone_close,
     on_own_device,
     others_messages,
     someone_else_absent,
+    told_done,
 )
 from core.understanding.message import Message
 from core.understanding.negation import (
@@ -49,7 +52,7 @@ from core.understanding.practical_questions import (
     asks_practical,
 )
 from core.understanding.reading import ACTING, Reading, TextIntent
-from core.understanding.safety import LATE, absent_before, asked_or_conditional
+from core.understanding.safety import LATE, absent_before, asked_or_conditional, remembers
 from core.understanding.thresholds import ASIDE, ENOUGH, MEANING_WORDS, SURE
 from core.understanding.topics import gives_opinion, names_a_topic, tells_attended
 
@@ -308,7 +311,27 @@ def _cancels_our_booking(reading: Reading, message: Message) -> Reading | None:
     ):
         return None
     cancel = message.probabilities[TextIntent.CANCEL.value]
-    return Reading(TextIntent.CANCEL, max(cancel, SURE)) if cancel >= ASIDE else None
+    if cancel < ASIDE and not for_someone_close(message.words):
+        return None
+    return Reading(TextIntent.CANCEL, max(cancel, SURE))
+
+
+def for_someone_close(words: list[str]) -> bool:
+    """'Nous annulons la place de mamie', 'We need to give up Grandma's place': the seat of
+    someone close, given up in words (a cancel verb, a seat given back) by the one who writes
+    for them (the classifier, which has seen many relatives' own doings, is unsure of it);
+    neither reported, hedged, nor beside somewhere else ("mon père a pu annuler son
+    rendez-vous à la mairie grâce à l'atelier") nor a thing forgotten ("Mum forgot which day
+    her class is")."""
+    return (
+        names_someone_close(words)
+        and (cancel_word(words) or gives_back(words))
+        and not names_elsewhere(words)
+        and not remembers(words)
+        and not told_done(words)
+        and not reported(words)
+        and not hedged(words)
+    )
 
 
 def _other_language(reading: Reading, message: Message) -> Reading | None:
@@ -417,6 +440,25 @@ def _opinion(reading: Reading, message: Message) -> Reading | None:
     return None
 
 
+FORMAL_YES = tuple(word_lists.words("formal_yes"))
+FORMAL_NO = tuple(word_lists.words("formal_no"))
+
+
+def _formal_answer(reading: Reading, message: Message) -> Reading | None:
+    """'Sayin yetkili, işbu mesajla onayimi bildiririm. Saygilarimla.', 'Dear Sir or Madam,
+    I'm afraid the answer is no. Regards.': a letter's answer in formal words, yes or no,
+    when nothing else was understood; neither asked, reported, hedged nor both at once."""
+    words = message.words
+    if reading.intent != TextIntent.UNKNOWN or message.mark or reported(words) or hedged(words):
+        return None
+    yes, no = word_lists.says(words, FORMAL_YES), word_lists.says(words, FORMAL_NO)
+    if yes and not no and not negated(words):
+        return Reading(TextIntent.YES, reading.confidence)
+    if no and not yes:
+        return Reading(TextIntent.NO, reading.confidence)
+    return None
+
+
 def _names_topic(reading: Reading, message: Message) -> Reading | None:
     """'le truc sur le CV', 'the Canva one': a workshop's topic named, that workshop."""
     words = message.words
@@ -446,6 +488,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction("own_booking", _own_booking),
     Correction("opinion", _opinion),
     Correction("names_topic", _names_topic),
+    Correction("formal_answer", _formal_answer),
 )
 """The corrections, in the order they are tried."""
 

@@ -80,9 +80,81 @@ RELATIVE_DID_WITHIN = 7
 """How many words after someone close an act done may stand to be theirs."""
 
 
+KIN = tuple(bare(w) for w in word_lists.words("kin"))
+"""Someone close the message is written for, alone or with a possessive ("dad", "mamie",
+"بابا", "babaannem", "notre fils")."""
+CLOSE_ONES = tuple(sorted({*RELATIVES, *KIN}, key=len, reverse=True))
+"""Someone close, the longest first ("ma grand mere" before "grand mere")."""
+KIN_STEM = 5
+"""A kin word this long or longer is a stem too: Turkish "oglumuzun", "babaannemin"."""
+CONSENTS_FOR = tuple(bare(w) for w in word_lists.words("consents_for"))
+"""Someone close agreeing now: "confirme", "agrees", "متافق", "onayliyor"."""
+ON_BEHALF = tuple(bare(w) for w in word_lists.words("on_behalf"))
+"""'au nom de', 'on behalf of', 'باسم', 'adina': written for someone close."""
+
+
+def _close_one_at(words: list[str], i: int) -> int:
+    """How many words someone close takes from index ``i`` (0: none): a relative or a kin
+    word ("ma mere", "dad"), a Turkish kin word with its endings ("oglumuzun")."""
+    for relative in CLOSE_ONES:
+        size = len(relative.split())
+        if " ".join(words[i : i + size]) == relative:
+            return size
+        if " " not in relative and len(relative) >= KIN_STEM and words[i].startswith(relative):
+            return 1
+    return 0
+
+
+def names_someone_close(words: list[str]) -> bool:
+    """Whether the message names someone close ("la place de mamie", "our son's account",
+    "oglumuzun hesabi", "الحجز ديال بابا"), a pronoun aside."""
+    return any(
+        _close_one_at(words, i) and len(words[i]) >= 3 and words[i] not in FIRST_PERSON
+        for i in range(len(words))
+    )
+
+
+TOLD_DONE = tuple(bare(w) for w in word_lists.words("told_done"))
+"""An act told as done already: "s est", "cancelled", "lghat", "iptal etti", "hier"."""
+
+
+def told_done(words: list[str]) -> bool:
+    """'ma voisine s'est désinscrite', 'khti lghat l'inscription dyalha', 'annem dün iptal
+    etti': an act told as done, by someone close or before; not asked through this message."""
+    return word_lists.says(words, TOLD_DONE) or relative_did(words)
+
+
+def consents_for_someone(words: list[str]) -> bool:
+    """'Yes, Mum confirms', 'Oui, ma mère confirme', 'واخا، بابا متافق', 'evet annem
+    onayliyor': someone close named, then agreeing now (a relative writing for the person is
+    read as the person); "ma mère a confirmé" was done, "yes mum" speaks to her."""
+    for i in range(len(words)):
+        size = _close_one_at(words, i)
+        rest = f"{' '.join(words[i + size :])} "
+        if size and any(rest.startswith(f"{phrase} ") for phrase in CONSENTS_FOR):
+            return True
+    return False
+
+
+def on_behalf(words: list[str]) -> bool:
+    """'je confirme au nom de mon grand-père', 'نأكد باسم جدتي', 'babam adina onayliyorum':
+    the person's answer, written on behalf of someone close."""
+    for i in range(len(words)):
+        size = _close_one_at(words, i)
+        if not size:
+            continue
+        before = f" {' '.join(words[max(0, i - 4) : i])}"
+        if any(before.endswith(f" {p}") for p in ON_BEHALF) or words[i + size : i + size + 1] in (
+            [p] for p in ON_BEHALF
+        ):
+            return True  # "au nom de mon grand pere", "babam adina"
+    return False
+
+
 def relative_did(words: list[str]) -> bool:
     """'mon mari a annulé sa place', 'my son cancelled it', 'oğlum iptal etti': an act done by
-    someone close, told; not the person asking."""
+    someone close, told; not the person asking. Someone close agreeing now ("ma mère
+    confirme") writes the person's yes."""
     text = " ".join(words)
     for relative in RELATIVES:
         if len(relative) < 3 or relative in SPOKEN_TO:
@@ -91,6 +163,8 @@ def relative_did(words: list[str]) -> bool:
         if at < 0:
             continue
         after = text[at + len(relative) :].split()[:RELATIVE_DID_WITHIN]
+        if any(" ".join(after).startswith(phrase) for phrase in CONSENTS_FOR):
+            continue  # "ma mère confirme": agreeing now, through this message
         if word_lists.says(after, PASSIVE):
             return True
     return False

@@ -3,7 +3,8 @@
 Lower case, no accents, no Arabic vowel marks, one form for each Arabic letter, letters
 said three times said once ("ouiiii"), apostrophes split ("j'peux" is "j peux"), and SMS
 spellings and abbreviations written out per language ("jveu" is "je veux", "slm" is
-"selam"), misspelt key words as they should be ("anunler" is "annuler", ``typos``). Digits
+"selam"), misspelt key words as they should be ("anunler" is "annuler", ``typos``), and a
+letter's formulas set aside ("Madame, Monsieur, ... Cordialement.", ``courtesy``). Digits
 inside words stay (Arabizi writes letters with them: "3afak", "ma7ad").
 """
 
@@ -13,6 +14,7 @@ import re
 import unicodedata
 
 from core.understanding import word_lists
+from core.understanding.courtesy import without_formulas
 from core.understanding.thresholds import MAX_ANALYSED
 from core.understanding.typos import corrected
 
@@ -24,6 +26,8 @@ _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _NOT_WORD = re.compile(r"[\W_]+")
 _QUESTION = re.compile(r"[?¿؟]")
 _CV = re.compile(r"\bC\.?V\b")
+_NUMBER_SIGN = re.compile(r"\b(?:[nN][°º]|[nN]o\.)\s*(?=\d)")
+"""'n°5', 'no. 6': a number as a letter writes it ("numero 5"), never the word "no"."""
 _OUAIS = re.compile(r"^ou?a+i+[sp]?$|^oua+i*[sp]$")
 """'ouaiis', 'ouaip', 'oaais': the many spellings of "ouais"."""
 
@@ -68,12 +72,14 @@ def normalise(text: str, language: str | None = None) -> str:
     table = BY_LANGUAGE.get(language or "", {})
     words: list[str] = []
     text = _CV.sub(" curriculum ", text)  # "CV" in capitals is never "ça va"
+    text = _NUMBER_SIGN.sub(" numero ", text)
     for word in bare(text).split():
         word = squeeze(word)
         if _OUAIS.match(word):
             word = "ouais"
         words.append(table.get(word) or SHARED.get(word) or corrected(word))
-    return " ".join(" ".join(_asking_ma(_curriculum(words))).split())
+    plain = " ".join(_asking_ma(_curriculum(words))).split()
+    return " ".join(without_formulas(plain))
 
 
 ARTICLES = word_lists.word_set("cv_article")

@@ -141,15 +141,25 @@ POSSESSIVE = word_lists.word_set("possessive")
 frérot"."""
 
 
+KIN = tuple(bare(w) for w in word_lists.words("kin"))
+"""Someone close the message is written for ("dad", "mamie", "بابا", "babaannem")."""
+CLOSE_ONES = tuple(sorted({*RELATIVES, *KIN}, key=len, reverse=True))
+"""Someone close, the longest first ("ma grand mere" before "grand mere")."""
+CHOOSING_FOR = word_lists.word_set("choosing_for")
+"""'picks', 'retiendra', 'يختار', 'seciyor': a choice made by someone close, or by "we"."""
+ATTACHED_FOR = ("ل",)
+"""Arabic "for" written on the noun: "لماما" (for mum)."""
+
+
 def _for_whom_left_out(words: list[str]) -> list[str]:
     """The words without a "for someone close" said beside the choice, nor whom it speaks
     to at the end."""
     text = f" {' '.join(words)} "
-    for relative in RELATIVES:
+    for relative in CLOSE_ONES:
         for before in FOR_WHOM:
             text = text.replace(f" {before} {relative} ", " ")
         text = text.replace(f" {relative} icin ", " ")
-    kept = text.split()
+    kept = [w for w in text.split() if not (w.startswith(ATTACHED_FOR) and w[1:] in CLOSE_ONES)]
     while kept and kept[-1] in SPOKEN_TO:
         kept.pop()  # "le 7 frérot", "3 abi"; not "abla ben 2. otobüse bindim", told to her
         if kept and kept[-1] in POSSESSIVE:
@@ -157,11 +167,30 @@ def _for_whom_left_out(words: list[str]) -> list[str]:
     return kept
 
 
+def _chosen_by_someone_close(words: list[str]) -> list[str]:
+    """'Dad picks the fourth one', 'mon fils retiendra le choix numéro 5', 'يختار ابني الخيار
+    رقم 5', 'babaannem üçüncüyü seçiyor': someone close named as the one who chooses (a
+    relative writing for the person is read as the person): the words without them and
+    without the verbs of their choosing. Nothing is left out when no one close is named, or
+    no verb of choosing ("my son is 10")."""
+    text = f" {' '.join(words)} "
+    named = False
+    for relative in CLOSE_ONES:
+        if f" {relative} " in text:
+            text = text.replace(f" {relative} ", " ")
+            named = True
+    kept = text.split()
+    if not named or not any(w in CHOOSING_FOR for w in kept):
+        return words  # "my son is 10": an age, no one choosing
+    return [w for w in kept if w not in CHOOSING_FOR]
+
+
 def choice_number(words: list[str]) -> int | None:
     """The choice a message picks, when it clearly picks one and only one."""
     if not words or len(words) > 12:
         return None
     words = _for_whom_left_out(words) or words
+    words = _chosen_by_someone_close(words) or words
     words = _heard(words)
     corrected = _corrected(words)
     if corrected is None:

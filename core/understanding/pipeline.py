@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import addressed, classifier, learned, word_lists
+from core.understanding import addressed, classifier, courtesy, learned, word_lists
 from core.understanding.clauses import (
     BUT,
     about_session_state,
@@ -105,6 +105,12 @@ def _number(message: Message) -> Reading | None:
     return None if number is None else Reading(TextIntent.NUMBER, 1.0, number)
 
 
+def _only_formulas(message: Message) -> Reading | None:
+    """'Madame, Monsieur,', 'Kind regards', 'Saygılarımla': a letter's formulas alone ask
+    nothing (``core.understanding.courtesy``); "Bonjour Madame" is a greeting, read on."""
+    return Reading(TextIntent.UNKNOWN, 0.0) if courtesy.only_formulas(message.words) else None
+
+
 def _short_answer(message: Message) -> Reading | None:
     """'ok super', 'non merci': yes or no words alone (``core.understanding.short_answers``)."""
     short = short_answer(message.words, message.mark)
@@ -117,6 +123,7 @@ FIRST: tuple[Step, ...] = (
     Step("command", _command),
     Step("normalise", _normalise),
     Step("number", _number),
+    Step("only_formulas", _only_formulas),
     Step("short_answer", _short_answer),
     Step("learned", learned.step),
 )

@@ -13,10 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
-from core.understanding.clauses import clauses, hedged
-from core.understanding.done_elsewhere import someone_else_absent
+from core.understanding.clauses import clauses, hedged, reported, undecided
+from core.understanding.done_elsewhere import (
+    consents_for_someone,
+    names_ours,
+    names_someone_close,
+    on_behalf,
+    someone_else_absent,
+    told_done,
+)
 from core.understanding.message import Proposal, RunnerUp
 from core.understanding.negation import (
+    COMING,
     about_messages,
     acting_word_negated,
     asks,
@@ -26,6 +34,7 @@ from core.understanding.negation import (
     erases_personal,
     gives_back,
     has_acting_word,
+    negated,
     polite_request,
     says_coming,
 )
@@ -86,9 +95,22 @@ def disturbed(words: list[str]) -> bool:
     return any(
         w.startswith(stems)
         and not w.startswith(UNWELL)
+        and not _unwell(words, i)
         and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
         for i, w in enumerate(words)
     )
+
+
+DISTURBING_AFTER = ("et", "ed", "ol")
+"""Turkish verbs after "rahatsız" that make it disturbing ("rahatsız etmeyin", "rahatsız
+olmak istemiyorum"); alone, "rahatsız" is unwell ("Ayşe Hanım yarın gelemeyecek, rahatsız")."""
+
+
+def _unwell(words: list[str], at: int) -> bool:
+    """Whether Turkish "rahatsiz" at ``at`` says someone is unwell, no verb of disturbing
+    after it."""
+    after = words[at + 1 : at + 2]
+    return words[at] == "rahatsiz" and not (after and after[0].startswith(DISTURBING_AFTER))
 
 
 UNWELL = ("rahatsizlan", "rahatsizim", "rahatsizdim", "rahatsizlig")
@@ -162,7 +184,7 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
-        if addressed.opens_spoken_to(words):
+        if addressed.opens_spoken_to(words) and not close_one_absent_here(words):
             return False  # "Chef je pourrai pas venir demain": said to one's boss
         if cannot(words) or gives_back(words):
             return True
@@ -170,6 +192,21 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     if intent == TextIntent.FORGET:
         return erases_personal(words)
     return True
+
+
+FIRST_PERSON = word_lists.word_set("first_person")
+OWN_COMING = ("ن", "n")
+"""Darija's first person on a verb of coming: "نجي", "nji", "n7der"."""
+
+
+def close_one_absent_here(words: list[str]) -> bool:
+    """'بابا فالسبيطار، ما غاديش يجي للورشة غدا', 'ماما طاحت ... ما تقدرش تجي للورشة ديالها':
+    a message that opens with someone close, who will not come to the workshop, the writer
+    speaking of no coming of their own ("maman je viens pas ce soir" speaks to her)."""
+    own = any(
+        w in FIRST_PERSON or (w.startswith(COMING) and w.startswith(OWN_COMING)) for w in words
+    )
+    return names_ours(words) and names_someone_close(words) and not own
 
 
 # The rules, each a component named in ``SAFETY``.
@@ -310,6 +347,56 @@ def _erase_asked_in_words(p: Proposal) -> Verdict:
     return Reading(TextIntent.FORGET, max(forget, proposed))
 
 
+FOR_SOMEONE_CLOSE = frozenset({TextIntent.CANCEL, TextIntent.FORGET})
+"""Acts someone close may ask through the person's messages: their seat, their data."""
+
+
+def _act_for_someone_close(p: Proposal) -> Verdict:
+    """'oglumuzun hesabinin tamamen kaldirilmasini istiyoruz', 'بابا بغا يلغي الحجز ديالو',
+    'Annem kursa gidemeyecek': a cancel of a seat or an erase of data, asked in words for
+    someone close (a relative writing for the person is read as the person), at least ENOUGH
+    likely though below SURE or behind "nothing" (the classifier has seen many relatives'
+    own doings), neither negated, asked, hedged nor reported ("ma voisine m'a dit
+    d'annuler"): read; the conversation still asks first below HIGH, and the act has its
+    confirmation. Acts told as done ("mon père a annulé son rendez-vous") are set aside by
+    the corrections after."""
+    words = p.words
+    likely = [i for i in FOR_SOMEONE_CLOSE if p.probabilities.get(i.value, 0.0) >= ENOUGH]
+    if not likely or p.intent not in (*FOR_SOMEONE_CLOSE, TextIntent.UNKNOWN):
+        return None
+    act = max(likely, key=lambda i: p.probabilities[i.value])
+    if p.intent != TextIntent.UNKNOWN and (act != p.intent or p.confidence >= SURE):
+        return None
+    if not names_someone_close(words) or about_messages(words):
+        return None
+    if acting_word_negated(words) or asked_or_conditional(words, p.mark):
+        return None
+    if reported(words) or hedged(words) or undecided(words) or told_done(words):
+        return None
+    if act == TextIntent.FORGET:
+        ours = erases_personal(words)
+    else:
+        given_up = has_acting_word(words) or gives_back(words) or cannot(words)
+        ours = names_ours(words) and given_up and not someone_else_absent(words)
+    return Reading(act, p.probabilities[act.value]) if ours else None
+
+
+def _yes_for_someone_close(p: Proposal) -> Verdict:
+    """'Je confirme au nom de mon grand-père', 'نأكد باسم جدتي', 'Oui, ma mère confirme': a
+    yes written on behalf of someone close, or their agreement told now, at least ENOUGH
+    likely: the person's yes, though the classifier (which has seen many relatives' own
+    doings) puts "nothing" first. Neither negated, asked, hedged nor reported."""
+    words = p.words
+    yes = p.probabilities.get(TextIntent.YES.value, 0.0)
+    if p.intent not in (TextIntent.YES, TextIntent.UNKNOWN) or yes < ENOUGH:
+        return None
+    if not (on_behalf(words) or consents_for_someone(words)) or not consent.says_yes(words):
+        return None
+    if p.mark or negated(words) or reported(words) or hedged(words):
+        return None
+    return Reading(TextIntent.YES, yes)
+
+
 def _unsure_act(p: Proposal) -> Verdict:
     """An act below SURE is not read."""
     return p.read_as(TextIntent.UNKNOWN) if p.intent in ACTING and p.confidence < SURE else None
@@ -360,7 +447,10 @@ def _not_for_us(p: Proposal) -> Verdict:
 def _yes_to_someone(p: Proposal) -> Verdict:
     """'yes mum I'm coming', 'oui docteur', 'evet anne', 'نعم يا أمي': a yes said to someone
     else is no consent (``core.understanding.addressed``)."""
-    if p.intent == TextIntent.YES and addressed.yes_to_someone(p.words, consent.YES_WORDS):
+    words = p.words
+    if consents_for_someone(words):
+        return None  # "Yes, Mum confirms": she agrees, through this message
+    if p.intent == TextIntent.YES and addressed.yes_to_someone(words, consent.YES_WORDS):
         return p.read_as(TextIntent.UNKNOWN)
     return None
 
@@ -435,6 +525,8 @@ SAFETY: tuple[Rule, ...] = (
     Rule("stop_beside_nothing", _stop_beside_nothing),
     Rule("stop_keyword", _stop_keyword),
     Rule("farewell", _farewell),
+    Rule("act_for_someone_close", _act_for_someone_close),
+    Rule("yes_for_someone_close", _yes_for_someone_close),
     Rule("too_unsure", _too_unsure),
     Rule("stop_messages", _stop_messages),
     Rule("stops_something_else", _stops_something_else),

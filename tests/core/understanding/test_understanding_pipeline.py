@@ -39,12 +39,25 @@ FIRST_STEPS = [
     ("command", "/annuler", "cancel", None),
     ("normalise", "😂", "unknown", None),
     ("number", "la deuxième", "number", 2),
+    ("only_formulas", "Madame, Monsieur,", "unknown", None),
     ("short_answer", "ok super", "yes", None),
     (CLASSIFIER, "bonjour", "menu", None),
 ]
 
 RULES = [
     # (component, message, what the classifier proposes, the reading's intent)
+    (
+        "act_for_someone_close",
+        "nous annulons la place de mamie",
+        {"unknown": 0.5, "cancel": ENOUGH + 0.05},
+        "cancel",
+    ),
+    (
+        "yes_for_someone_close",
+        "je confirme au nom de ma mère",
+        {"unknown": 0.5, "yes": ENOUGH + 0.05},
+        "yes",
+    ),
     ("too_unsure", "annuler", {"cancel": ENOUGH - 0.05}, "unknown"),
     ("stop_messages", "désinscrivez-moi des sms", {"cancel": 0.9}, "stop"),
     ("stops_something_else", "stop saying it's easy", {"stop": 0.9}, "unknown"),
@@ -98,6 +111,7 @@ RULES = [
     ("own_booking", "c'est à quelle heure mon atelier ?", {"menu": 0.9}, "my_bookings"),
     ("opinion", "apprendre excel c'est une perte de temps", {"session": 0.9}, "unknown"),
     ("names_topic", "le truc sur le CV", {"menu": 0.9}, "session"),
+    ("formal_answer", "Madame, la réponse est non. Cordialement.", {"unknown": 0.9}, "no"),
     ("reported", "ma voisine m'a dit d'annuler", {"cancel": 0.9}, "unknown"),
     ("hedged_yes", "oui inchallah", {"yes": 0.9}, "unknown"),
 ]
