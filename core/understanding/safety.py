@@ -166,6 +166,10 @@ def stops_something_else(words: list[str]) -> bool:
     return False
 
 
+DONE_BY_OTHER = tuple(bare(w) for w in word_lists.words("done_by_someone_else"))
+"""'Ma soeur a annulé', 'khti lghat', 'iptal etti': an act someone else has done."""
+
+
 def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     """Whether the words can carry the acting reading at all.
 
@@ -173,6 +177,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     "gelemiyorum", "ma nqderch nji"): "je viens", "geleceğim" or "ma place" never cancel.
     An erase must bear on data or on the person: "forget it" does not erase.
     """
+    if intent in (TextIntent.CANCEL, TextIntent.FORGET) and word_lists.says(words, DONE_BY_OTHER):
+        return False  # "khti lghat l'inscription dyalha": done by someone else, not asked
     if intent == TextIntent.CANCEL and not has_acting_word(words):
         if any(w.startswith(ELSE_THAN_COMING) for w in words):
             return False  # "i can't talk now", "je vais réfléchir": not about coming

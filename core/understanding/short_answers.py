@@ -28,6 +28,8 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     said = set(words) | pairs
     if text in PLAIN_NO:
         return "no"
+    if _yes_but_no(words):
+        return "no"  # "oui mais non", "yes but no": the no said last
     if PLAIN_NO & said and all(w in POLITE or w in PLAIN_NO for w in words):
         return "no" if not PLAIN_YES & set(words) else None
     if not PLAIN_YES & said or negated(words):
@@ -35,3 +37,18 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     if PLAIN_YES & said <= {"ok", "okay"} and THANKS & set(words):
         return None  # "ok merci" may close a talk: the classifier decides
     return "yes" if all(w in POLITE or w in PLAIN_YES for w in words) and text else None
+
+
+BUT = frozenset({"mais", "but", "ama", "بس", "لكن"})
+"""Joints after which a no takes the yes back."""
+
+
+def _yes_but_no(words: list[str]) -> bool:
+    """'oui mais non', 'evet ama hayır': yes words, a "but", then no words only."""
+    at = next((i for i, word in enumerate(words) if word in BUT), None)
+    if at is None or at == 0 or at == len(words) - 1:
+        return False
+    before, after = words[:at], words[at + 1 :]
+    return all(w in PLAIN_YES or w in POLITE for w in before) and all(
+        w in PLAIN_NO or w in POLITE for w in after
+    )

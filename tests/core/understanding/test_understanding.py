@@ -483,3 +483,17 @@ def test_a_yes_then_a_question_of_its_own_is_a_yes(text: str, yes: bool) -> None
 )  # fmt: skip
 def test_the_keyword_first_then_words_about_the_messages_is_a_stop(text: str, stop: bool) -> None:
     assert (read(text).intent == TextIntent.STOP) is stop
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("khti lghat l'inscription dyalha, mrida", "ar"), ("ma soeur a annulé sa place", "fr"),
+     ("my wife has cancelled hers already", "en"), ("kızım kaydını iptal etti", "tr")],
+)  # fmt: skip
+def test_an_act_someone_else_has_done_acts_on_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent not in (TextIntent.CANCEL, TextIntent.FORGET)
+
+
+@pytest.mark.parametrize("text", ["oui mais non", "yes but no", "evet ama hayır"])
+def test_a_yes_taken_back_by_a_no_is_a_no(text: str) -> None:
+    assert read(text).intent == TextIntent.NO

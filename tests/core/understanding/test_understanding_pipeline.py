@@ -128,7 +128,7 @@ CLAUSES = [
     ("reported", "my neighbour told me to cancel my place", "en", "unknown"),
     ("hedged_yes", "oui inchallah je viens", "fr", "unknown"),
     ("hedged_yes", "yes sure, if it is in the morning", "en", "unknown"),
-    ("hedged_yes", "allô oui", "fr", "unknown"),
+    ("hedged_yes", "oui oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
     ("session_state", "atölye iptal mi edildi?", "tr", "my_bookings"),
