@@ -24,6 +24,9 @@ _ARABIC_LETTERS = str.maketrans(
 )
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _NOT_WORD = re.compile(r"[\W_]+")
+_ARABIC_BESIDE_DIGIT = re.compile(r"(?<=[\u0600-\u06ff])(?=\d)|(?<=\d)(?=[\u0600-\u06ff])")
+"""Where Arabic letters and digits meet: "رقم٢" is "رقم 2" (a word in Arabic letters never
+holds a digit; Arabizi words in Latin letters do, "3afak", and stay whole)."""
 _QUESTION = re.compile(r"[?¿؟]")
 _CV = re.compile(r"\bC\.?V\b")
 _NUMBER_SIGN = re.compile(r"\b(?:[nN][°º]|[nN]o\.)\s*(?=\d)")
@@ -59,6 +62,7 @@ def bare(text: str) -> str:
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     stripped = stripped.translate(_ARABIC_DIGITS).translate(_ARABIC_LETTERS)
     stripped = stripped.replace("’", " ").replace("'", " ")
+    stripped = _ARABIC_BESIDE_DIGIT.sub(" ", stripped)
     return " ".join(_NOT_WORD.sub(" ", stripped).split())
 
 

@@ -30,8 +30,40 @@ NOT_A_CHOICE_AFTER = frozenset(bare(word) for word in NOT_A_CHOICE_AFTER)
 DARIJA_LATIN = word_lists.word_set("darija_number_word")
 """Darija number words in Latin letters, which take the article "l" ("lkhamsa")."""
 
+ARABIZI_DIGITS = word_lists.spellings("arabizi_digit")
+"""Digits that write a letter in Arabizi ("5" is "kh"): "l5amsa" is "lkhamsa"."""
+
+ORDINAL_ENDINGS = word_lists.words("ordinal_ending")
+"""Endings that make a digit an ordinal: "9th", "2eme"."""
+
+
+def ordinal(word: str) -> bool:
+    """Whether a word names a place in a list: "troisieme", "third", "9th", "ikinci"."""
+    return word in ORDINALS or _digit_ordinal(word) is not None
+
+
+def _digit_ordinal(word: str) -> int | None:
+    """'9th', '3eme': a digit with an ordinal ending."""
+    for ending in ORDINAL_ENDINGS:
+        digits = word.removesuffix(ending)
+        if digits != word and digits.isdigit():
+            return value_of(digits)
+    return None
+
+
+def _arabizi(word: str) -> str:
+    """A word in Arabizi with its letter-digits written in letters: "l5amsa" is "lkhamsa"."""
+    if not word.isalnum() or word.isdigit() or not word.isascii():
+        return word
+    return "".join(ARABIZI_DIGITS.get(char, char) for char in word)
+
+
 QUALIFIERS = frozenset(bare(word) for word in word_lists.words("which_one"))
 """Words that say which one beside an ordinal or a digit: "celui du mardi", "the morning one"."""
+
+AFTER_CHOICE = frozenset(bare(word) for word in word_lists.words("after_choice"))
+"""Words that open a clause about the choice, allowed after it only: "c'est le deuxième qui
+m'intéresse"; "qui est le premier" asks."""
 
 NOT_WORDS = frozenset(bare(word) for word in word_lists.words("not_this_number"))
 AFTER_NOT = word_lists.word_set("not_this_number_after")
@@ -45,7 +77,7 @@ def _corrected(words: list[str]) -> int | None:
     found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
     if len(found) != 2 or found[0][1] == found[1][1]:
         return None
-    if not all(words[i].isdigit() or words[i] in ORDINALS for i, _ in found):
+    if not all(words[i].isdigit() or ordinal(words[i]) for i, _ in found):
         return None
     first = found[0][0]
     after_first = [*words[first + 1 : first + 3], "", ""]
@@ -115,6 +147,10 @@ def value_of(word: str) -> int | None:
     if word.endswith((".", ")")) and word[:-1].isdigit():
         return value_of(word[:-1])
     found = ORDINALS.get(word, CARDINALS.get(word))
+    if found is None:
+        found = _digit_ordinal(word)
+    if found is None and _arabizi(word) != word:
+        found = value_of(_arabizi(word))  # "l5amsa", "5amsa"
     if found is None and word.startswith("l") and word[1:] in DARIJA_LATIN:
         found = ORDINALS.get(word[1:], CARDINALS.get(word[1:]))  # darija "lkhamsa", "ltalta"
     if found is None and word.startswith("ال") and len(word) > 4:
@@ -127,7 +163,10 @@ def value_of(word: str) -> int | None:
     return found
 
 
-TURKISH_ENDINGS = ("sini", "sunu", "sine", "si", "su", "ni", "nu", "yi", "yu", "ye", "ya", "i", "u")
+TURKISH_ENDINGS = (
+    *("sini", "sunu", "ini", "sine", "si", "su", "ni", "nu"),
+    *("yi", "yu", "ye", "ya", "i", "u"),
+)
 
 
 FOR_WHOM = tuple(bare(w) for w in word_lists.words("for_whom"))
@@ -202,19 +241,21 @@ def choice_number(words: list[str]) -> int | None:
     found: list[tuple[int, int]] = [
         (i, value) for i, word in enumerate(words) if (value := value_of(word)) is not None
     ]
-    strong = [(i, v) for i, v in found if words[i].isdigit() or words[i] in ORDINALS]
+    strong = [(i, v) for i, v in found if words[i].isdigit() or ordinal(words[i])]
     picks = strong or found
     if len({value for _, value in picks}) != 1:
         return None
     index, value = picks[0]
     if index + 1 < len(words) and words[index + 1] in NOT_A_CHOICE_AFTER:
         return None
-    qualified = words[index] in ORDINALS or words[index].isdigit()
+    qualified = ordinal(words[index]) or words[index].isdigit()
     for i, word in enumerate(words):
         if any(i == j for j, _ in found):
             continue
         if qualified and word in QUALIFIERS:
             continue  # "le troisième, celui du mardi", "beşinci olan, sabah olanı"
+        if i > index and word in AFTER_CHOICE:
+            continue  # "c'est le deuxième qui m'intéresse"
         if word not in ANNOUNCERS and word not in SOFTENERS and word not in FILLERS:
             return None
     if len(words) > 1 and value == 1 and words[index] in ("un", "une", "bir", "one"):

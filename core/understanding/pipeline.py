@@ -117,6 +117,18 @@ def _short_answer(message: Message) -> Reading | None:
     return None if short is None else Reading(TextIntent(short), 1.0)
 
 
+HESITATION = word_lists.word_set("hesitation")
+
+
+def _hesitation(message: Message) -> Reading | None:
+    """'euh hum euh', 'ııı şey yani', 'اممم ايوا يعني': sounds made while thinking, and
+    nothing said yet: unknown (the step's question is asked again). A yes or no alone
+    ("ايوا") was read before, as a short answer."""
+    if message.words and not message.mark and all(w in HESITATION for w in message.words):
+        return Reading(TextIntent.UNKNOWN, 0.0)
+    return None
+
+
 FIRST: tuple[Step, ...] = (
     Step("empty", _empty),
     Step("question_marks", _question_marks),
@@ -125,6 +137,7 @@ FIRST: tuple[Step, ...] = (
     Step("number", _number),
     Step("only_formulas", _only_formulas),
     Step("short_answer", _short_answer),
+    Step("hesitation", _hesitation),
     Step("learned", learned.step),
 )
 """The first steps, in order; the first that gives a reading decides."""

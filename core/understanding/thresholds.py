@@ -46,6 +46,10 @@ TITLE_MIN_CHARS = 5
 TYPO_MIN_LETTERS = 6
 """A word shorter than this is never read as a misspelt key word ("anunler", "confrime")."""
 
+ANSWER_TYPO_MIN_LETTERS = 6
+"""A yes, no or number word shorter than this is read through a slip only when a letter is
+typed twice or two letters swapped ("evett", "thrid"), never one missing or changed."""
+
 LIST_SENTENCE_WORDS = 10
 """On a list, a number anywhere in a sentence of at most this many words picks a line."""
 

@@ -41,6 +41,7 @@ FIRST_STEPS = [
     ("number", "la deuxième", "number", 2),
     ("only_formulas", "Madame, Monsieur,", "unknown", None),
     ("short_answer", "ok super", "yes", None),
+    ("hesitation", "euh hum", "unknown", None),
     (CLASSIFIER, "bonjour", "menu", None),
 ]
 
@@ -202,10 +203,10 @@ def test_an_unsure_cancel_or_erase_is_asked_about_with_a_way_to_look_first() -> 
     clear = read("mes ateliers", "fr", fixed({"my_bookings": 0.8, "workshops": 0.05}))
     assert unsure(clear) is None
     assert unsure(read("2", "fr")) is None
-    guessing = read("euh", "fr", fixed({"unknown": 0.3, "workshops": 0.25, "help": 0.22}))
+    guessing = read("bof", "fr", fixed({"unknown": 0.3, "workshops": 0.25, "help": 0.22}))
     assert guessing.intent.value == "unknown"
     assert unsure(guessing) == ("workshops", "help")
-    one_guess = read("euh", "fr", fixed({"unknown": 0.5, "workshops": 0.25}))
+    one_guess = read("bof", "fr", fixed({"unknown": 0.5, "workshops": 0.25}))
     assert unsure(one_guess) is None
 
 
