@@ -44,7 +44,7 @@ BUT = frozenset({"mais", "but", "ama", "بس", "لكن"})
 
 
 def _yes_but_no(words: list[str]) -> bool:
-    """'oui mais non', 'evet ama hayır': yes words, a "but", then no words only."""
+    """'oui mais non', 'yes but no': yes words, a "but", then no words only."""
     at = next((i for i, word in enumerate(words) if word in BUT), None)
     if at is None or at == 0 or at == len(words) - 1:
         return False
