@@ -178,7 +178,7 @@ def test_each_clause_step_decides_what_it_is_named_for(
         ("suprimer mes donné", "fr", "forget"),
         ("je serai en retard, je ne pourrai pas venir à l'heure", "fr", "unknown"),
         ("annulez ma place, non je rigole", "fr", "no"),
-        ("conforme à ce qui était prévu", "fr", "unknown"),
+        ("tout est conforme", "fr", "unknown"),
         ("is my class still on?", "en", "my_bookings"),
         ("si l'atelier est annulé, je peux venir un autre jour ?", "fr", "help"),
         ("please stop the texts, i don't need them", "en", "stop"),
