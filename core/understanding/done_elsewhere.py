@@ -131,9 +131,15 @@ def consents_for_someone(words: list[str]) -> bool:
     for i in range(len(words)):
         size = _close_one_at(words, i)
         rest = f"{' '.join(words[i + size :])} "
-        if size and any(rest.startswith(f"{phrase} ") for phrase in CONSENTS_FOR):
-            return True
+        said = [phrase for phrase in CONSENTS_FOR if size and rest.startswith(f"{phrase} ")]
+        if said and len(rest.split()) - len(said[0].split()) <= CONSENT_TAIL_WORDS:
+            return True  # "Yes, Mum confirms, thanks"; not "Dad agrees with the doctor that..."
     return False
+
+
+CONSENT_TAIL_WORDS = 2
+"""At most this many words after someone close agreeing: more, and they agree to something
+else ("Dad agrees with the doctor that he should rest")."""
 
 
 def on_behalf(words: list[str]) -> bool:

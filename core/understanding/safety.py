@@ -315,21 +315,25 @@ _CLAUSE_ENDS = re.compile(r"[,.;!؛،\n]+")
 
 STOP_KEYWORDS = ("STOP", "ARRET", "ARRÊT", "STOPP", "DUR", "قف")
 """The opt-out keyword as SMS services take it, written first and in capitals."""
+STOP_SENTENCE_WORDS = 6
+"""'STOP STOP PLUS DE MESSAGES': the keyword and a few words about the messages, nothing more
+(not "STOP les messages du matin, gardez ceux du soir")."""
 LAUGHTER = word_lists.word_set("after_stop_keyword")
 """What may follow the keyword without changing it: laughter, "please"."""
 
 
 def _stop_keyword(p: Proposal) -> Verdict:
     """'STOP lol', 'STOP svp', 'STOP PLUS DE MESSAGES': the opt-out keyword written first in
-    capitals, followed only by laughter or a please, or by words about the messages, is a
-    stop however unsure the classifier is of it."""
+    capitals, followed only by laughter or a please, or in one short sentence by words about
+    the messages, is a stop whatever the classifier reads."""
     first, *rest = p.message.stripped.split() or [""]
     if first.rstrip("!.,") not in STOP_KEYWORDS:
         return None
     if len(rest) <= 2 and all(word in LAUGHTER for word in p.words[1:]):
         return p.read_as(TextIntent.STOP)
-    sentence = bare(_SENTENCES.split(p.message.stripped)[0]).split()
-    if about_messages(sentence) and not asked_or_conditional(p.words, p.mark):
+    sentences = [part for part in _SENTENCES.split(p.message.stripped) if part.strip()]
+    alone = len(sentences) == 1 and len(p.words) <= STOP_SENTENCE_WORDS  # nothing kept after
+    if alone and about_messages(p.words) and not asked_or_conditional(p.words, p.mark):
         return p.read_as(TextIntent.STOP)  # "STOP STOP PLUS DE MESSAGES": its own negation
     return None
 
@@ -509,22 +513,19 @@ def _asked_yes(p: Proposal) -> Verdict:
 
 
 def _yes_then_question(text: str) -> bool:
-    """A yes said first, in a sentence without a question mark, then a question that asks
-    neither where, when nor how ("Yeah, why not?", "evet, tamam mi?")."""
+    """A yes said first, in a sentence without a question mark, then only questions that
+    agree or check it is enough ("Yeah, why not?", "oui je confirme, c'est bon comme ça ?")."""
     first, *rest = [part for part in _CLAUSE_ENDS.split(text) if part.strip()] or [""]
     said = bare(first).split()
     if "?" in first or "؟" in first or not rest or not consent.says_yes(said):
         return False
-    for part in rest:
-        words = bare(part).split()
-        if not word_lists.says(words, WHY_NOT) and ASKING & set(words):
-            return False
-    return True
+    asked = [part for part in rest if "?" in part or "؟" in part]
+    return all(word_lists.says(bare(part).split(), TAG_QUESTIONS) for part in asked)
 
 
-ASKING = word_lists.word_set("question_word", "when", "where", "how", "asking_time")
-"""Words that ask where, when, how or why: after a yes, a real question."""
-WHY_NOT = word_lists.words("why_not")
+TAG_QUESTIONS = (*word_lists.words("why_not"), *word_lists.words("tag_question"))
+"""Questions after a yes that agree or check the answer is enough ("pourquoi pas ?", "c'est
+bon comme ça ?", "anything else?"): any other question after it asks something else."""
 
 
 SAFETY: tuple[Rule, ...] = (

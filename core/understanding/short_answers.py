@@ -8,6 +8,7 @@ negated messages are left to the classifier and the safety policy.
 from __future__ import annotations
 
 from core.understanding import word_lists
+from core.understanding.clauses import BUT
 from core.understanding.negation import negated
 from core.understanding.thresholds import SHORT_ANSWER_WORDS
 
@@ -37,10 +38,6 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     if PLAIN_YES & said <= {"ok", "okay"} and THANKS & set(words):
         return None  # "ok merci" may close a talk: the classifier decides
     return "yes" if all(w in POLITE or w in PLAIN_YES for w in words) and text else None
-
-
-BUT = frozenset({"mais", "but", "ama", "بس", "لكن"})
-"""Joints after which a no takes the yes back."""
 
 
 def _yes_but_no(words: list[str]) -> bool:

@@ -90,12 +90,16 @@ def _not_textable(flow: Flow, session_id: int, name: str) -> Reply:
 
 NOT_ASKED = frozenset({TextIntent.UNKNOWN, TextIntent.YES, TextIntent.NO})
 """Readings that answer no question of a name screen: "Manon" and "Noah" read as a no."""
+ALWAYS_LEAVES = frozenset({TextIntent.STOP, TextIntent.FORGET})
+"""A stop or an erase leaves the question however unsure (each has its own safeguards)."""
 
 
 def leaves_the_question(reading: Reading) -> bool:
     """Whether a message written for a first name asks for something else instead ("menu",
     "annuler"): only a sure reading does; "Ana" or "Jade", read as a request at a guess, are
     names."""
+    if reading.intent in ALWAYS_LEAVES:
+        return True
     return reading.intent not in NOT_ASKED and reading.confidence >= HIGH
 
 

@@ -114,6 +114,14 @@ async def test_a_sure_request_still_leaves_the_name_question(
     assert "Quel est le numéro de portable" not in helper.text
 
 
+async def test_a_stop_on_the_name_question_stops(db: Database, clock: FixedClock) -> None:
+    helper, _ = await helper_at_booking_screen(db, clock)
+    await helper.press("Je réserve pour quelqu'un")
+    await helper.say("arrêtez de m'envoyer des messages")
+    assert "Quel est le numéro de portable" not in helper.text
+    assert "START" in helper.text
+
+
 async def test_the_booker_sees_and_cancels_the_seat(db: Database, clock: FixedClock) -> None:
     helper, session_id = await helper_at_booking_screen(db, clock)
     await book_for(helper, "Josiane", None)

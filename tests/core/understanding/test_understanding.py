@@ -469,7 +469,8 @@ def test_a_request_asked_as_a_question_is_the_request(
     ("text", "yes"),
     [("Oui c'est ça, vous pouvez valider ?", True), ("Yeah, why not?", True),
      ("إيه نأكد، تحب حاجة أخرى؟", True), ("oui ?", False), ("ok, c'est où ?", False),
-     ("oui, c'est quand ?", False), ("oui, pourquoi ?", False)],
+     ("oui, c'est quand ?", False), ("oui, pourquoi ?", False), ("oui, c'est payant ?", False),
+     ("yes, is it free?", False), ("d'accord, c'est demain ?", False)],
 )  # fmt: skip
 def test_a_yes_then_a_question_of_its_own_is_a_yes(text: str, yes: bool) -> None:
     assert (read(text).intent == TextIntent.YES) is yes
@@ -497,3 +498,20 @@ def test_an_act_someone_else_has_done_acts_on_nothing(text: str, language: str) 
 @pytest.mark.parametrize("text", ["oui mais non", "yes but no", "evet ama hayır"])
 def test_a_yes_taken_back_by_a_no_is_a_no(text: str) -> None:
     assert read(text).intent == TextIntent.NO
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "never"),
+    [("binti bghatni n7ayed ra9mi mn 3ndkom, walakin ana bghit nb9a", "ar", "forget"),
+     ("بدلتو الوقت ديال الورشة، هادشي ماشي معقول، حيدوني", "ar", "forget"),
+     ("Yes, Dad agrees with the doctor that he should rest", "en", "yes"),
+     ("Hayri bey gelecek", "tr", "no")],
+)  # fmt: skip
+def test_what_someone_else_wants_or_a_name_is_no_act_of_the_person(
+    text: str, language: str, never: str
+) -> None:
+    assert read(text, language).intent != TextIntent(never)
+
+
+def test_remove_me_from_the_file_is_an_erase() -> None:
+    assert read("حيدوني من الفيشي نهائيا", "ar").intent == TextIntent.FORGET
