@@ -679,7 +679,7 @@ async def test_an_unsure_spoken_cancel_is_asked_about_with_keys_first(
     await first.hang_up()
     call = caller(runtime, client)
     await call.dial()
-    asked = await call.say("euh jeudi euh je viens pas")  # a cancel, not read for sure
+    asked = await call.say("euh je pense pas pouvoir venir euh")  # a cancel, not read for sure
     assert asked.sentences[:3] == [
         "Je ne suis pas sûr d'avoir compris.\nVous voulez :",
         "Pour annuler votre place, tapez 1.",
