@@ -49,32 +49,35 @@ SIGNATURE_WORDS = 2
 """A signature after the closing is short: "Mme Lefèvre", "Ahmet amca"."""
 
 
+SALUTATION_AT = word_lists.Phrases(" ".join(p) for p in SALUTATIONS)
+WRITING_FOR_AT = word_lists.Phrases(" ".join(p) for p in WRITING_FOR)
+CLOSE_ONE_AT = word_lists.Phrases(CLOSE_ONES)
+GREETING_AT = word_lists.Phrases(GREETINGS)
+
+
 def _opening(words: list[str]) -> int:
     """How many words the salutation at the start takes (0: none), or the words that say for
     whom one writes ("je vous ecris pour ma grand mere", "babam adina yaziyorum")."""
-    salutation = next((len(p) for p in SALUTATIONS if words[: len(p)] == p), 0)
-    return salutation or _writing_for(words)
+    return SALUTATION_AT.at(words) or _writing_for(words)
 
 
 def _writing_for(words: list[str]) -> int:
     """How many words an opening "writing for someone close" takes (0: none)."""
-    for phrase in WRITING_FOR:
-        size = len(phrase)
-        if words[:size] == phrase and (close := _close_one(words[size:])):
-            return size + close  # "i m writing for my mum"
-        if (close := _close_one(words)) and words[close : close + size] == phrase:
-            return close + size  # "babam adina yaziyorum"
+    if (size := WRITING_FOR_AT.at(words)) and (close := _close_one(words[size:])):
+        return size + close  # "i m writing for my mum"
+    if (close := _close_one(words)) and (size := WRITING_FOR_AT.at(words, close)):
+        return close + size  # "babam adina yaziyorum"
     return 0
 
 
 def _close_one(words: list[str]) -> int:
     """How many words someone close takes at the start (0: none)."""
-    return next((len(c.split()) for c in CLOSE_ONES if words[: len(c.split())] == c.split()), 0)
+    return CLOSE_ONE_AT.at(words)
 
 
 def _greeting(words: list[str]) -> int:
     """How many words the greeting at the start takes (0: none): "bonjour", "good morning"."""
-    return next((len(g.split()) for g in GREETINGS if words[: len(g.split())] == g.split()), 0)
+    return GREETING_AT.at(words)
 
 
 def _signs(words: list[str]) -> bool:

@@ -87,6 +87,8 @@ CLOSE_ONES = tuple(sorted({*RELATIVES, *KIN}, key=len, reverse=True))
 """Someone close, the longest first ("ma grand mere" before "grand mere")."""
 KIN_STEM = 5
 """A kin word this long or longer is a stem too: Turkish "oglumuzun", "babaannemin"."""
+CLOSE_ONE_AT = word_lists.Phrases(CLOSE_ONES)
+KIN_STEMS = tuple(c for c in CLOSE_ONES if " " not in c and len(c) >= KIN_STEM)
 CONSENTS_FOR = tuple(bare(w) for w in word_lists.words("consents_for"))
 """Someone close agreeing now: "confirme", "agrees", "متافق", "onayliyor"."""
 ON_BEHALF = tuple(bare(w) for w in word_lists.words("on_behalf"))
@@ -96,13 +98,9 @@ ON_BEHALF = tuple(bare(w) for w in word_lists.words("on_behalf"))
 def _close_one_at(words: list[str], i: int) -> int:
     """How many words someone close takes from index ``i`` (0: none): a relative or a kin
     word ("ma mere", "dad"), a Turkish kin word with its endings ("oglumuzun")."""
-    for relative in CLOSE_ONES:
-        size = len(relative.split())
-        if " ".join(words[i : i + size]) == relative:
-            return size
-        if " " not in relative and len(relative) >= KIN_STEM and words[i].startswith(relative):
-            return 1
-    return 0
+    if size := CLOSE_ONE_AT.at(words, i):
+        return size
+    return 1 if i < len(words) and words[i].startswith(KIN_STEMS) else 0
 
 
 def names_someone_close(words: list[str]) -> bool:

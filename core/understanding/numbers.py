@@ -186,6 +186,9 @@ CLOSE_ONES = tuple(sorted({*RELATIVES, *KIN}, key=len, reverse=True))
 """Someone close, the longest first ("ma grand mere" before "grand mere")."""
 CHOOSING_FOR = word_lists.word_set("choosing_for")
 """'picks', 'retiendra', 'يختار', 'seciyor': a choice made by someone close, or by "we"."""
+FOR_WHOM_FIRST = frozenset(w.split()[0] for w in FOR_WHOM if w.strip())
+"""The first word of each "for" ("pour", "for", "l"): without one, no choice is made for
+someone."""
 ATTACHED_FOR = ("ل",)
 """Arabic "for" written on the noun: "لماما" (for mum)."""
 
@@ -194,10 +197,11 @@ def _for_whom_left_out(words: list[str]) -> list[str]:
     """The words without a "for someone close" said beside the choice, nor whom it speaks
     to at the end."""
     text = f" {' '.join(words)} "
-    for relative in CLOSE_ONES:
-        for before in FOR_WHOM:
-            text = text.replace(f" {before} {relative} ", " ")
-        text = text.replace(f" {relative} icin ", " ")
+    if not FOR_WHOM_FIRST.isdisjoint(words) or "icin" in words:  # else nothing to leave out
+        for relative in CLOSE_ONES:
+            for before in FOR_WHOM:
+                text = text.replace(f" {before} {relative} ", " ")
+            text = text.replace(f" {relative} icin ", " ")
     kept = [w for w in text.split() if not (w.startswith(ATTACHED_FOR) and w[1:] in CLOSE_ONES)]
     while kept and kept[-1] in SPOKEN_TO:
         kept.pop()  # "le 7 frérot", "3 abi"; not "abla ben 2. otobüse bindim", told to her

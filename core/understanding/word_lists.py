@@ -10,6 +10,7 @@ the number words of choices (``[cardinal]``, ``[ordinal]``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 FOLDER = Path(__file__).with_name("words")
@@ -51,6 +52,28 @@ def words(idea: str) -> tuple[str, ...]:
 def word_set(*ideas: str) -> frozenset[str]:
     """The words of one or more ideas, as a set."""
     return frozenset(word for idea in ideas for word in words(idea))
+
+
+class Phrases:
+    """Phrases looked up by their first word, to tell quickly which one a message holds at a
+    given place ("ma grand mere", "dear sir or madam")."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in {tuple(p.split()) for p in phrases if p.strip()}:
+            by_first.setdefault(phrase[0], []).append(phrase)
+        self._by_first = {
+            first: tuple(sorted(found, key=len, reverse=True)) for first, found in by_first.items()
+        }
+
+    def at(self, words: list[str], i: int = 0) -> int:
+        """How many words the longest phrase starting at index ``i`` takes (0: none)."""
+        if i >= len(words):
+            return 0
+        for phrase in self._by_first.get(words[i], ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
 
 
 def says(words: list[str], phrases: tuple[str, ...]) -> bool:
