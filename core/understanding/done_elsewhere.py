@@ -9,6 +9,7 @@ my ex's number from my phone", "j'ai effacé les photos de mon téléphone").
 from __future__ import annotations
 
 from core.understanding import word_lists
+from core.understanding.courtesy import CLOSE_ONE_AT, CLOSE_ONES
 from core.understanding.negation import (
     CANCEL_STEMS,
     COMING,
@@ -80,14 +81,8 @@ RELATIVE_DID_WITHIN = 7
 """How many words after someone close an act done may stand to be theirs."""
 
 
-KIN = tuple(bare(w) for w in word_lists.words("kin"))
-"""Someone close the message is written for, alone or with a possessive ("dad", "mamie",
-"بابا", "babaannem", "notre fils")."""
-CLOSE_ONES = tuple(sorted({*RELATIVES, *KIN}, key=len, reverse=True))
-"""Someone close, the longest first ("ma grand mere" before "grand mere")."""
 KIN_STEM = 5
 """A kin word this long or longer is a stem too: Turkish "oglumuzun", "babaannemin"."""
-CLOSE_ONE_AT = word_lists.Phrases(CLOSE_ONES)
 KIN_STEMS = tuple(c for c in CLOSE_ONES if " " not in c and len(c) >= KIN_STEM)
 CONSENTS_FOR = tuple(bare(w) for w in word_lists.words("consents_for"))
 """Someone close agreeing now: "confirme", "agrees", "متافق", "onayliyor"."""
