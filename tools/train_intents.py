@@ -16,7 +16,7 @@ import random
 import sys
 from pathlib import Path
 
-from core.understanding.classifier import MODEL_PATH, LinearModel, features
+from core.understanding.classifier import MODEL_PATH, LinearModel, Weights, features
 from core.understanding.normalising import normalise
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "intents"
@@ -24,6 +24,9 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "intents"
 TRAINING = CORPUS / "intents_train.csv"
 PRUNE_BELOW = 0.1
 """Weights smaller than this change no reading and are not shipped."""
+DECIMALS = 2
+"""Weights and idfs are shipped to two decimals: 1,839 KiB instead of 2,201 for three, and one
+reading of 12,800 changed (for the better)."""
 
 
 def fingerprint(path: Path = TRAINING) -> str:
@@ -79,15 +82,14 @@ def train(path: Path = TRAINING, only: list[tuple[str, str, str]] | None = None)
     model = LogisticRegression(C=40.0, max_iter=3000)
     model.fit(matrix, labels)
     classes = tuple(str(name) for name in model.classes_)
-    weights: dict[str, tuple[float, dict[int, float]]] = {}
+    weights: Weights = {}
     for gram, column in vectoriser.vocabulary_.items():
-        row = {
-            i: float(model.coef_[i, column])
-            for i in range(len(classes))
-            if abs(model.coef_[i, column]) >= PRUNE_BELOW
-        }
-        weights[gram] = (float(vectoriser.idf_[column]), row)  # kept for the norm
-    intercepts = tuple(float(b) for b in model.intercept_)
+        row: list[float] = [round(float(vectoriser.idf_[column]), DECIMALS)]  # for the norm
+        for i in range(len(classes)):
+            if abs(model.coef_[i, column]) >= PRUNE_BELOW:
+                row += [i, round(float(model.coef_[i, column]), DECIMALS)]
+        weights[gram] = row
+    intercepts = tuple(round(float(b), DECIMALS) for b in model.intercept_)
     return LinearModel(classes, intercepts, weights, fingerprint(path))
 
 
