@@ -15,6 +15,7 @@ import unicodedata
 
 from core.understanding import word_lists
 from core.understanding.courtesy import without_formulas
+from core.understanding.sounds import sounded
 from core.understanding.thresholds import MAX_ANALYSED
 from core.understanding.typos import corrected
 
@@ -81,9 +82,19 @@ def normalise(text: str, language: str | None = None) -> str:
         word = squeeze(word)
         if _OUAIS.match(word):
             word = "ouais"
-        words.append(table.get(word) or SHARED.get(word) or corrected(word))
+        words.append(table.get(word) or SHARED.get(word) or _as_meant(word, language))
     plain = " ".join(_asking_ma(_curriculum(words))).split()
     return " ".join(without_formulas(plain))
+
+
+BY_EAR = frozenset({"fr", "en", ""})
+"""Languages whose key words are read even written by ear ("kansel", "éfassé", "nomero")."""
+
+
+def _as_meant(word: str, language: str | None) -> str:
+    """A slip or a spelling by ear of a key word or an answer word, read as that word."""
+    fixed = corrected(word)
+    return sounded(fixed) if fixed == word and (language or "") in BY_EAR else fixed
 
 
 ARTICLES = word_lists.word_set("cv_article")

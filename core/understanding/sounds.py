@@ -1,0 +1,135 @@
+"""Key words and answer words written as they sound, read as the word they sound like.
+
+People who learned to write by ear write "kansel", "dilete", "numba 3", "the furst one",
+"le deusième", "éfassé mon numéro", "suprimé", "nomero 2". The slips of ``typos`` are one
+letter away; these are further away in letters but close in sound. Each word is reduced to a
+rough key of its sounds (``sound_key``: "ph" is "f", "c" before "e" is "s", "x" and "z" are
+"s", doubled letters once), and a word whose key is at most one sound away from that of a key
+word or an answer word (French or English, four letters or more), with the same consonants
+(``_skeleton``), reads as that word, when every such word means one thing.
+
+A real word is never changed, even when it sounds like one ("council" is no "cancel",
+"tard" no "third", "conform" no "confirm"): those of the word lists, and the frequent French
+and English words that share a key with a target (``data/sound_alikes.txt``, built by
+``tools/build_sound_alikes.py`` from the ``wordfreq`` lists). Arabic and Turkish messages are
+left to ``typos``: their spellings by ear are the word lists' own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from core.understanding import word_lists
+
+SOUND_MIN_LETTERS = 4
+"""Shorter words ("sis", "yus") are too close to too many others."""
+
+SOUND_KEY_MIN = 3
+"""A key of fewer sounds names too many words."""
+
+_FOLDS = (
+    (re.compile(r"(er|ez|et|ai|ais|ait)$"), "e"),  # "annulez", "premier", "number"
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"gh"), ""),  # "alright" sounds "alrite"
+    (re.compile(r"th"), "t"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"qu?"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"[xz]"), "s"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def sound_key(word: str) -> str:
+    """How a plain Latin word sounds, roughly: "cancel" and "kansel" are "kansel",
+    "effacer" and "efassé" "efase", "deuxieme" and "deusieme" "deusieme"."""
+    for pattern, replacement in _FOLDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _skeleton(key: str) -> str:
+    """A sound key with every run of vowels one vowel and the last vowel dropped: the words
+    it may be confused with ("first" and "furst" both "farst")."""
+    coarse = _VOWELS.sub("a", key)
+    return coarse[:-1] if len(coarse) > SOUND_KEY_MIN and coarse.endswith("a") else coarse
+
+
+def _meanings() -> dict[str, str]:
+    """Each key word and answer word (French or English, four letters or more), and what it
+    means: a yes, a no, "number", a choice's value, or a key word's first five letters
+    ("annule" and "annulez" one meaning)."""
+    keys = {w[:5] for w in word_lists.words("key_word")}
+    found: dict[str, str] = {w: w[:5] for w in word_lists.words("key_word")}
+    for idea in ("yes", "yes_alone", "no", "answer_key_word"):
+        for w in word_lists.words(idea):  # "confirmi", a yes, means "confirme"
+            found[w] = w[:5] if w[:5] in keys else "yes" if idea == "yes_alone" else idea
+    for name in ("cardinal", "ordinal"):
+        for w, value in word_lists.numbers(name).items():
+            found[w] = str(value)
+    return {
+        w: meaning
+        for w, meaning in found.items()
+        if w.isascii() and w.isalpha() and len(w) >= SOUND_MIN_LETTERS
+    }
+
+
+MEANINGS = _meanings()
+"""The words a word written by ear may stand for, and what each means."""
+
+BY_SKELETON: dict[str, list[tuple[str, str]]] = {}
+"""Each skeleton, and the (sound key, word) of the targets that have it."""
+for _word in sorted(MEANINGS):
+    _key = sound_key(_word)
+    if len(_skeleton(_key)) >= SOUND_KEY_MIN:
+        BY_SKELETON.setdefault(_skeleton(_key), []).append((_key, _word))
+
+
+def sounds_like(word: str) -> str | None:
+    """The target ``word`` sounds like: the same skeleton and a sound key at most one sound
+    away, all such targets meaning one thing; else None."""
+    key = sound_key(word)
+    near = [
+        (Levenshtein.distance(key, target_key), target)
+        for target_key, target in BY_SKELETON.get(_skeleton(key), ())
+        if Levenshtein.distance(key, target_key) <= 1
+    ]
+    if not near or len({MEANINGS[target] for _, target in near}) > 1:
+        return None
+    return min(near)[1]
+
+
+SOUND_ALIKES = frozenset(
+    (Path(__file__).parent / "data" / "sound_alikes.txt").read_text(encoding="utf-8").split()
+)
+"""Frequent real words that sound like a key word or an answer word: never changed."""
+
+KNOWN = frozenset(
+    word
+    for idea in word_lists.IDEAS
+    for phrase in word_lists.words(idea)
+    for word in phrase.split()
+) | frozenset(MEANINGS)
+"""The words of the word lists: real, never changed."""
+
+
+@lru_cache(maxsize=4096)
+def sounded(word: str) -> str:
+    """The key word or answer word ``word`` is written by ear for, else ``word`` itself."""
+    if (
+        len(word) < SOUND_MIN_LETTERS
+        or not (word.isascii() and word.isalpha())
+        or word in KNOWN
+        or word in SOUND_ALIKES
+    ):
+        return word
+    return sounds_like(word) or word
