@@ -30,12 +30,16 @@ ARABIC_NEGATED = re.compile(r"^(ما|م)\w{2,}ش$")
 DARIJA_NEGATED_SHORT = re.compile(r"^m\w{3,}(ch|sh)$")
 """'mghadich', 'mnqdrsh': the "ma" written as a bare "m" (six letters or more)."""
 TURKISH_UNABLE = re.compile(
-    r"(m[iu]yor|meyece|mayaca|emez|amaz|emem|amam|emiyor|amiyor|degil|[ae]mi[ycr])"
+    r"(m[iu]yor|m[iu]yo[mz]|meyece|mayaca|m[ie]y?c[ae][mk]|emez|amaz|emem|amam|emiyor|amiyor"
+    r"|degil|[ae]mi[ycr])"
 )
-"""Turkish negative and "cannot" verbs, whatever the verb: 'gelemiyorum', 'katılamam'."""
+"""Turkish negative and "cannot" verbs, whatever the verb: 'gelemiyorum', 'katılamam', and
+as spoken: 'istemiyom', 'gelmicem'."""
 TURKISH_NEGATED = re.compile(
-    r"^\w*(m[iu]yor\w*|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*|mayacak\w*)$"
+    r"^\w*(m[iu]yor\w*|m[iu]yo[mz]|mey(in|iniz)?|may(in|iniz)?|me|ma|mem|mam|mez|maz|meyecek\w*"
+    r"|mayacak\w*|m[ie]y?c[ae][mk]\w*)$"
 )
+"""Turkish negated verbs, also as spoken: 'etmiyom', 'etmicem', 'yapmıycam'."""
 TURKISH_NEGATIVE_WORDS = word_lists.word_set("turkish_negative")
 TURKISH_VERBS = re.compile(r"^(et|sil|unut|kaldir|yap|iste|ol|etti|edi|durdur|cikar)")
 
@@ -268,8 +272,9 @@ def gives_back(words: list[str]) -> bool:
     )
 
 
-GIVE_ME = ("ini", "يني")
-"""Darija "3tini", "عطيني": give me, not the seat given back ("3tini les détails")."""
+GIVE_ME = ("ini", "يني", "tit", "طيت", "nich", "نيش")
+"""Darija "3tini", "عطيني": give me, not the seat given back ("3tini les détails"); "3tit",
+"عطيت": I gave, a thing told ("3tit smiti l wa7d lmra", I gave my name to a lady)."""
 
 
 FREED = ("my", "up", "the", "her", "his", "our", "their", "it", "this", "that", "a", "me")

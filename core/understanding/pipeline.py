@@ -39,7 +39,15 @@ from core.understanding.clauses import (
 )
 from core.understanding.commands import COMMANDS, command_of
 from core.understanding.corrections import CORRECTIONS, corrected, negated_near_coming
-from core.understanding.done_elsewhere import FIRST_PERSON, device_trouble, names_ours
+from core.understanding.done_elsewhere import (
+    FIRST_PERSON,
+    PASSIVE,
+    cancels_elsewhere,
+    device_trouble,
+    done_elsewhere,
+    erases_elsewhere,
+    names_ours,
+)
 from core.understanding.headers import counts_in_a_form, without_subject
 from core.understanding.meant_elsewhere import (
     letters_typed_at_random,
@@ -52,16 +60,27 @@ from core.understanding.negation import (
     about_messages,
     acting_word_negated,
     asks,
+    cannot,
     conditional,
     gives_back,
     has_acting_word,
     says_coming,
 )
+from core.understanding.normalising import normalise
 from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import short_answer
-from core.understanding.thresholds import ASK_AT_LEAST, CLAUSE_ALONE, CLOSE, HIGH, LOW
+from core.understanding.thresholds import (
+    ASK_AT_LEAST,
+    CLAUSE_ALONE,
+    CLOSE,
+    HIGH,
+    LONG_MESSAGE_WORDS,
+    LOW,
+    SENTENCE_ALONE,
+    SURE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +221,16 @@ REQUESTS = frozenset(
 def _clause_request(reading: Reading, message: Message) -> Reading | None:
     """A no (or nothing understood, or help where nothing is asked) made of several clauses,
     one of which asks for something and is not taken back after it ("annulez, non je
-    rigole"): that request. Read as a
+    rigole"): that request. Read as one workshop, only a cancel in its own clause ("j'avais
+    réservé le cours sur les arnaques mais je vais pas pouvoir venir"). Read as a
     question about privacy, only an erase in its own clause ("conformément au RGPD, je vous
     demande de supprimer mes données")."""
     privacy = reading.intent == TextIntent.PRIVACY
+    session = reading.intent == TextIntent.SESSION
     help_unasked = reading.intent == TextIntent.HELP and not asks(message.words, message.mark)
     if (
         not privacy
+        and not session
         and not help_unasked
         and reading.intent not in (TextIntent.NO, TextIntent.UNKNOWN)
     ):
@@ -220,14 +242,21 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return None  # "Objet : annulation" over a body: the subject line asks nothing alone
     own = _own_clauses(parts)
     found: Reading | None = None
+    unsure_act: Reading | None = None
     for i, words in enumerate(parts):
         if not own[i]:
             continue  # "ma voisine m'a dit, annule ta place": someone else's words
-        clause = _through(Message(" ".join(words), message.language, message.model), False)
+        said = Message(" ".join(words), message.language, message.model)
+        clause = _through(said, False)
+        if reading.intent == TextIntent.UNKNOWN and unsure_act is None:
+            unsure_act = _act_to_ask_about(clause, said)
         acting = clause.intent in ACTING
         if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
-        if clause.intent in REQUESTS and (not acting or has_acting_word(words)):
+        if clause.intent in ACTING and word_lists.says(words, PASSIVE_PHRASES):
+            continue  # "okuldan mesaj geldi, yüzme kursu iptal olmuş": done, not asked
+        own_word = has_acting_word(words) or (session and cannot(words))
+        if clause.intent in REQUESTS and (not acting or own_word):
             if not acting and clause.confidence < CLAUSE_ALONE:
                 continue  # "for your information" at 0.39: too unsure to speak for the whole
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
@@ -235,6 +264,8 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             found = None  # taken back: "..., non je rigole", "... but i will come"
     if privacy and (found is None or found.intent != TextIntent.FORGET):
         return None
+    if session and (found is None or found.intent != TextIntent.CANCEL):
+        return None  # "j'avais réservé le cours sur les arnaques mais je vais pas pouvoir venir"
     said_to_someone = not about_messages(message.words) and addressed.stop_to_someone(
         message.words, message.stripped
     )
@@ -242,7 +273,98 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return None  # "mon ordi a un virus, vous pouvez me l'enlever ?": the virus
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:
         return None  # "stop it, you're so funny haha": said to someone
-    return found
+    return found or unsure_act
+
+
+def _act_to_ask_about(clause: Reading, said: Message) -> Reading | None:
+    """A clause that names a cancel or an erase in its own word, too unsure to be read
+    ("le tram ne marche pas, je pense annuler"): that act, as unsure as it is, so that the
+    person is asked ("Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions")."""
+    if clause.by != "unsure_act" or not has_acting_word(said.words):
+        return None
+    if acting_word_negated(said.words):
+        return None
+    probabilities = said.probabilities
+    act = max(PAIRED, key=lambda intent: probabilities.get(intent.value, 0.0))
+    chance = probabilities.get(act.value, 0.0)
+    if chance < ASK_AT_LEAST:
+        return None
+    sure = Proposal(act, SURE, {**probabilities, act.value: SURE}, said, (CLASSIFIER,))
+    if judge(sure).intent != act:
+        return None  # "i'll come anyway, cancel that thought": the act's rules rule it out
+    if done_elsewhere(said.words) or cancels_elsewhere(said.words) or erases_elsewhere(said.words):
+        return None  # "ألغيت موعد الطبيب باش نجي للورشة": an act about somewhere else
+    return Reading(act, chance)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
+"""Where a sentence ends: its mark kept with it ("Do your workshops cost anything?")."""
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences, each with its own marks."""
+    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+
+
+SAID_ALONE = frozenset(
+    {
+        TextIntent.WORKSHOPS,
+        TextIntent.SESSION,
+        TextIntent.MY_BOOKINGS,
+        TextIntent.HELP,
+        TextIntent.EXPLAIN,
+        TextIntent.PRIVACY,
+        TextIntent.LANGUAGE,
+        TextIntent.MENU,
+        TextIntent.START,
+    }
+)
+"""What one sentence of a long message may ask for the whole: nothing that acts."""
+
+
+def _long_message(reading: Reading, message: Message) -> Reading | None:
+    """A long message nothing was understood in, as a whole, where one sentence, or several
+    that agree, asks one thing that does not act, the others telling a story around it ("My
+    husband passed in March, he did all the internet things... What sessions do you run?"):
+    that request. A story's questions of its own ("is the Turkish bakery open on Monday?")
+    read nothing here, the sentence being read as it would be alone."""
+    if reading.intent != TextIntent.UNKNOWN or len(message.words) < LONG_MESSAGE_WORDS:
+        return None
+    parts = sentences(message.stripped)
+    if len(parts) < 2:
+        return None
+    own = _own_clauses([normalise(part, message.language).split() for part in parts])
+    said_each = [
+        _through(Message(part, message.language, message.model), False) if own[i] else None
+        for i, part in enumerate(parts)
+    ]
+    opening = said_each[0]
+    if opening is not None and opening.intent in (TextIntent.YES, TextIntent.NO):
+        return _answer_first(opening, said_each[1:])
+    found: dict[TextIntent, Reading] = {}
+    for said in said_each:
+        if said is None or said.intent == TextIntent.UNKNOWN:
+            continue
+        if said.intent not in SAID_ALONE or said.confidence < SENTENCE_ALONE:
+            return None  # an act, a yes or a no, or an unsure request: read no further
+        best = found.get(said.intent)
+        found[said.intent] = said if best is None or said.confidence > best.confidence else best
+    return found.popitem()[1] if len(found) == 1 else None
+
+
+def _answer_first(opening: Reading, rest: list[Reading | None]) -> Reading | None:
+    """'Oui bien sûr, je confirme. Et merci encore à la dame de l'accueil...', 'No, thank
+    you, not this time. My brother is coming up from Marseille...': a yes or a no first,
+    the rest telling why, with no other answer, act or request in it."""
+    others = {said.intent for said in rest if said is not None} - {TextIntent.UNKNOWN}
+    if others - {opening.intent}:
+        return None
+    return opening
+
+
+PASSIVE_PHRASES = tuple(phrase for phrase in PASSIVE if " " in phrase)
+"""An act told as done in a phrase of its own ("iptal olmuş", "was cancelled"); "annulé"
+alone is also "j'annule"."""
 
 
 def _own_clauses(parts: list[list[str]]) -> list[bool]:
@@ -410,9 +532,19 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     if len(picked) != 1:
         return None
     others = [part for part in parts if part is not picked[0][0]]
-    if any(value_of(w) is not None for part in others for w in part):
-        return None  # "j'ai 3 enfants, le premier a 7 ans"
+    if any(_names_a_number(w) for part in others for w in part):
+        return None  # "j'ai 3 enfants, le premier a 7 ans", "06 .. .. .. 28"
     return Reading(TextIntent.NUMBER, 1.0, picked[0][1])
+
+
+def _names_a_number(word: str) -> bool:
+    """A word of another clause that names a number; "un", "one", "bir" are articles and
+    pronouns there ("that one looks the most useful", "il en choisira un autre")."""
+    return word.isdigit() or (value_of(word) not in (None, 1) or word in ORDINAL_ONES)
+
+
+ORDINAL_ONES = frozenset(w for w, v in word_lists.numbers("ordinal").items() if v == 1)
+"""'premier', 'first', 'birinci': a one that is no article."""
 
 
 SCHOOL_MISREAD = frozenset(
@@ -454,6 +586,7 @@ SETTINGS_STEPS = word_lists.words("settings_steps")
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("choice_in_clause", _choice_in_clause),
     ClauseStep("clause_request", _clause_request),
+    ClauseStep("long_message", _long_message),
     ClauseStep("reported", _reported),
     ClauseStep("hedged_yes", _hedged_yes),
     ClauseStep("taken_back", _taken_back),

@@ -40,7 +40,14 @@ from core.understanding.negation import (
 )
 from core.understanding.normalising import bare
 from core.understanding.reading import ACTING, Reading, TextIntent
-from core.understanding.thresholds import BARE_CANCEL, ENOUGH, SURE, SURE_YES
+from core.understanding.thresholds import (
+    BARE_CANCEL,
+    BARE_CANCEL_WORDS,
+    ENOUGH,
+    STOP_BESIDE,
+    SURE,
+    SURE_YES,
+)
 
 Verdict = Proposal | RunnerUp | Reading | None
 
@@ -194,6 +201,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "Chef je pourrai pas venir demain": said to one's boss
         if cannot(words) or gives_back(words):
             return True
+        if len(words) < BARE_CANCEL_WORDS:
+            return False  # "won pls": too few words to cancel without saying so
         return not says_coming(words) and confidence >= BARE_CANCEL
     if intent == TextIntent.FORGET:
         return erases_personal(words)
@@ -220,17 +229,20 @@ def close_one_absent_here(words: list[str]) -> bool:
 
 def _stop_beside_nothing(p: Proposal) -> Verdict:
     """'j'ai arrêté les sms sur mon téléphone': a word of stopping and a word of the messages,
-    the classifier torn between nothing and a stop (at least ENOUGH): judged as a stop, which
+    the classifier torn between nothing and a stop (at least STOP_BESIDE): judged as a stop, which
     the rules after it still read only when asked in words, neither negated nor asked."""
     stop = p.probabilities.get(TextIntent.STOP.value, 0.0)
     words = p.words
-    if p.intent != TextIntent.UNKNOWN or stop < ENOUGH or not about_messages(words):
+    if p.intent != TextIntent.UNKNOWN or stop < STOP_BESIDE or not about_messages(words):
         return None
     return replace(p, intent=TextIntent.STOP, confidence=stop) if has_acting_word(words) else None
 
 
 def _too_unsure(p: Proposal) -> Verdict:
-    """The classifier's best guess is unknown, or below ENOUGH: nothing is read."""
+    """The classifier's best guess is unknown, or below ENOUGH: nothing is read (a stop of
+    the messages judged beside nothing has its own bar, STOP_BESIDE)."""
+    if p.intent == TextIntent.STOP and "stop_beside_nothing" in p.trail:
+        return None
     if p.confidence < ENOUGH or p.intent == TextIntent.UNKNOWN:
         return p.read_as(TextIntent.UNKNOWN)
     return None

@@ -9,6 +9,10 @@ from __future__ import annotations
 ENOUGH = 0.35
 """Below this probability, the classifier's best guess is not read at all (unknown)."""
 
+STOP_BESIDE = 0.2
+"""A word of stopping and a word of the messages, the classifier torn between nothing and a
+stop at least this likely: judged as a stop (the law on texts asks that a stop be obeyed)."""
+
 SURE = 0.55
 """Below this probability, cancel, erase and stop are not acted on (unknown)."""
 
@@ -17,6 +21,10 @@ SURE_YES = 0.65
 
 BARE_CANCEL = 0.85
 """A cancel with neither a cancel word nor a negation ("empêchement") needs this much."""
+
+BARE_CANCEL_WORDS = 3
+"""A cancel that neither names the act nor says one cannot come needs this many words: "won
+pls" (one, by ear) is no cancel."""
 
 ASIDE = 0.1
 """A clear cancel of one's seat is read only if the classifier sees a cancel this likely."""
@@ -71,3 +79,10 @@ ASK_AT_LEAST = 0.2
 CLAUSE_ALONE = 0.9
 """A clause read on its own speaks for the whole message (a request among other words) only
 this sure, unless it acts from its own word ("for your information" is no request)."""
+
+LONG_MESSAGE_WORDS = 20
+"""From this many words, a message not understood whole is read sentence by sentence
+(``pipeline._long_message``)."""
+
+SENTENCE_ALONE = 0.6
+"""How sure the reading of one sentence of a long message must be to speak for the whole."""

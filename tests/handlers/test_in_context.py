@@ -159,8 +159,7 @@ async def test_by_sms_the_clarifying_question_is_answered_with_its_number(
         ("fr", "le tram ne marche pas virgule je pense annuler", "voir", "Vos inscriptions"),
         (
             "fr",
-            "je lis partout que les infos personnelles sont volées, alors effacez ce que vous "
-            "avez sur moi",
+            "j'ai lu des choses sur les fuites, effacer mes infos je sais pas",
             "savoir",
             "Vos données.",
         ),

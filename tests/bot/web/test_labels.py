@@ -89,7 +89,7 @@ async def test_a_group_labelled_in_one_tap_is_then_understood(
 ) -> None:
     person = chat(organiser, clock, name="Paul Martin")
     await person.say("bonjour")
-    for text in ("mes trucs stp", "mes trucs stp", "mes truc stp"):
+    for text in ("mes trucs stp", "mes trucs stp", "mes trucss stp"):
         await person.say(text)
         assert person.text.startswith(NOT_UNDERSTOOD)
     async with organiser.db.transaction() as session:
@@ -115,7 +115,7 @@ async def test_a_group_labelled_in_one_tap_is_then_understood(
     assert person.text != NO_BOOKING
 
     stored = await learned_rows(organiser)
-    assert {row[0] for row in stored} == {"mes trucs stp", "mes truc stp"}
+    assert {row[0] for row in stored} == {"mes trucs stp", "mes trucss stp"}
     assert {row[1:] for row in stored} == {("fr", "my_bookings", "organiser")}
 
 

@@ -128,7 +128,7 @@ CLAUSES = [
     ("clause_request", "non je ne viendrai plus, supprimez mes données", "fr", "forget"),
     ("reported", "my neighbour told me to cancel my place", "en", "unknown"),
     ("hedged_yes", "oui inchallah je viens", "fr", "unknown"),
-    ("hedged_yes", "yes sure, if it is in the morning", "en", "unknown"),
+    ("hedged_yes", "yes ok, if it's in the morning", "en", "unknown"),
     ("hedged_yes", "oui oui allô", "fr", "unknown"),
     ("taken_back", "je voulais annuler mais finalement oui je viens", "fr", "unknown"),
     ("session_state", "l'atelier de jeudi a été annulé ?", "fr", "my_bookings"),
@@ -141,6 +141,13 @@ CLAUSES = [
     ),
     ("meant_elsewhere", "Hocam, Elif yarın okula gelemeyecek, ateşi var", "tr", "unknown"),
     ("choice_in_clause", "je prends le deuxième, c'est le seul jour où je peux", "fr", "number"),
+    (
+        "long_message",
+        "Bon, ma fille est passée hier avec les petits, on a mangé dehors, il faisait beau pour"
+        " une fois. Je voulais vous demander : vous pouvez m'écrire en arabe ?",
+        "fr",
+        "language",
+    ),
 ]
 
 

@@ -156,3 +156,26 @@ def test_an_erase_of_data_asked_about_or_negated_is_still_no_erase(
 def test_darija_advice_spelt_with_9_is_reported_speech_and_never_acts(text: str) -> None:
     assert reported(words(text, "ar"))
     assert read(text, "ar").intent not in (TextIntent.CANCEL, TextIntent.FORGET)
+
+
+@pytest.mark.parametrize(
+    "text", ["hayır vazgeçtim, iptal etmicem", "iptal etmiycem", "iptal etmek istemiyom"]
+)
+def test_a_cancel_denied_in_spoken_turkish_cancels_nothing(text: str) -> None:
+    assert read(text, "tr").intent == TextIntent.NO
+
+
+def test_a_cancel_in_spoken_turkish_still_cancels() -> None:
+    assert read("kursa gelemicem, iptal edin", "tr").intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    "text", ["3ayez tems7o el account bta3i", "n7eb tfaskhou les informations mte3i",
+             "7iydou smiti w numero dyali mn la base"],
+)  # fmt: skip
+def test_an_erase_in_other_arabic_dialects_is_an_erase(text: str) -> None:
+    assert read(text, "ar").intent == TextIntent.FORGET
+
+
+def test_a_phone_number_cut_by_dots_picks_no_choice() -> None:
+    assert read("06 .. .. .. 28", "fr").intent != TextIntent.NUMBER

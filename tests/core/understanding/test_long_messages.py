@@ -1,0 +1,66 @@
+"""Long messages that tell a story around one request or one answer: read sentence by
+sentence when nothing was understood whole. The messages are our own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.understanding.intents import TextIntent, read
+
+STORY = (
+    "Mon petit-fils m'a installé l'application hier soir, il est reparti à Nancy ce matin et"
+    " je suis toute seule devant l'écran avec mes lunettes."
+)
+
+
+@pytest.mark.parametrize(
+    ("request_", "intent"),
+    [("Vous pouvez me répéter votre message plus simplement ?", "explain"),
+     ("Vous pouvez m'écrire en arabe ?", "language"),
+     ("Comment je reviens au menu du début ?", "menu")],
+)  # fmt: skip
+def test_a_request_after_a_story_is_the_request(request_: str, intent: str) -> None:
+    assert read(f"{STORY} {request_}", "fr").intent == TextIntent(intent)
+
+
+def test_a_yes_first_then_why_is_a_yes() -> None:
+    text = (
+        "Oui, c'est parfait pour moi. Mon fils me déposera en voiture avant d'aller au"
+        " travail, il passe juste devant chez vous tous les matins."
+    )
+    assert read(text, "fr").intent == TextIntent.YES
+
+
+def test_a_yes_first_with_an_act_after_it_is_no_yes() -> None:
+    text = (
+        "Oui, c'est parfait pour moi. Mais finalement je ne pourrai pas venir jeudi, mon fils"
+        " ne peut plus me déposer en voiture avant d'aller au travail."
+    )
+    assert read(text, "fr").intent != TextIntent.YES
+
+
+def test_a_story_with_a_question_of_its_own_acts_on_nothing() -> None:
+    text = (
+        "Ma voisine a annulé son abonnement au club de gym, elle dit que c'est trop cher"
+        " maintenant. Elle a raison, non ? Tout augmente, le pain, le gaz, même le bus."
+    )
+    assert read(text, "fr").intent not in (TextIntent.CANCEL, TextIntent.YES, TextIntent.NO)
+
+
+def test_a_choice_among_a_long_message_is_read_when_it_is_the_only_number() -> None:
+    text = (
+        "Alors j'ai tout regardé avec mes lunettes, il y a plein de choses bien. Je vais"
+        " prendre le premier, voilà. Mon mari en choisira peut-être un autre plus tard."
+    )
+    reading = read(text, "fr")
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, 1)
+
+
+def test_a_short_message_is_not_read_sentence_by_sentence() -> None:
+    assert read("Il pleut. Vous parlez arabe ?", "fr").by != "long_message"
+
+
+def test_a_cancel_after_naming_the_workshop_booked_is_a_cancel() -> None:
+    text = "j'avais réservé le cours sur les arnaques mais je vais pas pouvoir venir"
+    assert read(text, "fr").intent == TextIntent.CANCEL
