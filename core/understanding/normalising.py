@@ -15,7 +15,7 @@ import unicodedata
 
 from core.understanding import word_lists
 from core.understanding.courtesy import without_formulas
-from core.understanding.sounds import sounded
+from core.understanding.sounds import BY_EAR, sounded
 from core.understanding.thresholds import MAX_ANALYSED
 from core.understanding.typos import corrected
 
@@ -87,14 +87,15 @@ def normalise(text: str, language: str | None = None) -> str:
     return " ".join(without_formulas(plain))
 
 
-BY_EAR = frozenset({"fr", "en", ""})
-"""Languages whose key words are read even written by ear ("kansel", "éfassé", "nomero")."""
+READ_BY_EAR = frozenset({*BY_EAR, ""})
+"""Languages whose key words are read even written by ear ("kansel", "éfassé", "nomero"),
+and a message of no language given."""
 
 
 def _as_meant(word: str, language: str | None) -> str:
     """A slip or a spelling by ear of a key word or an answer word, read as that word."""
     fixed = corrected(word)
-    return sounded(fixed) if fixed == word and (language or "") in BY_EAR else fixed
+    return sounded(fixed) if fixed == word and (language or "") in READ_BY_EAR else fixed
 
 
 ARTICLES = word_lists.word_set("cv_article")

@@ -328,7 +328,10 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     husband passed in March, he did all the internet things... What sessions do you run?"):
     that request. A story's questions of its own ("is the Turkish bakery open on Monday?")
     read nothing here, the sentence being read as it would be alone."""
-    if reading.intent != TextIntent.UNKNOWN or len(message.words) < LONG_MESSAGE_WORDS:
+    by_a_word = reading.by in READ_FROM_A_WORD and reading.intent in SAID_ALONE
+    if not (reading.intent == TextIntent.UNKNOWN or by_a_word):
+        return None
+    if len(message.words) < LONG_MESSAGE_WORDS:
         return None
     parts = sentences(message.stripped)
     if len(parts) < 2:
@@ -339,23 +342,36 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
         for i, part in enumerate(parts)
     ]
     opening = said_each[0]
-    if opening is not None and opening.intent in (TextIntent.YES, TextIntent.NO):
+    if opening is not None and opening.intent in ANSWERS:
         return _answer_first(opening, said_each[1:])
     found: dict[TextIntent, Reading] = {}
     for said in said_each:
         if said is None or said.intent == TextIntent.UNKNOWN:
             continue
-        if said.intent not in SAID_ALONE or said.confidence < SENTENCE_ALONE:
-            return None  # an act, a yes or a no, or an unsure request: read no further
+        if said.intent not in SAID_ALONE:
+            return None  # an act, a yes or a no: read no further
+        if said.confidence < SENTENCE_ALONE:
+            continue  # "Je suis un peu perdu." read as help at 0.53: part of the story
         best = found.get(said.intent)
         found[said.intent] = said if best is None or said.confidence > best.confidence else best
     return found.popitem()[1] if len(found) == 1 else None
 
 
+READ_FROM_A_WORD = frozenset(
+    {"names_topic", "practical_question", "about_data", "own_booking", "not_understood"}
+)
+"""Rules that read a whole message from one word or phrase in it ("the CAF", "free?"): in a
+long story, the word may belong to the story, and the sentence that asks says what is asked."""
+
+
+ANSWERS = (TextIntent.YES, TextIntent.NO)
+
+
 def _answer_first(opening: Reading, rest: list[Reading | None]) -> Reading | None:
     """'Oui bien sûr, je confirme. Et merci encore à la dame de l'accueil...', 'No, thank
     you, not this time. My brother is coming up from Marseille...': a yes or a no first,
-    the rest telling why, with no other answer, act or request in it."""
+    the rest telling why, with no other answer, act or request in it (a yes or a no later in
+    a story is too often the story's own: "Evet! Bu kış çocuklar üşümeyecek")."""
     others = {said.intent for said in rest if said is not None} - {TextIntent.UNKNOWN}
     if others - {opening.intent}:
         return None

@@ -97,13 +97,14 @@ def asked_or_conditional(words: list[str], mark: bool) -> bool:
 def disturbed(words: list[str]) -> bool:
     """'ne plus être dérangé', 'laissez-moi tranquille': the messages, not a seat.
 
-    "Sorry to bother you", "désolée de vous déranger" apologise: they ask nothing."""
+    "Sorry to bother you", "désolée de vous déranger", "rahatsiz ettigim icin kusura
+    bakmayin" apologise: they ask nothing."""
     stems = ("derang", "tranquil", "disturb", "rahatsiz", "bother", "contact", "opt")
     return any(
         w.startswith(stems)
         and not w.startswith(UNWELL)
         and not _unwell(words, i)
-        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i + 5])
         for i, w in enumerate(words)
     )
 

@@ -31,6 +31,9 @@ SOUND_MIN_LETTERS = 4
 SOUND_KEY_MIN = 3
 """A key of fewer sounds names too many words."""
 
+BY_EAR = ("fr", "en")
+"""The languages whose words are looked for by their sound."""
+
 _FOLDS = (
     (re.compile(r"(er|ez|et|ai|ais|ait)$"), "e"),  # "annulez", "premier", "number"
     (re.compile(r"ph"), "f"),
@@ -65,17 +68,23 @@ def _skeleton(key: str) -> str:
 
 
 def _meanings() -> dict[str, str]:
-    """Each key word and answer word (French or English, four letters or more), and what it
+    """Each French and English key word and answer word (four letters or more), and what it
     means: a yes, a no, "number", a choice's value, or a key word's first five letters
-    ("annule" and "annulez" one meaning)."""
-    keys = {w[:5] for w in word_lists.words("key_word")}
-    found: dict[str, str] = {w: w[:5] for w in word_lists.words("key_word")}
+    ("annule" and "annulez" one meaning). Darija's "setta" or Turkish "iptal" are no
+    target: "cété" is no six."""
+
+    def listed(idea: str) -> list[str]:
+        return [w for lang in BY_EAR for w in word_lists.BY_LANGUAGE[lang].get(idea, [])]
+
+    keys = {w[:5] for w in listed("key_word")}
+    found: dict[str, str] = {w: w[:5] for w in listed("key_word")}
     for idea in ("yes", "yes_alone", "no", "answer_key_word"):
-        for w in word_lists.words(idea):  # "confirmi", a yes, means "confirme"
+        for w in listed(idea):  # "confirmi", a yes, means "confirme"
             found[w] = w[:5] if w[:5] in keys else "yes" if idea == "yes_alone" else idea
     for name in ("cardinal", "ordinal"):
-        for w, value in word_lists.numbers(name).items():
-            found[w] = str(value)
+        for lang in BY_EAR:
+            for w, value in word_lists.TABLES[lang].get(name, {}).items():
+                found[w] = str(value)
     return {
         w: meaning
         for w, meaning in found.items()

@@ -64,3 +64,20 @@ def test_a_short_message_is_not_read_sentence_by_sentence() -> None:
 def test_a_cancel_after_naming_the_workshop_booked_is_a_cancel() -> None:
     text = "j'avais réservé le cours sur les arnaques mais je vais pas pouvoir venir"
     assert read(text, "fr").intent == TextIntent.CANCEL
+
+
+def test_a_topic_named_in_the_story_does_not_hide_the_question_asked() -> None:
+    text = (
+        "Ma femme est partie chez sa sœur à Lyon, c'est elle qui faisait tout, les impôts, la"
+        " banque, les factures d'électricité. Je suis un peu perdu. Qu'est-ce que vous avez"
+        " comme ateliers en ce moment ?"
+    )
+    assert read(text, "fr").intent == TextIntent.WORKSHOPS
+
+
+def test_an_apology_for_disturbing_stops_no_message() -> None:
+    text = (
+        "Rahatsiz ettigim icin kusura bakmayin. Kizim hasta, persembe gunku kursa"
+        " gelemeyecegim, yerimi baska birine verin lutfen."
+    )
+    assert read(text, "tr").intent == TextIntent.CANCEL
