@@ -66,7 +66,7 @@ from core.understanding.negation import (
     has_acting_word,
     says_coming,
 )
-from core.understanding.normalising import normalise
+from core.understanding.normalising import is_question, normalise
 from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
@@ -345,16 +345,20 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     if opening is not None and opening.intent in ANSWERS:
         return _answer_first(opening, said_each[1:])
     found: dict[TextIntent, Reading] = {}
-    for said in said_each:
+    asked: dict[TextIntent, Reading] = {}
+    for part, said in zip(parts, said_each, strict=True):
         if said is None or said.intent == TextIntent.UNKNOWN:
             continue
         if said.intent not in SAID_ALONE:
             return None  # an act, a yes or a no: read no further
         if said.confidence < SENTENCE_ALONE:
             continue  # "Je suis un peu perdu." read as help at 0.53: part of the story
-        best = found.get(said.intent)
-        found[said.intent] = said if best is None or said.confidence > best.confidence else best
-    return found.popitem()[1] if len(found) == 1 else None
+        for kept in (found, asked) if is_question(part) else (found,):
+            best = kept.get(said.intent)
+            kept[said.intent] = said if best is None or said.confidence > best.confidence else best
+    if len(found) == 1:
+        return found.popitem()[1]
+    return asked.popitem()[1] if len(asked) == 1 else None  # "Je suis perdu. Vous avez quoi ?"
 
 
 READ_FROM_A_WORD = frozenset(

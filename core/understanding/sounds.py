@@ -35,7 +35,7 @@ BY_EAR = ("fr", "en")
 """The languages whose words are looked for by their sound."""
 
 _FOLDS = (
-    (re.compile(r"(er|ez|et|ai|ais|ait)$"), "e"),  # "annulez", "premier", "number"
+    (re.compile(r"(er|ez|et|ai|ais|ait|ur|a)$"), "e"),  # "annulez", "number", "numbur", "numba"
     (re.compile(r"ph"), "f"),
     (re.compile(r"gh"), ""),  # "alright" sounds "alrite"
     (re.compile(r"th"), "t"),
@@ -81,6 +81,9 @@ def _meanings() -> dict[str, str]:
     for idea in ("yes", "yes_alone", "no", "answer_key_word"):
         for w in listed(idea):  # "confirmi", a yes, means "confirme"
             found[w] = w[:5] if w[:5] in keys else "yes" if idea == "yes_alone" else idea
+    for idea in ("erase", "data_noun"):  # "erace my profil", "forgit evrything", "sistem"
+        for w in listed(idea):
+            found.setdefault(w, idea)
     for name in ("cardinal", "ordinal"):
         for lang in BY_EAR:
             for w, value in word_lists.TABLES[lang].get(name, {}).items():

@@ -63,3 +63,27 @@ def test_arabic_and_turkish_words_are_left_to_their_own_spellings() -> None:
 def test_every_sound_alike_kept_apart_does_sound_like_a_target() -> None:
     assert SOUND_ALIKES
     assert all(sounds_like(word) is not None for word in SOUND_ALIKES)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "number"),
+    [("le sis", "fr", "number", 6), ("nimero set", "fr", "number", 7),
+     ("numbur for", "en", "number", 4), ("the fourf", "en", "number", 4),
+     ("pleez erace my profil", "en", "forget", None),
+     ("i want u to forgit evrything about me", "en", "forget", None),
+     ("please delete my data po", "en", "forget", None)],
+)  # fmt: skip
+def test_numbers_and_erases_written_by_ear_are_understood(
+    text: str, language: str, intent: str, number: int | None
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent(intent), number)
+
+
+def test_a_cancel_someone_told_of_by_ear_is_still_reported() -> None:
+    assert read("me dotter sed i shud cancel me class", "en").intent != TextIntent.CANCEL
+
+
+def test_a_french_slang_negation_stays_french() -> None:
+    assert read("j'veux po", "fr").intent == TextIntent.NO
+    assert read("okay po, confirm", "en").intent == TextIntent.YES
