@@ -533,8 +533,9 @@ RATIO = re.compile(r"\d+\s*/\s*\d+")
 
 def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     """'je choisis le numéro 5, merci', 'je prends le premier, c'est le seul où je suis
-    libre', 'sonuncusu değil, üçüncüsü': one clause picks a choice, no other names a number,
-    nothing is reported."""
+    libre', 'sonuncusu değil, üçüncüsü': one clause picks a choice (or several, the same
+    one: "le quatrième me plaît bien... mettez-moi sur le numéro quatre"), no other names a
+    number, nothing is reported."""
     if reading.intent not in CHOICE_BESIDE or reported(message.words):
         return None
     if letters_typed_at_random(message.stripped):
@@ -549,9 +550,10 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     if len(parts) < 2:
         return None
     picked = [(part, n) for part in parts if (n := choice_number(part)) is not None]
-    if len(picked) != 1:
-        return None
-    others = [part for part in parts if part is not picked[0][0]]
+    if not picked or len({n for _, n in picked}) != 1:
+        return None  # none, or "le 2 ou plutôt le 3"; "numéro 5 ! ... le cinquième" is one
+    chosen = [part for part, _ in picked]
+    others = [part for part in parts if all(part is not c for c in chosen)]
     if any(_names_a_number(w) for part in others for w in part):
         return None  # "j'ai 3 enfants, le premier a 7 ans", "06 .. .. .. 28"
     return Reading(TextIntent.NUMBER, 1.0, picked[0][1])

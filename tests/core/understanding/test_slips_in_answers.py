@@ -94,3 +94,38 @@ def test_a_yes_beside_a_sound_of_thinking_is_still_read(text: str, intent: str |
     assert reading.by != "hesitation"
     if intent is not None:
         assert reading.intent == TextIntent(intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("by all means", "en"), ("righto", "en"), ("d'accor", "fr"), ("biensur", "fr"),
+     ("وي داكور", "ar"), ("موافقة", "ar"), ("hay hay", "tr"), ("uygundur", "tr")],
+)  # fmt: skip
+def test_a_yes_of_several_words_or_of_everyday_speech_is_a_yes(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.YES
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("Option 4 kindly", "en", 4), ("i'll tek number 4", "en", 4), ("le 2 deh", "fr", 2),
+     ("mets moi o 5", "fr", 5), ("نمرة 4", "ar", 4), ("n7eb el 5", "ar", 5),
+     ("listedeki altinci", "tr", 6)],
+)  # fmt: skip
+def test_a_choice_in_everyday_words_is_a_choice(text: str, language: str, number: int) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+def test_the_same_choice_said_twice_in_a_long_message_is_that_choice() -> None:
+    text = (
+        "Le quatrième me plaît bien. Mon fils vit en Allemagne, on s'appelle souvent. Mettez-moi"
+        " sur le numéro quatre s'il vous plaît."
+    )
+    reading = read(text, "fr")
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, 4)
+
+
+def test_two_different_choices_pick_nothing() -> None:
+    assert read("le quatrième me plaît bien. Mettez-moi sur le 2.", "fr").intent != (
+        TextIntent.NUMBER
+    )
