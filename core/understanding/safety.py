@@ -16,6 +16,7 @@ from core.understanding import addressed, consent, word_lists
 from core.understanding.clauses import clauses, hedged, reported, undecided
 from core.understanding.done_elsewhere import (
     consents_for_someone,
+    names_elsewhere,
     names_ours,
     names_someone_close,
     on_behalf,
@@ -198,7 +199,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
-        if addressed.opens_spoken_to(words) and not close_one_absent_here(words):
+        spoken_to = addressed.opens_spoken_to(words)
+        if spoken_to and not (close_one_absent_here(words) or close_one_absent_alone(words)):
             return False  # "Chef je pourrai pas venir demain": said to one's boss
         if cannot(words) or gives_back(words):
             return True
@@ -213,6 +215,28 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
 FIRST_PERSON = word_lists.word_set("first_person")
 OWN_COMING = ("ن", "n")
 """Darija's first person on a verb of coming: "نجي", "nji", "n7der"."""
+
+
+def close_one_absent_alone(words: list[str]) -> bool:
+    """'maman viendra pas', 'mum can't make it', 'ماما ما غاتجيش': a few words, someone close
+    who will not come, no "I" and nothing else named: a relative writing for the person,
+    whose seat it is (the conversation still asks first below HIGH, and the cancel has its
+    confirmation)."""
+    return (
+        len(words) <= CLOSE_ONE_ALONE_WORDS
+        and names_someone_close(words)
+        and not names_elsewhere(words)
+        and FIRST_PERSON.isdisjoint(words)  # "maman je viens pas ce soir" speaks to her
+        and not any(part in w for w in words for part in OWN_COMING_INSIDE)
+    )
+
+
+OWN_COMING_INSIDE = ("نجي", "nji", "ngi")
+"""Darija's first person of coming inside a word ("غانجيش", "ma ghanjich"): the writer's own."""
+
+
+CLOSE_ONE_ALONE_WORDS = 5
+"""How short a message of someone close not coming must be to speak of the person's seat."""
 
 
 def close_one_absent_here(words: list[str]) -> bool:

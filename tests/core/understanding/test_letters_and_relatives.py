@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.understanding.courtesy import only_formulas, without_formulas
-from core.understanding.intents import read
+from core.understanding.intents import TextIntent, read
 from core.understanding.normalising import normalise
 
 ACTS = ("yes", "cancel", "forget", "stop", "number")
@@ -194,3 +194,24 @@ def test_an_opening_that_says_for_whom_one_writes_is_set_aside(
     text: str, language: str, left: str
 ) -> None:
     assert normalise(text, language) == left
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("maman viendra pas", "fr"), ("mum can't make it", "en"), ("ماما ما غاتجيش", "ar")],
+)
+def test_someone_close_not_coming_in_a_few_words_gives_their_seat_back(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("maman je viendrai pas ce soir", "fr"), ("mum i can't come tonight", "en"),
+     ("ماما ما غانجيش", "ar"), ("my wife can't come to the parents evening", "en")],
+)  # fmt: skip
+def test_a_word_to_someone_close_or_about_somewhere_else_cancels_nothing(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent != TextIntent.CANCEL
