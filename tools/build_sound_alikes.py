@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.understanding.normalising import bare
-from core.understanding.sounds import KNOWN, SOUND_MIN_LETTERS, sounds_like
+from core.understanding.sounds import KNOWN, SOUND_MIN_LETTERS, sounds_like, targets_fingerprint
 
 LANGUAGES = ("fr", "en")
 MOST_FREQUENT = 30_000
@@ -43,7 +43,8 @@ def alikes() -> list[str]:
 def main() -> None:
     """Write the list, one word a line."""
     words = alikes()
-    OUT.write_text("\n".join(words) + "\n", encoding="utf-8")
+    header = f"# targets {targets_fingerprint()}"
+    OUT.write_text("\n".join([header, *words]) + "\n", encoding="utf-8")
     print(f"{len(words)} words -> {OUT}")
 
 

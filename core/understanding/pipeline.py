@@ -70,7 +70,7 @@ from core.understanding.normalising import is_question, normalise
 from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
-from core.understanding.short_answers import short_answer
+from core.understanding.short_answers import PLAIN_NO, PLAIN_YES, short_answer
 from core.understanding.thresholds import (
     ASK_AT_LEAST,
     CLAUSE_ALONE,
@@ -78,6 +78,7 @@ from core.understanding.thresholds import (
     HIGH,
     LONG_MESSAGE_WORDS,
     LOW,
+    MAX_ANALYSED,
     SENTENCE_ALONE,
     SURE,
 )
@@ -248,14 +249,16 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             continue  # "ma voisine m'a dit, annule ta place": someone else's words
         said = Message(" ".join(words), message.language, message.model)
         clause = _through(said, False)
-        if reading.intent == TextIntent.UNKNOWN and unsure_act is None:
-            unsure_act = _act_to_ask_about(clause, said)
+        if reading.intent == TextIntent.UNKNOWN and i == len(parts) - 1:
+            unsure_act = _act_to_ask_about(clause, said)  # last: nothing takes it back
         acting = clause.intent in ACTING
         if clause.intent in UNDECIDABLE and (undecided(words) or hedged(words)):
             continue  # "might have to cancel, let's see": no act, however it is worded
         if clause.intent in ACTING and word_lists.says(words, PASSIVE_PHRASES):
             continue  # "okuldan mesaj geldi, yüzme kursu iptal olmuş": done, not asked
-        own_word = has_acting_word(words) or (session and cannot(words))
+        own_word = has_acting_word(words) or (
+            session and cannot(words) and not FIRST_PERSON.isdisjoint(words) and not message.mark
+        )  # "j'ai réservé ..., mon mari ne peut pas venir, il peut venir une autre fois ?"
         if clause.intent in REQUESTS and (not acting or own_word):
             if not acting and clause.confidence < CLAUSE_ALONE:
                 continue  # "for your information" at 0.39: too unsure to speak for the whole
@@ -333,17 +336,18 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
         return None
     if len(message.words) < LONG_MESSAGE_WORDS:
         return None
-    parts = sentences(message.stripped)
+    parts = sentences(message.stripped[:MAX_ANALYSED])
     if len(parts) < 2:
         return None
-    own = _own_clauses([normalise(part, message.language).split() for part in parts])
+    words_each = [normalise(part, message.language).split() for part in parts]
+    own = _own_clauses(words_each)
     said_each = [
         _through(Message(part, message.language, message.model), False) if own[i] else None
         for i, part in enumerate(parts)
     ]
     opening = said_each[0]
     if opening is not None and opening.intent in ANSWERS:
-        return _answer_first(opening, said_each[1:])
+        return _answer_first(opening, said_each[1:], words_each[1:])
     found: dict[TextIntent, Reading] = {}
     asked: dict[TextIntent, Reading] = {}
     for part, said in zip(parts, said_each, strict=True):
@@ -371,7 +375,9 @@ long story, the word may belong to the story, and the sentence that asks says wh
 ANSWERS = (TextIntent.YES, TextIntent.NO)
 
 
-def _answer_first(opening: Reading, rest: list[Reading | None]) -> Reading | None:
+def _answer_first(
+    opening: Reading, rest: list[Reading | None], rest_words: list[list[str]]
+) -> Reading | None:
     """'Oui bien sûr, je confirme. Et merci encore à la dame de l'accueil...', 'No, thank
     you, not this time. My brother is coming up from Marseille...': a yes or a no first,
     the rest telling why, with no other answer, act or request in it (a yes or a no later in
@@ -379,7 +385,25 @@ def _answer_first(opening: Reading, rest: list[Reading | None]) -> Reading | Non
     others = {said.intent for said in rest if said is not None} - {TextIntent.UNKNOWN}
     if others - {opening.intent}:
         return None
+    if any(_takes_back(words, opening.intent) for words in rest_words):
+        return None  # "Yes. But I need to check with my son first", "Oui. Ça dépend de..."
     return opening
+
+
+def _takes_back(words: list[str], answer: TextIntent) -> bool:
+    """Whether a sentence after a yes or a no takes it back or leaves it open: a "but", a
+    hedge, a condition, a thing undecided, or the other answer's words."""
+    if not words:
+        return False
+    other = PLAIN_YES if answer == TextIntent.NO else PLAIN_NO
+    if words[0] in other or " ".join(words[:2]) in other:
+        return True  # "Non. Enfin si, je viendrai", "Oui. Non, en fait..."
+    if answer == TextIntent.NO:
+        return False  # a no acts on nothing: the story after it may say anything
+    if hedged(words) or undecided(words) or conditional(words):
+        return True  # "Oui. Ça dépend de mon fils"
+    agrees = says_coming(words) or not PLAIN_YES.isdisjoint(words) or "bien" in words
+    return words[0] in BUT and not agrees  # "Yes. But I need to check with my son first"
 
 
 PASSIVE_PHRASES = tuple(phrase for phrase in PASSIVE if " " in phrase)

@@ -105,9 +105,15 @@ def disturbed(words: list[str]) -> bool:
         w.startswith(stems)
         and not w.startswith(UNWELL)
         and not _unwell(words, i)
-        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i + 5])
+        and not any(v.startswith(APOLOGIES) for v in words[max(0, i - 4) : i])
+        and not (w.startswith("rahatsiz") and _apology_after(words[i + 1 : i + 5]))
         for i, w in enumerate(words)
     )
+
+
+def _apology_after(after: list[str]) -> bool:
+    """Turkish apologises after the word: "rahatsiz ettigim icin kusura bakmayin"."""
+    return any(w.startswith(APOLOGIES) for w in after)
 
 
 DISTURBING_AFTER = ("et", "ed", "ol")
@@ -258,8 +264,11 @@ def _stop_beside_nothing(p: Proposal) -> Verdict:
     the rules after it still read only when asked in words, neither negated nor asked."""
     stop = p.probabilities.get(TextIntent.STOP.value, 0.0)
     words = p.words
-    if p.intent != TextIntent.UNKNOWN or stop < STOP_BESIDE or not about_messages(words):
+    if p.intent != TextIntent.UNKNOWN or not about_messages(words):
         return None
+    one_clause = len(clauses(p.message.stripped, p.message.language)) == 1
+    if stop < (STOP_BESIDE if one_clause else ENOUGH):
+        return None  # "ma voisine a arrêté les sms, moi je veux les garder": not one's own
     return replace(p, intent=TextIntent.STOP, confidence=stop) if has_acting_word(words) else None
 
 

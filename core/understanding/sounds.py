@@ -5,8 +5,11 @@ People who learned to write by ear write "kansel", "dilete", "numba 3", "the fur
 letter away; these are further away in letters but close in sound. Each word is reduced to a
 rough key of its sounds (``sound_key``: "ph" is "f", "c" before "e" is "s", "x" and "z" are
 "s", doubled letters once), and a word whose key is at most one sound away from that of a key
-word or an answer word (French or English, four letters or more), with the same consonants
-(``_skeleton``), reads as that word, when every such word means one thing.
+word, a word that names a choice ("numero"), a number word or an erase word (French or
+English, four letters or more), with the same consonants (``_skeleton``), reads as that
+word, when every such word means one thing; a number word, as short as a first name, only on
+the very same sounds. Yes and no words are not looked for by their sound: a first name is
+too often one sound from them ("Zahra" from "sure", "Rita" from "righto").
 
 A real word is never changed, even when it sounds like one ("council" is no "cancel",
 "tard" no "third", "conform" no "confirm"): those of the word lists, and the frequent French
@@ -17,6 +20,7 @@ left to ``typos``: their spellings by ear are the word lists' own.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -76,11 +80,9 @@ def _meanings() -> dict[str, str]:
     def listed(idea: str) -> list[str]:
         return [w for lang in BY_EAR for w in word_lists.BY_LANGUAGE[lang].get(idea, [])]
 
-    keys = {w[:5] for w in listed("key_word")}
     found: dict[str, str] = {w: w[:5] for w in listed("key_word")}
-    for idea in ("yes", "yes_alone", "no", "answer_key_word"):
-        for w in listed(idea):  # "confirmi", a yes, means "confirme"
-            found[w] = w[:5] if w[:5] in keys else "yes" if idea == "yes_alone" else idea
+    for w in listed("answer_key_word"):
+        found[w] = "number"
     for idea in ("erase", "data_noun"):  # "erace my profil", "forgit evrything", "sistem"
         for w in listed(idea):
             found.setdefault(w, idea)
@@ -94,6 +96,14 @@ def _meanings() -> dict[str, str]:
         if w.isascii() and w.isalpha() and len(w) >= SOUND_MIN_LETTERS
     }
 
+
+DATA_NOUN_MIN = 5
+"""A data noun is looked for by its sound in words of five letters or more ("Dona" is no
+"donnée")."""
+
+CARDINALS = frozenset(w for lang in BY_EAR for w in word_lists.TABLES[lang].get("cardinal", {}))
+"""Number words, short as first names are: matched only on the very same sounds ("nena",
+"cinco" and "deuce" are no "nine", "cinq" or "deux")."""
 
 MEANINGS = _meanings()
 """The words a word written by ear may stand for, and what each means."""
@@ -113,17 +123,31 @@ def sounds_like(word: str) -> str | None:
     near = [
         (Levenshtein.distance(key, target_key), target)
         for target_key, target in BY_SKELETON.get(_skeleton(key), ())
-        if Levenshtein.distance(key, target_key) <= 1
+        if Levenshtein.distance(key, target_key) <= (0 if target in CARDINALS else 1)
+        and (len(word) >= DATA_NOUN_MIN or MEANINGS[target] != "data_noun")
     ]
     if not near or len({MEANINGS[target] for _, target in near}) > 1:
         return None
     return min(near)[1]
 
 
-SOUND_ALIKES = frozenset(
-    (Path(__file__).parent / "data" / "sound_alikes.txt").read_text(encoding="utf-8").split()
-)
+ALIKES_PATH = Path(__file__).parent / "data" / "sound_alikes.txt"
+_ALIKES_LINES = ALIKES_PATH.read_text(encoding="utf-8").splitlines()
+SOUND_ALIKES = frozenset(line for line in _ALIKES_LINES if line and not line.startswith("#"))
 """Frequent real words that sound like a key word or an answer word: never changed."""
+
+
+def targets_fingerprint() -> str:
+    """A digest of the targets and their sound keys: the list of alikes was built for these
+    (its first line keeps it), and must be built again when they change."""
+    listed = "\n".join(f"{w} {sound_key(w)} {MEANINGS[w]}" for w in sorted(MEANINGS))
+    return hashlib.sha256(listed.encode()).hexdigest()[:16]
+
+
+ALIKES_BUILT_FOR = next(
+    (line.split()[-1] for line in _ALIKES_LINES if line.startswith("# targets")), ""
+)
+"""The fingerprint of the targets the list of alikes was built for."""
 
 KNOWN = frozenset(
     word

@@ -10,8 +10,9 @@ ENOUGH = 0.35
 """Below this probability, the classifier's best guess is not read at all (unknown)."""
 
 STOP_BESIDE = 0.2
-"""A word of stopping and a word of the messages, the classifier torn between nothing and a
-stop at least this likely: judged as a stop (the law on texts asks that a stop be obeyed)."""
+"""A word of stopping and a word of the messages in a message of one clause, the classifier
+torn between nothing and a stop at least this likely: judged as a stop (the law on texts asks
+that a stop be obeyed); in a message of several clauses, ENOUGH."""
 
 SURE = 0.55
 """Below this probability, cancel, erase and stop are not acted on (unknown)."""

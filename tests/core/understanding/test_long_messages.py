@@ -81,3 +81,52 @@ def test_an_apology_for_disturbing_stops_no_message() -> None:
         " gelemeyecegim, yerimi baska birine verin lutfen."
     )
     assert read(text, "tr").intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Yes. But I need to check with my son first, he drives me everywhere these days and his"
+      " shifts change every week.", "en"),
+     ("Oui. Ça dépend de mon fils, il me dira ce soir s'il peut me déposer devant chez vous"
+      " le matin.", "fr"),
+     ("Evet. Ama kocam bu aksam karar verecek, simdilik bir sey diyemem, kusura bakmayin"
+      " lutfen, yarin yazarim.", "tr")],
+)  # fmt: skip
+def test_a_yes_taken_back_or_left_open_after_it_is_no_yes(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.YES
+
+
+def test_a_yes_with_a_but_that_agrees_is_a_yes() -> None:
+    text = (
+        "C'est bon, vous pouvez confirmer. Je n'avais pas vu votre message, mon téléphone était"
+        " resté dans la poche. Mais ça me va très bien, je serai là sans faute."
+    )
+    assert read(text, "fr").intent == TextIntent.YES
+
+
+def test_an_unsure_cancel_taken_back_after_it_is_not_asked_about() -> None:
+    text = "le tram ne marche pas, je pense annuler, mais finalement mon fils m'emmène"
+    assert read(text, "fr").intent != TextIntent.CANCEL
+
+
+def test_someone_else_not_coming_beside_a_booked_workshop_asks_nothing_to_cancel() -> None:
+    text = (
+        "j'ai réservé le cours sur les arnaques, mon mari ne peut pas venir, il peut venir une"
+        " autre fois ?"
+    )
+    assert read(text, "fr").intent != TextIntent.CANCEL
+
+
+def test_an_apology_after_a_wish_not_to_be_disturbed_still_stops() -> None:
+    assert read("annulez, je ne veux plus être dérangée, désolée", "fr").intent == (TextIntent.STOP)
+
+
+def test_a_stop_told_of_someone_else_beside_messages_kept_is_no_stop() -> None:
+    assert read("I stopped the class but I still enjoy reading your texts", "en").intent != (
+        TextIntent.STOP
+    )
+
+
+def test_a_story_longer_than_what_is_read_is_read_quickly() -> None:
+    text = "Il fait beau aujourd'hui. " * 400 + "Vous parlez arabe ?"
+    assert read(text, "fr").intent == TextIntent.UNKNOWN  # the request is past what is read
