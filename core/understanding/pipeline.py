@@ -272,11 +272,12 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     said_to_someone = not about_messages(message.words) and addressed.stop_to_someone(
         message.words, message.stripped
     )
+    found = found or unsure_act
     if found is not None and found.intent in UNDECIDABLE and device_trouble(message.words):
         return None  # "mon ordi a un virus, vous pouvez me l'enlever ?": the virus
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:
         return None  # "stop it, you're so funny haha": said to someone
-    return found or unsure_act
+    return found
 
 
 def _act_to_ask_about(clause: Reading, said: Message) -> Reading | None:

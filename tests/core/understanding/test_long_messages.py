@@ -130,3 +130,8 @@ def test_a_stop_told_of_someone_else_beside_messages_kept_is_no_stop() -> None:
 def test_a_story_longer_than_what_is_read_is_read_quickly() -> None:
     text = "Il fait beau aujourd'hui. " * 400 + "Vous parlez arabe ?"
     assert read(text, "fr").intent == TextIntent.UNKNOWN  # the request is past what is read
+
+
+def test_a_device_trouble_beside_an_unsure_removal_is_not_asked_about() -> None:
+    reading = read("my laptop has a virus, can you remove it for me", "en")
+    assert reading.intent not in (TextIntent.CANCEL, TextIntent.FORGET)

@@ -105,3 +105,11 @@ def test_the_list_of_sound_alikes_was_built_for_the_current_targets() -> None:
 )
 def test_first_names_are_no_yes_no_number_and_no_data(word: str) -> None:
     assert sounded(word) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("da 2nd. dat wun", 2), ("da fift wun", 5), ("first one, tamam", 1)]
+)
+def test_a_choice_written_by_ear_with_the_and_that_spelt_as_heard(text: str, number: int) -> None:
+    reading = read(text, "en")
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
