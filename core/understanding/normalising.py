@@ -87,14 +87,11 @@ def normalise(text: str, language: str | None = None) -> str:
     return " ".join(without_formulas(plain))
 
 
-READ_BY_EAR = frozenset(BY_EAR)
-"""Languages whose key words are read even written by ear ("kansel", "éfassé", "nomero")."""
-
-
 def _as_meant(word: str, language: str | None) -> str:
-    """A slip or a spelling by ear of a key word or an answer word, read as that word."""
+    """A slip, or in French and English a spelling by ear ("kansel", "éfassé", "nomero"), of
+    a key word or an answer word, read as that word."""
     fixed = corrected(word)
-    return sounded(fixed) if fixed == word and language in READ_BY_EAR else fixed
+    return sounded(fixed) if fixed == word and language in BY_EAR else fixed
 
 
 ARTICLES = word_lists.word_set("cv_article")

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.understanding import addressed, classifier, courtesy, learned, word_lists
+from core.understanding import addressed, classifier, consent, courtesy, learned, word_lists
 from core.understanding.clauses import (
     BUT,
     about_session_state,
@@ -66,7 +66,7 @@ from core.understanding.negation import (
     has_acting_word,
     says_coming,
 )
-from core.understanding.normalising import is_question, normalise
+from core.understanding.normalising import is_question
 from core.understanding.numbers import choice_number, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
@@ -340,12 +340,10 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     parts = sentences(message.stripped[:MAX_ANALYSED])
     if len(parts) < 2:
         return None
-    words_each = [normalise(part, message.language).split() for part in parts]
+    each = [Message(part, message.language, message.model) for part in parts]
+    words_each = [sentence.words for sentence in each]
     own = _own_clauses(words_each)
-    said_each = [
-        _through(Message(part, message.language, message.model), False) if own[i] else None
-        for i, part in enumerate(parts)
-    ]
+    said_each = [_through(sentence, False) if own[i] else None for i, sentence in enumerate(each)]
     opening = said_each[0]
     if opening is not None and opening.intent in ANSWERS:
         return _answer_first(opening, said_each[1:], words_each[1:])
@@ -403,7 +401,7 @@ def _takes_back(words: list[str], answer: TextIntent) -> bool:
         return False  # a no acts on nothing: the story after it may say anything
     if hedged(words) or undecided(words) or conditional(words):
         return True  # "Oui. Ça dépend de mon fils"
-    agrees = says_coming(words) or not PLAIN_YES.isdisjoint(words) or "bien" in words
+    agrees = says_coming(words) or consent.says_yes(words)
     return words[0] in BUT and not agrees  # "Yes. But I need to check with my son first"
 
 

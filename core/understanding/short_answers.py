@@ -25,8 +25,8 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     if question_mark or not words or len(words) > SHORT_ANSWER_WORDS:
         return None
     text = " ".join(words)
-    pairs = {" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
-    said = set(words) | pairs
+    phrases = {" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
+    said = set(words) | phrases
     if text in PLAIN_NO:
         return "no"
     if _yes_but_no(words):
@@ -37,7 +37,7 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
         return None
     if PLAIN_YES & said <= {"ok", "okay"} and THANKS & set(words):
         return None  # "ok merci" may close a talk: the classifier decides
-    covered = _in_phrases(words, PLAIN_YES)
+    covered = {j for i in range(len(words)) for j in range(i, i + YES_PHRASES.at(words, i))}
     return (
         "yes"
         if all(w in POLITE or w in PLAIN_YES or i in covered for i, w in enumerate(words)) and text
@@ -45,15 +45,9 @@ def short_answer(words: list[str], question_mark: bool) -> str | None:
     )
 
 
-def _in_phrases(words: list[str], phrases: frozenset[str]) -> set[int]:
-    """The places of the words that belong to one of ``phrases`` of two or three words ("by
-    all means", "d accor", "hay hay")."""
-    covered: set[int] = set()
-    for size in (2, 3):
-        for i in range(len(words) - size + 1):
-            if " ".join(words[i : i + size]) in phrases:
-                covered.update(range(i, i + size))
-    return covered
+YES_PHRASES = word_lists.Phrases(p for p in PLAIN_YES if " " in p)
+"""The yes said in several words ("by all means", "d accor", "hay hay"), whose words are
+no yes alone."""
 
 
 def _yes_but_no(words: list[str]) -> bool:

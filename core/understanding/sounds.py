@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from core.understanding import word_lists
+from core.understanding import typos, word_lists
 
 SOUND_MIN_LETTERS = 4
 """Shorter words ("sis", "yus") are too close to too many others."""
@@ -72,10 +72,10 @@ def _skeleton(key: str) -> str:
 
 
 def _meanings() -> dict[str, str]:
-    """Each French and English key word and answer word (four letters or more), and what it
-    means: a yes, a no, "number", a choice's value, or a key word's first five letters
-    ("annule" and "annulez" one meaning). Darija's "setta" or Turkish "iptal" are no
-    target: "cété" is no six."""
+    """Each French and English key word, word naming a choice, number word and erase word
+    (four letters or more), and what it means: "number", a choice's value, "erase",
+    "data_noun", or a key word's first five letters ("annule" and "annulez" one meaning).
+    Darija's "setta" or Turkish "iptal" are no target: "cété" is no six."""
 
     def listed(idea: str) -> list[str]:
         return [w for lang in BY_EAR for w in word_lists.BY_LANGUAGE[lang].get(idea, [])]
@@ -112,8 +112,8 @@ BY_SKELETON: dict[str, list[tuple[str, str]]] = {}
 """Each skeleton, and the (sound key, word) of the targets that have it."""
 for _word in sorted(MEANINGS):
     _key = sound_key(_word)
-    if len(_skeleton(_key)) >= SOUND_KEY_MIN:
-        BY_SKELETON.setdefault(_skeleton(_key), []).append((_key, _word))
+    if len(_shape := _skeleton(_key)) >= SOUND_KEY_MIN:
+        BY_SKELETON.setdefault(_shape, []).append((_key, _word))
 
 
 def sounds_like(word: str) -> str | None:
@@ -121,9 +121,9 @@ def sounds_like(word: str) -> str | None:
     away, all such targets meaning one thing; else None."""
     key = sound_key(word)
     near = [
-        (Levenshtein.distance(key, target_key), target)
+        (apart, target)
         for target_key, target in BY_SKELETON.get(_skeleton(key), ())
-        if Levenshtein.distance(key, target_key) <= (0 if target in CARDINALS else 1)
+        if (apart := Levenshtein.distance(key, target_key)) <= (0 if target in CARDINALS else 1)
         and (len(word) >= DATA_NOUN_MIN or MEANINGS[target] != "data_noun")
     ]
     if not near or len({MEANINGS[target] for _, target in near}) > 1:
@@ -149,13 +149,8 @@ ALIKES_BUILT_FOR = next(
 )
 """The fingerprint of the targets the list of alikes was built for."""
 
-KNOWN = frozenset(
-    word
-    for idea in word_lists.IDEAS
-    for phrase in word_lists.words(idea)
-    for word in phrase.split()
-) | frozenset(MEANINGS)
-"""The words of the word lists: real, never changed."""
+KNOWN = typos.KNOWN | frozenset(MEANINGS)
+"""The words of the word lists and their spelling tables: real, never changed."""
 
 
 @lru_cache(maxsize=4096)
