@@ -50,6 +50,8 @@ TURKISH_QUESTION = re.compile(r"^m[iu](yim|yum|yiz|yuz|sin|sun|siniz|sunuz|dir|d
 CONDITIONAL_WORDS = word_lists.word_set("conditional")
 SUBJECTS = word_lists.word_set("subject")
 TURKISH_CONDITIONAL = re.compile(r"^\w{3,}(sem|sam|seniz|saniz|sek|sak|rsa|rse)$")
+TURKISH_LOOKALIKES = word_lists.word_set("turkish_lookalike")
+"""French and English words of that shape: 'course', 'bourse', 'universe'."""
 
 
 REPORTING = word_lists.word_set("reporting")
@@ -355,7 +357,7 @@ def conditional(words: list[str]) -> bool:
             return True
         if word == "si" and i + 1 < len(words) and words[i + 1] in SUBJECTS:
             return True
-        if TURKISH_CONDITIONAL.match(word):
+        if TURKISH_CONDITIONAL.match(word) and word not in TURKISH_LOOKALIKES:
             return True
     return False
 

@@ -8,6 +8,7 @@ A number counts only when it clearly is a choice: alone, or with words that anno
 from __future__ import annotations
 
 from core.understanding import word_lists
+from core.understanding.negation import negated
 from core.understanding.normalising import bare
 from core.understanding.thresholds import MAX_CHOICE
 
@@ -124,17 +125,28 @@ def _heard(words: list[str]) -> list[str]:
     ]
 
 
+DECISION = frozenset(
+    word for phrase in word_lists.words("choice_decision") for word in bare(phrase).split()
+)
+"""Words that settle a hesitation: "le 1 ou le 3... allez le 3", "1 mi 2 mi... hadi 2"."""
+HESITATION = frozenset(
+    word for phrase in word_lists.words("choice_hesitation") for word in bare(phrase).split()
+)
+"""Words that weigh choices against each other: "ou", "or", "mi", "wla"."""
+
+
 def _spoken_correction(words: list[str]) -> int | None:
-    """'euh le deux non attendez le quatre', 'şey üç yok yok dört': the last number of a
-    spoken correction, when the other words only announce, soften or fill."""
+    """'euh le deux non attendez le quatre', 'şey üç yok yok dört', 'le 1 ou le 3... allez
+    le 3': the last number of a spoken correction or of a hesitation settled, when the other
+    words only announce, soften, fill or weigh."""
     found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
     if len(found) < 2 or len({v for _, v in found}) < 2:
         return None
     between = set(words[found[-2][0] + 1 : found[-1][0]])
-    if not between & CORRECTION:
+    if not between & (CORRECTION | DECISION):
         return None
     at = {i for i, _ in found}
-    allowed = ANNOUNCERS | SOFTENERS | FILLERS | CORRECTION
+    allowed = ANNOUNCERS | SOFTENERS | FILLERS | CORRECTION | DECISION | HESITATION
     if all(i in at or w in allowed for i, w in enumerate(words)):
         return found[-1][1]
     return None
@@ -269,3 +281,39 @@ def choice_number(words: list[str]) -> int | None:
         announced = ("numero", "choix", "number", "numara", "option", "choice", "secenek")
         return 1 if any(w in announced for w in words) else None
     return value
+
+
+CHOICE_NOUNS = frozenset(bare(w) for w in word_lists.words("choice_noun"))
+NUMBER_SIGNS = frozenset(bare(w) for w in word_lists.words("number_sign"))
+CHOOSING = tuple(bare(w) for w in word_lists.words("choosing_verb"))
+NAMED_CHOICE_WORDS = 25
+"""A choice named beside its noun is read in a sentence of at most this many words."""
+NEAR = 3
+"""How many words away from its number a choice noun may stand."""
+
+
+def named_choice(words: list[str]) -> int | None:
+    """'je souhaite retenir le choix numéro 4 de la liste proposée', 'I would like the second
+    option in your message', 'listenize istinaden 3 numaralı seçeneği tercih ediyorum': one
+    number, a digit or an ordinal (or a number word after "numéro"), with a word naming a
+    choice of the list beside it, a verb of wanting or choosing, nothing negated and no other
+    number ("the 2nd option in my phone's settings is greyed out" chooses nothing)."""
+    if len(words) > NAMED_CHOICE_WORDS or negated(words):
+        return None
+    if not any(w.startswith(CHOOSING) for w in words) and not word_lists.says(words, CHOOSING):
+        return None
+    found = [
+        (i, v)
+        for i, w in enumerate(words)
+        if (v := value_of(w)) is not None
+        and (w.isdigit() or ordinal(w) or (i and words[i - 1] in CHOICE_NOUNS | NUMBER_SIGNS))
+    ]
+    if len({v for _, v in found}) != 1:
+        return None
+    if sum(w.isdigit() for w in words) > sum(words[i].isdigit() for i, _ in found):
+        return None  # "dossier n° 4471, le choix 2": another number beside it
+    index, value = found[0]
+    if index + 1 < len(words) and words[index + 1] in NOT_A_CHOICE_AFTER:
+        return None
+    window = words[max(0, index - NEAR) : index + NEAR + 1]
+    return value if not CHOICE_NOUNS.isdisjoint(window) else None

@@ -66,13 +66,14 @@ from core.understanding.negation import (
     has_acting_word,
     says_coming,
 )
-from core.understanding.normalising import is_question
-from core.understanding.numbers import choice_number, value_of
+from core.understanding.normalising import bare, is_question
+from core.understanding.numbers import choice_number, named_choice, value_of
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import PLAIN_NO, PLAIN_YES, short_answer
 from core.understanding.thresholds import (
     ASK_AT_LEAST,
+    CHANGED_MIND_WORDS,
     CLAUSE_ALONE,
     CLOSE,
     HIGH,
@@ -149,6 +150,28 @@ def _hesitation(message: Message) -> Reading | None:
     return None
 
 
+CHANGE_OF_MIND = word_lists.Phrases(bare(p) for p in word_lists.words("change_of_mind"))
+ANSWER_WORDS = PLAIN_YES | PLAIN_NO
+
+
+def _changed_mind(message: Message) -> Reading | None:
+    """'no wait, yes that's right', 'oui... en fait non, laissez', 'Non attendez... si si,
+    confirmez': in a short message, an answer changed after the words of one changing their
+    mind ("wait", "en fait", "aslında") is the answer said after the last of them, read alone;
+    a question or an act after them, or no answer before them, is left to the other steps."""
+    words = message.words
+    if message.mark or len(words) > CHANGED_MIND_WORDS:
+        return None
+    ends = [i + n for i in range(len(words)) if (n := CHANGE_OF_MIND.at(words, i))]
+    if not ends or ANSWER_WORDS.isdisjoint(words[: ends[-1]]):
+        return None
+    after = words[ends[-1] :]
+    if not after:
+        return None
+    reading = _through(Message(" ".join(after), message.language, message.model), False)
+    return reading if reading.intent in ANSWERS else None
+
+
 FIRST: tuple[Step, ...] = (
     Step("empty", _empty),
     Step("question_marks", _question_marks),
@@ -157,6 +180,7 @@ FIRST: tuple[Step, ...] = (
     Step("number", _number),
     Step("only_formulas", _only_formulas),
     Step("short_answer", _short_answer),
+    Step("changed_mind", _changed_mind),
     Step("hesitation", _hesitation),
     Step("learned", learned.step),
 )
@@ -410,18 +434,35 @@ PASSIVE_PHRASES = tuple(phrase for phrase in PASSIVE if " " in phrase)
 alone is also "j'annule"."""
 
 
-def _own_clauses(parts: list[list[str]]) -> list[bool]:
+def _own_clauses(parts: list[list[str]], starts: frozenset[int] = frozenset()) -> list[bool]:
     """For each clause, whether it is the person's own words. In a message that reports
-    someone's words, only a clause neither reported nor just after a report, and said in the
-    first person, is ("le garagiste dit qu'il faut changer l'embrayage, alors je ne viens pas,
-    je voudrais annuler ma place")."""
+    someone's words, only a clause neither reported nor just after a report in its sentence
+    (``starts``: the clauses that open a sentence), said in the first person or asking the bot
+    with a please ("le garagiste dit qu'il faut changer l'embrayage, alors je ne viens pas,
+    je voudrais annuler ma place"; "l'infirmière dit qu'elle ne sortira pas. Merci d'annuler
+    sa place"), is."""
     told = [reported(words) for words in parts]
     if not any(told):
         return [True] * len(parts)
     return [
-        not told[i] and not (i and told[i - 1]) and not FIRST_PERSON.isdisjoint(words)
+        not told[i]
+        and not (i and told[i - 1] and i not in starts)
+        and (not FIRST_PERSON.isdisjoint(words) or word_lists.says(words, PLEASE))
         for i, words in enumerate(parts)
     ]
+
+
+PLEASE = tuple(bare(p) for p in word_lists.words("please"))
+
+
+def _by_sentence(text: str, language: str | None) -> tuple[list[list[str]], frozenset[int]]:
+    """The clauses of each sentence in turn, and the ones that open a sentence."""
+    parts: list[list[str]] = []
+    starts: set[int] = set()
+    for sentence in sentences(text):
+        starts.add(len(parts))
+        parts.extend(clauses(sentence, language))
+    return parts, frozenset(starts)
 
 
 def _reported(reading: Reading, message: Message) -> Reading | None:
@@ -432,8 +473,8 @@ def _reported(reading: Reading, message: Message) -> Reading | None:
     if not reported(message.words):
         return None
     if reading.intent in ACTING:
-        parts = clauses(without_subject(message.stripped), message.language)
-        own = _own_clauses(parts)
+        parts, starts = _by_sentence(without_subject(message.stripped), message.language)
+        own = _own_clauses(parts, starts)
         if any(own[i] and has_acting_word(words) for i, words in enumerate(parts)):
             return None
     return Reading(TextIntent.UNKNOWN, reading.confidence)
@@ -582,6 +623,21 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
     return Reading(TextIntent.NUMBER, 1.0, picked[0][1])
 
 
+def _named_choice(reading: Reading, message: Message) -> Reading | None:
+    """'Je souhaite retenir le choix numéro 4 de la liste proposée', 'Sayın Yetkili, mesajınızdaki
+    ikinci seçeneği istiyorum': a choice named beside a word for a choice of the list, in a
+    sentence too long to be a choice alone (``numbers.named_choice``); never in a question, a
+    condition, someone else's words, an hour, a mark or a form."""
+    if reading.intent not in CHOICE_BESIDE or message.mark or reported(message.words):
+        return None
+    if conditional(message.words) or CLOCK_TIME.search(message.stripped):
+        return None
+    if RATIO.search(message.stripped) or counts_in_a_form(message.stripped):
+        return None
+    chosen = named_choice(message.words)
+    return None if chosen is None else Reading(TextIntent.NUMBER, 1.0, chosen)
+
+
 def _names_a_number(word: str) -> bool:
     """A word of another clause that names a number; "un", "one", "bir" are articles and
     pronouns there ("that one looks the most useful", "il en choisira un autre")."""
@@ -630,6 +686,7 @@ SETTINGS_STEPS = word_lists.words("settings_steps")
 
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("choice_in_clause", _choice_in_clause),
+    ClauseStep("named_choice", _named_choice),
     ClauseStep("clause_request", _clause_request),
     ClauseStep("long_message", _long_message),
     ClauseStep("reported", _reported),

@@ -33,6 +33,10 @@ ASIDE = 0.1
 SHORT_ANSWER_WORDS = 4
 """A short answer ("ok super", "non merci") has at most this many words."""
 
+CHANGED_MIND_WORDS = 12
+"""An answer changed in the message ("no wait, yes that's right") is read in at most this
+many words."""
+
 OWN_BOOKING_WORDS = 4
 """'mes ateliers', 'my next class': naming one's own bookings in at most this many words asks
 to see them."""

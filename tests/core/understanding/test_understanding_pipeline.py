@@ -41,6 +41,7 @@ FIRST_STEPS = [
     ("number", "la deuxième", "number", 2),
     ("only_formulas", "Madame, Monsieur,", "unknown", None),
     ("short_answer", "ok super", "yes", None),
+    ("changed_mind", "non attendez, oui c'est bon", "yes", None),
     ("hesitation", "euh hum", "unknown", None),
     (CLASSIFIER, "bonjour", "menu", None),
 ]
@@ -141,6 +142,7 @@ CLAUSES = [
     ),
     ("meant_elsewhere", "Hocam, Elif yarın okula gelemeyecek, ateşi var", "tr", "unknown"),
     ("choice_in_clause", "je prends le deuxième, c'est le seul jour où je peux", "fr", "number"),
+    ("named_choice", "Je souhaite retenir l'option 3 de votre liste", "fr", "number"),
     (
         "long_message",
         "Bon, ma fille est passée hier avec les petits, on a mangé dehors, il faisait beau pour"

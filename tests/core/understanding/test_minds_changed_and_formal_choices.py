@@ -1,0 +1,127 @@
+"""An answer changed within a short message, a hesitation between choices settled, a choice
+named in a formal sentence, a request of one's own after someone else's words, and French and
+English words shaped like Turkish endings. The sentences are our own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.understanding.intents import TextIntent, read
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("no wait, yes, that's right", "en", TextIntent.YES),
+        ("yes... hang on, no, leave it", "en", TextIntent.NO),
+        ("non attendez, oui c'est bon", "fr", TextIntent.YES),
+        ("oui... en fait non, laissez", "fr", TextIntent.NO),
+        ("evet... aslında hayır", "tr", TextIntent.NO),
+        ("لا تسني، واخا", "ar", TextIntent.YES),
+    ],
+)
+def test_an_answer_changed_in_the_message_is_the_last_one(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("لا، لا أؤكد", "ar"), ("no, I don't confirm", "en"), ("non... attendez, je réfléchis", "fr")],
+)
+def test_no_yes_comes_of_a_no_said_twice_or_of_thinking_aloud(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.YES
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("le 2 ou le 4... allez le 4", "fr", 4),
+        ("1 or 3? fine, 3", "en", 3),
+        ("iki mi dört mü... hadi dört", "tr", 4),
+        ("2 wla 3... safi 3", "ar", 3),
+    ],
+)
+def test_a_hesitation_settled_picks_the_choice_said_last(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("le 2 ou le 4", "fr"), ("2 or 3 people, fine, 3", "en")]
+)
+def test_a_hesitation_left_open_or_a_count_picks_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("Madame, Monsieur, je souhaite retenir l'option 3 de votre liste.", "fr", 3),
+        ("Dear Sir or Madam, I would like to choose the fourth option you sent.", "en", 4),
+        ("Sayın yetkili, listedeki beşinci seçeneği tercih ediyorum.", "tr", 5),
+        ("أرغب في الخيار الثاني من القائمة التي أرسلتموها.", "ar", 2),
+    ],
+)
+def test_a_choice_named_in_a_formal_sentence_is_that_choice(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("the 3rd option in my phone's settings is greyed out", "en"),
+        ("je ne veux pas l'option 2 de la liste", "fr"),
+        ("can I still choose option 2 next month?", "en"),
+        ("dossier n° 4471, je souhaite l'option 2", "fr"),
+    ],
+)
+def test_a_choice_noun_beside_a_number_alone_picks_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        (
+            "Mon kiné m'a dit de ne pas marcher cette semaine. Merci d'annuler ma place.",
+            "fr",
+            TextIntent.CANCEL,
+        ),
+        (
+            "Oğlum çok fazla mesaj geldiğini söylüyor. Mesajları durdurun lütfen.",
+            "tr",
+            TextIntent.STOP,
+        ),
+    ],
+)
+def test_a_request_with_a_please_after_someone_elses_words_is_the_persons_own(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("ma voisine m'a dit : annulez svp", "fr"), ("my neighbour told me to cancel please", "en")],
+)
+def test_a_please_inside_someone_elses_words_acts_on_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("cancel my course please", "en"), ("annulez ma course", "fr")]
+)
+def test_a_word_shaped_like_a_turkish_condition_sets_none(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.CANCEL
+
+
+def test_a_turkish_condition_still_asks() -> None:
+    assert read("iptal edersem ne olur", "tr").intent == TextIntent.HELP
