@@ -309,6 +309,9 @@ def about_messages(words: list[str]) -> bool:
 
 TOLD_FORGOTTEN = word_lists.word_set("told_forgotten")
 """A forgetting told in the past ("unutmuşum"): no erase asked for."""
+FORGETTING_TOLD = word_lists.words("forgetting_told")
+"""One's own forgetting told ("now I forget everything", "j'oublie tout"): no erase asked."""
+FORGET_STEMS = ("forget", "forgot", "oubli", "unut")
 
 
 def erases_personal(words: list[str]) -> bool:
@@ -320,6 +323,8 @@ def erases_personal(words: list[str]) -> bool:
         if (w.startswith(ERASE_STEMS) or any(stem in w for stem in ARABIC_ERASE))
         and w not in TOLD_FORGOTTEN
     ]
+    if word_lists.says(words, FORGETTING_TOLD):
+        verbs = [verb for verb in verbs if not verb.startswith(FORGET_STEMS)]
     if not verbs:
         return False
     if all(verb.startswith(AMBIGUOUS_ERASE) for verb in verbs):  # "remove me": the seat?

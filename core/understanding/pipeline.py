@@ -262,10 +262,12 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         return (
             None  # help asked nothing: "le tram ne marche pas, je pense annuler" is read by clause
         )
-    parts = clauses(without_subject(message.stripped), message.language)
+    parts, starts = _by_sentence(without_subject(message.stripped), message.language)
     if len(parts) < 2:
         return None  # "Objet : annulation" over a body: the subject line asks nothing alone
-    own = _own_clauses(parts)
+    if any(word_lists.says(words, ONLY_ASKING) for words in parts):
+        return None  # "Can I have my data erased one day? Just asking for now."
+    own = _own_clauses(parts, starts)
     found: Reading | None = None
     unsure_act: Reading | None = None
     for i, words in enumerate(parts):
@@ -297,6 +299,9 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
         message.words, message.stripped
     )
     found = found or unsure_act
+    refused = reading.intent == TextIntent.NO and any(acting_word_negated(w) for w in parts)
+    if found is not None and found.intent in UNDECIDABLE and refused:
+        return None  # "Silmeyin bilgilerimi, vazgeçtim": an act refused, a mind changed on it
     if found is not None and found.intent in UNDECIDABLE and device_trouble(message.words):
         return None  # "mon ordi a un virus, vous pouvez me l'enlever ?": the virus
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:
@@ -307,8 +312,10 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
 def _act_to_ask_about(clause: Reading, said: Message) -> Reading | None:
     """A clause that names a cancel or an erase in its own word, too unsure to be read
     ("le tram ne marche pas, je pense annuler"): that act, as unsure as it is, so that the
-    person is asked ("Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions")."""
-    if clause.by != "unsure_act" or not has_acting_word(said.words):
+    person is asked ("Vous voulez : 1. Annuler votre place 2. Voir vos inscriptions"). Read
+    as help where nothing is asked, the clause is as unsure an act ("je pense annuler")."""
+    help_unasked = clause.intent == TextIntent.HELP and not asks(said.words, said.mark)
+    if not (clause.by == "unsure_act" or help_unasked) or not has_acting_word(said.words):
         return None
     if acting_word_negated(said.words):
         return None
@@ -355,9 +362,13 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     that agree, asks one thing that does not act, the others telling a story around it ("My
     husband passed in March, he did all the internet things... What sessions do you run?"):
     that request. A story's questions of its own ("is the Turkish bakery open on Monday?")
-    read nothing here, the sentence being read as it would be alone."""
+    read nothing here, the sentence being read as it would be alone. A yes or a no read from
+    the whole story is read again from its first sentence ("Très bien, je confirme ma
+    présence. Je viendrai avec mon cahier, ... je n'ai rien d'autre à faire": a negation,
+    a hedge or someone's words in the story are the story's own)."""
     by_a_word = reading.by in READ_FROM_A_WORD and reading.intent in SAID_ALONE
-    if not (reading.intent == TextIntent.UNKNOWN or by_a_word):
+    answered = reading.intent in ANSWERS
+    if not (reading.intent == TextIntent.UNKNOWN or by_a_word or answered):
         return None
     if len(message.words) < LONG_MESSAGE_WORDS:
         return None
@@ -371,6 +382,10 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     opening = said_each[0]
     if opening is not None and opening.intent in ANSWERS:
         return _answer_first(opening, said_each[1:], words_each[1:])
+    if answered:
+        return None
+    if opening is not None and opening.intent == TextIntent.NUMBER and not is_question(parts[0]):
+        return _choice_first(opening, said_each[1:])
     found: dict[TextIntent, Reading] = {}
     asked: dict[TextIntent, Reading] = {}
     for part, said in zip(parts, said_each, strict=True):
@@ -387,6 +402,12 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
         return found.popitem()[1]
     return asked.popitem()[1] if len(asked) == 1 else None  # "Je suis perdu. Vous avez quoi ?"
 
+
+ONLY_ASKING = word_lists.words("only_asking")
+"""'just asking', 'sadece soruyorum': a question asked, nothing to be done yet."""
+
+LONG_MESSAGE = "long_message"
+"""The step that reads a long message sentence by sentence."""
 
 READ_FROM_A_WORD = frozenset(
     {"names_topic", "practical_question", "about_data", "own_booking", "not_understood"}
@@ -411,6 +432,21 @@ def _answer_first(
     if any(_takes_back(words, opening.intent) for words in rest_words):
         return None  # "Yes. But I need to check with my son first", "Oui. Ça dépend de..."
     return opening
+
+
+def _choice_first(opening: Reading, rest: list[Reading | None]) -> Reading | None:
+    """'Put me down for 8. It's the only evening slot and I work until 5...', 'İkincisi
+    lütfen. Kızım listeyi bana okudu...': a choice first, the rest telling why, with no other
+    choice, answer, act or request in it (a number later in a story is too often the story's
+    own: an age, a floor, a bus)."""
+    others = [
+        said
+        for said in rest
+        if said is not None
+        and said.intent != TextIntent.UNKNOWN
+        and (said.intent == TextIntent.NUMBER or said.confidence >= SENTENCE_ALONE)
+    ]
+    return None if any(said.number != opening.number for said in others) else opening
 
 
 def _takes_back(words: list[str], answer: TextIntent) -> bool:
@@ -456,13 +492,15 @@ PLEASE = tuple(bare(p) for p in word_lists.words("please"))
 
 
 def _by_sentence(text: str, language: str | None) -> tuple[list[list[str]], frozenset[int]]:
-    """The clauses of each sentence in turn, and the ones that open a sentence."""
-    parts: list[list[str]] = []
+    """The message's clauses, and the ones that open a sentence (none told when the
+    sentences do not cut the message into the same clauses)."""
+    parts = clauses(text, language)
     starts: set[int] = set()
+    at = 0
     for sentence in sentences(text):
-        starts.add(len(parts))
-        parts.extend(clauses(sentence, language))
-    return parts, frozenset(starts)
+        starts.add(at)
+        at += len(clauses(sentence, language))
+    return parts, frozenset(starts) if at == len(parts) else frozenset()
 
 
 def _reported(reading: Reading, message: Message) -> Reading | None:
@@ -470,6 +508,8 @@ def _reported(reading: Reading, message: Message) -> Reading | None:
     unless the person asks it in a clause of their own, in their own words."""
     if not (reading.intent in ACTING or reading.intent == TextIntent.YES):
         return None
+    if reading.by == LONG_MESSAGE:
+        return None  # read sentence by sentence, someone's words left out
     if not reported(message.words):
         return None
     if reading.intent in ACTING:
@@ -481,8 +521,9 @@ def _reported(reading: Reading, message: Message) -> Reading | None:
 
 
 def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
-    """'inchallah je viens', 'yes but not friday', 'belki gelirim', 'oui allô': no yes."""
-    words = message.words
+    """'inchallah je viens', 'yes but not friday', 'belki gelirim', 'oui allô': no yes. A
+    long story's answer is hedged or not in its first sentence, where it was read."""
+    words = _answered_in(reading, message)
     if reading.intent == TextIntent.YES and (
         hedged(words) or call_opening(words) or knows_how(words)
     ):
@@ -497,6 +538,15 @@ def _hedged_yes(reading: Reading, message: Message) -> Reading | None:
     if reading.intent in UNDECIDABLE and _act_undecided(message):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # "maybe i'll cancel"
     return None
+
+
+def _answered_in(reading: Reading, message: Message) -> list[str]:
+    """The words a reading was read from: a long story's first sentence when the story was
+    read sentence by sentence, else the whole message."""
+    if reading.by != LONG_MESSAGE:
+        return message.words
+    first = sentences(message.stripped[:MAX_ANALYSED])[0]
+    return Message(first, message.language, message.model).words
 
 
 UNDECIDABLE = frozenset({TextIntent.CANCEL, TextIntent.FORGET})
@@ -668,7 +718,8 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     notice = pasted_notice(message.stripped, message.words) or (
         reading.intent in ACTS_OR_YES and sends_to_a_website(message.stripped, message.words)
     )
-    if notice or (reading.intent in SCHOOL_MISREAD and told_to_school(message.words)):
+    told = reading.intent in SCHOOL_MISREAD and told_to_school(_answered_in(reading, message))
+    if notice or told:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
     if reading.intent in ACTS_OR_YES and word_lists.says(message.words, OTHER_SERVICE):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # a letter to another firm
@@ -688,7 +739,7 @@ CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("choice_in_clause", _choice_in_clause),
     ClauseStep("named_choice", _named_choice),
     ClauseStep("clause_request", _clause_request),
-    ClauseStep("long_message", _long_message),
+    ClauseStep(LONG_MESSAGE, _long_message),
     ClauseStep("reported", _reported),
     ClauseStep("hedged_yes", _hedged_yes),
     ClauseStep("taken_back", _taken_back),

@@ -162,10 +162,14 @@ OBJECT_FIRST = word_lists.words("stopping_verb_object_first")
 PRONOUNS = word_lists.word_set("skipped_after_stopping")
 
 
+REMINDERS = word_lists.words("reminder")
+
+
 def stops_something_else(words: list[str]) -> bool:
     """'stop saying it's easy', 'arrêtez de me dire que c'est facile', Turkish 'kolay demeyi
-    birakin': a stop of something said or done, not of the messages."""
-    if about_messages(words):
+    birakin': a stop of something said or done, not of the messages (nor of the reminders:
+    "I'd like to stop getting your reminders")."""
+    if about_messages(words) or any(w.startswith(REMINDERS) for w in words):
         return False
     for i, word in enumerate(words):
         if not word.startswith(STOP_WORDS):

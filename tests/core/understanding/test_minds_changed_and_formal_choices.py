@@ -125,3 +125,66 @@ def test_a_word_shaped_like_a_turkish_condition_sets_none(text: str, language: s
 
 def test_a_turkish_condition_still_asks() -> None:
     assert read("iptal edersem ne olur", "tr").intent == TextIntent.HELP
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant", "number"),
+    [
+        (
+            "Très bien, je confirme ma présence. Je n'ai jamais manqué un rendez-vous de ma vie,"
+            " ce n'est pas à soixante-dix ans que je vais commencer, mon mari en rit encore.",
+            "fr",
+            TextIntent.YES,
+            None,
+        ),
+        (
+            "OK, count me in. I'm not a morning person, never have been, but I'll set two alarms"
+            " and my neighbour says she doesn't mind giving me a lift into town that day.",
+            "en",
+            TextIntent.YES,
+            None,
+        ),
+        (
+            "The third one please. My daughter read me the whole list on the phone last night,"
+            " she says it's the only one after her shift, and she'll come with me at 5.",
+            "en",
+            TextIntent.NUMBER,
+            3,
+        ),
+    ],
+)
+def test_a_long_story_is_answered_by_its_first_sentence(
+    text: str, language: str, meant: TextIntent, number: int | None
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (meant, number)
+
+
+def test_a_story_that_changes_its_choice_later_picks_nothing() -> None:
+    text = (
+        "The third one please. Actually my daughter read me the list again last night and"
+        " she says the fourth one is better for me, so put me down for 4 instead."
+    )
+    assert read(text, "en").number != 3
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("I'd like to stop getting your reminders", "en", TextIntent.STOP),
+        ("merci pour le rappel, mais je ne pourrai pas venir", "fr", TextIntent.CANCEL),
+        ("now that I'm 80 I forget everything", "en", TextIntent.UNKNOWN),
+        ("forget me please, delete everything", "en", TextIntent.FORGET),
+        ("Can my data be erased one day? Just asking for now.", "en", TextIntent.PRIVACY),
+        ("أرجو عدم إلغاء حجزي", "ar", TextIntent.NO),
+    ],
+)
+def test_reminders_ones_own_forgetting_a_question_only_asked_and_a_refusal(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
+
+
+def test_a_choice_softened_by_a_darija_yes_is_the_choice() -> None:
+    reading = read("3 wakha", "ar")
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, 3)

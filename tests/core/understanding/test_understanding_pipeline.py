@@ -145,8 +145,8 @@ CLAUSES = [
     ("named_choice", "Je souhaite retenir l'option 3 de votre liste", "fr", "number"),
     (
         "long_message",
-        "Bon, ma fille est passée hier avec les petits, on a mangé dehors, il faisait beau pour"
-        " une fois. Je voulais vous demander : vous pouvez m'écrire en arabe ?",
+        "Bon, ma fille est passée hier avec les petits, on a mangé dehors au jardin, il faisait"
+        " beau pour une fois et le chien a couru partout. Vous pouvez m'écrire en arabe ?",
         "fr",
         "language",
     ),
