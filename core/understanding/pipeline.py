@@ -302,6 +302,9 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     refused = reading.intent == TextIntent.NO and any(acting_word_negated(w) for w in parts)
     if found is not None and found.intent in UNDECIDABLE and refused:
         return None  # "Silmeyin bilgilerimi, vazgeçtim": an act refused, a mind changed on it
+    said_no = refused or (reading.intent == TextIntent.NO and starts_with_no(message.words))
+    if found is not None and found.intent == TextIntent.MY_BOOKINGS and said_no:
+        return None  # "No no, I still want my place", "N'annulez rien, je viens toujours"
     if found is not None and found.intent in UNDECIDABLE and device_trouble(message.words):
         return None  # "mon ordi a un virus, vous pouvez me l'enlever ?": the virus
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:

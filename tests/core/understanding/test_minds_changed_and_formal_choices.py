@@ -188,3 +188,40 @@ def test_reminders_ones_own_forgetting_a_question_only_asked_and_a_refusal(
 def test_a_choice_softened_by_a_darija_yes_is_the_choice() -> None:
     reading = read("3 wakha", "ar")
     assert (reading.intent, reading.number) == (TextIntent.NUMBER, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("I'll have 2 mate", "en", 2),
+        ("elle prend le 3", "fr", 3),
+        ("le 4 c'est très bien", "fr", 4),
+        ("mettez-moi au 5", "fr", 5),
+        ("beni 6'ya yazın", "tr", 6),
+        ("sevun", "en", 7),
+        ("sb3a", "ar", 7),
+    ],
+)
+def test_a_choice_said_the_way_people_talk_is_that_choice(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("get rid of my details please", "en", TextIntent.FORGET),
+        ("clear my data from your system", "en", TextIntent.FORGET),
+        ("No no, I still want my place", "en", TextIntent.NO),
+        ("N'annulez rien, je viens toujours", "fr", TextIntent.NO),
+        ("banco", "fr", TextIntent.YES),
+        ("yallah", "ar", TextIntent.YES),
+        ("hadi bakalım", "tr", TextIntent.YES),
+    ],
+)
+def test_everyday_words_for_an_erase_a_refusal_and_a_yes(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
