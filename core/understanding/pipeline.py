@@ -385,25 +385,38 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     opening = said_each[0]
     if opening is not None and opening.intent in ANSWERS:
         return _answer_first(opening, said_each[1:], words_each[1:])
-    if answered:
+    misread = reading.by in STORY_MISREAD
+    if answered and not misread:
         return None
     if opening is not None and opening.intent == TextIntent.NUMBER and not is_question(parts[0]):
         return _choice_first(opening, said_each[1:])
     found: dict[TextIntent, Reading] = {}
     asked: dict[TextIntent, Reading] = {}
+    acts: dict[TextIntent, Reading] = {}
     for part, said in zip(parts, said_each, strict=True):
         if said is None or said.intent == TextIntent.UNKNOWN:
             continue
+        if said.intent in ACTING:
+            acts[said.intent] = said
+            continue
         if said.intent not in SAID_ALONE:
-            return None  # an act, a yes or a no: read no further
+            return None  # a yes, a no or a choice: read no further
         if said.confidence < SENTENCE_ALONE:
             continue  # "Je suis un peu perdu." read as help at 0.53: part of the story
         for kept in (found, asked) if is_question(part) else (found,):
             best = kept.get(said.intent)
             kept[said.intent] = said if best is None or said.confidence > best.confidence else best
+    if acts or answered:  # "... Je ne veux contaminer personne. Annulez mon inscription."
+        alone = misread and len(acts) == 1 and not found
+        return acts.popitem()[1] if alone else None
     if len(found) == 1:
         return found.popitem()[1]
     return asked.popitem()[1] if len(asked) == 1 else None  # "Je suis perdu. Vous avez quoi ?"
+
+
+STORY_MISREAD = frozenset({"negation", "reported", "done_elsewhere", "continues_sending"})
+"""Rules that read a whole message from a negation, someone's words or an act done elsewhere
+anywhere in it: in a long story, one sentence that acts, read alone, is the request."""
 
 
 ONLY_ASKING = word_lists.words("only_asking")
@@ -413,8 +426,9 @@ LONG_MESSAGE = "long_message"
 """The step that reads a long message sentence by sentence."""
 
 READ_FROM_A_WORD = frozenset(
-    {"names_topic", "practical_question", "about_data", "own_booking", "not_understood"}
-)
+    {"names_topic", "practical_question", "about_data", "own_booking", "not_understood",
+     "other_language", "topic_not_understood", "how_not_understood", "list_again"}
+)  # fmt: skip
 """Rules that read a whole message from one word or phrase in it ("the CAF", "free?"): in a
 long story, the word may belong to the story, and the sentence that asks says what is asked."""
 

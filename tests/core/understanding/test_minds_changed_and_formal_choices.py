@@ -225,3 +225,39 @@ def test_everyday_words_for_an_erase_a_refusal_and_a_yes(
     text: str, language: str, meant: TextIntent
 ) -> None:
     assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        (
+            "Trop de messages ! Entre la banque, la mutuelle et vous, mon téléphone ne s'arrête"
+            " jamais, je n'en dors plus. Arrêtez de m'envoyer vos SMS, merci de comprendre.",
+            "fr",
+            TextIntent.STOP,
+        ),
+        (
+            "I didn't get a word of your last text, it's full of abbreviations I don't know."
+            " I left school at fourteen to work on the farm. Can you say it in simpler words?",
+            "en",
+            TextIntent.EXPLAIN,
+        ),
+    ],
+)
+def test_a_long_story_is_read_from_its_sentence_that_asks(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai annulé mon abonnement à la salle de sport hier, c'était trop cher pour moi. Je ne"
+        " regrette rien, vraiment pas. Maintenant j'ai du temps libre le jeudi.",
+        "My son cancelled his phone contract last week because it was too expensive. He doesn't"
+        " use it anymore. I don't know why he did that, he's sixteen.",
+    ],
+)
+def test_a_story_of_acts_done_elsewhere_acts_on_nothing(text: str) -> None:
+    assert read(text).intent not in (TextIntent.CANCEL, TextIntent.STOP, TextIntent.FORGET)
