@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.understanding import word_lists
 from core.understanding.addressed import opens_spoken_to
-from core.understanding.clauses import hedged, reported
+from core.understanding.clauses import hedged, reported, starts_with_no
 from core.understanding.data_questions import asks_about_data, asks_who_knows_or_records
 from core.understanding.done_elsewhere import (
     ARABIC_PARTICLES,
@@ -111,8 +111,9 @@ def cancels_our_booking(words: list[str], mark: bool) -> bool:
     ours = names_ours(words)
     erased = erases_seat(words)  # "kaydimi silin", "supprimez ma réservation"
     explicit = (cancel_word(words) or erased) and ours and not acting_word_negated(words)
+    answer = words[1:] if starts_with_no(words) else words  # "no, I can come after all"
     not_coming = (
-        negated_near_coming(words)
+        negated_near_coming(answer)
         and not acting_word_negated(words)  # "ghadi nji, ma tlghiwch": coming, no cancel
         and not any(w.startswith(LATE) for w in words)
         and not absent_before(words)  # "j'ai pas pu venir hier": past, no seat given up

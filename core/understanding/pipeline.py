@@ -738,6 +738,8 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
     told = reading.intent in SCHOOL_MISREAD and told_to_school(_answered_in(reading, message))
     if notice or told:
         return Reading(TextIntent.UNKNOWN, reading.confidence)
+    if reading.intent in ACTS_OR_YES and word_lists.says(message.words, SENT_BY_MISTAKE):
+        return Reading(TextIntent.UNKNOWN, reading.confidence)  # "Stop, sent this by mistake"
     if reading.intent in ACTS_OR_YES and word_lists.says(message.words, OTHER_SERVICE):
         return Reading(TextIntent.UNKNOWN, reading.confidence)  # a letter to another firm
     if reading.intent in ACTS_OR_YES and word_lists.says(message.words, SETTINGS_STEPS):
@@ -748,6 +750,8 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
 OTHER_SERVICE = word_lists.words("other_service")
 """Another firm's customer service written to ("service client de Vinted", "Trendyol Müşteri
 Hizmetleri'ne"): the erase or cancel asked of them is not asked of us."""
+SENT_BY_MISTAKE = tuple(bare(p) for p in word_lists.words("sent_by_mistake"))
+"""'sent this by mistake', 'c'était pour ma sœur': a message meant for someone else."""
 SETTINGS_STEPS = word_lists.words("settings_steps")
 """An app's how-to pasted ("To delete your account, go to Settings > ..."): its steps."""
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.understanding import addressed, consent, word_lists
-from core.understanding.clauses import clauses, hedged, reported, undecided
+from core.understanding.clauses import clauses, hedged, reported, starts_with_no, undecided
 from core.understanding.done_elsewhere import (
     consents_for_someone,
     names_elsewhere,
@@ -209,6 +209,8 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
+        if starts_with_no(words) and says_coming(words):
+            return False  # "لا، ماما غاتخلي البلاصة ديالها، غاتجي": no, she is coming
         spoken_to = addressed.opens_spoken_to(words)
         if spoken_to and not (close_one_absent_here(words) or close_one_absent_alone(words)):
             return False  # "Chef je pourrai pas venir demain": said to one's boss
@@ -433,6 +435,8 @@ def _act_for_someone_close(p: Proposal) -> Verdict:
         return None
     if reported(words) or hedged(words) or undecided(words) or told_done(words):
         return None
+    if starts_with_no(words) and says_coming(words):
+        return None  # "No, my mum is keeping her place, she'll come after all"
     if act == TextIntent.FORGET:
         ours = erases_personal(words)
     else:

@@ -261,3 +261,46 @@ def test_a_long_story_is_read_from_its_sentence_that_asks(
 )
 def test_a_story_of_acts_done_elsewhere_acts_on_nothing(text: str) -> None:
     assert read(text).intent not in (TextIntent.CANCEL, TextIntent.STOP, TextIntent.FORGET)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Stop, I sent this by mistake, it was meant for my brother", "en"),
+        ("stop, je me suis trompée de conversation, c'était pour mon fils", "fr"),
+    ],
+)
+def test_a_message_sent_to_the_wrong_person_acts_on_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent == TextIntent.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("No, my dad is keeping his seat, he'll come after all", "en"),
+        ("no, I can come after all", "en"),
+        ("hastaneye kaldırıldı ama iyileşti, gelecek", "tr"),
+    ],
+)
+def test_a_no_followed_by_a_coming_cancels_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent not in (TextIntent.CANCEL, TextIntent.FORGET)
+
+
+def test_a_booking_made_by_mistake_is_still_cancelled() -> None:
+    assert read("j'ai réservé par erreur, annulez ma place svp", "fr").intent == TextIntent.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("numéro 4 inchallah", "fr", 4), ("غاناخد الرقم جوج", "ar", 2)],
+)
+def test_a_choice_with_a_blessing_or_in_the_future_is_the_choice(
+    text: str, language: str, number: int
+) -> None:
+    reading = read(text, language)
+    assert (reading.intent, reading.number) == (TextIntent.NUMBER, number)
+
+
+def test_a_count_of_people_after_a_question_about_seats_picks_nothing() -> None:
+    text = "is there still a seat for the video call workshop? we will be 2"
+    assert read(text, "en").intent != TextIntent.NUMBER
