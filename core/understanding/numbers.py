@@ -142,9 +142,11 @@ def _spoken_correction(words: list[str]) -> int | None:
     found = [(i, v) for i, w in enumerate(words) if (v := value_of(w)) is not None]
     if len(found) < 2 or len({v for _, v in found}) < 2:
         return None
-    between = set(words[found[-2][0] + 1 : found[-1][0]])
-    if not between & (CORRECTION | DECISION):
-        return None
+    span = words[found[-2][0] + 1 : found[-1][0]]
+    if CORRECTION.isdisjoint(span):  # settled only by a decision after the hesitation
+        weighed = max((i for i, w in enumerate(span) if w in HESITATION), default=-1)
+        if not any(w in DECISION for w in span[weighed + 1 :]):
+            return None  # "2 ok or 3", "2 olsun mu 3 mü": still weighing
     at = {i for i, _ in found}
     allowed = ANNOUNCERS | SOFTENERS | FILLERS | CORRECTION | DECISION | HESITATION
     if all(i in at or w in allowed for i, w in enumerate(words)):
@@ -286,6 +288,9 @@ def choice_number(words: list[str]) -> int | None:
 CHOICE_NOUNS = frozenset(bare(w) for w in word_lists.words("choice_noun"))
 NUMBER_SIGNS = frozenset(bare(w) for w in word_lists.words("number_sign"))
 CHOOSING = tuple(bare(w) for w in word_lists.words("choosing_verb"))
+CHOOSING_WORDS = frozenset(CHOOSING)
+RESERVED = frozenset(bare(w) for w in word_lists.words("choice_reserved"))
+"""'sauf', 'other', 'ama', 'but': a choice named with a reservation or an exception."""
 NAMED_CHOICE_WORDS = 25
 """A choice named beside its noun is read in a sentence of at most this many words."""
 NEAR = 3
@@ -298,9 +303,9 @@ def named_choice(words: list[str]) -> int | None:
     number, a digit or an ordinal (or a number word after "numéro"), with a word naming a
     choice of the list beside it, a verb of wanting or choosing, nothing negated and no other
     number ("the 2nd option in my phone's settings is greyed out" chooses nothing)."""
-    if len(words) > NAMED_CHOICE_WORDS or negated(words):
-        return None
-    if not any(w.startswith(CHOOSING) for w in words) and not word_lists.says(words, CHOOSING):
+    if len(words) > NAMED_CHOICE_WORDS or negated(words) or not RESERVED.isdisjoint(words):
+        return None  # "autre chose que le choix 1", "... istiyor ama emin değilim"
+    if CHOOSING_WORDS.isdisjoint(words) and not word_lists.says(words, CHOOSING):
         return None
     found = [
         (i, v)
@@ -313,7 +318,8 @@ def named_choice(words: list[str]) -> int | None:
     if sum(w.isdigit() for w in words) > sum(words[i].isdigit() for i, _ in found):
         return None  # "dossier n° 4471, le choix 2": another number beside it
     index, value = found[0]
-    if index + 1 < len(words) and words[index + 1] in NOT_A_CHOICE_AFTER:
-        return None
+    after = [w for w in words[index + 1 : index + 3] if w not in ("of", "de", "du")][:1]
+    if after and after[0] in NOT_A_CHOICE_AFTER:
+        return None  # "le créneau du 3 juin", "the 3rd of June"
     window = words[max(0, index - NEAR) : index + NEAR + 1]
     return value if not CHOICE_NOUNS.isdisjoint(window) else None

@@ -67,7 +67,8 @@ from core.understanding.negation import (
     says_coming,
 )
 from core.understanding.normalising import bare, is_question
-from core.understanding.numbers import choice_number, named_choice, value_of
+from core.understanding.numbers import CORRECTION, choice_number, named_choice, value_of
+from core.understanding.own_booking import wants_to_know
 from core.understanding.reading import ACTING, Reading, TextIntent
 from core.understanding.safety import SAFETY, judge
 from core.understanding.short_answers import PLAIN_NO, PLAIN_YES, short_answer
@@ -157,19 +158,27 @@ ANSWER_WORDS = PLAIN_YES | PLAIN_NO
 def _changed_mind(message: Message) -> Reading | None:
     """'no wait, yes that's right', 'oui... en fait non, laissez', 'Non attendez... si si,
     confirmez': in a short message, an answer changed after the words of one changing their
-    mind ("wait", "en fait", "aslında") is the answer said after the last of them, read alone;
-    a question or an act after them, or no answer before them, is left to the other steps."""
+    mind ("wait", "en fait", "aslında") is the answer said after the last of them, read
+    whole (a hedge or a question after them leaves it open), when it opens with a yes or a
+    no word and an answer was said before them. "non en fait c'est bon" and "no I mean it,
+    ok" are left to the other steps: "ok" and "c'est bon" after a no may close the matter."""
     words = message.words
     if message.mark or len(words) > CHANGED_MIND_WORDS:
         return None
-    ends = [i + n for i in range(len(words)) if (n := CHANGE_OF_MIND.at(words, i))]
-    if not ends or ANSWER_WORDS.isdisjoint(words[: ends[-1]]):
+    marks = [(i, i + n) for i in range(len(words)) if (n := CHANGE_OF_MIND.at(words, i))]
+    if not marks or ANSWER_WORDS.isdisjoint(words[: marks[-1][0]]):
         return None
-    after = words[ends[-1] :]
-    if not after:
+    after = words[marks[-1][1] :]
+    if not after or after[0] not in FIRM_ANSWERS:
         return None
-    reading = _through(Message(" ".join(after), message.language, message.model), False)
-    return reading if reading.intent in ANSWERS else None
+    reading = _through(Message(" ".join(after), message.language, message.model))
+    said = TextIntent.YES if after[0] in PLAIN_YES else TextIntent.NO
+    return reading if reading.intent == said else None
+
+
+FIRM_ANSWERS = (PLAIN_YES | PLAIN_NO) - word_lists.word_set("weak_answer")
+"""The yes and no words that open a changed answer ("oui", "yes", "evet", "no"), not those
+that may close a matter ("ok", "tamam")."""
 
 
 FIRST: tuple[Step, ...] = (
@@ -265,10 +274,9 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     parts, starts = _by_sentence(without_subject(message.stripped), message.language)
     if len(parts) < 2:
         return None  # "Objet : annulation" over a body: the subject line asks nothing alone
-    if any(word_lists.says(words, ONLY_ASKING) for words in parts):
-        return None  # "Can I have my data erased one day? Just asking for now."
     own = _own_clauses(parts, starts)
     found: Reading | None = None
+    found_words: list[str] = []
     unsure_act: Reading | None = None
     for i, words in enumerate(parts):
         if not own[i]:
@@ -289,6 +297,7 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
             if not acting and clause.confidence < CLAUSE_ALONE:
                 continue  # "for your information" at 0.39: too unsure to speak for the whole
             found = clause  # an act only from its own word: "je serai en retard" cancels nothing
+            found_words = words
         elif found is not None and (clause.intent == TextIntent.YES or starts_with_no(words)):
             found = None  # taken back: "..., non je rigole", "... but i will come"
     if privacy and (found is None or found.intent != TextIntent.FORGET):
@@ -300,8 +309,11 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     )
     found = found or unsure_act
     refused = reading.intent == TextIntent.NO and any(acting_word_negated(w) for w in parts)
-    if found is not None and found.intent in UNDECIDABLE and refused:
+    if found is not None and found.intent in UNDECIDABLE and refused and len(found_words) <= 2:
         return None  # "Silmeyin bilgilerimi, vazgeçtim": an act refused, a mind changed on it
+    only_asking = any(word_lists.says(words, ONLY_ASKING) for words in parts)
+    if found is not None and only_asking and _asked(found_words, message):
+        return None  # "Can I have my data erased one day? Just asking for now."
     said_no = refused or (reading.intent == TextIntent.NO and starts_with_no(message.words))
     if found is not None and found.intent == TextIntent.MY_BOOKINGS and said_no:
         return None  # "No no, I still want my place", "N'annulez rien, je viens toujours"
@@ -310,6 +322,19 @@ def _clause_request(reading: Reading, message: Message) -> Reading | None:
     if found is not None and found.intent == TextIntent.STOP and said_to_someone:
         return None  # "stop it, you're so funny haha": said to someone
     return found
+
+
+def _asked(words: list[str], message: Message) -> bool:
+    """Whether a clause of the message is asked: as a question, or in a sentence that ends
+    with a question mark."""
+    if asks(words, False):
+        return True
+    said = " ".join(words)
+    return any(
+        is_question(sentence)
+        and said in " ".join(Message(sentence, message.language, message.model).words)
+        for sentence in sentences(message.stripped[:MAX_ANALYSED])
+    )
 
 
 def _act_to_ask_about(clause: Reading, said: Message) -> Reading | None:
@@ -389,7 +414,7 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     if answered and not misread:
         return None
     if opening is not None and opening.intent == TextIntent.NUMBER and not is_question(parts[0]):
-        return _choice_first(opening, said_each[1:])
+        return _choice_first(opening, said_each[1:], words_each[1:])
     found: dict[TextIntent, Reading] = {}
     asked: dict[TextIntent, Reading] = {}
     acts: dict[TextIntent, Reading] = {}
@@ -414,9 +439,9 @@ def _long_message(reading: Reading, message: Message) -> Reading | None:
     return asked.popitem()[1] if len(asked) == 1 else None  # "Je suis perdu. Vous avez quoi ?"
 
 
-STORY_MISREAD = frozenset({"negation", "reported", "done_elsewhere", "continues_sending"})
-"""Rules that read a whole message from a negation, someone's words or an act done elsewhere
-anywhere in it: in a long story, one sentence that acts, read alone, is the request."""
+STORY_MISREAD = frozenset({"negation", "done_elsewhere", "continues_sending"})
+"""Rules that read a whole message from a negation or an act done elsewhere anywhere in it:
+in a long story, one sentence that acts, read alone, is the request."""
 
 
 ONLY_ASKING = word_lists.words("only_asking")
@@ -451,11 +476,19 @@ def _answer_first(
     return opening
 
 
-def _choice_first(opening: Reading, rest: list[Reading | None]) -> Reading | None:
+def _choice_first(
+    opening: Reading, rest: list[Reading | None], rest_words: list[list[str]]
+) -> Reading | None:
     """'Put me down for 8. It's the only evening slot and I work until 5...', 'İkincisi
     lütfen. Kızım listeyi bana okudu...': a choice first, the rest telling why, with no other
     choice, answer, act or request in it (a number later in a story is too often the story's
-    own: an age, a floor, a bus)."""
+    own: an age, a floor, a bus), and nothing that takes it back or leaves it open ("But I
+    need to check with my husband first", "Oh sorry, ... please ignore that")."""
+    if any(
+        _takes_back(words, TextIntent.YES) or not CORRECTION.isdisjoint(words)
+        for words in rest_words
+    ):
+        return None
     others = [
         said
         for said in rest
@@ -500,6 +533,7 @@ def _own_clauses(parts: list[list[str]], starts: frozenset[int] = frozenset()) -
     return [
         not told[i]
         and not (i and told[i - 1] and i not in starts)
+        and not (i + 1 < len(told) and told[i + 1])  # "Cancel it please, that's what he said"
         and (not FIRST_PERSON.isdisjoint(words) or word_lists.says(words, PLEASE))
         for i, words in enumerate(parts)
     ]
@@ -532,7 +566,10 @@ def _reported(reading: Reading, message: Message) -> Reading | None:
     if reading.intent in ACTING:
         parts, starts = _by_sentence(without_subject(message.stripped), message.language)
         own = _own_clauses(parts, starts)
-        if any(own[i] and has_acting_word(words) for i, words in enumerate(parts)):
+        if any(
+            own[i] and has_acting_word(words) and not acting_word_negated(words)
+            for i, words in enumerate(parts)
+        ):
             return None
     return Reading(TextIntent.UNKNOWN, reading.confidence)
 
@@ -701,6 +738,8 @@ def _named_choice(reading: Reading, message: Message) -> Reading | None:
         return None
     if RATIO.search(message.stripped) or counts_in_a_form(message.stripped):
         return None
+    if asks(message.words, False) or wants_to_know(message.words) or undecided(message.words):
+        return None  # "I'd like to know what option 3 is"
     chosen = named_choice(message.words)
     return None if chosen is None else Reading(TextIntent.NUMBER, 1.0, chosen)
 
@@ -758,8 +797,8 @@ SETTINGS_STEPS = word_lists.words("settings_steps")
 
 CLAUSE_STEPS: tuple[ClauseStep, ...] = (
     ClauseStep("choice_in_clause", _choice_in_clause),
-    ClauseStep("named_choice", _named_choice),
     ClauseStep("clause_request", _clause_request),
+    ClauseStep("named_choice", _named_choice),
     ClauseStep(LONG_MESSAGE, _long_message),
     ClauseStep("reported", _reported),
     ClauseStep("hedged_yes", _hedged_yes),

