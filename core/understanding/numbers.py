@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.understanding import word_lists
 from core.understanding.negation import negated
 from core.understanding.normalising import bare
-from core.understanding.thresholds import MAX_CHOICE
+from core.understanding.thresholds import MAX_CHOICE, NAMED_CHOICE_NEAR, NAMED_CHOICE_WORDS
 
 CARDINALS: dict[str, int] = word_lists.numbers("cardinal")
 ORDINALS: dict[str, int] = word_lists.numbers("ordinal")
@@ -285,16 +285,12 @@ def choice_number(words: list[str]) -> int | None:
     return value
 
 
-CHOICE_NOUNS = frozenset(bare(w) for w in word_lists.words("choice_noun"))
-NUMBER_SIGNS = frozenset(bare(w) for w in word_lists.words("number_sign"))
-CHOOSING = tuple(bare(w) for w in word_lists.words("choosing_verb"))
+CHOICE_NOUNS = word_lists.word_set("choice_noun")
+NUMBER_SIGNS = word_lists.word_set("number_sign")
+CHOOSING = word_lists.words("choosing_verb")
 CHOOSING_WORDS = frozenset(CHOOSING)
-RESERVED = frozenset(bare(w) for w in word_lists.words("choice_reserved"))
+RESERVED = word_lists.word_set("choice_reserved")
 """'sauf', 'other', 'ama', 'but': a choice named with a reservation or an exception."""
-NAMED_CHOICE_WORDS = 25
-"""A choice named beside its noun is read in a sentence of at most this many words."""
-NEAR = 3
-"""How many words away from its number a choice noun may stand."""
 
 
 def named_choice(words: list[str]) -> int | None:
@@ -321,5 +317,5 @@ def named_choice(words: list[str]) -> int | None:
     after = [w for w in words[index + 1 : index + 3] if w not in ("of", "de", "du")][:1]
     if after and after[0] in NOT_A_CHOICE_AFTER:
         return None  # "le créneau du 3 juin", "the 3rd of June"
-    window = words[max(0, index - NEAR) : index + NEAR + 1]
+    window = words[max(0, index - NAMED_CHOICE_NEAR) : index + NAMED_CHOICE_NEAR + 1]
     return value if not CHOICE_NOUNS.isdisjoint(window) else None

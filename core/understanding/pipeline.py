@@ -66,7 +66,7 @@ from core.understanding.negation import (
     has_acting_word,
     says_coming,
 )
-from core.understanding.normalising import bare, is_question
+from core.understanding.normalising import is_question
 from core.understanding.numbers import CORRECTION, choice_number, named_choice, value_of
 from core.understanding.own_booking import wants_to_know
 from core.understanding.reading import ACTING, Reading, TextIntent
@@ -151,7 +151,7 @@ def _hesitation(message: Message) -> Reading | None:
     return None
 
 
-CHANGE_OF_MIND = word_lists.Phrases(bare(p) for p in word_lists.words("change_of_mind"))
+CHANGE_OF_MIND = word_lists.Phrases(word_lists.words("change_of_mind"))
 ANSWER_WORDS = PLAIN_YES | PLAIN_NO
 
 
@@ -176,7 +176,7 @@ def _changed_mind(message: Message) -> Reading | None:
     return reading if reading.intent == said else None
 
 
-FIRM_ANSWERS = (PLAIN_YES | PLAIN_NO) - word_lists.word_set("weak_answer")
+FIRM_ANSWERS = ANSWER_WORDS - word_lists.word_set("weak_answer")
 """The yes and no words that open a changed answer ("oui", "yes", "evet", "no"), not those
 that may close a matter ("ok", "tamam")."""
 
@@ -539,7 +539,7 @@ def _own_clauses(parts: list[list[str]], starts: frozenset[int] = frozenset()) -
     ]
 
 
-PLEASE = tuple(bare(p) for p in word_lists.words("please"))
+PLEASE = word_lists.words("please")
 
 
 def _by_sentence(text: str, language: str | None) -> tuple[list[list[str]], frozenset[int]]:
@@ -708,12 +708,8 @@ def _choice_in_clause(reading: Reading, message: Message) -> Reading | None:
         return None
     if letters_typed_at_random(message.stripped):
         return None  # "jjjjjjjj ,,,,, 9": keys pressed at random, no choice
-    if CLOCK_TIME.search(message.stripped):
-        return None  # "jeudi 18:00 réunion": an hour, no choice
-    if RATIO.search(message.stripped):
-        return None  # "l'atelier était top, 10/10": a mark, no choice
-    if counts_in_a_form(message.stripped):
-        return None  # "Nom : Kaya / Nombre de personnes : 1": a count, no choice
+    if _numbers_something_else(message.stripped):
+        return None
     parts = clauses(message.stripped, message.language)
     if len(parts) < 2:
         return None
@@ -734,14 +730,18 @@ def _named_choice(reading: Reading, message: Message) -> Reading | None:
     condition, someone else's words, an hour, a mark or a form."""
     if reading.intent not in CHOICE_BESIDE or message.mark or reported(message.words):
         return None
-    if conditional(message.words) or CLOCK_TIME.search(message.stripped):
-        return None
-    if RATIO.search(message.stripped) or counts_in_a_form(message.stripped):
+    if conditional(message.words) or _numbers_something_else(message.stripped):
         return None
     if asks(message.words, False) or wants_to_know(message.words) or undecided(message.words):
         return None  # "I'd like to know what option 3 is"
     chosen = named_choice(message.words)
     return None if chosen is None else Reading(TextIntent.NUMBER, 1.0, chosen)
+
+
+def _numbers_something_else(text: str) -> bool:
+    """An hour ("jeudi 18:00 réunion"), a mark ("10/10") or a count in a form ("Nombre de
+    personnes : 1"): the message's numbers are no choice."""
+    return bool(CLOCK_TIME.search(text) or RATIO.search(text)) or counts_in_a_form(text)
 
 
 def _names_a_number(word: str) -> bool:
@@ -789,7 +789,7 @@ def _meant_elsewhere(reading: Reading, message: Message) -> Reading | None:
 OTHER_SERVICE = word_lists.words("other_service")
 """Another firm's customer service written to ("service client de Vinted", "Trendyol Müşteri
 Hizmetleri'ne"): the erase or cancel asked of them is not asked of us."""
-SENT_BY_MISTAKE = tuple(bare(p) for p in word_lists.words("sent_by_mistake"))
+SENT_BY_MISTAKE = word_lists.words("sent_by_mistake")
 """'sent this by mistake', 'c'était pour ma sœur': a message meant for someone else."""
 SETTINGS_STEPS = word_lists.words("settings_steps")
 """An app's how-to pasted ("To delete your account, go to Settings > ..."): its steps."""

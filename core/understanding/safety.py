@@ -209,7 +209,7 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
             return False  # "ma qdertch nji lbare7": a past absence, no seat to give back
         if someone_else_absent(words):
             return False  # "my wife can't come to the parents evening": not our seat
-        if starts_with_no(words) and says_coming(words) and not cannot(words[1:]):
+        if no_then_coming(words):
             return False  # "لا، ماما غاتخلي البلاصة ديالها، غاتجي": no, she is coming
         spoken_to = addressed.opens_spoken_to(words)
         if spoken_to and not (close_one_absent_here(words) or close_one_absent_alone(words)):
@@ -222,6 +222,12 @@ def plausible(intent: TextIntent, words: list[str], confidence: float) -> bool:
     if intent == TextIntent.FORGET:
         return erases_personal(words)
     return True
+
+
+def no_then_coming(words: list[str]) -> bool:
+    """'No, my mum is keeping her place, she'll come after all': a no, then a coming that
+    the words after the no do not negate."""
+    return starts_with_no(words) and says_coming(words) and not cannot(words[1:])
 
 
 FIRST_PERSON = word_lists.word_set("first_person")
@@ -435,7 +441,7 @@ def _act_for_someone_close(p: Proposal) -> Verdict:
         return None
     if reported(words) or hedged(words) or undecided(words) or told_done(words):
         return None
-    if starts_with_no(words) and says_coming(words) and not cannot(words[1:]):
+    if no_then_coming(words):
         return None  # "No, my mum is keeping her place, she'll come after all"
     if act == TextIntent.FORGET:
         ours = erases_personal(words)

@@ -91,3 +91,10 @@ LONG_MESSAGE_WORDS = 20
 
 SENTENCE_ALONE = 0.6
 """How sure the reading of one sentence of a long message must be to speak for the whole."""
+
+NAMED_CHOICE_WORDS = 25
+"""A choice named beside a word for it ("le choix numéro 4 de la liste") is read in a sentence
+of at most this many words (``numbers.named_choice``)."""
+
+NAMED_CHOICE_NEAR = 3
+"""How many words away from its number that word may stand."""
